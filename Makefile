@@ -1,0 +1,38 @@
+# Ledgerline — the two commands of the README, and the benchmarks.
+#
+#   make demo   import the CDNOW purchase log into ./demo-data and show what the log holds
+#   make test   build and run every test (conformance suites read ../shared when present)
+#   make bench  release build, then every benchmark scenario (a table and JSON lines)
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO_DATA ?= demo-data
+
+.PHONY: deps demo test bench build release clean
+
+# Install what a fresh Debian machine with the Swift toolchain lacks. A new machine has no
+# package lists yet, so update them first.
+deps:
+	@if ! pkg-config --exists lmdb 2>/dev/null; then \
+		echo "installing liblmdb-dev (and pkg-config)..."; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y liblmdb-dev pkg-config; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+demo: release
+	@tools/demo.sh "$$($(SWIFT) build -c release --show-bin-path)/ledgerline" "$(DEMO_DATA)"
+
+test: deps
+	$(SWIFT) build
+	$(SWIFT) test
+
+bench: release
+	@"$$($(SWIFT) build -c release --show-bin-path)/ledgerline-bench" $(SCENARIOS)
+
+clean:
+	rm -rf .build $(DEMO_DATA) bench-data

@@ -1,0 +1,1 @@
+// Placeholder so the package builds while JSON is written.

@@ -1,0 +1,5 @@
+/// Every scenario `make bench` knows, in the order they run.
+///
+/// Add a scenario by appending one entry; keep its code in its own file.
+let allScenarios: [any BenchmarkScenario] = [
+]

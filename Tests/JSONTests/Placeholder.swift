@@ -1,0 +1,3 @@
+import Testing
+
+@Test func JSONBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,3 @@
+import Testing
+
+@Test func SchemasBuilds() { #expect(Bool(true)) }
