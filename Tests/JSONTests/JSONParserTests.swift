@@ -1,0 +1,107 @@
+import Testing
+@testable import JSON
+
+@Suite struct JSONParserTests {
+    @Test func objectsAreCanonicalisedBySortingKeysAndDroppingWhitespace() throws {
+        let value = try JSONParser.parse(#" { "b" : [1, 2.50, -0.1e3] , "a":"x\u00e9\n", "é": null, "Z": true } "#)
+        #expect(value.description == #"{"Z":true,"a":"xé\n","b":[1,2.50,-0.1e3],"é":null}"#)
+    }
+
+    @Test func canonicalBytesRoundTrip() throws {
+        let text = #"{"a":[{"b":"\"\\\/\b\f\r\t\u0001"}],"n":12345678901234567890123}"#
+        let once = JSONWriter.canonicalString(try JSONParser.parse(text))
+        let twice = JSONWriter.canonicalString(try JSONParser.parse(once))
+        #expect(once == twice)
+        #expect(once.contains(#""\"\\/\b\f\r\t\u0001""#))
+    }
+
+    @Test func surrogatePairsDecodeToOneScalar() throws {
+        #expect(try JSONParser.parse(#""\ud83d\ude00""#) == .string("😀"))
+    }
+
+    @Test(arguments: [
+        (#"{"a":1,}"#, "expected a string key"),
+        (#"[1,2,]"#, "expected a value"),
+        (#"{"a":1,"a":2}"#, "duplicate key \"a\""),
+        (#""\udc00""#, "lone low surrogate"),
+        (#""\ud800x""#, "must be followed by a low surrogate"),
+        ("01", "leading zero"),
+        ("1.", "after the decimal point"),
+        ("[1] 2", "after the JSON value"),
+        ("\"a\u{01}\"", "control character"),
+        (#""\q""#, "invalid escape"),
+        ("tru", "expected true"),
+        ("{\"a\" 1}", "expected ':'"),
+        ("", "unexpected end of input"),
+    ])
+    func malformedInputIsRejectedWithAReason(input: String, reason: String) {
+        #expect {
+            try JSONParser.parse(input)
+        } throws: { error in
+            (error as? JSONParseError)?.reason.contains(reason) == true
+        }
+    }
+
+    @Test func invalidUTF8IsRejected() {
+        let bytes: [UInt8] = [0x22, 0xC3, 0x28, 0x22]
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
+    }
+
+    @Test func errorsReportLineAndColumn() {
+        do {
+            _ = try JSONParser.parse("{\n  \"a\": 1,\n  \"b\" 2\n}")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.line == 3)
+            #expect(error.column == 7)
+            #expect(error.description == "line 3, column 7: expected ':' after the object key \"b\"")
+        }
+    }
+
+    @Test func nestingBeyondTheLimitIsRefused() {
+        let deep = String(repeating: "[", count: 300) + String(repeating: "]", count: 300)
+        #expect { try JSONParser.parse(deep) } throws: { ($0 as? JSONParseError)?.reason.contains("nesting") == true }
+        #expect(throws: Never.self) { try JSONParser.parse(deep, maxDepth: 400) }
+    }
+}
+
+@Suite struct JSONNumberTests {
+    @Test(arguments: [("1", "1.0"), ("1", "1e0"), ("100", "1E2"), ("0", "-0"), ("0.5", "5e-1"), ("12.3400", "1.234e1")])
+    func equalValuesWrittenDifferentlyAreEqual(a: String, b: String) throws {
+        let x = try #require(JSONNumber(a))
+        let y = try #require(JSONNumber(b))
+        #expect(x == y)
+        #expect(x.hashValue == y.hashValue)
+    }
+
+    @Test func orderingIsExactBeyondDoublePrecision() throws {
+        let a = try #require(JSONNumber("9007199254740993"))
+        let b = try #require(JSONNumber("9007199254740992"))
+        #expect(b < a)
+        #expect(a != b)
+        #expect(try #require(JSONNumber("-2")) < #require(JSONNumber("-1.5")))
+        #expect(try #require(JSONNumber("0.001")) < #require(JSONNumber("0.01")))
+    }
+
+    @Test func integerness() throws {
+        #expect(try #require(JSONNumber("1.0")).isInteger)
+        #expect(try #require(JSONNumber("1e3")).int64Value == 1000)
+        #expect(try #require(JSONNumber("1.5")).isInteger == false)
+        #expect(try #require(JSONNumber("-9223372036854775808")).int64Value == Int64.min)
+        #expect(try #require(JSONNumber("9223372036854775808")).int64Value == nil)
+        #expect(JSONNumber("1.") == nil)
+        #expect(JSONNumber("+1") == nil)
+    }
+}
+
+@Suite struct JSONPointerTests {
+    @Test func escapesRoundTrip() throws {
+        let pointer = try #require(JSONPointer(parsing: "/a~1b/c~0d/0"))
+        #expect(pointer.tokens == ["a/b", "c~d", "0"])
+        #expect(pointer.description == "/a~1b/c~0d/0")
+        let doc: JSONValue = ["a/b": ["c~d": [42]]]
+        #expect(doc[pointer] == 42)
+        #expect(JSONPointer(parsing: "a") == nil)
+        #expect(JSONPointer(parsing: "/~2") == nil)
+    }
+}
