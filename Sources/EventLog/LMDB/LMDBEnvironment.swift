@@ -1,0 +1,193 @@
+import CLMDB
+import Foundation
+import Synchronization
+
+/// One LMDB environment (a folder with `data.mdb` and `lock.mdb`) and the rules for
+/// using it safely from many threads of one process.
+///
+/// - Opened with `MDB_NOTLS`: a read transaction is not tied to a thread, so read
+///   transactions are pooled (`mdb_txn_reset`/`mdb_txn_renew`) and reused.
+/// - Every transaction holds ``resizeLock`` shared; growing the map takes it
+///   exclusively, because LMDB may only change the map size while this process has no
+///   transaction open.
+/// - Stale reader slots left by crashed processes are cleared when it opens.
+final class LMDBEnvironment: @unchecked Sendable {
+    let handle: OpaquePointer
+    let directory: URL
+    let resizeLock = ReadWriteLock()
+    private let readPool = Mutex<[TransactionHandle]>([])
+    private let currentMapSize: Atomic<Int>
+
+    struct TransactionHandle: @unchecked Sendable { let pointer: OpaquePointer }
+
+    /// Opens (and with `create`, creates) the environment in `directory`.
+    init(directory: URL, mapSize: Int, maxDatabases: Int = 64, maxReaders: Int = 512, sync: Bool = true) throws {
+        self.directory = directory
+        var env: OpaquePointer?
+        try lmdbCheck(mdb_env_create(&env), "creating the environment")
+        handle = env!
+        currentMapSize = Atomic(mapSize)
+        do {
+            try lmdbCheck(mdb_env_set_maxdbs(handle, MDB_dbi(maxDatabases)), "setting the database limit")
+            try lmdbCheck(mdb_env_set_maxreaders(handle, UInt32(maxReaders)), "setting the reader limit")
+            try lmdbCheck(mdb_env_set_mapsize(handle, mapSize), "setting the map size")
+            var flags = UInt32(MDB_NOTLS) | UInt32(MDB_NORDAHEAD)
+            if !sync { flags |= UInt32(MDB_NOSYNC) }
+            try lmdbCheck(mdb_env_open(handle, directory.path, flags, 0o644), "opening \(directory.path)")
+        } catch {
+            mdb_env_close(handle)
+            throw error
+        }
+        var dead: Int32 = 0
+        mdb_reader_check(handle, &dead)
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        currentMapSize.store(info.me_mapsize, ordering: .relaxed)
+    }
+
+    deinit {
+        for txn in readPool.withLock({ pool in defer { pool.removeAll() }; return pool }) { mdb_txn_abort(txn.pointer) }
+        mdb_env_close(handle)
+    }
+
+    var mapSize: Int { currentMapSize.load(ordering: .relaxed) }
+
+    /// Size of a page in bytes.
+    var pageSize: Int {
+        var stat = MDB_stat()
+        mdb_env_stat(handle, &stat)
+        return Int(stat.ms_psize)
+    }
+
+    /// Pages in use up to the highest one ever written.
+    var usedBytes: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        return (info.me_last_pgno + 1) * pageSize
+    }
+
+    // MARK: - Reading
+
+    /// Runs `body` in a read transaction from the pool. Never blocks the writer.
+    func read<T>(_ body: (LMDBTransaction) throws -> T) throws -> T {
+        while true {
+            let outcome: Result<T, Error>? = resizeLock.withShared {
+                let txn: OpaquePointer
+                if let pooled = readPool.withLock({ $0.popLast() }) {
+                    let rc = mdb_txn_renew(pooled.pointer)
+                    if rc != 0 {
+                        mdb_txn_abort(pooled.pointer)
+                        return rc == MDB_MAP_RESIZED ? nil : .failure(LMDBFailure(code: rc, operation: "starting a read"))
+                    }
+                    txn = pooled.pointer
+                } else {
+                    var fresh: OpaquePointer?
+                    let rc = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &fresh)
+                    if rc != 0 {
+                        return rc == MDB_MAP_RESIZED ? nil : .failure(LMDBFailure(code: rc, operation: "starting a read"))
+                    }
+                    txn = fresh!
+                }
+                defer {
+                    mdb_txn_reset(txn)
+                    readPool.withLock { $0.append(TransactionHandle(pointer: txn)) }
+                }
+                do { return .success(try body(LMDBTransaction(handle: txn))) } catch { return .failure(error) }
+            }
+            switch outcome {
+            case .success(let value)?: return value
+            case .failure(let error)?: throw error
+            case nil: adoptGrownMap()
+            }
+        }
+    }
+
+    // MARK: - Writing (the writer thread only)
+
+    /// Begins the write transaction. Call only from the writer thread, holding
+    /// ``resizeLock`` shared until it ends.
+    func beginWrite() throws -> LMDBTransaction {
+        var txn: OpaquePointer?
+        try lmdbCheck(mdb_txn_begin(handle, nil, 0, &txn), "starting a write")
+        return LMDBTransaction(handle: txn!)
+    }
+
+    func commit(_ txn: LMDBTransaction) throws {
+        try lmdbCheck(mdb_txn_commit(txn.handle), "committing")
+    }
+
+    func abort(_ txn: LMDBTransaction) {
+        mdb_txn_abort(txn.handle)
+    }
+
+    /// Runs `body` in a write transaction of its own and commits it, growing the map and
+    /// retrying when it fills up. For setup work; appends go through the writer thread.
+    func write<T>(_ body: (LMDBTransaction) throws -> T) throws -> T {
+        while true {
+            let result: Result<T, Error> = resizeLock.withShared {
+                do {
+                    let txn = try beginWrite()
+                    do {
+                        let value = try body(txn)
+                        try commit(txn)
+                        return .success(value)
+                    } catch {
+                        abort(txn)
+                        throw error
+                    }
+                } catch {
+                    return .failure(error)
+                }
+            }
+            switch result {
+            case .success(let value): return value
+            case .failure(let failure as LMDBFailure) where failure.isMapFull: try grow()
+            case .failure(let failure as LMDBFailure) where failure.isMapResized: adoptGrownMap()
+            case .failure(let failure): throw failure
+            }
+        }
+    }
+
+    /// Runs `body` in a fresh read-only transaction and commits it, which is what makes
+    /// database handles opened in it usable by later transactions.
+    func readCommitting<T>(_ body: (LMDBTransaction) throws -> T) throws -> T {
+        try resizeLock.withShared {
+            var txn: OpaquePointer?
+            try lmdbCheck(mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn), "starting a read")
+            do {
+                let value = try body(LMDBTransaction(handle: txn!))
+                try lmdbCheck(mdb_txn_commit(txn!), "ending a read")
+                return value
+            } catch {
+                mdb_txn_abort(txn!)
+                throw error
+            }
+        }
+    }
+
+    /// Doubles the map (at least +64 MiB). Waits for this process's open transactions to end.
+    func grow() throws {
+        try resizeLock.withExclusive { () throws in
+            let newSize = max(mapSize * 2, mapSize + 64 << 20)
+            try lmdbCheck(mdb_env_set_mapsize(handle, newSize), "growing the map to \(newSize >> 20) MiB")
+            currentMapSize.store(newSize, ordering: .relaxed)
+        }
+    }
+
+    /// Another process grew the map: adopt its size.
+    func adoptGrownMap() {
+        resizeLock.withExclusive {
+            mdb_env_set_mapsize(handle, 0)
+            var info = MDB_envinfo()
+            mdb_env_info(handle, &info)
+            currentMapSize.store(info.me_mapsize, ordering: .relaxed)
+        }
+    }
+
+    /// Opens (creating when asked) the named database.
+    func openDatabase(_ name: String, flags: Int32, in txn: LMDBTransaction) throws -> MDB_dbi {
+        var dbi: MDB_dbi = 0
+        try lmdbCheck(mdb_dbi_open(txn.handle, name, UInt32(flags), &dbi), "opening the \(name) database")
+        return dbi
+    }
+}

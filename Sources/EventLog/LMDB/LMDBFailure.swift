@@ -1,0 +1,46 @@
+import CLMDB
+
+/// A non-zero LMDB return code, with what the store was doing when it happened.
+///
+/// Internal: the store turns it into an ``EventLogError`` at its public boundary (see
+/// ``eventLogError``), so no `MDB_*` code escapes the module.
+struct LMDBFailure: Error {
+    var code: Int32
+    var operation: String
+
+    var isMapFull: Bool { code == MDB_MAP_FULL }
+    var isMapResized: Bool { code == MDB_MAP_RESIZED }
+
+    var lmdbMessage: String { String(cString: mdb_strerror(code)) }
+
+    var eventLogError: EventLogError {
+        var advice = ""
+        switch code {
+        case MDB_MAP_FULL: advice = "; the map could not grow — check free disk space"
+        case MDB_READERS_FULL: advice = "; too many concurrent readers — close idle readers or processes"
+        case MDB_VERSION_MISMATCH, MDB_INVALID: advice = "; the files are not an LMDB environment this library can read"
+        case MDB_CORRUPTED, MDB_PAGE_NOTFOUND: advice = "; the store is damaged — restore it from an export"
+        default: break
+        }
+        return EventLogError(.storage, "LMDB failed while \(operation): \(lmdbMessage)\(advice)")
+    }
+}
+
+/// Calls an LMDB function and throws its return code unless it is zero.
+@inline(__always)
+func lmdbCheck(_ code: Int32, _ operation: @autoclosure () -> String) throws(LMDBFailure) {
+    if code != 0 { throw LMDBFailure(code: code, operation: operation()) }
+}
+
+extension Error {
+    /// This error as the log's one public error type.
+    var asEventLogError: EventLogError {
+        switch self {
+        case let error as EventLogError: return error
+        case let error as LMDBFailure: return error.eventLogError
+        default: return EventLogError(.storage, "\(self)")
+        }
+    }
+
+    var isMapResized: Bool { (self as? LMDBFailure)?.isMapResized ?? false }
+}

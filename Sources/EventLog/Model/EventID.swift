@@ -1,0 +1,106 @@
+import Crypto
+import Foundation
+
+/// An event's id: a UUID, 16 bytes.
+///
+/// Ids make appends idempotent: re-appending an id that is stored returns its original
+/// position. Ids the log generates are UUID version 7 (time-ordered), so consecutive
+/// appends land next to each other in the id index instead of at random places in it.
+public struct EventID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The first 8 bytes, big-endian.
+    public let high: UInt64
+    /// The last 8 bytes, big-endian.
+    public let low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// Reads 16 bytes, big-endian.
+    public init(bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count >= 16)
+        high = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+        low = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    }
+
+    /// Parses the canonical textual form `8-4-4-4-12` hex digits, either case.
+    public init?(_ text: String) {
+        var copy = text
+        guard let parsed = copy.withUTF8({ EventID.parse($0) }) else { return nil }
+        self = parsed
+    }
+
+    public init(_ uuid: UUID) {
+        let u = uuid.uuid
+        let bytes = [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7, u.8, u.9, u.10, u.11, u.12, u.13, u.14, u.15]
+        self = bytes.withUnsafeBytes { EventID(bytes: $0) }
+    }
+
+    /// A new time-ordered id (UUID version 7): 48 bits of Unix milliseconds, then random bits.
+    public static func generate(milliseconds: UInt64 = UInt64(Date().timeIntervalSince1970 * 1000)) -> EventID {
+        var rng = SystemRandomNumberGenerator()
+        let random = rng.next() as UInt64
+        let high = (milliseconds << 16) | 0x7000 | (random & 0x0FFF)
+        let second: UInt64 = rng.next()
+        let low = (second & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        return EventID(high: high, low: low)
+    }
+
+    /// A deterministic id (UUID version 8) derived from `name` by SHA-256: the same name
+    /// always gives the same id. Used where an import must be re-runnable without
+    /// duplicates but the input carries no ids.
+    public static func derived(from name: some DataProtocol) -> EventID {
+        let digest = SHA256.hash(data: name)
+        return digest.withUnsafeBytes { raw in
+            let id = EventID(bytes: raw)
+            return EventID(high: (id.high & ~0xF000) | 0x8000, low: (id.low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000)
+        }
+    }
+
+    /// Writes the 16 bytes, big-endian, at `offset`.
+    public func store(to buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
+        buffer.storeBytes(of: high.bigEndian, toByteOffset: offset, as: UInt64.self)
+        buffer.storeBytes(of: low.bigEndian, toByteOffset: offset + 8, as: UInt64.self)
+    }
+
+    /// The 16 bytes, big-endian.
+    public var bytes: [UInt8] {
+        var out = [UInt8](repeating: 0, count: 16)
+        out.withUnsafeMutableBytes { store(to: $0, at: 0) }
+        return out
+    }
+
+    public var description: String {
+        let hex = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(36)
+        for (i, byte) in bytes.enumerated() {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func < (lhs: EventID, rhs: EventID) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }
+
+    static func parse(_ s: UnsafeBufferPointer<UInt8>) -> EventID? {
+        guard s.count == 36, s[8] == 0x2D, s[13] == 0x2D, s[18] == 0x2D, s[23] == 0x2D else { return nil }
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var nibbles = 0
+        for b in s where b != 0x2D {
+            let v: UInt64
+            switch b {
+            case 0x30...0x39: v = UInt64(b - 0x30)
+            case 0x41...0x46: v = UInt64(b - 0x41 + 10)
+            case 0x61...0x66: v = UInt64(b - 0x61 + 10)
+            default: return nil
+            }
+            if nibbles < 16 { high = high << 4 | v } else { low = low << 4 | v }
+            nibbles += 1
+        }
+        return nibbles == 32 ? EventID(high: high, low: low) : nil
+    }
+}

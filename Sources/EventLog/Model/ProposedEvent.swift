@@ -1,0 +1,79 @@
+import JSON
+
+/// An event on its way into the log: everything but the fields the log assigns
+/// (`seq`, `version`, `recordedAt`, `hash`).
+///
+/// The payload is kept as canonical JSON bytes (see `JSONWriter`), built once when the
+/// event is made, so the single writer thread never re-encodes anything.
+public struct ProposedEvent: Sendable {
+    /// The event's id; the log generates a time-ordered one when it is `nil`.
+    public var id: EventID?
+    public var stream: StreamName
+    public var type: EventType
+    /// The version of the event type's schema the payload follows; `nil` means the
+    /// latest the validator knows (1 when the store has no validator).
+    public var schemaVersion: Int?
+    /// When it happened in the world; defaults to the time the log records it.
+    public var occurredAt: Timestamp?
+    /// Who did it: a user, an integration, `rule:<name>@<version>`, `model:<name>@<version>`.
+    public var actor: String?
+    public var correlationId: EventID?
+    public var causationId: EventID?
+    /// Free-form string map, stored as given.
+    public var metadata: [String: String]
+    /// The check made against the stream's version just before this event lands.
+    public var expectedVersion: ExpectedVersion
+    /// Only for restoring an export: the time the original log recorded the event. When
+    /// set it is kept, so the restored chain hashes to the same values.
+    public var recordedAt: Timestamp?
+    /// The payload as canonical JSON (an object).
+    public private(set) var payload: [UInt8]
+    /// Set by the importer once the payload has been checked against the validator the
+    /// store uses, so the append path does not check it twice.
+    var isPrevalidated = false
+
+    /// Makes an event whose payload is `data`.
+    public init(
+        id: EventID? = nil,
+        stream: StreamName,
+        type: EventType,
+        schemaVersion: Int? = nil,
+        data: JSONObject,
+        occurredAt: Timestamp? = nil,
+        actor: String? = nil,
+        correlationId: EventID? = nil,
+        causationId: EventID? = nil,
+        metadata: [String: String] = [:],
+        expectedVersion: ExpectedVersion = .any
+    ) {
+        self.init(
+            id: id, stream: stream, type: type, schemaVersion: schemaVersion,
+            canonicalPayload: JSONWriter.canonicalBytes(.object(data)), occurredAt: occurredAt, actor: actor,
+            correlationId: correlationId, causationId: causationId, metadata: metadata, expectedVersion: expectedVersion)
+    }
+
+    /// Makes an event from a payload already in canonical form (as `JSONWriter` writes it).
+    init(
+        id: EventID?, stream: StreamName, type: EventType, schemaVersion: Int?, canonicalPayload: [UInt8],
+        occurredAt: Timestamp?, actor: String?, correlationId: EventID?, causationId: EventID?,
+        metadata: [String: String], expectedVersion: ExpectedVersion
+    ) {
+        self.id = id
+        self.stream = stream
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.payload = canonicalPayload
+        self.occurredAt = occurredAt
+        self.actor = actor
+        self.correlationId = correlationId
+        self.causationId = causationId
+        self.metadata = metadata
+        self.expectedVersion = expectedVersion
+    }
+
+    /// The payload parsed back into a value. Cost: one parse of the payload bytes.
+    public var data: JSONObject {
+        // The payload is canonical JSON written by JSONWriter, so parsing cannot fail.
+        (try? JSONParser.parse(payload))?.objectValue ?? JSONObject()
+    }
+}

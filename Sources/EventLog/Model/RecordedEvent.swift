@@ -1,0 +1,103 @@
+import JSON
+
+/// An event as the log stores it: the envelope of DESIGN.md.
+///
+/// The payload stays as the canonical JSON bytes that were hashed; ``data`` parses it
+/// on demand, so reading the log never pays for JSON it does not look at.
+public struct RecordedEvent: Sendable, Hashable {
+    /// Global position (`seq`).
+    public var position: LogPosition
+    public var id: EventID
+    public var stream: StreamName
+    /// Position within the stream, from 1.
+    public var version: StreamVersion
+    public var type: EventType
+    public var schemaVersion: Int
+    public var occurredAt: Timestamp
+    public var recordedAt: Timestamp
+    public var actor: String?
+    public var correlationId: EventID?
+    public var causationId: EventID?
+    /// Free-form string map.
+    public var metadata: [String: String]
+    /// The payload as canonical JSON bytes: exactly what the hash chain covers.
+    public var payload: [UInt8]
+    /// SHA-256 over the previous event's hash and this event's canonical record bytes.
+    public var hash: EventHash
+
+    public init(
+        position: LogPosition, id: EventID, stream: StreamName, version: StreamVersion, type: EventType,
+        schemaVersion: Int, occurredAt: Timestamp, recordedAt: Timestamp, actor: String?,
+        correlationId: EventID?, causationId: EventID?, metadata: [String: String], payload: [UInt8],
+        hash: EventHash
+    ) {
+        self.position = position
+        self.id = id
+        self.stream = stream
+        self.version = version
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.occurredAt = occurredAt
+        self.recordedAt = recordedAt
+        self.actor = actor
+        self.correlationId = correlationId
+        self.causationId = causationId
+        self.metadata = metadata
+        self.payload = payload
+        self.hash = hash
+    }
+
+    /// The payload parsed. Cost: one parse of ``payload`` per call; keep the result.
+    public var data: JSONObject {
+        get { (try? JSONParser.parse(payload))?.objectValue ?? JSONObject() }
+        set { payload = JSONWriter.canonicalBytes(.object(newValue)) }
+    }
+}
+
+/// A SHA-256 digest in the hash chain.
+public struct EventHash: Sendable, Hashable, CustomStringConvertible {
+    public static let byteCount = 32
+    /// The hash before the first event: 32 zero bytes.
+    public static let genesis = EventHash(bytes: [UInt8](repeating: 0, count: 32))
+
+    public let bytes: [UInt8]
+
+    public init(bytes: [UInt8]) {
+        precondition(bytes.count == Self.byteCount)
+        self.bytes = bytes
+    }
+
+    /// Parses 64 hex digits.
+    public init?(hex: String) {
+        let utf8 = Array(hex.utf8)
+        guard utf8.count == 64 else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(32)
+        for i in stride(from: 0, to: 64, by: 2) {
+            guard let hi = Self.nibble(utf8[i]), let lo = Self.nibble(utf8[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+        }
+        bytes = out
+    }
+
+    /// Lowercase hex.
+    public var description: String {
+        let hex = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for b in bytes {
+            out.append(hex[Int(b >> 4)])
+            out.append(hex[Int(b & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func nibble(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x30...0x39: return b - 0x30
+        case 0x61...0x66: return b - 0x61 + 10
+        case 0x41...0x46: return b - 0x41 + 10
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,195 @@
+import Crypto
+import JSON
+
+/// The binary record format of an event in the `events` database, format version 1.
+///
+/// A record is a fixed 100-byte header, the variable-length fields, then the 32-byte
+/// hash. Integers are little-endian, ids big-endian (their textual byte order):
+///
+/// | offset | size | field |
+/// |---|---|---|
+/// | 0 | 1 | record format (1) |
+/// | 1 | 1 | flags: bit 0 actor, bit 1 correlationId, bit 2 causationId present |
+/// | 2 | 2 | stream length |
+/// | 4 | 2 | type length |
+/// | 6 | 2 | actor length |
+/// | 8 | 4 | schemaVersion |
+/// | 12 | 4 | metadata length |
+/// | 16 | 4 | payload length |
+/// | 20 | 8 | seq |
+/// | 28 | 8 | version |
+/// | 36 | 16 | id |
+/// | 52 | 8 | occurredAt, µs since the Unix epoch |
+/// | 60 | 8 | recordedAt, µs since the Unix epoch |
+/// | 68 | 16 | correlationId (zero when absent) |
+/// | 84 | 16 | causationId (zero when absent) |
+/// | 100 | … | stream, type, actor (UTF-8), metadata (canonical JSON object of strings, empty when none), payload (canonical JSON) |
+/// | end − 32 | 32 | hash = SHA-256(previous hash ‖ every byte before the hash) |
+///
+/// The bytes before the hash are the event's *canonical bytes*: the hash chain covers
+/// every field, including its position, so moving, editing or dropping a record breaks
+/// the chain at that position.
+enum EventRecord {
+    static let format: UInt8 = 1
+    static let headerSize = 100
+    static let hashSize = 32
+
+    /// The fields the writer assigns, plus the proposal.
+    struct Fields {
+        var position: LogPosition
+        var version: StreamVersion
+        var id: EventID
+        var recordedAt: Timestamp
+        var occurredAt: Timestamp
+        var schemaVersion: Int
+    }
+
+    /// Size of the record `event` becomes, hash included.
+    static func size(of event: ProposedEvent, metadata: [UInt8]) -> Int {
+        headerSize + event.stream.rawValue.utf8.count + event.type.rawValue.utf8.count
+            + (event.actor?.utf8.count ?? 0) + metadata.count + event.payload.count + hashSize
+    }
+
+    /// The canonical JSON of a metadata map; empty for an empty map.
+    static func encodeMetadata(_ metadata: [String: String]) -> [UInt8] {
+        guard !metadata.isEmpty else { return [] }
+        return JSONWriter.canonicalBytes(.object(JSONObject(metadata.mapValues { JSONValue.string($0) })))
+    }
+
+    /// Appends the record for `event` to `buffer`, chaining from `previous`, and
+    /// returns the new hash.
+    static func append(
+        _ event: ProposedEvent, fields: Fields, metadata: [UInt8], previous: EventHash, to buffer: inout [UInt8]
+    ) -> EventHash {
+        let start = buffer.count
+        let total = size(of: event, metadata: metadata)
+        buffer.append(contentsOf: repeatElement(0, count: total))
+        return buffer.withUnsafeMutableBytes { whole in
+            let out = UnsafeMutableRawBufferPointer(rebasing: whole[start..<(start + total)])
+            var flags: UInt8 = 0
+            if event.actor != nil { flags |= 1 }
+            if event.correlationId != nil { flags |= 2 }
+            if event.causationId != nil { flags |= 4 }
+            out[0] = format
+            out[1] = flags
+            var streamName = event.stream.rawValue
+            var typeName = event.type.rawValue
+            var actor = event.actor ?? ""
+            out.storeBytes(of: UInt16(streamName.utf8.count).littleEndian, toByteOffset: 2, as: UInt16.self)
+            out.storeBytes(of: UInt16(typeName.utf8.count).littleEndian, toByteOffset: 4, as: UInt16.self)
+            out.storeBytes(of: UInt16(actor.utf8.count).littleEndian, toByteOffset: 6, as: UInt16.self)
+            out.storeBytes(of: UInt32(fields.schemaVersion).littleEndian, toByteOffset: 8, as: UInt32.self)
+            out.storeBytes(of: UInt32(metadata.count).littleEndian, toByteOffset: 12, as: UInt32.self)
+            out.storeBytes(of: UInt32(event.payload.count).littleEndian, toByteOffset: 16, as: UInt32.self)
+            out.storeBytes(of: fields.position.rawValue.littleEndian, toByteOffset: 20, as: UInt64.self)
+            out.storeBytes(of: fields.version.rawValue.littleEndian, toByteOffset: 28, as: UInt64.self)
+            fields.id.store(to: out, at: 36)
+            out.storeBytes(of: fields.occurredAt.rawValue.littleEndian, toByteOffset: 52, as: Int64.self)
+            out.storeBytes(of: fields.recordedAt.rawValue.littleEndian, toByteOffset: 60, as: Int64.self)
+            if let c = event.correlationId { c.store(to: out, at: 68) }
+            if let c = event.causationId { c.store(to: out, at: 84) }
+            var offset = headerSize
+            func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
+                guard !bytes.isEmpty else { return }
+                UnsafeMutableRawBufferPointer(rebasing: out[offset..<(offset + bytes.count)]).copyMemory(from: UnsafeRawBufferPointer(bytes))
+                offset += bytes.count
+            }
+            streamName.withUTF8(copy)
+            typeName.withUTF8(copy)
+            actor.withUTF8(copy)
+            metadata.withUnsafeBufferPointer(copy)
+            event.payload.withUnsafeBufferPointer(copy)
+            let hash = chainHash(previous: previous, body: UnsafeRawBufferPointer(rebasing: out[0..<offset]))
+            hash.bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: out[offset..<(offset + hashSize)]).copyMemory(from: $0) }
+            return hash
+        }
+    }
+
+    /// SHA-256(previous ‖ body).
+    @inline(__always)
+    static func chainHash(previous: EventHash, body: UnsafeRawBufferPointer) -> EventHash {
+        var hasher = SHA256()
+        previous.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        hasher.update(bufferPointer: body)
+        return EventHash(bytes: Array(hasher.finalize()))
+    }
+
+    // MARK: - Reading
+
+    /// Why `record` is not a well-formed record, or `nil`. Never reads out of bounds.
+    static func structuralProblem(_ record: UnsafeRawBufferPointer) -> String? {
+        guard record.count >= headerSize + hashSize else { return "record is \(record.count) bytes, shorter than the header" }
+        guard record[0] == format else { return "record format \(record[0]) is not \(format)" }
+        let variable = Int(u16(record, 2)) + Int(u16(record, 4)) + Int(u16(record, 6)) + Int(u32(record, 12)) + Int(u32(record, 16))
+        guard headerSize + variable + hashSize == record.count else {
+            return "record length \(record.count) does not match its field lengths (\(headerSize + variable + hashSize))"
+        }
+        return nil
+    }
+
+    @inline(__always) static func u16(_ r: UnsafeRawBufferPointer, _ o: Int) -> UInt16 { UInt16(littleEndian: r.loadUnaligned(fromByteOffset: o, as: UInt16.self)) }
+    @inline(__always) static func u32(_ r: UnsafeRawBufferPointer, _ o: Int) -> UInt32 { UInt32(littleEndian: r.loadUnaligned(fromByteOffset: o, as: UInt32.self)) }
+    @inline(__always) static func u64(_ r: UnsafeRawBufferPointer, _ o: Int) -> UInt64 { UInt64(littleEndian: r.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
+    @inline(__always) static func i64(_ r: UnsafeRawBufferPointer, _ o: Int) -> Int64 { Int64(littleEndian: r.loadUnaligned(fromByteOffset: o, as: Int64.self)) }
+
+    static func position(_ r: UnsafeRawBufferPointer) -> LogPosition { LogPosition(u64(r, 20)) }
+    static func version(_ r: UnsafeRawBufferPointer) -> StreamVersion { StreamVersion(u64(r, 28)) }
+    static func id(_ r: UnsafeRawBufferPointer) -> EventID { EventID(bytes: UnsafeRawBufferPointer(rebasing: r[36..<52])) }
+    static func hash(_ r: UnsafeRawBufferPointer) -> EventHash { EventHash(bytes: Array(r[(r.count - hashSize)...])) }
+    static func body(_ r: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: r[0..<(r.count - hashSize)]) }
+
+    /// Decodes a record that passed ``structuralProblem(_:)``.
+    static func decode(_ r: UnsafeRawBufferPointer) -> RecordedEvent {
+        let flags = r[1]
+        let streamLength = Int(u16(r, 2))
+        let typeLength = Int(u16(r, 4))
+        let actorLength = Int(u16(r, 6))
+        let metadataLength = Int(u32(r, 12))
+        let payloadLength = Int(u32(r, 16))
+        var offset = headerSize
+        func string(_ length: Int) -> String {
+            defer { offset += length }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: r[offset..<(offset + length)]), as: UTF8.self)
+        }
+        let stream = string(streamLength)
+        let type = string(typeLength)
+        let actor = string(actorLength)
+        var metadata: [String: String] = [:]
+        if metadataLength > 0 {
+            if case .object(let object)? = try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: r[offset..<(offset + metadataLength)])) {
+                for member in object { metadata[member.key] = member.value.stringValue ?? member.value.description }
+            }
+            offset += metadataLength
+        }
+        let payload = Array(UnsafeRawBufferPointer(rebasing: r[offset..<(offset + payloadLength)]))
+        return RecordedEvent(
+            position: LogPosition(u64(r, 20)),
+            id: id(r),
+            stream: StreamName(unchecked: stream),
+            version: StreamVersion(u64(r, 28)),
+            type: EventType(unchecked: type),
+            schemaVersion: Int(u32(r, 8)),
+            occurredAt: Timestamp(rawValue: i64(r, 52)),
+            recordedAt: Timestamp(rawValue: i64(r, 60)),
+            actor: flags & 1 != 0 ? actor : nil,
+            correlationId: flags & 2 != 0 ? EventID(bytes: UnsafeRawBufferPointer(rebasing: r[68..<84])) : nil,
+            causationId: flags & 4 != 0 ? EventID(bytes: UnsafeRawBufferPointer(rebasing: r[84..<100])) : nil,
+            metadata: metadata,
+            payload: payload,
+            hash: hash(r))
+    }
+
+    /// Whether a stored record holds the same event as `proposal`: same stream, type and
+    /// payload, and the same value for every optional field the proposal sets.
+    static func matches(_ r: UnsafeRawBufferPointer, _ proposal: ProposedEvent, metadata: [UInt8]) -> Bool {
+        let stored = decode(r)
+        guard stored.stream == proposal.stream, stored.type == proposal.type, stored.payload == proposal.payload else { return false }
+        if let v = proposal.schemaVersion, v != stored.schemaVersion { return false }
+        if let t = proposal.occurredAt, t != stored.occurredAt { return false }
+        if let a = proposal.actor, a != stored.actor { return false }
+        if let c = proposal.correlationId, c != stored.correlationId { return false }
+        if let c = proposal.causationId, c != stored.causationId { return false }
+        if !proposal.metadata.isEmpty, proposal.metadata != stored.metadata { return false }
+        return true
+    }
+}

@@ -1,0 +1,120 @@
+/// The durable, ordered, tamper-evident log of every CRM event.
+///
+/// Two implementations pass one contract test suite: ``LMDBEventStore`` (the product)
+/// and ``InMemoryEventStore`` (for fast unit tests of folds). A second durable backend
+/// can be added behind this protocol without touching views or rules.
+///
+/// Reads are synchronous: they never wait for the writer and never block it.
+public protocol EventStore: AnyObject, Sendable {
+    /// Appends `events` as one atomic batch and returns once it is durable.
+    ///
+    /// The batch may span streams; each event's ``ProposedEvent/expectedVersion`` is
+    /// checked against its stream as it stands just before that event (earlier events
+    /// of the batch included). Any failed expectation, invalid event or id conflict
+    /// rejects the whole batch and appends nothing. An event whose id is stored already
+    /// with the same content is not appended again: the result reports its original
+    /// position and marks it a duplicate.
+    func append(_ events: [ProposedEvent]) async throws(EventLogError) -> AppendResult
+
+    /// Events in log order, starting at `position` (inclusive) and going `direction`.
+    /// Forward from ``LogPosition/start`` reads from the first event; backward from
+    /// `nil` reads from the head.
+    func read(from position: LogPosition?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent]
+
+    /// One stream's events from `version` (inclusive; `nil` means the first going
+    /// forward and the last going backward).
+    func readStream(_ stream: StreamName, from version: StreamVersion?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent]
+
+    /// Events of one type in log order, at or after `position`.
+    func readType(_ type: EventType, from position: LogPosition, limit: Int) throws(EventLogError) -> [RecordedEvent]
+
+    /// The event stored under `id`, if any.
+    func event(id: EventID) throws(EventLogError) -> RecordedEvent?
+
+    /// The last position and its hash.
+    func head() throws(EventLogError) -> LogHead
+
+    /// A stream's current version; ``StreamVersion/none`` when it has no events.
+    func streamVersion(_ stream: StreamName) throws(EventLogError) -> StreamVersion
+
+    /// Every event after `position`, then each new event as it is appended: never
+    /// skipping or repeating a position. Ends when the task is cancelled.
+    func subscribe(after position: LogPosition) -> EventSubscription
+
+    /// Recomputes the hash chain from the first event and checks positions are gapless.
+    func verify(progress: (@Sendable (LogPosition, LogPosition) -> Void)?) throws(EventLogError) -> VerificationReport
+
+    /// Counts and sizes.
+    func statistics() throws(EventLogError) -> LogStatistics
+}
+
+public enum ReadDirection: Sendable, Hashable {
+    case forward
+    case backward
+}
+
+/// The log's last position and the hash that seals everything up to it.
+public struct LogHead: Sendable, Hashable {
+    public var position: LogPosition
+    public var hash: EventHash
+
+    public init(position: LogPosition, hash: EventHash) {
+        self.position = position
+        self.hash = hash
+    }
+
+    public static let empty = LogHead(position: .start, hash: .genesis)
+}
+
+/// What one append did.
+public struct AppendResult: Sendable, Hashable {
+    /// One entry per proposed event, in the order proposed.
+    public var events: [AppendedEvent]
+    /// The log's head after the append.
+    public var head: LogPosition
+
+    public var appendedCount: Int { events.count(where: { !$0.isDuplicate }) }
+    public var duplicateCount: Int { events.count(where: { $0.isDuplicate }) }
+}
+
+/// Where one proposed event ended up.
+public struct AppendedEvent: Sendable, Hashable {
+    public var id: EventID
+    public var stream: StreamName
+    public var position: LogPosition
+    public var version: StreamVersion
+    /// `true` when the id was stored already and nothing was appended for it.
+    public var isDuplicate: Bool
+}
+
+/// The outcome of ``EventStore/verify(progress:)``.
+public struct VerificationReport: Sendable, Hashable {
+    /// Events whose hash was recomputed and matched.
+    public var verifiedEvents: UInt64
+    /// The head as stored.
+    public var head: LogHead
+    /// The first position that does not hold together, when there is one.
+    public var firstBadPosition: LogPosition?
+    /// What is wrong at ``firstBadPosition``.
+    public var problem: String?
+
+    public var isIntact: Bool { firstBadPosition == nil }
+}
+
+/// Counts and sizes reported by ``EventStore/statistics()``.
+public struct LogStatistics: Sendable, Hashable {
+    public var events: UInt64
+    public var streams: Int
+    public var head: LogHead
+    /// Events per type.
+    public var types: [EventType: Int]
+    /// Bytes of the store's files on disk (0 for the in-memory store).
+    public var fileBytes: Int
+    /// Bytes of pages in use.
+    public var usedBytes: Int
+    /// Bytes of event records (the log's payload, without index overhead).
+    public var recordBytes: Int
+    /// When the first and last events were recorded.
+    public var firstRecordedAt: Timestamp?
+    public var lastRecordedAt: Timestamp?
+}

@@ -1,0 +1,38 @@
+import JSON
+
+/// Checks event payloads before they are appended.
+///
+/// The store calls its validator for every proposed event, on the appender's task and
+/// before the batch reaches the writer thread, so validation runs in parallel with
+/// writing. The `Schemas` module provides the catalog-backed implementation.
+public protocol EventValidator: Sendable {
+    /// Checks `data` against `type`'s schema at `schemaVersion` (the latest when `nil`)
+    /// and returns the version it was checked against.
+    func validate(type: EventType, schemaVersion: Int?, data: JSONObject) throws(PayloadViolation) -> Int
+}
+
+/// Why a payload was refused: a reason, and where in the payload when that is known.
+public struct PayloadViolation: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The schema version checked, when one was resolved.
+    public var schemaVersion: Int?
+    /// Where in the payload (relative to `data`), when the problem has a place.
+    public var pointer: JSONPointer?
+    /// What is wrong and, where it helps, what to do.
+    public var reason: String
+
+    public init(schemaVersion: Int? = nil, pointer: JSONPointer? = nil, reason: String) {
+        self.schemaVersion = schemaVersion
+        self.pointer = pointer
+        self.reason = reason
+    }
+
+    public var description: String {
+        (pointer.map { "/data\($0): " } ?? "") + reason
+    }
+
+    /// The message for an event of `type` in `stream`:
+    /// `deal-7 DealStageChanged v1: /data/amount: expected string matching ...`.
+    public func message(stream: StreamName, type: EventType) -> String {
+        "\(stream) \(type)\(schemaVersion.map { " v\($0)" } ?? ""): \(description)"
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Synchronization
+
+/// The event log in memory: same contract, same record format, same hashes as
+/// ``LMDBEventStore``, nothing on disk.
+///
+/// For unit tests of folds and rules, and as the reference the contract suite holds
+/// the LMDB store to. Appending the same events with the same clock to both stores
+/// gives the same positions, versions and head hash.
+public final class InMemoryEventStore: EventStore, Sendable {
+    private struct State {
+        var records: [[UInt8]] = []
+        var ids: [EventID: UInt64] = [:]
+        var streams: [StreamName: [UInt64]] = [:]
+        var types: [EventType: [UInt64]] = [:]
+        var lastRecordedAt = Timestamp(rawValue: 0)
+        var head: LogHead = .empty
+        var recordBytes = 0
+    }
+
+    private let state = Mutex(State())
+    private let notifier = HeadNotifier()
+    private let validator: (any EventValidator)?
+    private let clock: @Sendable () -> Timestamp
+    private let maxRecordBytes: Int
+
+    public init(validator: (any EventValidator)? = nil, maxRecordBytes: Int = 1 << 20, clock: @escaping @Sendable () -> Timestamp = { .now }) {
+        self.validator = validator
+        self.clock = clock
+        self.maxRecordBytes = maxRecordBytes
+    }
+
+    private struct Lookup: AppendLookup {
+        let state: State
+
+        func committedVersion(of stream: StreamName) throws(EventLogError) -> UInt64 {
+            UInt64(state.streams[stream]?.count ?? 0)
+        }
+
+        func withCommittedRecord<T>(id: EventID, _ body: (UnsafeRawBufferPointer?) -> T) throws(EventLogError) -> T {
+            guard let position = state.ids[id] else { return body(nil) }
+            return state.records[Int(position - 1)].withUnsafeBytes { body($0) }
+        }
+    }
+
+    public func append(_ events: [ProposedEvent]) async throws(EventLogError) -> AppendResult {
+        let checked = try ProposedEvent.prepare(events, validator: validator, maxRecordBytes: maxRecordBytes)
+        let now = clock()
+        let result: Result<AppendResult, EventLogError> = state.withLock { state in
+            var planner = AppendPlanner(head: state.head, lastRecordedAt: state.lastRecordedAt)
+            let result: AppendResult
+            do throws(EventLogError) {
+                result = try planner.plan(checked, lookup: Lookup(state: state), now: now)
+            } catch {
+                return .failure(error)
+            }
+            _ = try? planner.forEachRecord { position, record in
+                state.records.append(Array(record))
+                state.ids[EventRecord.id(record)] = position
+                let event = EventRecord.decode(record)
+                state.streams[event.stream, default: []].append(position)
+                state.types[event.type, default: []].append(position)
+            }
+            state.head = LogHead(position: planner.head, hash: planner.headHash)
+            state.lastRecordedAt = planner.lastRecordedAt
+            state.recordBytes += planner.recordBytes
+            return .success(result)
+        }
+        if case .success(let appended) = result, appended.appendedCount > 0 { notifier.publish() }
+        return try result.get()
+    }
+
+    public func read(from position: LogPosition?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent] {
+        state.withLock { state in
+            let count = UInt64(state.records.count)
+            guard limit > 0, count > 0 else { return [] }
+            switch direction {
+            case .forward:
+                let first = max(position?.rawValue ?? 1, 1)
+                guard first <= count else { return [] }
+                let last = min(count, first + UInt64(limit) - 1)
+                return (first...last).map { decode(state, $0) }
+            case .backward:
+                let first = min(position?.rawValue ?? count, count)
+                guard first >= 1 else { return [] }
+                return stride(from: first, through: max(1, first >= UInt64(limit) ? first - UInt64(limit) + 1 : 1), by: -1).map { decode(state, $0) }
+            }
+        }
+    }
+
+    public func readStream(_ stream: StreamName, from version: StreamVersion?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent] {
+        state.withLock { state in
+            guard let positions = state.streams[stream], limit > 0 else { return [] }
+            switch direction {
+            case .forward:
+                let first = Int(max(version?.rawValue ?? 1, 1))
+                guard first <= positions.count else { return [] }
+                return positions[(first - 1)..<min(positions.count, first - 1 + limit)].map { decode(state, $0) }
+            case .backward:
+                let last = Int(min(version?.rawValue ?? UInt64(positions.count), UInt64(positions.count)))
+                guard last >= 1 else { return [] }
+                return positions[max(0, last - limit)..<last].reversed().map { decode(state, $0) }
+            }
+        }
+    }
+
+    public func readType(_ type: EventType, from position: LogPosition, limit: Int) throws(EventLogError) -> [RecordedEvent] {
+        state.withLock { state in
+            guard let positions = state.types[type] else { return [] }
+            return positions.lazy.filter { $0 >= position.rawValue }.prefix(limit).map { decode(state, $0) }
+        }
+    }
+
+    public func event(id: EventID) throws(EventLogError) -> RecordedEvent? {
+        state.withLock { state in state.ids[id].map { decode(state, $0) } }
+    }
+
+    public func head() throws(EventLogError) -> LogHead {
+        state.withLock { $0.head }
+    }
+
+    public func streamVersion(_ stream: StreamName) throws(EventLogError) -> StreamVersion {
+        state.withLock { StreamVersion(UInt64($0.streams[stream]?.count ?? 0)) }
+    }
+
+    public func subscribe(after position: LogPosition) -> EventSubscription {
+        EventSubscription(after: position, notifier: notifier) { [self] (from, limit) throws(EventLogError) in
+            try read(from: from, direction: .forward, limit: limit)
+        }
+    }
+
+    public func verify(progress: (@Sendable (LogPosition, LogPosition) -> Void)?) throws(EventLogError) -> VerificationReport {
+        let (records, head) = state.withLock { ($0.records, $0.head) }
+        return try guarded {
+            try LMDBEventStore.verifyChain(head: head, progress: progress) { visit in
+                for (index, record) in records.enumerated() {
+                    guard record.withUnsafeBytes({ visit(UInt64(index + 1), $0) }) else { return }
+                }
+            }
+        }
+    }
+
+    public func statistics() throws(EventLogError) -> LogStatistics {
+        state.withLock { state in
+            LogStatistics(
+                events: UInt64(state.records.count), streams: state.streams.count, head: state.head,
+                types: state.types.mapValues(\.count), fileBytes: 0, usedBytes: state.recordBytes, recordBytes: state.recordBytes,
+                firstRecordedAt: state.records.first.map { decodeRecord($0).recordedAt },
+                lastRecordedAt: state.records.last.map { decodeRecord($0).recordedAt })
+        }
+    }
+
+    private func decode(_ state: State, _ position: UInt64) -> RecordedEvent {
+        decodeRecord(state.records[Int(position - 1)])
+    }
+
+    private func decodeRecord(_ record: [UInt8]) -> RecordedEvent {
+        record.withUnsafeBytes { EventRecord.decode($0) }
+    }
+}

@@ -1,0 +1,390 @@
+import CLMDB
+import Foundation
+import Synchronization
+
+/// The event log on LMDB: the product's store.
+///
+/// ## Layout
+/// One LMDB environment (a folder holding `data.mdb` and `lock.mdb`) with these
+/// named databases:
+///
+/// | database | key | value |
+/// |---|---|---|
+/// | `events` | `seq` (native u64, `MDB_INTEGERKEY`) | the record (see the log format article) |
+/// | `ids` | event id, 16 bytes | `seq` (native u64) |
+/// | `streams` | stream name, UTF-8 | every `seq` of the stream, as sorted duplicates (`MDB_DUPFIXED`, `MDB_INTEGERDUP`) |
+/// | `types` | event type, UTF-8 | every `seq` of the type, as sorted duplicates |
+/// | `meta` | `format`, `streams`, `recordBytes` | u64 |
+///
+/// A stream's version is the number of its duplicates, so appending an event writes
+/// one small duplicate instead of a (stream, version) key at a random place. Within a
+/// transaction, index entries are written in key order, so a batch touches each index
+/// page once rather than once per event.
+///
+/// ## Writing
+/// One writer thread owns every write transaction. Concurrent ``append(_:)`` calls
+/// queue up; the writer takes everything queued (up to ``Options/maxGroupEvents``),
+/// plans each batch in turn, writes them in one transaction and acknowledges each
+/// batch only after `mdb_txn_commit` returned — after `fsync`, unless
+/// ``Options/sync`` is off. This is group commit: under load, one disk flush
+/// acknowledges many appenders. When the map fills up the writer grows it and retries.
+///
+/// ## Reading
+/// Reads use pooled read-only transactions and never wait for the writer.
+public final class LMDBEventStore: EventStore, @unchecked Sendable {
+    public struct Options: Sendable {
+        /// Create the store when the folder holds none (`init` does; other commands do not).
+        public var create = true
+        /// The map size to start with; it doubles whenever it fills up.
+        public var initialMapSize = 256 << 20
+        /// `fsync` on every commit. Off only for tests and throwaway stores.
+        public var sync = true
+        /// The largest record accepted, in bytes (payload, metadata and envelope).
+        public var maxRecordBytes = 1 << 20
+        /// The most events one write transaction takes from the queue.
+        public var maxGroupEvents = 100_000
+        /// The most record bytes one write transaction takes from the queue.
+        public var maxGroupBytes = 64 << 20
+        /// Checks every payload before it is appended.
+        public var validator: (any EventValidator)?
+        /// The clock that stamps `recordedAt`.
+        public var clock: @Sendable () -> Timestamp = { Timestamp.now }
+
+        public init() {}
+    }
+
+    /// The newest log format this build reads and writes.
+    public static let formatVersion: UInt64 = 1
+
+    public let directory: URL
+    let env: LMDBEnvironment
+    let databases: Databases
+    let options: Options
+    let notifier = HeadNotifier()
+    private let writer: Writer
+
+    struct Databases: Sendable {
+        let events: MDB_dbi
+        let ids: MDB_dbi
+        let streams: MDB_dbi
+        let types: MDB_dbi
+        let meta: MDB_dbi
+    }
+
+    /// Opens the store in `directory`, creating it when ``Options/create`` allows.
+    public init(directory: URL, options: Options = Options()) throws(EventLogError) {
+        self.directory = directory
+        self.options = options
+        let dataFile = directory.appendingPathComponent("data.mdb")
+        if !FileManager.default.fileExists(atPath: dataFile.path) {
+            guard options.create else {
+                throw EventLogError(.storeNotFound, "there is no event store in \(directory.path); run `ledgerline init` or pass --data")
+            }
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            } catch {
+                throw EventLogError(.storage, "cannot create \(directory.path): \(error.localizedDescription)")
+            }
+        }
+        do {
+            env = try LMDBEnvironment(directory: directory, mapSize: options.initialMapSize, sync: options.sync)
+        } catch {
+            throw error.asEventLogError
+        }
+        databases = try Self.openDatabases(env, directory: directory)
+        writer = Writer()
+        let initial = try Self.loadWriterState(env, databases)
+        writer.start(store: self, state: initial)
+    }
+
+    deinit {
+        writer.stop()
+    }
+
+    /// Stops the writer after the queued appends. Appends after this fail with ``EventLogError/Code/closed``.
+    public func close() {
+        writer.stop()
+    }
+
+    private static func openDatabases(_ env: LMDBEnvironment, directory: URL) throws(EventLogError) -> Databases {
+        let dupFlags = Int32(MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP)
+        let formatKey = Array("format".utf8)
+        // A store that exists opens in a read transaction, so opening never waits for
+        // another process's write.
+        let open = { (txn: LMDBTransaction, create: Int32) throws -> Databases in
+            let meta = try env.openDatabase("meta", flags: create, in: txn)
+            let stored = try formatKey.withUnsafeBytes { key in try txn.get(meta, key).map(readUInt64) }
+            if let stored, stored > formatVersion {
+                throw EventLogError(
+                    .unsupportedFormat,
+                    "the store in \(directory.path) uses log format \(stored), newer than this build reads (format \(formatVersion)); upgrade ledgerline")
+            }
+            if stored == nil {
+                guard create != 0 else { throw LMDBFailure(code: MDB_NOTFOUND, operation: "reading the format") }
+                try formatKey.withUnsafeBytes { key in try withUInt64Bytes(formatVersion) { value in try txn.put(meta, key, value) } }
+            }
+            return Databases(
+                events: try env.openDatabase("events", flags: create | Int32(MDB_INTEGERKEY), in: txn),
+                ids: try env.openDatabase("ids", flags: create, in: txn),
+                streams: try env.openDatabase("streams", flags: create | dupFlags, in: txn),
+                types: try env.openDatabase("types", flags: create | dupFlags, in: txn),
+                meta: meta)
+        }
+        return try guarded {
+            do {
+                return try env.readCommitting { txn in try open(txn, 0) }
+            } catch let failure as LMDBFailure where failure.code == MDB_NOTFOUND {
+                return try env.write { txn in try open(txn, Int32(MDB_CREATE)) }
+            }
+        }
+    }
+
+    // MARK: - Appending
+
+    public func append(_ events: [ProposedEvent]) async throws(EventLogError) -> AppendResult {
+        guard !events.isEmpty else { return AppendResult(events: [], head: try head().position) }
+        let checked = try ProposedEvent.prepare(events, validator: options.validator, maxRecordBytes: options.maxRecordBytes)
+        return try await writer.submit(checked).get()
+    }
+
+    // MARK: - Reading
+
+    public func read(from position: LogPosition?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent] {
+        guard limit > 0 else { return [] }
+        return try guarded { try env.read { txn in try readEvents(txn, from: position, direction: direction, limit: limit) } }
+    }
+
+    func readEvents(_ txn: LMDBTransaction, from position: LogPosition?, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {
+        try withCursor(txn, databases.events) { cursor in
+            var out: [RecordedEvent] = []
+            var entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+            switch direction {
+            case .forward:
+                entry = try withUInt64Bytes(max(position?.rawValue ?? 1, 1)) { key in try cursor.get(MDB_SET_RANGE, key: key) }
+            case .backward:
+                if let position {
+                    entry = try withUInt64Bytes(position.rawValue) { key in try cursor.get(MDB_SET_RANGE, key: key) }
+                    if let found = entry, readUInt64(found.key) > position.rawValue {
+                        entry = try cursor.get(MDB_PREV)
+                    } else if entry == nil {
+                        entry = try cursor.get(MDB_LAST)
+                    }
+                } else {
+                    entry = try cursor.get(MDB_LAST)
+                }
+            }
+            let step = direction == .forward ? MDB_NEXT : MDB_PREV
+            out.reserveCapacity(min(limit, 4096))
+            while let current = entry, out.count < limit {
+                out.append(try decodeRecord(current.value, at: readUInt64(current.key)))
+                entry = try cursor.get(step)
+            }
+            return out
+        }
+    }
+
+    public func readStream(_ stream: StreamName, from version: StreamVersion?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent] {
+        guard limit > 0 else { return [] }
+        return try guarded {
+            try env.read { txn in
+                let positions = try withCursor(txn, databases.streams) { cursor in
+                    try streamPositions(cursor, stream: stream, from: version, direction: direction, limit: limit)
+                }
+                return try positions.map { position in
+                    guard let bytes = try withUInt64Bytes(position, { key in try txn.get(databases.events, key) }) else {
+                        throw EventLogError(.corrupted, "stream \(stream) lists position \(position), which is not in the log; run `ledgerline verify`", stream: stream, position: LogPosition(position))
+                    }
+                    return try decodeRecord(bytes, at: position)
+                }
+            }
+        }
+    }
+
+    /// The positions of a stream's events from `version` in `direction`, at most `limit`.
+    ///
+    /// Cost: forward reads walk whole pages of positions (about 500 per page) to the
+    /// first wanted one; backward reads from the end step one position at a time.
+    private func streamPositions(_ cursor: LMDBCursor, stream: StreamName, from version: StreamVersion?, direction: ReadDirection, limit: Int) throws -> [UInt64] {
+        var name = stream.rawValue
+        let found = try name.withUTF8 { key in try cursor.get(MDB_SET, key: UnsafeRawBufferPointer(key)) }
+        guard found != nil else { return [] }
+        let count = UInt64(try cursor.duplicateCount())
+        var out: [UInt64] = []
+        switch direction {
+        case .forward:
+            let first = max(version?.rawValue ?? 1, 1)
+            guard first <= count else { return [] }
+            var seen: UInt64 = 0
+            var page = try cursor.get(MDB_GET_MULTIPLE)
+            while let current = page, out.count < limit {
+                let n = UInt64(current.value.count / 8)
+                if seen + n >= first {
+                    let startIndex = first > seen ? Int(first - seen - 1) : 0
+                    for i in startIndex..<Int(n) where out.count < limit {
+                        out.append(current.value.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))
+                    }
+                }
+                seen += n
+                page = try cursor.get(MDB_NEXT_MULTIPLE)
+            }
+        case .backward:
+            let last = min(version?.rawValue ?? count, count)
+            guard last >= 1 else { return [] }
+            if last == count {
+                var entry = try cursor.get(MDB_LAST_DUP)
+                while let current = entry, out.count < limit {
+                    out.append(readUInt64(current.value))
+                    entry = try cursor.get(MDB_PREV_DUP)
+                }
+            } else {
+                var all: [UInt64] = []
+                var page = try cursor.get(MDB_GET_MULTIPLE)
+                while let current = page, UInt64(all.count) < last {
+                    for i in 0..<(current.value.count / 8) { all.append(current.value.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+                    page = try cursor.get(MDB_NEXT_MULTIPLE)
+                }
+                for i in stride(from: Int(last) - 1, through: 0, by: -1) where out.count < limit { out.append(all[i]) }
+            }
+        }
+        return out
+    }
+
+    public func readType(_ type: EventType, from position: LogPosition, limit: Int) throws(EventLogError) -> [RecordedEvent] {
+        guard limit > 0 else { return [] }
+        return try guarded {
+            try env.read { txn in
+                let positions = try withCursor(txn, databases.types) { cursor in
+                    var name = type.rawValue
+                    var out: [UInt64] = []
+                    var entry = try name.withUTF8 { key in
+                        try withUInt64Bytes(max(position.rawValue, 1)) { value in
+                            try cursor.get(MDB_GET_BOTH_RANGE, key: UnsafeRawBufferPointer(key), value: value)
+                        }
+                    }
+                    while let current = entry, out.count < limit {
+                        out.append(readUInt64(current.value))
+                        entry = try cursor.get(MDB_NEXT_DUP)
+                    }
+                    return out
+                }
+                return try positions.map { position in
+                    guard let bytes = try withUInt64Bytes(position, { key in try txn.get(databases.events, key) }) else {
+                        throw EventLogError(.corrupted, "the type index lists position \(position), which is not in the log; run `ledgerline verify`", position: LogPosition(position))
+                    }
+                    return try decodeRecord(bytes, at: position)
+                }
+            }
+        }
+    }
+
+    public func event(id: EventID) throws(EventLogError) -> RecordedEvent? {
+        try guarded {
+            try env.read { txn in
+                try lookupRecord(txn, id: id) { bytes in
+                    guard let bytes else { return nil }
+                    return try decodeRecord(bytes, at: EventRecord.position(bytes).rawValue)
+                }
+            }
+        }
+    }
+
+    public func head() throws(EventLogError) -> LogHead {
+        try guarded { try env.read { txn in try Self.readHead(txn, databases) } }
+    }
+
+    public func streamVersion(_ stream: StreamName) throws(EventLogError) -> StreamVersion {
+        try guarded {
+            try env.read { txn in
+                try withCursor(txn, databases.streams) { cursor in StreamVersion(try Self.committedVersion(cursor, stream)) }
+            }
+        }
+    }
+
+    public func subscribe(after position: LogPosition) -> EventSubscription {
+        EventSubscription(after: position, notifier: notifier) { [self] (from, limit) throws(EventLogError) in
+            try read(from: from, direction: .forward, limit: limit)
+        }
+    }
+
+    // MARK: - Helpers shared with the writer and the audits
+
+    static func readHead(_ txn: LMDBTransaction, _ databases: Databases) throws -> LogHead {
+        let cursor = try txn.cursor(databases.events)
+        defer { cursor.close() }
+        guard let last = try cursor.get(MDB_LAST) else { return .empty }
+        guard last.value.count >= EventRecord.headerSize + EventRecord.hashSize else {
+            return LogHead(position: LogPosition(readUInt64(last.key)), hash: .genesis)
+        }
+        return LogHead(position: LogPosition(readUInt64(last.key)), hash: EventRecord.hash(last.value))
+    }
+
+    static func committedVersion(_ cursor: LMDBCursor, _ stream: StreamName) throws -> UInt64 {
+        var name = stream.rawValue
+        let found = try name.withUTF8 { key in try cursor.get(MDB_SET, key: UnsafeRawBufferPointer(key)) }
+        return found == nil ? 0 : UInt64(try cursor.duplicateCount())
+    }
+
+    func lookupRecord<T>(_ txn: LMDBTransaction, id: EventID, _ body: (UnsafeRawBufferPointer?) throws -> T) throws -> T {
+        let key = id.bytes
+        let position = try key.withUnsafeBytes { raw in try txn.get(databases.ids, raw).map(readUInt64) }
+        guard let position else { return try body(nil) }
+        guard let record = try withUInt64Bytes(position, { raw in try txn.get(databases.events, raw) }) else {
+            throw EventLogError(.corrupted, "the id index maps \(id) to position \(position), which is not in the log; run `ledgerline verify`", position: LogPosition(position), eventID: id)
+        }
+        return try body(record)
+    }
+
+    func decodeRecord(_ bytes: UnsafeRawBufferPointer, at position: UInt64) throws -> RecordedEvent {
+        if let problem = EventRecord.structuralProblem(bytes) {
+            throw EventLogError(.corrupted, "the record at position \(position) is damaged (\(problem)); run `ledgerline verify`", position: LogPosition(position))
+        }
+        return EventRecord.decode(bytes)
+    }
+
+    func withCursor<T>(_ txn: LMDBTransaction, _ dbi: MDB_dbi, _ body: (LMDBCursor) throws -> T) throws -> T {
+        let cursor = try txn.cursor(dbi)
+        defer { cursor.close() }
+        return try body(cursor)
+    }
+
+    static func metaValue(_ txn: LMDBTransaction, _ databases: Databases, _ name: String) throws -> UInt64 {
+        let key = Array(name.utf8)
+        return try key.withUnsafeBytes { raw in try txn.get(databases.meta, raw).map(readUInt64) } ?? 0
+    }
+
+    static func setMetaValue(_ txn: LMDBTransaction, _ databases: Databases, _ name: String, _ value: UInt64) throws {
+        let key = Array(name.utf8)
+        try key.withUnsafeBytes { raw in try withUInt64Bytes(value) { v in try txn.put(databases.meta, raw, v) } }
+    }
+
+    static func loadWriterState(_ env: LMDBEnvironment, _ databases: Databases) throws(EventLogError) -> Writer.State {
+        try guarded {
+            try env.read { txn in
+                let head = try readHead(txn, databases)
+                var last = Timestamp(rawValue: 0)
+                if head.position > .start,
+                    let record = try withUInt64Bytes(head.position.rawValue, { key in try txn.get(databases.events, key) }),
+                    EventRecord.structuralProblem(record) == nil
+                {
+                    last = EventRecord.decode(record).recordedAt
+                }
+                return Writer.State(head: head, lastRecordedAt: last)
+            }
+        }
+    }
+}
+
+/// Runs `body` and turns whatever it throws into an ``EventLogError``: the boundary
+/// where storage failures become the log's one error type.
+@inline(__always)
+func guarded<T>(_ body: () throws -> T) throws(EventLogError) -> T {
+    do {
+        return try body()
+    } catch let error as EventLogError {
+        throw error
+    } catch let error as LMDBFailure {
+        throw error.eventLogError
+    } catch {
+        throw EventLogError(.storage, "\(error)")
+    }
+}

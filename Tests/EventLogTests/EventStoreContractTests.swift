@@ -1,0 +1,280 @@
+import EventLog
+import Foundation
+import JSON
+import Testing
+
+/// The contract every ``EventStore`` keeps, run against the LMDB store and the
+/// in-memory store alike.
+@Suite struct EventStoreContractTests {
+    @Test(arguments: StoreKind.allCases)
+    func appendAssignsGaplessPositionsAndPerStreamVersions(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let first = try await store.append([Fixture.contactCreated(1), Fixture.contactCreated(2), Fixture.orderPlaced(1, amount: "11.77")])
+            #expect(first.events.map(\.position.rawValue) == [1, 2, 3])
+            #expect(first.events.map(\.version.rawValue) == [1, 1, 2])
+            #expect(first.head == LogPosition(3))
+            let second = try await store.append([Fixture.orderPlaced(2, amount: "5.00")])
+            #expect(second.events[0].position == LogPosition(4))
+            #expect(second.events[0].version == StreamVersion(2))
+            #expect(try store.head().position == LogPosition(4))
+            #expect(try store.streamVersion("customer-1") == StreamVersion(2))
+            #expect(try store.streamVersion("customer-9") == StreamVersion.none)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func appendWithStaleExpectedVersionRejectsTheWholeBatch(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            _ = try await store.append([Fixture.contactCreated(1)])
+            let batch = [
+                Fixture.contactCreated(2, expected: .noStream),
+                Fixture.event("customer-1", "ContactUpdated", ["name": "Renamed"], expected: .exact(StreamVersion(5))),
+            ]
+            await #expect {
+                try await store.append(batch)
+            } throws: { error in
+                guard let error = error as? EventLogError else { return false }
+                return error.code == .wrongExpectedVersion && error.stream == "customer-1" && error.actual == StreamVersion(1)
+                    && error.expected == .exact(StreamVersion(5)) && error.batchIndex == 1
+                    && error.message == "stream customer-1 is at version 1 but the append expected version 5; nothing was appended — read the stream and retry"
+            }
+            #expect(try store.head().position == LogPosition(1))
+            #expect(try store.streamVersion("customer-2") == StreamVersion.none)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func noStreamAndExactExpectationsAreChecked(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            _ = try await store.append([Fixture.contactCreated(1, expected: .noStream)])
+            await #expect(throws: EventLogError.self) { try await store.append([Fixture.contactCreated(1, expected: .noStream)]) }
+            let ok = try await store.append([Fixture.event("customer-1", "ContactUpdated", expected: .exact(StreamVersion(1)))])
+            #expect(ok.events[0].version == StreamVersion(2))
+            // Expectations inside one batch see the batch's earlier events.
+            let chained = try await store.append([
+                Fixture.event("customer-1", "ContactUpdated", expected: .exact(StreamVersion(2))),
+                Fixture.event("customer-1", "ContactUpdated", expected: .exact(StreamVersion(3))),
+            ])
+            #expect(chained.events.map(\.version.rawValue) == [3, 4])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func reappendingAStoredIdReturnsItsOriginalPosition(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let id = EventID.generate()
+            let event = Fixture.event("deal-7", "DealCreated", ["dealId": "7"], id: id)
+            let first = try await store.append([event, Fixture.contactCreated(1)])
+            let again = try await store.append([event])
+            #expect(again.events[0].isDuplicate)
+            #expect(again.events[0].position == first.events[0].position)
+            #expect(again.appendedCount == 0)
+            #expect(try store.head().position == LogPosition(2))
+            // The same id twice in one batch is stored once.
+            let twice = try await store.append([Fixture.event("deal-8", "DealCreated", id: EventID.generate()), event, event])
+            #expect(twice.appendedCount == 1)
+            #expect(try store.head().position == LogPosition(3))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func sameIdWithDifferentContentIsAConflict(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let id = EventID.generate()
+            _ = try await store.append([Fixture.event("deal-7", "DealCreated", ["dealId": "7"], id: id)])
+            await #expect {
+                try await store.append([Fixture.contactCreated(3), Fixture.event("deal-7", "DealCreated", ["dealId": "8"], id: id)])
+            } throws: { error in
+                guard let error = error as? EventLogError else { return false }
+                return error.code == .idConflict && error.eventID == id && error.position == LogPosition(1)
+                    && error.message.contains("stored already at position 1 with different content")
+            }
+            #expect(try store.head().position == LogPosition(1))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func readsGoForwardBackwardByStreamAndByType(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            for n in 1...5 { _ = try await store.append([Fixture.contactCreated(n), Fixture.orderPlaced(n, amount: "\(n).00")]) }
+            #expect(try store.read(from: .start, direction: .forward, limit: 3).map(\.position.rawValue) == [1, 2, 3])
+            #expect(try store.read(from: LogPosition(9), direction: .forward, limit: 10).map(\.position.rawValue) == [9, 10])
+            #expect(try store.read(from: nil, direction: .backward, limit: 3).map(\.position.rawValue) == [10, 9, 8])
+            #expect(try store.read(from: LogPosition(2), direction: .backward, limit: 5).map(\.position.rawValue) == [2, 1])
+            #expect(try store.read(from: LogPosition(11), direction: .forward, limit: 5).isEmpty)
+            #expect(try store.read(from: LogPosition(99), direction: .backward, limit: 1).map(\.position.rawValue) == [10])
+
+            _ = try await store.append((1...20).map { Fixture.event("deal-7", "DealAmountChanged", ["amount": .string("\($0).00")]) })
+            let stream = try store.readStream("deal-7", from: StreamVersion(5), direction: .forward, limit: 3)
+            #expect(stream.map(\.version.rawValue) == [5, 6, 7])
+            let expectedData: [JSONValue] = [["amount": "5.00"], ["amount": "6.00"], ["amount": "7.00"]]
+            #expect(stream.map { JSONValue.object($0.data) } == expectedData)
+            #expect(try store.readStream("deal-7", from: nil, direction: .backward, limit: 2).map(\.version.rawValue) == [20, 19])
+            #expect(try store.readStream("deal-7", from: StreamVersion(3), direction: .backward, limit: 5).map(\.version.rawValue) == [3, 2, 1])
+            #expect(try store.readStream("deal-7", from: StreamVersion(21), direction: .forward, limit: 5).isEmpty)
+            #expect(try store.readStream("nobody", from: nil, direction: .forward, limit: 5).isEmpty)
+
+            let orders = try store.readType("OrderPlaced", from: LogPosition(5), limit: 10)
+            #expect(orders.map(\.position.rawValue) == [6, 8, 10])
+            #expect(orders.allSatisfy { $0.type == "OrderPlaced" })
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func recordedEventsCarryTheWholeEnvelope(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let cause = EventID.generate()
+            let correlation = EventID.generate()
+            let occurred = Timestamp(rfc3339: "2025-03-01T09:30:00.5Z")!
+            var proposal = Fixture.event("customer-1", "EmailQueued", ["template": "welcome", "subject": "Hi é 😀"], occurredAt: occurred)
+            proposal.actor = "rule:welcome@3"
+            proposal.causationId = cause
+            proposal.correlationId = correlation
+            proposal.metadata = ["source": "test", "ip": "10.0.0.1"]
+            proposal.schemaVersion = 1
+            let appended = try await store.append([proposal])
+            let event = try #require(try store.event(id: appended.events[0].id))
+            #expect(event.position == LogPosition(1))
+            #expect(event.stream == "customer-1")
+            #expect(event.type == "EmailQueued")
+            #expect(event.version == StreamVersion(1))
+            #expect(event.occurredAt == occurred)
+            #expect(event.actor == "rule:welcome@3")
+            #expect(event.causationId == cause)
+            #expect(event.correlationId == correlation)
+            #expect(event.metadata == ["source": "test", "ip": "10.0.0.1"])
+            #expect(event.data["subject"] == "Hi é 😀")
+            #expect(event.hash == (try store.head().hash))
+            #expect(event.recordedAt >= occurred)
+        }
+    }
+
+    @Test func bothStoresChainToTheSameHead() async throws {
+        var heads: [LogHead] = []
+        for kind in StoreKind.allCases {
+            try await kind.withStore(clock: StepClock()) { store in
+                let id = EventID("0190a8d2-0000-7000-8000-000000000001")!
+                _ = try await store.append([Fixture.event("customer-1", "ContactCreated", ["a": 1], id: id)])
+                _ = try await store.append([Fixture.event("customer-2", "ContactCreated", ["b": [1, 2]], id: EventID("0190a8d2-0000-7000-8000-000000000002")!)])
+                heads.append(try store.head())
+            }
+        }
+        #expect(heads.count == 2)
+        #expect(heads[0] == heads[1])
+        #expect(heads[0].position == LogPosition(2))
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func verifyPassesOnAnIntactLog(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            for n in 1...50 { _ = try await store.append([Fixture.contactCreated(n)]) }
+            let report = try store.verify(progress: nil)
+            #expect(report.isIntact)
+            #expect(report.verifiedEvents == 50)
+            #expect(report.head == (try store.head()))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func oversizedEventsAreRefusedAndNothingIsAppended(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let big = String(repeating: "x", count: 2 << 20)
+            let batch = [Fixture.contactCreated(1), Fixture.event("customer-2", "Note", ["text": .string(big)])]
+            await #expect {
+                try await store.append(batch)
+            } throws: { error in
+                let error = error as? EventLogError
+                return error?.code == .eventTooLarge && error?.batchIndex == 1 && error?.message.contains("over the 1048576-byte limit") == true
+            }
+            let head = try store.head()
+            #expect(head.position == .start)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func statisticsCountEventsStreamsAndTypes(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            _ = try await store.append([Fixture.contactCreated(1), Fixture.contactCreated(2), Fixture.orderPlaced(1, amount: "3.00")])
+            let stats = try store.statistics()
+            #expect(stats.events == 3)
+            #expect(stats.streams == 2)
+            #expect(stats.types == ["ContactCreated": 2, "OrderPlaced": 1])
+            #expect(stats.head.position == LogPosition(3))
+            #expect(stats.recordBytes > 300)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func concurrentExactAppendersWinEachVersionOnce(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let contenders = 16
+            let rounds = 20
+            for round in 0..<rounds {
+                let outcomes = await withTaskGroup(of: Bool.self) { group in
+                    for c in 0..<contenders {
+                        group.addTask {
+                            let event = Fixture.event("deal-race", "DealAmountChanged", ["amount": .string("\(round).\(c)")], expected: round == 0 ? .noStream : .exact(StreamVersion(UInt64(round))))
+                            do {
+                                _ = try await store.append([event])
+                                return true
+                            } catch let error as EventLogError {
+                                #expect(error.code == .wrongExpectedVersion)
+                                #expect(error.actual == StreamVersion(UInt64(round + 1)))
+                                return false
+                            } catch {
+                                Issue.record("unexpected error \(error)")
+                                return false
+                            }
+                        }
+                    }
+                    var wins = 0
+                    for await won in group where won { wins += 1 }
+                    return wins
+                }
+                #expect(outcomes == 1, "round \(round): \(outcomes) winners")
+            }
+            let version = try store.streamVersion("deal-race")
+            #expect(version == StreamVersion(UInt64(rounds)))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func subscriptionCatchesUpThenFollowsLiveAppendsWithoutGapsOrRepeats(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            for n in 1...700 { _ = try await store.append([Fixture.contactCreated(n)]) }
+            let total = 1_500
+            let reader = Task { () -> [UInt64] in
+                var seen: [UInt64] = []
+                for try await event in store.subscribe(after: LogPosition(100)) {
+                    seen.append(event.position.rawValue)
+                    if seen.count == total - 100 { break }
+                }
+                return seen
+            }
+            await withTaskGroup(of: Void.self) { group in
+                for writer in 0..<4 {
+                    group.addTask {
+                        for n in 0..<200 { _ = try? await store.append([Fixture.contactCreated(10_000 + writer * 1000 + n)]) }
+                    }
+                }
+            }
+            let seen = try await reader.value
+            #expect(seen == Array(101...UInt64(total)))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aCancelledSubscriptionEnds(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            _ = try await store.append([Fixture.contactCreated(1)])
+            let task = Task { () -> Int in
+                var count = 0
+                for try await _ in store.subscribe(after: .start) { count += 1 }
+                return count
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            task.cancel()
+            #expect(try await task.value == 1)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import EventLog
+import Foundation
+import JSON
+import Synchronization
+
+/// A small worked domain shared by the log's tests: a few customers, a deal, emails.
+enum Fixture {
+    static func event(
+        _ stream: StreamName, _ type: EventType, _ data: JSONValue = [:], id: EventID? = nil,
+        expected: ExpectedVersion = .any, occurredAt: Timestamp? = nil
+    ) -> ProposedEvent {
+        ProposedEvent(id: id, stream: stream, type: type, data: data.objectValue ?? JSONObject(), occurredAt: occurredAt, expectedVersion: expected)
+    }
+
+    static func contactCreated(_ n: Int, expected: ExpectedVersion = .any) -> ProposedEvent {
+        event(
+            StreamName("customer-\(n)")!, "ContactCreated",
+            ["customerId": .string("\(n)"), "email": .string("c\(n)@example.com"), "name": .string("Customer \(n)")],
+            expected: expected)
+    }
+
+    static func orderPlaced(_ n: Int, amount: String) -> ProposedEvent {
+        event(StreamName("customer-\(n)")!, "OrderPlaced", ["customerId": .string("\(n)"), "amount": .string(amount), "currency": "USD"])
+    }
+
+    static let dealOpened = event("deal-7", "DealCreated", ["dealId": "7", "name": "Acme renewal", "amount": "12000.00", "currency": "USD"])
+    static let dealToDemo = event("deal-7", "DealStageChanged", ["dealId": "7", "from": "qualified", "to": "demo_done"])
+}
+
+/// A clock that advances one millisecond per reading, so both stores stamp identically.
+final class StepClock: Sendable {
+    private let now = Mutex<Int64>(1_764_000_000_000_000)
+
+    var closure: @Sendable () -> Timestamp {
+        { [self] in now.withLock { $0 += 1000; return Timestamp(rawValue: $0) } }
+    }
+}
+
+/// A fresh scratch folder under the system temporary directory, removed by `cleanup()`.
+struct ScratchDirectory {
+    let url: URL
+
+    init(_ name: String = "store") {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("ledgerline-tests-\(UUID().uuidString)").appendingPathComponent(name)
+    }
+
+    func cleanup() {
+        try? FileManager.default.removeItem(at: url.deletingLastPathComponent())
+    }
+}
+
+/// The two stores the contract suite runs against.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertibleShim {
+    case lmdb
+    case memory
+
+    var testDescription: String { rawValue }
+
+    /// Runs `body` with a fresh store of this kind.
+    func withStore(clock: StepClock = StepClock(), sync: Bool = false, _ body: (any EventStore) async throws -> Void) async throws {
+        switch self {
+        case .memory:
+            try await body(InMemoryEventStore(clock: clock.closure))
+        case .lmdb:
+            let scratch = ScratchDirectory()
+            defer { scratch.cleanup() }
+            var options = LMDBEventStore.Options()
+            options.sync = sync
+            options.clock = clock.closure
+            let store = try LMDBEventStore(directory: scratch.url, options: options)
+            defer { store.close() }
+            try await body(store)
+        }
+    }
+}
+
+protocol CustomTestStringConvertibleShim {}

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func EventLogBuilds() { #expect(Bool(true)) }
