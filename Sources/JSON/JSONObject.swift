@@ -114,3 +114,14 @@ public struct DuplicateKeyError: Error, Sendable, CustomStringConvertible {
     public var key: String
     public var description: String { "duplicate key \"\(key)\" in object" }
 }
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    /// Builds an object from a literal; a repeated key is a programming error and traps.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        do {
+            try self.init(elements.map { (key: $0.0, value: $0.1) })
+        } catch {
+            preconditionFailure("duplicate key in JSON object literal: \(error)")
+        }
+    }
+}

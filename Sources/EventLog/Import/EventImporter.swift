@@ -1,0 +1,296 @@
+import Dispatch
+import Foundation
+import JSON
+
+/// Imports a JSON Lines file of events (see ``ImportLine``) into a store.
+///
+/// The import runs in two passes:
+/// 1. **Check.** Every line is parsed and validated (shape, names, ids, timestamps,
+///    schema, size) on both cores, without touching the store. Any bad line stops
+///    the import before anything is appended, reporting each as `FILE:LINE: reason`.
+/// 2. **Append.** Lines are parsed again (the file may not be trusted to stay put) and
+///    appended in large batches; parsing the next batch overlaps writing this one.
+///
+/// Re-running an import that was interrupted — even by `kill -9` — appends only what
+/// is missing: lines keep their ids (given, or derived from content and line number),
+/// and the store skips ids it holds. Memory is bounded by the chunk and batch sizes,
+/// whatever the file's size.
+///
+/// Conflicts with the store's state (a wrong `expectedVersion`, an id stored with
+/// other content) can only be found while appending. Such a batch is refused whole;
+/// the batches before it stay appended, and the error says which line failed and
+/// that re-running the fixed file resumes where it stopped.
+public struct EventImporter: Sendable {
+    public struct Options: Sendable {
+        /// Events per append. Larger batches write the indexes more efficiently.
+        public var batchSize = 50_000
+        /// Bad lines reported in detail before the rest are only counted.
+        public var maxReportedProblems = 20
+        public init() {}
+    }
+
+    public enum Phase: String, Sendable { case checking, appending }
+
+    public struct Progress: Sendable {
+        public var phase: Phase
+        public var bytesDone: Int
+        public var bytesTotal: Int
+        public var lines: Int
+        public var appended: Int
+        public var duplicates: Int
+    }
+
+    public struct Summary: Sendable, Hashable {
+        public var lines: Int
+        public var appended: Int
+        public var duplicates: Int
+        public var head: LogPosition
+        public var seconds: Double
+    }
+
+    public let store: any EventStore
+    public let validator: (any EventValidator)?
+    public var options: Options
+
+    public init(store: any EventStore, validator: (any EventValidator)?, options: Options = Options()) {
+        self.store = store
+        self.validator = validator
+        self.options = options
+    }
+
+    /// Imports `url`, naming it `displayName` in messages.
+    public func importFile(at url: URL, displayName: String, progress: (@Sendable (Progress) -> Void)? = nil) async throws(ImportFailure) -> Summary {
+        let started = DispatchTime.now()
+        try check(url: url, displayName: displayName, progress: progress)
+        var summary = try await append(url: url, displayName: displayName, progress: progress)
+        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return summary
+    }
+
+    // MARK: - Pass 1: check
+
+    /// Parses and validates every line without appending; throws every problem found.
+    public func check(url: URL, displayName: String, progress: (@Sendable (Progress) -> Void)? = nil) throws(ImportFailure) {
+        var reader: LineReader
+        do { reader = try LineReader(url: url) } catch { throw ImportFailure(file: displayName, cannotRead: error) }
+        defer { reader.close() }
+        var problems: [ImportFailure.Problem] = []
+        var problemCount = 0
+        var lines = 0
+        while true {
+            let chunk: LineReader.Chunk
+            do {
+                guard let next = try reader.next() else { break }
+                chunk = next
+            } catch {
+                throw ImportFailure(file: displayName, cannotRead: error)
+            }
+            let found = checkInParallel(chunk)
+            problemCount += found.count
+            for problem in found where problems.count < options.maxReportedProblems { problems.append(problem) }
+            lines = chunk.lines.last?.number ?? lines
+            progress?(Progress(phase: .checking, bytesDone: chunk.fileOffset, bytesTotal: reader.size, lines: lines, appended: 0, duplicates: 0))
+        }
+        if problemCount > 0 {
+            throw ImportFailure(file: displayName, problems: problems, totalProblems: problemCount, appended: 0)
+        }
+    }
+
+    /// Checks a chunk's lines on two threads.
+    private func checkInParallel(_ chunk: LineReader.Chunk) -> [ImportFailure.Problem] {
+        let halves = 2
+        let results = UnsafeMutableBufferPointer<[ImportFailure.Problem]>.allocate(capacity: halves)
+        results.initialize(repeating: [])
+        defer { results.deinitialize().deallocate() }
+        let slots = UnsafeSendableBox(results)
+        let per = (chunk.lines.count + halves - 1) / halves
+        chunk.bytes.withUnsafeBufferPointer { buffer in
+            let shared = UnsafeSendableBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: halves) { part in
+                var found: [ImportFailure.Problem] = []
+                let range = (part * per)..<min(chunk.lines.count, (part + 1) * per)
+                for line in chunk.lines[range] {
+                    let bytes = UnsafeBufferPointer(rebasing: shared.value[line.start..<line.end])
+                    if isBlank(bytes) { continue }
+                    do throws(ImportLineError) {
+                        _ = try prepare(bytes, lineNumber: line.number)
+                    } catch {
+                        found.append(.init(line: line.number, reason: error.reason))
+                    }
+                }
+                slots.value[part] = found
+            }
+        }
+        return results.flatMap { $0 }
+    }
+
+    /// One line, parsed and validated, ready to append.
+    private func prepare(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int) throws(ImportLineError) -> ImportLine.Parsed {
+        var parsed = try ImportLine.parse(bytes, lineNumber: lineNumber)
+        if let validator {
+            do throws(PayloadViolation) {
+                parsed.event.schemaVersion = try validator.validate(type: parsed.event.type, schemaVersion: parsed.event.schemaVersion, data: parsed.data)
+            } catch {
+                throw ImportLineError(error.message(stream: parsed.event.stream, type: parsed.event.type))
+            }
+        }
+        parsed.event.isPrevalidated = true
+        do throws(EventLogError) {
+            try parsed.event.checkLimits(index: 0, maxRecordBytes: 1 << 20)
+        } catch {
+            throw ImportLineError("the event is larger than 1 MiB (\(parsed.event.payload.count) bytes of data); store large documents elsewhere and reference them")
+        }
+        return parsed
+    }
+
+    private func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    }
+
+    // MARK: - Pass 2: append
+
+    private struct Batch: Sendable {
+        var events: [ProposedEvent] = []
+        var lineNumbers: [Int] = []
+        var restores: [ImportLine.Restore] = []
+    }
+
+    private func append(url: URL, displayName: String, progress: (@Sendable (Progress) -> Void)?) async throws(ImportFailure) -> Summary {
+        var reader: LineReader
+        do { reader = try LineReader(url: url) } catch { throw ImportFailure(file: displayName, cannotRead: error) }
+        defer { reader.close() }
+        var appended = 0
+        var duplicates = 0
+        var lines = 0
+        var head = LogPosition.start
+        var batch = Batch()
+        var inFlight: (task: Task<AppendResult, Error>, batch: Batch)?
+        batch.events.reserveCapacity(options.batchSize)
+
+        func settle() async throws(ImportFailure) {
+            guard let pending = inFlight else { return }
+            inFlight = nil
+            let result: AppendResult
+            do {
+                result = try await pending.task.value
+            } catch {
+                let logError = error as? EventLogError
+                let line = logError?.batchIndex.map { pending.batch.lineNumbers[$0] } ?? pending.batch.lineNumbers.first ?? 0
+                throw ImportFailure(file: displayName, problems: [.init(line: line, reason: logError?.message ?? "\(error)")], totalProblems: 1, appended: appended)
+            }
+            appended += result.appendedCount
+            duplicates += result.duplicateCount
+            head = result.head
+            try checkRestore(result, pending.batch, displayName: displayName, appended: appended)
+        }
+
+        func submit() async throws(ImportFailure) {
+            try await settle()
+            guard !batch.events.isEmpty else { return }
+            let events = batch.events
+            let store = self.store
+            inFlight = (Task { try await store.append(events) }, batch)
+            batch = Batch()
+            batch.events.reserveCapacity(options.batchSize)
+        }
+
+        while true {
+            let chunk: LineReader.Chunk
+            do {
+                guard let next = try reader.next() else { break }
+                chunk = next
+            } catch {
+                throw ImportFailure(file: displayName, cannotRead: error)
+            }
+            for line in chunk.lines {
+                let parsed: ImportLine.Parsed?
+                do throws(ImportLineError) {
+                    parsed = try chunk.bytes.withUnsafeBufferPointer { buffer throws(ImportLineError) -> ImportLine.Parsed? in
+                        let bytes = UnsafeBufferPointer(rebasing: buffer[line.start..<line.end])
+                        return isBlank(bytes) ? nil : try prepare(bytes, lineNumber: line.number)
+                    }
+                } catch {
+                    throw ImportFailure(
+                        file: displayName, problems: [.init(line: line.number, reason: "\(error.reason) (the file changed after it was checked)")],
+                        totalProblems: 1, appended: appended)
+                }
+                guard let parsed else { continue }
+                batch.events.append(parsed.event)
+                batch.lineNumbers.append(line.number)
+                batch.restores.append(parsed.restore)
+                if batch.events.count >= options.batchSize { try await submit() }
+            }
+            lines = chunk.lines.last?.number ?? lines
+            progress?(Progress(phase: .appending, bytesDone: chunk.fileOffset, bytesTotal: reader.size, lines: lines, appended: appended, duplicates: duplicates))
+        }
+        try await submit()
+        try await settle()
+        if head == .start { head = (try? store.head().position) ?? .start }
+        progress?(Progress(phase: .appending, bytesDone: reader.size, bytesTotal: reader.size, lines: lines, appended: appended, duplicates: duplicates))
+        return Summary(lines: lines, appended: appended, duplicates: duplicates, head: head, seconds: 0)
+    }
+
+    /// Checks what export lines claim (seq, version, hash) against what the log assigned.
+    private func checkRestore(_ result: AppendResult, _ batch: Batch, displayName: String, appended: Int) throws(ImportFailure) {
+        for (index, claim) in batch.restores.enumerated() where claim.position != nil || claim.version != nil || claim.hash != nil {
+            let placed = result.events[index]
+            var problem: String?
+            if let position = claim.position, position != placed.position {
+                problem = "the line says seq \(position) but the log placed it at \(placed.position); restore an export into an empty store"
+            } else if let version = claim.version, version != placed.version {
+                problem = "the line says version \(version) of \(placed.stream) but the log placed it at version \(placed.version)"
+            } else if let hash = claim.hash, let stored = try? store.read(from: placed.position, direction: .forward, limit: 1).first, stored.hash != hash {
+                problem = "the line's hash does not match the restored chain at seq \(placed.position); the export was altered or is incomplete"
+            }
+            if let problem {
+                throw ImportFailure(file: displayName, problems: [.init(line: batch.lineNumbers[index], reason: problem)], totalProblems: 1, appended: appended)
+            }
+        }
+    }
+}
+
+/// An import that stopped: which lines were bad and why, and how much was appended
+/// before it stopped (zero whenever the check pass found the problems).
+public struct ImportFailure: Error, Sendable, CustomStringConvertible {
+    public struct Problem: Sendable, Hashable {
+        public var line: Int
+        public var reason: String
+    }
+
+    public var file: String
+    public var problems: [Problem]
+    public var totalProblems: Int
+    public var appended: Int
+
+    init(file: String, problems: [Problem], totalProblems: Int, appended: Int) {
+        self.file = file
+        self.problems = problems.sorted { $0.line < $1.line }
+        self.totalProblems = totalProblems
+        self.appended = appended
+    }
+
+    init(file: String, cannotRead error: Error) {
+        self.init(file: file, problems: [.init(line: 0, reason: "cannot read the file: \(error.localizedDescription)")], totalProblems: 1, appended: 0)
+    }
+
+    /// `FILE:LINE: reason` for each reported problem, one per line.
+    public var lines: [String] {
+        problems.map { $0.line > 0 ? "\(file):\($0.line): \($0.reason)" : "\(file): \($0.reason)" }
+    }
+
+    public var description: String {
+        var out = lines
+        if totalProblems > problems.count { out.append("\(file): … and \(totalProblems - problems.count) more bad lines") }
+        out.append(
+            appended == 0
+                ? "\(file): nothing was appended; fix the lines above and run the import again"
+                : "\(file): \(appended) events were appended before this; fix the line and run the same import again — lines already stored are skipped")
+        return out.joined(separator: "\n")
+    }
+}
+
+/// Hands a pointer to `concurrentPerform` workers that touch disjoint parts of its memory.
+final class UnsafeSendableBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

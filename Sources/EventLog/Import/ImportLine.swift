@@ -1,0 +1,164 @@
+import JSON
+
+/// One line of a JSON Lines import, turned into a ``ProposedEvent``.
+///
+/// A line is an object with `stream`, `type` and `data` (an object), and optionally
+/// `id`, `occurredAt`, `expectedVersion` (`"any"`, `"no-stream"` or a number),
+/// `actor`, `correlationId`, `causationId`, `metadata` (an object of strings) and
+/// `schemaVersion`. Lines written by `export` also carry `seq`, `version`,
+/// `recordedAt` and `hash`: `recordedAt` is kept (so a restore hashes identically)
+/// and the others are checked against what the log assigns.
+///
+/// A line without an `id` gets one derived from its content and line number, so
+/// importing the same file again appends nothing new.
+public enum ImportLine {
+    /// The fields a line may have.
+    public static let knownFields: Set<String> = [
+        "stream", "type", "data", "id", "occurredAt", "expectedVersion", "actor", "correlationId", "causationId",
+        "metadata", "schemaVersion", "seq", "version", "recordedAt", "hash",
+    ]
+
+    /// What an export line asserts about where its event lands.
+    public struct Restore: Sendable, Hashable {
+        public var position: LogPosition?
+        public var version: StreamVersion?
+        public var hash: EventHash?
+    }
+
+    /// A parsed line: the event, its payload as a value (for validation), and what an
+    /// export line claims about its placement.
+    public struct Parsed: Sendable {
+        public var event: ProposedEvent
+        public var data: JSONObject
+        public var restore: Restore
+    }
+
+    /// Parses one line (without its newline). `lineNumber` feeds the derived id.
+    /// Throws the reason as a plain sentence; the caller adds `FILE:LINE: `.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int) throws(ImportLineError) -> Parsed {
+        let value: JSONValue
+        do throws(JSONParseError) {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw ImportLineError("invalid JSON at column \(error.column): \(error.reason)")
+        }
+        guard case .object(let object) = value else {
+            throw ImportLineError("expected a JSON object with stream, type and data, found \(article(value.typeName))")
+        }
+        for member in object where !knownFields.contains(member.key) {
+            throw ImportLineError("unknown field \"\(member.key)\"; a line has stream, type, data and optionally id, occurredAt, expectedVersion, actor, correlationId, causationId, metadata")
+        }
+        let streamText = try requiredString(object, "stream")
+        if let problem = StreamName.validationProblem(streamText) { throw ImportLineError("\"stream\": \(problem)") }
+        let typeText = try requiredString(object, "type")
+        if let problem = EventType.validationProblem(typeText) { throw ImportLineError("\"type\": \(problem)") }
+        guard let dataValue = object["data"] else { throw ImportLineError("missing required field \"data\" (the event's payload, a JSON object)") }
+        guard case .object(let data) = dataValue else {
+            throw ImportLineError("\"data\" must be a JSON object, found \(article(dataValue.typeName))")
+        }
+        let metadata = try metadataField(object)
+        let payload = JSONWriter.canonicalBytes(dataValue)
+        let id = try optionalID(object, "id") ?? derivedID(bytes, lineNumber: lineNumber)
+        var event = ProposedEvent(
+            id: id, stream: StreamName(unchecked: streamText), type: EventType(unchecked: typeText),
+            schemaVersion: try optionalInt(object, "schemaVersion", minimum: 1),
+            canonicalPayload: payload, occurredAt: try optionalTimestamp(object, "occurredAt"),
+            actor: try optionalString(object, "actor"), correlationId: try optionalID(object, "correlationId"),
+            causationId: try optionalID(object, "causationId"), metadata: metadata,
+            expectedVersion: try expectedVersion(object))
+        event.recordedAt = try optionalTimestamp(object, "recordedAt")
+        var restore = Restore()
+        restore.position = try optionalInt(object, "seq", minimum: 1).map { LogPosition(UInt64($0)) }
+        restore.version = try optionalInt(object, "version", minimum: 1).map { StreamVersion(UInt64($0)) }
+        if let hashValue = object["hash"] {
+            guard let text = hashValue.stringValue, let hash = EventHash(hex: text) else {
+                throw ImportLineError("\"hash\" must be 64 hex digits as written by export")
+            }
+            restore.hash = hash
+        }
+        return Parsed(event: event, data: data, restore: restore)
+    }
+
+    /// The id of a line without one: SHA-256 of the line's bytes and its line number.
+    static func derivedID(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int) -> EventID {
+        var name = Array("ledgerline-import-line:\(lineNumber):".utf8)
+        name.append(contentsOf: bytes)
+        return EventID.derived(from: name)
+    }
+
+    // MARK: - Fields
+
+    private static func article(_ typeName: String) -> String {
+        ["array", "integer", "object"].contains(typeName) ? "an \(typeName)" : "a \(typeName)"
+    }
+
+    private static func requiredString(_ object: JSONObject, _ key: String) throws(ImportLineError) -> String {
+        guard let value = object[key] else { throw ImportLineError("missing required field \"\(key)\"") }
+        guard case .string(let text) = value else { throw ImportLineError("\"\(key)\" must be a string, found \(article(value.typeName))") }
+        return text
+    }
+
+    private static func optionalString(_ object: JSONObject, _ key: String) throws(ImportLineError) -> String? {
+        guard let value = object[key], !value.isNull else { return nil }
+        guard case .string(let text) = value else { throw ImportLineError("\"\(key)\" must be a string, found \(article(value.typeName))") }
+        return text
+    }
+
+    private static func optionalID(_ object: JSONObject, _ key: String) throws(ImportLineError) -> EventID? {
+        guard let text = try optionalString(object, key) else { return nil }
+        guard let id = EventID(text) else {
+            throw ImportLineError("\"\(key)\" is not a UUID: \"\(text.prefix(40))\" (expected 8-4-4-4-12 hex digits like 0190a8d2-4c1e-7b3a-9f00-1234567890ab)")
+        }
+        return id
+    }
+
+    private static func optionalTimestamp(_ object: JSONObject, _ key: String) throws(ImportLineError) -> Timestamp? {
+        guard let text = try optionalString(object, key) else { return nil }
+        guard let timestamp = Timestamp(rfc3339: text) else {
+            throw ImportLineError("\"\(key)\" is not \(Timestamp.formatHint): \"\(text.prefix(40))\"")
+        }
+        return timestamp
+    }
+
+    private static func optionalInt(_ object: JSONObject, _ key: String, minimum: Int64) throws(ImportLineError) -> Int? {
+        guard let value = object[key], !value.isNull else { return nil }
+        guard case .number(let number) = value, let n = number.int64Value, n >= minimum else {
+            throw ImportLineError("\"\(key)\" must be a whole number of at least \(minimum), found \(value)")
+        }
+        return Int(n)
+    }
+
+    private static func metadataField(_ object: JSONObject) throws(ImportLineError) -> [String: String] {
+        guard let value = object["metadata"], !value.isNull else { return [:] }
+        guard case .object(let members) = value else { throw ImportLineError("\"metadata\" must be an object of strings, found \(article(value.typeName))") }
+        var out: [String: String] = [:]
+        for member in members {
+            guard case .string(let text) = member.value else {
+                throw ImportLineError("\"metadata\" values must be strings; \"\(member.key)\" is \(article(member.value.typeName))")
+            }
+            out[member.key] = text
+        }
+        return out
+    }
+
+    private static func expectedVersion(_ object: JSONObject) throws(ImportLineError) -> ExpectedVersion {
+        guard let value = object["expectedVersion"], !value.isNull else { return .any }
+        let parsed: ExpectedVersion?
+        switch value {
+        case .string(let text): parsed = ExpectedVersion(parsing: text)
+        case .number(let n): parsed = n.int64Value.flatMap { $0 >= 0 ? ExpectedVersion(parsing: String($0)) : nil }
+        default: parsed = nil
+        }
+        guard let parsed else {
+            throw ImportLineError("\"expectedVersion\" must be \"any\", \"no-stream\" or a version number, found \(value)")
+        }
+        return parsed
+    }
+}
+
+/// Why one import line was refused.
+public struct ImportLineError: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}

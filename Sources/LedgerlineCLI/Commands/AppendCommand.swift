@@ -1,0 +1,81 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import JSON
+
+struct AppendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "append",
+        abstract: "Append one event and print where it landed, as JSON.",
+        discussion: """
+            Prints one JSON object: {"seq", "version", "id", "stream", "duplicate"}. The \
+            append is acknowledged only once it is on disk. With --id, appending the same \
+            event again returns its original position ("duplicate": true).
+
+            Example:
+              ledgerline append --stream deal-7 --type DealStageChanged \\
+                --data '{"dealId":"7","from":"qualified","to":"demo_done"}' \\
+                --expected-version 3 --actor user:ana
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The stream, e.g. customer-42 or deal-7.") var stream: String
+    @Option(help: "The event type, e.g. DealStageChanged.") var type: String
+    @Option(help: "The payload: a JSON object.") var data: String
+    @Option(help: "The event id (a UUID); makes retries idempotent.") var id: String?
+    @Option(help: "any, no-stream, or the version the stream must be at.") var expectedVersion: String = "any"
+    @Option(help: "When it happened, RFC 3339 (default: now).") var occurredAt: String?
+    @Option(help: "Who did it: user:…, integration:…, rule:name@version.") var actor: String?
+    @Option(help: "The id of the chain this event belongs to.") var correlationId: String?
+    @Option(help: "The id of the event that caused this one.") var causationId: String?
+    @Option(help: "The payload's schema version (default: the latest).") var schemaVersion: Int?
+
+    func run() async throws {
+        try await CommandErrors.run {
+            let event = try proposal()
+            let store = try global.openStore(create: true)
+            defer { store.close() }
+            let result = try await store.append([event])
+            let placed = result.events[0]
+            let json: JSONValue = [
+                "seq": .number(JSONNumber(placed.position.rawValue)),
+                "version": .number(JSONNumber(placed.version.rawValue)),
+                "id": .string(placed.id.description),
+                "stream": .string(placed.stream.rawValue),
+                "duplicate": .bool(placed.isDuplicate),
+            ]
+            Output.line(json.description)
+            Output.flush()
+        }
+    }
+
+    func proposal() throws -> ProposedEvent {
+        guard let streamName = StreamName(stream) else { throw InputError("--stream: \(StreamName.validationProblem(stream) ?? "invalid")") }
+        guard let eventType = EventType(type) else { throw InputError("--type: \(EventType.validationProblem(type) ?? "invalid")") }
+        let payload: JSONValue
+        do {
+            payload = try JSONParser.parse(data)
+        } catch {
+            throw InputError("--data is not valid JSON: \(error)")
+        }
+        guard case .object(let object) = payload else { throw InputError("--data must be a JSON object, found \(payload.typeName)") }
+        guard let expected = ExpectedVersion(parsing: expectedVersion) else {
+            throw InputError("--expected-version must be any, no-stream or a version number, not \"\(expectedVersion)\"")
+        }
+        return ProposedEvent(
+            id: try parseID(id, "--id"), stream: streamName, type: eventType, schemaVersion: schemaVersion, data: object,
+            occurredAt: try occurredAt.map { text in
+                guard let t = Timestamp(rfc3339: text) else { throw InputError("--occurred-at is not \(Timestamp.formatHint): \"\(text)\"") }
+                return t
+            },
+            actor: actor, correlationId: try parseID(correlationId, "--correlation-id"),
+            causationId: try parseID(causationId, "--causation-id"), expectedVersion: expected)
+    }
+
+    private func parseID(_ text: String?, _ option: String) throws -> EventID? {
+        guard let text else { return nil }
+        guard let id = EventID(text) else { throw InputError("\(option) is not a UUID: \"\(text)\"") }
+        return id
+    }
+}

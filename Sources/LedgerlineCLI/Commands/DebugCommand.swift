@@ -1,0 +1,50 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import JSON
+
+/// Tools for testing the engine itself; hidden from `--help`.
+struct DebugCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "debug",
+        abstract: "Tools for testing Ledgerline itself.",
+        shouldDisplay: false,
+        subcommands: [AppendLoop.self])
+
+    /// Appends single events in a loop from several tasks and prints each acknowledged
+    /// position as soon as the append returns: the crash-safety test kills this process
+    /// at random moments and checks every printed position survived.
+    struct AppendLoop: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "append-loop",
+            abstract: "Append events forever, printing each acknowledged position.",
+            discussion: "Example:\n  ledgerline --data /tmp/x debug append-loop --tasks 8")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Concurrent appenders.") var tasks = 4
+        @Option(help: "Stop after this many events per task (0: never).") var count = 0
+
+        func run() async throws {
+            try await CommandErrors.run {
+                let store = try global.openStore(create: true)
+                let acknowledged = FileHandle.standardOutput
+                await withTaskGroup(of: Void.self) { group in
+                    for task in 0..<tasks {
+                        group.addTask {
+                            var n = 0
+                            while count == 0 || n < count {
+                                n += 1
+                                let event = ProposedEvent(
+                                    stream: StreamName("customer-\(task)-\(n % 50)")!, type: "PageVisited",
+                                    data: ["url": .string("https://example.com/p/\(n)"), "task": .number(JSONNumber(task))])
+                                guard let result = try? await store.append([event]) else { continue }
+                                acknowledged.write(Data("\(result.events[0].position.rawValue) \(result.events[0].id)\n".utf8))
+                            }
+                        }
+                    }
+                }
+                store.close()
+            }
+        }
+    }
+}

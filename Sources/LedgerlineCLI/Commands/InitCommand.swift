@@ -1,0 +1,31 @@
+import ArgumentParser
+import EventLog
+
+struct InitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create the event store (idempotent).",
+        discussion: """
+            Creates the store's folder and its LMDB files. Running it on an existing store \
+            changes nothing and succeeds.
+
+            Example:
+              ledgerline --data ./crm init
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await CommandErrors.run {
+            let store = try global.openStore(create: true)
+            defer { store.close() }
+            let head = try store.head()
+            Output.line("store ready at \(global.dataDirectory.path) (\(head.position.rawValue.formatted()) events)")
+            Output.flush()
+        }
+    }
+}
+
+extension UInt64 {
+    func formatted() -> String { Int(self).grouped }
+}

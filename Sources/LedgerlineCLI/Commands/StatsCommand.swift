@@ -1,0 +1,143 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import JSON
+
+struct StatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Show what the log holds: events, streams, head, types, size on disk.",
+        discussion: """
+            Example:
+              ledgerline stats
+              ledgerline stats --json | jq .headHash
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() async throws {
+        try await CommandErrors.run {
+            let store = try global.openStore()
+            defer { store.close() }
+            let stats = try store.statistics()
+            if json {
+                var types = JSONObject()
+                for (type, count) in stats.types { types[type.rawValue] = .number(JSONNumber(count)) }
+                let value: JSONValue = [
+                    "path": .string(global.dataDirectory.path),
+                    "events": .number(JSONNumber(stats.events)),
+                    "streams": .number(JSONNumber(stats.streams)),
+                    "head": .number(JSONNumber(stats.head.position.rawValue)),
+                    "headHash": .string(stats.head.hash.description),
+                    "types": .object(types),
+                    "fileBytes": .number(JSONNumber(stats.fileBytes)),
+                    "usedBytes": .number(JSONNumber(stats.usedBytes)),
+                    "recordBytes": .number(JSONNumber(stats.recordBytes)),
+                    "firstRecordedAt": stats.firstRecordedAt.map { .string($0.description) } ?? .null,
+                    "lastRecordedAt": stats.lastRecordedAt.map { .string($0.description) } ?? .null,
+                ]
+                Output.line(value.description)
+            } else {
+                Output.line("store      \(global.dataDirectory.path)")
+                Output.line("events     \(Int(stats.events).grouped)")
+                Output.line("streams    \(stats.streams.grouped)")
+                Output.line("head       \(Int(stats.head.position.rawValue).grouped)  \(stats.head.hash)")
+                Output.line("on disk    \(megabytes(stats.fileBytes)) file, \(megabytes(stats.usedBytes)) in use, \(megabytes(stats.recordBytes)) of records")
+                if let first = stats.firstRecordedAt, let last = stats.lastRecordedAt { Output.line("recorded   \(first) … \(last)") }
+                Output.line("types")
+                for (type, count) in stats.types.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
+                    Output.line("  \(type.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(count.grouped)")
+                }
+            }
+            Output.flush()
+        }
+    }
+
+    private func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }
+}
+
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Recompute the hash chain; name the first position that does not match.",
+        discussion: """
+            Exits 0 with a summary when every event's hash matches the chain and positions \
+            are gapless; exits 1 naming the first bad position otherwise.
+
+            Example:
+              ledgerline verify && echo intact
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() async throws {
+        try await CommandErrors.run {
+            let store = try global.openStore()
+            defer { store.close() }
+            let bar = ProgressBar()
+            let report = try store.verify { done, total in
+                bar.update(label: "verifying", done: Int(done.rawValue), total: Int(total.rawValue), detail: "\(Int(done.rawValue).grouped) events")
+            }
+            bar.finish()
+            if json {
+                let value: JSONValue = [
+                    "intact": .bool(report.isIntact),
+                    "verified": .number(JSONNumber(report.verifiedEvents)),
+                    "head": .number(JSONNumber(report.head.position.rawValue)),
+                    "headHash": .string(report.head.hash.description),
+                    "firstBadPosition": report.firstBadPosition.map { .number(JSONNumber($0.rawValue)) } ?? .null,
+                    "problem": report.problem.map { .string($0) } ?? .null,
+                ]
+                Output.line(value.description)
+                Output.flush()
+            }
+            if let bad = report.firstBadPosition {
+                throw EventLogError(.corrupted, "the chain breaks at position \(bad): \(report.problem ?? "mismatch"); \(report.verifiedEvents.formatted()) events before it verified")
+            }
+            if !json {
+                Output.line("intact: \(report.verifiedEvents.formatted()) events verified, head \(report.head.position.rawValue.formatted()) sealed by \(report.head.hash)")
+                Output.flush()
+            }
+        }
+    }
+}
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the log as JSON Lines that `import` restores exactly.",
+        discussion: """
+            Every envelope is written whole, recordedAt and hash included. Importing the \
+            output into an empty store gives the same positions and the same head hash: \
+            a backup you can restore.
+
+            Example:
+              ledgerline export > backup.jsonl
+              ledgerline --data ./restored import backup.jsonl
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Start at this position (inclusive).") var from: UInt64 = 1
+
+    func run() async throws {
+        try await CommandErrors.run {
+            let store = try global.openStore()
+            defer { store.close() }
+            var position = LogPosition(max(from, 1))
+            var writer = JSONWriter(reservingCapacity: 1024)
+            while true {
+                let page = try store.read(from: position, direction: .forward, limit: 4096)
+                for event in page {
+                    writer.bytes.removeAll(keepingCapacity: true)
+                    event.writeJSONLine(to: &writer)
+                    Output.line(writer.bytes)
+                }
+                guard let last = page.last else { break }
+                position = last.position.next
+            }
+            Output.flush()
+        }
+    }
+}

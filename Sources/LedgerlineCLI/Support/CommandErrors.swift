@@ -1,0 +1,54 @@
+import ArgumentParser
+import EventLog
+import Foundation
+
+/// Renders every error of every command in one place: one clear line (or one line
+/// per bad input line) on stderr, and a non-zero exit.
+///
+/// Exit codes: 1 for a failure, 65 for bad input data, 69 when the store is missing,
+/// 75 for a concurrency conflict worth retrying.
+enum CommandErrors {
+    static func run(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as CleanExit {
+            throw error
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            let (lines, code) = render(error)
+            Output.flush()
+            for line in lines { Output.error(line) }
+            throw ExitCode(code)
+        }
+    }
+
+    static func render(_ error: Error) -> ([String], Int32) {
+        switch error {
+        case let failure as ImportFailure:
+            return (failure.description.split(separator: "\n").map { "ledgerline: \($0)" }, 65)
+        case let error as EventLogError:
+            let code: Int32
+            switch error.code {
+            case .invalidEvent, .eventTooLarge: code = 65
+            case .storeNotFound: code = 69
+            case .wrongExpectedVersion, .idConflict: code = 75
+            default: code = 1
+            }
+            return (["ledgerline: \(error.message)"], code)
+        case let error as InputError:
+            return (["ledgerline: \(error.message)"], 65)
+        default:
+            return (["ledgerline: \(error)"], 1)
+        }
+    }
+}
+
+/// Bad input given on the command line: says what was wrong and what is expected.
+struct InputError: Error, CustomStringConvertible {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
