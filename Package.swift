@@ -55,7 +55,7 @@ let targets: [Target] = [
     ),
     .executableTarget(
         name: "LedgerlineBench",
-        dependencies: ["CLMDB", "JSON", "EventLog", "Schemas", "Projections", "Expressions", "Experiments"]
+        dependencies: ["JSON", "EventLog", "Schemas", "Projections", "Expressions", "Experiments"]
     ),
 ]
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JSON object whose members are sorted by the UTF-8 bytes of their keys.
 ///
 /// Sorting happens once, when the object is built; lookups are a binary search and
@@ -41,6 +47,7 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     public var keys: [String] { members.map(\.key) }
 
     /// The value of member `key`, or `nil`. O(log n).
+    @inlinable
     public subscript(key: String) -> JSONValue? {
         get {
             guard let i = index(forKey: key) else { return nil }
@@ -57,12 +64,14 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     }
 
     /// The position of member `key`, or `nil`. O(log n).
+    @inlinable
     public func index(forKey key: String) -> Int? {
         let position = insertionPoint(for: key)
         return position < members.count && Self.same(members[position].key, key) ? position : nil
     }
 
-    private func insertionPoint(for key: String) -> Int {
+    @inlinable
+    func insertionPoint(for key: String) -> Int {
         var low = 0
         var high = members.count
         while low < high {
@@ -75,18 +84,35 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     /// Canonical key order: lexicographic over UTF-8 bytes.
     @inlinable
     public static func precedes(_ a: String, _ b: String) -> Bool {
+        compareBytes(a, b) < 0
+    }
+
+    /// Negative, zero or positive as `a`'s UTF-8 bytes sort before, equal or after `b`'s.
+    @inlinable
+    public static func compareBytes(_ a: String, _ b: String) -> Int {
         var a = a
         var b = b
-        return a.withUTF8 { x in b.withUTF8 { y in
-            let n = Swift.min(x.count, y.count)
-            for i in 0..<n where x[i] != y[i] { return x[i] < y[i] }
-            return x.count < y.count
-        } }
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = Swift.min(x.count, y.count)
+                if n > 0 {
+                    let c = memcmp(x.baseAddress!, y.baseAddress!, n)
+                    if c != 0 { return Int(c) }
+                }
+                return x.count - y.count
+            }
+        }
     }
 
     @inlinable
     static func same(_ a: String, _ b: String) -> Bool {
-        a.utf8.elementsEqual(b.utf8)
+        a.utf8.count == b.utf8.count && compareBytes(a, b) == 0
+    }
+
+    /// Wraps members already sorted by key bytes with no duplicates (the parser's path).
+    @usableFromInline
+    init(sortedUnchecked members: [Member]) {
+        self.members = members
     }
 
     private static func isSorted(_ members: [Member]) -> Bool {

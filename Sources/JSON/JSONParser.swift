@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A strict RFC 8259 JSON parser that builds ``JSONValue``s in canonical form.
 ///
 /// Strict means: no comments, no trailing commas, no leading zeros, no lone UTF-16
@@ -14,6 +20,8 @@ public struct JSONParser: ~Copyable {
     private var position = 0
     private let maxDepth: Int
     private var scratch: [UInt8] = []
+    private var memberStack: [JSONObject.Member] = []
+    private var keyStack: [(start: Int, count: Int)] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -72,14 +80,21 @@ public struct JSONParser: ~Copyable {
 
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth <= maxDepth else { throw error("nesting deeper than \(maxDepth) levels") }
-        let start = position
         position += 1
         skipWhitespace()
-        var members: [JSONObject.Member] = []
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
             return .object(JSONObject())
         }
+        // Members of nested objects share one scratch stack; this object's members are
+        // the ones from `base` up. Each member also records where its key's raw bytes
+        // are, so members can be sorted with memcmp instead of String comparisons.
+        let base = memberStack.count
+        defer {
+            memberStack.removeSubrange(base...)
+            keyStack.removeSubrange(base...)
+        }
+        var rawKeys = true
         while true {
             guard position < bytes.count else { throw error("unexpected end of input inside an object") }
             guard bytes[position] == UInt8(ascii: "\"") else {
@@ -87,6 +102,8 @@ public struct JSONParser: ~Copyable {
             }
             let keyStart = position
             let key = try parseString()
+            let rawCount = position - keyStart - 2
+            if rawKeys && key.utf8.count != rawCount { rawKeys = false }
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
                 throw error("expected ':' after the object key \"\(key)\"")
@@ -94,7 +111,8 @@ public struct JSONParser: ~Copyable {
             position += 1
             skipWhitespace()
             let value = try parseValue(depth: depth)
-            members.append((key: key, value: value))
+            memberStack.append((key: key, value: value))
+            keyStack.append((keyStart + 1, rawCount))
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input inside an object") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -104,15 +122,56 @@ public struct JSONParser: ~Copyable {
             }
             if bytes[position] == UInt8(ascii: "}") {
                 position += 1
-                do {
-                    return .object(try JSONObject(members))
-                } catch {
-                    position = keyStart
-                    throw self.error("duplicate key \"\(error.key)\" in the object starting at byte \(start)")
-                }
+                break
             }
             throw error("expected ',' or '}' in the object, found \(describeCurrent())")
         }
+        let count = memberStack.count - base
+        guard rawKeys else {
+            // A key had escapes: compare the decoded strings.
+            do {
+                return .object(try JSONObject(Array(memberStack[base...])))
+            } catch {
+                throw self.error("duplicate key \"\(error.key)\" in the object")
+            }
+        }
+        let input = bytes.baseAddress!
+        let keys = keyStack
+        func compare(_ i: Int, _ j: Int) -> Int {
+            let a = keys[base + i]
+            let b = keys[base + j]
+            let n = a.count < b.count ? a.count : b.count
+            var k = 0
+            while k < n {
+                let x = input[a.start + k]
+                let y = input[b.start + k]
+                if x != y { return Int(x) - Int(y) }
+                k += 1
+            }
+            return a.count - b.count
+        }
+        var sorted = true
+        var i = 1
+        while i < count {
+            let c = compare(i - 1, i)
+            if c == 0 {
+                position = keys[base + i].start - 1
+                throw error("duplicate key \"\(memberStack[base + i].key)\" in the object")
+            }
+            if c > 0 { sorted = false }
+            i += 1
+        }
+        if sorted { return .object(JSONObject(sortedUnchecked: Array(memberStack[base...]))) }
+        var order = Array(0..<count)
+        order.sort { compare($0, $1) < 0 }
+        for k in 1..<count where compare(order[k - 1], order[k]) == 0 {
+            position = keys[base + order[k]].start - 1
+            throw error("duplicate key \"\(memberStack[base + order[k]].key)\" in the object")
+        }
+        var out: [JSONObject.Member] = []
+        out.reserveCapacity(count)
+        for index in order { out.append(memberStack[base + index]) }
+        return .object(JSONObject(sortedUnchecked: out))
     }
 
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {

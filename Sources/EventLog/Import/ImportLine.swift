@@ -35,7 +35,11 @@ public enum ImportLine {
 
     /// Parses one line (without its newline). `lineNumber` feeds the derived id.
     /// Throws the reason as a plain sentence; the caller adds `FILE:LINE: `.
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int) throws(ImportLineError) -> Parsed {
+    ///
+    /// With `checkOnly`, the line is checked completely but the parts only appending
+    /// needs are skipped: the payload is not re-encoded (``ProposedEvent/payload`` is
+    /// empty) and no id is derived for a line without one.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int, checkOnly: Bool = false) throws(ImportLineError) -> Parsed {
         let value: JSONValue
         do throws(JSONParseError) {
             value = try JSONParser.parse(bytes)
@@ -45,32 +49,58 @@ public enum ImportLine {
         guard case .object(let object) = value else {
             throw ImportLineError("expected a JSON object with stream, type and data, found \(article(value.typeName))")
         }
-        for member in object where !knownFields.contains(member.key) {
-            throw ImportLineError("unknown field \"\(member.key)\"; a line has stream, type, data and optionally id, occurredAt, expectedVersion, actor, correlationId, causationId, metadata")
+        // One pass over the members (sorted, so this is cheap) picks out every field.
+        var fields = Fields()
+        for member in object {
+            switch member.key {
+            case "stream": fields.stream = member.value
+            case "type": fields.type = member.value
+            case "data": fields.data = member.value
+            case "id": fields.id = member.value
+            case "occurredAt": fields.occurredAt = member.value
+            case "expectedVersion": fields.expectedVersion = member.value
+            case "actor": fields.actor = member.value
+            case "correlationId": fields.correlationId = member.value
+            case "causationId": fields.causationId = member.value
+            case "metadata": fields.metadata = member.value
+            case "schemaVersion": fields.schemaVersion = member.value
+            case "seq": fields.seq = member.value
+            case "version": fields.version = member.value
+            case "recordedAt": fields.recordedAt = member.value
+            case "hash": fields.hash = member.value
+            default:
+                throw ImportLineError("unknown field \"\(member.key)\"; a line has stream, type, data and optionally id, occurredAt, expectedVersion, actor, correlationId, causationId, metadata")
+            }
         }
-        let streamText = try requiredString(object, "stream")
+        let streamText = try requiredString(fields.stream, "stream")
         if let problem = StreamName.validationProblem(streamText) { throw ImportLineError("\"stream\": \(problem)") }
-        let typeText = try requiredString(object, "type")
+        let typeText = try requiredString(fields.type, "type")
         if let problem = EventType.validationProblem(typeText) { throw ImportLineError("\"type\": \(problem)") }
-        guard let dataValue = object["data"] else { throw ImportLineError("missing required field \"data\" (the event's payload, a JSON object)") }
+        guard let dataValue = fields.data else { throw ImportLineError("missing required field \"data\" (the event's payload, a JSON object)") }
         guard case .object(let data) = dataValue else {
             throw ImportLineError("\"data\" must be a JSON object, found \(article(dataValue.typeName))")
         }
-        let metadata = try metadataField(object)
-        let payload = JSONWriter.canonicalBytes(dataValue)
-        let id = try optionalID(object, "id") ?? derivedID(bytes, lineNumber: lineNumber)
+        let metadata = try metadataField(fields.metadata)
+        // Canonical JSON is never longer than the line it came from, so a line under the
+        // record limit cannot hold a payload over it.
+        if checkOnly, bytes.count > 1 << 20, JSONWriter.canonicalBytes(dataValue).count > 1 << 20 - 4096 {
+            throw ImportLineError("the event's data is larger than 1 MiB; store large documents elsewhere and reference them")
+        }
+        let payload = checkOnly ? [] : JSONWriter.canonicalBytes(dataValue)
+        let givenID = try optionalID(fields.id, "id")
+        let id = givenID ?? (checkOnly ? nil : derivedID(bytes, lineNumber: lineNumber))
         var event = ProposedEvent(
             id: id, stream: StreamName(unchecked: streamText), type: EventType(unchecked: typeText),
-            schemaVersion: try optionalInt(object, "schemaVersion", minimum: 1),
-            canonicalPayload: payload, occurredAt: try optionalTimestamp(object, "occurredAt"),
-            actor: try optionalString(object, "actor"), correlationId: try optionalID(object, "correlationId"),
-            causationId: try optionalID(object, "causationId"), metadata: metadata,
-            expectedVersion: try expectedVersion(object))
-        event.recordedAt = try optionalTimestamp(object, "recordedAt")
+            schemaVersion: try optionalInt(fields.schemaVersion, "schemaVersion", minimum: 1),
+            canonicalPayload: payload, occurredAt: try optionalTimestamp(fields.occurredAt, "occurredAt"),
+            actor: try optionalString(fields.actor, "actor"), correlationId: try optionalID(fields.correlationId, "correlationId"),
+            causationId: try optionalID(fields.causationId, "causationId"), metadata: metadata,
+            expectedVersion: try expectedVersion(fields.expectedVersion))
+        event.recordedAt = try optionalTimestamp(fields.recordedAt, "recordedAt")
         var restore = Restore()
-        restore.position = try optionalInt(object, "seq", minimum: 1).map { LogPosition(UInt64($0)) }
-        restore.version = try optionalInt(object, "version", minimum: 1).map { StreamVersion(UInt64($0)) }
-        if let hashValue = object["hash"] {
+        restore.position = try optionalInt(fields.seq, "seq", minimum: 1).map { LogPosition(UInt64($0)) }
+        restore.version = try optionalInt(fields.version, "version", minimum: 1).map { StreamVersion(UInt64($0)) }
+        if let hashValue = fields.hash {
             guard let text = hashValue.stringValue, let hash = EventHash(hex: text) else {
                 throw ImportLineError("\"hash\" must be 64 hex digits as written by export")
             }
@@ -92,44 +122,50 @@ public enum ImportLine {
         ["array", "integer", "object"].contains(typeName) ? "an \(typeName)" : "a \(typeName)"
     }
 
-    private static func requiredString(_ object: JSONObject, _ key: String) throws(ImportLineError) -> String {
-        guard let value = object[key] else { throw ImportLineError("missing required field \"\(key)\"") }
+    /// The line's fields, picked out in one pass.
+    private struct Fields {
+        var stream, type, data, id, occurredAt, expectedVersion, actor, correlationId, causationId: JSONValue?
+        var metadata, schemaVersion, seq, version, recordedAt, hash: JSONValue?
+    }
+
+    private static func requiredString(_ value: JSONValue?, _ key: String) throws(ImportLineError) -> String {
+        guard let value else { throw ImportLineError("missing required field \"\(key)\"") }
         guard case .string(let text) = value else { throw ImportLineError("\"\(key)\" must be a string, found \(article(value.typeName))") }
         return text
     }
 
-    private static func optionalString(_ object: JSONObject, _ key: String) throws(ImportLineError) -> String? {
-        guard let value = object[key], !value.isNull else { return nil }
+    private static func optionalString(_ value: JSONValue?, _ key: String) throws(ImportLineError) -> String? {
+        guard let value, !value.isNull else { return nil }
         guard case .string(let text) = value else { throw ImportLineError("\"\(key)\" must be a string, found \(article(value.typeName))") }
         return text
     }
 
-    private static func optionalID(_ object: JSONObject, _ key: String) throws(ImportLineError) -> EventID? {
-        guard let text = try optionalString(object, key) else { return nil }
+    private static func optionalID(_ value: JSONValue?, _ key: String) throws(ImportLineError) -> EventID? {
+        guard let text = try optionalString(value, key) else { return nil }
         guard let id = EventID(text) else {
             throw ImportLineError("\"\(key)\" is not a UUID: \"\(text.prefix(40))\" (expected 8-4-4-4-12 hex digits like 0190a8d2-4c1e-7b3a-9f00-1234567890ab)")
         }
         return id
     }
 
-    private static func optionalTimestamp(_ object: JSONObject, _ key: String) throws(ImportLineError) -> Timestamp? {
-        guard let text = try optionalString(object, key) else { return nil }
+    private static func optionalTimestamp(_ value: JSONValue?, _ key: String) throws(ImportLineError) -> Timestamp? {
+        guard let text = try optionalString(value, key) else { return nil }
         guard let timestamp = Timestamp(rfc3339: text) else {
             throw ImportLineError("\"\(key)\" is not \(Timestamp.formatHint): \"\(text.prefix(40))\"")
         }
         return timestamp
     }
 
-    private static func optionalInt(_ object: JSONObject, _ key: String, minimum: Int64) throws(ImportLineError) -> Int? {
-        guard let value = object[key], !value.isNull else { return nil }
+    private static func optionalInt(_ value: JSONValue?, _ key: String, minimum: Int64) throws(ImportLineError) -> Int? {
+        guard let value, !value.isNull else { return nil }
         guard case .number(let number) = value, let n = number.int64Value, n >= minimum else {
             throw ImportLineError("\"\(key)\" must be a whole number of at least \(minimum), found \(value)")
         }
         return Int(n)
     }
 
-    private static func metadataField(_ object: JSONObject) throws(ImportLineError) -> [String: String] {
-        guard let value = object["metadata"], !value.isNull else { return [:] }
+    private static func metadataField(_ value: JSONValue?) throws(ImportLineError) -> [String: String] {
+        guard let value, !value.isNull else { return [:] }
         guard case .object(let members) = value else { throw ImportLineError("\"metadata\" must be an object of strings, found \(article(value.typeName))") }
         var out: [String: String] = [:]
         for member in members {
@@ -141,8 +177,8 @@ public enum ImportLine {
         return out
     }
 
-    private static func expectedVersion(_ object: JSONObject) throws(ImportLineError) -> ExpectedVersion {
-        guard let value = object["expectedVersion"], !value.isNull else { return .any }
+    private static func expectedVersion(_ value: JSONValue?) throws(ImportLineError) -> ExpectedVersion {
+        guard let value, !value.isNull else { return .any }
         let parsed: ExpectedVersion?
         switch value {
         case .string(let text): parsed = ExpectedVersion(parsing: text)

@@ -26,7 +26,11 @@ public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertibl
     public static func validationProblem(_ text: String) -> String? {
         if text.isEmpty { return "a stream name may not be empty" }
         if text.utf8.count > maximumLength { return "a stream name may be at most \(maximumLength) bytes, this one has \(text.utf8.count)" }
-        if text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
+        var ascii = true
+        for byte in text.utf8 {
+            if byte >= 0x80 { ascii = false } else if byte <= 0x20 || byte == 0x7F { return "a stream name may not contain whitespace or control characters" }
+        }
+        if !ascii, text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) }) {
             return "a stream name may not contain whitespace or control characters"
         }
         return nil

@@ -1,5 +1,6 @@
 import CLMDB
 import Foundation
+import Synchronization
 
 extension LMDBEventStore {
     /// The single writer thread and its queue: group commit.
@@ -31,6 +32,11 @@ extension LMDBEventStore {
         private var stopped = false
         private var thread: Thread?
         private let finished = DispatchSemaphore(value: 0)
+        private let commits = Atomic<Int>(0)
+        private let written = Atomic<Int>(0)
+
+        /// Transactions committed and events written so far.
+        var statistics: (commits: Int, events: Int) { (commits.load(ordering: .relaxed), written.load(ordering: .relaxed)) }
 
         func start(store: LMDBEventStore, state: State) {
             let thread = Thread { [unowned store] in
@@ -159,6 +165,8 @@ extension LMDBEventStore {
                 let recordBytes = try LMDBEventStore.metaValue(txn, dbs, "recordBytes")
                 try LMDBEventStore.setMetaValue(txn, dbs, "recordBytes", recordBytes + UInt64(planner.recordBytes))
                 try store.env.commit(txn)
+                commits.add(1, ordering: .relaxed)
+                written.add(planner.records.count, ordering: .relaxed)
                 return .committed(results, State(head: LogHead(position: planner.head, hash: planner.headHash), lastRecordedAt: planner.lastRecordedAt))
             } catch let error as LMDBFailure {
                 store.env.abort(txn)

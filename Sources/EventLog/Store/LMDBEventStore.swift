@@ -61,7 +61,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
     let databases: Databases
     let options: Options
     let notifier = HeadNotifier()
-    private let writer: Writer
+    let writer: Writer
 
     struct Databases: Sendable {
         let events: MDB_dbi

@@ -49,6 +49,7 @@ struct ImportCommand: AsyncParsableCommand {
                     "appended": .number(JSONNumber(summary.appended)), "duplicates": .number(JSONNumber(summary.duplicates)),
                     "head": .number(JSONNumber(summary.head.rawValue)),
                     "seconds": .number(JSONNumber((summary.seconds * 1000).rounded() / 1000)),
+                    "checkSeconds": .number(JSONNumber((summary.checkSeconds * 1000).rounded() / 1000)),
                 ]
                 Output.line(value.description)
             } else {

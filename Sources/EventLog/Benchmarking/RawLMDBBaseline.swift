@@ -1,0 +1,131 @@
+import CLMDB
+import Foundation
+
+/// Raw LMDB on the same data, for the benchmarks' baselines (not part of the product API).
+///
+/// It writes exactly the records and index keys the engine writes — the same encoded
+/// bytes, the same keys in the same order, the same transaction sizes and the same
+/// durability — with plain `mdb_put` calls and nothing else, so the engine's
+/// throughput divided by this one is the engine's own overhead.
+@_spi(Benchmarking)
+public final class RawLMDBBaseline: @unchecked Sendable {
+    /// One transaction's worth of encoded records and index entries.
+    public struct Batch: Sendable {
+        let planner: AppendPlanner
+        public var count: Int { planner.records.count }
+    }
+
+    private let env: LMDBEnvironment
+    private let databases: LMDBEventStore.Databases
+
+    public init(directory: URL, sync: Bool) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let env = try LMDBEnvironment(directory: directory, mapSize: 8 << 30, sync: sync)
+        self.env = env
+        let dupFlags = Int32(MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP)
+        databases = try env.write { txn in
+            LMDBEventStore.Databases(
+                events: try env.openDatabase("events", flags: Int32(MDB_CREATE | MDB_INTEGERKEY), in: txn),
+                ids: try env.openDatabase("ids", flags: Int32(MDB_CREATE), in: txn),
+                streams: try env.openDatabase("streams", flags: Int32(MDB_CREATE) | dupFlags, in: txn),
+                types: try env.openDatabase("types", flags: Int32(MDB_CREATE) | dupFlags, in: txn),
+                meta: try env.openDatabase("meta", flags: Int32(MDB_CREATE), in: txn))
+        }
+    }
+
+    /// Encodes `events` as the engine would (positions from 1) in batches of `batchSize`.
+    public static func encode(_ events: [ProposedEvent], batchSize: Int, clock: @Sendable () -> Timestamp = { .now }) throws -> [Batch] {
+        final class Versions: AppendLookup {
+            var committed: [StreamName: UInt64] = [:]
+            func committedVersion(of stream: StreamName) throws(EventLogError) -> UInt64 { committed[stream] ?? 0 }
+            func withCommittedRecord<T>(id: EventID, _ body: (UnsafeRawBufferPointer?) -> T) throws(EventLogError) -> T { body(nil) }
+        }
+        let versions = Versions()
+        var head = LogHead.empty
+        var last = Timestamp(rawValue: 0)
+        var batches: [Batch] = []
+        var start = 0
+        while start < events.count {
+            let slice = Array(events[start..<min(events.count, start + batchSize)])
+            var planner = AppendPlanner(head: head, lastRecordedAt: last)
+            _ = try planner.plan(slice, lookup: versions, now: clock())
+            for entry in planner.streamEntries { versions.committed[entry.stream, default: 0] += 1 }
+            head = LogHead(position: planner.head, hash: planner.headHash)
+            last = planner.lastRecordedAt
+            batches.append(Batch(planner: planner))
+            start += batchSize
+        }
+        return batches
+    }
+
+    /// Writes one batch in one transaction: the log with `MDB_APPEND`, the indexes with
+    /// plain puts in key order, then commits.
+    public func write(_ batch: Batch) throws {
+        let planner = batch.planner
+        try env.write { txn in
+            let events = try txn.cursor(databases.events)
+            defer { events.close() }
+            try planner.forEachRecord { position, record in
+                try withUInt64Bytes(position) { key in try events.put(key: key, value: record, flags: Int32(MDB_APPEND)) }
+            }
+            var idKey = [UInt8](repeating: 0, count: 16)
+            for entry in planner.idEntries.sorted(by: { $0.id < $1.id }) {
+                idKey.withUnsafeMutableBytes { entry.id.store(to: $0, at: 0) }
+                try idKey.withUnsafeBytes { key in try withUInt64Bytes(entry.position) { value in try txn.put(databases.ids, key, value) } }
+            }
+            let streams = planner.streamEntries.sorted { $0.stream == $1.stream ? $0.position < $1.position : StreamName.keyOrder($0.stream, $1.stream) }
+            for entry in streams {
+                var name = entry.stream.rawValue
+                try name.withUTF8 { key in try withUInt64Bytes(entry.position) { value in try txn.put(databases.streams, UnsafeRawBufferPointer(key), value) } }
+            }
+            let types = planner.typeEntries.sorted { $0.type == $1.type ? $0.position < $1.position : $0.type.rawValue < $1.type.rawValue }
+            for entry in types {
+                var name = entry.type.rawValue
+                try name.withUTF8 { key in try withUInt64Bytes(entry.position) { value in try txn.put(databases.types, UnsafeRawBufferPointer(key), value) } }
+            }
+        }
+    }
+
+    /// Scans every record with a cursor, touching each one's bytes; returns the count.
+    public func scanAll() throws -> Int {
+        try env.read { txn in
+            let cursor = try txn.cursor(databases.events)
+            defer { cursor.close() }
+            var count = 0
+            var checksum: UInt8 = 0
+            var entry = try cursor.get(MDB_FIRST)
+            while let current = entry {
+                checksum &+= current.value[current.value.count - 1]
+                count += 1
+                entry = try cursor.get(MDB_NEXT)
+            }
+            return count + Int(checksum) * 0
+        }
+    }
+
+    /// Reads a stream's positions and the bytes of each of its records; returns the count.
+    public func readStream(_ stream: StreamName) throws -> Int {
+        try env.read { txn in
+            let cursor = try txn.cursor(databases.streams)
+            defer { cursor.close() }
+            var name = stream.rawValue
+            guard try name.withUTF8({ key in try cursor.get(MDB_SET, key: UnsafeRawBufferPointer(key)) }) != nil else { return 0 }
+            var count = 0
+            var page = try cursor.get(MDB_GET_MULTIPLE)
+            while let current = page {
+                for i in 0..<(current.value.count / 8) {
+                    let position = current.value.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+                    if try withUInt64Bytes(position, { key in try txn.get(databases.events, key) }) != nil { count += 1 }
+                }
+                page = try cursor.get(MDB_NEXT_MULTIPLE)
+            }
+            return count
+        }
+    }
+}
+
+extension LMDBEventStore {
+    /// Transactions committed and events written by this store's writer since it opened.
+    @_spi(Benchmarking)
+    public var writerStatistics: (commits: Int, events: Int) { writer.statistics }
+}

@@ -1,0 +1,100 @@
+import EventLog
+import Foundation
+import JSON
+
+/// The realistic workload of the event-log benchmarks: CRM activity of 100,000
+/// customers (page visits, emails, orders, form fills) plus 1,000 deals that each
+/// move through 100 events, about 300 bytes of JSON data per event.
+///
+/// Deterministic: the same size always gives the same file, byte for byte.
+struct EventLogWorkload {
+    let events: Int
+    let customers: Int
+    let deals: Int
+    static let eventsPerDeal = 100
+
+    init(scale: Double) {
+        events = max(2_000, Int(1_000_000 * scale))
+        customers = max(100, Int(100_000 * scale))
+        deals = max(10, Int(1_000 * scale))
+    }
+
+    /// Writes the workload as import JSON Lines to `url` (no ids: the importer derives them).
+    func write(to url: URL) throws {
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var rng = SplitMix64(seed: 0x1ED6_E711)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(8 << 20)
+        var dealEvents = [Int](repeating: 0, count: deals)
+        let dealShare = Double(deals * Self.eventsPerDeal) / Double(events)
+        for i in 0..<events {
+            let line: String
+            if rng.nextDouble() < dealShare, let deal = (0..<8).lazy.map({ _ in Int(rng.next() % UInt64(self.deals)) }).first(where: { dealEvents[$0] < Self.eventsPerDeal }) {
+                dealEvents[deal] += 1
+                line = dealEvent(deal, step: dealEvents[deal], i: i, rng: &rng)
+            } else {
+                line = customerEvent(Int(rng.next() % UInt64(customers)), i: i, rng: &rng)
+            }
+            buffer.append(contentsOf: line.utf8)
+            buffer.append(0x0A)
+            if buffer.count > 8 << 20 {
+                try handle.write(contentsOf: buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        try handle.write(contentsOf: buffer)
+    }
+
+    /// The deal streams that hold exactly ``eventsPerDeal`` events once written.
+    func fullDealStreams(in store: any EventStore) throws -> [StreamName] {
+        try (0..<deals).compactMap { deal in
+            let name = StreamName("deal-\(deal)")!
+            return try store.streamVersion(name) == StreamVersion(UInt64(Self.eventsPerDeal)) ? name : nil
+        }
+    }
+
+    private func timestamp(_ i: Int) -> String {
+        Timestamp(rawValue: 1_735_689_600_000_000 + Int64(i) * 29_000_000).description
+    }
+
+    private func customerEvent(_ customer: Int, i: Int, rng: inout SplitMix64) -> String {
+        let id = "C\(100_000 + customer)"
+        let at = timestamp(i)
+        switch rng.next() % 10 {
+        case 0...3:
+            let page = ["pricing", "features/automation", "blog/pipeline-hygiene", "customers/acme", "integrations/hubspot", "docs/getting-started"][Int(rng.next() % 6)]
+            return #"{"stream":"customer-\#(customer)","type":"PageVisited","occurredAt":"\#(at)","actor":"integration:web","data":{"customerId":"\#(id)","url":"https://www.example.com/\#(page)?utm_source=newsletter&utm_campaign=q\#(1 + i % 4)","referrer":"https://www.google.com/","sessionId":"s-\#(rng.next() % 1_000_000_000)","durationMs":\#(rng.next() % 600_000),"userAgent":"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Version/17.5 Safari/605.1.15"}}"#
+        case 4...6:
+            let kind = ["EmailOpened", "EmailClicked", "EmailDelivered"][Int(rng.next() % 3)]
+            return #"{"stream":"customer-\#(customer)","type":"\#(kind)","occurredAt":"\#(at)","actor":"integration:esp","data":{"customerId":"\#(id)","messageId":"<\#(rng.next() % 10_000_000_000).\#(i)@mail.example.com>","campaign":"nurture-\#(i % 12)","template":"followup-\#(["a", "b", "c"][Int(rng.next() % 3)])","subject":"Your trial of Ledgerline ends in \#(1 + rng.next() % 14) days","client":"Apple Mail","ip":"203.0.113.\#(rng.next() % 255)"}}"#
+        case 7...8:
+            let amount = "\(10 + rng.next() % 990).\(String(format: "%02d", rng.next() % 100))"
+            return #"{"stream":"customer-\#(customer)","type":"OrderPlaced","occurredAt":"\#(at)","actor":"integration:shop","data":{"customerId":"\#(id)","orderId":"O-\#(i)","amount":"\#(amount)","currency":"USD","items":[{"sku":"SKU-\#(rng.next() % 5000)","quantity":\#(1 + rng.next() % 3),"price":"\#(amount)"}],"channel":"web","coupon":null}}"#
+        default:
+            return #"{"stream":"customer-\#(customer)","type":"FormSubmitted","occurredAt":"\#(at)","actor":"integration:web","data":{"customerId":"\#(id)","formId":"demo-request","fields":{"email":"person\#(customer)@example.org","company":"Company \#(customer % 9000) GmbH","role":"Head of Sales","teamSize":"11-50"},"page":"https://www.example.com/demo"}}"#
+        }
+    }
+
+    private func dealEvent(_ deal: Int, step: Int, i: Int, rng: inout SplitMix64) -> String {
+        let stages = ["new", "qualified", "demo_scheduled", "demo_done", "proposal", "negotiation", "won"]
+        let from = stages[(step - 1) % stages.count]
+        let to = stages[step % stages.count]
+        return #"{"stream":"deal-\#(deal)","type":"DealStageChanged","occurredAt":"\#(timestamp(i))","actor":"user:rep-\#(deal % 40)","data":{"dealId":"D-\#(deal)","from":"\#(from)","to":"\#(to)","pipeline":"default","owner":"rep-\#(deal % 40)","amount":"\#(5_000 + (deal * 37) % 90_000).00","currency":"EUR","reason":"step \#(step) of the sales process","probability":\#((step * 7) % 100)}}"#
+    }
+}
+
+/// A small, fast, seeded random generator (SplitMix64), for reproducible workloads.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

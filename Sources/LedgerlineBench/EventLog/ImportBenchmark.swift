@@ -1,0 +1,47 @@
+@_spi(Benchmarking) import EventLog
+import Foundation
+
+/// `import`: the realistic workload through the real `ledgerline import` (a child
+/// process, durable), against raw LMDB writing the same records and index keys in the
+/// same batches with the same durability.
+struct ImportBenchmark: BenchmarkScenario {
+    let name = "import"
+    let summary = "1,000,000 events through `ledgerline import`, durable, vs raw LMDB"
+    let batchSize = 50_000
+
+    func run(_ context: BenchContext) async throws -> [BenchResult] {
+        let (workload, file) = try await LogFixture.shared.workloadFile(context)
+        let store = context.workDirectory.appendingPathComponent("store")
+        let outcome = try ChildProcess.run(
+            context.ledgerlineExecutable, ["--data", store.path, "import", file.path, "--json", "--batch-size", String(batchSize)])
+        guard outcome.status == 0 else { throw BenchError("import failed: \(outcome.stderr)") }
+        let engineRate = Double(workload.events) / outcome.seconds
+        let fileBytes = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+
+        let baseline = try Self.baselineRate(file: file, directory: context.workDirectory.appendingPathComponent("raw"), batchSize: batchSize)
+        return [
+            BenchResult(name, [
+                "events": .int(workload.events),
+                "events_per_s": .double(engineRate),
+                "baseline_events_per_s": .double(baseline),
+                "ratio": .double(engineRate / baseline),
+                "seconds": .double(outcome.seconds),
+                "peak_rss_mb": .double(Double(outcome.peakRSS) / 1_048_576),
+                "input_mb": .double(Double(fileBytes) / 1_048_576),
+                "batch_size": .int(batchSize),
+                "durable": .bool(true),
+            ])
+        ]
+    }
+
+    /// Raw LMDB writing the same encoded batches; encoding is not timed.
+    static func baselineRate(file: URL, directory: URL, batchSize: Int) throws -> Double {
+        let proposals = try LogFixture.shared.proposals(from: file)
+        let batches = try RawLMDBBaseline.encode(proposals, batchSize: batchSize)
+        let raw = try RawLMDBBaseline(directory: directory, sync: true)
+        let started = monotonicNanoseconds()
+        for batch in batches { try raw.write(batch) }
+        let seconds = Double(monotonicNanoseconds() - started) / 1e9
+        return Double(proposals.count) / seconds
+    }
+}

@@ -1,0 +1,99 @@
+@_spi(Benchmarking) import EventLog
+import Foundation
+
+/// `replay`: every event of the benchmark log read back as a whole envelope, against
+/// a raw LMDB cursor scan of the same records.
+struct ReplayBenchmark: BenchmarkScenario {
+    let name = "replay"
+    let summary = "read every event back as an envelope, vs a raw LMDB cursor scan"
+
+    func run(_ context: BenchContext) async throws -> [BenchResult] {
+        let fixture = try await LogFixture.shared.store(context)
+        var options = LMDBEventStore.Options()
+        options.create = false
+        var engineRate = 0.0
+        var count = 0
+        do {
+            let store = try LMDBEventStore(directory: fixture.storeDirectory, options: options)
+            defer { store.close() }
+            _ = try store.read(from: .start, direction: .forward, limit: 100_000)  // warm the page cache
+            let started = monotonicNanoseconds()
+            var position = LogPosition.start
+            var bytes = 0
+            while true {
+                let page = try store.read(from: position.next, direction: .forward, limit: 4096)
+                guard let last = page.last else { break }
+                for event in page { bytes &+= event.payload.count &+ event.stream.rawValue.utf8.count }
+                count += page.count
+                position = last.position
+            }
+            engineRate = Double(count) / (Double(monotonicNanoseconds() - started) / 1e9)
+            precondition(bytes > 0)
+        }
+        let raw = try RawLMDBBaseline(directory: fixture.storeDirectory, sync: false)
+        let started = monotonicNanoseconds()
+        let rawCount = try raw.scanAll()
+        let baseline = Double(rawCount) / (Double(monotonicNanoseconds() - started) / 1e9)
+        return [
+            BenchResult(name, [
+                "events": .int(count),
+                "events_per_s": .double(engineRate),
+                "baseline_events_per_s": .double(baseline),
+                "ratio": .double(engineRate / baseline),
+            ])
+        ]
+    }
+}
+
+/// `stream-read`: one 100-event stream read whole, many times over random streams;
+/// latency percentiles against raw LMDB reading the same positions and records.
+struct StreamReadBenchmark: BenchmarkScenario {
+    let name = "stream-read"
+    let summary = "read one 100-event stream; p50 and p99 latency, vs raw LMDB"
+
+    func run(_ context: BenchContext) async throws -> [BenchResult] {
+        let fixture = try await LogFixture.shared.store(context)
+        var options = LMDBEventStore.Options()
+        options.create = false
+        var samples: [Double] = []
+        var streams: [StreamName] = []
+        let reads = 20_000
+        do {
+            let store = try LMDBEventStore(directory: fixture.storeDirectory, options: options)
+            defer { store.close() }
+            streams = try fixture.workload.fullDealStreams(in: store)
+            guard !streams.isEmpty else { throw BenchError("no 100-event streams in the fixture") }
+            var rng = SplitMix64(seed: 7)
+            for i in 0..<(reads + 1_000) {
+                let stream = streams[Int(rng.next() % UInt64(streams.count))]
+                let t0 = monotonicNanoseconds()
+                let events = try store.readStream(stream, from: nil, direction: .forward, limit: 100)
+                let elapsed = Double(monotonicNanoseconds() - t0) / 1000
+                precondition(events.count == 100)
+                if i >= 1_000 { samples.append(elapsed) }  // the first reads warm the cache
+            }
+        }
+        let raw = try RawLMDBBaseline(directory: fixture.storeDirectory, sync: false)
+        var rawSamples: [Double] = []
+        var rng = SplitMix64(seed: 7)
+        for i in 0..<(reads + 1_000) {
+            let stream = streams[Int(rng.next() % UInt64(streams.count))]
+            let t0 = monotonicNanoseconds()
+            let count = try raw.readStream(stream)
+            let elapsed = Double(monotonicNanoseconds() - t0) / 1000
+            precondition(count == 100)
+            if i >= 1_000 { rawSamples.append(elapsed) }
+        }
+        return [
+            BenchResult(name, [
+                "reads": .int(reads),
+                "streams": .int(streams.count),
+                "events_per_read": .int(100),
+                "p50_us": .double(percentile(&samples, 0.5)),
+                "p99_us": .double(percentile(&samples, 0.99)),
+                "baseline_p50_us": .double(percentile(&rawSamples, 0.5)),
+                "baseline_p99_us": .double(percentile(&rawSamples, 0.99)),
+            ])
+        ]
+    }
+}
