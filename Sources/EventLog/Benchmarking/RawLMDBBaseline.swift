@@ -37,8 +37,8 @@ public final class RawLMDBBaseline: @unchecked Sendable {
     public static func encode(_ events: [ProposedEvent], batchSize: Int, clock: @Sendable () -> Timestamp = { .now }) throws -> [Batch] {
         final class Versions: AppendLookup {
             var committed: [StreamName: UInt64] = [:]
-            func committedVersion(of stream: StreamName) throws(EventLogError) -> UInt64 { committed[stream] ?? 0 }
-            func withCommittedRecord<T>(id: EventID, _ body: (UnsafeRawBufferPointer?) -> T) throws(EventLogError) -> T { body(nil) }
+            func committedVersions(of streams: [StreamName]) throws -> [UInt64] { streams.map { committed[$0] ?? 0 } }
+            func forEachCommittedRecord(ids: [EventID], _ body: (EventID, UnsafeRawBufferPointer) -> Void) throws {}
         }
         let versions = Versions()
         var head = LogHead.empty
@@ -48,7 +48,8 @@ public final class RawLMDBBaseline: @unchecked Sendable {
         while start < events.count {
             let slice = Array(events[start..<min(events.count, start + batchSize)])
             var planner = AppendPlanner(head: head, lastRecordedAt: last)
-            _ = try planner.plan(slice, lookup: versions, now: clock())
+            let prepared = try ProposedEvent.prepare(slice, validator: nil, maxRecordBytes: 1 << 20)
+            _ = try planner.plan(prepared, lookup: versions, now: clock())
             for entry in planner.streamEntries { versions.committed[entry.stream, default: 0] += 1 }
             head = LogHead(position: planner.head, hash: planner.headHash)
             last = planner.lastRecordedAt

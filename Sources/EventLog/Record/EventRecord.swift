@@ -1,5 +1,8 @@
 import Crypto
 import JSON
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The binary record format of an event in the `events` database, format version 1.
 ///
@@ -34,16 +37,6 @@ enum EventRecord {
     static let headerSize = 100
     static let hashSize = 32
 
-    /// The fields the writer assigns, plus the proposal.
-    struct Fields {
-        var position: LogPosition
-        var version: StreamVersion
-        var id: EventID
-        var recordedAt: Timestamp
-        var occurredAt: Timestamp
-        var schemaVersion: Int
-    }
-
     /// Size of the record `event` becomes, hash included.
     static func size(of event: ProposedEvent, metadata: [UInt8]) -> Int {
         headerSize + event.stream.rawValue.utf8.count + event.type.rawValue.utf8.count
@@ -56,15 +49,16 @@ enum EventRecord {
         return JSONWriter.canonicalBytes(.object(JSONObject(metadata.mapValues { JSONValue.string($0) })))
     }
 
-    /// Appends the record for `event` to `buffer`, chaining from `previous`, and
-    /// returns the new hash.
-    static func append(
-        _ event: ProposedEvent, fields: Fields, metadata: [UInt8], previous: EventHash, to buffer: inout [UInt8]
-    ) -> EventHash {
+    /// Appends `event`'s record template to `buffer`: the whole record with its position,
+    /// version and hash zero, `recordedAt` zero unless given (a restore), and
+    /// `occurredAt` zero unless given. ``seal(_:position:version:recordedAt:previous:)``
+    /// fills them in.
+    static func appendTemplate(_ event: ProposedEvent, id: EventID, schemaVersion: Int, to buffer: inout [UInt8]) {
+        let metadata = encodeMetadata(event.metadata)
         let start = buffer.count
         let total = size(of: event, metadata: metadata)
         buffer.append(contentsOf: repeatElement(0, count: total))
-        return buffer.withUnsafeMutableBytes { whole in
+        buffer.withUnsafeMutableBytes { whole in
             let out = UnsafeMutableRawBufferPointer(rebasing: whole[start..<(start + total)])
             var flags: UInt8 = 0
             if event.actor != nil { flags |= 1 }
@@ -78,14 +72,12 @@ enum EventRecord {
             out.storeBytes(of: UInt16(streamName.utf8.count).littleEndian, toByteOffset: 2, as: UInt16.self)
             out.storeBytes(of: UInt16(typeName.utf8.count).littleEndian, toByteOffset: 4, as: UInt16.self)
             out.storeBytes(of: UInt16(actor.utf8.count).littleEndian, toByteOffset: 6, as: UInt16.self)
-            out.storeBytes(of: UInt32(fields.schemaVersion).littleEndian, toByteOffset: 8, as: UInt32.self)
+            out.storeBytes(of: UInt32(schemaVersion).littleEndian, toByteOffset: 8, as: UInt32.self)
             out.storeBytes(of: UInt32(metadata.count).littleEndian, toByteOffset: 12, as: UInt32.self)
             out.storeBytes(of: UInt32(event.payload.count).littleEndian, toByteOffset: 16, as: UInt32.self)
-            out.storeBytes(of: fields.position.rawValue.littleEndian, toByteOffset: 20, as: UInt64.self)
-            out.storeBytes(of: fields.version.rawValue.littleEndian, toByteOffset: 28, as: UInt64.self)
-            fields.id.store(to: out, at: 36)
-            out.storeBytes(of: fields.occurredAt.rawValue.littleEndian, toByteOffset: 52, as: Int64.self)
-            out.storeBytes(of: fields.recordedAt.rawValue.littleEndian, toByteOffset: 60, as: Int64.self)
+            id.store(to: out, at: 36)
+            out.storeBytes(of: (event.occurredAt?.rawValue ?? 0).littleEndian, toByteOffset: 52, as: Int64.self)
+            out.storeBytes(of: (event.recordedAt?.rawValue ?? 0).littleEndian, toByteOffset: 60, as: Int64.self)
             if let c = event.correlationId { c.store(to: out, at: 68) }
             if let c = event.causationId { c.store(to: out, at: 84) }
             var offset = headerSize
@@ -99,10 +91,25 @@ enum EventRecord {
             actor.withUTF8(copy)
             metadata.withUnsafeBufferPointer(copy)
             event.payload.withUnsafeBufferPointer(copy)
-            let hash = chainHash(previous: previous, body: UnsafeRawBufferPointer(rebasing: out[0..<offset]))
-            hash.bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: out[offset..<(offset + hashSize)]).copyMemory(from: $0) }
-            return hash
         }
+    }
+
+    /// Fills in a template's position, version and times, then hashes it onto the chain
+    /// and writes the hash. Returns the new hash.
+    @inline(__always)
+    static func seal(
+        _ record: UnsafeMutableRawBufferPointer, position: LogPosition, version: StreamVersion, recordedAt: Timestamp,
+        given: PreparedBatch.Given, previous: EventHash
+    ) -> EventHash {
+        record.storeBytes(of: position.rawValue.littleEndian, toByteOffset: 20, as: UInt64.self)
+        record.storeBytes(of: version.rawValue.littleEndian, toByteOffset: 28, as: UInt64.self)
+        if !given.contains(.recordedAt) { record.storeBytes(of: recordedAt.rawValue.littleEndian, toByteOffset: 60, as: Int64.self) }
+        let stamp = Int64(littleEndian: record.loadUnaligned(fromByteOffset: 60, as: Int64.self))
+        if !given.contains(.occurredAt) { record.storeBytes(of: stamp.littleEndian, toByteOffset: 52, as: Int64.self) }
+        let bodyLength = record.count - hashSize
+        let hash = chainHash(previous: previous, body: UnsafeRawBufferPointer(rebasing: record[0..<bodyLength]))
+        hash.bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: record[bodyLength...]).copyMemory(from: $0) }
+        return hash
     }
 
     /// SHA-256(previous ‖ body).
@@ -179,17 +186,31 @@ enum EventRecord {
             hash: hash(r))
     }
 
-    /// Whether a stored record holds the same event as `proposal`: same stream, type and
-    /// payload, and the same value for every optional field the proposal sets.
-    static func matches(_ r: UnsafeRawBufferPointer, _ proposal: ProposedEvent, metadata: [UInt8]) -> Bool {
-        let stored = decode(r)
-        guard stored.stream == proposal.stream, stored.type == proposal.type, stored.payload == proposal.payload else { return false }
-        if let v = proposal.schemaVersion, v != stored.schemaVersion { return false }
-        if let t = proposal.occurredAt, t != stored.occurredAt { return false }
-        if let a = proposal.actor, a != stored.actor { return false }
-        if let c = proposal.correlationId, c != stored.correlationId { return false }
-        if let c = proposal.causationId, c != stored.causationId { return false }
-        if !proposal.metadata.isEmpty, proposal.metadata != stored.metadata { return false }
+    /// Whether a stored record holds the same event as a template: the same stream,
+    /// type and payload bytes, and the same value for every optional field the template's
+    /// client set.
+    static func matches(stored r: UnsafeRawBufferPointer, template t: UnsafeRawBufferPointer, given: PreparedBatch.Given) -> Bool {
+        guard structuralProblem(r) == nil else { return false }
+        // stream, type and payload: compare the variable part minus actor and metadata.
+        let rs = Int(u16(r, 2)), ts = Int(u16(t, 2))
+        let rt = Int(u16(r, 4)), tt = Int(u16(t, 4))
+        let ra = Int(u16(r, 6)), ta = Int(u16(t, 6))
+        let rm = Int(u32(r, 12)), tm = Int(u32(t, 12))
+        let rp = Int(u32(r, 16)), tp = Int(u32(t, 16))
+        guard rs == ts, rt == tt, rp == tp else { return false }
+        func same(_ a: Int, _ b: Int, _ n: Int) -> Bool {
+            n == 0 || memcmp(r.baseAddress! + a, t.baseAddress! + b, n) == 0
+        }
+        guard same(headerSize, headerSize, rs + rt) else { return false }
+        let rPayload = headerSize + rs + rt + ra + rm
+        let tPayload = headerSize + ts + tt + ta + tm
+        guard same(rPayload, tPayload, rp) else { return false }
+        if given.contains(.schemaVersion), u32(r, 8) != u32(t, 8) { return false }
+        if given.contains(.occurredAt), i64(r, 52) != i64(t, 52) { return false }
+        if given.contains(.actor), ra != ta || !same(headerSize + rs + rt, headerSize + ts + tt, ra) || r[1] & 1 == 0 { return false }
+        if given.contains(.correlationId), r[1] & 2 == 0 || !same(68, 68, 16) { return false }
+        if given.contains(.causationId), r[1] & 4 == 0 || !same(84, 84, 16) { return false }
+        if given.contains(.metadata), rm != tm || !same(headerSize + rs + rt + ra, headerSize + ts + tt + ta, rm) { return false }
         return true
     }
 }

@@ -7,7 +7,7 @@ import Synchronization
 /// For unit tests of folds and rules, and as the reference the contract suite holds
 /// the LMDB store to. Appending the same events with the same clock to both stores
 /// gives the same positions, versions and head hash.
-public final class InMemoryEventStore: EventStore, Sendable {
+public final class InMemoryEventStore: EventStore, PreparedAppending, Sendable {
     private struct State {
         var records: [[UInt8]] = []
         var ids: [EventID: UInt64] = [:]
@@ -33,26 +33,36 @@ public final class InMemoryEventStore: EventStore, Sendable {
     private struct Lookup: AppendLookup {
         let state: State
 
-        func committedVersion(of stream: StreamName) throws(EventLogError) -> UInt64 {
-            UInt64(state.streams[stream]?.count ?? 0)
+        func committedVersions(of streams: [StreamName]) throws -> [UInt64] {
+            streams.map { UInt64(state.streams[$0]?.count ?? 0) }
         }
 
-        func withCommittedRecord<T>(id: EventID, _ body: (UnsafeRawBufferPointer?) -> T) throws(EventLogError) -> T {
-            guard let position = state.ids[id] else { return body(nil) }
-            return state.records[Int(position - 1)].withUnsafeBytes { body($0) }
+        func forEachCommittedRecord(ids: [EventID], _ body: (EventID, UnsafeRawBufferPointer) -> Void) throws {
+            for id in ids {
+                guard let position = state.ids[id] else { continue }
+                state.records[Int(position - 1)].withUnsafeBytes { body(id, $0) }
+            }
         }
     }
 
     public func append(_ events: [ProposedEvent]) async throws(EventLogError) -> AppendResult {
-        let checked = try ProposedEvent.prepare(events, validator: validator, maxRecordBytes: maxRecordBytes)
         let now = clock()
+        let batch = try ProposedEvent.prepare(events, validator: validator, maxRecordBytes: maxRecordBytes, now: now)
+        return try append(prepared: batch, now: now)
+    }
+
+    func append(prepared batch: PreparedBatch) async throws(EventLogError) -> AppendResult {
+        try append(prepared: batch, now: clock())
+    }
+
+    private func append(prepared batch: PreparedBatch, now: Timestamp) throws(EventLogError) -> AppendResult {
         let result: Result<AppendResult, EventLogError> = state.withLock { state in
             var planner = AppendPlanner(head: state.head, lastRecordedAt: state.lastRecordedAt)
             let result: AppendResult
-            do throws(EventLogError) {
-                result = try planner.plan(checked, lookup: Lookup(state: state), now: now)
+            do {
+                result = try planner.plan(batch, lookup: Lookup(state: state), now: now)
             } catch {
-                return .failure(error)
+                return .failure(error.asEventLogError)
             }
             _ = try? planner.forEachRecord { position, record in
                 state.records.append(Array(record))

@@ -16,13 +16,19 @@ extension LMDBEventStore {
         }
 
         final class Job {
-            let events: [ProposedEvent]
+            /// Moved out to the planner when the job is planned, so sealing needs no copy.
+            var batch: PreparedBatch
             let continuation: CheckedContinuation<Result<AppendResult, EventLogError>, Never>
-            var bytes: Int { events.reduce(0) { $0 + $1.payload.count + 160 } }
+            let bytes: Int
+            let count: Int
+            /// Set when planning refused the batch, so a retry of the group refuses it again.
+            var failure: EventLogError?
 
-            init(events: [ProposedEvent], continuation: CheckedContinuation<Result<AppendResult, EventLogError>, Never>) {
-                self.events = events
+            init(batch: PreparedBatch, continuation: CheckedContinuation<Result<AppendResult, EventLogError>, Never>) {
+                self.batch = batch
                 self.continuation = continuation
+                bytes = batch.bytes.count
+                count = batch.count
             }
         }
 
@@ -49,7 +55,7 @@ extension LMDBEventStore {
             thread.start()
         }
 
-        func submit(_ events: [ProposedEvent]) async -> Result<AppendResult, EventLogError> {
+        func submit(_ batch: PreparedBatch) async -> Result<AppendResult, EventLogError> {
             await withCheckedContinuation { continuation in
                 condition.lock()
                 if stopping {
@@ -57,7 +63,7 @@ extension LMDBEventStore {
                     continuation.resume(returning: .failure(.closed()))
                     return
                 }
-                queue.append(Job(events: events, continuation: continuation))
+                queue.append(Job(batch: batch, continuation: continuation))
                 condition.signal()
                 condition.unlock()
             }
@@ -85,10 +91,10 @@ extension LMDBEventStore {
                 var events = 0
                 var bytes = 0
                 while let job = queue.first,
-                    group.isEmpty || (events + job.events.count <= store.options.maxGroupEvents && bytes + job.bytes <= store.options.maxGroupBytes)
+                    group.isEmpty || (events + job.count <= store.options.maxGroupEvents && bytes + job.bytes <= store.options.maxGroupBytes)
                 {
                     group.append(job)
-                    events += job.events.count
+                    events += job.count
                     bytes += job.bytes
                     queue.removeFirst()
                 }
@@ -147,11 +153,25 @@ extension LMDBEventStore {
                 var planner = AppendPlanner(head: state.head, lastRecordedAt: state.lastRecordedAt)
                 let now = store.options.clock()
                 var results: [Result<AppendResult, EventLogError>] = []
+                // Each job's batch moves into the planner (so sealing it copies nothing)
+                // and moves back if the group has to be retried after growing the map.
+                var plannedJobs: [Job] = []
+                defer {
+                    for (job, batch) in zip(plannedJobs, planner.batches) where job.batch.isEmpty { job.batch = batch }
+                }
                 for job in group {
-                    do throws(EventLogError) {
-                        results.append(.success(try planner.plan(job.events, lookup: lookup, now: now)))
-                    } catch {
-                        if let failure = lookup.failure { throw failure }
+                    if let failure = job.failure {
+                        // Planned before a retry and refused: the state it met is the same.
+                        results.append(.failure(failure))
+                        continue
+                    }
+                    var batch = PreparedBatch()
+                    swap(&batch, &job.batch)
+                    do {
+                        results.append(.success(try planner.plan(batch, lookup: lookup, now: now)))
+                        plannedJobs.append(job)
+                    } catch let error as EventLogError {
+                        job.failure = error
                         results.append(.failure(error))
                     }
                 }
@@ -165,6 +185,7 @@ extension LMDBEventStore {
                 let recordBytes = try LMDBEventStore.metaValue(txn, dbs, "recordBytes")
                 try LMDBEventStore.setMetaValue(txn, dbs, "recordBytes", recordBytes + UInt64(planner.recordBytes))
                 try store.env.commit(txn)
+                if planner.recordBytes > 4 << 20 { store.env.releaseMappedPages() }
                 commits.add(1, ordering: .relaxed)
                 written.add(planner.records.count, ordering: .relaxed)
                 return .committed(results, State(head: LogHead(position: planner.head, hash: planner.headHash), lastRecordedAt: planner.lastRecordedAt))
@@ -227,40 +248,24 @@ extension LMDBEventStore {
     }
 
     /// The planner's view of committed state, read through the write transaction.
-    final class WriteLookup: AppendLookup {
+    struct WriteLookup: AppendLookup {
         let store: LMDBEventStore
         let txn: LMDBTransaction
         let streamCursor: LMDBCursor
-        /// A storage failure met while answering the planner; it aborts the whole group.
-        var failure: Error?
 
-        init(store: LMDBEventStore, txn: LMDBTransaction, streamCursor: LMDBCursor) {
-            self.store = store
-            self.txn = txn
-            self.streamCursor = streamCursor
+        func committedVersions(of streams: [StreamName]) throws -> [UInt64] {
+            try streams.map { try LMDBEventStore.committedVersion(streamCursor, $0) }
         }
 
-        func committedVersion(of stream: StreamName) throws(EventLogError) -> UInt64 {
-            do {
-                var name = stream.rawValue
-                let found = try name.withUTF8 { (key) throws in try streamCursor.get(MDB_SET, key: UnsafeRawBufferPointer(key)) }
-                return found == nil ? 0 : UInt64(try streamCursor.duplicateCount())
-            } catch {
-                failure = error
-                throw error.asEventLogError
-            }
-        }
-
-        func withCommittedRecord<T>(id: EventID, _ body: (UnsafeRawBufferPointer?) -> T) throws(EventLogError) -> T {
-            do {
-                var key = id.bytes
-                let position = try key.withUnsafeMutableBytes { (raw) throws in try txn.get(store.databases.ids, UnsafeRawBufferPointer(raw)).map(readUInt64) }
-                guard let position else { return body(nil) }
-                let record = try withUInt64Bytes(position) { (raw) throws in try txn.get(store.databases.events, raw) }
-                return body(record)
-            } catch {
-                failure = error
-                throw error.asEventLogError
+        func forEachCommittedRecord(ids: [EventID], _ body: (EventID, UnsafeRawBufferPointer) -> Void) throws {
+            var key = [UInt8](repeating: 0, count: 16)
+            for id in ids {
+                key.withUnsafeMutableBytes { id.store(to: $0, at: 0) }
+                guard let position = try key.withUnsafeBytes({ raw in try txn.get(store.databases.ids, raw).map(readUInt64) }) else { continue }
+                guard let record = try withUInt64Bytes(position, { raw in try txn.get(store.databases.events, raw) }) else {
+                    throw EventLogError(.corrupted, "the id index maps \(id) to position \(position), which is not in the log; run `ledgerline verify`", position: LogPosition(position), eventID: id)
+                }
+                body(id, record)
             }
         }
     }

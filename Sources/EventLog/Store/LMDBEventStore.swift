@@ -42,7 +42,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         /// The largest record accepted, in bytes (payload, metadata and envelope).
         public var maxRecordBytes = 1 << 20
         /// The most events one write transaction takes from the queue.
-        public var maxGroupEvents = 100_000
+        public var maxGroupEvents = 50_000
         /// The most record bytes one write transaction takes from the queue.
         public var maxGroupBytes = 64 << 20
         /// Checks every payload before it is appended.
@@ -143,8 +143,8 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
 
     public func append(_ events: [ProposedEvent]) async throws(EventLogError) -> AppendResult {
         guard !events.isEmpty else { return AppendResult(events: [], head: try head().position) }
-        let checked = try ProposedEvent.prepare(events, validator: options.validator, maxRecordBytes: options.maxRecordBytes)
-        return try await writer.submit(checked).get()
+        let batch = try ProposedEvent.prepare(events, validator: options.validator, maxRecordBytes: options.maxRecordBytes)
+        return try await writer.submit(batch).get()
     }
 
     // MARK: - Reading

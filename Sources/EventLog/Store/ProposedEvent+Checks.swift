@@ -1,22 +1,24 @@
 extension ProposedEvent {
-    /// Validates and size-checks a batch on the appender's task, before it reaches a
-    /// writer; fills in each event's schema version from the validator.
-    static func prepare(_ events: [ProposedEvent], validator: (any EventValidator)?, maxRecordBytes: Int) throws(EventLogError) -> [ProposedEvent] {
-        var checked = events
-        for index in checked.indices {
-            let event = checked[index]
+    /// Validates, size-checks and encodes a batch on the appender's task, before it
+    /// reaches a writer: the writer then only patches positions and hashes.
+    static func prepare(_ events: [ProposedEvent], validator: (any EventValidator)?, maxRecordBytes: Int, now: Timestamp = .now) throws(EventLogError) -> PreparedBatch {
+        var batch = PreparedBatch(reservingCapacity: events.count)
+        let milliseconds = UInt64(max(0, now.rawValue / 1000))
+        for (index, event) in events.enumerated() {
+            var schemaVersion = event.schemaVersion ?? 1
             if let validator, !event.isPrevalidated {
                 do throws(PayloadViolation) {
-                    checked[index].schemaVersion = try validator.validate(type: event.type, schemaVersion: event.schemaVersion, data: event.data)
+                    schemaVersion = try validator.validate(type: event.type, schemaVersion: event.schemaVersion, data: event.data)
                 } catch {
                     throw EventLogError(
                         .invalidEvent, error.message(stream: event.stream, type: event.type), stream: event.stream,
                         eventID: event.id, batchIndex: index)
                 }
             }
-            try checked[index].checkLimits(index: index, maxRecordBytes: maxRecordBytes)
+            try event.checkLimits(index: index, maxRecordBytes: maxRecordBytes)
+            batch.append(event, id: event.id ?? EventID.generate(milliseconds: milliseconds), schemaVersion: schemaVersion)
         }
-        return checked
+        return batch
     }
 
     /// Refuses records over `maxRecordBytes` and over-long actors.

@@ -34,6 +34,7 @@ struct ImportCommand: AsyncParsableCommand {
             defer { store.close() }
             var options = EventImporter.Options()
             options.batchSize = max(1, batchSize)
+            options.scratchDirectory = global.dataDirectory
             let importer = EventImporter(store: store, validator: Catalog.validator, options: options)
             let bar = ProgressBar()
             let summary = try await importer.importFile(at: url, displayName: displayName) { progress in

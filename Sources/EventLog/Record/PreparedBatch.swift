@@ -1,0 +1,92 @@
+/// A batch of events encoded as record templates, ready for the writer.
+///
+/// Everything about an event that does not depend on where it lands is encoded on
+/// the appender's side, before the batch reaches the single writer thread: the
+/// template is a complete record (see ``EventRecord``) whose position, version,
+/// `recordedAt` (and `occurredAt`, when the client gave none) and hash are still zero.
+/// The writer only patches those fields and hashes the bytes.
+struct PreparedBatch: Sendable {
+    struct Event: Sendable {
+        var offset: Int
+        var length: Int
+        var id: EventID
+        var stream: StreamName
+        var type: EventType
+        var expectedVersion: ExpectedVersion
+        var given: Given
+    }
+
+    /// Which optional fields the client set: only those take part in deciding whether a
+    /// re-appended id carries the same event.
+    struct Given: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let occurredAt = Given(rawValue: 1)
+        static let recordedAt = Given(rawValue: 2)
+        static let schemaVersion = Given(rawValue: 4)
+        static let actor = Given(rawValue: 8)
+        static let correlationId = Given(rawValue: 16)
+        static let causationId = Given(rawValue: 32)
+        static let metadata = Given(rawValue: 64)
+    }
+
+    /// The templates, back to back.
+    var bytes: [UInt8] = []
+    var events: [Event] = []
+
+    var count: Int { events.count }
+    var isEmpty: Bool { events.isEmpty }
+
+    init(reservingCapacity count: Int = 0) {
+        events.reserveCapacity(count)
+        bytes.reserveCapacity(count * 512)
+    }
+
+    /// Encodes `event` (whose id the caller has settled) at the end of the batch.
+    mutating func append(_ event: ProposedEvent, id: EventID, schemaVersion: Int) {
+        var given: Given = []
+        if event.occurredAt != nil { given.insert(.occurredAt) }
+        if event.recordedAt != nil { given.insert(.recordedAt) }
+        if event.schemaVersion != nil { given.insert(.schemaVersion) }
+        if event.actor != nil { given.insert(.actor) }
+        if event.correlationId != nil { given.insert(.correlationId) }
+        if event.causationId != nil { given.insert(.causationId) }
+        if !event.metadata.isEmpty { given.insert(.metadata) }
+        let offset = bytes.count
+        EventRecord.appendTemplate(event, id: id, schemaVersion: schemaVersion, to: &bytes)
+        events.append(
+            Event(
+                offset: offset, length: bytes.count - offset, id: id, stream: event.stream, type: event.type,
+                expectedVersion: event.expectedVersion, given: given))
+    }
+
+    /// Runs `body` with the template of event `index`.
+    func withTemplate<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        let event = events[index]
+        return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[event.offset..<(event.offset + event.length)])) }
+    }
+}
+
+extension PreparedBatch {
+    /// Appends every event of `other`.
+    mutating func append(contentsOf other: PreparedBatch) {
+        let shift = bytes.count
+        bytes.append(contentsOf: other.bytes)
+        events.reserveCapacity(events.count + other.events.count)
+        for var event in other.events {
+            event.offset += shift
+            events.append(event)
+        }
+    }
+}
+
+/// A store that takes batches already prepared by this module (the importer's path).
+protocol PreparedAppending: EventStore {
+    func append(prepared batch: PreparedBatch) async throws(EventLogError) -> AppendResult
+}
+
+extension LMDBEventStore: PreparedAppending {
+    func append(prepared batch: PreparedBatch) async throws(EventLogError) -> AppendResult {
+        guard !batch.isEmpty else { return AppendResult(events: [], head: try head().position) }
+        return try await writer.submit(batch).get()
+    }
+}
