@@ -131,7 +131,7 @@ struct RegexMachine: ~Copyable {
                 } else {
                     var q = pos
                     while true {
-                        if q == 0 || input[q] & 0xC0 != 0x80 {
+                        if q == 0 || q == input.count || input[q] & 0xC0 != 0x80 {
                             guard let result = run(sub, at: q, target: pos) else { return bail(base) }
                             if result {
                                 found = true
