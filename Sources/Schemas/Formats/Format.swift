@@ -18,8 +18,7 @@ enum Format: String, Sendable, CaseIterable {
 
     /// Whether `string` is valid for this format.
     func accepts(_ string: String) -> Bool {
-        var copy = string
-        return copy.withUTF8 { bytes in
+        func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
             switch self {
             case .dateTime: return Self.isDateTime(bytes)
             case .date: return bytes.count == 10 && Self.isFullDate(bytes, from: 0)
@@ -32,6 +31,9 @@ enum Format: String, Sendable, CaseIterable {
             case .regex: return (try? ECMARegex(string)) != nil
             }
         }
+        if let result = string.utf8.withContiguousStorageIfAvailable(check) { return result }
+        var copy = string
+        return copy.withUTF8(check)
     }
 
     /// The phrase used in messages: `a valid email address`.

@@ -8,10 +8,10 @@
 /// Cost: compiling parses and unrolls the pattern (microseconds); matching a typical
 /// anchored schema pattern such as `^[A-Z]{3}$` is a few dozen nanoseconds and
 /// allocates nothing.
-struct ECMARegex: Sendable, CustomStringConvertible {
+final class ECMARegex: Sendable, CustomStringConvertible {
     /// The pattern's source text.
     let pattern: String
-    private let program: RegexProgram
+    private let program: RegexCode
     /// The number of capture groups.
     let captureCount: Int
 
@@ -19,7 +19,7 @@ struct ECMARegex: Sendable, CustomStringConvertible {
         self.pattern = pattern
         let (node, captures) = try RegexParser.parse(pattern)
         captureCount = captures
-        program = try RegexProgram(node, captures: captures)
+        program = RegexCode(try RegexProgram(node, captures: captures))
     }
 
     var description: String { pattern }
@@ -27,12 +27,17 @@ struct ECMARegex: Sendable, CustomStringConvertible {
     /// Whether the pattern matches anywhere in `string`; ``RegexMachine/Outcome/tooComplex``
     /// when the step budget ran out first.
     func search(_ string: String) -> RegexMachine.Outcome {
-        var string = string
         let program = self.program
-        return string.withUTF8 { bytes in
-            var machine = RegexMachine(input: bytes, program: program, captures: false)
-            return machine.search(program)
+        func run(_ bytes: UnsafeBufferPointer<UInt8>) -> RegexMachine.Outcome {
+            RegexMachine.withScratch { scratch in
+                var machine = RegexMachine(input: bytes, program: program, captures: false, scratch: scratch)
+                return machine.search(program)
+            }
         }
+        // Native strings expose their bytes directly; only bridged ones need a copy.
+        if let outcome = string.utf8.withContiguousStorageIfAvailable(run) { return outcome }
+        var copy = string
+        return copy.withUTF8(run)
     }
 
     /// Whether the pattern matches anywhere in `string` (a budget overrun counts as no match).
@@ -44,8 +49,10 @@ struct ECMARegex: Sendable, CustomStringConvertible {
         var text = string
         let program = self.program
         let slots: [Int]? = text.withUTF8 { bytes in
-            var machine = RegexMachine(input: bytes, program: program, captures: true)
-            return machine.search(program) == .match ? machine.captureSlots : nil
+            RegexMachine.withScratch { scratch in
+                var machine = RegexMachine(input: bytes, program: program, captures: true, scratch: scratch)
+                return machine.search(program) == .match ? machine.captureSlots : nil
+            }
         }
         guard let slots else { return nil }
         let utf8 = string.utf8

@@ -6,38 +6,75 @@
 /// step budget so a pathological pattern (`(a+)+$` on a long input) ends with
 /// ``Outcome/tooComplex`` instead of hanging the caller.
 ///
-/// Cost: no allocation for programs without backtracking points or captures;
-/// otherwise one backtrack stack per search, reused across start positions.
+/// Cost: the backtrack stack starts in caller-provided scratch memory (on the
+/// caller's stack, see ``withScratch(_:)``) and moves to the heap only when it
+/// outgrows it; capture slots and loop registers are allocated only for programs
+/// that need them. A typical schema pattern therefore matches without allocating.
 struct RegexMachine: ~Copyable {
     enum Outcome { case match, noMatch, tooComplex }
 
     /// Steps allowed for one search over one input.
     static let stepBudget = 2_000_000
 
+    /// Backtrack entries that fit in the scratch memory before the heap is used.
+    static let scratchCapacity = 32
+
     private let input: UnsafeBufferPointer<UInt8>
     private var slots: [Int]
     private var registers: [Int]
-    private var stack: [Backtrack] = []
+    private var stack: UnsafeMutablePointer<Backtrack>
+    private var stackCount = 0
+    private var stackCapacity: Int
+    private var stackIsOwned = false
     private var steps = 0
 
-    private struct Backtrack {
-        enum Kind: UInt8 { case resume, restoreSlot, restoreRegister, barrier }
+    struct Backtrack {
+        enum Kind: UInt8 { case resume, restoreSlot, restoreRegister, giveBack }
         var kind: Kind
         var a: Int
         var b: Int
+        /// For `giveBack`: the lowest position the repetition may shrink to.
+        var c: Int = 0
     }
 
-    init(input: UnsafeBufferPointer<UInt8>, program: RegexProgram, captures: Bool) {
+    /// Runs `body` with scratch memory for a machine's backtrack stack.
+    static func withScratch<R>(_ body: (UnsafeMutableBufferPointer<Backtrack>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: Backtrack.self, capacity: scratchCapacity, body)
+    }
+
+    init(input: UnsafeBufferPointer<UInt8>, program: RegexCode, captures: Bool, scratch: UnsafeMutableBufferPointer<Backtrack>) {
         self.input = input
         slots = captures || program.usesBackreferences ? Array(repeating: -1, count: program.slotCount) : []
         registers = program.registerCount > 0 ? Array(repeating: -1, count: program.registerCount) : []
+        stack = scratch.baseAddress!
+        stackCapacity = scratch.count
+    }
+
+    deinit {
+        if stackIsOwned { stack.deallocate() }
+    }
+
+    @inline(__always)
+    private mutating func push(_ kind: Backtrack.Kind, _ a: Int, _ b: Int, _ c: Int = 0) {
+        if stackCount == stackCapacity { growStack() }
+        stack[stackCount] = Backtrack(kind: kind, a: a, b: b, c: c)
+        stackCount += 1
+    }
+
+    private mutating func growStack() {
+        let bigger = UnsafeMutablePointer<Backtrack>.allocate(capacity: stackCapacity * 2)
+        bigger.initialize(from: stack, count: stackCount)
+        if stackIsOwned { stack.deallocate() }
+        stack = bigger
+        stackCapacity *= 2
+        stackIsOwned = true
     }
 
     /// The capture slots of the last match (byte offsets, -1 for groups that did not take part).
     var captureSlots: [Int] { slots }
 
     /// Tries every start position from the left, as `RegExp.prototype.exec` does.
-    mutating func search(_ program: RegexProgram) -> Outcome {
+    mutating func search(_ program: RegexCode) -> Outcome {
         var start = 0
         while true {
             if let first = program.firstByte {
@@ -56,16 +93,16 @@ struct RegexMachine: ~Copyable {
     }
 
     /// Runs `program` anchored at `start`; `nil` when the step budget ran out.
-    private mutating func run(_ program: RegexProgram, at start: Int, target: Int) -> Bool? {
-        let base = stack.count
-        stack.append(Backtrack(kind: .barrier, a: 0, b: 0))
+    private mutating func run(_ program: RegexCode, at start: Int, target: Int) -> Bool? {
+        let base = stackCount
         var pc = 0
         var pos = start
+        let sets = program.sets
         let instructions = program.instructions
         while true {
             steps += 1
             if steps > Self.stepBudget {
-                stack.removeSubrange(base...)
+                stackCount = base
                 return nil
             }
             var ok = true
@@ -80,7 +117,7 @@ struct RegexMachine: ~Copyable {
             case .set(let index):
                 if pos < input.count {
                     let (scalar, length) = decode(at: pos)
-                    if program.sets[index].contains(scalar) {
+                    if sets[index].contains(scalar) {
                         pos += length
                         pc += 1
                     } else {
@@ -89,14 +126,34 @@ struct RegexMachine: ~Copyable {
                 } else {
                     ok = false
                 }
+            case .repeatSet(let index, let min, let max):
+                var count = 0
+                var minimumEnd = pos
+                while count < max, pos < input.count {
+                    let (scalar, length) = decode(at: pos)
+                    guard sets[index].contains(scalar) else { break }
+                    pos += length
+                    count += 1
+                    if count == min { minimumEnd = pos }
+                }
+                if count < min {
+                    ok = false
+                } else {
+                    if count == 0 { minimumEnd = pos }
+                    // Giving characters back cannot help a following `$`.
+                    if pos > minimumEnd, case .inputEnd = instructions[pc + 1] {} else if pos > minimumEnd {
+                        push(.giveBack, pc + 1, pos, minimumEnd)
+                    }
+                    pc += 1
+                }
             case .split(let prefer, let alternative):
-                stack.append(Backtrack(kind: .resume, a: alternative, b: pos))
+                push(.resume, alternative, pos)
                 pc = prefer
             case .jump(let to):
                 pc = to
             case .save(let n):
                 if !slots.isEmpty {
-                    stack.append(Backtrack(kind: .restoreSlot, a: n, b: slots[n]))
+                    push(.restoreSlot, n, slots[n])
                     slots[n] = pos
                 }
                 pc += 1
@@ -144,7 +201,7 @@ struct RegexMachine: ~Copyable {
                 }
                 if found != negated { pc += 1 } else { ok = false }
             case .markPosition(let r):
-                stack.append(Backtrack(kind: .restoreRegister, a: r, b: registers[r]))
+                push(.restoreRegister, r, registers[r])
                 registers[r] = pos
                 pc += 1
             case .requireProgress(let r):
@@ -153,13 +210,15 @@ struct RegexMachine: ~Copyable {
                 if pos == target { pc += 1 } else { ok = false }
             case .match:
                 // Keep captures and registers as they are; drop this run's backtrack points.
-                stack.removeSubrange(base...)
+                stackCount = base
                 return true
             }
             if ok { continue }
             // Backtrack.
             while true {
-                let top = stack.removeLast()
+                guard stackCount > base else { return false }
+                stackCount -= 1
+                let top = stack[stackCount]
                 switch top.kind {
                 case .resume:
                     pc = top.a
@@ -170,8 +229,12 @@ struct RegexMachine: ~Copyable {
                 case .restoreRegister:
                     registers[top.a] = top.b
                     continue
-                case .barrier:
-                    return false
+                case .giveBack:
+                    var back = top.b - 1
+                    while input[back] & 0xC0 == 0x80 { back -= 1 }
+                    if back > top.c { push(.giveBack, top.a, back, top.c) }
+                    pc = top.a
+                    pos = back
                 }
                 break
             }
@@ -179,7 +242,7 @@ struct RegexMachine: ~Copyable {
     }
 
     private mutating func bail(_ base: Int) -> Bool? {
-        stack.removeSubrange(base...)
+        stackCount = base
         return nil
     }
 

@@ -9,6 +9,10 @@ struct RegexProgram: Sendable {
         case byte(UInt8)
         /// One scalar out of `sets[index]`.
         case set(Int)
+        /// Greedily as many scalars of `sets[index]` as there are (at least `min`, at
+        /// most `max`), giving them back one at a time on backtracking: `[a-z]*` in one
+        /// instruction and one backtrack entry instead of one per character.
+        case repeatSet(Int, min: Int, max: Int)
         /// Continue at `prefer`; on failure, backtrack to `alternative`.
         case split(prefer: Int, alternative: Int)
         case jump(Int)
@@ -136,6 +140,11 @@ struct RegexProgram: Sendable {
         }
 
         private mutating func compileQuantified(_ inner: RegexNode, min: Int, max: Int?, greedy: Bool) throws(RegexSyntaxError) {
+            if greedy, case .set(let set) = inner, max ?? Int.max > 1 {
+                program.sets.append(set)
+                emit(.repeatSet(program.sets.count - 1, min: min, max: max ?? Int.max))
+                return
+            }
             for _ in 0..<min { try compile(inner) }
             let checkEmpty = inner.canMatchEmpty
             if max == nil {

@@ -7,7 +7,7 @@ extension SchemaCompiler {
         switch value {
         case .bool(true): return
         case .bool(false):
-            node.keywords = [.alwaysFalse]
+            node.setKeywords([.alwaysFalse])
             return
         case .object(let o): object = o
         default:
@@ -35,26 +35,25 @@ extension SchemaCompiler {
             guard let set = Self.typeSet(types) else { throw invalid("type", "must be a type name or an array of them") }
             k.append(.type(set))
         }
-        if let value = object["const"] { k.append(.const(value)) }
+        if let value = object["const"] { k.append(.const(graph.keep(ConstValue(value)))) }
         if let values = object["enum"] {
             guard case .array(let list) = values else { throw invalid("enum", "must be an array") }
-            let strings = list.compactMap(\.stringValue)
-            k.append(.enumeration(EnumValues(values: list, strings: Set(strings), onlyStrings: strings.count == list.count)))
+            k.append(.enumeration(graph.keep(EnumValues(list))))
         }
         if let divisor = try number("multipleOf") {
             guard divisor > JSONNumber(0) else { throw invalid("multipleOf", "must be greater than 0") }
-            k.append(.multipleOf(divisor))
+            k.append(.multipleOf(graph.keep(ConstValue(.number(divisor)))))
         }
         for (keyword, upper, exclusive) in [("maximum", true, false), ("exclusiveMaximum", true, true), ("minimum", false, false), ("exclusiveMinimum", false, true)] {
             if let limit = try number(keyword) {
-                k.append(.bound(NumericBound(limit: limit, integerLimit: limit.plainInt64, isUpper: upper, isExclusive: exclusive)))
+                k.append(.bound(graph.keep(NumericBound(limit: limit, isUpper: upper, isExclusive: exclusive))))
             }
         }
         if let n = try count("minLength") { k.append(.minLength(n)) }
         if let n = try count("maxLength") { k.append(.maxLength(n)) }
         if let pattern = object["pattern"] {
             guard case .string(let text) = pattern else { throw invalid("pattern", "must be a string") }
-            k.append(.pattern(try regex(text, node.location(of: "pattern"))))
+            k.append(.pattern(graph.keep(try regex(text, node.location(of: "pattern")))))
         }
         if options.formatAssertion, case .string(let name)? = object["format"], let format = Format(rawValue: name) {
             k.append(.format(format))
@@ -64,17 +63,20 @@ extension SchemaCompiler {
         if object["uniqueItems"] == .bool(true) { k.append(.uniqueItems) }
         if let n = try count("minProperties") { k.append(.minProperties(n)) }
         if let n = try count("maxProperties") { k.append(.maxProperties(n)) }
-        if let members = try objectMembers(object, context, node) { k.append(.objectMembers(members)) }
-        if let dependencies = object["dependentRequired"] {
-            guard case .object(let map) = dependencies else { throw invalid("dependentRequired", "must be an object of string arrays") }
-            var list: [(property: String, required: [String])] = []
+        var dependencies: [(property: String, required: [String])] = []
+        if let value = object["dependentRequired"] {
+            guard case .object(let map) = value else { throw invalid("dependentRequired", "must be an object of string arrays") }
             for (property, names) in map {
-                guard let names = names.arrayValue?.compactMap(\.stringValue), names.count == map[property]?.arrayValue?.count else {
+                guard let list = names.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
                     throw invalid("dependentRequired", "\"\(property)\" must list property names")
                 }
-                list.append((property, names))
+                dependencies.append((property, list.compactMap(\.stringValue)))
             }
-            k.append(.dependentRequired(list))
+        }
+        let members = try objectMembers(object, context, node, dependencies: dependencies)
+        if let members { k.append(.objectMembers(graph.keep(members))) }
+        if !dependencies.isEmpty, members?.dependencies.isEmpty != false {
+            k.append(.dependentRequired(graph.keep(DependentRequired(dependencies))))
         }
 
         // Applicators that move into the instance.
@@ -86,7 +88,7 @@ extension SchemaCompiler {
             }
             if case .array? = object["items"] { throw invalid("items", "must be a schema; use prefixItems for a tuple") }
             let rest = object["items"] != nil ? NodeLink(try subschema(context, "items")) : nil
-            k.append(.items(prefix: prefix, rest: rest))
+            k.append(.items(prefix: graph.keep(NodeList(prefix)), rest: rest))
         }
         if object["contains"] != nil {
             let minimum = try count("minContains") ?? 1
@@ -97,7 +99,7 @@ extension SchemaCompiler {
         if case .object(let map)? = object["dependentSchemas"] {
             var list: [(property: String, schema: NodeLink)] = []
             for (property, _) in map { list.append((property, NodeLink(try subschema(context, "dependentSchemas", property)))) }
-            k.append(.dependentSchemas(list))
+            k.append(.dependentSchemas(graph.keep(DependentSchemas(list))))
         }
 
         // In-place applicators.
@@ -110,7 +112,7 @@ extension SchemaCompiler {
             if let (target, anchor) = try resolve(text, from: context) {
                 if let anchor, dynamicAnchorNames[ObjectIdentifier(target)] == anchor {
                     graph.usesDynamicScope = true
-                    k.append(.dynamicRef(NodeLink(target), anchor: anchor))
+                    k.append(.dynamicRef(NodeLink(target), anchor: graph.keep(ConstValue(.string(anchor)))))
                 } else {
                     k.append(.ref(NodeLink(target)))
                 }
@@ -121,7 +123,8 @@ extension SchemaCompiler {
             guard case .array(let schemas) = list, !schemas.isEmpty else { throw invalid(keyword, "must be a non-empty array of schemas") }
             var links: [NodeLink] = []
             for i in schemas.indices { links.append(NodeLink(try subschema(context, keyword, String(i)))) }
-            k.append(keyword == "allOf" ? .allOf(links) : keyword == "anyOf" ? .anyOf(links) : .oneOf(links))
+            let box = graph.keep(NodeList(links))
+            k.append(keyword == "allOf" ? .allOf(box) : keyword == "anyOf" ? .anyOf(box) : .oneOf(box))
         }
         if object["not"] != nil { k.append(.not(NodeLink(try subschema(context, "not")))) }
         if object["if"] != nil {
@@ -141,7 +144,7 @@ extension SchemaCompiler {
             node.needsAnnotations = true
             k.append(.unevaluatedProperties(NodeLink(try subschema(context, "unevaluatedProperties"))))
         }
-        node.keywords = k
+        node.setKeywords(k)
     }
 
     private static func typeSet(_ value: JSONValue) -> TypeSet? {
@@ -168,29 +171,35 @@ extension SchemaCompiler {
     }
 
     /// `properties`, `patternProperties`, `additionalProperties` and `required`, fused.
-    private mutating func objectMembers(_ object: JSONObject, _ context: NodeContext, _ node: SchemaNode) throws(SchemaError) -> ObjectMembers? {
+    /// `properties`, `patternProperties`, `additionalProperties`, `required` and (when
+    /// they name at most 64 properties in all) `dependentRequired`, fused.
+    private mutating func objectMembers(
+        _ object: JSONObject, _ context: NodeContext, _ node: SchemaNode, dependencies: [(property: String, required: [String])]
+    ) throws(SchemaError) -> ObjectMembers? {
         let properties = object["properties"]
         let patterns = object["patternProperties"]
         let additional = object["additionalProperties"]
         let required = object["required"]
-        guard properties != nil || patterns != nil || additional != nil || required != nil else { return nil }
-        var entries: [String: ObjectMembers.Entry] = [:]
+        guard properties != nil || patterns != nil || additional != nil || required != nil || !dependencies.isEmpty else { return nil }
+        var schemas: [String: NodeLink] = [:]
+        var requiredNames: Set<String> = []
         if let properties {
             guard case .object(let map) = properties else {
                 throw SchemaError(.invalidSchema, "\(node.location(of: "properties")): must be an object of schemas")
             }
-            for (name, _) in map {
-                entries[name] = .init(key: name, schema: NodeLink(try subschema(context, "properties", name)), required: false)
-            }
+            for (name, _) in map { schemas[name] = NodeLink(try subschema(context, "properties", name)) }
         }
         if let required {
             guard case .array(let names) = required, names.allSatisfy({ $0.stringValue != nil }) else {
                 throw SchemaError(.invalidSchema, "\(node.location(of: "required")): must be an array of property names")
             }
-            for case .string(let name) in names {
-                entries[name, default: .init(key: name, schema: nil, required: false)].required = true
-            }
+            for case .string(let name) in names { requiredNames.insert(name) }
         }
+        var names = Set(schemas.keys).union(requiredNames)
+        var fused = dependencies
+        let dependencyNames = dependencies.flatMap { [$0.property] + $0.required }
+        if names.union(dependencyNames).count <= 64 { names.formUnion(dependencyNames) } else { fused = [] }
+        let entries = names.map { (key: $0, schema: schemas[$0], required: requiredNames.contains($0)) }
         var patternList: [(regex: ECMARegex, schema: NodeLink)] = []
         if let patterns {
             guard case .object(let map) = patterns else {
@@ -201,13 +210,11 @@ extension SchemaCompiler {
                 patternList.append((try regex(pattern, location), NodeLink(try subschema(context, "patternProperties", pattern))))
             }
         }
-        let sorted = entries.values.sorted { Evaluator.compareUTF8($0.key, $1.key) < 0 }
         return ObjectMembers(
-            entries: sorted,
+            entries: entries,
             patterns: patternList,
             additional: additional != nil ? NodeLink(try subschema(context, "additionalProperties")) : nil,
             additionalIsFalse: additional == .bool(false),
-            hasProperties: properties != nil,
-            hasRequired: required != nil)
+            dependencies: fused)
     }
 }

@@ -166,6 +166,7 @@ struct SchemaCompiler {
         while let (node, value, context) = pending.popLast() {
             try compileKeywords(node, value, context)
         }
+        forwardReferenceOnlyNodes()
         if !unresolved.isEmpty {
             let list = Array(Set(unresolved)).sorted()
             throw SchemaError(

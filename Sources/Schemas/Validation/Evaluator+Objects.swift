@@ -14,8 +14,8 @@ extension Evaluator {
             return false
         case .dependentRequired(let dependencies):
             var valid = true
-            for (property, required) in dependencies where object[property] != nil {
-                for name in required where object[name] == nil {
+            for (property, required) in dependencies.object.list where Self.has(object, property) {
+                for name in required where !Self.has(object, name) {
                     valid = false
                     report(node, "dependentRequired", "property \"\(name)\" is required when \"\(property)\" is present")
                     if !collecting { return false }
@@ -33,28 +33,32 @@ extension Evaluator {
         _ members: ObjectMembers, _ node: SchemaNode, _ instance: JSONValue, _ tracking: Bool, _ annotations: inout Annotations
     ) -> Bool {
         guard case .object(let object) = instance else { return true }
+        // Members are borrowed from the instance, not copied, so the loop does no
+        // reference counting of its own.
+        return object.withMembers { buffer in
         var valid = true
         var ignored = Annotations()
         let entries = members.entries
+        var present: UInt64 = 0
         var e = 0
-        for i in object.indices {
-            let member = object[i]
+        for i in buffer.indices {
             var matched = false
             while e < entries.count {
-                let order = Self.compareUTF8(entries[e].key, member.key)
+                let order = Self.compare(entries[e].key, buffer[i].key)
                 if order < 0 {
                     if entries[e].required {
                         valid = false
-                        report(node, "required", "missing required property \"\(entries[e].key)\"")
+                        report(node, "required", "missing required property \"\(members.names[e])\"")
                         if !collecting { return false }
                     }
                     e += 1
                     continue
                 }
                 if order == 0 {
+                    present |= 1 << UInt64(e & 63)
                     if let schema = entries[e].schema {
                         matched = true
-                        let ok = descend(.key(member.key)) { $0.evaluate(schema.node, member.value, tracking: false, &ignored) }
+                        let ok = descend(.key(buffer[i].key)) { $0.evaluate(schema.node, buffer[i].value, tracking: false, &ignored) }
                         if !ok {
                             valid = false
                             if !collecting { return false }
@@ -64,9 +68,9 @@ extension Evaluator {
                 }
                 break
             }
-            for (regex, schema) in members.patterns where regex.matches(member.key) {
+            for (regex, schema) in members.patterns where regex.matches(buffer[i].key) {
                 matched = true
-                let ok = descend(.key(member.key)) { $0.evaluate(schema.node, member.value, tracking: false, &ignored) }
+                let ok = descend(.key(buffer[i].key)) { $0.evaluate(schema.node, buffer[i].value, tracking: false, &ignored) }
                 if !ok {
                     valid = false
                     if !collecting { return false }
@@ -77,12 +81,12 @@ extension Evaluator {
                 if members.additionalIsFalse {
                     valid = false
                     if !collecting { return false }
-                    descend(.key(member.key)) { evaluator in
-                        let hint = Suggestion.closest(to: member.key, in: entries.lazy.filter { $0.schema != nil }.map(\.key))
+                    descend(.key(buffer[i].key)) { evaluator in
+                        let hint = Suggestion.closest(to: buffer[i].key, in: entries.indices.filter { entries[$0].schema != nil }.map { members.names[$0] })
                         evaluator.report(node, "additionalProperties", "unexpected property\(hint.map { "; did you mean \"\($0)\"?" } ?? " (additionalProperties is false)")")
                     }
                 } else {
-                    let ok = descend(.key(member.key)) { $0.evaluate(additional.node, member.value, tracking: false, &ignored) }
+                    let ok = descend(.key(buffer[i].key)) { $0.evaluate(additional.node, buffer[i].value, tracking: false, &ignored) }
                     if !ok {
                         valid = false
                         if !collecting { return false }
@@ -94,12 +98,20 @@ extension Evaluator {
         while e < entries.count {
             if entries[e].required {
                 valid = false
-                report(node, "required", "missing required property \"\(entries[e].key)\"")
+                report(node, "required", "missing required property \"\(members.names[e])\"")
                 if !collecting { return false }
             }
             e += 1
         }
+        for (property, required) in members.dependencies where present & (1 << UInt64(property)) != 0 {
+            for name in required where present & (1 << UInt64(name)) == 0 {
+                valid = false
+                report(node, "dependentRequired", "property \"\(members.names[name])\" is required when \"\(members.names[property])\" is present")
+                if !collecting { return false }
+            }
+        }
         return valid
+        }
     }
 
     mutating func applyPropertyNames(_ schema: SchemaNode, _ node: SchemaNode, _ instance: JSONValue) -> Bool {
@@ -123,7 +135,7 @@ extension Evaluator {
     ) -> Bool {
         guard case .object(let object) = instance else { return true }
         var valid = true
-        for (property, schema) in dependencies where object[property] != nil {
+        for (property, schema) in dependencies where Self.has(object, property) {
             if !evaluate(schema.node, instance, tracking: tracking, &annotations) {
                 valid = false
                 if !collecting { return false }
@@ -156,6 +168,36 @@ extension Evaluator {
             annotations.properties.insert(i)
         }
         return valid
+    }
+
+    /// Whether `object` has a member `name`: a binary search comparing UTF-8 bytes.
+    static func has(_ object: JSONObject, _ name: String) -> Bool {
+        var low = 0
+        var high = object.count
+        while low < high {
+            let mid = (low + high) / 2
+            let order = compareUTF8(object[mid].key, name)
+            if order == 0 { return true }
+            if order < 0 { low = mid + 1 } else { high = mid }
+        }
+        return false
+    }
+
+    /// Orders schema-side name bytes against an instance key, by UTF-8 bytes.
+    @inline(__always)
+    static func compare(_ key: UnsafeBufferPointer<UInt8>, _ name: String) -> Int {
+        if let result = name.utf8.withContiguousStorageIfAvailable({ y -> Int in
+            let n = Swift.min(key.count, y.count)
+            var i = 0
+            while i < n {
+                if key[i] != y[i] { return key[i] < y[i] ? -1 : 1 }
+                i += 1
+            }
+            return key.count == y.count ? 0 : (key.count < y.count ? -1 : 1)
+        }) {
+            return result
+        }
+        return key.lexicographicallyPrecedes(name.utf8) ? -1 : (key.elementsEqual(name.utf8) ? 0 : 1)
     }
 
     /// Orders two strings by their UTF-8 bytes, as ``JSON/JSONObject`` orders keys.

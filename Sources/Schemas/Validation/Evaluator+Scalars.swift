@@ -16,12 +16,7 @@ extension Evaluator {
     }
 
     mutating func checkEnum(_ values: EnumValues, _ node: SchemaNode, _ instance: JSONValue) -> Bool {
-        if case .string(let s) = instance, values.strings.contains(s) {
-            // `Set<String>` matches canonically equivalent strings; confirm code points.
-            if values.values.contains(where: { if case .string(let v) = $0 { return v.utf8.elementsEqual(s.utf8) } else { return false } }) {
-                return true
-            }
-        }
+        if case .string(let s) = instance, values.containsString(s) { return true }
         if !values.onlyStrings, values.values.contains(where: { instance.isSchemaEqual(to: $0) }) { return true }
         report(node, "enum", {
             let shown = values.values.prefix(12).map { Evaluator.excerpt($0) }.joined(separator: ", ")
@@ -33,12 +28,14 @@ extension Evaluator {
     mutating func checkNumber(_ keyword: Keyword, _ node: SchemaNode, _ instance: JSONValue) -> Bool {
         guard case .number(let n) = instance else { return true }
         switch keyword {
-        case .multipleOf(let divisor):
+        case .multipleOf(let box):
+            let divisor = box.object.number
             guard !n.isMultiple(of: divisor) else { return true }
             report(node, "multipleOf", "expected a multiple of \(divisor)")
             return false
-        case .bound(let bound):
-            let order = n.compare(to: bound.limit, otherInteger: bound.integerLimit)
+        case .bound(let box):
+            let bound = box.object
+            let order = n.compare(to: bound.limit, fixed: bound.fixed)
             let ok: Bool
             switch (bound.isUpper, bound.isExclusive) {
             case (true, false): ok = order <= 0
@@ -62,16 +59,19 @@ extension Evaluator {
         case .maxLength(let limit):
             // UTF-8 length bounds the scalar count from above: skip counting when it can.
             if s.utf8.count <= limit { return true }
-            let length = s.unicodeScalars.count
+            let length = Self.scalarCount(s)
             guard length > limit else { return true }
             report(node, "maxLength", "expected at most \(limit) characters, found \(length)")
             return false
         case .minLength(let limit):
-            let length = s.utf8.count < limit ? s.utf8.count : (s.utf8.count >= 4 * limit ? limit : s.unicodeScalars.count)
+            // ... and from below, at a quarter of it.
+            if s.utf8.count >= 4 * limit { return true }
+            let length = Self.scalarCount(s)
             guard length < limit else { return true }
-            report(node, "minLength", "expected at least \(limit) characters, found \(s.unicodeScalars.count)")
+            report(node, "minLength", "expected at least \(limit) characters, found \(length)")
             return false
-        case .pattern(let regex):
+        case .pattern(let box):
+            let regex = box.object
             switch regex.search(s) {
             case .match:
                 return true
@@ -88,5 +88,15 @@ extension Evaluator {
         default:
             return true
         }
+    }
+
+    /// The number of Unicode scalars (code points), as `minLength`/`maxLength` count:
+    /// UTF-8 bytes that are not continuation bytes.
+    static func scalarCount(_ s: String) -> Int {
+        s.utf8.withContiguousStorageIfAvailable { bytes in
+            var count = 0
+            for b in bytes where b & 0xC0 != 0x80 { count += 1 }
+            return count
+        } ?? s.unicodeScalars.count
     }
 }

@@ -65,7 +65,8 @@ struct Evaluator: ~Copyable {
 
     private mutating func run(_ node: SchemaNode, _ instance: JSONValue, tracking: Bool, _ annotations: inout Annotations) -> Bool {
         var valid = true
-        for keyword in node.keywords where !apply(keyword, node, instance, tracking, &annotations) {
+        let keywords = node.keywords
+        for i in 0..<keywords.count where !apply(keywords[i], node, instance, tracking, &annotations) {
             valid = false
             if !collecting { return false }
         }
@@ -81,12 +82,12 @@ struct Evaluator: ~Copyable {
             return false
         case .type(let types):
             return checkType(types, node, instance)
-        case .const(let value):
-            guard !instance.isSchemaEqual(to: value) else { return true }
-            report(node, "const", "expected \(Self.excerpt(value))")
+        case .const(let box):
+            guard !instance.isSchemaEqual(to: box.object.value) else { return true }
+            report(node, "const", "expected \(Self.excerpt(box.object.value))")
             return false
         case .enumeration(let values):
-            return checkEnum(values, node, instance)
+            return checkEnum(values.object, node, instance)
         case .multipleOf, .bound:
             return checkNumber(keyword, node, instance)
         case .maxLength, .minLength, .pattern, .format:
@@ -96,34 +97,34 @@ struct Evaluator: ~Copyable {
         case .contains(let schema, let min, let max):
             return applyContains(schema.node, min: min, max: max, node, instance, tracking, &annotations)
         case .items(let prefix, let rest):
-            return applyItems(prefix, rest, node, instance, tracking, &annotations)
+            return applyItems(prefix.object.links, rest, node, instance, tracking, &annotations)
         case .unevaluatedItems(let schema):
             return applyUnevaluatedItems(schema.node, node, instance, &annotations)
         case .maxProperties, .minProperties, .dependentRequired:
             return checkObjectShape(keyword, node, instance)
         case .objectMembers(let members):
-            return applyMembers(members, node, instance, tracking, &annotations)
+            return applyMembers(members.object, node, instance, tracking, &annotations)
         case .propertyNames(let schema):
             return applyPropertyNames(schema.node, node, instance)
         case .dependentSchemas(let dependencies):
-            return applyDependentSchemas(dependencies, instance, tracking, &annotations)
+            return applyDependentSchemas(dependencies.object.list, instance, tracking, &annotations)
         case .unevaluatedProperties(let schema):
             return applyUnevaluatedProperties(schema.node, node, instance, &annotations)
         case .ref(let target):
             return evaluate(target.node, instance, tracking: tracking, &annotations)
         case .dynamicRef(let target, let anchor):
-            return evaluate(resolveDynamic(target.node, anchor), instance, tracking: tracking, &annotations)
+            return evaluate(resolveDynamic(target.node, anchor.object.string), instance, tracking: tracking, &annotations)
         case .allOf(let schemas):
             var valid = true
-            for schema in schemas where !evaluate(schema.node, instance, tracking: tracking, &annotations) {
+            for schema in schemas.object.links where !evaluate(schema.node, instance, tracking: tracking, &annotations) {
                 valid = false
                 if !collecting { return false }
             }
             return valid
         case .anyOf(let schemas):
-            return applyAnyOf(schemas, node, instance, tracking, &annotations)
+            return applyAnyOf(schemas.object.links, node, instance, tracking, &annotations)
         case .oneOf(let schemas):
-            return applyOneOf(schemas, node, instance, tracking, &annotations)
+            return applyOneOf(schemas.object.links, node, instance, tracking, &annotations)
         case .not(let schema):
             return applyNot(schema.node, node, instance)
         case .conditional(let condition, let then, let otherwise):

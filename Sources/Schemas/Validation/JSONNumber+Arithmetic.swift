@@ -33,8 +33,8 @@ extension JSONNumber {
     }
 
     /// -1, 0 or 1 as this number is less than, equal to or greater than `other`, exactly.
-    func compare(to other: JSONNumber, otherInteger: Int64?) -> Int {
-        if let b = otherInteger, let a = plainInt64 { return a < b ? -1 : (a == b ? 0 : 1) }
+    func compare(to other: JSONNumber, fixed otherFixed: FixedDecimal?) -> Int {
+        if let otherFixed, let mine = FixedDecimal(text), let order = mine.compare(to: otherFixed) { return order }
         let a = decimal
         let b = other.decimal
         return a < b ? -1 : (a == b ? 0 : 1)

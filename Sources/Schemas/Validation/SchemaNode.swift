@@ -10,8 +10,14 @@ final class SchemaNode: @unchecked Sendable {
     /// Index of the schema resource (document or embedded `$id`) this node belongs to.
     let resource: Int
     /// The compiled keywords, cheap checks first and `unevaluated*` last. Written once
-    /// by the compiler, read-only afterwards.
-    var keywords: ContiguousArray<Keyword> = []
+    /// by the compiler, read-only afterwards; kept in a plain buffer so evaluation
+    /// walks it without reference counting (keywords are trivially copyable).
+    private(set) var keywords = UnsafeBufferPointer<Keyword>(start: nil, count: 0)
+
+    /// Rewrites keyword `index` (compile time only, before the graph is shared).
+    func replaceKeyword(at index: Int, with keyword: Keyword) {
+        UnsafeMutableBufferPointer(mutating: keywords)[index] = keyword
+    }
     /// Whether the node has `unevaluatedProperties` or `unevaluatedItems`, so its
     /// in-place subschemas must report what they evaluated.
     var needsAnnotations = false
@@ -19,6 +25,18 @@ final class SchemaNode: @unchecked Sendable {
     init(location: String, resource: Int) {
         self.location = location
         self.resource = resource
+    }
+
+    deinit {
+        keywords.deallocate()
+    }
+
+    /// Sets the compiled keywords (once).
+    func setKeywords(_ list: ContiguousArray<Keyword>) {
+        keywords.deallocate()
+        let buffer = UnsafeMutableBufferPointer<Keyword>.allocate(capacity: list.count)
+        _ = buffer.initialize(from: list)
+        keywords = UnsafeBufferPointer(buffer)
     }
 
     /// The location of `keyword` in this node (`...#/properties/amount/pattern`).
@@ -52,4 +70,12 @@ final class SchemaGraph: @unchecked Sendable {
     var dynamicAnchors: [[String: NodeLink]] = []
     /// Whether any node uses `$dynamicRef`, so evaluation must track the dynamic scope.
     var usesDynamicScope = false
+    /// The keyword payloads, which ``Keyword``s link to without owning.
+    private var payloads: [AnyObject] = []
+
+    /// Keeps `object` alive as long as the graph and returns an unowned link to it.
+    func keep<Object: AnyObject & Sendable>(_ object: Object) -> Box<Object> {
+        payloads.append(object)
+        return Box(object)
+    }
 }

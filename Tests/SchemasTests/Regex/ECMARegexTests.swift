@@ -45,6 +45,16 @@ import Testing
         ("a{,3}", "a{,3}", true),  // Annex B: not a quantifier, literal braces
         (#"^[\w-]+$"#, "a-b_c", true),
         (#"^[a-c\d]+$"#, "ab3", true),
+        // Greedy set repetitions give characters back one at a time, whole scalars.
+        ("^a*ab$", "aaab", true),
+        ("^[a-z]*[a-z]{2}$", "abc", true),
+        ("^[a-z]*[a-z]{2}$", "a", false),
+        ("^x[é]*é$", "xéé", true),
+        ("^x.*😀y$", "x😀😀y", true),
+        (#"^\d+\.\d+$"#, "12.5", true),
+        ("a.*c", "xxabcyy", true),
+        ("^[0-9]{2,3}$", "1234", false),
+        ("^[0-9]{2,3}[0-9]$", "1234", true),
     ])
     func matchesLikeJavaScript(pattern: String, input: String, expected: Bool) throws {
         let regex = try ECMARegex(pattern)
