@@ -31,6 +31,10 @@ extension EventCatalog {
     ///   read, or the codes of ``init(files:baseURI:options:)``).
     public init(directory: String, options: ValidationOptions = EventCatalog.defaultOptions) throws(SchemaError) {
         let url = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SchemaError(.unreadableCatalog, "\(url.path) is not a folder; pass a folder of *.json schemas")
+        }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: url.path)
