@@ -112,6 +112,9 @@ struct SchemaCompiler {
         for (keyword, sub) in object {
             switch Self.subschemaKeywords[keyword] {
             case .single:
+                // Only objects and booleans are schemas; the keyword's own compilation
+                // explains anything else (`items` given an array, say).
+                guard sub.objectValue != nil || sub.boolValue != nil else { continue }
                 try scan(sub, context.child(keyword))
             case .map:
                 guard case .object(let map) = sub else { continue }
