@@ -17,15 +17,22 @@ public struct EventCatalog: Sendable {
     /// Options the catalog compiles with unless told otherwise: formats asserted.
     public static let defaultOptions = ValidationOptions(formatAssertion: true)
 
-    struct TypeEntry: Sendable {
+    /// One event type's schemas and upcasters. A class, so a lookup on the append
+    /// path copies one reference rather than four collections; written only while the
+    /// catalog is built.
+    final class TypeEntry: @unchecked Sendable {
         /// Indexed by version; `nil` where a version has no schema.
-        var schemas: [Schema?]
-        var files: [Int: String]
-        var upcasters: [Int: Upcaster]
-        var versions: [Int]
+        var schemas: [Schema?] = []
+        /// The schemas' root nodes, indexed like `schemas`, for the allocation-free check.
+        var roots: [NodeLink?] = []
+        var files: [Int: String] = [:]
+        var upcasters: [Int: Upcaster] = [:]
+        var versions: [Int] = []
     }
 
     let entries: [String: TypeEntry]
+    /// The graph every schema of the catalog was compiled into.
+    let graph: SchemaGraph
     /// Every event type, sorted by name.
     public let types: [EventTypeInfo]
     /// The text of every catalog file by name (schemas, shared definitions, upcasters).
@@ -72,9 +79,13 @@ public struct EventCatalog: Sendable {
 
         var entries: [String: TypeEntry] = [:]
         for file in schemaFiles {
-            var entry = entries[file.type] ?? TypeEntry(schemas: [], files: [:], upcasters: [:], versions: [])
-            if entry.schemas.count <= file.version { entry.schemas.append(contentsOf: repeatElement(nil, count: file.version + 1 - entry.schemas.count)) }
+            let entry = entries[file.type] ?? TypeEntry()
+            if entry.schemas.count <= file.version {
+                entry.schemas.append(contentsOf: repeatElement(nil, count: file.version + 1 - entry.schemas.count))
+                entry.roots.append(contentsOf: repeatElement(nil, count: file.version + 1 - entry.roots.count))
+            }
             entry.schemas[file.version] = set.schemas[file.index]
+            entry.roots[file.version] = set.schemas[file.index].root
             entry.files[file.version] = file.name
             entry.versions.append(file.version)
             entries[file.type] = entry
@@ -86,15 +97,15 @@ public struct EventCatalog: Sendable {
             entries[upcaster.type]!.upcasters[upcaster.fromVersion] = upcaster
         }
         var types: [EventTypeInfo] = []
-        for (name, var entry) in entries {
+        for (name, entry) in entries {
             entry.versions.sort()
-            entries[name] = entry
             let latest = entry.schemas[entry.versions.last!]!.document
             types.append(EventTypeInfo(
                 name: name, versions: entry.versions, title: latest["title"]?.stringValue ?? name,
                 description: latest["description"]?.stringValue ?? ""))
         }
         self.entries = entries
+        graph = set.graph
         self.types = types.sorted { $0.name < $1.name }
         self.files = texts
     }
@@ -143,14 +154,20 @@ public struct EventCatalog: Sendable {
     /// - Throws: ``SchemaError`` with code `unknownType`, `unknownVersion` or
     ///   `invalidPayload` (every violation in ``SchemaError/violations``).
     public func validate(type: String, version: Int, data: JSONValue) throws(SchemaError) {
+        if let entry = entries[type], version >= 0, version < entry.roots.count, let root = entry.roots[version],
+            Schema.isValid(data, graph: graph, root: root)
+        {
+            return
+        }
+        // Unknown type or version, or invalid: the slow path explains.
         try schema(type: type, version: version).validate(data, at: Self.dataPointer)
     }
 
     /// Whether `data` is a valid payload of `type` at `version`; `false` for unknown
     /// types and versions too.
     public func isValid(type: String, version: Int, data: JSONValue) -> Bool {
-        guard let entry = entries[type], version >= 0, version < entry.schemas.count, let schema = entry.schemas[version] else { return false }
-        return schema.isValid(data)
+        guard let entry = entries[type], version >= 0, version < entry.roots.count, let root = entry.roots[version] else { return false }
+        return Schema.isValid(data, graph: graph, root: root)
     }
 
     static let dataPointer = JSONPointer(tokens: ["data"])

@@ -53,6 +53,11 @@ public struct Schema: Sendable {
 
     /// Whether `instance` is valid. Stops at the first failure; builds no messages.
     public func isValid(_ instance: JSONValue) -> Bool {
+        Self.isValid(instance, graph: graph, root: root)
+    }
+
+    /// The fast path, for callers that keep roots rather than `Schema`s.
+    static func isValid(_ instance: JSONValue, graph: SchemaGraph, root: NodeLink) -> Bool {
         var evaluator = Evaluator(graph: graph, collecting: false)
         var annotations = Annotations()
         return evaluator.evaluate(root.node, instance, tracking: false, &annotations)

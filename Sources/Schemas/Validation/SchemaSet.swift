@@ -9,6 +9,8 @@ public struct SchemaSet: Sendable {
     /// One compiled schema per document, in the order given.
     public let schemas: [Schema]
     private let byURI: [String: Int]
+    /// The graph all of them were compiled into.
+    let graph: SchemaGraph
 
     /// Compiles `documents` together.
     ///
@@ -34,6 +36,7 @@ public struct SchemaSet: Sendable {
         }
         self.schemas = schemas
         self.byURI = byURI
+        self.graph = graph
     }
 
     /// The schema loaded under `uri` or identified by it (`$id`).

@@ -108,6 +108,38 @@ import Testing
                 """##,
             instances: [(##"["a", "b"]"##, true), (##"["a", 1]"##, false)]),
         SchemaCase(
+            name: "relative references inside an embedded resource resolve against its $id",
+            schema: ##"""
+                {"$id": "http://example.com/schema-relative-uri-defs1.json",
+                 "properties": {"foo": {"$id": "schema-relative-uri-defs2.json",
+                    "$defs": {"inner": {"properties": {"bar": {"type": "string"}}}}, "$ref": "#/$defs/inner"}},
+                 "$ref": "schema-relative-uri-defs2.json"}
+                """##,
+            instances: [
+                (##"{"foo": {"bar": 1}, "bar": "a"}"##, false),
+                (##"{"foo": {"bar": "a"}, "bar": 1}"##, false),
+                (##"{"foo": {"bar": "a"}, "bar": "a"}"##, true),
+            ]),
+        SchemaCase(
+            name: "$anchor is scoped to its resource when $id and $ref meet",
+            schema: ##"""
+                {"$id": "https://example.com/draft2020-12/ref-and-id2/base.json", "$ref": "#bigint",
+                 "$defs": {"bigint": {"$anchor": "bigint", "maximum": 10},
+                           "smallint": {"$id": "https://example.com/draft2020-12/ref-and-id2/", "$anchor": "bigint", "maximum": 2}}}
+                """##,
+            instances: [("5", true), ("50", false)]),
+        SchemaCase(
+            name: "URN with a query component as base URI",
+            schema: ##"""
+                {"$id": "urn:example:foo-bar-baz-qux?+CCResolve:cc=uk",
+                 "properties": {"foo": {"$ref": "#/$defs/bar"}}, "$defs": {"bar": {"type": "string"}}}
+                """##,
+            instances: [(##"{"foo": "bar"}"##, true), (##"{"foo": 12}"##, false)]),
+        SchemaCase(
+            name: "$ref to boolean schemas",
+            schema: ##"{"properties": {"t": {"$ref": "#/$defs/t"}, "f": {"$ref": "#/$defs/f"}}, "$defs": {"t": true, "f": false}}"##,
+            instances: [(##"{"t": 1}"##, true), (##"{"f": 1}"##, false)]),
+        SchemaCase(
             name: "unevaluatedProperties sees through $ref but not into a sibling's evaluation",
             schema: ##"""
                 {"$defs": {"A": {"unevaluatedProperties": false}}, "properties": {"prop1": {"type": "string"}}, "$ref": "#/$defs/A"}
