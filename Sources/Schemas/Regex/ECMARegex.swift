@@ -29,7 +29,8 @@ final class ECMARegex: Sendable, CustomStringConvertible {
     func search(_ string: String) -> RegexMachine.Outcome {
         let program = self.program
         func run(_ bytes: UnsafeBufferPointer<UInt8>) -> RegexMachine.Outcome {
-            RegexMachine.withScratch { scratch in
+            if program.isLinear { return program.matchLinear(bytes) ? .match : .noMatch }
+            return RegexMachine.withScratch { scratch in
                 var machine = RegexMachine(input: bytes, program: program, captures: false, scratch: scratch)
                 return machine.search(program)
             }

@@ -248,6 +248,12 @@ struct RegexMachine: ~Copyable {
 
     @inline(__always)
     private func decode(at i: Int) -> (UInt32, Int) {
+        Self.decode(input, at: i)
+    }
+
+    /// The scalar starting at byte `i` of valid UTF-8, and its length in bytes.
+    @inline(__always)
+    static func decode(_ input: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
         let b0 = UInt32(input[i])
         if b0 < 0x80 { return (b0, 1) }
         if b0 < 0xE0 { return ((b0 & 0x1F) << 6 | UInt32(input[i + 1] & 0x3F), 2) }

@@ -55,6 +55,14 @@ import Testing
         ("a.*c", "xxabcyy", true),
         ("^[0-9]{2,3}$", "1234", false),
         ("^[0-9]{2,3}[0-9]$", "1234", true),
+        // Linear patterns (one greedy pass) against their edge cases.
+        ("^[a-z]{2}[a-z]$", "abc", true),
+        ("^[a-z]{2}[a-z]$", "ab", false),
+        ("^é{2}x$", "ééx", true),
+        ("^$", "", true),
+        ("^$", "a", false),
+        ("^[a-z0-9][a-z0-9-]{0,3}$", "a-b-c", false),
+        ("^[a-z0-9][a-z0-9-]{0,3}$", "a-b-", true),
     ])
     func matchesLikeJavaScript(pattern: String, input: String, expected: Bool) throws {
         let regex = try ECMARegex(pattern)
