@@ -130,9 +130,8 @@ extension SchemaCompiler {
         if object["if"] != nil {
             let then = object["then"] != nil ? NodeLink(try subschema(context, "then")) : nil
             let otherwise = object["else"] != nil ? NodeLink(try subschema(context, "else")) : nil
-            if then != nil || otherwise != nil {
-                k.append(.conditional(if: NodeLink(try subschema(context, "if")), then: then, else: otherwise))
-            }
+            // Kept even without then/else: a valid `if` still annotates for unevaluated*.
+            k.append(.conditional(if: NodeLink(try subschema(context, "if")), then: then, else: otherwise))
         }
 
         // unevaluated* read the annotations of everything above, so they come last.

@@ -67,6 +67,7 @@ extension Evaluator {
         _ condition: SchemaNode, _ then: SchemaNode?, _ otherwise: SchemaNode?, _ instance: JSONValue, _ tracking: Bool,
         _ annotations: inout Annotations
     ) -> Bool {
+        if then == nil, otherwise == nil, !tracking { return true }
         var local = Annotations()
         let mark = violationCount
         let holds = evaluate(condition, instance, tracking: tracking, &local)

@@ -159,6 +159,10 @@ import Testing
                 (##"{"foo": "x", "bar": "bar", "baz": "baz"}"##, true),
             ]),
         SchemaCase(
+            name: "a valid if without then or else still annotates",
+            schema: ##"{"if": {"properties": {"a": true}}, "unevaluatedProperties": false}"##,
+            instances: [(##"{"a": 1}"##, true), (##"{"b": 1}"##, false)]),
+        SchemaCase(
             name: "unevaluatedItems after prefixItems, contains and if/then",
             schema: ##"""
                 {"prefixItems": [{"type": "string"}], "contains": {"const": 7},
