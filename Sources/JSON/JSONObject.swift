@@ -46,6 +46,14 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     /// The keys in canonical order.
     public var keys: [String] { members.map(\.key) }
 
+    /// Calls `body` with the members in canonical order, borrowed rather than copied:
+    /// walking them this way costs no reference counting per member (a validator's
+    /// hot loop). The buffer is valid only inside `body`.
+    @inlinable
+    public func withMembers<Result>(_ body: (UnsafeBufferPointer<Member>) throws -> Result) rethrows -> Result {
+        try members.withUnsafeBufferPointer(body)
+    }
+
     /// The value of member `key`, or `nil`. O(log n).
     @inlinable
     public subscript(key: String) -> JSONValue? {

@@ -7,4 +7,5 @@ let allScenarios: [any BenchmarkScenario] = [
     ConcurrentAppendBenchmark(),
     ReplayBenchmark(),
     StreamReadBenchmark(),
+    SchemaValidationBenchmark(),
 ]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Ledgerline: AsyncParsableCommand {
@@ -6,7 +7,8 @@ struct Ledgerline: AsyncParsableCommand {
         commandName: "ledgerline",
         abstract: "An event-sourced sales automation engine: one durable, tamper-evident log of all CRM activity.",
         discussion: """
-            The store lives in --data DIR (default $LEDGERLINE_DATA, else ./ledgerline-data). \
+            The store lives in --data DIR, given before the command (default \
+            $LEDGERLINE_DATA, else ./ledgerline-data). \
             Errors go to stderr as one line and exit non-zero; output meant for machines is JSON.
 
             Example:
@@ -16,10 +18,22 @@ struct Ledgerline: AsyncParsableCommand {
             """,
         subcommands: [
             InitCommand.self, AppendCommand.self, ImportCommand.self, ReadCommand.self, TailCommand.self,
-            StatsCommand.self, VerifyCommand.self, ExportCommand.self, DebugCommand.self,
+            StatsCommand.self, VerifyCommand.self, ExportCommand.self, SchemasCommand.self, DebugCommand.self,
         ]
     )
 
-    @Option(name: .long, help: ArgumentHelp("The store's folder. Defaults to $LEDGERLINE_DATA, else ./ledgerline-data.", valueName: "dir"))
-    var data: String?
+    /// `--data DIR` before the command names the store for every command, including
+    /// `append`, whose own `--data` is the payload. It is taken off the arguments here
+    /// and passed on as $LEDGERLINE_DATA.
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "--data", arguments.count >= 2 {
+            setenv("LEDGERLINE_DATA", arguments[1], 1)
+            arguments.removeFirst(2)
+        } else if let first = arguments.first, first.hasPrefix("--data=") {
+            setenv("LEDGERLINE_DATA", String(first.dropFirst("--data=".count)), 1)
+            arguments.removeFirst()
+        }
+        await main(arguments)
+    }
 }

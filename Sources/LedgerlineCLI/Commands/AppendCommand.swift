@@ -12,13 +12,17 @@ struct AppendCommand: AsyncParsableCommand {
             append is acknowledged only once it is on disk. With --id, appending the same \
             event again returns its original position ("duplicate": true).
 
+            Here --data is the payload; give the store's folder before the command \
+            (ledgerline --data DIR append ...) or in $LEDGERLINE_DATA.
+
             Example:
-              ledgerline append --stream deal-7 --type DealStageChanged \\
+              ledgerline --data ./crm append --stream deal-7 --type DealStageChanged \\
                 --data '{"dealId":"7","from":"qualified","to":"demo_done"}' \\
                 --expected-version 3 --actor user:ana
             """)
 
-    @OptionGroup var global: GlobalOptions
+    // The store's folder comes from `ledgerline --data DIR append` (or $LEDGERLINE_DATA):
+    // after `append`, `--data` is the payload, as the command's contract says.
 
     @Option(help: "The stream, e.g. customer-42 or deal-7.") var stream: String
     @Option(help: "The event type, e.g. DealStageChanged.") var type: String
@@ -34,7 +38,7 @@ struct AppendCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandErrors.run {
             let event = try proposal()
-            let store = try global.openStore(create: true)
+            let store = try GlobalOptions.openStore(at: GlobalOptions.dataDirectory(nil), create: true)
             defer { store.close() }
             let result = try await store.append([event])
             let placed = result.events[0]

@@ -36,8 +36,14 @@ struct DebugCommand: AsyncParsableCommand {
                                 n += 1
                                 let event = ProposedEvent(
                                     stream: StreamName("customer-\(task)-\(n % 50)")!, type: "PageVisited",
-                                    data: ["url": .string("https://example.com/p/\(n)"), "task": .number(JSONNumber(task))])
-                                guard let result = try? await store.append([event]) else { continue }
+                                    data: ["customerId": .string("\(task)-\(n % 50)"), "url": .string("https://example.com/p/\(n)")])
+                                let result: AppendResult
+                                do {
+                                    result = try await store.append([event])
+                                } catch {
+                                    FileHandle.standardError.write(Data("ledgerline: \(error)\n".utf8))
+                                    Foundation.exit(1)
+                                }
                                 acknowledged.write(Data("\(result.events[0].position.rawValue) \(result.events[0].id)\n".utf8))
                             }
                         }

@@ -1,7 +1,7 @@
 import EventLog
+import Schemas
 
-/// The event catalog every command validates against.
+/// The event catalog every command validates against: the one built into the binary.
 enum Catalog {
-    /// `nil` until the schema catalog is wired in.
-    static var validator: (any EventValidator)? { nil }
+    static var validator: (any EventValidator)? { EventCatalog.embedded }
 }

@@ -10,20 +10,23 @@ struct GlobalOptions: ParsableArguments {
             "The store's folder. Defaults to $LEDGERLINE_DATA, else ./ledgerline-data.", valueName: "dir"))
     var data: String?
 
-    /// `--data` given before the subcommand (`ledgerline --data DIR init`).
-    @ParentCommand var root: Ledgerline
-
     /// The folder the store lives in.
-    var dataDirectory: URL {
-        let path = data ?? root.data ?? ProcessInfo.processInfo.environment["LEDGERLINE_DATA"] ?? "ledgerline-data"
-        return URL(fileURLWithPath: path)
-    }
+    var dataDirectory: URL { Self.dataDirectory(data) }
 
     /// Opens the store; only `init` (and commands that create data) pass `create: true`.
     func openStore(create: Bool = false) throws -> LMDBEventStore {
+        try Self.openStore(at: dataDirectory, create: create)
+    }
+
+    /// `given`, else $LEDGERLINE_DATA, else ./ledgerline-data.
+    static func dataDirectory(_ given: String?) -> URL {
+        URL(fileURLWithPath: given ?? ProcessInfo.processInfo.environment["LEDGERLINE_DATA"] ?? "ledgerline-data")
+    }
+
+    static func openStore(at directory: URL, create: Bool) throws -> LMDBEventStore {
         var options = LMDBEventStore.Options()
         options.create = create
         options.validator = Catalog.validator
-        return try LMDBEventStore(directory: dataDirectory, options: options)
+        return try LMDBEventStore(directory: directory, options: options)
     }
 }

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import JSON
+import Schemas
+
+/// `ledgerline schemas`: the event catalog, as people look at it.
+struct SchemasCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schemas",
+        abstract: "List, show and check the event catalog: one JSON Schema per event type and version.",
+        discussion: """
+            The catalog is built into ledgerline; --schemas DIR loads a folder of your own \
+            (<Type>.v<N>.json schemas, <Type>.v<N>-to-v<M>.json upcasters, shared files \
+            such as common.json) instead.
+
+            Examples:
+              ledgerline schemas list
+              ledgerline schemas show DealStageChanged --version 1
+              ledgerline schemas check --schemas ./schemas
+            """,
+        subcommands: [List.self, Show.self, Check.self]
+    )
+
+    /// Writes `message` to standard error as one line and returns the exit code to throw.
+    static func fail(_ message: String, code: Int32 = 1) -> ExitCode {
+        FileHandle.standardError.write(Data("ledgerline schemas: \(message)\n".utf8))
+        return ExitCode(code)
+    }
+}
+
+/// Where the catalog comes from: built in, or `--schemas DIR`.
+struct CatalogOptions: ParsableArguments {
+    @Option(
+        name: .customLong("schemas"),
+        help: ArgumentHelp("Load the catalog from this folder instead of the one built into ledgerline.", valueName: "dir"))
+    var directory: String?
+
+    /// The catalog, or an exit after one line on standard error.
+    func load() throws -> EventCatalog {
+        do {
+            if let directory { return try EventCatalog(directory: directory) }
+            return try EventCatalog.loadEmbedded()
+        } catch {
+            throw SchemasCommand.fail(error.message)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder so the package builds while Schemas is written.
