@@ -1,0 +1,82 @@
+/// GrowthBook's bucketing hash: a customer's position in `[0, 1)` for a seed.
+///
+/// ```swift
+/// BucketHash.bucket(seed: "followup-subject", value: "customer-42", version: .v2)
+/// ```
+///
+/// Both versions are exact reimplementations of GrowthBook's `hash(seed, value,
+/// version)`: the same inputs give the same double in every SDK, which is what makes a
+/// customer land in the same variation in a web app and in Ledgerline.
+public enum BucketHash {
+    /// The bucket of `value` under `seed`, in `[0, 1)`.
+    ///
+    /// Cost: one pass over the UTF-16 units of `seed` and `value`, plus at most ten
+    /// digits for version 2. No allocation.
+    @inlinable
+    public static func bucket(seed: String, value: String, version: HashVersion) -> Double {
+        switch version {
+        case .v1:
+            var h = FNV1a32()
+            h.combine(value)
+            h.combine(seed)
+            return Double(h.value % 1000) / 1000
+        case .v2:
+            var h = FNV1a32()
+            h.combine(seed)
+            h.combine(value)
+            var second = FNV1a32()
+            second.combine(decimal: h.value)
+            return Double(second.value % 10000) / 10000
+        }
+    }
+
+    /// The bucket of `value` under `seed` for a raw hash version number, or `nil` when the
+    /// version is neither 1 nor 2 (GrowthBook then leaves the customer out).
+    @inlinable
+    public static func bucket(seed: String, value: String, version: Int) -> Double? {
+        guard let known = HashVersion(rawValue: version) else { return nil }
+        return bucket(seed: seed, value: value, version: known)
+    }
+}
+
+/// A seed prepared once for hashing many values: the hot path of allocation.
+///
+/// For version 2 the seed comes first, so its hash state is computed once and every
+/// value continues from it. For version 1 the seed comes last, so its UTF-16 units are
+/// kept and streamed after each value.
+///
+/// Cost: building it is one pass over the seed; ``bucket(for:)`` then costs one pass
+/// over the value (plus ten digits for version 2) and never allocates.
+public struct PreparedSeed: Sendable, Hashable {
+    public let seed: String
+    public let version: HashVersion
+    @usableFromInline let seedState: UInt32
+    @usableFromInline let seedUnits: [UInt16]
+
+    public init(seed: String, version: HashVersion) {
+        self.seed = seed
+        self.version = version
+        var h = FNV1a32()
+        h.combine(seed)
+        seedState = h.value
+        seedUnits = Array(seed.utf16)
+    }
+
+    /// The bucket of `value`, identical to ``BucketHash/bucket(seed:value:version:)``.
+    @inlinable
+    public func bucket(for value: String) -> Double {
+        switch version {
+        case .v1:
+            var h = FNV1a32()
+            h.combine(value)
+            seedUnits.withUnsafeBufferPointer { h.combine(units: $0) }
+            return Double(h.value % 1000) / 1000
+        case .v2:
+            var h = FNV1a32(state: seedState)
+            h.combine(value)
+            var second = FNV1a32()
+            second.combine(decimal: h.value)
+            return Double(second.value % 10000) / 10000
+        }
+    }
+}
