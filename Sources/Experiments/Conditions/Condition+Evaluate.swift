@@ -124,11 +124,12 @@ extension OperatorTest {
             guard case .array(let items) = actual else { return false }
             return inner.evaluate(.number(JSONNumber(items.count)), groups)
         case .elemMatchValue(let inner):
+            // The JavaScript SDK skips falsy elements (`actual[i] && check(actual[i])`).
             guard case .array(let items) = actual else { return false }
-            return items.contains { inner.evaluate($0, groups) }
+            return items.contains { $0.isTruthy && inner.evaluate($0, groups) }
         case .elemMatchCondition(let inner):
             guard case .array(let items) = actual else { return false }
-            return items.contains { inner.evaluate($0, groups) }
+            return items.contains { $0.isTruthy && inner.evaluate($0, groups) }
         case .all(let tests):
             guard case .array(let items) = actual else { return false }
             return tests.allSatisfy { test in items.contains { test.evaluate($0, groups) } }
