@@ -3,8 +3,10 @@ import JSON
 /// One evaluation in progress: the context (whose sticky assignments it updates as
 /// features assign) and the stack of features being evaluated, for cycle detection.
 ///
-/// ``run(_:featureId:include:)`` is GrowthBook's `runExperiment`, step for step and in the
-/// same order, so that every early exit happens where the SDK's does.
+/// ``run(_:in:featureId:include:prerequisites:)`` is GrowthBook's `runExperiment`, step for
+/// step and in the same order, so that every early exit happens where the SDK's does. It
+/// reads the context it is given and never copies it; only prerequisites, which evaluate
+/// other features, need the mutable evaluation.
 struct Evaluation {
     var context: EvaluationContext
     var evaluatingFeatures: Set<String> = []
@@ -13,7 +15,16 @@ struct Evaluation {
         self.context = context
     }
 
+    /// Runs `experiment` inside this evaluation: prerequisites see (and update) its state.
     mutating func run(_ experiment: Experiment, featureId: String?, include: (() -> Bool)?) -> AssignmentResult {
+        let snapshot = context
+        return Evaluation.run(experiment, in: snapshot, featureId: featureId, include: include) { parents in
+            self.prerequisitesPass(parents)
+        }
+    }
+
+    static func run(_ experiment: Experiment, in context: EvaluationContext, featureId: String?,
+                    include: (() -> Bool)?, prerequisites: ([ParentCondition]) -> Bool) -> AssignmentResult {
         let sticky = context.stickyAssignments != nil && !experiment.disableStickyBucketing
         let (hashAttribute, rawHashValue) = context.hashAttribute(
             experiment.hashAttribute, fallback: sticky ? experiment.fallbackAttribute : nil)
@@ -40,7 +51,7 @@ struct Evaluation {
         var foundSticky = false
         var versionBlocked = false
         if sticky {
-            let found = stickyVariation(for: experiment)
+            let found = context.stickyVariation(for: experiment)
             assigned = found.variation
             foundSticky = found.variation >= 0
             versionBlocked = found.blocked
@@ -49,7 +60,7 @@ struct Evaluation {
         if !foundSticky {
             // 7. Filters, or else the legacy namespace.
             if let filters = experiment.filters {
-                if isFilteredOut(filters, seeds: experiment.filterSeeds) { return result(-1, .filteredOut) }
+                if context.isFilteredOut(filters, seeds: experiment.filterSeeds) { return result(-1, .filteredOut) }
             } else if experiment.namespace != nil, !experiment.isInNamespace(hashValue) {
                 return result(-1, .notInNamespace)
             }
@@ -62,7 +73,7 @@ struct Evaluation {
                 return result(-1, .conditionFailed)
             }
             // 8.05. Prerequisites.
-            if let parents = experiment.parentConditions, !prerequisitesPass(parents) {
+            if let parents = experiment.parentConditions, !prerequisites(parents) {
                 return result(-1, .prerequisiteFailed)
             }
             // 8.1. Legacy groups.
@@ -90,25 +101,13 @@ struct Evaluation {
                              stickyUsed: foundSticky)
         // 13.5. Record the assignment for sticky bucketing.
         if sticky {
-            outcome.stickyBucketUpdate = updatedStickyDocument(
+            outcome.stickyBucketUpdate = context.updatedStickyDocument(
                 attributeName: hashAttribute, attributeValue: hashValue,
                 experimentKey: StickyAssignmentDocument.experimentKey(experiment.key,
                                                                        bucketVersion: experiment.bucketVersion),
                 variationKey: outcome.variationKey)
         }
         return outcome
-    }
-
-    /// GrowthBook's `isFilteredOut`: out when any filter's attribute is empty or hashes
-    /// outside all of its ranges.
-    private func isFilteredOut(_ filters: [HashFilter], seeds: [PreparedSeed?]) -> Bool {
-        for (filter, seed) in zip(filters, seeds) {
-            let value = context.hashAttribute(filter.attribute, fallback: nil).value
-            guard value.isTruthy, let seed else { return true }
-            let n = seed.bucket(for: value.javaScriptString)
-            if !filter.ranges.contains(where: { $0.contains(n) }) { return true }
-        }
-        return false
     }
 
     /// Whether every prerequisite feature has a value its condition accepts.
@@ -123,5 +122,19 @@ struct Evaluation {
             if !parent.condition.evaluate(probe, savedGroups: context.savedGroups) { return false }
         }
         return true
+    }
+}
+
+extension EvaluationContext {
+    /// GrowthBook's `isFilteredOut`: out when any filter's attribute is empty or hashes
+    /// outside all of its ranges.
+    func isFilteredOut(_ filters: [HashFilter], seeds: [PreparedSeed?]) -> Bool {
+        for (filter, seed) in zip(filters, seeds) {
+            let value = hashAttribute(filter.attribute, fallback: nil).value
+            guard value.isTruthy, let seed else { return true }
+            let n = seed.bucket(for: value.javaScriptString)
+            if !filter.ranges.contains(where: { $0.contains(n) }) { return true }
+        }
+        return false
     }
 }

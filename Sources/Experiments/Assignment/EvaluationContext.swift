@@ -42,7 +42,15 @@ public struct EvaluationContext: Sendable {
     /// An attribute by name as GrowthBook's `getHashAttribute` reads it: the literal key
     /// first (even when its value is falsy), then the name as a dotted path; `""` when absent.
     public func attribute(_ name: String) -> JSONValue {
-        if case .object(let object) = attributes, let literal = object[name] { return literal }
+        if case .object(let object) = attributes {
+            // A customer view has a handful of attributes: a linear scan with Swift's
+            // memcmp-backed equality beats the binary search's per-comparison closures.
+            if object.count <= 8 {
+                for member in object where member.key == name { return member.value }
+            } else if let literal = object[name] {
+                return literal
+            }
+        }
         if name.contains(".") {
             let found = Predicate.lookup(name.split(separator: ".", omittingEmptySubsequences: false).map(String.init),
                                          in: attributes)

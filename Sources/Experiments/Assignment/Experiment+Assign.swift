@@ -19,8 +19,14 @@ extension Experiment {
     /// lookups and one hash; conditions and prerequisites add their own evaluation.
     public func assign(in context: EvaluationContext, featureId: String? = nil,
                        include: (() -> Bool)? = nil) -> AssignmentResult {
-        var evaluation = Evaluation(context: context)
-        return evaluation.run(self, featureId: featureId, include: include)
+        guard parentConditions != nil else {
+            // No prerequisites: nothing needs a mutable evaluation or a copy of the context.
+            return Evaluation.run(self, in: context, featureId: featureId, include: include) { _ in true }
+        }
+        return Evaluation.run(self, in: context, featureId: featureId, include: include) { parents in
+            var evaluation = Evaluation(context: context)
+            return evaluation.prerequisitesPass(parents)
+        }
     }
 
     /// Builds the result for variation `index` (out of range means not in the experiment,

@@ -7,8 +7,9 @@ import JSON
 /// GrowthBook payload and a Ledgerline definition (see ``ExperimentDefinition``) run
 /// through the same code. Everything the hot path needs is precomputed when the value is
 /// built: bucket ranges, the prepared seed, namespace and filter seeds, variation keys.
-/// The value is immutable so those can never go stale.
-public struct Experiment: Sendable {
+/// The value is immutable so those can never go stale, and it is a class so that handing
+/// it to every assignment costs one reference count rather than a copy of thirty fields.
+public final class Experiment: Sendable {
     public let key: String
     /// The values the variations stand for (a subject line, a cadence, `0`/`1`, ...).
     public let variations: [JSONValue]
@@ -45,8 +46,8 @@ public struct Experiment: Sendable {
     /// Each variation's key: its meta key, else its index as text.
     public let variationKeys: [String]
     @usableFromInline let preparedSeed: PreparedSeed?
-    let namespaceSeed: PreparedSeed?
-    let filterSeeds: [PreparedSeed?]
+    @usableFromInline let namespaceSeed: PreparedSeed?
+    @usableFromInline let filterSeeds: [PreparedSeed?]
 
     /// Builds an experiment. Empty strings and zero versions fall back to GrowthBook's
     /// defaults exactly as the SDK's `||` does.
@@ -112,17 +113,39 @@ public struct Experiment: Sendable {
         return i < 0 ? nil : i
     }
 
-    /// The hot path: the variation for `hashValue` by hashing alone — namespace and
-    /// ranges, no targeting, no filters, no sticky assignment. `nil` when not in the
-    /// experiment. Use ``assign(in:featureId:include:)`` for the full decision.
+    /// The hot path: the variation for `hashValue` by hashing alone — filters or namespace,
+    /// then ranges; no targeting, no condition, no sticky assignment. `nil` when not in the
+    /// experiment. It agrees with ``assign(in:featureId:include:)`` for a customer whose
+    /// hash attribute is `hashValue` and who passes targeting, provided every filter hashes
+    /// the experiment's own hash attribute (``hotPathCoversFilters``).
     ///
-    /// Cost: one or two passes over `hashValue`; no allocation.
+    /// Cost: one pass over `hashValue`'s UTF-16 units (the namespace hash shares it),
+    /// ten digits for hash version 2; no allocation.
     @inlinable
     public func variation(forHashValue hashValue: String) -> Int? {
-        guard !hashValue.isEmpty, filters == nil || filters!.isEmpty else { return nil }
-        if filters == nil, namespace != nil, !isInNamespace(hashValue) { return nil }
-        guard let bucket = bucket(forHashValue: hashValue) else { return nil }
+        guard !hashValue.isEmpty, let prepared = preparedSeed else { return nil }
+        let bucket: Double
+        if let filters {
+            for (filter, seed) in zip(filters, filterSeeds) {
+                guard let seed else { return nil }
+                let n = seed.bucket(for: hashValue)
+                if !filter.ranges.contains(where: { $0.contains(n) }) { return nil }
+            }
+            bucket = prepared.bucket(for: hashValue)
+        } else if let namespace, let namespaceSeed {
+            let (n, place) = prepared.buckets(for: hashValue, alongWith: namespaceSeed)
+            guard place >= namespace.start && place < namespace.end else { return nil }
+            bucket = n
+        } else {
+            bucket = prepared.bucket(for: hashValue)
+        }
         return variation(forBucket: bucket)
+    }
+
+    /// Whether every filter hashes this experiment's hash attribute, so that
+    /// ``variation(forHashValue:)`` decides filters exactly.
+    public var hotPathCoversFilters: Bool {
+        (filters ?? []).allSatisfy { ($0.attribute?.isEmpty ?? true ? "id" : $0.attribute!) == hashAttribute }
     }
 
     /// GrowthBook's `inNamespace` with the namespace seed prepared once.

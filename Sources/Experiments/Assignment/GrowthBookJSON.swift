@@ -82,7 +82,7 @@ enum GrowthBookJSON {
 
 extension Experiment {
     /// Reads a GrowthBook experiment object (`{"key": ..., "variations": [...], ...}`).
-    public init(json: JSONValue) {
+    public convenience init(json: JSONValue) {
         typealias G = GrowthBookJSON
         let status = G.string(json["status"]).flatMap(ExperimentStatus.init(rawValue:))
         self.init(

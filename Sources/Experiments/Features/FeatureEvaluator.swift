@@ -56,7 +56,7 @@ extension Evaluation {
             }
             guard let experiment = rule.experiment(featureKey: id) else { continue }
             let result = run(experiment, featureId: id, include: nil)
-            if let update = result.stickyBucketUpdate { context.stickyAssignments?.save(update) }
+            if let update = result.stickyBucketUpdate { context.stickyAssignments?.merge(update) }
             if result.inExperiment && !result.passthrough {
                 return FeatureResult(value: result.value, source: .experiment, ruleId: rule.id ?? "",
                                      experiment: experiment, experimentResult: result)

@@ -70,6 +70,15 @@ public struct StickyAssignments: Sendable, Hashable {
         documents[document.storageKey] = document
     }
 
+    /// Adds `document`'s assignments to the stored document for the same attribute value
+    /// (creating it), its entries winning over stored ones for the same experiment key.
+    public mutating func merge(_ document: StickyAssignmentDocument) {
+        var merged = documents[document.storageKey] ?? StickyAssignmentDocument(
+            attributeName: document.attributeName, attributeValue: document.attributeValue)
+        merged.assignments.merge(document.assignments) { _, new in new }
+        documents[document.storageKey] = merged
+    }
+
     /// The document for `attributeName` = `attributeValue`, if any.
     public func document(attributeName: String, attributeValue: String) -> StickyAssignmentDocument? {
         documents[StickyAssignmentDocument.storageKey(attributeName: attributeName, attributeValue: attributeValue)]

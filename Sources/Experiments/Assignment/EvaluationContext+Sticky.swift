@@ -1,12 +1,12 @@
 import JSON
 
-extension Evaluation {
+extension EvaluationContext {
     /// GrowthBook's `getStickyBucketVariation`: the variation a sticky assignment names for
     /// the experiment's current bucket version, and whether an assignment from a version
     /// below `minBucketVersion` blocks the customer.
     func stickyVariation(for experiment: Experiment) -> (variation: Int, blocked: Bool) {
-        let assignments = stickyAssignments(hashAttribute: experiment.hashAttribute,
-                                            fallbackAttribute: experiment.fallbackAttribute)
+        let assignments = mergedStickyAssignments(primary: experiment.hashAttribute,
+                                                  fallback: experiment.fallbackAttribute)
         if experiment.minBucketVersion > 0 {
             for version in 0..<experiment.minBucketVersion
             where assignments[StickyAssignmentDocument.experimentKey(experiment.key, bucketVersion: version)] != nil {
@@ -22,17 +22,17 @@ extension Evaluation {
 
     /// The assignments recorded for the hash attribute's value, over those recorded for the
     /// fallback attribute's value (GrowthBook's `getStickyBucketAssignments`).
-    func stickyAssignments(hashAttribute: String, fallbackAttribute: String?) -> [String: String] {
-        guard let store = context.stickyAssignments else { return [:] }
+    func mergedStickyAssignments(primary primaryName: String, fallback fallbackName: String?) -> [String: String] {
+        guard let store = stickyAssignments else { return [:] }
         var merged: [String: String] = [:]
-        let fallback = context.hashAttribute(fallbackAttribute, fallback: nil)
+        let fallback = hashAttribute(fallbackName, fallback: nil)
         if fallback.value.isTruthy,
             let document = store.document(attributeName: fallback.attribute,
                                           attributeValue: fallback.value.stickyText)
         {
             merged = document.assignments
         }
-        let primary = context.hashAttribute(hashAttribute, fallback: nil)
+        let primary = hashAttribute(primaryName, fallback: nil)
         if let document = store.document(attributeName: primary.attribute, attributeValue: primary.value.stickyText) {
             merged.merge(document.assignments) { _, primary in primary }
         }
@@ -43,7 +43,7 @@ extension Evaluation {
     /// assignment merged in, or `nil` when that changes nothing.
     func updatedStickyDocument(attributeName: String, attributeValue: String, experimentKey: String,
                                variationKey: String) -> StickyAssignmentDocument? {
-        let existing = context.stickyAssignments?.document(attributeName: attributeName, attributeValue: attributeValue)
+        let existing = stickyAssignments?.document(attributeName: attributeName, attributeValue: attributeValue)
         if existing?.assignments[experimentKey] == variationKey { return nil }
         var document = existing ?? StickyAssignmentDocument(attributeName: attributeName, attributeValue: attributeValue)
         document.assignments[experimentKey] = variationKey
