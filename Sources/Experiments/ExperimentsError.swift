@@ -38,8 +38,10 @@ public struct ExperimentsError: Error, Sendable, CustomStringConvertible {
     /// The underlying error, when another layer (the YAML parser, the file system) failed.
     public var cause: (any Error & Sendable)?
 
-    public init(_ code: Code, _ message: String, file: String? = nil, line: Int? = nil, column: Int? = nil,
-                field: String? = nil, problems: [ExperimentsError] = [], cause: (any Error & Sendable)? = nil) {
+    public init(
+        _ code: Code, _ message: String, file: String? = nil, line: Int? = nil, column: Int? = nil,
+        field: String? = nil, problems: [ExperimentsError] = [], cause: (any Error & Sendable)? = nil
+    ) {
         self.code = code
         self.message = message
         self.file = file

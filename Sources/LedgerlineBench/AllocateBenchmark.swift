@@ -23,8 +23,9 @@ struct AllocateBenchmark: BenchmarkScenario {
         let count = context.count(1_000_000)
         let ids = (0..<count).map { "customer-\($0 &* 2_654_435_761 % 100_000_000)" }
         let meta = [VariationMeta(key: "control"), VariationMeta(key: "question"), VariationMeta(key: "urgent")]
-        let v2 = Experiment(key: "followup-subject", variations: ["a", "b", "c"], weights: [0.34, 0.33, 0.33],
-                            hashVersion: 2, namespace: Namespace(id: "email-subjects", start: 0, end: 1), meta: meta)
+        let v2 = Experiment(
+            key: "followup-subject", variations: ["a", "b", "c"], weights: [0.34, 0.33, 0.33],
+            hashVersion: 2, namespace: Namespace(id: "email-subjects", start: 0, end: 1), meta: meta)
         let v1 = Experiment(key: "followup-subject", variations: ["a", "b", "c"], hashVersion: 1, meta: meta)
 
         let (hotSeconds, hotCounts) = Self.best { Self.hotPath(v2, ids) }
@@ -36,16 +37,18 @@ struct AllocateBenchmark: BenchmarkScenario {
         }
         let share = Double(hotCounts[0]) / Double(count)
         return [
-            BenchResult(name, [
-                "customers": .int(count),
-                "hot_path_per_s": .double(Double(count) / hotSeconds),
-                "hot_path_ns": .double(hotSeconds / Double(count) * 1e9),
-                "assign_per_s": .double(Double(count) / assignSeconds),
-                "assign_ns": .double(assignSeconds / Double(count) * 1e9),
-                "hot_path_v1_per_s": .double(Double(count) / v1Seconds),
-                "control_share": .double(share),
-                "meets_target": .bool(Double(count) / hotSeconds >= 5_000_000),
-            ])
+            BenchResult(
+                name,
+                [
+                    "customers": .int(count),
+                    "hot_path_per_s": .double(Double(count) / hotSeconds),
+                    "hot_path_ns": .double(hotSeconds / Double(count) * 1e9),
+                    "assign_per_s": .double(Double(count) / assignSeconds),
+                    "assign_ns": .double(assignSeconds / Double(count) * 1e9),
+                    "hot_path_v1_per_s": .double(Double(count) / v1Seconds),
+                    "control_share": .double(share),
+                    "meets_target": .bool(Double(count) / hotSeconds >= 5_000_000),
+                ])
         ]
     }
 

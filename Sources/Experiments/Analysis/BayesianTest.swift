@@ -58,14 +58,17 @@ public enum BayesianTest {
     ///     rescaled by the control mean when `difference` is absolute.
     ///   - inverse: lower values are better (a guardrail such as unsubscribes).
     ///   - alpha: 1 − credibility of the interval.
-    public static func compare(control: MetricStatistic, treatment: MetricStatistic,
-                               difference: DifferenceType = .relative, prior: GaussianPrior = GaussianPrior(),
-                               inverse: Bool = false, alpha: Double = 0.05) -> BayesianResult {
+    public static func compare(
+        control: MetricStatistic, treatment: MetricStatistic,
+        difference: DifferenceType = .relative, prior: GaussianPrior = GaussianPrior(),
+        inverse: Bool = false, alpha: Double = 0.05
+    ) -> BayesianResult {
         let level = 1 - alpha
         func uninformative(_ problem: AnalysisProblem) -> BayesianResult {
-            BayesianResult(chanceToWin: 0.5, estimate: 0, interval: ConfidenceInterval(lower: 0, upper: 0, level: level),
-                           posteriorStandardDeviation: 0, risk: ExpectedLoss(control: 0, treatment: 0), difference: difference,
-                           problem: problem)
+            BayesianResult(
+                chanceToWin: 0.5, estimate: 0, interval: ConfidenceInterval(lower: 0, upper: 0, level: level),
+                posteriorStandardDeviation: 0, risk: ExpectedLoss(control: 0, treatment: 0), difference: difference,
+                problem: problem)
         }
         if control.mean == 0 && difference == .relative { return uninformative(.zeroBaseline) }
         if control.units == 0 || treatment.units == 0 { return uninformative(.noUnits) }
@@ -73,12 +76,14 @@ public enum BayesianTest {
 
         var effectivePrior = prior
         if difference == .absolute {
-            effectivePrior = GaussianPrior(mean: prior.mean * abs(control.mean),
-                                           variance: prior.variance * control.mean * control.mean, proper: prior.proper)
+            effectivePrior = GaussianPrior(
+                mean: prior.mean * abs(control.mean),
+                variance: prior.variance * control.mean * control.mean, proper: prior.proper)
         }
         let lift = Lift(control: control, treatment: treatment, type: difference)
         let precision = 1 / lift.variance + (effectivePrior.proper ? 1 / effectivePrior.variance : 0)
-        let mean = effectivePrior.proper
+        let mean =
+            effectivePrior.proper
             ? (lift.estimate / lift.variance + effectivePrior.mean / effectivePrior.variance) / precision
             : lift.estimate
         let sd = (1 / precision).squareRoot()
@@ -87,8 +92,9 @@ public enum BayesianTest {
         let risk = Self.risk(mean: mean, sd: sd)
         return BayesianResult(
             chanceToWin: inverse ? 1 - beats : beats, estimate: mean,
-            interval: ConfidenceInterval(lower: Normal.quantile(alpha / 2, mean: mean, sd: sd),
-                                         upper: Normal.quantile(1 - alpha / 2, mean: mean, sd: sd), level: level),
+            interval: ConfidenceInterval(
+                lower: Normal.quantile(alpha / 2, mean: mean, sd: sd),
+                upper: Normal.quantile(1 - alpha / 2, mean: mean, sd: sd), level: level),
             posteriorStandardDeviation: sd,
             risk: inverse ? ExpectedLoss(control: risk.treatment, treatment: risk.control) : risk,
             difference: difference, problem: nil)

@@ -13,8 +13,9 @@ public struct FrequentistResult: Sendable, Hashable {
     public var problem: AnalysisProblem?
 
     static func uninformative(_ problem: AnalysisProblem, level: Double) -> FrequentistResult {
-        FrequentistResult(estimate: 0, interval: ConfidenceInterval(lower: 0, upper: 0, level: level), pValue: 1,
-                          standardError: 0, statistic: 0, degreesOfFreedom: 0, problem: problem)
+        FrequentistResult(
+            estimate: 0, interval: ConfidenceInterval(lower: 0, upper: 0, level: level), pValue: 1,
+            standardError: 0, statistic: 0, degreesOfFreedom: 0, problem: problem)
     }
 }
 
@@ -32,9 +33,11 @@ public enum WelchTTest {
     ///   - testValue: the lift under the null hypothesis (0: no difference).
     /// - Returns: the estimate, interval and p-value, or defaults with ``FrequentistResult/problem``
     ///   set when the control mean is 0 or a variance is not positive (gbstats' rules).
-    public static func compare(control: MetricStatistic, treatment: MetricStatistic,
-                               difference: DifferenceType = .relative, alpha: Double = 0.05,
-                               testValue: Double = 0) -> FrequentistResult {
+    public static func compare(
+        control: MetricStatistic, treatment: MetricStatistic,
+        difference: DifferenceType = .relative, alpha: Double = 0.05,
+        testValue: Double = 0
+    ) -> FrequentistResult {
         let level = 1 - alpha
         if control.mean == 0 { return .uninformative(.zeroBaseline, level: level) }
         if control.variance <= 0 || treatment.variance <= 0 { return .uninformative(.zeroVariance, level: level) }
@@ -68,8 +71,10 @@ public enum WelchTTest {
 /// uses the unpooled standard error of the difference (absolute), or the delta method
 /// (relative). Suited to rates with enough conversions for the normal approximation.
 public enum TwoProportionZTest {
-    public static func compare(control: SufficientStatistics, treatment: SufficientStatistics,
-                               difference: DifferenceType = .absolute, alpha: Double = 0.05) -> FrequentistResult {
+    public static func compare(
+        control: SufficientStatistics, treatment: SufficientStatistics,
+        difference: DifferenceType = .absolute, alpha: Double = 0.05
+    ) -> FrequentistResult {
         let level = 1 - alpha
         guard control.units > 0, treatment.units > 0 else { return .uninformative(.noUnits, level: level) }
         let a = MetricStatistic(.proportion, control)

@@ -28,7 +28,9 @@ public struct Lift: Sendable, Hashable {
             variance = b.variance / nb + a.variance / na
         case .relative:
             estimate = (b.mean - a.mean) / a.mean
-            variance = b.variance / (a.mean * a.mean * nb) + a.variance * b.mean * b.mean / (a.mean * a.mean * a.mean * a.mean * na)
+            variance =
+                b.variance / (a.mean * a.mean * nb) + a.variance * b.mean * b.mean
+                / (a.mean * a.mean * a.mean * a.mean * na)
         }
     }
 
@@ -37,6 +39,7 @@ public struct Lift: Sendable, Hashable {
     /// The normal (delta-method) interval at `level`.
     public func interval(level: Double = 0.95) -> ConfidenceInterval {
         let z = Normal.quantile(1 - (1 - level) / 2)
-        return ConfidenceInterval(lower: estimate - z * standardError, upper: estimate + z * standardError, level: level)
+        return ConfidenceInterval(
+            lower: estimate - z * standardError, upper: estimate + z * standardError, level: level)
     }
 }

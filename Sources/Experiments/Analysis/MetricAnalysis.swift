@@ -11,8 +11,10 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
     /// The prior on the relative lift for the Bayesian results.
     public var prior: GaussianPrior
 
-    public init(confidenceLevel: Double = 0.95, difference: DifferenceType = .relative, sequential: Bool = false,
-                sequentialTuning: Double = SequentialTest.defaultTuning, prior: GaussianPrior = GaussianPrior()) {
+    public init(
+        confidenceLevel: Double = 0.95, difference: DifferenceType = .relative, sequential: Bool = false,
+        sequentialTuning: Double = SequentialTest.defaultTuning, prior: GaussianPrior = GaussianPrior()
+    ) {
         self.confidenceLevel = confidenceLevel
         self.difference = difference
         self.sequential = sequential
@@ -55,33 +57,44 @@ public struct MetricAnalysis: Sendable, Hashable {
     ///   - inverse: lower is better (the metric's direction is `decrease`).
     /// - Throws: ``ExperimentsError/Code/invalidInput`` with fewer than two variations or
     ///   negative counts.
-    public static func analyze(_ kind: StatisticKind, statistics: [SufficientStatistics], inverse: Bool = false,
-                               settings: AnalysisSettings = AnalysisSettings()) throws(ExperimentsError) -> MetricAnalysis {
+    public static func analyze(
+        _ kind: StatisticKind, statistics: [SufficientStatistics], inverse: Bool = false,
+        settings: AnalysisSettings = AnalysisSettings()
+    ) throws(ExperimentsError) -> MetricAnalysis {
         guard statistics.count >= 2 else {
-            throw ExperimentsError(.invalidInput, "an analysis needs control and at least one treatment; got \(statistics.count) variation(s)")
+            throw ExperimentsError(
+                .invalidInput,
+                "an analysis needs control and at least one treatment; got \(statistics.count) variation(s)")
         }
         guard statistics.allSatisfy({ $0.units >= 0 && $0.sumOfSquares >= 0 }) else {
-            throw ExperimentsError(.invalidInput, "unit counts and sums of squares cannot be negative; check how the statistics were folded")
+            throw ExperimentsError(
+                .invalidInput,
+                "unit counts and sums of squares cannot be negative; check how the statistics were folded")
         }
         let stats = statistics.map { MetricStatistic(kind, $0) }
         let control = stats[0]
         let alpha = settings.alpha
         let comparisons = stats.indices.dropFirst().map { i -> VariationComparison in
             let treatment = stats[i]
-            let frequentist = kind == .proportion
-                ? TwoProportionZTest.compare(control: control.statistics, treatment: treatment.statistics,
-                                             difference: settings.difference, alpha: alpha)
-                : WelchTTest.compare(control: control, treatment: treatment, difference: settings.difference, alpha: alpha)
+            let frequentist =
+                kind == .proportion
+                ? TwoProportionZTest.compare(
+                    control: control.statistics, treatment: treatment.statistics,
+                    difference: settings.difference, alpha: alpha)
+                : WelchTTest.compare(
+                    control: control, treatment: treatment, difference: settings.difference, alpha: alpha)
             return VariationComparison(
                 variation: i, absoluteLift: Lift(control: control, treatment: treatment, type: .absolute),
                 relativeLift: control.mean == 0 ? nil : Lift(control: control, treatment: treatment, type: .relative),
                 frequentist: frequentist,
                 sequential: settings.sequential
-                    ? SequentialTest.compare(control: control, treatment: treatment, difference: settings.difference,
-                                             alpha: alpha, tuning: settings.sequentialTuning)
+                    ? SequentialTest.compare(
+                        control: control, treatment: treatment, difference: settings.difference,
+                        alpha: alpha, tuning: settings.sequentialTuning)
                     : nil,
-                bayesian: BayesianTest.compare(control: control, treatment: treatment, difference: settings.difference,
-                                               prior: settings.prior, inverse: inverse, alpha: alpha))
+                bayesian: BayesianTest.compare(
+                    control: control, treatment: treatment, difference: settings.difference,
+                    prior: settings.prior, inverse: inverse, alpha: alpha))
         }
         return MetricAnalysis(kind: kind, settings: settings, variations: stats, comparisons: comparisons)
     }
@@ -89,7 +102,8 @@ public struct MetricAnalysis: Sendable, Hashable {
     /// Each variation's interval for its rate or mean (Wilson for proportions).
     public var variationIntervals: [ConfidenceInterval] {
         variations.map {
-            kind == .proportion ? $0.wilsonInterval(level: settings.confidenceLevel) : $0.interval(level: settings.confidenceLevel)
+            kind == .proportion
+                ? $0.wilsonInterval(level: settings.confidenceLevel) : $0.interval(level: settings.confidenceLevel)
         }
     }
 }

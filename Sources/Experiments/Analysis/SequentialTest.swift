@@ -16,9 +16,11 @@ public enum SequentialTest {
     /// The default tuning parameter τ, gbstats' `sequential_tuning_parameter`.
     public static let defaultTuning = 5000.0
 
-    public static func compare(control: MetricStatistic, treatment: MetricStatistic,
-                               difference: DifferenceType = .relative, alpha: Double = 0.05,
-                               tuning: Double = defaultTuning, testValue: Double = 0) -> FrequentistResult {
+    public static func compare(
+        control: MetricStatistic, treatment: MetricStatistic,
+        difference: DifferenceType = .relative, alpha: Double = 0.05,
+        tuning: Double = defaultTuning, testValue: Double = 0
+    ) -> FrequentistResult {
         let level = 1 - alpha
         if control.mean == 0 { return .uninformative(.zeroBaseline, level: level) }
         if control.variance <= 0 || treatment.variance <= 0 { return .uninformative(.zeroVariance, level: level) }
@@ -27,7 +29,9 @@ public enum SequentialTest {
         let rho = (((-2 * log(alpha)) + log(-2 * log(alpha) + 1)) / tuning).squareRoot()
         let s2 = lift.variance * n
         let nRho2 = n * rho * rho
-        let width = s2.squareRoot() * ((2 * (nRho2 + 1)) * log((nRho2 + 1).squareRoot() / alpha) / (n * rho * n * rho)).squareRoot()
+        let width =
+            s2.squareRoot()
+            * ((2 * (nRho2 + 1)) * log((nRho2 + 1).squareRoot() / alpha) / (n * rho * n * rho)).squareRoot()
         let st2 = (lift.estimate - testValue) * (lift.estimate - testValue) * n / lift.variance
         let eValue = exp(rho * rho * st2 / (2 * (nRho2 + 1))) / (nRho2 + 1).squareRoot()
         return FrequentistResult(

@@ -29,8 +29,9 @@ public struct SufficientStatistics: Sendable, Hashable, Codable {
     }
 
     public static func + (lhs: SufficientStatistics, rhs: SufficientStatistics) -> SufficientStatistics {
-        SufficientStatistics(units: lhs.units + rhs.units, sum: lhs.sum + rhs.sum,
-                             sumOfSquares: lhs.sumOfSquares + rhs.sumOfSquares)
+        SufficientStatistics(
+            units: lhs.units + rhs.units, sum: lhs.sum + rhs.sum,
+            sumOfSquares: lhs.sumOfSquares + rhs.sumOfSquares)
     }
 }
 
@@ -80,7 +81,9 @@ public struct MetricStatistic: Sendable, Hashable {
     public var standardDeviation: Double { variance > 0 ? variance.squareRoot() : 0 }
 
     /// The standard error of the mean, √(variance / n).
-    public var standardError: Double { statistics.units == 0 ? 0 : (max(0, variance) / Double(statistics.units)).squareRoot() }
+    public var standardError: Double {
+        statistics.units == 0 ? 0 : (max(0, variance) / Double(statistics.units)).squareRoot()
+    }
 
     /// A two-sided interval for the mean at `level` (0.95 by default): mean ± z·SE, the
     /// Wald interval for a proportion.

@@ -23,17 +23,22 @@ struct Evaluation {
         }
     }
 
-    static func run(_ experiment: Experiment, in context: EvaluationContext, featureId: String?,
-                    include: (() -> Bool)?, prerequisites: ([ParentCondition]) -> Bool) -> AssignmentResult {
+    static func run(
+        _ experiment: Experiment, in context: EvaluationContext, featureId: String?,
+        include: (() -> Bool)?, prerequisites: ([ParentCondition]) -> Bool
+    ) -> AssignmentResult {
         let sticky = context.stickyAssignments != nil && !experiment.disableStickyBucketing
         let (hashAttribute, rawHashValue) = context.hashAttribute(
             experiment.hashAttribute, fallback: sticky ? experiment.fallbackAttribute : nil)
         let hashValue = rawHashValue.isTruthy ? rawHashValue.javaScriptString : ""
 
-        func result(_ index: Int, _ reason: AssignmentReason, hashUsed: Bool = false, bucket: Double? = nil,
-                    stickyUsed: Bool = false) -> AssignmentResult {
-            experiment.result(variation: index, reason: reason, featureId: featureId, hashAttribute: hashAttribute,
-                              hashValue: hashValue, hashUsed: hashUsed, bucket: bucket, stickyBucketUsed: stickyUsed)
+        func result(
+            _ index: Int, _ reason: AssignmentReason, hashUsed: Bool = false, bucket: Double? = nil,
+            stickyUsed: Bool = false
+        ) -> AssignmentResult {
+            experiment.result(
+                variation: index, reason: reason, featureId: featureId, hashAttribute: hashAttribute,
+                hashValue: hashValue, hashUsed: hashUsed, bucket: bucket, stickyBucketUsed: stickyUsed)
         }
 
         // 1. Fewer than two variations.
@@ -97,14 +102,16 @@ struct Evaluation {
         if experiment.status == .stopped { return result(-1, .stopped, bucket: n) }
 
         // 13. In the experiment.
-        var outcome = result(assigned, foundSticky ? .stickyBucket : .assigned, hashUsed: true, bucket: n,
-                             stickyUsed: foundSticky)
+        var outcome = result(
+            assigned, foundSticky ? .stickyBucket : .assigned, hashUsed: true, bucket: n,
+            stickyUsed: foundSticky)
         // 13.5. Record the assignment for sticky bucketing.
         if sticky {
             outcome.stickyBucketUpdate = context.updatedStickyDocument(
                 attributeName: hashAttribute, attributeValue: hashValue,
-                experimentKey: StickyAssignmentDocument.experimentKey(experiment.key,
-                                                                       bucketVersion: experiment.bucketVersion),
+                experimentKey: StickyAssignmentDocument.experimentKey(
+                    experiment.key,
+                    bucketVersion: experiment.bucketVersion),
                 variationKey: outcome.variationKey)
         }
         return outcome

@@ -5,8 +5,9 @@ extension EvaluationContext {
     /// the experiment's current bucket version, and whether an assignment from a version
     /// below `minBucketVersion` blocks the customer.
     func stickyVariation(for experiment: Experiment) -> (variation: Int, blocked: Bool) {
-        let assignments = mergedStickyAssignments(primary: experiment.hashAttribute,
-                                                  fallback: experiment.fallbackAttribute)
+        let assignments = mergedStickyAssignments(
+            primary: experiment.hashAttribute,
+            fallback: experiment.fallbackAttribute)
         if experiment.minBucketVersion > 0 {
             for version in 0..<experiment.minBucketVersion
             where assignments[StickyAssignmentDocument.experimentKey(experiment.key, bucketVersion: version)] != nil {
@@ -27,8 +28,9 @@ extension EvaluationContext {
         var merged: [String: String] = [:]
         let fallback = hashAttribute(fallbackName, fallback: nil)
         if fallback.value.isTruthy,
-            let document = store.document(attributeName: fallback.attribute,
-                                          attributeValue: fallback.value.stickyText)
+            let document = store.document(
+                attributeName: fallback.attribute,
+                attributeValue: fallback.value.stickyText)
         {
             merged = document.assignments
         }
@@ -41,11 +43,14 @@ extension EvaluationContext {
 
     /// GrowthBook's `generateStickyBucketAssignmentDoc`: the document with the new
     /// assignment merged in, or `nil` when that changes nothing.
-    func updatedStickyDocument(attributeName: String, attributeValue: String, experimentKey: String,
-                               variationKey: String) -> StickyAssignmentDocument? {
+    func updatedStickyDocument(
+        attributeName: String, attributeValue: String, experimentKey: String,
+        variationKey: String
+    ) -> StickyAssignmentDocument? {
         let existing = stickyAssignments?.document(attributeName: attributeName, attributeValue: attributeValue)
         if existing?.assignments[experimentKey] == variationKey { return nil }
-        var document = existing ?? StickyAssignmentDocument(attributeName: attributeName, attributeValue: attributeValue)
+        var document =
+            existing ?? StickyAssignmentDocument(attributeName: attributeName, attributeValue: attributeValue)
         document.assignments[experimentKey] = variationKey
         return document
     }

@@ -52,8 +52,9 @@ public struct EvaluationContext: Sendable {
             }
         }
         if name.contains(".") {
-            let found = Predicate.lookup(name.split(separator: ".", omittingEmptySubsequences: false).map(String.init),
-                                         in: attributes)
+            let found = Predicate.lookup(
+                name.split(separator: ".", omittingEmptySubsequences: false).map(String.init),
+                in: attributes)
             return found.isNull ? .string("") : found
         }
         return .string("")

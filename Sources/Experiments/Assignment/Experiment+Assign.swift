@@ -17,8 +17,10 @@ extension Experiment {
     ///
     /// Cost: for a customer with a string id and no condition, a few dictionary-free
     /// lookups and one hash; conditions and prerequisites add their own evaluation.
-    public func assign(in context: EvaluationContext, featureId: String? = nil,
-                       include: (() -> Bool)? = nil) -> AssignmentResult {
+    public func assign(
+        in context: EvaluationContext, featureId: String? = nil,
+        include: (() -> Bool)? = nil
+    ) -> AssignmentResult {
         guard parentConditions != nil else {
             // No prerequisites: nothing needs a mutable evaluation or a copy of the context.
             return Evaluation.run(self, in: context, featureId: featureId, include: include) { _ in true }
@@ -31,8 +33,10 @@ extension Experiment {
 
     /// Builds the result for variation `index` (out of range means not in the experiment,
     /// shown variation 0), as GrowthBook's `getExperimentResult` does.
-    func result(variation index: Int, reason: AssignmentReason, featureId: String?, hashAttribute: String,
-                hashValue: String, hashUsed: Bool, bucket: Double?, stickyBucketUsed: Bool) -> AssignmentResult {
+    func result(
+        variation index: Int, reason: AssignmentReason, featureId: String?, hashAttribute: String,
+        hashValue: String, hashUsed: Bool, bucket: Double?, stickyBucketUsed: Bool
+    ) -> AssignmentResult {
         let valid = index >= 0 && index < variations.count
         let i = valid ? index : 0
         let variationMeta = meta.flatMap { i < $0.count ? $0[i] : nil }
@@ -41,7 +45,8 @@ extension Experiment {
             variationKey: i < variationKeys.count ? variationKeys[i] : String(i),
             variationName: variationMeta?.name, value: i < variations.count ? variations[i] : .null,
             hashUsed: hashUsed && valid, hashAttribute: hashAttribute, hashValue: hashValue, hashVersion: hashVersion,
-            seed: seed, bucket: bucket, bucketRange: hashUsed && valid && i < bucketRanges.count ? bucketRanges[i] : nil,
+            seed: seed, bucket: bucket,
+            bucketRange: hashUsed && valid && i < bucketRanges.count ? bucketRanges[i] : nil,
             stickyBucketUsed: stickyBucketUsed, passthrough: variationMeta?.passthrough ?? false, reason: reason,
             stickyBucketUpdate: nil)
     }

@@ -52,16 +52,18 @@ enum GrowthBookJSON {
     static func filters(_ value: JSONValue?) -> [HashFilter]? {
         guard case .array(let items) = value else { return nil }
         return items.map { item in
-            HashFilter(seed: string(item["seed"]) ?? "", ranges: ranges(item["ranges"]) ?? [],
-                       attribute: string(item["attribute"]), hashVersion: int(item["hashVersion"]))
+            HashFilter(
+                seed: string(item["seed"]) ?? "", ranges: ranges(item["ranges"]) ?? [],
+                attribute: string(item["attribute"]), hashVersion: int(item["hashVersion"]))
         }
     }
 
     static func meta(_ value: JSONValue?) -> [VariationMeta]? {
         guard case .array(let items) = value else { return nil }
         return items.map { item in
-            VariationMeta(key: string(item["key"]), name: string(item["name"]),
-                          passthrough: bool(item["passthrough"]) ?? false)
+            VariationMeta(
+                key: string(item["key"]), name: string(item["name"]),
+                passthrough: bool(item["passthrough"]) ?? false)
         }
     }
 

@@ -15,8 +15,10 @@ public struct BanditPolicy: Sendable, Hashable {
     public var burnInUnits: Int
     public var draws: Int
 
-    public init(minimumShare: Double, burnInSeconds: Int64 = 0, burnInUnits: Int = 0,
-                draws: Int = ThompsonSampling.defaultDraws) {
+    public init(
+        minimumShare: Double, burnInSeconds: Int64 = 0, burnInUnits: Int = 0,
+        draws: Int = ThompsonSampling.defaultDraws
+    ) {
         self.minimumShare = minimumShare
         self.burnInSeconds = burnInSeconds
         self.burnInUnits = burnInUnits
@@ -25,8 +27,9 @@ public struct BanditPolicy: Sendable, Hashable {
 
     /// The policy a definition's ``BanditSettings`` describe.
     public init(_ settings: BanditSettings, draws: Int = ThompsonSampling.defaultDraws) {
-        self.init(minimumShare: settings.minimumShare, burnInSeconds: settings.burnIn.seconds,
-                  burnInUnits: settings.burnInUnits, draws: draws)
+        self.init(
+            minimumShare: settings.minimumShare, burnInSeconds: settings.burnIn.seconds,
+            burnInUnits: settings.burnInUnits, draws: draws)
     }
 
     /// One re-weighting: what it decided and from what, ready to be recorded.
@@ -47,15 +50,19 @@ public struct BanditPolicy: Sendable, Hashable {
     ///   - seed: the random seed, derived from the log (see ``seed(experimentKey:logPosition:)``).
     /// - Throws: ``ExperimentsError/Code/invalidInput`` for fewer than two arms, counts out of
     ///   range, or a minimum share above 1/arms.
-    public func decide(arms: [(conversions: Int, units: Int)], elapsedSeconds: Int64,
-                       seed: UInt64) throws(ExperimentsError) -> Decision {
+    public func decide(
+        arms: [(conversions: Int, units: Int)], elapsedSeconds: Int64,
+        seed: UInt64
+    ) throws(ExperimentsError) -> Decision {
         let k = arms.count
         guard k >= 2 else { throw ExperimentsError(.invalidInput, "a bandit needs at least two arms; got \(k)") }
         guard arms.allSatisfy({ $0.units >= 0 && $0.conversions >= 0 && $0.conversions <= $0.units }) else {
             throw ExperimentsError(.invalidInput, "each arm needs 0 <= conversions <= units; check the folded counts")
         }
         guard minimumShare >= 0, minimumShare * Double(k) <= 1 + 1e-12 else {
-            throw ExperimentsError(.invalidInput, "minimum share \(minimumShare) leaves nothing to allocate over \(k) arms; use at most 1/\(k)")
+            throw ExperimentsError(
+                .invalidInput,
+                "minimum share \(minimumShare) leaves nothing to allocate over \(k) arms; use at most 1/\(k)")
         }
         let equal = [Double](repeating: 1 / Double(k), count: k)
         let totalUnits = arms.reduce(0) { $0 + $1.units }

@@ -20,8 +20,9 @@ public struct BetaDistribution: Sendable, Hashable, Codable {
     /// The posterior of a conversion rate after `conversions` of `units`, from a Beta(1, 1)
     /// (uniform) prior: Beta(1 + conversions, 1 + units − conversions).
     public init(conversions: Int, units: Int, prior: (alpha: Double, beta: Double) = (1, 1)) {
-        self.init(alpha: prior.alpha + Double(max(0, conversions)),
-                  beta: prior.beta + Double(max(0, units - conversions)))
+        self.init(
+            alpha: prior.alpha + Double(max(0, conversions)),
+            beta: prior.beta + Double(max(0, units - conversions)))
     }
 
     public var mean: Double { alpha / (alpha + beta) }

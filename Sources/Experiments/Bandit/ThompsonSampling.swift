@@ -14,8 +14,10 @@ public enum ThompsonSampling {
     public static let defaultDraws = 10_000
 
     /// P(arm i has the highest rate), for each arm.
-    public static func probabilityBest(_ posteriors: [BetaDistribution], draws: Int = defaultDraws,
-                                       using rng: inout Xoshiro256StarStar) -> [Double] {
+    public static func probabilityBest(
+        _ posteriors: [BetaDistribution], draws: Int = defaultDraws,
+        using rng: inout Xoshiro256StarStar
+    ) -> [Double] {
         guard !posteriors.isEmpty, draws > 0 else { return [] }
         var wins = [Int](repeating: 0, count: posteriors.count)
         for _ in 0..<draws {

@@ -17,8 +17,10 @@ extension Predicate {
             case "$and": parts.append(.all(Predicate.list(value)))
             case "$not": parts.append(.not(Predicate(compiling: value)))
             default:
-                parts.append(.path(key.split(separator: ".", omittingEmptySubsequences: false).map(String.init),
-                                   ValueTest(compiling: value)))
+                parts.append(
+                    .path(
+                        key.split(separator: ".", omittingEmptySubsequences: false).map(String.init),
+                        ValueTest(compiling: value)))
             }
         }
         self = parts.count == 1 ? parts[0] : .all(parts)
@@ -112,8 +114,9 @@ extension OperatorTest {
                 self = .fail  // `pattern.replace` throws on a non-string in the SDK
                 return
             }
-            self = .regex(RegexPattern(pattern, caseInsensitive: name.hasSuffix("i")),
-                          negated: name.hasPrefix("$not"))
+            self = .regex(
+                RegexPattern(pattern, caseInsensitive: name.hasSuffix("i")),
+                negated: name.hasPrefix("$not"))
         case "$type":
             guard case .string(let type) = argument else {
                 self = .fail

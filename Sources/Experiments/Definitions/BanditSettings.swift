@@ -15,8 +15,10 @@ public struct BanditSettings: Sendable, Hashable {
     /// ... and until this many units have been exposed in total.
     public var burnInUnits: Int
 
-    public init(goal: String, schedule: TimeWindow, minimumShare: Double = 0.05,
-                burnIn: TimeWindow = TimeWindow(seconds: 0), burnInUnits: Int = 0) {
+    public init(
+        goal: String, schedule: TimeWindow, minimumShare: Double = 0.05,
+        burnIn: TimeWindow = TimeWindow(seconds: 0), burnInUnits: Int = 0
+    ) {
         self.goal = goal
         self.schedule = schedule
         self.minimumShare = minimumShare

@@ -26,9 +26,11 @@ extension DefinitionParser {
             if let idNode = m.value("id"), let text = r.string(idNode, path + ".id") {
                 id = text
                 if !Self.isIdentifier(text) {
-                    r.problem(idNode, path + ".id", "must be lower-case letters, digits, `-`, `_` or `.`; got `\(text)`")
+                    r.problem(
+                        idNode, path + ".id", "must be lower-case letters, digits, `-`, `_` or `.`; got `\(text)`")
                 } else if !ids.insert(text).inserted {
-                    r.problem(idNode, path + ".id", "`\(text)` is already the id of another variation; ids must be unique")
+                    r.problem(
+                        idNode, path + ".id", "`\(text)` is already the id of another variation; ids must be unique")
                 }
             } else if m.value("id") == nil {
                 r.problem(item, path + ".id", "is required: a stable id such as `control`")
@@ -70,7 +72,8 @@ extension DefinitionParser {
         let start = m.value("start").flatMap { r.number($0, "namespace.start") } ?? 0
         let end = m.value("end").flatMap { r.number($0, "namespace.end") } ?? 1
         if !(0 <= start && start < end && end <= 1) {
-            r.problem(node, "namespace", "needs 0 <= start < end <= 1; got start \(display(start)), end \(display(end))")
+            r.problem(
+                node, "namespace", "needs 0 <= start < end <= 1; got start \(display(start)), end \(display(end))")
         }
         return Namespace(id: id, start: start, end: end)
     }
@@ -104,7 +107,8 @@ extension DefinitionParser {
                         continue
                     }
                     if !(0 <= s && s < e && e <= 1) {
-                        r.problem(rangeNode, rangePath, "needs 0 <= start < end <= 1; got [\(display(s)), \(display(e))]")
+                        r.problem(
+                            rangeNode, rangePath, "needs 0 <= start < end <= 1; got [\(display(s)), \(display(e))]")
                     }
                     ranges.append(BucketRange(start: s, end: e))
                 }
@@ -125,7 +129,8 @@ extension DefinitionParser {
             var event = ""
             if let eventNode = m.value("event"), let text = r.string(eventNode, path + ".event") {
                 event = text
-                let valid = text.first.map { $0.isUppercase && $0.isASCII } == true
+                let valid =
+                    text.first.map { $0.isUppercase && $0.isASCII } == true
                     && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
                 if !valid {
                     r.problem(eventNode, path + ".event", "must be an event type such as `EmailReplied`; got `\(text)`")
@@ -135,7 +140,9 @@ extension DefinitionParser {
             }
             var kind = MetricDefinition.Kind.conversion
             if let kindNode = m.value("kind"), let text = r.string(kindNode, path + ".kind") {
-                if let known = MetricDefinition.Kind(rawValue: text) { kind = known } else {
+                if let known = MetricDefinition.Kind(rawValue: text) {
+                    kind = known
+                } else {
                     r.problem(kindNode, path + ".kind", "must be conversion or revenue; got `\(text)`")
                 }
             }
@@ -155,32 +162,42 @@ extension DefinitionParser {
             }
             let value = m.value("value").flatMap { r.string($0, path + ".value") }
             if kind == .revenue && value == nil {
-                r.problem(item, path + ".value", "is required for revenue: the amount's path in the event, e.g. `data.total`")
+                r.problem(
+                    item, path + ".value", "is required for revenue: the amount's path in the event, e.g. `data.total`")
             }
             if kind == .conversion, value != nil {
-                r.problem(m.value("value"), path + ".value", "only revenue metrics have a value; remove it or use kind: revenue")
+                r.problem(
+                    m.value("value"), path + ".value",
+                    "only revenue metrics have a value; remove it or use kind: revenue")
             }
             var direction: MetricDefinition.Direction = list == "guardrails" ? .decrease : .increase
             if let directionNode = m.value("direction"), let text = r.string(directionNode, path + ".direction") {
-                if let known = MetricDefinition.Direction(rawValue: text) { direction = known } else {
+                if let known = MetricDefinition.Direction(rawValue: text) {
+                    direction = known
+                } else {
                     r.problem(directionNode, path + ".direction", "must be increase or decrease; got `\(text)`")
                 }
             }
             var name = event.lowercased()
             if let nameNode = m.value("name"), let text = r.string(nameNode, path + ".name") {
                 if !Self.isIdentifier(text) {
-                    r.problem(nameNode, path + ".name", "must be lower-case letters, digits, `-`, `_` or `.`; got `\(text)`")
+                    r.problem(
+                        nameNode, path + ".name", "must be lower-case letters, digits, `-`, `_` or `.`; got `\(text)`")
                 }
                 name = text
             }
-            result.append(MetricDefinition(name: name, kind: kind, event: event, window: window, filter: filter,
-                                           value: value, direction: direction))
+            result.append(
+                MetricDefinition(
+                    name: name, kind: kind, event: event, window: window, filter: filter,
+                    value: value, direction: direction))
         }
         return result
     }
 
-    func parseBandit(_ node: Node, goals: [MetricDefinition], variations: [VariationDefinition],
-                     _ r: inout YAMLReader) -> BanditSettings? {
+    func parseBandit(
+        _ node: Node, goals: [MetricDefinition], variations: [VariationDefinition],
+        _ r: inout YAMLReader
+    ) -> BanditSettings? {
         guard let m = r.mapping(node, "bandit") else { return nil }
         r.rejectUnknownFields(m, allowed: Self.banditFields)
         var goal = goals.first(where: { $0.kind == .conversion })?.name ?? ""
@@ -188,10 +205,12 @@ extension DefinitionParser {
             goal = text
             if let metric = goals.first(where: { $0.name == text }) {
                 if metric.kind != .conversion {
-                    r.problem(goalNode, "bandit.goal", "must be a conversion goal (Thompson sampling uses Beta–Bernoulli)")
+                    r.problem(
+                        goalNode, "bandit.goal", "must be a conversion goal (Thompson sampling uses Beta–Bernoulli)")
                 }
             } else {
-                r.problem(goalNode, "bandit.goal", "names no goal; use one of: \(goals.map(\.name).joined(separator: ", "))")
+                r.problem(
+                    goalNode, "bandit.goal", "names no goal; use one of: \(goals.map(\.name).joined(separator: ", "))")
             }
         } else if goal.isEmpty {
             r.problem(node, "bandit.goal", "needs a conversion goal to optimise; add one to goals")
@@ -205,8 +224,9 @@ extension DefinitionParser {
         if let shareNode = m.value("minimum_share"), let value = r.number(shareNode, "bandit.minimum_share") {
             let ceiling = variations.isEmpty ? 1 : 1 / Double(variations.count)
             if value < 0 || value > ceiling {
-                r.problem(shareNode, "bandit.minimum_share",
-                          "must be between 0 and 1/\(variations.count) (\(display(ceiling))); got \(display(value))")
+                r.problem(
+                    shareNode, "bandit.minimum_share",
+                    "must be between 0 and 1/\(variations.count) (\(display(ceiling))); got \(display(value))")
             }
             minimumShare = value
         }
@@ -217,7 +237,8 @@ extension DefinitionParser {
             if value < 0 { r.problem(unitsNode, "bandit.burn_in_units", "must be 0 or more; got \(value)") }
             burnInUnits = value
         }
-        return BanditSettings(goal: goal, schedule: schedule, minimumShare: minimumShare, burnIn: burnIn,
-                              burnInUnits: burnInUnits)
+        return BanditSettings(
+            goal: goal, schedule: schedule, minimumShare: minimumShare, burnIn: burnIn,
+            burnInUnits: burnInUnits)
     }
 }

@@ -37,7 +37,9 @@ struct DefinitionParser {
         let description = top.value("description").flatMap { r.string($0, "description") }
         var status = ExperimentStatus.draft
         if let node = top.value("status"), let text = r.string(node, "status") {
-            if let known = ExperimentStatus(rawValue: text) { status = known } else {
+            if let known = ExperimentStatus(rawValue: text) {
+                status = known
+            } else {
                 r.problem(node, "status", "must be one of draft, running, stopped; got `\(text)`")
             }
         }
@@ -56,8 +58,9 @@ struct DefinitionParser {
         }
         let fallbackAttribute = top.value("fallback_attribute").flatMap { r.string($0, "fallback_attribute") }
         if let fallbackAttribute, fallbackAttribute == hashAttribute || fallbackAttribute.isEmpty {
-            r.problem(top.value("fallback_attribute"), "fallback_attribute",
-                      "must name a different, non-empty attribute than hash_attribute")
+            r.problem(
+                top.value("fallback_attribute"), "fallback_attribute",
+                "must name a different, non-empty attribute than hash_attribute")
         }
         var seed: String?
         if let node = top.value("seed"), let text = r.string(node, "seed") {
@@ -66,7 +69,9 @@ struct DefinitionParser {
         }
         var hashVersion = HashVersion.v2
         if let node = top.value("hash_version"), let value = r.integer(node, "hash_version") {
-            if let known = HashVersion(rawValue: value) { hashVersion = known } else {
+            if let known = HashVersion(rawValue: value) {
+                hashVersion = known
+            } else {
                 r.problem(node, "hash_version", "must be 1 or 2; got \(value)")
             }
         }
@@ -93,8 +98,9 @@ struct DefinitionParser {
         var minBucketVersion = 0
         if let node = top.value("min_bucket_version"), let value = r.integer(node, "min_bucket_version") {
             if value < 0 || value > bucketVersion {
-                r.problem(node, "min_bucket_version",
-                          "must be between 0 and bucket_version (\(bucketVersion)); got \(value)")
+                r.problem(
+                    node, "min_bucket_version",
+                    "must be between 0 and bucket_version (\(bucketVersion)); got \(value)")
             }
             minBucketVersion = value
         }
@@ -102,14 +108,17 @@ struct DefinitionParser {
         let goals = parseMetrics(top, "goals", &r)
         let guardrails = parseMetrics(top, "guardrails", &r)
         if top.value("goals") == nil {
-            r.problem(root, "goals", "at least one goal metric is required, e.g. "
-                      + "`goals: [{ name: replied, kind: conversion, event: EmailReplied, window: 7d }]`")
+            r.problem(
+                root, "goals",
+                "at least one goal metric is required, e.g. "
+                    + "`goals: [{ name: replied, kind: conversion, event: EmailReplied, window: 7d }]`")
         }
         var seenMetrics: Set<String> = []
         for (i, metric) in (goals + guardrails).enumerated() {
             let list = i < goals.count ? "goals" : "guardrails"
             if !seenMetrics.insert(metric.name).inserted {
-                r.problem(top.value(list), list, "metric name `\(metric.name)` is used twice; metric names must be unique")
+                r.problem(
+                    top.value(list), list, "metric name `\(metric.name)` is used twice; metric names must be unique")
             }
         }
 
@@ -117,7 +126,8 @@ struct DefinitionParser {
         if bandit != nil, let variationsNode = top.value("variations"), case .sequence(let items) = variationsNode,
             items.contains(where: { $0.mapping?["weight"] != nil })
         {
-            r.problem(variationsNode, "variations", "a bandit starts from equal weights and sets its own; remove the weights")
+            r.problem(
+                variationsNode, "variations", "a bandit starts from equal weights and sets its own; remove the weights")
         }
 
         return ExperimentDefinition(

@@ -16,31 +16,36 @@ public struct ExperimentCatalog: Sendable {
     /// - Parameter displayPrefix: how paths are shown in errors, e.g. `rules/experiments`.
     /// - Throws: one ``ExperimentsError`` whose ``ExperimentsError/problems`` lists every
     ///   problem in every file; nothing is returned unless all files are valid.
-    public static func load(directory: URL, displayPrefix: String? = nil) throws(ExperimentsError) -> ExperimentCatalog {
+    public static func load(directory: URL, displayPrefix: String? = nil) throws(ExperimentsError) -> ExperimentCatalog
+    {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         } catch {
-            throw ExperimentsError(.unreadableFile, "cannot list the directory; check that it exists",
-                                   file: displayPrefix ?? directory.path)
+            throw ExperimentsError(
+                .unreadableFile, "cannot list the directory; check that it exists",
+                file: displayPrefix ?? directory.path)
         }
         var problems: [ExperimentsError] = []
         var catalog = ExperimentCatalog(definitions: [], files: [:])
         for name in names {
             let shown = (displayPrefix ?? directory.path) + "/" + name
             do {
-                catalog.add(try ExperimentDefinition.load(contentsOf: directory.appendingPathComponent(name),
-                                                          displayPath: shown), file: shown)
+                catalog.add(
+                    try ExperimentDefinition.load(
+                        contentsOf: directory.appendingPathComponent(name),
+                        displayPath: shown), file: shown)
             } catch {
                 problems += error.problems.isEmpty ? [error] : error.problems
             }
         }
         problems += catalog.conflicts()
         if !problems.isEmpty {
-            throw ExperimentsError(.invalidDefinition,
-                                   "\(problems.count) problem(s) in experiment definitions; fix them and lint again",
-                                   problems: problems)
+            throw ExperimentsError(
+                .invalidDefinition,
+                "\(problems.count) problem(s) in experiment definitions; fix them and lint again",
+                problems: problems)
         }
         return catalog
     }
@@ -64,10 +69,11 @@ public struct ExperimentCatalog: Sendable {
         var seen: [String: Int] = [:]
         for (i, definition) in definitions.enumerated() {
             if let first = seen[definition.key] {
-                problems.append(ExperimentsError(
-                    .conflictingDefinitions,
-                    "key `\(definition.key)` is also defined in \(files[definitions[first].key] ?? "another file"); keys must be unique",
-                    file: files[definition.key], field: "key"))
+                problems.append(
+                    ExperimentsError(
+                        .conflictingDefinitions,
+                        "key `\(definition.key)` is also defined in \(files[definitions[first].key] ?? "another file"); keys must be unique",
+                        file: files[definition.key], field: "key"))
             } else {
                 seen[definition.key] = i
             }
@@ -78,11 +84,12 @@ public struct ExperimentCatalog: Sendable {
                 let a = live[i].namespace!
                 let b = live[j].namespace!
                 if a.id == b.id && a.start < b.end && b.start < a.end {
-                    problems.append(ExperimentsError(
-                        .conflictingDefinitions,
-                        "namespace `\(a.id)` slice [\(a.start), \(a.end)) overlaps [\(b.start), \(b.end)) of `\(live[j].key)`; "
-                            + "give mutually exclusive experiments disjoint slices",
-                        file: files[live[i].key], field: "namespace"))
+                    problems.append(
+                        ExperimentsError(
+                            .conflictingDefinitions,
+                            "namespace `\(a.id)` slice [\(a.start), \(a.end)) overlaps [\(b.start), \(b.end)) of `\(live[j].key)`; "
+                                + "give mutually exclusive experiments disjoint slices",
+                            file: files[live[i].key], field: "namespace"))
                 }
             }
         }

@@ -12,11 +12,14 @@ extension ExperimentDefinition {
             "key": .string(key),
             "name": .string(name),
             "status": .string(status.rawValue),
-            "variations": .array(variations.map { v in
-                var m: [String: JSONValue] = ["id": .string(v.id), "name": .string(v.name), "weight": Self.number(v.weight)]
-                if let value = v.value { m["value"] = value }
-                return .object(JSONObject(m))
-            }),
+            "variations": .array(
+                variations.map { v in
+                    var m: [String: JSONValue] = [
+                        "id": .string(v.id), "name": .string(v.name), "weight": Self.number(v.weight),
+                    ]
+                    if let value = v.value { m["value"] = value }
+                    return .object(JSONObject(m))
+                }),
             "coverage": Self.number(coverage),
             "hashAttribute": .string(hashAttribute),
             "seed": .string(seed),
@@ -32,13 +35,14 @@ extension ExperimentDefinition {
         if let namespace { members["namespace"] = Self.namespaceJSON(namespace) }
         if let targeting { members["targeting"] = .string(targeting) }
         if let bandit {
-            members["bandit"] = .object(JSONObject([
-                "goal": .string(bandit.goal),
-                "scheduleSeconds": .number(JSONNumber(bandit.schedule.seconds)),
-                "minimumShare": Self.number(bandit.minimumShare),
-                "burnInSeconds": .number(JSONNumber(bandit.burnIn.seconds)),
-                "burnInUnits": .number(JSONNumber(bandit.burnInUnits)),
-            ]))
+            members["bandit"] = .object(
+                JSONObject([
+                    "goal": .string(bandit.goal),
+                    "scheduleSeconds": .number(JSONNumber(bandit.schedule.seconds)),
+                    "minimumShare": Self.number(bandit.minimumShare),
+                    "burnInSeconds": .number(JSONNumber(bandit.burnIn.seconds)),
+                    "burnInUnits": .number(JSONNumber(bandit.burnInUnits)),
+                ]))
         }
         return .object(JSONObject(members))
     }
@@ -51,7 +55,8 @@ extension ExperimentDefinition {
     /// filters and bucket versions. Names, status, targeting and metrics are not in it.
     public var allocationJSON: JSONValue {
         var members: [String: JSONValue] = [
-            "variations": .array(variations.map { .object(JSONObject(["id": .string($0.id), "weight": Self.number($0.weight)])) }),
+            "variations": .array(
+                variations.map { .object(JSONObject(["id": .string($0.id), "weight": Self.number($0.weight)])) }),
             "coverage": Self.number(coverage),
             "seed": .string(seed),
             "hashAttribute": .string(hashAttribute),
@@ -75,7 +80,9 @@ extension ExperimentDefinition {
     /// The allocation fields that differ from `previous` (`weights`, `coverage`, ...), for
     /// explaining why a new phase began; empty when the phase continues.
     public func phaseChanges(since previous: ExperimentDefinition) -> [String] {
-        guard case .object(let now) = allocationJSON, case .object(let before) = previous.allocationJSON else { return [] }
+        guard case .object(let now) = allocationJSON, case .object(let before) = previous.allocationJSON else {
+            return []
+        }
         let keys = Set(now.keys).union(before.keys).sorted()
         return keys.filter { now[$0] != before[$0] }
     }
@@ -83,22 +90,25 @@ extension ExperimentDefinition {
     static func number(_ value: Double) -> JSONValue { .number(JSONNumber(value)) }
 
     static func namespaceJSON(_ namespace: Namespace) -> JSONValue {
-        .object(JSONObject(["id": .string(namespace.id), "start": number(namespace.start), "end": number(namespace.end)]))
+        .object(
+            JSONObject(["id": .string(namespace.id), "start": number(namespace.start), "end": number(namespace.end)]))
     }
 
     static func filterJSON(_ filter: HashFilter) -> JSONValue {
-        .object(JSONObject([
-            "seed": .string(filter.seed),
-            "attribute": .string((filter.attribute?.isEmpty ?? true) ? "id" : filter.attribute!),
-            "hashVersion": .number(JSONNumber(filter.hashVersion ?? 2)),
-            "ranges": .array(filter.ranges.map { .array([number($0.start), number($0.end)]) }),
-        ]))
+        .object(
+            JSONObject([
+                "seed": .string(filter.seed),
+                "attribute": .string((filter.attribute?.isEmpty ?? true) ? "id" : filter.attribute!),
+                "hashVersion": .number(JSONNumber(filter.hashVersion ?? 2)),
+                "ranges": .array(filter.ranges.map { .array([number($0.start), number($0.end)]) }),
+            ]))
     }
 
     static func metricJSON(_ metric: MetricDefinition) -> JSONValue {
         var m: [String: JSONValue] = [
             "name": .string(metric.name), "kind": .string(metric.kind.rawValue), "event": .string(metric.event),
-            "windowSeconds": .number(JSONNumber(metric.window.seconds)), "direction": .string(metric.direction.rawValue),
+            "windowSeconds": .number(JSONNumber(metric.window.seconds)),
+            "direction": .string(metric.direction.rawValue),
         ]
         if let filter = metric.filter { m["filter"] = .string(filter) }
         if let value = metric.value { m["value"] = .string(value) }

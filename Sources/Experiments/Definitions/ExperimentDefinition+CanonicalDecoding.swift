@@ -9,8 +9,9 @@ extension ExperimentDefinition {
         var reader = CanonicalReader(root: json)
         let variations = try reader.array("variations").enumerated().map { (i, v) throws(ExperimentsError) in
             var r = CanonicalReader(root: v, path: "/variations/\(i)")
-            return VariationDefinition(id: try r.string("id"), name: try r.string("name"), weight: try r.double("weight"),
-                                       value: v["value"])
+            return VariationDefinition(
+                id: try r.string("id"), name: try r.string("name"), weight: try r.double("weight"),
+                value: v["value"])
         }
         var namespace: Namespace?
         if let ns = json["namespace"] {
@@ -25,15 +26,17 @@ extension ExperimentDefinition {
                 else { throw r.failure("ranges", "must be [start, end] pairs") }
                 return BucketRange(start: s, end: e)
             }
-            return HashFilter(seed: try r.string("seed"), ranges: ranges, attribute: try r.string("attribute"),
-                              hashVersion: try r.int("hashVersion"))
+            return HashFilter(
+                seed: try r.string("seed"), ranges: ranges, attribute: try r.string("attribute"),
+                hashVersion: try r.int("hashVersion"))
         }
         var bandit: BanditSettings?
         if let b = json["bandit"] {
             var r = CanonicalReader(root: b, path: "/bandit")
             bandit = BanditSettings(
                 goal: try r.string("goal"), schedule: TimeWindow(seconds: Int64(try r.int("scheduleSeconds"))),
-                minimumShare: try r.double("minimumShare"), burnIn: TimeWindow(seconds: Int64(try r.int("burnInSeconds"))),
+                minimumShare: try r.double("minimumShare"),
+                burnIn: TimeWindow(seconds: Int64(try r.int("burnInSeconds"))),
                 burnInUnits: try r.int("burnInUnits"))
         }
         func metrics(_ list: String) throws(ExperimentsError) -> [MetricDefinition] {
@@ -52,9 +55,11 @@ extension ExperimentDefinition {
             let hashVersion = HashVersion(rawValue: try reader.int("hashVersion"))
         else { throw reader.failure("status", "must be a known status with hash version 1 or 2") }
         self.init(
-            key: try reader.string("key"), name: try reader.string("name"), description: json["description"]?.stringValue,
+            key: try reader.string("key"), name: try reader.string("name"),
+            description: json["description"]?.stringValue,
             status: status, variations: variations, coverage: try reader.double("coverage"),
-            hashAttribute: try reader.string("hashAttribute"), fallbackAttribute: json["fallbackAttribute"]?.stringValue,
+            hashAttribute: try reader.string("hashAttribute"),
+            fallbackAttribute: json["fallbackAttribute"]?.stringValue,
             seed: try reader.string("seed"), hashVersion: hashVersion, namespace: namespace, filters: filters,
             targeting: json["targeting"]?.stringValue, bucketVersion: try reader.int("bucketVersion"),
             minBucketVersion: try reader.int("minBucketVersion"), bandit: bandit, goals: try metrics("goals"),
@@ -68,8 +73,9 @@ private struct CanonicalReader {
     var path = ""
 
     func failure(_ key: String, _ message: String) -> ExperimentsError {
-        ExperimentsError(.invalidDefinition, message + "; republish the definition from its YAML file",
-                         field: "\(path)/\(key)")
+        ExperimentsError(
+            .invalidDefinition, message + "; republish the definition from its YAML file",
+            field: "\(path)/\(key)")
     }
 
     mutating func string(_ key: String) throws(ExperimentsError) -> String {

@@ -20,18 +20,22 @@ extension ExperimentDefinition {
         let (definition, problems) = read(yaml: yaml, file: file)
         if let definition, problems.isEmpty { return definition }
         if problems.count == 1 { throw problems[0] }
-        throw ExperimentsError(.invalidDefinition,
-                               "\(problems.count) problems; fix each of them and run `ledgerline experiments lint` again",
-                               file: file, problems: problems)
+        throw ExperimentsError(
+            .invalidDefinition,
+            "\(problems.count) problems; fix each of them and run `ledgerline experiments lint` again",
+            file: file, problems: problems)
     }
 
     /// Reads and lints the file at `url`, naming it `displayPath` (default: its path) in errors.
-    public static func load(contentsOf url: URL, displayPath: String? = nil) throws(ExperimentsError) -> ExperimentDefinition {
+    public static func load(contentsOf url: URL, displayPath: String? = nil) throws(ExperimentsError)
+        -> ExperimentDefinition
+    {
         let shown = displayPath ?? url.path
         guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8)
         else {
-            throw ExperimentsError(.unreadableFile, "cannot read the file as UTF-8 text; check that it exists",
-                                   file: shown)
+            throw ExperimentsError(
+                .unreadableFile, "cannot read the file as UTF-8 text; check that it exists",
+                file: shown)
         }
         return try parse(yaml: text, file: shown)
     }
@@ -58,7 +62,9 @@ extension ExperimentDefinition {
         let definition = DefinitionParser(file: file).parse(root, &reader)
         // Report in file order, whatever order the checks ran in.
         let ordered = reader.problems.enumerated().sorted {
-            ($0.element.line ?? 0, $0.element.column ?? 0, $0.offset) < ($1.element.line ?? 0, $1.element.column ?? 0, $1.offset)
+            ($0.element.line ?? 0, $0.element.column ?? 0, $0.offset) < (
+                $1.element.line ?? 0, $1.element.column ?? 0, $1.offset
+            )
         }.map(\.element)
         return (reader.problems.isEmpty ? definition : nil, ordered)
     }
@@ -67,8 +73,9 @@ extension ExperimentDefinition {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):
-            return ExperimentsError(.invalidYAML, "is not valid YAML: \(problem)", file: file, line: mark.line,
-                                    column: mark.column)
+            return ExperimentsError(
+                .invalidYAML, "is not valid YAML: \(problem)", file: file, line: mark.line,
+                column: mark.column)
         default:
             return ExperimentsError(.invalidYAML, "is not valid YAML: \(error)", file: file)
         }

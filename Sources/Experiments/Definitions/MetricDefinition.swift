@@ -39,8 +39,10 @@ public struct MetricDefinition: Sendable, Hashable {
     public var value: String?
     public var direction: Direction
 
-    public init(name: String, kind: Kind, event: String, window: TimeWindow, filter: String? = nil,
-                value: String? = nil, direction: Direction = .increase) {
+    public init(
+        name: String, kind: Kind, event: String, window: TimeWindow, filter: String? = nil,
+        value: String? = nil, direction: Direction = .increase
+    ) {
         self.name = name
         self.kind = kind
         self.event = event

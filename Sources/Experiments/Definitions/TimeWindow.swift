@@ -28,11 +28,17 @@ public struct TimeWindow: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public init(seconds: Int64) {
         self.seconds = seconds
-        if seconds % 604_800 == 0 && seconds > 0 { text = "\(seconds / 604_800)w" }
-        else if seconds % 86_400 == 0 && seconds > 0 { text = "\(seconds / 86_400)d" }
-        else if seconds % 3600 == 0 && seconds > 0 { text = "\(seconds / 3600)h" }
-        else if seconds % 60 == 0 && seconds > 0 { text = "\(seconds / 60)m" }
-        else { text = "\(seconds)s" }
+        if seconds % 604_800 == 0 && seconds > 0 {
+            text = "\(seconds / 604_800)w"
+        } else if seconds % 86_400 == 0 && seconds > 0 {
+            text = "\(seconds / 86_400)d"
+        } else if seconds % 3600 == 0 && seconds > 0 {
+            text = "\(seconds / 3600)h"
+        } else if seconds % 60 == 0 && seconds > 0 {
+            text = "\(seconds / 60)m"
+        } else {
+            text = "\(seconds)s"
+        }
     }
 
     public var description: String { text }

@@ -13,8 +13,10 @@ struct YAMLReader {
 
     /// Records that the value at `path` (found at `node`) is wrong.
     mutating func problem(_ node: Node?, _ path: String, _ message: String) {
-        problems.append(ExperimentsError(.invalidDefinition, message, file: file, line: node?.mark?.line,
-                                         column: node?.mark?.column, field: path.isEmpty ? nil : path))
+        problems.append(
+            ExperimentsError(
+                .invalidDefinition, message, file: file, line: node?.mark?.line,
+                column: node?.mark?.column, field: path.isEmpty ? nil : path))
     }
 
     /// A mapping's entries by key, in file order. Non-string and duplicate keys are problems.
@@ -39,8 +41,9 @@ struct YAMLReader {
                 continue
             }
             if entries.contains(where: { $0.key == scalar.string }) {
-                problem(keyNode, path.isEmpty ? scalar.string : path + "." + scalar.string,
-                        "is given twice; keep one")
+                problem(
+                    keyNode, path.isEmpty ? scalar.string : path + "." + scalar.string,
+                    "is given twice; keep one")
                 continue
             }
             entries.append((scalar.string, keyNode, value))
@@ -52,7 +55,8 @@ struct YAMLReader {
     mutating func rejectUnknownFields(_ mapping: Mapping, allowed: [String]) {
         for entry in mapping.entries where !allowed.contains(entry.key) {
             let nearest = allowed.min { editDistance($0, entry.key) < editDistance($1, entry.key) }
-            let hint = nearest.flatMap { editDistance($0, entry.key) <= 3 ? "; did you mean `\($0)`?" : nil }
+            let hint =
+                nearest.flatMap { editDistance($0, entry.key) <= 3 ? "; did you mean `\($0)`?" : nil }
                 ?? "; known fields are \(allowed.joined(separator: ", "))"
             problem(entry.keyNode, mapping.child(entry.key), "is not a known field" + hint)
         }

@@ -3,7 +3,8 @@ import JSON
 extension Feature {
     /// Reads a GrowthBook feature definition (`{"defaultValue": ..., "rules": [...]}`).
     public init(json: JSONValue) {
-        self.init(defaultValue: json["defaultValue"], rules: (json["rules"]?.arrayValue ?? []).map(FeatureRule.init(json:)))
+        self.init(
+            defaultValue: json["defaultValue"], rules: (json["rules"]?.arrayValue ?? []).map(FeatureRule.init(json:)))
     }
 }
 

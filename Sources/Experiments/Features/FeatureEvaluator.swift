@@ -23,7 +23,9 @@ public struct FeatureEvaluator: Sendable {
 
 extension Evaluation {
     mutating func evaluateFeature(_ id: String) -> FeatureResult {
-        if evaluatingFeatures.contains(id) { return FeatureResult(value: .null, source: .cyclicPrerequisite, ruleId: "") }
+        if evaluatingFeatures.contains(id) {
+            return FeatureResult(value: .null, source: .cyclicPrerequisite, ruleId: "")
+        }
         evaluatingFeatures.insert(id)
         guard let feature = context.features[id] else {
             return FeatureResult(value: .null, source: .unknownFeature, ruleId: "")
@@ -58,8 +60,9 @@ extension Evaluation {
             let result = run(experiment, featureId: id, include: nil)
             if let update = result.stickyBucketUpdate { context.stickyAssignments?.merge(update) }
             if result.inExperiment && !result.passthrough {
-                return FeatureResult(value: result.value, source: .experiment, ruleId: rule.id ?? "",
-                                     experiment: experiment, experimentResult: result)
+                return FeatureResult(
+                    value: result.value, source: .experiment, ruleId: rule.id ?? "",
+                    experiment: experiment, experimentResult: result)
             }
         }
         return FeatureResult(value: feature.defaultValue ?? .null, source: .defaultValue, ruleId: "")

@@ -31,11 +31,12 @@ public struct StickyAssignmentDocument: Sendable, Hashable, Codable {
 
     /// The document as GrowthBook's JSON.
     public var json: JSONValue {
-        .object(JSONObject([
-            "attributeName": .string(attributeName),
-            "attributeValue": .string(attributeValue),
-            "assignments": .object(JSONObject(assignments.mapValues { JSONValue.string($0) })),
-        ]))
+        .object(
+            JSONObject([
+                "attributeName": .string(attributeName),
+                "attributeValue": .string(attributeValue),
+                "assignments": .object(JSONObject(assignments.mapValues { JSONValue.string($0) })),
+            ]))
     }
 
     /// Reads GrowthBook's JSON form; `nil` when the attribute name or value is missing.
@@ -73,8 +74,10 @@ public struct StickyAssignments: Sendable, Hashable {
     /// Adds `document`'s assignments to the stored document for the same attribute value
     /// (creating it), its entries winning over stored ones for the same experiment key.
     public mutating func merge(_ document: StickyAssignmentDocument) {
-        var merged = documents[document.storageKey] ?? StickyAssignmentDocument(
-            attributeName: document.attributeName, attributeValue: document.attributeValue)
+        var merged =
+            documents[document.storageKey]
+            ?? StickyAssignmentDocument(
+                attributeName: document.attributeName, attributeValue: document.attributeValue)
         merged.assignments.merge(document.assignments) { _, new in new }
         documents[document.storageKey] = merged
     }

@@ -47,7 +47,8 @@ import Testing
             let prepared = PreparedSeed(seed: "offer-cadence", version: version)
             for _ in 0..<1000 {
                 let id = "customer-\(rng.next() % 1_000_000)"
-                #expect(prepared.bucket(for: id) == BucketHash.bucket(seed: "offer-cadence", value: id, version: version))
+                #expect(
+                    prepared.bucket(for: id) == BucketHash.bucket(seed: "offer-cadence", value: id, version: version))
             }
         }
     }

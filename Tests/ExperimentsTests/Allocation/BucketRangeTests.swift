@@ -7,7 +7,10 @@ import Testing
         #expect(BucketRange.ranges(count: 2, coverage: 1.5) == [.init(start: 0, end: 0.5), .init(start: 0.5, end: 1)])
         #expect(BucketRange.ranges(count: 2, coverage: 1, weights: [0.4, 0.1]) == BucketRange.ranges(count: 2))
         #expect(BucketRange.ranges(count: 2, coverage: 1, weights: [0.7, 0.6]) == BucketRange.ranges(count: 2))
-        #expect(BucketRange.ranges(count: 2, coverage: 1, weights: [0.4, 0.6]) == [.init(start: 0, end: 0.4), .init(start: 0.4, end: 1)])
+        #expect(
+            BucketRange.ranges(count: 2, coverage: 1, weights: [0.4, 0.6]) == [
+                .init(start: 0, end: 0.4), .init(start: 0.4, end: 1),
+            ])
     }
 
     @Test func rangesAreHalfOpen() {

@@ -5,8 +5,9 @@ import Testing
 /// Checks that need no Python: reference values below were computed with SciPy.
 @Suite struct AnalysisTests {
     @Test func twoProportionZTestMatchesTheTextbook() {
-        let result = TwoProportionZTest.compare(control: SufficientStatistics(units: 1000, conversions: 100),
-                                                treatment: SufficientStatistics(units: 1000, conversions: 120))
+        let result = TwoProportionZTest.compare(
+            control: SufficientStatistics(units: 1000, conversions: 100),
+            treatment: SufficientStatistics(units: 1000, conversions: 120))
         #expect(abs(result.statistic - 1.4293008498232314) < 1e-12)
         #expect(abs(result.pValue - 0.1529177818639462) < 1e-12)
         #expect(abs(result.interval.lower - -0.0074114819980199455) < 1e-12)
@@ -32,14 +33,19 @@ import Testing
     }
 
     @Test func adjustmentSpansEveryMetricAndVariation() throws {
-        let conversions = try MetricAnalysis.analyze(.proportion, statistics: [
-            SufficientStatistics(units: 5000, conversions: 250), SufficientStatistics(units: 5000, conversions: 300),
-            SufficientStatistics(units: 5000, conversions: 260),
-        ])
-        let revenue = try MetricAnalysis.analyze(.mean, statistics: [
-            SufficientStatistics(units: 100, sum: 1000, sumOfSquares: 30_000),
-            SufficientStatistics(units: 100, sum: 1300, sumOfSquares: 40_000),
-        ])
+        let conversions = try MetricAnalysis.analyze(
+            .proportion,
+            statistics: [
+                SufficientStatistics(units: 5000, conversions: 250),
+                SufficientStatistics(units: 5000, conversions: 300),
+                SufficientStatistics(units: 5000, conversions: 260),
+            ])
+        let revenue = try MetricAnalysis.analyze(
+            .mean,
+            statistics: [
+                SufficientStatistics(units: 100, sum: 1000, sumOfSquares: 30_000),
+                SufficientStatistics(units: 100, sum: 1300, sumOfSquares: 40_000),
+            ])
         let adjusted = MultipleComparisons.adjust([conversions, revenue], method: .holm)
         #expect(adjusted.map(\.count) == [2, 1])
         #expect(adjusted[0][0] >= conversions.comparisons[0].frequentist.pValue)
@@ -67,7 +73,9 @@ import Testing
         #expect(WelchTTest.compare(control: zero, treatment: some).problem == .zeroBaseline)
         let bayes = BayesianTest.compare(control: zero, treatment: some)
         #expect(bayes.problem == .zeroBaseline && bayes.chanceToWin == 0.5)
-        #expect(throws: ExperimentsError.self) { try MetricAnalysis.analyze(.mean, statistics: [SufficientStatistics(units: 1, sum: 1, sumOfSquares: 1)]) }
+        #expect(throws: ExperimentsError.self) {
+            try MetricAnalysis.analyze(.mean, statistics: [SufficientStatistics(units: 1, sum: 1, sumOfSquares: 1)])
+        }
     }
 
     @Test func inverseMetricsFlipChanceToWinAndRisk() {

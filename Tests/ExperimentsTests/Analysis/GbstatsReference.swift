@@ -32,13 +32,17 @@ enum GbstatsReference {
         if run([python, "-c", "import gbstats, scipy"]).status == 0 { return .success(python) }
         let create = run(["python3", "-m", "venv", venv.path])
         guard create.status == 0 else {
-            return .failure(.init(description: "gbstats comparison skipped: cannot create a Python venv at \(venv.path) "
-                                  + "(is python3 with the venv module installed?): \(create.output.suffix(300))"))
+            return .failure(
+                .init(
+                    description: "gbstats comparison skipped: cannot create a Python venv at \(venv.path) "
+                        + "(is python3 with the venv module installed?): \(create.output.suffix(300))"))
         }
         let install = run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "gbstats"])
         guard install.status == 0, run([python, "-c", "import gbstats, scipy"]).status == 0 else {
-            return .failure(.init(description: "gbstats comparison skipped: `pip install gbstats` failed "
-                                  + "(PyPI unreachable?): \(install.output.suffix(300))"))
+            return .failure(
+                .init(
+                    description: "gbstats comparison skipped: `pip install gbstats` failed "
+                        + "(PyPI unreachable?): \(install.output.suffix(300))"))
         }
         return .success(python)
     }
@@ -47,7 +51,9 @@ enum GbstatsReference {
     static func query(_ request: JSONValue) throws -> JSONValue {
         let python = try interpreter.get()
         let result = run([python, script.path], input: Array(JSONWriter.canonicalString(request).utf8))
-        guard result.status == 0 else { throw ReferenceUnavailable(description: "reference script failed: \(result.output)") }
+        guard result.status == 0 else {
+            throw ReferenceUnavailable(description: "reference script failed: \(result.output)")
+        }
         return try JSONParser.parse(result.stdout)
     }
 

@@ -6,33 +6,34 @@ import Testing
 @Suite struct AssignmentTests {
     /// Upstream `run` cases beyond the shared subset: [context, experiment, value, inExperiment, hashUsed].
     static let runCases = #"""
-    [
-      [{"attributes": {"id": "2"}}, {"key": "my-test", "variations": [0, 1], "weights": [0.1, 0.9]}, 1, true, true],
-      [{"attributes": {"id": "3"}}, {"key": "my-test", "variations": [0, 1], "coverage": 0.4}, 0, true, true],
-      [{"attributes": {"id": "4"}}, {"key": "my-test", "variations": [0, 1], "coverage": 0.4}, 0, false, false],
-      [{"attributes": {"id": "1"}}, {"key": "my-test", "variations": [0, 1, 2]}, 2, true, true],
-      [{"attributes": {"id": "6"}}, {"key": "my-test", "variations": [0, 1, 2]}, 2, true, true],
-      [{"attributes": {"id": "1"}}, {"key": "my-test-3", "variations": [0, 1]}, 0, true, true],
-      [{"attributes": {}}, {"key": "my-test", "variations": [0, 1]}, 0, false, false],
-      [{"attributes": {"id": "1"}}, {"key": "my-test", "variations": [0, 1], "force": -8}, 0, false, false],
-      [{"attributes": {"id": "2", "companyId": "1"}}, {"key": "my-test", "variations": [0, 1], "hashAttribute": "companyId"}, 1, true, true],
-      [{"attributes": {"id": "1"}, "qaMode": true}, {"key": "my-test", "variations": [0, 1], "force": 1}, 1, true, false],
-      [{"attributes": {"id": "1", "anonId": "fsdafsda"}}, {"key": "filtered", "variations": [0, 1], "filters": [{"seed": "seed", "ranges": [[0, 0.1], [0.2, 0.4]]}, {"seed": "seed", "attribute": "anonId", "ranges": [[0.8, 1.0]]}]}, 1, true, true],
-      [{"attributes": {"id": "1"}}, {"key": "ranges", "variations": [0, 1], "ranges": [[0.99, 1.0], [0.0, 0.99]], "coverage": 0.01, "weights": [0.99, 0.01]}, 1, true, true],
-      [{"attributes": {"id": "1"}}, {"key": "configs", "variations": [0, 1], "ranges": [[0, 0.1], [0.9, 1.0]]}, 0, false, false],
-      [{"attributes": {"id": 0}}, {"key": "my-test", "variations": [0, 1]}, 0, false, false],
-      [{"attributes": {"id": "1"}}, {"key": "my-test", "variations": [0, 1], "status": "draft"}, 0, false, false],
-      [{"attributes": {"id": "1"}}, {"key": "my-test", "variations": [0, 1], "status": "stopped"}, 0, false, false],
-      [{"attributes": {"id": "1"}}, {"key": "my-test", "variations": [0, 1], "hashVersion": 99}, 0, false, false]
-    ]
-    """#
+        [
+          [{"attributes": {"id": "2"}}, {"key": "my-test", "variations": [0, 1], "weights": [0.1, 0.9]}, 1, true, true],
+          [{"attributes": {"id": "3"}}, {"key": "my-test", "variations": [0, 1], "coverage": 0.4}, 0, true, true],
+          [{"attributes": {"id": "4"}}, {"key": "my-test", "variations": [0, 1], "coverage": 0.4}, 0, false, false],
+          [{"attributes": {"id": "1"}}, {"key": "my-test", "variations": [0, 1, 2]}, 2, true, true],
+          [{"attributes": {"id": "6"}}, {"key": "my-test", "variations": [0, 1, 2]}, 2, true, true],
+          [{"attributes": {"id": "1"}}, {"key": "my-test-3", "variations": [0, 1]}, 0, true, true],
+          [{"attributes": {}}, {"key": "my-test", "variations": [0, 1]}, 0, false, false],
+          [{"attributes": {"id": "1"}}, {"key": "my-test", "variations": [0, 1], "force": -8}, 0, false, false],
+          [{"attributes": {"id": "2", "companyId": "1"}}, {"key": "my-test", "variations": [0, 1], "hashAttribute": "companyId"}, 1, true, true],
+          [{"attributes": {"id": "1"}, "qaMode": true}, {"key": "my-test", "variations": [0, 1], "force": 1}, 1, true, false],
+          [{"attributes": {"id": "1", "anonId": "fsdafsda"}}, {"key": "filtered", "variations": [0, 1], "filters": [{"seed": "seed", "ranges": [[0, 0.1], [0.2, 0.4]]}, {"seed": "seed", "attribute": "anonId", "ranges": [[0.8, 1.0]]}]}, 1, true, true],
+          [{"attributes": {"id": "1"}}, {"key": "ranges", "variations": [0, 1], "ranges": [[0.99, 1.0], [0.0, 0.99]], "coverage": 0.01, "weights": [0.99, 0.01]}, 1, true, true],
+          [{"attributes": {"id": "1"}}, {"key": "configs", "variations": [0, 1], "ranges": [[0, 0.1], [0.9, 1.0]]}, 0, false, false],
+          [{"attributes": {"id": 0}}, {"key": "my-test", "variations": [0, 1]}, 0, false, false],
+          [{"attributes": {"id": "1"}}, {"key": "my-test", "variations": [0, 1], "status": "draft"}, 0, false, false],
+          [{"attributes": {"id": "1"}}, {"key": "my-test", "variations": [0, 1], "status": "stopped"}, 0, false, false],
+          [{"attributes": {"id": "1"}}, {"key": "my-test", "variations": [0, 1], "hashVersion": 99}, 0, false, false]
+        ]
+        """#
 
     @Test func upstreamRunCasesPass() throws {
         for c in try JSONParser.parse(Self.runCases).arrayValue! {
             let c = c.arrayValue!
             let result = Experiment(json: c[1]).assign(in: EvaluationContext(json: c[0]))
-            #expect(result.value == c[2] && result.inExperiment == c[3].boolValue && result.hashUsed == c[4].boolValue,
-                    "\(c[1]) with \(c[0]) gave \(result.value) \(result.inExperiment) \(result.reason)")
+            #expect(
+                result.value == c[2] && result.inExperiment == c[3].boolValue && result.hashUsed == c[4].boolValue,
+                "\(c[1]) with \(c[0]) gave \(result.value) \(result.inExperiment) \(result.reason)")
         }
     }
 
@@ -49,14 +50,18 @@ import Testing
         let context = EvaluationContext(attributes: ["id": "1", "plan": "free"])
         let base = Experiment(key: "my-test", variations: [0, 1])
         #expect(base.assign(in: context).reason == .assigned)
-        #expect(Experiment(key: "my-test", variations: [0, 1], coverage: 0.01).assign(in: context).reason == .outsideCoverage)
+        #expect(
+            Experiment(key: "my-test", variations: [0, 1], coverage: 0.01).assign(in: context).reason
+                == .outsideCoverage)
         #expect(base.assign(in: context, include: { false }).reason == .targetingFailed)
-        #expect(Experiment(key: "my-test", variations: [0, 1], namespace: Namespace(id: "ns", start: 0, end: 0.1))
-            .assign(in: context).reason == .notInNamespace)
+        #expect(
+            Experiment(key: "my-test", variations: [0, 1], namespace: Namespace(id: "ns", start: 0, end: 0.1))
+                .assign(in: context).reason == .notInNamespace)
         #expect(base.assign(in: EvaluationContext(attributes: ["id": ""])).reason == .missingHashAttribute)
         #expect(Experiment(key: "my-test", variations: [0]).assign(in: context).reason == .tooFewVariations)
-        #expect(base.assign(in: EvaluationContext(attributes: ["id": "1"], forcedVariations: ["my-test": 0])).reason
-            == .forcedByContext)
+        #expect(
+            base.assign(in: EvaluationContext(attributes: ["id": "1"], forcedVariations: ["my-test": 0])).reason
+                == .forcedByContext)
     }
 
     @Test func resultCarriesEverythingAnExposureNeeds() {
@@ -79,25 +84,31 @@ import Testing
         let experiment = Experiment(key: "exp", variations: [0, 1], fallbackAttribute: "anonymousId")
         let attributes: JSONValue = ["anonymousId": "a-1"]
         #expect(experiment.assign(in: EvaluationContext(attributes: attributes)).reason == .missingHashAttribute)
-        let sticky = experiment.assign(in: EvaluationContext(attributes: attributes, stickyAssignments: StickyAssignments()))
+        let sticky = experiment.assign(
+            in: EvaluationContext(attributes: attributes, stickyAssignments: StickyAssignments()))
         #expect(sticky.inExperiment && sticky.hashAttribute == "anonymousId")
         #expect(sticky.stickyBucketUpdate?.assignments == ["exp__0": sticky.variationKey])
     }
 
     @Test func stickyAssignmentSurvivesAWeightChange() {
-        let before = Experiment(key: "exp", variations: [0, 1], weights: [0.5, 0.5],
-                                meta: [VariationMeta(key: "a"), VariationMeta(key: "b")])
-        let after = Experiment(key: "exp", variations: [0, 1], weights: [0.01, 0.99],
-                               meta: [VariationMeta(key: "a"), VariationMeta(key: "b")])
+        let before = Experiment(
+            key: "exp", variations: [0, 1], weights: [0.5, 0.5],
+            meta: [VariationMeta(key: "a"), VariationMeta(key: "b")])
+        let after = Experiment(
+            key: "exp", variations: [0, 1], weights: [0.01, 0.99],
+            meta: [VariationMeta(key: "a"), VariationMeta(key: "b")])
         var store = StickyAssignments()
         var moved = 0
         for i in 0..<200 {
             let context = EvaluationContext(attributes: ["id": .string("c\(i)")], stickyAssignments: store)
             let first = before.assign(in: context)
             if let update = first.stickyBucketUpdate { store.save(update) }
-            let again = after.assign(in: EvaluationContext(attributes: ["id": .string("c\(i)")], stickyAssignments: store))
+            let again = after.assign(
+                in: EvaluationContext(attributes: ["id": .string("c\(i)")], stickyAssignments: store))
             #expect(again.variationIndex == first.variationIndex && again.stickyBucketUsed)
-            if after.assign(in: EvaluationContext(attributes: ["id": .string("c\(i)")])).variationIndex != first.variationIndex {
+            if after.assign(in: EvaluationContext(attributes: ["id": .string("c\(i)")])).variationIndex
+                != first.variationIndex
+            {
                 moved += 1
             }
         }

@@ -10,8 +10,10 @@ import Testing
         #expect(mixed == expectedMixed)
         var rng = Xoshiro256StarStar(seed: 42)
         let drawn: [UInt64] = (0..<4).map { _ in rng.next() }
-        let expectedDrawn: [UInt64] = [1_546_998_764_402_558_742, 6_990_951_692_964_543_102,
-                                       12_544_586_762_248_559_009, 17_057_574_109_182_124_193]
+        let expectedDrawn: [UInt64] = [
+            1_546_998_764_402_558_742, 6_990_951_692_964_543_102,
+            12_544_586_762_248_559_009, 17_057_574_109_182_124_193,
+        ]
         #expect(drawn == expectedDrawn)
     }
 
@@ -37,11 +39,17 @@ import Testing
 
     @Test func probabilityBestFollowsTheEvidence() {
         var rng = Xoshiro256StarStar(seed: 1)
-        let tied = ThompsonSampling.probabilityBest([BetaDistribution(conversions: 50, units: 1000),
-                                                     BetaDistribution(conversions: 50, units: 1000)], using: &rng)
+        let tied = ThompsonSampling.probabilityBest(
+            [
+                BetaDistribution(conversions: 50, units: 1000),
+                BetaDistribution(conversions: 50, units: 1000),
+            ], using: &rng)
         #expect(abs(tied[0] - 0.5) < 0.02 && abs(tied.reduce(0, +) - 1) < 1e-12)
-        let clear = ThompsonSampling.probabilityBest([BetaDistribution(conversions: 50, units: 1000),
-                                                      BetaDistribution(conversions: 120, units: 1000)], using: &rng)
+        let clear = ThompsonSampling.probabilityBest(
+            [
+                BetaDistribution(conversions: 50, units: 1000),
+                BetaDistribution(conversions: 120, units: 1000),
+            ], using: &rng)
         #expect(clear[1] > 0.999)
     }
 
@@ -63,13 +71,17 @@ import Testing
         #expect(abs(decision.weights.reduce(0, +) - 1) < 1e-12)
         #expect(decision.weights[1] > 0.79)
         let three: [(conversions: Int, units: Int)] = [(1, 2), (1, 2), (1, 2)]
-        #expect(throws: ExperimentsError.self) { try BanditPolicy(minimumShare: 0.4).decide(arms: three, elapsedSeconds: 0, seed: 1) }
+        #expect(throws: ExperimentsError.self) {
+            try BanditPolicy(minimumShare: 0.4).decide(arms: three, elapsedSeconds: 0, seed: 1)
+        }
     }
 
     /// A seeded simulation with known conversion rates: customers arrive in daily batches,
     /// are allocated by hashing their ids with the current weights (exactly as production
     /// would), convert at their arm's true rate, and the bandit re-weights every day.
-    static func simulate(seed: UInt64, rates: [Double], days: Int, perDay: Int) throws -> (weights: [[Double]], traffic: [Int]) {
+    static func simulate(seed: UInt64, rates: [Double], days: Int, perDay: Int) throws -> (
+        weights: [[Double]], traffic: [Int]
+    ) {
         let policy = BanditPolicy(minimumShare: 0.05, burnInSeconds: 2 * 86_400, burnInUnits: 0, draws: 4000)
         var weights = [Double](repeating: 1 / Double(rates.count), count: rates.count)
         var arms = [(conversions: Int, units: Int)](repeating: (0, 0), count: rates.count)
@@ -77,16 +89,18 @@ import Testing
         var history: [[Double]] = []
         var traffic = [Int](repeating: 0, count: rates.count)
         for day in 0..<days {
-            let experiment = Experiment(key: "offer-cadence", variations: rates.indices.map { .string("arm-\($0)") },
-                                        weights: weights, hashVersion: 2)
+            let experiment = Experiment(
+                key: "offer-cadence", variations: rates.indices.map { .string("arm-\($0)") },
+                weights: weights, hashVersion: 2)
             for i in 0..<perDay {
                 guard let arm = experiment.variation(forHashValue: "customer-\(seed)-\(day)-\(i)") else { continue }
                 arms[arm].units += 1
                 traffic[arm] += 1
                 if outcomes.nextUnitDouble() < rates[arm] { arms[arm].conversions += 1 }
             }
-            let decision = try policy.decide(arms: arms, elapsedSeconds: Int64(day + 1) * 86_400,
-                                             seed: BanditPolicy.seed(experimentKey: "offer-cadence", logPosition: seed &+ UInt64(day)))
+            let decision = try policy.decide(
+                arms: arms, elapsedSeconds: Int64(day + 1) * 86_400,
+                seed: BanditPolicy.seed(experimentKey: "offer-cadence", logPosition: seed &+ UInt64(day)))
             weights = decision.weights
             history.append(weights)
         }
@@ -96,7 +110,9 @@ import Testing
     @Test func trafficMovesToTheBestArm() throws {
         let (history, traffic) = try Self.simulate(seed: 2026, rates: [0.04, 0.05, 0.08], days: 20, perDay: 1500)
         let final = try #require(history.last)
-        print("bandit simulation (rates 4%, 5%, 8%; 20 days × 1500): final weights \(final.map { ($0 * 1000).rounded() / 1000 }), traffic \(traffic)")
+        print(
+            "bandit simulation (rates 4%, 5%, 8%; 20 days × 1500): final weights \(final.map { ($0 * 1000).rounded() / 1000 }), traffic \(traffic)"
+        )
         #expect(final[2] > 0.8, "final weights \(final)")
         #expect(final[0] >= 0.05 - 1e-12 && final[1] >= 0.05 - 1e-12)
         #expect(traffic[2] > traffic[0] + traffic[1], "traffic \(traffic)")

@@ -41,8 +41,10 @@ import Testing
         (#"{"version": {"$vgt": "9999.0.0"}}"#, #"{"version": "10000.0.0"}"#, true),
         (#"{"version": {"$veq": "1.2.3-4"}}"#, #"{"version": "1.2.3.4"}"#, true),
         (#"{"version": {"$vgt": "1.2.3-a"}}"#, #"{"version": "1.2.3-a.b"}"#, true),
-        (#"{"$and": [{"foo": 1}, {"bar": 1}], "$or": [{"baz": 1}, {"empty": 1}]}"#,
-         #"{"foo": 1, "bar": 1, "baz": 2, "empty": 1}"#, true),
+        (
+            #"{"$and": [{"foo": 1}, {"bar": 1}], "$or": [{"baz": 1}, {"empty": 1}]}"#,
+            #"{"foo": 1, "bar": 1, "baz": 2, "empty": 1}"#, true
+        ),
         (#"{"tags.1": "b"}"#, #"{"tags": ["a", "b"]}"#, true),
         (#"{"tags.length": {"$gte": 2}}"#, #"{"tags": ["a", "b"]}"#, true),
         (#"{"id": {"$in": [123]}}"#, #"{"id": 123.0}"#, true),

@@ -13,7 +13,8 @@ enum GrowthBookCases {
 
     static var available: Bool { FileManager.default.fileExists(atPath: file.path) }
 
-    static let skipMessage = "GrowthBook conformance cases not found at \(file.path); check out ../shared beside the package"
+    static let skipMessage =
+        "GrowthBook conformance cases not found at \(file.path); check out ../shared beside the package"
 
     /// The parsed suite, read once.
     static let suite: JSONValue? = {
@@ -46,8 +47,10 @@ struct SectionReport {
     func print() {
         let run = passed + failures.count
         let rate = run == 0 ? 100 : Double(passed) / Double(run) * 100
-        var lines = ["GrowthBook conformance \(section): \(passed)/\(run) passed (\(String(format: "%.1f", rate))%)"
-            + (skipped.isEmpty ? "" : ", \(skipped.count) skipped")]
+        var lines = [
+            "GrowthBook conformance \(section): \(passed)/\(run) passed (\(String(format: "%.1f", rate))%)"
+                + (skipped.isEmpty ? "" : ", \(skipped.count) skipped")
+        ]
         lines += failures.map { "  FAIL \($0)" }
         lines += skipped.map { "  SKIP \($0.name): \($0.reason)" }
         Swift.print(lines.joined(separator: "\n"))
@@ -63,7 +66,9 @@ extension JSONValue {
             return a.count == b.count && zip(a, b).allSatisfy { $0.approximatelyEquals($1, tolerance: tolerance) }
         case (.object(let a), .object(let b)):
             return a.count == b.count
-                && zip(a, b).allSatisfy { $0.key == $1.key && $0.value.approximatelyEquals($1.value, tolerance: tolerance) }
+                && zip(a, b).allSatisfy {
+                    $0.key == $1.key && $0.value.approximatelyEquals($1.value, tolerance: tolerance)
+                }
         default: return self == other
         }
     }

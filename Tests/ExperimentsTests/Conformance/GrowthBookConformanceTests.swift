@@ -26,12 +26,15 @@ struct GrowthBookConformanceTests {
     @Test func getBucketRangeSection() {
         var report = SectionReport("getBucketRange")
         for c in GrowthBookCases.section("getBucketRange") {
-            guard c.count >= 3, let name = c[0].stringValue, let args = c[1].arrayValue, args.count >= 3 else { continue }
+            guard c.count >= 3, let name = c[0].stringValue, let args = c[1].arrayValue, args.count >= 3 else {
+                continue
+            }
             let count = Int(args[0].numberValue?.int64Value ?? 0)
             let coverage = args[1].numberValue?.doubleValue
             let weights = args[2].arrayValue?.map { $0.numberValue?.doubleValue ?? .nan }
             let got = BucketRange.ranges(count: count, coverage: coverage, weights: weights)
-            let gotJSON = JSONValue.array(got.map { .array([.number(JSONNumber($0.start)), .number(JSONNumber($0.end))]) })
+            let gotJSON = JSONValue.array(
+                got.map { .array([.number(JSONNumber($0.start)), .number(JSONNumber($0.end))]) })
             report.check(name, gotJSON.approximatelyEquals(c[2]), "got \(gotJSON), expected \(c[2])")
         }
         report.print()
@@ -102,8 +105,10 @@ struct GrowthBookConformanceTests {
             }
             let result = Experiment(json: c[2]).assign(in: EvaluationContext(json: c[1]))
             let ok = result.value == c[3] && result.inExperiment == inExperiment && result.hashUsed == hashUsed
-            report.check(name, ok, "got value \(result.value) in \(result.inExperiment) hashUsed \(result.hashUsed) "
-                + "(\(result.reason)), expected \(c[3]) \(inExperiment) \(hashUsed)")
+            report.check(
+                name, ok,
+                "got value \(result.value) in \(result.inExperiment) hashUsed \(result.hashUsed) "
+                    + "(\(result.reason)), expected \(c[3]) \(inExperiment) \(hashUsed)")
         }
         report.print()
         #expect(report.failures.isEmpty)

@@ -58,10 +58,21 @@ import Testing
             """
         let problems = ExperimentDefinition.lint(yaml: yaml, file: "rules/experiments/followup-subject.yaml")
         let lines = problems.map(\.description)
-        #expect(lines.contains("rules/experiments/followup-subject.yaml:2: status: must be one of draft, running, stopped; got `live`"))
-        #expect(lines.contains("rules/experiments/followup-subject.yaml:6: variations[1].id: `control` is already the id of another variation; ids must be unique"))
-        #expect(lines.contains("rules/experiments/followup-subject.yaml:7: variations[1].weight: must be between 0 and 1; got 1.4"))
-        #expect(lines.contains { $0.hasPrefix("rules/experiments/followup-subject.yaml:4: variations: weights must sum to 1") })
+        #expect(
+            lines.contains(
+                "rules/experiments/followup-subject.yaml:2: status: must be one of draft, running, stopped; got `live`")
+        )
+        #expect(
+            lines.contains(
+                "rules/experiments/followup-subject.yaml:6: variations[1].id: `control` is already the id of another variation; ids must be unique"
+            ))
+        #expect(
+            lines.contains(
+                "rules/experiments/followup-subject.yaml:7: variations[1].weight: must be between 0 and 1; got 1.4"))
+        #expect(
+            lines.contains {
+                $0.hasPrefix("rules/experiments/followup-subject.yaml:4: variations: weights must sum to 1")
+            })
         #expect(lines.contains("rules/experiments/followup-subject.yaml:8: coverage: must be between 0 and 1; got 2"))
         #expect(lines.contains("rules/experiments/followup-subject.yaml:9: hash_version: must be 1 or 2; got 3"))
         #expect(lines.contains { $0.contains(":11: goals[0].window: must be a duration") })
@@ -75,7 +86,10 @@ import Testing
 
     @Test func keyMustMatchTheFileName() {
         let problems = ExperimentDefinition.lint(yaml: Self.minimal, file: "rules/experiments/other.yaml")
-        #expect(problems.map(\.description) == ["rules/experiments/other.yaml:1: key: must match the file name (`subject-test.yaml`); rename one of them"])
+        #expect(
+            problems.map(\.description) == [
+                "rules/experiments/other.yaml:1: key: must match the file name (`subject-test.yaml`); rename one of them"
+            ])
     }
 
     @Test func parseThrowsEveryProblemAtOnce() {
@@ -109,13 +123,14 @@ import Testing
 
     @Test func canonicalJSONIsStableAndRoundTrips() throws {
         let a = try ExperimentDefinition.parse(yaml: Self.minimal)
-        let reformatted = try ExperimentDefinition.parse(yaml: """
-            # same experiment, written differently
-            goals: [{ event: EmailReplied, window: 168h, name: replied }]
-            variations: [{ id: control, weight: 0.50 }, { id: challenger, weight: 0.5 }]
-            hash_version: 2
-            key: subject-test
-            """)
+        let reformatted = try ExperimentDefinition.parse(
+            yaml: """
+                # same experiment, written differently
+                goals: [{ event: EmailReplied, window: 168h, name: replied }]
+                variations: [{ id: control, weight: 0.50 }, { id: challenger, weight: 0.5 }]
+                hash_version: 2
+                key: subject-test
+                """)
         #expect(a.canonicalBytes == reformatted.canonicalBytes)
         for file in ["followup-subject", "offer-cadence"] {
             let definition = try ExperimentDefinition.load(
@@ -144,7 +159,8 @@ import Testing
     }
 
     @Test func runtimeExperimentAssignsByVariationId() throws {
-        let definition = try ExperimentDefinition.load(contentsOf: Self.rulesDirectory.appendingPathComponent("followup-subject.yaml"))
+        let definition = try ExperimentDefinition.load(
+            contentsOf: Self.rulesDirectory.appendingPathComponent("followup-subject.yaml"))
         let experiment = definition.experiment(phase: "1")
         let result = experiment.assign(in: EvaluationContext(attributes: ["id": "customer-7"]))
         #expect(definition.variations.map(\.id).contains(result.variationKey) || !result.inExperiment)

@@ -29,8 +29,13 @@ enum SpecialFunctions {
     static func stirlingCorrection(_ x: Double) -> Double {
         let inverse = 1 / x
         let i2 = inverse * inverse
-        let series = 1.0 / 12 - i2 * (1.0 / 360 - i2 * (1.0 / 1260 - i2 * (1.0 / 1680 - i2 * (1.0 / 1188
-            - i2 * (691.0 / 360_360 - i2 * (1.0 / 156))))))
+        let series =
+            1.0 / 12 - i2
+            * (1.0 / 360 - i2
+                * (1.0 / 1260 - i2
+                    * (1.0 / 1680 - i2
+                        * (1.0 / 1188
+                            - i2 * (691.0 / 360_360 - i2 * (1.0 / 156))))))
         return inverse * series
     }
 
