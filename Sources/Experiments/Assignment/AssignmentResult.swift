@@ -26,6 +26,8 @@ public struct AssignmentResult: Sendable, Hashable {
     public var hashValue: String
     public var hashVersion: Int
     public var seed: String
+    /// The experiment's bucket version, under which a sticky assignment is recorded.
+    public var bucketVersion: Int
     /// The customer's bucket in `[0, 1)` whenever it was computed, also when it fell in a gap.
     public var bucket: Double?
     /// The assigned variation's range, when hashing decided it.
@@ -55,5 +57,47 @@ public struct AssignmentResult: Sendable, Hashable {
         if hashUsed, let bucket { members["bucket"] = .number(JSONNumber(bucket)) }
         if passthrough { members["passthrough"] = .bool(true) }
         return .object(JSONObject(members))
+    }
+}
+
+extension AssignmentResult {
+    /// The data of an `ExperimentExposed` event: enough to explain the decision and to
+    /// rebuild sticky assignments by replaying the log.
+    ///
+    /// `experimentKey`, `phase`, `featureId`, `inExperiment`, `variationIndex`, `variationId`
+    /// (the variation key), `hashAttribute`, `hashValue`, `hashVersion`, `seed`,
+    /// `bucketVersion`, `bucket` and `bucketRange` (when computed), `stickyBucketUsed`,
+    /// `passthrough`, `reason`. Absent optionals are left out, so the JSON is canonical.
+    public var exposureJSON: JSONValue {
+        var members: [String: JSONValue] = [
+            "experimentKey": .string(experimentKey),
+            "inExperiment": .bool(inExperiment),
+            "variationIndex": .number(JSONNumber(variationIndex)),
+            "variationId": .string(variationKey),
+            "hashAttribute": .string(hashAttribute),
+            "hashValue": .string(hashValue),
+            "hashVersion": .number(JSONNumber(hashVersion)),
+            "seed": .string(seed),
+            "bucketVersion": .number(JSONNumber(bucketVersion)),
+            "hashUsed": .bool(hashUsed),
+            "stickyBucketUsed": .bool(stickyBucketUsed),
+            "passthrough": .bool(passthrough),
+            "reason": .string(reason.rawValue),
+        ]
+        if let phase { members["phase"] = .string(phase) }
+        if let featureId { members["featureId"] = .string(featureId) }
+        if let bucket { members["bucket"] = .number(JSONNumber(bucket)) }
+        if let bucketRange {
+            members["bucketRange"] = .array([
+                .number(JSONNumber(bucketRange.start)), .number(JSONNumber(bucketRange.end)),
+            ])
+        }
+        return .object(JSONObject(members))
+    }
+
+    /// Whether this assignment is one sticky bucketing records: the customer was placed by
+    /// hashing or by an earlier sticky assignment (not forced, not excluded).
+    public var recordsStickyAssignment: Bool {
+        inExperiment && (reason == .assigned || reason == .stickyBucket)
     }
 }

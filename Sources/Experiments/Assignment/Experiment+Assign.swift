@@ -45,7 +45,7 @@ extension Experiment {
             variationKey: i < variationKeys.count ? variationKeys[i] : String(i),
             variationName: variationMeta?.name, value: i < variations.count ? variations[i] : .null,
             hashUsed: hashUsed && valid, hashAttribute: hashAttribute, hashValue: hashValue, hashVersion: hashVersion,
-            seed: seed, bucket: bucket,
+            seed: seed, bucketVersion: bucketVersion, bucket: bucket,
             bucketRange: hashUsed && valid && i < bucketRanges.count ? bucketRanges[i] : nil,
             stickyBucketUsed: stickyBucketUsed, passthrough: variationMeta?.passthrough ?? false, reason: reason,
             stickyBucketUpdate: nil)

@@ -82,6 +82,30 @@ public struct StickyAssignments: Sendable, Hashable {
         documents[document.storageKey] = merged
     }
 
+    /// Records that the customer whose `attributeName` is `attributeValue` got
+    /// `variationKey` in experiment `experimentKey` at `bucketVersion`: the fold step of the
+    /// sticky-assignment projection over `ExperimentExposed` events.
+    public mutating func record(
+        experimentKey: String, bucketVersion: Int, attributeName: String,
+        attributeValue: String, variationKey: String
+    ) {
+        merge(
+            StickyAssignmentDocument(
+                attributeName: attributeName, attributeValue: attributeValue,
+                assignments: [
+                    StickyAssignmentDocument.experimentKey(experimentKey, bucketVersion: bucketVersion): variationKey
+                ]))
+    }
+
+    /// Records `result` when it is an assignment sticky bucketing keeps
+    /// (``AssignmentResult/recordsStickyAssignment``); otherwise changes nothing.
+    public mutating func record(_ result: AssignmentResult) {
+        guard result.recordsStickyAssignment else { return }
+        record(
+            experimentKey: result.experimentKey, bucketVersion: result.bucketVersion,
+            attributeName: result.hashAttribute, attributeValue: result.hashValue, variationKey: result.variationKey)
+    }
+
     /// The document for `attributeName` = `attributeValue`, if any.
     public func document(attributeName: String, attributeValue: String) -> StickyAssignmentDocument? {
         documents[StickyAssignmentDocument.storageKey(attributeName: attributeName, attributeValue: attributeValue)]

@@ -115,3 +115,47 @@ import Testing
         #expect(moved > 50)  // without stickiness, many would have moved
     }
 }
+
+@Suite struct AllocationInvariantTests {
+    /// A seeded loop over many customers: shares converge to weights × coverage, and the
+    /// hot path agrees with the full decision for every customer.
+    @Test func sharesFollowWeightsAndTheHotPathAgreesWithAssign() {
+        let experiment = Experiment(
+            key: "invariants", variations: ["a", "b", "c"], weights: [0.2, 0.3, 0.5], coverage: 0.8, hashVersion: 2,
+            filters: [HashFilter(seed: "holdout", ranges: [BucketRange(start: 0, end: 0.9)])])
+        #expect(experiment.hotPathCoversFilters)
+        var rng = SplitMix64(seed: 99)
+        var counts = [0, 0, 0]
+        let n = 60_000
+        for _ in 0..<n {
+            let id = "c-\(rng.next() % 1_000_000_000)"
+            let hot = experiment.variation(forHashValue: id)
+            let full = experiment.assign(in: EvaluationContext(attributes: ["id": .string(id)]))
+            #expect(hot == (full.inExperiment ? full.variationIndex : nil))
+            if let hot { counts[hot] += 1 }
+        }
+        for (count, weight) in zip(counts, [0.2, 0.3, 0.5]) {
+            let expected = Double(n) * 0.9 * 0.8 * weight
+            #expect(abs(Double(count) - expected) < 5 * expected.squareRoot(), "\(counts)")
+        }
+    }
+
+    @Test func replayingExposuresRebuildsStickyAssignments() {
+        let experiment = Experiment(
+            key: "exp", variations: [0, 1], hashVersion: 2, bucketVersion: 2,
+            meta: [VariationMeta(key: "control"), VariationMeta(key: "treatment")])
+        var live = StickyAssignments()
+        var log: [AssignmentResult] = []
+        for i in 0..<50 {
+            let result = experiment.assign(
+                in: EvaluationContext(attributes: ["id": .string("c\(i)")], stickyAssignments: live))
+            if let update = result.stickyBucketUpdate { live.save(update) }
+            log.append(result)
+        }
+        var replayed = StickyAssignments()
+        for exposure in log { replayed.record(exposure) }
+        #expect(replayed == live)
+        #expect(log[0].exposureJSON["variationId"] == .string(log[0].variationKey))
+        #expect(log[0].exposureJSON["bucketVersion"] == 2)
+    }
+}
