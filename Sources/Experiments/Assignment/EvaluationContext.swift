@@ -18,6 +18,9 @@ public struct EvaluationContext: Sendable {
     public var savedGroups: SavedGroups
     /// Features that prerequisites (`parentConditions`) evaluate.
     public var features: [String: Feature]
+    /// Feature values forced for this context, overriding every rule (GrowthBook's
+    /// `forcedFeatureValues`).
+    public var forcedFeatureValues: [String: JSONValue]
     /// Legacy GrowthBook groups the customer belongs to.
     public var groups: [String: Bool]
     /// The customer's sticky assignments; `nil` switches sticky bucketing off (GrowthBook
@@ -27,7 +30,8 @@ public struct EvaluationContext: Sendable {
     public init(
         attributes: JSONValue = .object(JSONObject()), enabled: Bool = true, qaMode: Bool = false,
         forcedVariations: [String: Int] = [:], savedGroups: SavedGroups = [:], features: [String: Feature] = [:],
-        groups: [String: Bool] = [:], stickyAssignments: StickyAssignments? = nil
+        forcedFeatureValues: [String: JSONValue] = [:], groups: [String: Bool] = [:],
+        stickyAssignments: StickyAssignments? = nil
     ) {
         self.attributes = attributes
         self.enabled = enabled
@@ -35,6 +39,7 @@ public struct EvaluationContext: Sendable {
         self.forcedVariations = forcedVariations
         self.savedGroups = savedGroups
         self.features = features
+        self.forcedFeatureValues = forcedFeatureValues
         self.groups = groups
         self.stickyAssignments = stickyAssignments
     }

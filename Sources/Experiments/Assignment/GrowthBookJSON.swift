@@ -121,6 +121,10 @@ extension EvaluationContext {
         for member in json["features"]?.objectValue ?? JSONObject() {
             features[member.key] = Feature(json: member.value)
         }
+        var forcedValues: [String: JSONValue] = [:]
+        for member in json["forcedFeatureValues"]?.objectValue ?? JSONObject() {
+            forcedValues[member.key] = member.value
+        }
         var legacyGroups: [String: Bool] = [:]
         for member in json["groups"]?.objectValue ?? JSONObject() { legacyGroups[member.key] = member.value.isTruthy }
         var sticky: StickyAssignments? = stickyBucketing ? StickyAssignments() : nil
@@ -134,6 +138,6 @@ extension EvaluationContext {
         self.init(
             attributes: json["attributes"] ?? .object(JSONObject()), enabled: G.bool(json["enabled"]) ?? true,
             qaMode: G.bool(json["qaMode"]) ?? false, forcedVariations: forced, savedGroups: groups,
-            features: features, groups: legacyGroups, stickyAssignments: sticky)
+            features: features, forcedFeatureValues: forcedValues, groups: legacyGroups, stickyAssignments: sticky)
     }
 }

@@ -62,7 +62,7 @@ public struct FeatureRule: Sendable {
 
 /// Where a feature's value came from.
 public enum FeatureSource: String, Sendable, Hashable, Codable {
-    case unknownFeature, defaultValue, force, experiment, prerequisite, cyclicPrerequisite
+    case unknownFeature, defaultValue, force, experiment, prerequisite, cyclicPrerequisite, override
 }
 
 /// A feature's evaluated value and its provenance.

@@ -27,6 +27,9 @@ extension Evaluation {
             return FeatureResult(value: .null, source: .cyclicPrerequisite, ruleId: "")
         }
         evaluatingFeatures.insert(id)
+        if let forced = context.forcedFeatureValues[id] {
+            return FeatureResult(value: forced, source: .override, ruleId: "")
+        }
         guard let feature = context.features[id] else {
             return FeatureResult(value: .null, source: .unknownFeature, ruleId: "")
         }
