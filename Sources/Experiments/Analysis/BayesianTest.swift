@@ -1,46 +1,5 @@
 import Foundation
 
-/// A Gaussian prior on the lift, gbstats' `GaussianPrior`. An improper prior (the default)
-/// leaves the data alone.
-public struct GaussianPrior: Sendable, Hashable, Codable {
-    public var mean: Double
-    public var variance: Double
-    public var proper: Bool
-
-    public init(mean: Double = 0, variance: Double = 1, proper: Bool = false) {
-        self.mean = mean
-        self.variance = variance
-        self.proper = proper
-    }
-}
-
-/// Expected loss (in the units of the lift) of shipping each side when it is in fact worse.
-public struct ExpectedLoss: Sendable, Hashable, Codable {
-    /// The loss expected from keeping control: the lift forgone if the treatment is better.
-    public var control: Double
-    /// The loss expected from shipping the treatment: the lift lost if it is worse.
-    public var treatment: Double
-
-    public init(control: Double, treatment: Double) {
-        self.control = control
-        self.treatment = treatment
-    }
-}
-
-/// The result of a Bayesian comparison of a treatment with control.
-public struct BayesianResult: Sendable, Hashable {
-    /// P(treatment beats control): P(lift > 0), or P(lift < 0) for metrics where lower is better.
-    public var chanceToWin: Double
-    /// The posterior mean of the lift.
-    public var estimate: Double
-    /// The equal-tailed credible interval.
-    public var interval: ConfidenceInterval
-    public var posteriorStandardDeviation: Double
-    public var risk: ExpectedLoss
-    public var difference: DifferenceType
-    public var problem: AnalysisProblem?
-}
-
 /// Bayesian chance to beat control and expected loss, as gbstats' `EffectBayesianABTest`
 /// computes them: a Gaussian approximation of the lift's likelihood (the delta-method
 /// estimate and variance of ``Lift``), combined with a Gaussian prior.

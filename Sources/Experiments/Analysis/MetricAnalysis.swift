@@ -1,44 +1,3 @@
-/// How an experiment report is computed.
-public struct AnalysisSettings: Sendable, Hashable, Codable {
-    /// Confidence (and credibility) of intervals, 0.95 by default.
-    public var confidenceLevel: Double
-    /// Whether lifts are reported relative to control or as differences.
-    public var difference: DifferenceType
-    /// Add always-valid intervals and p-values (safe under continuous monitoring).
-    public var sequential: Bool
-    /// The sequential tuning parameter τ (gbstats' default 5000).
-    public var sequentialTuning: Double
-    /// The prior on the relative lift for the Bayesian results.
-    public var prior: GaussianPrior
-
-    public init(
-        confidenceLevel: Double = 0.95, difference: DifferenceType = .relative, sequential: Bool = false,
-        sequentialTuning: Double = SequentialTest.defaultTuning, prior: GaussianPrior = GaussianPrior()
-    ) {
-        self.confidenceLevel = confidenceLevel
-        self.difference = difference
-        self.sequential = sequential
-        self.sequentialTuning = sequentialTuning
-        self.prior = prior
-    }
-
-    public var alpha: Double { 1 - confidenceLevel }
-}
-
-/// One treatment compared with control on one metric.
-public struct VariationComparison: Sendable, Hashable {
-    /// The treatment's index (control is 0).
-    public var variation: Int
-    public var absoluteLift: Lift
-    /// `nil` when the control mean is 0.
-    public var relativeLift: Lift?
-    /// Two-proportion z-test for proportions, Welch's t-test for means, on the settings' difference type.
-    public var frequentist: FrequentistResult
-    /// Always-valid results, when the settings ask for them.
-    public var sequential: FrequentistResult?
-    public var bayesian: BayesianResult
-}
-
 /// The analysis of one metric across an experiment's variations: per-variation rates or
 /// means with intervals, and every treatment against control.
 ///
@@ -105,26 +64,5 @@ public struct MetricAnalysis: Sendable, Hashable {
             kind == .proportion
                 ? $0.wilsonInterval(level: settings.confidenceLevel) : $0.interval(level: settings.confidenceLevel)
         }
-    }
-}
-
-extension MultipleComparisons {
-    public enum Method: String, Sendable, Hashable, Codable {
-        case holm
-        case benjaminiHochberg = "benjamini-hochberg"
-    }
-
-    /// Adjusts the frequentist p-values of every comparison of every metric together, and
-    /// returns them in the same shape: one array per metric, one entry per treatment.
-    public static func adjust(_ analyses: [MetricAnalysis], method: Method) -> [[Double]] {
-        let flat = analyses.flatMap { $0.comparisons.map(\.frequentist.pValue) }
-        let adjusted = method == .holm ? holm(flat) : benjaminiHochberg(flat)
-        var result: [[Double]] = []
-        var offset = 0
-        for analysis in analyses {
-            result.append(Array(adjusted[offset..<offset + analysis.comparisons.count]))
-            offset += analysis.comparisons.count
-        }
-        return result
     }
 }

@@ -1,5 +1,3 @@
-import JSON
-
 extension Experiment {
     /// Assigns the customer described by `context`: GrowthBook's `runExperiment`.
     ///

@@ -1,4 +1,3 @@
-import JSON
 import Yams
 
 extension DefinitionParser {

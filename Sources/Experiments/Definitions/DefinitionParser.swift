@@ -1,5 +1,4 @@
 import Foundation
-import JSON
 import Yams
 
 /// Turns a composed definition file into an ``ExperimentDefinition``, checking every rule

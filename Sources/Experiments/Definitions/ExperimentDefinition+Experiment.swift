@@ -1,5 +1,3 @@
-import JSON
-
 extension ExperimentDefinition {
     /// The runtime form allocation runs, for one phase.
     ///

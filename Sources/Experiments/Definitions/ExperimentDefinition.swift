@@ -1,5 +1,3 @@
-import JSON
-
 /// An experiment as a marketer writes it: one YAML file in `rules/experiments/`.
 ///
 /// ```yaml
