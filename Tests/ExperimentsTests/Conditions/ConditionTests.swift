@@ -108,3 +108,36 @@ import Testing
         #expect(JSONValue.string("12px").javaScriptLessThan(5) == nil)
     }
 }
+
+@Suite struct ConditionConcurrencyTests {
+    /// A compiled condition (and its regular expression) is shared by every assignment
+    /// thread; evaluating it concurrently must give the same answers as serially.
+    @Test func sharedConditionsEvaluateConcurrently() async throws {
+        let condition = Condition(
+            try JSONParser.parse(#"{"email": {"$regex": "@(acme|example)\\.com$"}, "age": {"$gte": 18}}"#))
+        let results = await withTaskGroup(of: Int.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    var matched = 0
+                    for i in 0..<2000 {
+                        let domain = (i + worker) % 3 == 0 ? "acme.com" : "other.org"
+                        let attributes: JSONValue = [
+                            "email": .string("u\(i)@\(domain)"), "age": .number(JSONNumber(i % 40)),
+                        ]
+                        if condition.evaluate(attributes) { matched += 1 }
+                    }
+                    return matched
+                }
+            }
+            var all: [Int] = []
+            for await count in group { all.append(count) }
+            return all
+        }
+        var expected = 0
+        for worker in 0..<8 {
+            for i in 0..<2000 where (i + worker) % 3 == 0 && i % 40 >= 18 { expected += 1 }
+        }
+        #expect(results.count == 8)
+        #expect(results.reduce(0, +) == expected)
+    }
+}
