@@ -8,4 +8,5 @@ let allScenarios: [any BenchmarkScenario] = [
     ReplayBenchmark(),
     StreamReadBenchmark(),
     SchemaValidationBenchmark(),
+    AllocateBenchmark(),
 ]

@@ -1,0 +1,20 @@
+extension MultipleComparisons {
+    public enum Method: String, Sendable, Hashable, Codable {
+        case holm
+        case benjaminiHochberg = "benjamini-hochberg"
+    }
+
+    /// Adjusts the frequentist p-values of every comparison of every metric together, and
+    /// returns them in the same shape: one array per metric, one entry per treatment.
+    public static func adjust(_ analyses: [MetricAnalysis], method: Method) -> [[Double]] {
+        let flat = analyses.flatMap { $0.comparisons.map(\.frequentist.pValue) }
+        let adjusted = method == .holm ? holm(flat) : benjaminiHochberg(flat)
+        var result: [[Double]] = []
+        var offset = 0
+        for analysis in analyses {
+            result.append(Array(adjusted[offset..<offset + analysis.comparisons.count]))
+            offset += analysis.comparisons.count
+        }
+        return result
+    }
+}

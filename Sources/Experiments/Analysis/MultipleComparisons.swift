@@ -1,0 +1,33 @@
+/// Adjusting p-values when many metrics (or variations) are tested at once, so that
+/// "one of twelve metrics moved" is not mistaken for a finding.
+public enum MultipleComparisons {
+    /// Holm–Bonferroni adjusted p-values (controls the family-wise error rate), in the
+    /// order given: sort ascending, multiply the i-th smallest by (m − i), carry the
+    /// running maximum forward, cap at 1.
+    public static func holm(_ pValues: [Double]) -> [Double] {
+        let m = pValues.count
+        let order = pValues.indices.sorted { pValues[$0] < pValues[$1] }
+        var adjusted = [Double](repeating: 1, count: m)
+        var running = 0.0
+        for (rank, index) in order.enumerated() {
+            running = max(running, min(1, Double(m - rank) * pValues[index]))
+            adjusted[index] = running
+        }
+        return adjusted
+    }
+
+    /// Benjamini–Hochberg adjusted p-values (controls the false discovery rate), in the
+    /// order given: sort ascending, multiply the i-th smallest by m/i, carry the running
+    /// minimum backward from the largest, cap at 1.
+    public static func benjaminiHochberg(_ pValues: [Double]) -> [Double] {
+        let m = pValues.count
+        let order = pValues.indices.sorted { pValues[$0] < pValues[$1] }
+        var adjusted = [Double](repeating: 1, count: m)
+        var running = 1.0
+        for (rank, index) in order.enumerated().reversed() {
+            running = min(running, Double(m) / Double(rank + 1) * pValues[index])
+            adjusted[index] = min(1, running)
+        }
+        return adjusted
+    }
+}

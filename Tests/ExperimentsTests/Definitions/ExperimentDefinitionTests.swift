@@ -1,0 +1,184 @@
+import Foundation
+import JSON
+import Testing
+
+@testable import Experiments
+
+@Suite struct ExperimentDefinitionTests {
+    static let rulesDirectory = GrowthBookCases.packageRoot.appendingPathComponent("rules/experiments")
+
+    static let minimal = """
+        key: subject-test
+        variations:
+          - id: control
+          - id: challenger
+        goals:
+          - { name: replied, kind: conversion, event: EmailReplied, window: 7d }
+        """
+
+    @Test func repositoryExamplesAreValid() throws {
+        let catalog = try ExperimentCatalog.load(directory: Self.rulesDirectory, displayPrefix: "rules/experiments")
+        #expect(catalog.definitions.map(\.key) == ["followup-subject", "offer-cadence"])
+        let subject = try #require(catalog.definition("followup-subject"))
+        #expect(subject.status == .running)
+        #expect(subject.weights == [0.34, 0.33, 0.33])
+        #expect(subject.namespace == Namespace(id: "email-subjects", start: 0, end: 0.5))
+        #expect(subject.goals.map(\.window.seconds) == [7 * 86_400, 60 * 86_400])
+        #expect(subject.guardrails.first?.direction == .decrease)
+        let cadence = try #require(catalog.definition("offer-cadence"))
+        #expect(cadence.bandit?.minimumShare == 0.1)
+        #expect(cadence.weights.allSatisfy { abs($0 - 1.0 / 3) < 1e-12 })
+        #expect(cadence.minBucketVersion == 1)
+    }
+
+    @Test func defaultsAreFilledIn() throws {
+        let definition = try ExperimentDefinition.parse(yaml: Self.minimal)
+        #expect(definition.name == "subject-test")
+        #expect(definition.seed == "subject-test")
+        #expect(definition.hashAttribute == "id")
+        #expect(definition.hashVersion == .v2)
+        #expect(definition.status == .draft)
+        #expect(definition.weights == [0.5, 0.5])
+        #expect(definition.coverage == 1)
+    }
+
+    @Test func problemsNameFileLineAndField() {
+        let yaml = """
+            key: followup-subject
+            status: live
+            variations:
+              - id: control
+                weight: 0.5
+              - id: control
+                weight: 1.4
+            coverage: 2
+            hash_version: 3
+            goals:
+              - { kind: revenue, event: OrderPlaced, window: 7 days }
+            """
+        let problems = ExperimentDefinition.lint(yaml: yaml, file: "rules/experiments/followup-subject.yaml")
+        let lines = problems.map(\.description)
+        #expect(
+            lines.contains(
+                "rules/experiments/followup-subject.yaml:2: status: must be one of draft, running, stopped; got `live`")
+        )
+        #expect(
+            lines.contains(
+                "rules/experiments/followup-subject.yaml:6: variations[1].id: `control` is already the id of another variation; ids must be unique"
+            ))
+        #expect(
+            lines.contains(
+                "rules/experiments/followup-subject.yaml:7: variations[1].weight: must be between 0 and 1; got 1.4"))
+        #expect(
+            lines.contains {
+                $0.hasPrefix("rules/experiments/followup-subject.yaml:4: variations: weights must sum to 1")
+            })
+        #expect(lines.contains("rules/experiments/followup-subject.yaml:8: coverage: must be between 0 and 1; got 2"))
+        #expect(lines.contains("rules/experiments/followup-subject.yaml:9: hash_version: must be 1 or 2; got 3"))
+        #expect(lines.contains { $0.contains(":11: goals[0].window: must be a duration") })
+        #expect(lines.contains { $0.contains(":11: goals[0].value: is required for revenue") })
+    }
+
+    @Test func misspeltFieldsGetASuggestion() {
+        let problems = ExperimentDefinition.lint(yaml: Self.minimal + "\ncoverge: 0.5\n")
+        #expect(problems.map(\.description) == ["coverge: is not a known field; did you mean `coverage`?"])
+    }
+
+    @Test func keyMustMatchTheFileName() {
+        let problems = ExperimentDefinition.lint(yaml: Self.minimal, file: "rules/experiments/other.yaml")
+        #expect(
+            problems.map(\.description) == [
+                "rules/experiments/other.yaml:1: key: must match the file name (`subject-test.yaml`); rename one of them"
+            ])
+    }
+
+    @Test func parseThrowsEveryProblemAtOnce() {
+        #expect {
+            try ExperimentDefinition.parse(yaml: "key: Bad Key\nvariations: [{ id: a }]\n", file: "x.yaml")
+        } throws: { error in
+            guard let error = error as? ExperimentsError else { return false }
+            return error.code == .invalidDefinition && error.problems.count >= 3
+        }
+    }
+
+    @Test func invalidYAMLReportsItsLine() {
+        let problems = ExperimentDefinition.lint(yaml: "key: a\nvariations: [\n  - x: [\n", file: "broken.yaml")
+        #expect(problems.count == 1)
+        #expect(problems.first?.code == .invalidYAML)
+        #expect(problems.first?.line != nil)
+    }
+
+    @Test func banditsStartFromEqualWeightsAndNeedAConversionGoal() {
+        let yaml = """
+            key: b
+            variations: [{ id: a, weight: 0.5 }, { id: c, weight: 0.5 }]
+            bandit: { goal: revenue, minimum_share: 0.6 }
+            goals: [{ name: revenue, kind: revenue, event: OrderPlaced, value: data.total, window: 7d }]
+            """
+        let fields = ExperimentDefinition.lint(yaml: yaml).compactMap(\.field)
+        #expect(fields.contains("bandit.goal"))
+        #expect(fields.contains("bandit.minimum_share"))
+        #expect(fields.contains("variations"))
+    }
+
+    @Test func canonicalJSONIsStableAndRoundTrips() throws {
+        let a = try ExperimentDefinition.parse(yaml: Self.minimal)
+        let reformatted = try ExperimentDefinition.parse(
+            yaml: """
+                # same experiment, written differently
+                goals: [{ event: EmailReplied, window: 168h, name: replied }]
+                variations: [{ id: control, weight: 0.50 }, { id: challenger, weight: 0.5 }]
+                hash_version: 2
+                key: subject-test
+                """)
+        #expect(a.canonicalBytes == reformatted.canonicalBytes)
+        for file in ["followup-subject", "offer-cadence"] {
+            let definition = try ExperimentDefinition.load(
+                contentsOf: Self.rulesDirectory.appendingPathComponent(file + ".yaml"))
+            #expect(try ExperimentDefinition(canonicalJSON: definition.canonicalJSON) == definition)
+            #expect(try JSONParser.parse(definition.canonicalBytes) == definition.canonicalJSON)
+        }
+    }
+
+    @Test func allocationChangesStartANewPhase() throws {
+        let base = try ExperimentDefinition.parse(yaml: Self.minimal)
+        var renamed = base
+        renamed.name = "Subject test"
+        renamed.status = .running
+        renamed.targeting = "customer.segment == 'smb'"
+        #expect(renamed.isSamePhase(as: base))
+        var reweighted = base
+        reweighted.variations[0].weight = 0.6
+        reweighted.variations[1].weight = 0.4
+        #expect(!reweighted.isSamePhase(as: base))
+        #expect(reweighted.phaseChanges(since: base) == ["variations"])
+        var covered = base
+        covered.coverage = 0.5
+        covered.seed = "new-seed"
+        #expect(covered.phaseChanges(since: base) == ["coverage", "seed"])
+    }
+
+    @Test func runtimeExperimentAssignsByVariationId() throws {
+        let definition = try ExperimentDefinition.load(
+            contentsOf: Self.rulesDirectory.appendingPathComponent("followup-subject.yaml"))
+        let experiment = definition.experiment(phase: "1")
+        let result = experiment.assign(in: EvaluationContext(attributes: ["id": "customer-7"]))
+        #expect(definition.variations.map(\.id).contains(result.variationKey) || !result.inExperiment)
+        #expect(result.seed == "followup-subject" && result.hashVersion == 2)
+        var inside = 0
+        for i in 0..<10_000 where experiment.variation(forHashValue: "customer-\(i)") != nil { inside += 1 }
+        #expect(abs(inside - 5_000) < 300)  // the namespace slice is half of everyone
+    }
+
+    @Test func overlappingNamespaceSlicesConflict() throws {
+        var a = try ExperimentDefinition.parse(yaml: Self.minimal)
+        a.namespace = Namespace(id: "ns", start: 0, end: 0.6)
+        var b = a
+        b.key = "other"
+        b.namespace = Namespace(id: "ns", start: 0.5, end: 1)
+        let catalog = ExperimentCatalog(definitions: [a, b], files: ["subject-test": "a.yaml", "other": "b.yaml"])
+        #expect(catalog.conflicts().count == 1)
+        b.namespace = Namespace(id: "ns", start: 0.6, end: 1)
+        #expect(ExperimentCatalog(definitions: [a, b], files: [:]).conflicts().isEmpty)
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func ExperimentsBuilds() { #expect(Bool(true)) }
