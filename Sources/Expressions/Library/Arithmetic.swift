@@ -115,7 +115,7 @@ enum Arithmetic {
 
     static func duration(_ nanos: Int128) throws(EvalError) -> Value.Duration {
         guard let result = Value.Duration(totalNanoseconds: nanos) else {
-            throw EvalError(.overflow, "duration arithmetic leaves the range of ±315576000000 seconds")
+            throw EvalError(.overflow, "duration arithmetic leaves the range of about ±292 years (int64 nanoseconds)")
         }
         return result
     }

@@ -131,7 +131,7 @@ enum Conversions {
             guard let d = Value.Duration(parsing: text) else {
                 throw EvalError(
                     .invalidArgument,
-                    "duration text must be numbers with units h, m, s, ms, us or ns within ±315576000000s, like '1h30m'")
+                    "duration text must be numbers with units h, m, s, ms, us or ns within about ±292 years, like '1h30m'")
             }
             return .duration(d)
         case .int(let seconds):

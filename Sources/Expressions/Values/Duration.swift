@@ -1,30 +1,29 @@
 extension Value {
     /// A signed span of time with nanosecond precision: CEL's `google.protobuf.Duration`.
     ///
-    /// Valid within ±315,576,000,000 seconds (about 10,000 years); arithmetic that leaves the
-    /// range is an error. Stored as protocol buffers do: seconds and nanoseconds with the same
-    /// sign.
+    /// The language definition limits durations to one int64 count of nanoseconds, about ±292
+    /// years; arithmetic or parsing that leaves the range is an error.
     public struct Duration: Sendable, Hashable, Comparable {
-        public let seconds: Int64
-        public let nanos: Int32
-
-        static let maxSeconds: Int64 = 315_576_000_000
+        /// The whole duration in nanoseconds.
+        public let nanoseconds: Int64
 
         /// A duration of `nanoseconds` in total, or nil outside the valid range.
         public init?(totalNanoseconds: Int128) {
-            let (seconds, nanos) = totalNanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
-            guard seconds.magnitude <= UInt128(Self.maxSeconds) else { return nil }
-            self.seconds = Int64(seconds)
-            self.nanos = Int32(nanos)
+            guard let nanoseconds = Int64(exactly: totalNanoseconds) else { return nil }
+            self.nanoseconds = nanoseconds
         }
 
         public init?(seconds: Int64, nanos: Int64 = 0) {
             self.init(totalNanoseconds: Int128(seconds) * 1_000_000_000 + Int128(nanos))
         }
 
-        public var totalNanoseconds: Int128 { Int128(seconds) * 1_000_000_000 + Int128(nanos) }
+        /// Whole seconds, truncated toward zero.
+        public var seconds: Int64 { nanoseconds / 1_000_000_000 }
+        /// The nanoseconds beyond `seconds`, with the same sign.
+        public var nanos: Int32 { Int32(nanoseconds % 1_000_000_000) }
+        public var totalNanoseconds: Int128 { Int128(nanoseconds) }
 
-        public static func < (a: Duration, b: Duration) -> Bool { a.totalNanoseconds < b.totalNanoseconds }
+        public static func < (a: Duration, b: Duration) -> Bool { a.nanoseconds < b.nanoseconds }
 
         /// Seconds with as many fractional digits as needed: `1000000s`, `1.5s`, `-0.000000001s`.
         public var text: String {
