@@ -2,4 +2,5 @@
 ///
 /// Add a scenario by appending one entry; keep its code in its own file.
 let allScenarios: [any BenchmarkScenario] = [
+    ExprBenchmark(),
 ]

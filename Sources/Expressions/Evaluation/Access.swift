@@ -11,7 +11,7 @@ enum Access {
             guard let found = map[field] else { throw .noSuchKey(field) }
             return found
         case .object(let object):
-            guard let found = object.object.field(field) else { throw .noSuchKey(field) }
+            guard let found = object.field(field) else { throw .noSuchKey(field) }
             return found
         case .optional(let inner):
             guard let inner else { return value }
@@ -25,7 +25,7 @@ enum Access {
     static func optionalSelect(_ value: Value, _ field: String) throws(EvalError) -> Value {
         switch value {
         case .map(let map): return .optional(map[field])
-        case .object(let object): return .optional(object.object.field(field))
+        case .object(let object): return .optional(object.field(field))
         case .optional(let inner):
             guard let inner else { return value }
             return try optionalSelect(inner, field)
@@ -37,7 +37,7 @@ enum Access {
     static func isPresent(_ value: Value, _ field: String) throws(EvalError) -> Bool {
         switch value {
         case .map(let map): return map[field] != nil
-        case .object(let object): return object.object.field(field) != nil
+        case .object(let object): return object.field(field) != nil
         case .optional(let inner):
             guard let inner else { return false }
             return try isPresent(inner, field)
@@ -69,7 +69,7 @@ enum Access {
             }
         case .object(let object):
             guard case .string(let name) = key else { throw invalidKey(key) }
-            guard let found = object.object.field(name) else { throw .noSuchKey(keyText) }
+            guard let found = object.field(name) else { throw .noSuchKey(keyText) }
             return found
         case .optional(let inner):
             guard let inner else { return value }
@@ -93,7 +93,7 @@ enum Access {
             }
         case .object(let object):
             guard case .string(let name) = key else { throw invalidKey(key) }
-            return .optional(object.object.field(name))
+            return .optional(object.field(name))
         case .optional(let inner):
             guard let inner else { return value }
             return try optionalIndex(inner, key)
@@ -132,7 +132,7 @@ enum Access {
             return false
         case .object(let object):
             guard case .string(let name) = element else { return false }
-            return object.object.field(name) != nil
+            return object.field(name) != nil
         default:
             throw .noOverload("@in", element, container)
         }

@@ -116,6 +116,11 @@ struct Compiler {
 
     private mutating func compileCall(_ call: Expr.Call, _ expr: Expr) throws(ExpressionError) -> Node {
         let offset = expr.offset
+        if call.target == nil, call.function == "_&&_" || call.function == "_||_" {
+            var terms: [Node] = []
+            for term in flatten(expr, call.function) { terms.append(try compile(term)) }
+            return try fold(LogicalChainNode(terms, deciding: call.function == "_||_", offset: offset), terms)
+        }
         var arguments: [Node] = []
         var receiver = call.target != nil
         var name = call.function
@@ -154,10 +159,14 @@ struct Compiler {
         return try fold(CallNode(function: name, implementation: implementation, arguments: arguments, offset: offset), arguments)
     }
 
+    /// The operands of a chain of the same logical operator, in source order.
+    private func flatten(_ expr: Expr, _ function: String) -> [Expr] {
+        guard case .call(let call) = expr.kind, call.target == nil, call.function == function else { return [expr] }
+        return call.args.flatMap { flatten($0, function) }
+    }
+
     private func compileOperator(_ name: String, _ a: [Node], offset: Int) throws(ExpressionError) -> Node? {
         switch name {
-        case "_&&_": return AndNode(a[0], a[1], offset: offset)
-        case "_||_": return OrNode(a[0], a[1], offset: offset)
         case "!_": return NotNode(a[0], offset: offset)
         case "-_": return NegateNode(a[0], offset: offset)
         case "_?_:_": return ConditionalNode(a[0], a[1], a[2], offset: offset)

@@ -21,7 +21,7 @@ enum OptionalFunctions {
         case .bytes(let b): return b.isEmpty
         case .list(let l): return l.isEmpty
         case .map(let m): return m.isEmpty
-        case .object(let o): return o.object.fieldNames.isEmpty
+        case .object(let o): return o.fieldNames.isEmpty
         case .duration(let d): return d.seconds == 0 && d.nanos == 0
         case .timestamp(let t): return t.seconds == 0 && t.nanos == 0
         case .optional(let inner): return inner == nil

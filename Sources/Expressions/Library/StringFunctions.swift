@@ -10,7 +10,7 @@ enum StringFunctions {
         case .bytes(let b): return .int(Int64(b.count))
         case .list(let l): return .int(Int64(l.count))
         case .map(let m): return .int(Int64(m.count))
-        case .object(let o): return .int(Int64(o.object.fieldNames.count))
+        case .object(let o): return .int(Int64(o.fieldNames.count))
         default: throw .noOverload("size", v)
         }
     }

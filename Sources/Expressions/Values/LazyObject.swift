@@ -32,20 +32,53 @@ public protocol LazyObject: Sendable {
     /// The names of the present fields, in a stable order. Used only by operations that need
     /// the whole object (iteration, `size`, equality, JSON output); cost is the implementation's.
     var fieldNames: [String] { get }
+    /// The same as `field(key.name)`, which is the default. Compiled programs call this form
+    /// with keys interned at compile time; implement it with a `FieldTable` to find the field
+    /// without comparing strings.
+    func field(_ key: FieldKey) -> Value?
+}
+
+extension LazyObject {
+    public func field(_ key: FieldKey) -> Value? { field(key.name) }
 }
 
 /// A `LazyObject` as stored inside a `Value`: one reference, so `Value` stays small.
+///
+/// Keyed reads, the hot path of compiled programs, go through a closure created where the
+/// object is wrapped (the initialiser is inlinable), so it is specialised for the concrete type
+/// and reads the object in place: no existential copy, no retain of the object per read.
 public struct ObjectValue: Sendable {
-    private final class Box: Sendable {
-        let object: any LazyObject
-        init(_ object: any LazyObject) { self.object = object }
+    @usableFromInline
+    final class Box: Sendable {
+        @usableFromInline let object: any LazyObject
+        @usableFromInline let byKey: @Sendable (FieldKey) -> Value?
+
+        @usableFromInline
+        init(object: any LazyObject, byKey: @escaping @Sendable (FieldKey) -> Value?) {
+            self.object = object
+            self.byKey = byKey
+        }
     }
 
-    private let box: Box
+    @usableFromInline let box: Box
 
-    public init(_ object: some LazyObject) { self.box = Box(object) }
+    @inlinable
+    public init<Object: LazyObject>(_ object: Object) {
+        self.box = Box(object: object, byKey: { object.field($0) })
+    }
 
+    /// The wrapped object.
     public var object: any LazyObject { box.object }
+
+    /// The field's value, or nil when absent. Cost: the object's `field(_:)`.
+    func field(_ name: String) -> Value? { box.object.field(name) }
+
+    /// The field's value by interned key, or nil when absent.
+    @inline(__always)
+    func field(_ key: FieldKey) -> Value? { box.byKey(key) }
+
+    var typeName: String { box.object.typeName }
+    var fieldNames: [String] { box.object.fieldNames }
 
     /// Whether both wrap the very same instance (a cheap equality shortcut).
     func isSameInstance(as other: ObjectValue) -> Bool { box === other.box }
@@ -53,8 +86,8 @@ public struct ObjectValue: Sendable {
     /// All present fields as a map, in `fieldNames` order. Cost: every field is resolved.
     func materialize() -> MapValue {
         var map = MapValue()
-        for name in object.fieldNames {
-            if let value = object.field(name) { map.insert(.string(name), value) }
+        for name in fieldNames {
+            if let value = field(name) { map.insert(.string(name), value) }
         }
         return map
     }

@@ -7,14 +7,19 @@ import Foundation
 /// search and hash in this module goes through UTF-8 bytes instead. UTF-8 preserves code point
 /// order and is self-synchronising, so byte order is code point order and a byte match always
 /// starts on a code point boundary. All functions are linear (search: product) in the sizes.
+@usableFromInline
 enum StringBytes {
+    /// Byte-wise equality: lengths first (constant time), then the bytes in lockstep, which for
+    /// the short names and codes expressions compare beats copying both into buffers.
+    @inlinable @inline(__always)
     static func equal(_ a: String, _ b: String) -> Bool {
         guard a.utf8.count == b.utf8.count else { return false }
-        var a = a
-        var b = b
-        return a.withUTF8 { pa in
-            b.withUTF8 { pb in pa.count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0 }
+        var i = a.utf8.makeIterator()
+        var j = b.utf8.makeIterator()
+        while let x = i.next() {
+            if x != j.next() { return false }
         }
+        return true
     }
 
     /// Negative, zero or positive as `a` sorts before, with or after `b` by code points.
@@ -101,4 +106,42 @@ enum StringBytes {
         for index in 0..<byteCount where bytes[index] & 0xC0 != 0x80 { count += 1 }
         return count
     }
+}
+
+/// A string's length and first sixteen UTF-8 bytes packed in integers: comparing two
+/// fingerprints settles a string comparison with three integer compares, completely for strings
+/// of up to sixteen bytes (most field names, codes and enum-like values) and as a fast rejection
+/// for longer ones. Map keys and literal string sets store one per string; constant field names
+/// compute theirs at compile time.
+struct StringFingerprint: Sendable, Equatable {
+    let count: Int
+    let low: UInt64
+    let high: UInt64
+
+    @inline(__always)
+    init(_ s: String) {
+        var s = s
+        var words: (UInt64, UInt64) = (0, 0)
+        count = s.withUTF8 { bytes in
+            withUnsafeMutableBytes(of: &words) { destination in
+                destination.copyMemory(from: UnsafeRawBufferPointer(start: bytes.baseAddress, count: min(bytes.count, 16)))
+            }
+            return bytes.count
+        }
+        // Little-endian byte order is irrelevant: fingerprints are only compared for equality.
+        self.low = words.0
+        self.high = words.1
+    }
+
+    private init(count: Int, low: UInt64, high: UInt64) {
+        self.count = count
+        self.low = low
+        self.high = high
+    }
+
+    /// The fingerprint of something that is not a string; equal to no string's.
+    static let notAString = StringFingerprint(count: -1, low: 0, high: 0)
+
+    /// Whether the fingerprint alone proves equality (the strings fit in it).
+    var isComplete: Bool { count <= 16 }
 }

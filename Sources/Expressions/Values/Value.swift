@@ -28,7 +28,8 @@ public enum Value: Sendable {
     case object(ObjectValue)
 
     /// Wraps application data whose fields are resolved only when an expression reads them.
-    public static func lazy(_ object: some LazyObject) -> Value { .object(ObjectValue(object)) }
+    @inlinable
+    public static func lazy<Object: LazyObject>(_ object: Object) -> Value { .object(ObjectValue(object)) }
 
     /// The runtime type, as `type(x)` returns it.
     public var type: TypeValue {
@@ -46,7 +47,7 @@ public enum Value: Sendable {
         case .duration: return .duration
         case .type: return .type
         case .optional: return .optional
-        case .object(let object): return TypeValue(object.object.typeName)
+        case .object(let object): return TypeValue(object.typeName)
         }
     }
 

@@ -2,29 +2,44 @@
 final class SelectNode: Node, @unchecked Sendable {
     let operand: Node
     let field: String
+    let key: FieldKey
+    let fingerprint: StringFingerprint
     let mode: Expr.SelectMode
 
     init(operand: Node, field: String, mode: Expr.SelectMode, offset: Int) {
         self.operand = operand
         self.field = field
+        self.key = FieldKey(field)
+        self.fingerprint = StringFingerprint(field)
         self.mode = mode
         super.init(offset: offset)
     }
 
     override func evaluate(_ frame: inout Frame) throws(EvalError) -> Value {
         let value = try operand.evaluate(&frame)
-        do {
-            switch mode {
-            case .value:
-                // Fast paths for the common shapes before the general routine.
-                if case .object(let object) = value, let found = object.object.field(field) { return found }
-                if case .map(let map) = value, let found = map[field] { return found }
-                return try Access.select(value, field)
-            case .presenceTest: return .bool(try Access.isPresent(value, field))
-            case .optional: return try Access.optionalSelect(value, field)
+        // The common shapes are handled here without keeping `value` alive afterwards, so its
+        // payload moves instead of being copied.
+        switch mode {
+        case .value:
+            switch consume value {
+            case .object(let object):
+                if let found = object.field(key) { return found }
+                throw EvalError.noSuchKey(field).located(offset)
+            case .map(let map):
+                if let found = map[field: field, fingerprint] { return found }
+                throw EvalError.noSuchKey(field).located(offset)
+            case let other:
+                do { return try Access.select(other, field) } catch { throw error.located(offset) }
             }
-        } catch {
-            throw error.located(offset)
+        case .presenceTest:
+            switch consume value {
+            case .object(let object): return .bool(object.field(key) != nil)
+            case .map(let map): return .bool(map[field: field, fingerprint] != nil)
+            case let other:
+                do { return .bool(try Access.isPresent(other, field)) } catch { throw error.located(offset) }
+            }
+        case .optional:
+            do { return try Access.optionalSelect(value, field) } catch { throw error.located(offset) }
         }
     }
 }
@@ -78,26 +93,28 @@ final class InNode: Node, @unchecked Sendable {
     }
 }
 
-/// `e in [constant strings]`: a hash-set probe instead of a scan when the list is a literal of
-/// strings. Other element types fall back to CEL equality, which for a string never matches.
+/// `e in [constant strings]`, the common `stage in ['won', 'lost']`: members are matched by
+/// fingerprint (length and first eight bytes) with integer compares, confirmed byte-wise only
+/// for longer strings; no hashing and no traversal of `Value`s.
 final class StringSetMembershipNode: Node, @unchecked Sendable {
     let element: Node
-    let members: Set<String>
-    /// Strings are compared by code points; Swift's `Set<String>` uses canonical equivalence, so
-    /// a hit is confirmed byte-wise (only differs for unnormalised text).
-    let originals: [String]
+    let members: [String]
+    let fingerprints: [StringFingerprint]
 
     init(element: Node, members: [String], offset: Int) {
         self.element = element
-        self.members = Set(members)
-        self.originals = members
+        self.members = members
+        self.fingerprints = members.map(StringFingerprint.init)
         super.init(offset: offset)
     }
 
     override func evaluate(_ frame: inout Frame) throws(EvalError) -> Value {
         let value = try element.evaluate(&frame)
         guard case .string(let s) = value else { return .bool(false) }
-        guard members.contains(s) else { return .bool(false) }
-        return .bool(originals.contains { StringBytes.equal($0, s) })
+        let needle = StringFingerprint(s)
+        for index in fingerprints.indices where fingerprints[index] == needle {
+            if needle.isComplete || StringBytes.equal(members[index], s) { return .bool(true) }
+        }
+        return .bool(false)
     }
 }

@@ -29,7 +29,7 @@ final class ComprehensionNode: Node, @unchecked Sendable {
         switch collection {
         case .list(let list): items = list
         case .map(let map): items = map.keys.map(\.value)
-        case .object(let object): items = object.object.fieldNames.map(Value.string)
+        case .object(let object): items = object.fieldNames.map(Value.string)
         default:
             throw EvalError(
                 .noMatchingOverload,

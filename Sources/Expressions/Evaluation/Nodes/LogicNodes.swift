@@ -1,69 +1,49 @@
-/// `a && b` with CEL's commutative error absorption: `false` on either side wins over an error
-/// or a non-bool on the other; otherwise an error on either side is the result.
-final class AndNode: Node, @unchecked Sendable {
-    let lhs: Node
-    let rhs: Node
+/// A chain `a && b && c ...` (or `||`), evaluated left to right with CEL's commutative error
+/// absorption: a `false` term (`true` for `||`) decides the result even when another term
+/// failed or was not a bool; otherwise the first failure is the result. Exceeding the cost
+/// budget is never absorbed.
+///
+/// Built as a linked list of `let` links so walking it borrows each term instead of retaining
+/// it, which matters for the long conjunctions rule conditions are.
+final class LogicalChainNode: Node, @unchecked Sendable {
+    let term: Node
+    let next: LogicalChainNode?
+    /// `false` for `&&`, `true` for `||`.
+    let deciding: Bool
 
-    init(_ lhs: Node, _ rhs: Node, offset: Int) {
-        self.lhs = lhs
-        self.rhs = rhs
+    convenience init(_ terms: [Node], deciding: Bool, offset: Int) {
+        self.init(terms[...], deciding: deciding, offset: offset)
+    }
+
+    private init(_ terms: ArraySlice<Node>, deciding: Bool, offset: Int) {
+        self.term = terms.first!
+        self.next = terms.count > 1 ? LogicalChainNode(terms.dropFirst(), deciding: deciding, offset: offset) : nil
+        self.deciding = deciding
         super.init(offset: offset)
     }
 
     override func evaluate(_ frame: inout Frame) throws(EvalError) -> Value {
-        let left: Result<Value, EvalError>
-        do {
-            let value = try lhs.evaluate(&frame)
-            if case .bool(false) = value { return value }
-            left = .success(value)
-        } catch {
-            left = .failure(error)
-        }
-        let right = try rhs.evaluate(&frame)  // an error here stands unless the left side was false
-        return try Logic.combine(left, right, absorbing: false, function: "_&&_", offset: offset)
-    }
-}
-
-/// `a || b`, the mirror of `AndNode`: `true` on either side wins.
-final class OrNode: Node, @unchecked Sendable {
-    let lhs: Node
-    let rhs: Node
-
-    init(_ lhs: Node, _ rhs: Node, offset: Int) {
-        self.lhs = lhs
-        self.rhs = rhs
-        super.init(offset: offset)
+        var failure: EvalError?
+        if try decides(&frame, &failure) { return .bool(deciding) }
+        if let failure { throw failure }
+        return .bool(!deciding)
     }
 
-    override func evaluate(_ frame: inout Frame) throws(EvalError) -> Value {
-        let left: Result<Value, EvalError>
-        do {
-            let value = try lhs.evaluate(&frame)
-            if case .bool(true) = value { return value }
-            left = .success(value)
-        } catch {
-            left = .failure(error)
-        }
-        let right = try rhs.evaluate(&frame)
-        return try Logic.combine(left, right, absorbing: true, function: "_||_", offset: offset)
-    }
-}
-
-enum Logic {
-    /// Combines a left result (not the short-circuit value) with a right value for `&&`
-    /// (`absorbing == false`) or `||` (`absorbing == true`).
-    static func combine(
-        _ left: Result<Value, EvalError>, _ right: Value, absorbing: Bool, function: String, offset: Int
-    ) throws(EvalError) -> Value {
-        if case .bool(absorbing) = right { return right }
-        switch left {
-        case .failure(let error): throw error
-        case .success(let leftValue):
-            guard case .bool = leftValue, case .bool = right else {
-                throw EvalError.noOverload(function, leftValue, right).located(offset)
+    /// Evaluates this term and the rest; true as soon as one term has the deciding value.
+    private func decides(_ frame: inout Frame, _ failure: inout EvalError?) throws(EvalError) -> Bool {
+        do throws(EvalError) {
+            let value = try term.evaluate(&frame)
+            if case .bool(let b) = value {
+                if b == deciding { return true }
+            } else if failure == nil {
+                failure = EvalError.noOverload(deciding ? "_||_" : "_&&_", types: [value.typeName, "bool"]).located(offset)
             }
-            return right
+        } catch {
+            if error.code == .costExceeded { throw error }
+            if failure == nil { failure = error }
         }
+        guard let next else { return false }
+        return try next.decides(&frame, &failure)
     }
 }
 

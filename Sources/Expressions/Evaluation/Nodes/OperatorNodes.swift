@@ -3,16 +3,20 @@ final class EqualityNode: Node, @unchecked Sendable {
     let lhs: Node
     let rhs: Node
     let negated: Bool
+    /// The right operand when it is a literal, read without a node call.
+    let rightConstant: Value?
 
     init(_ lhs: Node, _ rhs: Node, negated: Bool, offset: Int) {
         self.lhs = lhs
         self.rhs = rhs
         self.negated = negated
+        self.rightConstant = rhs.constant
         super.init(offset: offset)
     }
 
     override func evaluate(_ frame: inout Frame) throws(EvalError) -> Value {
         let a = try lhs.evaluate(&frame)
+        if let rightConstant { return .bool(Value.celEquals(a, rightConstant) != negated) }
         let b = try rhs.evaluate(&frame)
         return .bool(Value.celEquals(a, b) != negated)
     }
@@ -28,17 +32,21 @@ final class OrderingNode: Node, @unchecked Sendable {
     let lhs: Node
     let rhs: Node
     let op: Operator
+    /// The right operand when it is a literal, read without a node call.
+    let rightConstant: Value?
 
     init(_ lhs: Node, _ rhs: Node, op: Operator, offset: Int) {
         self.lhs = lhs
         self.rhs = rhs
         self.op = op
+        self.rightConstant = rhs.constant
         super.init(offset: offset)
     }
 
     override func evaluate(_ frame: inout Frame) throws(EvalError) -> Value {
         let a = try lhs.evaluate(&frame)
-        let b = try rhs.evaluate(&frame)
+        let b: Value
+        if let rightConstant { b = rightConstant } else { b = try rhs.evaluate(&frame) }
         guard let order = Value.order(a, b) else { throw EvalError.noOverload(op.rawValue, a, b).located(offset) }
         switch (op, order) {
         case (_, .unordered): return .bool(false)
