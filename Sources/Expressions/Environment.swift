@@ -77,7 +77,7 @@ public struct Environment: Sendable {
     }
 
     private func compile(_ tree: SyntaxTree, resultType: ExprType?, declared: Set<String>?) throws(ExpressionError) -> Program {
-        var compiler = Compiler(source: tree.source, declared: declared)
+        var compiler = Compiler(source: tree.source, declared: declared, limits: limits)
         let root = try compiler.compile(tree.root)
         return Program(source: tree.source, root: root, slotCount: compiler.slotCount, resultType: resultType, limits: limits)
     }

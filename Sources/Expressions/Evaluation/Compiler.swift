@@ -10,13 +10,16 @@ struct Compiler {
     private let source: Source
     /// Declared variable names; nil compiles every free name as a dynamic lookup.
     private let declared: Set<String>?
+    /// Constant folding may spend at most this much of the cost budget at compile time.
+    private let foldBudget: Int
     private var variableSlots: [String: Int] = [:]
     private var scopes: [(name: String, slot: Int)] = []
     private(set) var slotCount = 0
 
-    init(source: Source, declared: Set<String>?) {
+    init(source: Source, declared: Set<String>?, limits: Limits) {
         self.source = source
         self.declared = declared
+        self.foldBudget = min(limits.maxCost, 10_000)
     }
 
     mutating func compile(_ expr: Expr) throws(ExpressionError) -> Node {
@@ -211,7 +214,7 @@ struct Compiler {
         guard children.allSatisfy({ $0.constant != nil }) else { return node }
         var slot = Frame.Slot.unresolved
         return withUnsafeMutablePointer(to: &slot) { pointer in
-            var frame = Frame(activation: Activation(), slots: pointer, budget: 10_000, limit: 10_000)
+            var frame = Frame(activation: Activation(), slots: pointer, budget: foldBudget, limit: foldBudget)
             guard let value = try? node.evaluate(&frame) else { return node }
             return ConstantNode(value, offset: node.offset)
         }

@@ -13,6 +13,9 @@ public struct Expr: Sendable {
     public var kind: Kind
     /// Height of the tree below and including this node; bounded by `Limits.maxNestingDepth`.
     var depth: Int
+    /// Written in parentheses: `(a.b).c` selects field `c` of variable `a.b` even when a variable
+    /// `a.b.c` exists, so parentheses end a dotted name.
+    var isParenthesized = false
 
     public indirect enum Kind: Sendable {
         case literal(Value)
@@ -88,6 +91,7 @@ extension Expr {
         switch kind {
         case .identifier(let name): return name
         case .select(let operand, let field, .value):
+            guard !operand.isParenthesized else { return nil }
             return operand.qualifiedName.map { "\($0).\(field)" }
         default: return nil
         }

@@ -288,6 +288,8 @@ struct Lexer {
             let value = UInt32(code - 0x30) * 64 + UInt32(bytes[position] - 0x30) * 8 + UInt32(bytes[position + 1] - 0x30)
             position += 2
             if isBytes { out.append(UInt8(value)) } else { try appendScalar(value, to: &out, escapeStart: start) }
+        case UInt8(ascii: "4")...UInt8(ascii: "9"):
+            throw source.error(.syntax, "octal escape needs three digits, '\\000' to '\\377'", at: start)
         default:
             throw source.error(
                 .syntax, "invalid escape sequence '\\\(Character(scalar(at: position - 1)))'", at: start)

@@ -349,9 +349,10 @@ struct Parser {
         case .leftParen:
             try advance()
             try enter()
-            let inner = try parseExpr()
+            var inner = try parseExpr()
             leave()
             try expect(.rightParen, "')'")
+            inner.isParenthesized = true
             return inner
         case .leftBracket:
             return try parseList()

@@ -39,7 +39,7 @@ extension Value {
         do {
             object = try JSONSerialization.jsonObject(with: Data(jsonText.utf8), options: [.fragmentsAllowed])
         } catch {
-            throw ExpressionError(.invalidArgument, "not valid JSON: \(error.localizedDescription)")
+            throw ExpressionError(.invalidArgument, "not valid JSON (strings need double quotes, as in \"text\")")
         }
         try self.init(json: object)
     }
