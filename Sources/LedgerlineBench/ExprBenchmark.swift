@@ -112,9 +112,12 @@ final class BenchCustomerRecord: Sendable {
 }
 
 /// A customer view like the projections layer will expose: twenty fields of a record, each
-/// converted to a `Value` only when an expression reads it.
-struct BenchCustomer: LazyObject {
+/// converted to a `Value` only when an expression reads it. A final class, so the engine holds
+/// it by reference and reads fields without reference counting.
+final class BenchCustomer: LazyObject {
     let record: BenchCustomerRecord
+
+    init(record: BenchCustomerRecord) { self.record = record }
 
     static let sample = BenchCustomer(record: BenchCustomerRecord())
 

@@ -31,7 +31,7 @@ struct Compiler {
         case .select(let operand, let field, let mode):
             if mode == .value, let node = resolveQualified(expr) { return node }
             let compiled = try compile(operand)
-            return try fold(SelectNode(operand: compiled, field: field, mode: mode, offset: expr.offset), compiled)
+            return try fold(select(compiled, field, mode: mode, offset: expr.offset), compiled)
         case .call(let call):
             return try compileCall(call, expr)
         case .list(let elements, let optionalIndices):
@@ -103,7 +103,7 @@ struct Compiler {
                 let name = parts[0..<length].joined(separator: ".")
                 guard declared.contains(name) else { continue }
                 var node: Node = VariableNode(slot: variableSlot(name), name: name, offset: expr.offset)
-                for field in parts[length...] { node = SelectNode(operand: node, field: field, mode: .value, offset: expr.offset) }
+                for field in parts[length...] { node = select(node, field, mode: .value, offset: expr.offset) }
                 return node
             }
         }
@@ -113,6 +113,15 @@ struct Compiler {
             candidates.append(.init(name: name, slot: variableSlot(name), fields: Array(parts[length...])))
         }
         return QualifiedNameNode(candidates: candidates, offset: expr.offset)
+    }
+
+    /// A selection node, fused with its operand when that is an activation variable.
+    private func select(_ operand: Node, _ field: String, mode: Expr.SelectMode, offset: Int) -> Node {
+        if let variable = operand as? VariableNode, mode != .optional {
+            return VariableFieldNode(
+                slot: variable.slot, name: variable.name, field: field, presenceTest: mode == .presenceTest, offset: offset)
+        }
+        return SelectNode(operand: operand, field: field, mode: mode, offset: offset)
     }
 
     // MARK: - Calls

@@ -42,46 +42,42 @@ extension LazyObject {
     public func field(_ key: FieldKey) -> Value? { field(key.name) }
 }
 
-/// A `LazyObject` as stored inside a `Value`: one reference, so `Value` stays small.
+/// A `LazyObject` as stored inside a `Value`: one class reference, so `Value` stays small.
 ///
-/// Keyed reads, the hot path of compiled programs, go through a closure created where the
-/// object is wrapped (the initialiser is inlinable), so it is specialised for the concrete type
-/// and reads the object in place: no existential copy, no retain of the object per read.
+/// A class that conforms to `LazyObject` is stored as it is and called through its witness
+/// table, so reading a field costs one call and no reference counting. A struct is wrapped once
+/// in a small adapter class. Views the rules engine reads on every event are best written as
+/// final classes (holding or referencing their record) for that reason.
 public struct ObjectValue: Sendable {
-    @usableFromInline
-    final class Box: Sendable {
-        @usableFromInline let object: any LazyObject
-        @usableFromInline let byKey: @Sendable (FieldKey) -> Value?
-
-        @usableFromInline
-        init(object: any LazyObject, byKey: @escaping @Sendable (FieldKey) -> Value?) {
-            self.object = object
-            self.byKey = byKey
-        }
-    }
-
-    @usableFromInline let box: Box
+    @usableFromInline let reference: any LazyObject & AnyObject
 
     @inlinable
     public init<Object: LazyObject>(_ object: Object) {
-        self.box = Box(object: object, byKey: { object.field($0) })
+        if let reference = object as? any LazyObject & AnyObject {
+            self.reference = reference
+        } else {
+            self.reference = LazyObjectAdapter(object)
+        }
     }
 
     /// The wrapped object.
-    public var object: any LazyObject { box.object }
+    public var object: any LazyObject {
+        if let adapter = reference as? any AdapterProtocol { return adapter.wrappedObject }
+        return reference
+    }
 
     /// The field's value, or nil when absent. Cost: the object's `field(_:)`.
-    func field(_ name: String) -> Value? { box.object.field(name) }
+    func field(_ name: String) -> Value? { reference.field(name) }
 
     /// The field's value by interned key, or nil when absent.
     @inline(__always)
-    func field(_ key: FieldKey) -> Value? { box.byKey(key) }
+    func field(_ key: FieldKey) -> Value? { reference.field(key) }
 
-    var typeName: String { box.object.typeName }
-    var fieldNames: [String] { box.object.fieldNames }
+    var typeName: String { reference.typeName }
+    var fieldNames: [String] { reference.fieldNames }
 
     /// Whether both wrap the very same instance (a cheap equality shortcut).
-    func isSameInstance(as other: ObjectValue) -> Bool { box === other.box }
+    func isSameInstance(as other: ObjectValue) -> Bool { reference === other.reference }
 
     /// All present fields as a map, in `fieldNames` order. Cost: every field is resolved.
     func materialize() -> MapValue {
@@ -91,4 +87,24 @@ public struct ObjectValue: Sendable {
         }
         return map
     }
+}
+
+@usableFromInline
+protocol AdapterProtocol {
+    var wrappedObject: any LazyObject { get }
+}
+
+/// Gives a struct `LazyObject` the single-reference representation `ObjectValue` stores.
+@usableFromInline
+final class LazyObjectAdapter<Wrapped: LazyObject>: LazyObject, AdapterProtocol, @unchecked Sendable {
+    @usableFromInline let wrapped: Wrapped
+
+    @usableFromInline
+    init(_ wrapped: Wrapped) { self.wrapped = wrapped }
+
+    @usableFromInline var wrappedObject: any LazyObject { wrapped }
+    @usableFromInline var typeName: String { wrapped.typeName }
+    @usableFromInline var fieldNames: [String] { wrapped.fieldNames }
+    @usableFromInline func field(_ name: String) -> Value? { wrapped.field(name) }
+    @usableFromInline func field(_ key: FieldKey) -> Value? { wrapped.field(key) }
 }

@@ -2,48 +2,43 @@
 /// absorption: a `false` term (`true` for `||`) decides the result even when another term
 /// failed or was not a bool; otherwise the first failure is the result. Exceeding the cost
 /// budget is never absorbed.
-///
-/// Built as a linked list of `let` links so walking it borrows each term instead of retaining
-/// it, which matters for the long conjunctions rule conditions are.
 final class LogicalChainNode: Node, @unchecked Sendable {
-    let term: Node
-    let next: LogicalChainNode?
+    /// The terms, owned here; `unmanaged` refers to the same objects without counting.
+    let terms: [Node]
+    private let unmanaged: [Unmanaged<Node>]
     /// `false` for `&&`, `true` for `||`.
     let deciding: Bool
 
-    convenience init(_ terms: [Node], deciding: Bool, offset: Int) {
-        self.init(terms[...], deciding: deciding, offset: offset)
-    }
-
-    private init(_ terms: ArraySlice<Node>, deciding: Bool, offset: Int) {
-        self.term = terms.first!
-        self.next = terms.count > 1 ? LogicalChainNode(terms.dropFirst(), deciding: deciding, offset: offset) : nil
+    init(_ terms: [Node], deciding: Bool, offset: Int) {
+        self.terms = terms
+        self.unmanaged = terms.map { Unmanaged.passUnretained($0) }
         self.deciding = deciding
         super.init(offset: offset)
     }
 
     override func evaluate(_ frame: inout Frame) throws(EvalError) -> Value {
         var failure: EvalError?
-        if try decides(&frame, &failure) { return .bool(deciding) }
+        for term in unmanaged {
+            // `terms` keeps every term alive for as long as this node, so calling through the
+            // unmanaged reference without retaining it is safe, and saves a retain/release pair
+            // per term on the hottest path of rule evaluation.
+            let result: Result<Value, EvalError> = term._withUnsafeGuaranteedRef { node in
+                do throws(EvalError) { return .success(try node.evaluate(&frame)) } catch { return .failure(error) }
+            }
+            switch result {
+            case .success(.bool(let b)):
+                if b == deciding { return .bool(b) }
+            case .success(let value):
+                if failure == nil {
+                    failure = EvalError.noOverload(deciding ? "_||_" : "_&&_", types: [value.typeName, "bool"]).located(offset)
+                }
+            case .failure(let error):
+                if error.code == .costExceeded { throw error }
+                if failure == nil { failure = error }
+            }
+        }
         if let failure { throw failure }
         return .bool(!deciding)
-    }
-
-    /// Evaluates this term and the rest; true as soon as one term has the deciding value.
-    private func decides(_ frame: inout Frame, _ failure: inout EvalError?) throws(EvalError) -> Bool {
-        do throws(EvalError) {
-            let value = try term.evaluate(&frame)
-            if case .bool(let b) = value {
-                if b == deciding { return true }
-            } else if failure == nil {
-                failure = EvalError.noOverload(deciding ? "_||_" : "_&&_", types: [value.typeName, "bool"]).located(offset)
-            }
-        } catch {
-            if error.code == .costExceeded { throw error }
-            if failure == nil { failure = error }
-        }
-        guard let next else { return false }
-        return try next.decides(&frame, &failure)
     }
 }
 
