@@ -76,10 +76,14 @@ public struct Environment: Sendable {
         try compile(tree, resultType: nil, declared: variables.isEmpty ? nil : Set(variables.keys))
     }
 
-    private func compile(_ tree: SyntaxTree, resultType: ExprType?, declared: Set<String>?) throws(ExpressionError) -> Program {
+    private func compile(_ tree: SyntaxTree, resultType: ExprType?, declared: Set<String>?) throws(ExpressionError)
+        -> Program
+    {
         var compiler = Compiler(source: tree.source, declared: declared, limits: limits)
         let root = try compiler.compile(tree.root)
-        return Program(source: tree.source, root: root, slotCount: compiler.slotCount, resultType: resultType, limits: limits)
+        return Program(
+            source: tree.source, root: root, slotCount: compiler.slotCount, resultType: resultType, limits: limits,
+            referencedVariables: compiler.referencedVariables)
     }
 }
 

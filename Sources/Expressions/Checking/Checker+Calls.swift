@@ -42,7 +42,8 @@ extension Checker {
             var trial = substitution
             let instance = trial.instantiate(overload)
             var fits = true
-            for (parameter, argument) in zip(instance.parameters, argumentTypes) where !trial.isAssignable(parameter, from: argument) {
+            for (parameter, argument) in zip(instance.parameters, argumentTypes)
+            where !trial.isAssignable(parameter, from: argument) {
                 fits = false
                 break
             }
@@ -57,15 +58,13 @@ extension Checker {
             substitution = first.substitution
             return first.result
         }
-        let results = matches.map { finalizeKeepingParameters($0.result) }
+        let results = matches.map(\.result)
         if results.allSatisfy({ $0 == results[0] }) {
             substitution = first.substitution
             return first.result
         }
         return .dyn
     }
-
-    private func finalizeKeepingParameters(_ t: ExprType) -> ExprType { t }
 
     private func isBound(_ name: String) -> Bool {
         scopes.contains { $0.name == name } || variables[name] != nil
@@ -120,7 +119,8 @@ extension Checker {
             case .optional: return bodyType
             case .dyn, .error, .parameter: return .optional(.dyn)
             default:
-                report("optFlatMap() needs its expression to be an optional, not \(describe(bodyType))", at: c.body.offset)
+                report(
+                    "optFlatMap() needs its expression to be an optional, not \(describe(bodyType))", at: c.body.offset)
                 return .error
             }
         }

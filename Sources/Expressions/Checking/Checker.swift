@@ -75,7 +75,9 @@ struct Checker {
             }
             return .map(key, value)
         case .message(let typeName, _):
-            report("'\(typeName){...}' builds a protocol buffer message, which is not supported; use a map literal", at: expr.offset)
+            report(
+                "'\(typeName){...}' builds a protocol buffer message, which is not supported; use a map literal",
+                at: expr.offset)
             return .error
         case .comprehension(let comprehension):
             return comprehensionType(comprehension, at: expr.offset)
@@ -166,7 +168,9 @@ struct Checker {
         return nil
     }
 
-    private mutating func selectType(_ operand: ExprType, _ field: String, mode: Expr.SelectMode, at offset: Int) -> ExprType {
+    private mutating func selectType(_ operand: ExprType, _ field: String, mode: Expr.SelectMode, at offset: Int)
+        -> ExprType
+    {
         let fieldType: ExprType
         switch substitution.resolve(operand) {
         case .optional(let inner):

@@ -113,8 +113,9 @@ private struct TypeNameParser {
     private mutating func name() -> String {
         skipSpaces()
         var out = ""
-        while index < scalars.count, scalars[index].properties.isAlphabetic || scalars[index] == "_"
-            || scalars[index] == "." || ("0"..."9").contains(scalars[index])
+        while index < scalars.count,
+            scalars[index].properties.isAlphabetic || scalars[index] == "_"
+                || scalars[index] == "." || ("0"..."9").contains(scalars[index])
         {
             out.unicodeScalars.append(scalars[index])
             index += 1

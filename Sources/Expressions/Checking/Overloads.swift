@@ -33,7 +33,9 @@ enum Overloads {
         // Ordering, including across numeric types.
         let numbers: [ExprType] = [.int, .uint, .double]
         for op in ["_<_", "_<=_", "_>_", "_>=_"] {
-            for t in [ExprType.bool, .int, .uint, .double, .string, .bytes, .timestamp, .duration] { global(op, [t, t], .bool) }
+            for t in [ExprType.bool, .int, .uint, .double, .string, .bytes, .timestamp, .duration] {
+                global(op, [t, t], .bool)
+            }
             for x in numbers { for y in numbers where x != y { global(op, [x, y], .bool) } }
         }
 

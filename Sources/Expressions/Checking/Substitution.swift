@@ -28,7 +28,8 @@ struct Substitution {
             default: return t
             }
         }
-        return Overload(receiver: overload.receiver, parameters: overload.parameters.map(rename), result: rename(overload.result))
+        return Overload(
+            receiver: overload.receiver, parameters: overload.parameters.map(rename), result: rename(overload.result))
     }
 
     /// The type with every bound parameter replaced, recursively.

@@ -48,7 +48,8 @@ enum Access {
     private static func notSelectable(_ value: Value, _ field: String) -> EvalError {
         EvalError(
             .noMatchingOverload,
-            "type '\(value.typeName)' does not support field selection (selecting '\(field)'); only maps and objects have fields")
+            "type '\(value.typeName)' does not support field selection (selecting '\(field)'); only maps and objects have fields"
+        )
     }
 
     /// `e[i]`. `keyText` names the key in error messages when it is a literal of the source.

@@ -75,7 +75,8 @@ public struct Activation: Sendable {
     private func position(of name: String) -> Int? {
         if let index = storage.index { return index[name] }
         let count = name.utf8.count
-        for (position, candidate) in storage.names.enumerated() where candidate.utf8.count == count && candidate == name {
+        for (position, candidate) in storage.names.enumerated() where candidate.utf8.count == count && candidate == name
+        {
             return position
         }
         return nil

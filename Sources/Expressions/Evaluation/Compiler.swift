@@ -16,6 +16,9 @@ struct Compiler {
     private var scopes: [(name: String, slot: Int)] = []
     private(set) var slotCount = 0
 
+    /// The activation variables the compiled expression may read, sorted.
+    var referencedVariables: [String] { variableSlots.keys.sorted() }
+
     init(source: Source, declared: Set<String>?, limits: Limits) {
         self.source = source
         self.declared = declared
@@ -83,7 +86,9 @@ struct Compiler {
 
     private mutating func resolve(_ name: String, offset: Int) -> Node {
         if let slot = local(name) { return LocalNode(slot: slot, offset: offset) }
-        if declared?.contains(name) == true { return VariableNode(slot: variableSlot(name), name: name, offset: offset) }
+        if declared?.contains(name) == true {
+            return VariableNode(slot: variableSlot(name), name: name, offset: offset)
+        }
         if let type = TypeValue.denotations[name] { return ConstantNode(.type(type), offset: offset) }
         return VariableNode(slot: variableSlot(name), name: name, offset: offset)
     }
@@ -119,7 +124,8 @@ struct Compiler {
     private func select(_ operand: Node, _ field: String, mode: Expr.SelectMode, offset: Int) -> Node {
         if let variable = operand as? VariableNode, mode != .optional {
             return VariableFieldNode(
-                slot: variable.slot, name: variable.name, field: field, presenceTest: mode == .presenceTest, offset: offset)
+                slot: variable.slot, name: variable.name, field: field, presenceTest: mode == .presenceTest,
+                offset: offset)
         }
         return SelectNode(operand: operand, field: field, mode: mode, offset: offset)
     }
@@ -157,18 +163,22 @@ struct Compiler {
             return MatchesNode(text: arguments[0], pattern: regex, offset: offset)
         }
         let arity = arguments.count - (receiver ? 1 : 0)
-        guard let implementation = FunctionTable.implementations[FunctionKey(name: name, receiver: receiver, arity: arity)]
+        guard
+            let implementation = FunctionTable.implementations[
+                FunctionKey(name: name, receiver: receiver, arity: arity)]
         else {
             let error: EvalError
             if FunctionTable.names.contains(name) {
                 let style = receiver ? "as a method with" : "with"
-                error = EvalError(.noMatchingOverload, "no matching overload for '\(name)' called \(style) \(arity) argument(s)")
+                error = EvalError(
+                    .noMatchingOverload, "no matching overload for '\(name)' called \(style) \(arity) argument(s)")
             } else {
                 error = EvalError(.unboundFunction, "unbound function '\(name)': no such function is defined")
             }
             return FailingNode(error, offset: offset)
         }
-        return try fold(CallNode(function: name, implementation: implementation, arguments: arguments, offset: offset), arguments)
+        return try fold(
+            CallNode(function: name, implementation: implementation, arguments: arguments, offset: offset), arguments)
     }
 
     /// The operands of a chain of the same logical operator, in source order.

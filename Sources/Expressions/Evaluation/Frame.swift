@@ -44,15 +44,6 @@ struct Frame {
     }
 }
 
-/// A child reference read without retain/release: a node's children live as long as the node
-/// (the node also holds them strongly), so loading one from an array need not touch its
-/// reference count. Used for the children of variadic nodes.
-struct ChildNode: @unchecked Sendable {
-    unowned(unsafe) let node: Node
-
-    init(_ node: Node) { self.node = node }
-}
-
 /// A compiled expression node. Each subclass evaluates one construct; the tree is built once by
 /// `Compiler` and shared by every evaluation of a `Program` (nodes are immutable).
 class Node: @unchecked Sendable {

@@ -13,17 +13,23 @@ public struct Program: Sendable {
     /// The type the checker deduced, or nil when the program was compiled without checking.
     public let resultType: ExprType?
     public let limits: Limits
+    /// The activation variables the expression may read (for a dotted name not resolved at
+    /// compile time, every prefix it may be bound under). A caller can bind just these.
+    public let referencedVariables: [String]
 
     let sourceText: Source
     let root: Node
     let slotCount: Int
 
-    init(source: Source, root: Node, slotCount: Int, resultType: ExprType?, limits: Limits) {
+    init(
+        source: Source, root: Node, slotCount: Int, resultType: ExprType?, limits: Limits, referencedVariables: [String]
+    ) {
         self.sourceText = source
         self.root = root
         self.slotCount = slotCount
         self.resultType = resultType
         self.limits = limits
+        self.referencedVariables = referencedVariables
     }
 
     /// Evaluates against the activation. Errors carry the line and column of the failing
@@ -35,7 +41,8 @@ public struct Program: Sendable {
         ) { buffer in
             buffer.initialize(repeating: .unresolved)
             defer { buffer.deinitialize() }
-            var frame = Frame(activation: activation, slots: buffer.baseAddress!, budget: limits.maxCost, limit: limits.maxCost)
+            var frame = Frame(
+                activation: activation, slots: buffer.baseAddress!, budget: limits.maxCost, limit: limits.maxCost)
             do throws(EvalError) {
                 return .success(try root.evaluate(&frame))
             } catch {

@@ -108,7 +108,8 @@ enum Arithmetic {
     static func shifted(_ t: Value.Timestamp, by nanos: Int128) throws(EvalError) -> Value.Timestamp {
         let total = Int128(t.seconds) * 1_000_000_000 + Int128(t.nanos) + nanos
         let (seconds, rest) = total.quotientAndRemainder(dividingBy: 1_000_000_000)
-        guard seconds.magnitude < UInt128(Int64.max), let result = Value.Timestamp(seconds: Int64(seconds), nanos: Int64(rest))
+        guard seconds.magnitude < UInt128(Int64.max),
+            let result = Value.Timestamp(seconds: Int64(seconds), nanos: Int64(rest))
         else { throw EvalError(.overflow, "timestamp arithmetic leaves the range 0001-01-01 to 9999-12-31") }
         return result
     }

@@ -36,7 +36,9 @@ enum Conversions {
             guard d.isFinite, d > -1, d < 18_446_744_073_709_551_616.0 else { throw range("double", "uint") }
             return .uint(UInt64(d))
         case .string(let s):
-            guard let u = UInt64(s) else { throw invalid("string", "uint", "it is not a base-10 unsigned integer in range") }
+            guard let u = UInt64(s) else {
+                throw invalid("string", "uint", "it is not a base-10 unsigned integer in range")
+            }
             return .uint(u)
         default: throw .noOverload("uint", v)
         }
@@ -131,7 +133,8 @@ enum Conversions {
             guard let d = Value.Duration(parsing: text) else {
                 throw EvalError(
                     .invalidArgument,
-                    "duration text must be numbers with units h, m, s, ms, us or ns within about ±292 years, like '1h30m'")
+                    "duration text must be numbers with units h, m, s, ms, us or ns within about ±292 years, like '1h30m'"
+                )
             }
             return .duration(d)
         case .int(let seconds):

@@ -52,7 +52,8 @@ enum FunctionTable {
         // Timestamps and durations.
         for field in TimeFunctions.Field.allCases {
             receiver(field.rawValue, .unary { v throws(EvalError) in try TimeFunctions.get(field, v) })
-            receiver(field.rawValue, .binary { v, zone throws(EvalError) in try TimeFunctions.get(field, v, zone: zone) })
+            receiver(
+                field.rawValue, .binary { v, zone throws(EvalError) in try TimeFunctions.get(field, v, zone: zone) })
         }
 
         // Strings extension.
@@ -94,7 +95,8 @@ enum FunctionTable {
 
     /// Global functions whose names contain a dot (`strings.quote`, `optional.of`): a call
     /// `strings.quote(x)` parses as a receiver call on `strings` and is rewritten to these.
-    static let qualifiedGlobals: Set<String> = Set(implementations.keys.filter { !$0.receiver && $0.name.contains(".") }.map(\.name))
+    static let qualifiedGlobals: Set<String> = Set(
+        implementations.keys.filter { !$0.receiver && $0.name.contains(".") }.map(\.name))
 }
 
 extension FunctionImplementation {

@@ -43,7 +43,9 @@ enum OptionalFunctions {
     }
 
     static func or(_ v: Value, _ alternative: Value) throws(EvalError) -> Value {
-        guard case .optional(let inner) = v, case .optional = alternative else { throw .noOverload("or", v, alternative) }
+        guard case .optional(let inner) = v, case .optional = alternative else {
+            throw .noOverload("or", v, alternative)
+        }
         return inner == nil ? alternative : v
     }
 
@@ -58,7 +60,8 @@ enum OptionalFunctions {
         var out: [Value] = []
         for element in elements {
             guard case .optional(let inner) = element else {
-                throw EvalError(.noMatchingOverload, "optional.unwrap() needs a list of optionals but found a \(element.typeName)")
+                throw EvalError(
+                    .noMatchingOverload, "optional.unwrap() needs a list of optionals but found a \(element.typeName)")
             }
             if let inner { out.append(inner) }
         }

@@ -78,7 +78,9 @@ enum StringFormat {
             case .uint(let u): number = Double(u)
             default:
                 throw formattingError(
-                    verb == "f" ? "fixed-point clause can only be used on doubles" : "scientific clause can only be used on doubles",
+                    verb == "f"
+                        ? "fixed-point clause can only be used on doubles"
+                        : "scientific clause can only be used on doubles",
                     value)
             }
             if !number.isFinite { return Value.goDouble(number) }

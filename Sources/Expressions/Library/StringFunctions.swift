@@ -16,12 +16,16 @@ enum StringFunctions {
     }
 
     static func contains(_ s: Value, _ part: Value) throws(EvalError) -> Value {
-        guard case .string(let text) = s, case .string(let needle) = part else { throw .noOverload("contains", s, part) }
+        guard case .string(let text) = s, case .string(let needle) = part else {
+            throw .noOverload("contains", s, part)
+        }
         return .bool(StringBytes.contains(text, needle))
     }
 
     static func startsWith(_ s: Value, _ prefix: Value) throws(EvalError) -> Value {
-        guard case .string(let text) = s, case .string(let p) = prefix else { throw .noOverload("startsWith", s, prefix) }
+        guard case .string(let text) = s, case .string(let p) = prefix else {
+            throw .noOverload("startsWith", s, prefix)
+        }
         return .bool(StringBytes.hasPrefix(text, p))
     }
 
@@ -34,9 +38,13 @@ enum StringFunctions {
     /// whole-string match). The pattern is compiled on each call; `MatchesNode` compiles a
     /// constant pattern once.
     static func matches(_ s: Value, _ pattern: Value) throws(EvalError) -> Value {
-        guard case .string(let text) = s, case .string(let p) = pattern else { throw .noOverload("matches", s, pattern) }
+        guard case .string(let text) = s, case .string(let p) = pattern else {
+            throw .noOverload("matches", s, pattern)
+        }
         let regex: RegularExpression
-        do { regex = try RegularExpression(p) } catch { throw EvalError(.invalidArgument, "invalid regular expression: \(error.message)") }
+        do { regex = try RegularExpression(p) } catch {
+            throw EvalError(.invalidArgument, "invalid regular expression: \(error.message)")
+        }
         return .bool(regex.matches(text))
     }
 }

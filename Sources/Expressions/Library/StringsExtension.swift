@@ -59,7 +59,8 @@ enum StringsExtension {
         try lastIndexOf(s, sub, start, checked: true)
     }
 
-    private static func lastIndexOf(_ s: Value, _ sub: Value, _ start: Value, checked: Bool) throws(EvalError) -> Value {
+    private static func lastIndexOf(_ s: Value, _ sub: Value, _ start: Value, checked: Bool) throws(EvalError) -> Value
+    {
         guard case .string(let text) = s, case .string(let part) = sub, case .int(let from) = start else {
             throw .noOverload("lastIndexOf", s, sub, start)
         }
@@ -92,7 +93,8 @@ enum StringsExtension {
     /// Replaces the first `limit` non-overlapping occurrences (all when negative). An empty
     /// `old` matches before every code point and at the end, as in Go.
     static func replace(_ s: Value, _ old: Value, _ new: Value, _ limit: Value) throws(EvalError) -> Value {
-        guard case .string(let text) = s, case .string(let o) = old, case .string(let n) = new, case .int(var remaining) = limit
+        guard case .string(let text) = s, case .string(let o) = old, case .string(let n) = new,
+            case .int(var remaining) = limit
         else { throw .noOverload("replace", s, old, new, limit) }
         let hay = Array(text.unicodeScalars)
         let needle = Array(o.unicodeScalars)

@@ -250,7 +250,9 @@ struct RegexParser {
                 var value: UInt32 = 0
                 var digits = 0
                 while let d = current, d != "}" {
-                    guard let digit = hexValue(d), value <= 0x10FFFF else { throw error("invalid escape sequence: \\x") }
+                    guard let digit = hexValue(d), value <= 0x10FFFF else {
+                        throw error("invalid escape sequence: \\x")
+                    }
                     value = value * 16 + digit
                     digits += 1
                     index += 1
@@ -259,7 +261,8 @@ struct RegexParser {
                 index += 1
                 return value
             }
-            guard index + 1 < scalars.count, let high = hexValue(scalars[index]), let low = hexValue(scalars[index + 1]) else {
+            guard index + 1 < scalars.count, let high = hexValue(scalars[index]), let low = hexValue(scalars[index + 1])
+            else {
                 throw error("invalid escape sequence: \\x")
             }
             index += 2
@@ -355,7 +358,8 @@ struct RegexParser {
     }
 
     /// Adds `low` or, when followed by `-x`, the range `low-x`.
-    private mutating func addRange(from low: UInt32, to set: inout CharacterClass) throws(RegularExpression.SyntaxError) {
+    private mutating func addRange(from low: UInt32, to set: inout CharacterClass) throws(RegularExpression.SyntaxError)
+    {
         guard current == "-", index + 1 < scalars.count, scalars[index + 1] != "]" else {
             set.add(low...low)
             return

@@ -108,7 +108,9 @@ struct RegularExpression: Sendable {
 
     /// Adds `pc` and everything reachable from it without consuming input; true when that
     /// reaches `match`.
-    private func add(_ start: Int, at position: Int, _ input: [UInt32], to list: inout ThreadList, stack: inout [Int]) -> Bool {
+    private func add(_ start: Int, at position: Int, _ input: [UInt32], to list: inout ThreadList, stack: inout [Int])
+        -> Bool
+    {
         stack.append(start)
         while let pc = stack.popLast() {
             guard list.insert(pc) else { continue }

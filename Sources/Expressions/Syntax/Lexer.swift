@@ -119,7 +119,8 @@ struct Lexer {
         let nameStart = position
         while position < bytes.count, bytes[position] != UInt8(ascii: "`") {
             let byte = bytes[position]
-            let allowed = isIdentifierPart(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
+            let allowed =
+                isIdentifierPart(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
                 || byte == UInt8(ascii: "/") || byte == UInt8(ascii: " ")
             guard allowed else {
                 throw source.error(
@@ -166,7 +167,9 @@ struct Lexer {
         }
         if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
             var probe = position + 1
-            if probe < bytes.count, bytes[probe] == UInt8(ascii: "+") || bytes[probe] == UInt8(ascii: "-") { probe += 1 }
+            if probe < bytes.count, bytes[probe] == UInt8(ascii: "+") || bytes[probe] == UInt8(ascii: "-") {
+                probe += 1
+            }
             if probe < bytes.count, isDigit(bytes[probe]) {
                 isFloat = true
                 position = probe
@@ -276,7 +279,8 @@ struct Lexer {
         case UInt8(ascii: "u"), UInt8(ascii: "U"):
             guard !isBytes else {
                 throw source.error(
-                    .syntax, "'\\\(Character(Unicode.Scalar(code)))' escapes are only valid in strings, not bytes; use '\\x' or octal",
+                    .syntax,
+                    "'\\\(Character(Unicode.Scalar(code)))' escapes are only valid in strings, not bytes; use '\\x' or octal",
                     at: start)
             }
             let value = try hexDigits(code == UInt8(ascii: "u") ? 4 : 8, escapeStart: start)
@@ -285,7 +289,8 @@ struct Lexer {
             guard position + 1 < bytes.count, (0x30...0x37).contains(bytes[position]),
                 (0x30...0x37).contains(bytes[position + 1])
             else { throw source.error(.syntax, "octal escape needs three digits, '\\000' to '\\377'", at: start) }
-            let value = UInt32(code - 0x30) * 64 + UInt32(bytes[position] - 0x30) * 8 + UInt32(bytes[position + 1] - 0x30)
+            let value =
+                UInt32(code - 0x30) * 64 + UInt32(bytes[position] - 0x30) * 8 + UInt32(bytes[position + 1] - 0x30)
             position += 2
             if isBytes { out.append(UInt8(value)) } else { try appendScalar(value, to: &out, escapeStart: start) }
         case UInt8(ascii: "4")...UInt8(ascii: "9"):

@@ -25,7 +25,9 @@ extension Parser {
         return try node(.call(Expr.Call(function: name, target: nil, args: args)), at: offset)
     }
 
-    mutating func receiverCall(_ name: String, target: Expr, args: [Expr], at offset: Int) throws(ExpressionError) -> Expr {
+    mutating func receiverCall(_ name: String, target: Expr, args: [Expr], at offset: Int) throws(ExpressionError)
+        -> Expr
+    {
         guard expandMacros, let kind = macroKind(name, argumentCount: args.count) else {
             return try node(.call(Expr.Call(function: name, target: target, args: args)), at: offset)
         }

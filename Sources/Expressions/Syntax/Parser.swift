@@ -308,8 +308,9 @@ struct Parser {
         switch token.kind {
         case .int(let text, let hex):
             try advance()
-            return try node(.literal(.int(try intLiteral(text, hex: hex, negated: negatedLiteralAt != nil, at: offset))),
-                            at: negatedLiteralAt ?? offset)
+            return try node(
+                .literal(.int(try intLiteral(text, hex: hex, negated: negatedLiteralAt != nil, at: offset))),
+                at: negatedLiteralAt ?? offset)
         case .double(let value):
             try advance()
             return try node(.literal(.double(negatedLiteralAt == nil ? value : -value)), at: negatedLiteralAt ?? offset)
@@ -359,7 +360,8 @@ struct Parser {
         case .leftBrace:
             return try parseMap()
         case .quotedIdentifier:
-            throw source.error(.syntax, "a back-quoted name is only valid after '.', as in x.`content-type`", at: offset)
+            throw source.error(
+                .syntax, "a back-quoted name is only valid after '.', as in x.`content-type`", at: offset)
         default:
             throw unexpected("an expression")
         }

@@ -49,7 +49,8 @@ public struct Source: Sendable, Hashable {
         var start = 0
         var index = 0
         while index < bytes.count, current < number {
-            if bytes[index] == 0x0A || (bytes[index] == 0x0D && !(index + 1 < bytes.count && bytes[index + 1] == 0x0A)) {
+            if bytes[index] == 0x0A || (bytes[index] == 0x0D && !(index + 1 < bytes.count && bytes[index + 1] == 0x0A))
+            {
                 current += 1
                 start = index + 1
             }

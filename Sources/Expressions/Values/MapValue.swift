@@ -70,7 +70,9 @@ public struct MapValue: Sendable {
         let fingerprints = storage.fingerprints
         for position in fingerprints.indices where fingerprints[position] == fingerprint {
             if fingerprint.isComplete { return storage.values[position] }
-            if case .string(let s) = storage.keys[position], StringBytes.equal(s, field) { return storage.values[position] }
+            if case .string(let s) = storage.keys[position], StringBytes.equal(s, field) {
+                return storage.values[position]
+            }
         }
         return nil
     }

@@ -124,7 +124,8 @@ struct StringFingerprint: Sendable, Equatable {
         var words: (UInt64, UInt64) = (0, 0)
         count = s.withUTF8 { bytes in
             withUnsafeMutableBytes(of: &words) { destination in
-                destination.copyMemory(from: UnsafeRawBufferPointer(start: bytes.baseAddress, count: min(bytes.count, 16)))
+                destination.copyMemory(
+                    from: UnsafeRawBufferPointer(start: bytes.baseAddress, count: min(bytes.count, 16)))
             }
             return bytes.count
         }

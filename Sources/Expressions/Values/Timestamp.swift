@@ -92,7 +92,9 @@ extension Value {
             } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
                 let sign: Int64 = b[i] == UInt8(ascii: "-") ? -1 : 1
                 i += 1
-                guard let h = digits(2), expect(UInt8(ascii: ":")), let m = digits(2), h < 24, m < 60 else { return nil }
+                guard let h = digits(2), expect(UInt8(ascii: ":")), let m = digits(2), h < 24, m < 60 else {
+                    return nil
+                }
                 offset = sign * (h * 3600 + m * 60)
             } else {
                 return nil

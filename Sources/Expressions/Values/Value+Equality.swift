@@ -104,7 +104,8 @@ extension Value: Equatable {
         case (.map(let x), .map(let y)):
             return x.count == y.count && x.keys.allSatisfy { key in y[key].map { $0 == x[key]! } ?? false }
                 && x.keys.allSatisfy { key in y.keys.contains { $0 == key && sameKeyType($0, key) } }
-        case (.object(let x), .object(let y)): return x.isSameInstance(as: y) || Value.map(x.materialize()) == .map(y.materialize())
+        case (.object(let x), .object(let y)):
+            return x.isSameInstance(as: y) || Value.map(x.materialize()) == .map(y.materialize())
         case (.timestamp(let x), .timestamp(let y)): return x == y
         case (.duration(let x), .duration(let y)): return x == y
         case (.type(let x), .type(let y)): return x == y

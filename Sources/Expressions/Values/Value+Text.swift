@@ -27,7 +27,9 @@ extension Value: CustomStringConvertible {
             }
             return out + "\""
         case .list(let elements): return "[" + elements.map(\.literal).joined(separator: ", ") + "]"
-        case .map(let map): return "{" + map.entries.map { "\($0.key.value.literal): \($0.value.literal)" }.joined(separator: ", ") + "}"
+        case .map(let map):
+            return "{" + map.entries.map { "\($0.key.value.literal): \($0.value.literal)" }.joined(separator: ", ")
+                + "}"
         case .object(let object): return Value.map(object.materialize()).literal
         case .timestamp(let t): return "timestamp(\"\(t.rfc3339)\")"
         case .duration(let d): return "duration(\"\(d.text)\")"

@@ -20,23 +20,28 @@ struct Expr: AsyncParsableCommand {
     struct Eval: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "eval",
-            abstract: "Evaluate an expression and print the result as JSON (or as a CEL literal when JSON cannot hold it).",
+            abstract:
+                "Evaluate an expression and print the result as JSON (or as a CEL literal when JSON cannot hold it).",
             discussion: """
-                Variables are bound with --var name=JSON; JSON integers become CEL ints, other numbers \
-                doubles, objects maps. Time is never read from the clock: pass it as a variable and \
-                convert it in the expression, e.g. --var 'now="2024-05-01T09:00:00Z"' with timestamp(now). \
-                With --decl the expression is type-checked first, as `expr check` does.
+                    Variables are bound with --var name=JSON; JSON integers become CEL ints, other numbers \
+                    doubles, objects maps. Time is never read from the clock: pass it as a variable and \
+                    convert it in the expression, e.g. --var 'now="2024-05-01T09:00:00Z"' with timestamp(now). \
+                    With --decl the expression is type-checked first, as `expr check` does.
 
-            Example:
-              ledgerline expr eval "customer.plan != 'free' && size(customer.tags) > 1" \\
-                --var 'customer={"plan":"pro","tags":["vip","eu"]}'
-              ledgerline expr eval "timestamp(now).getDayOfWeek('Europe/Paris')" --var 'now="2024-05-04T23:30:00Z"'
-            """)
+                Example:
+                  ledgerline expr eval "customer.plan != 'free' && size(customer.tags) > 1" \\
+                    --var 'customer={"plan":"pro","tags":["vip","eu"]}'
+                  ledgerline expr eval "timestamp(now).getDayOfWeek('Europe/Paris')" --var 'now="2024-05-04T23:30:00Z"'
+                """)
 
         @Argument(help: "The CEL expression.") var expression: String
-        @Option(name: .customLong("var"), help: ArgumentHelp("A variable binding, name=JSON (repeatable).", valueName: "name=JSON"))
+        @Option(
+            name: .customLong("var"),
+            help: ArgumentHelp("A variable binding, name=JSON (repeatable).", valueName: "name=JSON"))
         var variables: [String] = []
-        @Option(name: .customLong("decl"), help: ArgumentHelp("A declaration to check against, name=TYPE (repeatable).", valueName: "name=TYPE"))
+        @Option(
+            name: .customLong("decl"),
+            help: ArgumentHelp("A declaration to check against, name=TYPE (repeatable).", valueName: "name=TYPE"))
         var declarations: [String] = []
 
         func run() async throws {
@@ -51,7 +56,8 @@ struct Expr: AsyncParsableCommand {
                     let (name, value) = try ExprCLI.binding(binding)
                     activation[name] = value
                 }
-                let program = declarations.isEmpty
+                let program =
+                    declarations.isEmpty
                     ? try environment.compileUnchecked(expression) : try environment.compile(expression)
                 let result = try program.evaluate(activation)
                 print(result.jsonText ?? result.literal)
@@ -64,19 +70,21 @@ struct Expr: AsyncParsableCommand {
             commandName: "check",
             abstract: "Type-check an expression against declared variables and print its type.",
             discussion: """
-                Declare each variable with --decl name=TYPE. TYPE is int, uint, double, bool, string, bytes, \
-                timestamp, duration, dyn, list(T), map(K, V) or optional_type(T); or a JSON object of field \
-                names to types, which declares an object whose other fields are errors (catching typos). \
-                Every problem is printed on its own line with its position; the exit status is non-zero \
-                when there is any.
+                    Declare each variable with --decl name=TYPE. TYPE is int, uint, double, bool, string, bytes, \
+                    timestamp, duration, dyn, list(T), map(K, V) or optional_type(T); or a JSON object of field \
+                    names to types, which declares an object whose other fields are errors (catching typos). \
+                    Every problem is printed on its own line with its position; the exit status is non-zero \
+                    when there is any.
 
-            Example:
-              ledgerline expr check "deal.amount > 1000 && deal.stage == 'won'" \\
-                --decl 'deal={"amount":"double","stage":"string"}'
-            """)
+                Example:
+                  ledgerline expr check "deal.amount > 1000 && deal.stage == 'won'" \\
+                    --decl 'deal={"amount":"double","stage":"string"}'
+                """)
 
         @Argument(help: "The CEL expression.") var expression: String
-        @Option(name: .customLong("decl"), help: ArgumentHelp("A declaration, name=TYPE (repeatable).", valueName: "name=TYPE"))
+        @Option(
+            name: .customLong("decl"),
+            help: ArgumentHelp("A declaration, name=TYPE (repeatable).", valueName: "name=TYPE"))
         var declarations: [String] = []
 
         func run() async throws {
@@ -142,7 +150,10 @@ enum ExprCLI {
             var fields: [String: ExprType] = [:]
             for (field, value) in object {
                 guard let written = value as? String, let type = ExprType(parsing: written) else {
-                    throw ExprArgumentError(message: "--decl \(name): field '\(field)' needs a type such as \"string\" or \"map(string, double)\"")
+                    throw ExprArgumentError(
+                        message:
+                            "--decl \(name): field '\(field)' needs a type such as \"string\" or \"map(string, double)\""
+                    )
                 }
                 fields[field] = type
             }
@@ -150,7 +161,8 @@ enum ExprCLI {
         }
         guard let type = ExprType(parsing: typeText) else {
             throw ExprArgumentError(
-                message: "--decl \(name): unknown type '\(typeText)'; use int, uint, double, bool, string, bytes, timestamp, "
+                message:
+                    "--decl \(name): unknown type '\(typeText)'; use int, uint, double, bool, string, bytes, timestamp, "
                     + "duration, dyn, list(T), map(K, V), optional_type(T) or a JSON object of field types")
         }
         return (name, type)

@@ -6,7 +6,9 @@ import Testing
 struct CheckerTests {
     /// The environment rules will be checked against, in miniature.
     static let environment = Environment()
-        .declaring("event", .object("Event", fields: ["type": .string, "occurredAt": .timestamp, "data": .map(.string, .dyn)]))
+        .declaring(
+            "event", .object("Event", fields: ["type": .string, "occurredAt": .timestamp, "data": .map(.string, .dyn)])
+        )
         .declaring(
             "customer",
             .object(
@@ -14,7 +16,8 @@ struct CheckerTests {
                 fields: [
                     "name": .string, "email": .string, "unsubscribed": .bool, "tags": .list(.string),
                     "scores": .map(.string, .double), "orders": .int,
-                ]))
+                ])
+        )
         .declaring("deal", .object("Deal", fields: ["stage": .string, "amount": .double, "owner": .string]))
         .declaring("now", .timestamp)
 
@@ -43,13 +46,22 @@ struct CheckerTests {
     @Test(
         "mistakes are reported with the position and what is wrong",
         arguments: [
-            ("customer.nmae == 'Ada'", "'Customer' has no field 'nmae'; its fields are: email, name, orders, scores, tags, unsubscribed at 1:9"),
-            ("custmer.name == 'Ada'", "undeclared reference to 'custmer'; declare the variable or check the spelling at 1:1"),
+            (
+                "customer.nmae == 'Ada'",
+                "'Customer' has no field 'nmae'; its fields are: email, name, orders, scores, tags, unsubscribed at 1:9"
+            ),
+            (
+                "custmer.name == 'Ada'",
+                "undeclared reference to 'custmer'; declare the variable or check the spelling at 1:1"
+            ),
             ("customer.scores.lead >= 'high'", "no matching overload for '>=' applied to (double, string) at 1:22"),
             ("customer.name == 3", "no matching overload for '==' applied to (string, int) at 1:15"),
             ("deal.amount + 1u", "no matching overload for '+' applied to (double, uint) at 1:13"),
             ("customer.name.size(1)", "'size' cannot be called as a method with 1 argument(s) at 1:15"),
-            ("customer.name.startswith('A')", "undeclared function 'startswith'; check the spelling or the list of supported functions at 1:15"),
+            (
+                "customer.name.startswith('A')",
+                "undeclared function 'startswith'; check the spelling or the list of supported functions at 1:15"
+            ),
             ("customer.tags.all(t, t)", "the predicate of all() must be a bool, not string at 1:22"),
             ("customer.orders.exists(x, true)", "exists() needs a list or a map to iterate, not int at 1:17"),
             ("customer.name.matches('(')", "invalid regular expression: missing closing ) at 1:23"),

@@ -68,9 +68,11 @@ enum ConformanceSuite {
         if case .unknown = test.expectation { return .skip("unknown-set results are not implemented") }
         var environment = Environment()
         for declaration in test.declarations where !declaration.isFunction {
-            environment.declare(declaration.name, try declaration.ident.map { (t: TextProtoMessage) throws(Unsupported) -> ExprType in
-                try ConformanceValues.type(t)
-            } ?? .dyn)
+            environment.declare(
+                declaration.name,
+                try declaration.ident.map { (t: TextProtoMessage) throws(Unsupported) -> ExprType in
+                    try ConformanceValues.type(t)
+                } ?? .dyn)
         }
         if test.declarations.contains(where: { $0.isFunction }) { return .skip("declares extension functions") }
 
@@ -85,7 +87,9 @@ enum ConformanceSuite {
             if let issue = result.issues.first { return .fail("check: \(issue.summary)") }
             if case .typedResult(_, let deduced?) = test.expectation {
                 let expected = try ConformanceValues.type(deduced)
-                if result.type != expected { return .fail("deduced type \(result.type.map { "\($0)" } ?? "-"), expected \(expected)") }
+                if result.type != expected {
+                    return .fail("deduced type \(result.type.map { "\($0)" } ?? "-"), expected \(expected)")
+                }
             }
         }
         if test.checkOnly { return .pass }
@@ -100,7 +104,9 @@ enum ConformanceSuite {
         switch test.expectation {
         case .defaultTrue: expected = .bool(true)
         case .value(let m): expected = try ConformanceValues.value(m)
-        case .typedResult(let m, _): expected = try m.map { (v: TextProtoMessage) throws(Unsupported) -> Value in try ConformanceValues.value(v) }
+        case .typedResult(let m, _):
+            expected = try m.map { (v: TextProtoMessage) throws(Unsupported) -> Value in try ConformanceValues.value(v)
+            }
         case .evalError: expected = nil
         case .unknown: return .skip("unknown-set results are not implemented")
         }
@@ -137,7 +143,8 @@ struct ConformanceTests {
             let rate = report.total == 0 ? 100 : Double(report.passed) * 100 / Double(report.total)
             lines.append(
                 "  \(report.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(report.passed)/\(report.total) passed"
-                    + " (\(String(format: "%.1f", rate))%), \(report.failed.count) failed, \(report.skipped.count) skipped")
+                    + " (\(String(format: "%.1f", rate))%), \(report.failed.count) failed, \(report.skipped.count) skipped"
+            )
         }
         let passed = reports.map(\.passed).reduce(0, +)
         let total = reports.map(\.total).reduce(0, +)

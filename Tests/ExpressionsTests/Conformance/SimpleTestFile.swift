@@ -160,7 +160,9 @@ enum ConformanceValues {
         case ("list_type", .message(let list)):
             return .list(try type(list.message("elem_type") ?? TextProtoMessage()))
         case ("map_type", .message(let map)):
-            return .map(try type(map.message("key_type") ?? TextProtoMessage()), try type(map.message("value_type") ?? TextProtoMessage()))
+            return .map(
+                try type(map.message("key_type") ?? TextProtoMessage()),
+                try type(map.message("value_type") ?? TextProtoMessage()))
         case ("type", .message(let inner)):
             return .type(try type(inner))
         case ("type_param", .string(let bytes)):

@@ -124,7 +124,9 @@ struct TextProtoParser {
                 message.fields.append((name, try parseScalar()))
             }
             skipTrivia()
-            if index < bytes.count, bytes[index] == UInt8(ascii: ",") || bytes[index] == UInt8(ascii: ";") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: ",") || bytes[index] == UInt8(ascii: ";") {
+                index += 1
+            }
         }
     }
 
@@ -155,7 +157,9 @@ struct TextProtoParser {
             return .string(out)
         }
         let start = index
-        while index < bytes.count, isNameByte(bytes[index]) || bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+        while index < bytes.count,
+            isNameByte(bytes[index]) || bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+")
+        {
             index += 1
         }
         guard index > start else { throw fail("expected a value") }

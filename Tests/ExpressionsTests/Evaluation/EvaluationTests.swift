@@ -60,7 +60,9 @@ struct EvaluationTests {
     @Test("an unknown function is an error only when evaluation reaches it")
     func unboundFunction() throws {
         #expect(evaluationError("f_unknown(1)")?.message == "unbound function 'f_unknown': no such function is defined")
-        #expect(evaluationError("'a'.indexOf('a', 0, 1)")?.message == "no matching overload for 'indexOf' called as a method with 3 argument(s)")
+        #expect(
+            evaluationError("'a'.indexOf('a', 0, 1)")?.message
+                == "no matching overload for 'indexOf' called as a method with 3 argument(s)")
     }
 
     @Test("heterogeneous numbers compare by value; other mixed types are unequal, not errors")
@@ -98,7 +100,9 @@ struct EvaluationTests {
     @Test("a lazy object supports selection, has(), in, indexing, size, iteration and equality")
     func lazyObjectBehavesLikeAMap() throws {
         let v = Value.lazy(CountingView())
-        #expect(try evaluate("has(v.plan) && !has(v.missing) && 'plan' in v && v['plan'] == 'pro'", ["v": v]) == .bool(true))
+        #expect(
+            try evaluate("has(v.plan) && !has(v.missing) && 'plan' in v && v['plan'] == 'pro'", ["v": v]) == .bool(true)
+        )
         #expect(try evaluate("size(v) == 2 && v.all(k, k in ['plan', 'expensive'])", ["v": v]) == .bool(true))
         #expect(try evaluate("v == {'plan': 'pro', 'expensive': 42}", ["v": v]) == .bool(true))
         #expect(try evaluate("type(v) == type(v) && string(type(v)) == 'View'", ["v": v]) == .bool(true))
@@ -116,7 +120,10 @@ struct EvaluationTests {
     @Test("comprehensions that exceed the cost budget stop with a message naming the limit")
     func costBudget() throws {
         let limits = Limits(maxCost: 1_000)
-        let error = try #require(evaluationError("[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].all(a, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].all(b, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].all(c, true)))", limits: limits))
+        let error = try #require(
+            evaluationError(
+                "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].all(a, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].all(b, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].all(c, true)))",
+                limits: limits))
         #expect(error.code == .costExceeded)
         #expect(error.message.hasPrefix("evaluation exceeded its cost budget of 1000"))
         #expect(error.message.hasSuffix("raise Limits.maxCost"))
@@ -144,6 +151,13 @@ struct EvaluationTests {
         }
     }
 
+    @Test("a program lists the variables it reads, so callers can bind only those")
+    func referencedVariables() throws {
+        let program = try Environment().declaring("customer", .dyn).declaring("deal", .dyn)
+            .compile("customer.plan == 'pro' && [1].all(x, x > 0)")
+        #expect(program.referencedVariables == ["customer"])
+    }
+
     @Test("message literals are refused at compile time with a pointer to map literals")
     func messageLiteralsUnsupported() throws {
         let error = try #require(evaluationError("Account{id: 1}"))
@@ -153,7 +167,9 @@ struct EvaluationTests {
 
     @Test("map literals reject repeated and invalid keys when evaluated")
     func mapLiteralKeys() throws {
-        #expect(evaluationError("{1: 'a', 1u: 'b'}")?.message == "map literal repeats a key (Failed with repeated key); each key may appear once")
+        #expect(
+            evaluationError("{1: 'a', 1u: 'b'}")?.message
+                == "map literal repeats a key (Failed with repeated key); each key may appear once")
         #expect(evaluationError("{1.5: 'a'}")?.message.hasPrefix("a double cannot be a map key") == true)
     }
 

@@ -27,6 +27,8 @@ struct OptionalsTests {
 
     @Test("value() of an empty optional is an error that points to the alternatives")
     func emptyValue() {
-        #expect(evaluationError("optional.none().value()")?.message == "value() called on optional.none(); test with hasValue() or use orValue()")
+        #expect(
+            evaluationError("optional.none().value()")?.message
+                == "value() called on optional.none(); test with hasValue() or use orValue()")
     }
 }

@@ -69,9 +69,18 @@ struct StringsTests {
         arguments: [
             ("'%a'.format([1])", "could not parse formatting clause: unrecognized formatting clause \"a\""),
             ("'%d %d'.format([1])", "index 1 out of range"),
-            ("'%d'.format(['x'])", "error during formatting: decimal clause can only be used on integers, was given string"),
-            ("'%x'.format([1.5])", "error during formatting: only integers, byte buffers, and strings can be formatted as hex, was given double"),
-            ("'%b'.format([null])", "error during formatting: only integers and bools can be formatted as binary, was given null_type"),
+            (
+                "'%d'.format(['x'])",
+                "error during formatting: decimal clause can only be used on integers, was given string"
+            ),
+            (
+                "'%x'.format([1.5])",
+                "error during formatting: only integers, byte buffers, and strings can be formatted as hex, was given double"
+            ),
+            (
+                "'%b'.format([null])",
+                "error during formatting: only integers and bools can be formatted as binary, was given null_type"
+            ),
         ])
     func formatErrors(source: String, message: String) throws {
         #expect(evaluationError(source)?.message == message)
@@ -81,10 +90,13 @@ struct StringsTests {
     func conversions() throws {
         #expect(try evaluate("int('42') + int(3.9) + int(-3.9)") == .int(42))
         #expect(try evaluate("bool('TRUE') && !bool('f')") == .bool(true))
-        #expect(evaluationError("int('forty-two')")?.message == "cannot convert string to int: it is not a base-10 integer in range")
+        #expect(
+            evaluationError("int('forty-two')")?.message
+                == "cannot convert string to int: it is not a base-10 integer in range")
         #expect(evaluationError("uint(-1)")?.message == "int value is out of the range of uint (range error)")
         #expect(evaluationError("int(1e99)")?.code == .overflow)
-        #expect(evaluationError("string(b'\\xff')")?.message == "bytes are not valid UTF-8 and cannot convert to string")
+        #expect(
+            evaluationError("string(b'\\xff')")?.message == "bytes are not valid UTF-8 and cannot convert to string")
         #expect(evaluationError("bool('yes')")?.code == .invalidArgument)
     }
 }

@@ -5,7 +5,9 @@ import Testing
 @Suite("Timestamps and durations")
 struct TimeTests {
     /// Friday 2009-02-13 23:31:30.123 UTC.
-    static let instant: [String: Value] = ["t": .timestamp(Value.Timestamp(seconds: 1_234_567_890, nanos: 123_000_000)!)]
+    static let instant: [String: Value] = [
+        "t": .timestamp(Value.Timestamp(seconds: 1_234_567_890, nanos: 123_000_000)!)
+    ]
 
     @Test(
         "accessors read calendar fields in UTC or the given zone",
@@ -23,13 +25,19 @@ struct TimeTests {
 
     @Test("an unknown time zone is an error naming the zone and the accepted forms")
     func unknownZone() {
-        #expect(evaluationError("t.getHours('Mars/Olympus')", Self.instant)?.message == "unknown time zone 'Mars/Olympus'; use an IANA name like 'Europe/Paris' or an offset like '+05:30'")
+        #expect(
+            evaluationError("t.getHours('Mars/Olympus')", Self.instant)?.message
+                == "unknown time zone 'Mars/Olympus'; use an IANA name like 'Europe/Paris' or an offset like '+05:30'")
     }
 
     @Test("timestamp and duration arithmetic, comparison and conversion")
     func arithmetic() throws {
-        #expect(try evaluate("timestamp('2024-01-01T00:00:00Z') + duration('36h') == timestamp('2024-01-02T12:00:00Z')") == .bool(true))
-        #expect(try evaluate("timestamp('2024-01-02T00:00:00Z') - timestamp('2024-01-01T00:00:00Z')") == .duration(Value.Duration(seconds: 86_400)!))
+        #expect(
+            try evaluate("timestamp('2024-01-01T00:00:00Z') + duration('36h') == timestamp('2024-01-02T12:00:00Z')")
+                == .bool(true))
+        #expect(
+            try evaluate("timestamp('2024-01-02T00:00:00Z') - timestamp('2024-01-01T00:00:00Z')")
+                == .duration(Value.Duration(seconds: 86_400)!))
         #expect(try evaluate("duration('1h') > duration('59m') && duration('90m').getHours() == 1") == .bool(true))
         #expect(try evaluate("int(timestamp('1970-01-01T00:01:00Z'))") == .int(60))
         #expect(try evaluate("string(timestamp('2024-01-01T00:00:00.500+01:00'))") == .string("2023-12-31T23:00:00.5Z"))

@@ -9,7 +9,8 @@ struct RegularExpressionTests {
         "matches() finds the pattern anywhere unless anchored",
         arguments: [
             ("abcd", "bc", true), ("abcd", "^bc", false), ("abcd", "^abcd$", true), ("grey", "gr(a|e)y", true),
-            ("banana", "^ba(na)*$", true), ("mañana", "a+ñ+a+", true), ("ab", "^a{2,3}$", false), ("aaa", "^a{2,3}$", true),
+            ("banana", "^ba(na)*$", true), ("mañana", "a+ñ+a+", true), ("ab", "^a{2,3}$", false),
+            ("aaa", "^a{2,3}$", true),
             ("aaaa", "^a{2,3}$", false), ("a1b2", "^([a-z]\\d)+$", true), ("x_9", "^\\w+$", true), ("a b", "\\s", true),
             ("ABC", "(?i)^abc$", true), ("ABC", "^(?i:a)BC$", true), ("aBC", "^(?i:a)bc$", false),
             ("hello", "^[[:alpha:]]+$", true), ("hello1", "^[[:alpha:]]+$", false), ("αβγ", "^\\p{Greek}+$", true),
@@ -28,8 +29,10 @@ struct RegularExpressionTests {
         arguments: [
             ("(", "missing closing )"), (")", "unexpected ')'"), ("[a", "missing closing ]"),
             ("*", "missing argument to repetition operator: *"), ("a**", "bad repetition operator: *"),
-            ("a{2,1}", "bad repetition operator: {2,1}"), ("a{1001}", "bad repetition operator: counts are limited to 1000"),
-            ("\\k", "invalid escape sequence: \\k"), ("(?<", "invalid named capture"), ("(?z)", "invalid or unsupported Perl syntax: (?z"),
+            ("a{2,1}", "bad repetition operator: {2,1}"),
+            ("a{1001}", "bad repetition operator: counts are limited to 1000"),
+            ("\\k", "invalid escape sequence: \\k"), ("(?<", "invalid named capture"),
+            ("(?z)", "invalid or unsupported Perl syntax: (?z"),
             ("[z-a]", "invalid character class range"), ("\\p{Nope}", "invalid character class range: \\p{Nope}"),
         ])
     func malformedPatterns(pattern: String, message: String) {
@@ -52,7 +55,8 @@ struct RegularExpressionTests {
 
     @Test("an invalid pattern in an expression is an evaluation error, and a check issue when literal")
     func invalidPatternInExpression() {
-        #expect(evaluationError("'x'.matches(p)", ["p": "("])?.message == "invalid regular expression: missing closing )")
+        #expect(
+            evaluationError("'x'.matches(p)", ["p": "("])?.message == "invalid regular expression: missing closing )")
         #expect(!Environment().check("'x'.matches('(')").isValid)
     }
 }

@@ -6,7 +6,9 @@ func evaluate(_ source: String, _ variables: [String: Value] = [:], limits: Limi
 }
 
 /// The error evaluating (or compiling) the expression raises, or nil when it succeeds.
-func evaluationError(_ source: String, _ variables: [String: Value] = [:], limits: Limits = .default) -> ExpressionError? {
+func evaluationError(_ source: String, _ variables: [String: Value] = [:], limits: Limits = .default)
+    -> ExpressionError?
+{
     do {
         _ = try evaluate(source, variables, limits: limits)
         return nil

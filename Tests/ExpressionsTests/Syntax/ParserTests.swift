@@ -60,7 +60,9 @@ struct ParserTests {
         #expect(error.code == .syntax)
         #expect(error.location?.line == 2)
         #expect(error.location?.column == 16)
-        #expect(error.description == "expected an expression but found '>' at 2:16\n |   deal.amount >> 5\n | ...............^")
+        #expect(
+            error.description
+                == "expected an expression but found '>' at 2:16\n |   deal.amount >> 5\n | ...............^")
         #expect(error.summary == "expected an expression but found '>' at 2:16")
     }
 
@@ -108,9 +110,13 @@ struct ParserTests {
 
     @Test("source longer than the limit is rejected before lexing, naming the limit")
     func sourceLengthLimit() throws {
-        let error = try #require(parseError(String(repeating: "1+", count: 20) + "1", limits: Limits(maxSourceLength: 10)))
+        let error = try #require(
+            parseError(String(repeating: "1+", count: 20) + "1", limits: Limits(maxSourceLength: 10)))
         #expect(error.code == .limitExceeded)
-        #expect(error.message == "expression is 41 bytes long, more than the limit of 10; split the condition or raise Limits.maxSourceLength")
+        #expect(
+            error.message
+                == "expression is 41 bytes long, more than the limit of 10; split the condition or raise Limits.maxSourceLength"
+        )
     }
 
     @Test("nesting deeper than the limit is rejected at the position where it exceeds it")

@@ -8,7 +8,11 @@ struct ValueTests {
     @Test("JSON converts to CEL values: integers stay ints, other numbers are doubles, objects are maps")
     func fromJSON() throws {
         let value = try Value(jsonText: #"{"n": 5, "x": 1.5, "ok": true, "tags": ["a"], "none": null}"#)
-        #expect(value == .map(MapValue(["n": .int(5), "x": .double(1.5), "ok": .bool(true), "tags": .list(["a"]), "none": .null])))
+        #expect(
+            value
+                == .map(
+                    MapValue(["n": .int(5), "x": .double(1.5), "ok": .bool(true), "tags": .list(["a"]), "none": .null]))
+        )
         #expect(try Value(jsonText: "\"text\"") == .string("text"))
         #expect(throws: ExpressionError.self) { try Value(jsonText: "{oops") }
     }

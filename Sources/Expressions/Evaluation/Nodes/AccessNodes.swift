@@ -66,7 +66,8 @@ final class VariableFieldNode: Node, @unchecked Sendable {
 
     override func evaluate(_ frame: inout Frame) throws(EvalError) -> Value {
         guard let value = frame.variable(slot, named: name) else {
-            throw EvalError(.unboundVariable, "undeclared reference to '\(name)': the variable is not bound").located(offset)
+            throw EvalError(.unboundVariable, "undeclared reference to '\(name)': the variable is not bound").located(
+                offset)
         }
         switch consume value {
         case .object(let object):

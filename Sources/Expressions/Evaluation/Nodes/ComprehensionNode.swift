@@ -108,8 +108,10 @@ final class ComprehensionNode: Node, @unchecked Sendable {
         let result = try body.evaluate(&frame)
         if kind == .optMap { return .optional(result) }
         guard case .optional = result else {
-            throw EvalError(.noMatchingOverload, "optFlatMap() needs its expression to give an optional, not a \(result.typeName)")
-                .located(body.offset)
+            throw EvalError(
+                .noMatchingOverload, "optFlatMap() needs its expression to give an optional, not a \(result.typeName)"
+            )
+            .located(body.offset)
         }
         return result
     }

@@ -19,8 +19,10 @@ final class ListNode: Node, @unchecked Sendable {
             let value = try element.evaluate(&frame)
             if optional[index] {
                 guard case .optional(let inner) = value else {
-                    throw EvalError(.noMatchingOverload, "a '?' list element must be an optional, not a \(value.typeName)")
-                        .located(element.offset)
+                    throw EvalError(
+                        .noMatchingOverload, "a '?' list element must be an optional, not a \(value.typeName)"
+                    )
+                    .located(element.offset)
                 }
                 if let inner { values.append(inner) }
             } else {
@@ -61,15 +63,19 @@ final class MapNode: Node, @unchecked Sendable {
             }
             if entry.optional {
                 guard case .optional(let inner) = value else {
-                    throw EvalError(.noMatchingOverload, "a '?' map entry must have an optional value, not a \(value.typeName)")
-                        .located(entry.offset)
+                    throw EvalError(
+                        .noMatchingOverload, "a '?' map entry must have an optional value, not a \(value.typeName)"
+                    )
+                    .located(entry.offset)
                 }
                 guard let inner else { continue }
                 value = inner
             }
             guard map.insert(mapKey, value) else {
-                throw EvalError(.invalidArgument, "map literal repeats a key (Failed with repeated key); each key may appear once")
-                    .located(entry.offset)
+                throw EvalError(
+                    .invalidArgument, "map literal repeats a key (Failed with repeated key); each key may appear once"
+                )
+                .located(entry.offset)
             }
         }
         return .map(map)

@@ -30,7 +30,8 @@ final class LogicalChainNode: Node, @unchecked Sendable {
                 if b == deciding { return .bool(b) }
             case .success(let value):
                 if failure == nil {
-                    failure = EvalError.noOverload(deciding ? "_||_" : "_&&_", types: [value.typeName, "bool"]).located(offset)
+                    failure = EvalError.noOverload(deciding ? "_||_" : "_&&_", types: [value.typeName, "bool"]).located(
+                        offset)
                 }
             case .failure(let error):
                 if error.code == .costExceeded { throw error }

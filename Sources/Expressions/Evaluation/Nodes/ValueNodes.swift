@@ -24,7 +24,8 @@ final class VariableNode: Node, @unchecked Sendable {
 
     override func evaluate(_ frame: inout Frame) throws(EvalError) -> Value {
         guard let value = frame.variable(slot, named: name) else {
-            throw EvalError(.unboundVariable, "undeclared reference to '\(name)': the variable is not bound").located(offset)
+            throw EvalError(.unboundVariable, "undeclared reference to '\(name)': the variable is not bound").located(
+                offset)
         }
         return value
     }
@@ -77,7 +78,8 @@ final class QualifiedNameNode: Node, @unchecked Sendable {
             return value
         }
         let name = candidates.last?.name ?? "?"
-        throw EvalError(.unboundVariable, "undeclared reference to '\(name)': the variable is not bound").located(offset)
+        throw EvalError(.unboundVariable, "undeclared reference to '\(name)': the variable is not bound").located(
+            offset)
     }
 }
 
