@@ -13,6 +13,13 @@ struct Frame {
         case unresolved
         case unbound
         case value(Value)
+        /// A lazy object, with an uncounted reference to it for field reads; the value keeps the
+        /// object alive until the evaluation ends and the slots are deinitialised.
+        case object(Value, UnownedObject)
+    }
+
+    struct UnownedObject {
+        unowned(unsafe) let reference: any LazyObject & AnyObject
     }
 
     /// Charges `units` against the budget.
@@ -31,15 +38,32 @@ struct Frame {
     @inline(__always)
     mutating func variable(_ slot: Int, named name: String) -> Value? {
         switch slots[slot] {
-        case .value(let value): return value
+        case .value(let value), .object(let value, _): return value
         case .unbound: return nil
         case .unresolved:
-            if let value = activation.lookup(name) {
-                slots[slot] = .value(value)
-                return value
-            }
+            resolve(slot, named: name)
+            return variable(slot, named: name)
+        }
+    }
+
+    /// The lazy object bound to the activation variable in `slot`, read without retaining it,
+    /// or nil when the variable is unbound or not an object.
+    @inline(__always)
+    mutating func object(_ slot: Int, named name: String) -> UnownedObject? {
+        if case .unresolved = slots[slot] { resolve(slot, named: name) }
+        if case .object(_, let object) = slots[slot] { return object }
+        return nil
+    }
+
+    private mutating func resolve(_ slot: Int, named name: String) {
+        guard let value = activation.lookup(name) else {
             slots[slot] = .unbound
-            return nil
+            return
+        }
+        if case .object(let object) = value {
+            slots[slot] = .object(value, UnownedObject(reference: object.reference))
+        } else {
+            slots[slot] = .value(value)
         }
     }
 }

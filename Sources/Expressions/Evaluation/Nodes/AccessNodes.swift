@@ -65,6 +65,12 @@ final class VariableFieldNode: Node, @unchecked Sendable {
     }
 
     override func evaluate(_ frame: inout Frame) throws(EvalError) -> Value {
+        if let object = frame.object(slot, named: name) {
+            let found = object.reference.field(key)
+            if presenceTest { return .bool(found != nil) }
+            if let found { return found }
+            throw EvalError.noSuchKey(field).located(offset)
+        }
         guard let value = frame.variable(slot, named: name) else {
             throw EvalError(.unboundVariable, "undeclared reference to '\(name)': the variable is not bound").located(
                 offset)
