@@ -9,4 +9,5 @@ let allScenarios: [any BenchmarkScenario] = [
     StreamReadBenchmark(),
     SchemaValidationBenchmark(),
     AllocateBenchmark(),
+    ExprBenchmark(),
 ]

@@ -18,7 +18,7 @@ struct Ledgerline: AsyncParsableCommand {
             """,
         subcommands: [
             InitCommand.self, AppendCommand.self, ImportCommand.self, ReadCommand.self, TailCommand.self,
-            StatsCommand.self, VerifyCommand.self, ExportCommand.self, SchemasCommand.self, DebugCommand.self,
+            StatsCommand.self, VerifyCommand.self, ExportCommand.self, SchemasCommand.self, Expr.self, DebugCommand.self,
         ]
     )
 

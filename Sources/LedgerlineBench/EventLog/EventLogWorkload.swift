@@ -1,4 +1,5 @@
 import EventLog
+import Experiments
 import Foundation
 import JSON
 
@@ -85,16 +86,7 @@ struct EventLogWorkload {
     }
 }
 
-/// A small, fast, seeded random generator (SplitMix64), for reproducible workloads.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
+    /// A uniform double in [0, 1).
     mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -1,4 +1,5 @@
 @_spi(Benchmarking) import EventLog
+import Experiments
 import Foundation
 
 /// `replay`: every event of the benchmark log read back as a whole envelope, against

@@ -59,3 +59,10 @@ func percentile(_ samples: inout [Double], _ q: Double) -> Double {
     samples.sort()
     return samples[min(samples.count - 1, Int((Double(samples.count - 1) * q).rounded()))]
 }
+
+/// CPU time consumed by the calling thread.
+func threadCPUSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
