@@ -29,7 +29,8 @@ public final class RawLMDBBaseline: @unchecked Sendable {
                 ids: try env.openDatabase("ids", flags: Int32(MDB_CREATE), in: txn),
                 streams: try env.openDatabase("streams", flags: Int32(MDB_CREATE) | dupFlags, in: txn),
                 types: try env.openDatabase("types", flags: Int32(MDB_CREATE) | dupFlags, in: txn),
-                meta: try env.openDatabase("meta", flags: Int32(MDB_CREATE), in: txn))
+                meta: try env.openDatabase("meta", flags: Int32(MDB_CREATE), in: txn),
+                views: try env.openDatabase("views", flags: Int32(MDB_CREATE), in: txn))
         }
     }
 

@@ -20,6 +20,7 @@ public final class InMemoryEventStore: EventStore, PreparedAppending, Sendable {
 
     private let state = Mutex(State())
     private let notifier = HeadNotifier()
+    let views = InMemoryViews()
     private let validator: (any EventValidator)?
     private let clock: @Sendable () -> Timestamp
     private let maxRecordBytes: Int

@@ -32,8 +32,24 @@ extension LMDBEventStore {
             }
         }
 
+        /// Work that is not an append: a closure run in a write transaction of its own.
+        final class CustomJob {
+            let body: (LMDBTransaction) throws -> any Sendable
+            let continuation: CheckedContinuation<Result<any Sendable, Error>, Never>
+
+            init(body: @escaping (LMDBTransaction) throws -> any Sendable, continuation: CheckedContinuation<Result<any Sendable, Error>, Never>) {
+                self.body = body
+                self.continuation = continuation
+            }
+        }
+
+        private enum Work {
+            case append(Job)
+            case custom(CustomJob)
+        }
+
         private let condition = NSCondition()
-        private var queue: [Job] = []
+        private var queue: [Work] = []
         private var stopping = false
         private var stopped = false
         private var thread: Thread?
@@ -63,7 +79,22 @@ extension LMDBEventStore {
                     continuation.resume(returning: .failure(.closed()))
                     return
                 }
-                queue.append(Job(batch: batch, continuation: continuation))
+                queue.append(.append(Job(batch: batch, continuation: continuation)))
+                condition.signal()
+                condition.unlock()
+            }
+        }
+
+        /// Runs `body` in a write transaction of its own on the writer thread.
+        func submitCustom(_ body: @escaping @Sendable (LMDBTransaction) throws -> any Sendable) async -> Result<any Sendable, Error> {
+            await withCheckedContinuation { continuation in
+                condition.lock()
+                if stopping {
+                    condition.unlock()
+                    continuation.resume(returning: .failure(EventLogError.closed()))
+                    return
+                }
+                queue.append(.custom(CustomJob(body: body, continuation: continuation)))
                 condition.signal()
                 condition.unlock()
             }
@@ -87,10 +118,16 @@ extension LMDBEventStore {
                     condition.unlock()
                     break
                 }
+                if case .custom(let job) = queue.first {
+                    queue.removeFirst()
+                    condition.unlock()
+                    runCustom(job, store: store)
+                    continue
+                }
                 var group: [Job] = []
                 var events = 0
                 var bytes = 0
-                while let job = queue.first,
+                while case .append(let job) = queue.first,
                     group.isEmpty || (events + job.count <= store.options.maxGroupEvents && bytes + job.bytes <= store.options.maxGroupBytes)
                 {
                     group.append(job)
@@ -102,6 +139,15 @@ extension LMDBEventStore {
                 process(group, store: store, state: &state)
             }
             finished.signal()
+        }
+
+        private func runCustom(_ job: CustomJob, store: LMDBEventStore) {
+            do {
+                let value = try store.env.write { txn in try job.body(txn) }
+                job.continuation.resume(returning: .success(value))
+            } catch {
+                job.continuation.resume(returning: .failure(error is LMDBFailure ? error.asEventLogError : error))
+            }
         }
 
         private enum Outcome {

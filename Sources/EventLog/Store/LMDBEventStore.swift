@@ -15,6 +15,7 @@ import Synchronization
 /// | `streams` | stream name, UTF-8 | every `seq` of the stream, as sorted duplicates (`MDB_DUPFIXED`, `MDB_INTEGERDUP`) |
 /// | `types` | event type, UTF-8 | every `seq` of the type, as sorted duplicates |
 /// | `meta` | `format`, `streams`, `recordBytes` | u64 |
+/// | `views` | table name, a zero byte, key | the consumers' rows (see ``ViewStorage``) |
 ///
 /// A stream's version is the number of its duplicates, so appending an event writes
 /// one small duplicate instead of a (stream, version) key at a random place. Within a
@@ -69,6 +70,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         let streams: MDB_dbi
         let types: MDB_dbi
         let meta: MDB_dbi
+        let views: MDB_dbi
     }
 
     /// Opens the store in `directory`, creating it when ``Options/create`` allows.
@@ -128,7 +130,8 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                 ids: try env.openDatabase("ids", flags: create, in: txn),
                 streams: try env.openDatabase("streams", flags: create | dupFlags, in: txn),
                 types: try env.openDatabase("types", flags: create | dupFlags, in: txn),
-                meta: meta)
+                meta: meta,
+                views: try env.openDatabase("views", flags: create, in: txn))
         }
         return try guarded {
             do {
