@@ -1,0 +1,145 @@
+import EventLog
+
+/// Runs one ``Projection``: keeps a working set of entity rows, folds events into it,
+/// saves a version every ``EntityRecord/segmentLength`` touches, and hands the changed
+/// rows to the runner at commit.
+///
+/// Each entity lives in a reference box while it is in the working set, so folding an
+/// event mutates its state in place (no copy-on-write of its arrays) and reading
+/// another entity through ``FoldContext`` never conflicts with the one being changed.
+final class EntityProjection<P: Projection>: ProjectionDriver {
+    final class Box {
+        let key: String
+        var record: EntityRecord<P.State>
+        var dirty = false
+
+        init(key: String, record: EntityRecord<P.State>) {
+            self.key = key
+            self.record = record
+        }
+    }
+
+    let projection: P
+    let rows: ViewTable
+    let versions: ViewTable
+    let links: LinkTable
+    private let handled: [Bool]
+    var committed = LogPosition.start
+    var folded = LogPosition.start
+    /// Entities kept in memory between batches; the working set is dropped past this.
+    let cacheLimit: Int
+
+    private var cache: [String: Box] = [:]
+    private var dirty: [Box] = []
+    private var pendingVersions: [ViewWrite] = []
+    private var reader: (any ViewReader)?
+    private var startsEmpty = false
+    private lazy var context = FoldContext<P.State> { [unowned self] entity in try self.box(entity, create: false)?.record.state }
+
+    init(_ projection: P, cacheLimit: Int) {
+        self.projection = projection
+        rows = ViewTables.rows(projection.name)
+        versions = ViewTables.versions(projection.name)
+        links = LinkTable(table: ViewTables.links(projection.name))
+        self.cacheLimit = cacheLimit
+        var handled = [Bool](repeating: false, count: EventKind.allCases.count)
+        for kind in projection.handledKinds { handled[kind.index] = true }
+        self.handled = handled
+    }
+
+    var name: String { projection.name }
+    var version: Int { projection.version }
+    var tables: [ViewTable] { [rows, versions, links.table] }
+
+    @inline(__always)
+    func handles(_ kind: EventKind) -> Bool { handled[kind.index] }
+
+    func begin(reader: any ViewReader) {
+        self.reader = reader
+        links.reader = reader
+    }
+
+    func end() {
+        reader = nil
+        links.reader = nil
+    }
+
+    func fold(_ event: ProjectedEvent) throws {
+        for key in projection.entities(of: event, links: links) {
+            guard let box = try box(key, create: true) else { continue }
+            projection.apply(event, to: &box.record.state, context: context)
+            if box.record.touch(event.position) {
+                let record = box.record
+                pendingVersions.append(
+                    ViewWrite(
+                        table: versions, key: EntityVersion<P.State>.key(key, event.position),
+                        value: EntityVersion.encode(previous: record.segmentStart, touches: record.touches, state: record.state)))
+                box.record.segmentStart = event.position
+                box.record.touches.removeAll(keepingCapacity: true)
+            }
+            if !box.dirty {
+                box.dirty = true
+                dirty.append(box)
+            }
+        }
+        folded = event.position
+    }
+
+    /// The working-set box of `key`, loading its row on a miss; a new empty entity when
+    /// there is none and `create` is set.
+    private func box(_ key: String, create: Bool) throws -> Box? {
+        if let cached = cache[key] { return cached }
+        var record: EntityRecord<P.State>?
+        if !startsEmpty, let reader, let bytes = try reader.get(rows, Array(key.utf8)) {
+            record = try EntityRecord(decoding: bytes, entity: key, table: rows.name)
+        }
+        if record == nil {
+            guard create else { return nil }
+            record = EntityRecord(state: P.State(entity: key))
+        }
+        let box = Box(key: key, record: record!)
+        cache[key] = box
+        return box
+    }
+
+    func pendingWrites() -> [ViewWrite] {
+        var writes: [ViewWrite] = []
+        writes.reserveCapacity(dirty.count + pendingVersions.count + links.dirty.count)
+        for box in dirty.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+            writes.append(ViewWrite(table: rows, key: Array(box.key.utf8), value: box.record.encode()))
+        }
+        writes += pendingVersions
+        writes += links.pendingWrites()
+        return writes
+    }
+
+    func didCommit() {
+        for box in dirty { box.dirty = false }
+        dirty.removeAll(keepingCapacity: true)
+        pendingVersions.removeAll(keepingCapacity: true)
+        committed = folded
+        let evict = cache.count > cacheLimit
+        if evict {
+            cache.removeAll()
+            startsEmpty = false
+        }
+        links.didCommit(evict: evict)
+    }
+
+    func discard() {
+        cache.removeAll()
+        dirty.removeAll()
+        pendingVersions.removeAll()
+        links.discard()
+        startsEmpty = false
+        folded = committed
+    }
+
+    func startEmpty() {
+        discard()
+        startsEmpty = true
+        links.startsEmpty = true
+        committed = .start
+        folded = .start
+    }
+}
