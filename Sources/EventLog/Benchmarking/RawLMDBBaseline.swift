@@ -113,6 +113,9 @@ public final class RawLMDBBaseline: @unchecked Sendable {
             var name = stream.rawValue
             guard try name.withUTF8({ key in try cursor.get(MDB_SET, key: UnsafeRawBufferPointer(key)) }) != nil else { return 0 }
             var count = 0
+            if try cursor.duplicateCount() == 1, let only = try cursor.get(MDB_GET_CURRENT) {
+                return try withUInt64Bytes(readUInt64(only.value), { key in try txn.get(databases.events, key) }) != nil ? 1 : 0
+            }
             var page = try cursor.get(MDB_GET_MULTIPLE)
             while let current = page {
                 for i in 0..<(current.value.count / 8) {
