@@ -19,10 +19,11 @@ import Testing
             let output = try FileHandle(forWritingTo: ackFile)
             let child = Process()
             child.executableURL = executable
-            child.arguments = ["--data", scratch.data, "debug", "append-loop", "--tasks", "4"]
+            child.arguments = ["--data", scratch.data, "debug", "append-loop", "--tasks", "4", "--max-seconds", "10"]
             child.standardOutput = output
             child.standardError = FileHandle.nullDevice
             try child.run()
+            defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
             // Let it append for a random while: sometimes mid-start, mostly mid-commit.
             try await Task.sleep(for: .milliseconds(Int.random(in: 40...450, using: &rng)))
             kill(child.processIdentifier, SIGKILL)
