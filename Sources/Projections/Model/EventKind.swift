@@ -60,8 +60,33 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
         self = Self.byName[type.rawValue] ?? .other
     }
 
+    /// The kind of the type named by `bytes` (a stored record's type, in place), without
+    /// building a `String`. Cost: an FNV-1a hash of the bytes and one comparison.
+    public init(typeBytes bytes: UnsafeRawBufferPointer) {
+        let hash = Self.fnv1a(bytes)
+        for (candidateHash, name, kind) in Self.byHash where candidateHash == hash && name.elementsEqual(bytes) {
+            self = kind
+            return
+        }
+        self = .other
+    }
+
+    /// The event type this kind stands for (`nil` for ``other``).
+    var eventType: EventType? { Self.types[index] }
+
     /// A small dense number, for tables indexed by kind.
     var index: Int { Self.indexes[self]! }
 
     private static let indexes: [EventKind: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+    private static let types: [EventType?] = allCases.map { $0 == .other ? nil : EventType($0.rawValue) }
+    private static let byHash: [(UInt64, [UInt8], EventKind)] = allCases.filter { $0 != .other }.map {
+        let name = Array($0.rawValue.utf8)
+        return (name.withUnsafeBytes { fnv1a($0) }, name, $0)
+    }
+
+    private static func fnv1a(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return hash
+    }
 }

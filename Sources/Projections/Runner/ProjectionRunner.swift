@@ -170,31 +170,49 @@ public actor ProjectionRunner {
     }
 
     /// Folds up to `limit` events after `from` into the working sets; returns how many were read.
+    ///
+    /// Each page is scanned first (only events some view handles are decoded), then
+    /// folded against a fresh snapshot of the views. The two reads never overlap: a
+    /// read inside a read could wait forever behind a map resize queued between them.
     private func foldBatch(from: LogPosition, until goal: LogPosition, limit: Int) throws -> Int {
         let expected = drivers.map { ($0.name, $0.committed) }
-        return try store.snapshot { reader in
-            try Self.checkUnmoved(expected, reader)
-            for driver in drivers { driver.begin(reader: reader) }
-            defer { for driver in drivers { driver.end() } }
-            var position = from
-            var count = 0
-            while count < limit, position < goal {
-                let page = try store.read(from: position.next, direction: .forward, limit: min(options.pageSize, limit - count))
-                guard let last = page.last else { break }
-                for event in page {
-                    let kind = EventKind(event.type)
-                    var projected: ProjectedEvent?
-                    for driver in drivers where event.position > driver.folded && driver.handles(kind) {
-                        if projected == nil { projected = decoder.decode(event) }
-                        try driver.fold(projected!)
+        try store.snapshot { reader in try Self.checkUnmoved(expected, reader) }
+        var handled = [Bool](repeating: false, count: EventKind.allCases.count)
+        for driver in drivers {
+            for kind in EventKind.allCases where driver.handles(kind) { handled[kind.index] = true }
+        }
+        var position = from
+        var count = 0
+        var page: [ProjectedEvent] = []
+        page.reserveCapacity(options.pageSize)
+        while count < limit, position < goal {
+            let want = Int(min(UInt64(min(options.pageSize, limit - count)), goal.rawValue - position.rawValue))
+            page.removeAll(keepingCapacity: true)
+            var last = position
+            let decoder = decoder
+            let visited = try store.scan(from: position.next, limit: want) { stored in
+                last = stored.position
+                let kind = EventKind(typeBytes: stored.typeBytes)
+                if handled[kind.index] { page.append(decoder.decode(stored, kind: kind)) }
+                return true
+            }
+            guard visited > 0 else { break }
+            if !page.isEmpty {
+                try store.snapshot { reader in
+                    for driver in drivers { driver.begin(reader: reader) }
+                    defer { for driver in drivers { driver.end() } }
+                    for event in page {
+                        for driver in drivers where event.position > driver.folded && driver.handles(event.kind) {
+                            try driver.fold(event)
+                        }
                     }
                 }
-                position = last.position
-                count += page.count
             }
-            for driver in drivers where driver.folded < position { driver.folded = position }
-            return count
+            position = last
+            count += visited
         }
+        for driver in drivers where driver.folded < position { driver.folded = position }
+        return count
     }
 
     /// Writes every view's changed rows and new checkpoint in one transaction.
