@@ -11,4 +11,7 @@ let allScenarios: [any BenchmarkScenario] = [
     SchemaValidationBenchmark(),
     AllocateBenchmark(),
     ExprBenchmark(),
+    ProjectRebuildBenchmark(),
+    ProjectLiveBenchmark(),
+    CustomerShowBenchmark(),
 ]

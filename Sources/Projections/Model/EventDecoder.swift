@@ -11,15 +11,16 @@ import Schemas
 /// back to canonical bytes first, which costs a full parse.
 public struct EventDecoder: Sendable {
     public let catalog: EventCatalog
-    private let latestVersions: [EventKind: Int]
+    /// The latest schema version per ``EventKind/index`` (0: unknown).
+    private let latestVersions: [Int]
 
     public init(catalog: EventCatalog = .embedded) {
         self.catalog = catalog
-        var latest: [EventKind: Int] = [:]
+        var latest = [Int](repeating: 0, count: EventKind.allCases.count)
         for info in catalog.types {
             guard let type = EventType(info.name) else { continue }
             let kind = EventKind(type)
-            if kind != .other { latest[kind] = info.latestVersion }
+            if kind != .other { latest[kind.index] = info.latestVersion }
         }
         latestVersions = latest
     }
@@ -52,7 +53,7 @@ public struct EventDecoder: Sendable {
 
     /// `bytes` at the latest version of the type: as stored when they are, upcast otherwise.
     private func upcast(_ bytes: [UInt8], type: EventType, kind: EventKind, from version: Int) -> [UInt8] {
-        guard let latest = latestVersions[kind], version < latest, let stored = try? JSONParser.parse(bytes),
+        guard version < latestVersions[kind.index], let stored = try? JSONParser.parse(bytes),
             let upcast = try? catalog.upcast(type: type.rawValue, from: version, data: stored)
         else { return bytes }
         return JSONWriter.canonicalBytes(upcast.data)

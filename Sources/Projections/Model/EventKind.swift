@@ -74,10 +74,15 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     /// The event type this kind stands for (`nil` for ``other``).
     var eventType: EventType? { Self.types[index] }
 
-    /// A small dense number, for tables indexed by kind.
-    var index: Int { Self.indexes[self]! }
+    /// A small dense number (the declaration order), for tables indexed by kind.
+    /// Cost: none; a payload-free enum is stored as its case number.
+    @inline(__always)
+    var index: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
 
-    private static let indexes: [EventKind: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+    /// A table answering `kinds.contains(kind)` by index, for hot paths.
+    static func table(_ kinds: Set<EventKind>) -> [Bool] {
+        allCases.map { kinds.contains($0) }
+    }
     private static let types: [EventType?] = allCases.map { $0 == .other ? nil : EventType($0.rawValue) }
     private static let byHash: [(UInt64, [UInt8], EventKind)] = allCases.filter { $0 != .other }.map {
         let name = Array($0.rawValue.utf8)

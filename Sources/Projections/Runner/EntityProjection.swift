@@ -1,5 +1,11 @@
 import EventLog
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Runs one ``Projection``: keeps a working set of entity rows, folds events into it,
 /// saves a version every ``EntityRecord/segmentLength`` touches, and hands the changed
 /// rows to the runner at commit.
@@ -10,13 +16,26 @@ import EventLog
 final class EntityProjection<P: Projection>: ProjectionDriver {
     final class Box {
         let key: String
+        /// The row key, kept so commits sort and write without re-encoding the id.
+        let keyBytes: [UInt8]
         var record: EntityRecord<P.State>
         var dirty = false
 
         init(key: String, record: EntityRecord<P.State>) {
             self.key = key
+            keyBytes = Array(key.utf8)
             self.record = record
         }
+
+        /// The row bytes, encoded in place (an `inout` access does not copy the record)
+        /// through `scratch`, and copied out at their exact size.
+        func encodedRecord(using scratch: inout RowWriter) -> [UInt8] {
+            scratch.reset()
+            Self.encode(&record, &scratch)
+            return Array(scratch.bytes)
+        }
+
+        private static func encode(_ record: inout EntityRecord<P.State>, _ writer: inout RowWriter) { record.encode(to: &writer) }
     }
 
     let projection: P
@@ -31,6 +50,8 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
 
     private var cache: [String: Box] = [:]
     private var dirty: [Box] = []
+    /// The routing buffer, reused for every event.
+    private var keys: [String] = []
     private var pendingVersions: [ViewWrite] = []
     private var reader: (any ViewReader)?
     private var startsEmpty = false
@@ -64,8 +85,13 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
         links.reader = nil
     }
 
+    @_specialize(where P == CustomerProjection)
+    @_specialize(where P == PipelineProjection)
+    @_specialize(where P == TaskProjection)
     func fold(_ event: ProjectedEvent) throws {
-        for key in projection.entities(of: event, links: links) {
+        keys.removeAll(keepingCapacity: true)
+        projection.entities(of: event, links: links, into: &keys)
+        for key in keys {
             guard let box = try box(key, create: true) else { continue }
             projection.apply(event, to: &box.record.state, context: context)
             if box.record.touch(event.position) {
@@ -87,6 +113,9 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
 
     /// The working-set box of `key`, loading its row on a miss; a new empty entity when
     /// there is none and `create` is set.
+    @_specialize(where P == CustomerProjection)
+    @_specialize(where P == PipelineProjection)
+    @_specialize(where P == TaskProjection)
     private func box(_ key: String, create: Bool) throws -> Box? {
         if let cached = cache[key] { return cached }
         var record: EntityRecord<P.State>?
@@ -102,17 +131,34 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
         return box
     }
 
+    @_specialize(where P == CustomerProjection)
+    @_specialize(where P == PipelineProjection)
+    @_specialize(where P == TaskProjection)
     func pendingWrites() -> [ViewWrite] {
         var writes: [ViewWrite] = []
         writes.reserveCapacity(dirty.count + pendingVersions.count + links.dirty.count)
-        for box in dirty.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-            writes.append(ViewWrite(table: rows, key: Array(box.key.utf8), value: box.record.encode()))
+        // Rows go in key order, so the commit touches each B-tree page once.
+        dirty.sort { a, b in
+            a.keyBytes.withUnsafeBufferPointer { x in
+                b.keyBytes.withUnsafeBufferPointer { y in
+                    let n = min(x.count, y.count)
+                    let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                    return c != 0 ? c < 0 : x.count < y.count
+                }
+            }
+        }
+        var scratch = RowWriter(capacity: 4096)
+        for box in dirty {
+            writes.append(ViewWrite(table: rows, key: box.keyBytes, value: box.encodedRecord(using: &scratch)))
         }
         writes += pendingVersions
         writes += links.pendingWrites()
         return writes
     }
 
+    @_specialize(where P == CustomerProjection)
+    @_specialize(where P == PipelineProjection)
+    @_specialize(where P == TaskProjection)
     func didCommit() {
         for box in dirty { box.dirty = false }
         dirty.removeAll(keepingCapacity: true)

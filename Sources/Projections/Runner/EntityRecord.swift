@@ -40,13 +40,19 @@ struct EntityRecord<State: ViewState> {
 
     func encode() -> [UInt8] {
         var writer = RowWriter(capacity: 96)
+        encode(to: &writer)
+        return writer.bytes
+    }
+
+    /// Appends the row to `writer`: callers encoding many rows reuse one grown buffer
+    /// and copy each row out at its exact size.
+    func encode(to writer: inout RowWriter) {
         writer.byte(Self.formatByte)
         writer.uint(touchCount)
         writer.position(firstTouch)
         writer.position(segmentStart)
         Self.encodeTouches(touches, after: segmentStart, to: &writer)
         state.encode(to: &writer)
-        return writer.bytes
     }
 
     init(decoding bytes: [UInt8], entity: String, table: String) throws(ProjectionError) {

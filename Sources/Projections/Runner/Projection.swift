@@ -24,10 +24,12 @@ public protocol Projection: Sendable {
     /// The event kinds the fold reads; others are skipped without parsing their payload.
     var handledKinds: Set<EventKind> { get }
 
-    /// The entities `event` changes, in the order they are to be changed. May read and
-    /// write `links`, the projection's own key-value table (deal → customer, merged
-    /// contact → survivor), to route events that do not name their entity.
-    func entities(of event: ProjectedEvent, links: LinkTable) -> [String]
+    /// Appends to `keys` the entities `event` changes, in the order they are to be
+    /// changed. May read and write `links`, the projection's own key-value table (deal →
+    /// customer, merged contact → survivor), to route events that do not name their
+    /// entity. `keys` arrives empty and is reused from event to event, so routing an
+    /// event allocates nothing.
+    func entities(of event: ProjectedEvent, links: LinkTable, into keys: inout [String])
 
     /// Applies `event` to one entity's `state`. `context` reads other entities of the
     /// same view as they stand at this event (a merge absorbs the merged contacts).

@@ -25,9 +25,11 @@ public actor ProjectionRunner {
         /// Events folded per commit while catching up and following.
         public var batchSize = 20_000
         /// Events folded per commit while rebuilding from position 0.
-        public var rebuildBatchSize = 250_000
+        public var rebuildBatchSize = 1_000_000
         /// Events read from the log per page.
         public var pageSize = 4096
+        /// Runs longer than this read the log on a second thread while folding.
+        public var threadedReadThreshold = 50_000
         /// Entities kept in memory per view between batches.
         public var cacheLimit = 1_000_000
         public init() {}
@@ -148,15 +150,20 @@ public actor ProjectionRunner {
         let start = drivers.map(\.committed).min() ?? goal
         var events = 0
         var conflicts = 0
+        var reader: PageReader?
+        defer { reader?.cancel() }
         while true {
             let from = drivers.map(\.committed).min() ?? goal
             if from >= goal { return from }
+            if reader == nil { reader = pageReader(from: from, goal: goal) }
             do {
-                events += try foldBatch(from: from, until: goal, limit: batchSize)
+                events += try foldBatch(from: from, pages: reader!, limit: batchSize)
                 try await commit()
                 conflicts = 0
             } catch let error as ProjectionError where error.code == .conflict && conflicts < 8 {
                 conflicts += 1
+                reader?.cancel()
+                reader = nil
                 try reloadCheckpoints()
                 continue
             } catch {
@@ -169,47 +176,45 @@ public actor ProjectionRunner {
         }
     }
 
-    /// Folds up to `limit` events after `from` into the working sets; returns how many were read.
-    ///
-    /// Each page is scanned first (only events some view handles are decoded), then
-    /// folded against a fresh snapshot of the views. The two reads never overlap: a
-    /// read inside a read could wait forever behind a map resize queued between them.
-    private func foldBatch(from: LogPosition, until goal: LogPosition, limit: Int) throws -> Int {
-        let expected = drivers.map { ($0.name, $0.committed) }
-        try store.snapshot { reader in try Self.checkUnmoved(expected, reader) }
+    /// A reader of `(from, goal]` that decodes what some view handles; on its own thread
+    /// when there is enough to read for the overlap to pay.
+    private func pageReader(from: LogPosition, goal: LogPosition) -> PageReader {
         var handled = [Bool](repeating: false, count: EventKind.allCases.count)
         for driver in drivers {
             for kind in EventKind.allCases where driver.handles(kind) { handled[kind.index] = true }
         }
+        return PageReader(
+            store: store, decoder: decoder, handled: handled, from: from, goal: goal, pageSize: options.pageSize,
+            threaded: goal.rawValue - from.rawValue > UInt64(options.threadedReadThreshold))
+    }
+
+    /// Folds pages from `pages` (which continues after `from`) into the working sets
+    /// until `limit` events were read or the pages end; returns how many were read.
+    ///
+    /// Each page is folded against a fresh snapshot of the views, taken after the page
+    /// was read: a read inside a read could wait forever behind a map resize queued
+    /// between them.
+    private func foldBatch(from: LogPosition, pages: PageReader, limit: Int) throws -> Int {
+        let expected = drivers.map { ($0.name, $0.committed) }
+        try store.snapshot { reader in try Self.checkUnmoved(expected, reader) }
         var position = from
         var count = 0
-        var page: [ProjectedEvent] = []
-        page.reserveCapacity(options.pageSize)
-        while count < limit, position < goal {
-            let want = Int(min(UInt64(min(options.pageSize, limit - count)), goal.rawValue - position.rawValue))
-            page.removeAll(keepingCapacity: true)
-            var last = position
-            let decoder = decoder
-            let visited = try store.scan(from: position.next, limit: want) { stored in
-                last = stored.position
-                let kind = EventKind(typeBytes: stored.typeBytes)
-                if handled[kind.index] { page.append(decoder.decode(stored, kind: kind)) }
-                return true
-            }
-            guard visited > 0 else { break }
-            if !page.isEmpty {
+        while count < limit, let page = try pages.next() {
+            if !page.events.isEmpty {
                 try store.snapshot { reader in
                     for driver in drivers { driver.begin(reader: reader) }
                     defer { for driver in drivers { driver.end() } }
-                    for event in page {
-                        for driver in drivers where event.position > driver.folded && driver.handles(event.kind) {
-                            try driver.fold(event)
+                    try page.events.withUnsafeBufferPointer { events in
+                        for i in events.indices {
+                            for driver in drivers where events[i].position > driver.folded && driver.handles(events[i].kind) {
+                                try driver.fold(events[i])
+                            }
                         }
                     }
                 }
             }
-            position = last
-            count += visited
+            position = page.last
+            count += page.count
         }
         for driver in drivers where driver.folded < position { driver.folded = position }
         return count

@@ -7,7 +7,7 @@ extension CustomerProjection {
             applyMerge(event, to: &state, context: context)
             return
         }
-        if Self.activityKinds.contains(event.kind) { state.recordActivity(event) }
+        if Self.isActivity[event.kind.index] { state.recordActivity(event) }
         switch event.kind {
         case .contactCreated:
             if state.createdAt == nil || event.occurredAt < state.createdAt! { state.createdAt = event.occurredAt }

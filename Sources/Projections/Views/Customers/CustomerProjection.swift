@@ -39,40 +39,53 @@ public struct CustomerProjection: Projection {
         .unsubscribed,
     ]
 
-    public func entities(of event: ProjectedEvent, links: LinkTable) -> [String] {
+    /// ``activityKinds`` by ``EventKind/index``.
+    static let isActivity = EventKind.table(activityKinds)
+
+    public func entities(of event: ProjectedEvent, links: LinkTable, into keys: inout [String]) {
         switch event.kind {
         case .contactMerged:
-            guard let survivor = event.string("customerId") else { return [] }
+            guard let survivor = event.string("customerId") else { return }
+            links[Self.mergesSeen] = "1"
             let target = resolve(survivor, links)
-            let merged = (event.strings("mergedCustomerIds") ?? []).filter { $0 != survivor && $0 != target }
-            for id in merged { links["alias:" + id] = target }
-            return merged + [target]
+            for id in event.strings("mergedCustomerIds") ?? [] where id != survivor && id != target {
+                links["alias:" + id] = target
+                keys.append(id)
+            }
+            keys.append(target)
         case .leadCreated, .leadQualified, .leadDisqualified:
-            guard let lead = event.string("leadId") else { return [] }
+            guard let lead = event.string("leadId") else { return }
             if let customer = event.string("customerId") {
                 links["lead:" + lead] = customer
-                return [resolve(customer, links)]
+                keys.append(resolve(customer, links))
+            } else if let customer = links["lead:" + lead] {
+                keys.append(resolve(customer, links))
             }
-            return links["lead:" + lead].map { [resolve($0, links)] } ?? []
         case .dealCreated, .dealStageChanged, .dealAmountChanged, .dealWon, .dealLost:
-            guard let deal = event.string("dealId") else { return [] }
+            guard let deal = event.string("dealId") else { return }
             if let customer = event.string("customerId") {
                 if event.kind == .dealCreated || links["deal:" + deal] == nil { links["deal:" + deal] = customer }
-                return [resolve(customer, links)]
+                keys.append(resolve(customer, links))
+            } else if let customer = links["deal:" + deal] {
+                keys.append(resolve(customer, links))
             }
-            return links["deal:" + deal].map { [resolve($0, links)] } ?? []
         case .formSubmitted:
-            if let customer = event.string("customerId") { return [resolve(customer, links)] }
-            return event.string("leadId").flatMap { links["lead:" + $0] }.map { [resolve($0, links)] } ?? []
+            if let customer = event.string("customerId") ?? event.string("leadId").flatMap({ links["lead:" + $0] }) {
+                keys.append(resolve(customer, links))
+            }
         default:
-            guard let customer = event.string("customerId") else { return [] }
-            return [resolve(customer, links)]
+            if let customer = event.string("customerId") { keys.append(resolve(customer, links)) }
         }
     }
+
+    /// The link set once the view has seen a merge.
+    static let mergesSeen = "merges"
 
     /// Follows merge links from `id` to the surviving contact (at most 16 steps, so a
     /// cycle written by a bad merge cannot hang the fold).
     func resolve(_ id: String, _ links: LinkTable) -> String {
+        // Most logs never merge a contact: one lookup of a fixed key skips the rest.
+        guard links[Self.mergesSeen] != nil else { return id }
         var current = id
         for _ in 0..<16 {
             guard let next = links["alias:" + current], next != current else { return current }

@@ -113,7 +113,8 @@ extension CustomerState {
         firstActivityAt = try r.optionalTimestamp()
         lastActivityAt = try r.optionalTimestamp()
         for _ in 0..<(try r.count()) {
-            engagement.append(EngagementCount(activity: try r.string(), count: try r.uint(), lastAt: try r.timestamp()))
+            guard let kind = EventKind(rawValue: try r.string()), kind != .other else { throw r.damaged("an activity type is unknown") }
+            engagement.append(EngagementCount(kind: kind, count: try r.uint(), lastAt: try r.timestamp()))
         }
 
         orders = try MoneyTally(decoding: &r)

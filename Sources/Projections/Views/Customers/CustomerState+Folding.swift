@@ -7,13 +7,20 @@ extension CustomerState {
         let at = event.occurredAt
         if firstActivityAt == nil || at < firstActivityAt! { firstActivityAt = at }
         if lastActivityAt == nil || at > lastActivityAt! { lastActivityAt = at }
-        let activity = event.kind.rawValue
-        Self.upsert(&engagement, key: activity, by: \.activity) { old in
-            guard var old else { return EngagementCount(activity: activity, count: 1, lastAt: at) }
-            old.count += 1
-            if at > old.lastAt { old.lastAt = at }
-            return old
+        addEngagement(event.kind, count: 1, lastAt: at)
+    }
+
+    /// Adds to the count of one activity, keeping ``engagement`` sorted by type name.
+    /// A handful of entries: a linear search on the kind beats comparing names.
+    mutating func addEngagement(_ kind: EventKind, count: UInt64, lastAt: Timestamp) {
+        for i in engagement.indices where engagement[i].kind == kind {
+            engagement[i].count += count
+            if lastAt > engagement[i].lastAt { engagement[i].lastAt = lastAt }
+            return
         }
+        let name = kind.rawValue
+        let i = engagement.firstIndex { $0.activity > name } ?? engagement.count
+        engagement.insert(EngagementCount(kind: kind, count: count, lastAt: lastAt), at: i)
     }
 
     /// Sets the lifecycle stage whatever it was (an explicit `lifecycleStage`).

@@ -13,14 +13,7 @@ extension CustomerState {
         for c in other.consent { setConsent(channel: c.channel, granted: c.granted, at: c.at, source: c.source) }
         firstActivityAt = Self.earlier(firstActivityAt, other.firstActivityAt)
         lastActivityAt = Self.later(lastActivityAt, other.lastActivityAt)
-        for e in other.engagement {
-            Self.upsert(&engagement, key: e.activity, by: \.activity) { old in
-                guard var old else { return e }
-                old.count += e.count
-                old.lastAt = max(old.lastAt, e.lastAt)
-                return old
-            }
-        }
+        for e in other.engagement { addEngagement(e.kind, count: e.count, lastAt: e.lastAt) }
 
         orders.add(other.orders)
         refunds.add(other.refunds)

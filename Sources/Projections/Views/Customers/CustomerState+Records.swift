@@ -25,10 +25,12 @@ public struct ConsentRecord: Sendable, Hashable {
 
 /// How often a customer did one kind of thing, and when last.
 public struct EngagementCount: Sendable, Hashable {
-    /// The event type: `EmailOpened`, `PageVisited`, `MeetingHeld`...
-    public var activity: String
+    public var kind: EventKind
     public var count: UInt64
     public var lastAt: Timestamp
+
+    /// The event type: `EmailOpened`, `PageVisited`, `MeetingHeld`...
+    public var activity: String { kind.rawValue }
 }
 
 /// One order of the customer's latest few.

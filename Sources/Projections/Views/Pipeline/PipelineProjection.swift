@@ -21,8 +21,8 @@ public struct PipelineProjection: Projection {
         [.dealCreated, .dealStageChanged, .dealAmountChanged, .dealOwnerChanged, .dealWon, .dealLost]
     }
 
-    public func entities(of event: ProjectedEvent, links: LinkTable) -> [String] {
-        event.string("dealId").map { [$0] } ?? []
+    public func entities(of event: ProjectedEvent, links: LinkTable, into keys: inout [String]) {
+        if let deal = event.string("dealId") { keys.append(deal) }
     }
 
     public func apply(_ event: ProjectedEvent, to deal: inout DealState, context: FoldContext<DealState>) {

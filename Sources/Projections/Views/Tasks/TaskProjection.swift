@@ -18,8 +18,8 @@ public struct TaskProjection: Projection {
 
     public var handledKinds: Set<EventKind> { [.taskCreated, .taskCompleted, .taskCancelled] }
 
-    public func entities(of event: ProjectedEvent, links: LinkTable) -> [String] {
-        event.string("taskId").map { [$0] } ?? []
+    public func entities(of event: ProjectedEvent, links: LinkTable, into keys: inout [String]) {
+        if let task = event.string("taskId") { keys.append(task) }
     }
 
     public func apply(_ event: ProjectedEvent, to task: inout TaskState, context: FoldContext<TaskState>) {
