@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Projections
 import Schemas
 
 /// Renders every error of every command in one place: one clear line (or one line
@@ -43,6 +44,8 @@ enum CommandErrors {
             return (["ledgerline: \(error.message)"], code)
         case let error as InputError:
             return (["ledgerline: \(error.message)"], 65)
+        case let error as ProjectionError:
+            return (error.lines.map { "ledgerline: \($0)" }, error.exitCode)
         default:
             return (["ledgerline: \(error)"], 1)
         }

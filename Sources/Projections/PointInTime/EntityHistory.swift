@@ -54,8 +54,10 @@ public struct EntityHistory<P: Projection> {
         guard record.firstTouch <= position else { return nil }
         var base: P.State?
         var touches: [LogPosition]
-        if record.segmentStart > .start, record.segmentStart <= position {
-            base = try version(entity, at: record.segmentStart).state
+        if record.segmentStart <= position {
+            // The position falls in the open segment: the last saved version (none before
+            // the first) plus the touches the row itself lists.
+            if record.segmentStart > .start { base = try version(entity, at: record.segmentStart).state }
             touches = record.touches
         } else {
             let prefix = EntityVersion<P.State>.prefix(entity)

@@ -26,12 +26,22 @@ public struct PipelineBook: Sendable {
         return configuration.pipeline(id) ?? inferred[id] ?? Pipeline(id: id, stages: [], isConfigured: false)
     }
 
-    /// Every pipeline that has deals or is configured: configured ones in file order, then the others by id.
-    public func pipelineIds(with deals: [DealState]) -> [String] {
-        var ids = configuration.pipelines.map(\.id)
-        let configured = Set(ids.map(Stage.normalize))
-        let others = Set(deals.map { $0.pipeline ?? Self.noPipeline }).filter { !configured.contains(Stage.normalize($0)) }
-        ids += others.sorted()
+    /// The pipelines `deals` use (and `including`, when given, deals or not): configured
+    /// ones in file order, then the others by id.
+    public func pipelineIds(with deals: [DealState], including: String? = nil) -> [String] {
+        var used = Set(deals.map { Stage.normalize($0.pipeline ?? Self.noPipeline) })
+        if let including { used.insert(Stage.normalize(including)) }
+        var ids = configuration.pipelines.map(\.id).filter { used.contains(Stage.normalize($0)) }
+        let configured = Set(configuration.pipelines.map { Stage.normalize($0.id) })
+        var others: [String: String] = [:]
+        for deal in deals {
+            let id = deal.pipeline ?? Self.noPipeline
+            if !configured.contains(Stage.normalize(id)) { others[Stage.normalize(id)] = others[Stage.normalize(id)] ?? id }
+        }
+        if let including, !configured.contains(Stage.normalize(including)), others[Stage.normalize(including)] == nil {
+            others[Stage.normalize(including)] = including
+        }
+        ids += others.values.sorted()
         return ids
     }
 }

@@ -52,9 +52,9 @@ public struct PipelineFunnel: Sendable {
         self.filter = filter
         let readings = deals.map { DealReading($0, book: book) }.filter { filter.matches($0) && filter.openedInPeriod($0) }
         var sections: [Section] = []
-        for id in book.pipelineIds(with: deals) {
+        for id in book.pipelineIds(with: deals, including: filter.pipeline) {
             let mine = readings.filter { Stage.normalize($0.pipeline.id) == Stage.normalize(id) }
-            if mine.isEmpty, let only = filter.pipeline, Stage.normalize(only) != Stage.normalize(id) { continue }
+            if let only = filter.pipeline, Stage.normalize(only) != Stage.normalize(id) { continue }
             sections.append(Self.section(book.pipeline(id), mine))
         }
         self.sections = sections

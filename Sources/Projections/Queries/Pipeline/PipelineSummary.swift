@@ -62,10 +62,10 @@ public struct PipelineSummary: Sendable {
         self.filter = filter
         let readings = deals.map { DealReading($0, book: book) }.filter(filter.matches)
         var sections: [Section] = []
-        for id in book.pipelineIds(with: deals) {
+        for id in book.pipelineIds(with: deals, including: filter.pipeline) {
             let pipeline = book.pipeline(id)
             let mine = readings.filter { Stage.normalize($0.pipeline.id) == Stage.normalize(id) }
-            if mine.isEmpty, filter.pipeline != nil, Stage.normalize(filter.pipeline!) != Stage.normalize(id) { continue }
+            if let only = filter.pipeline, Stage.normalize(only) != Stage.normalize(id) { continue }
             sections.append(Self.section(pipeline, mine, grouping: grouping, filter: filter))
         }
         self.sections = sections
@@ -84,23 +84,23 @@ public struct PipelineSummary: Sendable {
         var wonCycles: [Double] = []
         var lostCycles: [Double] = []
         for reading in readings {
+            let open = reading.status == .open
+            guard open ? filter.openedInPeriod(reading) : filter.closedInPeriod(reading) else { continue }
             let key: String
             switch grouping {
             case .owner: key = reading.owner
-            case .stage: key = reading.status == .open ? (reading.stage?.id ?? reading.deal.stage ?? "(none)") : ""
+            case .stage: key = open ? (reading.stage?.id ?? reading.deal.stage ?? "(none)") : ""
             }
-            if grouping == .owner || reading.status == .open, rows[key] == nil {
+            if grouping == .owner || open, rows[key] == nil {
                 let kind: Row.Kind = grouping == .owner ? .owner : .stage(configured: false, probability: nil)
                 rows[key] = Row(key: key, label: key, kind: kind)
                 order.append(key)
             }
             switch reading.status {
             case .open:
-                guard filter.openedInPeriod(reading) else { continue }
                 rows[key]!.open.add(reading, weigh: true)
                 section.open.add(reading, weigh: true)
             case .won, .lost:
-                guard filter.closedInPeriod(reading) else { continue }
                 let won = reading.status == .won
                 if grouping == .owner {
                     if won { rows[key]!.won.add(reading, weigh: false) } else { rows[key]!.lost.add(reading, weigh: false) }
