@@ -1,11 +1,5 @@
 import EventLog
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Runs one ``Projection``: keeps a working set of entity rows, folds events into it,
 /// saves a version every ``EntityRecord/segmentLength`` touches, and hands the changed
 /// rows to the runner at commit.
@@ -137,16 +131,15 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     func pendingWrites() -> [ViewWrite] {
         var writes: [ViewWrite] = []
         writes.reserveCapacity(dirty.count + pendingVersions.count + links.dirty.count)
-        // Rows go in key order, so the commit touches each B-tree page once.
-        dirty.sort { a, b in
-            a.keyBytes.withUnsafeBufferPointer { x in
-                b.keyBytes.withUnsafeBufferPointer { y in
-                    let n = min(x.count, y.count)
-                    let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
-                    return c != 0 ? c < 0 : x.count < y.count
-                }
-            }
+        // Rows go in key order, so the commit touches each B-tree page once. Sorting by
+        // an 8-byte key prefix held in the array (boxes read only on a tie) keeps the
+        // sort in cache.
+        var order = dirty.indices.map { (prefix: Self.prefix(dirty[$0].keyBytes), index: $0) }
+        order.sort { a, b in
+            if a.prefix != b.prefix { return a.prefix < b.prefix }
+            return dirty[a.index].keyBytes.lexicographicallyPrecedes(dirty[b.index].keyBytes)
         }
+        dirty = order.map { dirty[$0.index] }
         var scratch = RowWriter(capacity: 4096)
         for box in dirty {
             writes.append(ViewWrite(table: rows, key: box.keyBytes, value: box.encodedRecord(using: &scratch)))
@@ -159,6 +152,13 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     @_specialize(where P == CustomerProjection)
     @_specialize(where P == PipelineProjection)
     @_specialize(where P == TaskProjection)
+    /// The first 8 bytes of `key`, big-endian, zero-padded: orders like the key itself.
+    private static func prefix(_ key: [UInt8]) -> UInt64 {
+        var value: UInt64 = 0
+        for i in 0..<8 { value = value << 8 | UInt64(i < key.count ? key[i] : 0) }
+        return value
+    }
+
     func didCommit() {
         for box in dirty { box.dirty = false }
         dirty.removeAll(keepingCapacity: true)
@@ -183,6 +183,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
 
     func startEmpty() {
         discard()
+        cache.reserveCapacity(1 << 16)
         startsEmpty = true
         links.startsEmpty = true
         committed = .start

@@ -34,6 +34,7 @@ struct EntityRecord<State: ViewState> {
     mutating func touch(_ position: LogPosition) -> Bool {
         if touchCount == 0 { firstTouch = position }
         touchCount += 1
+        if touches.capacity == 0 { touches.reserveCapacity(8) }
         touches.append(position)
         return touches.count >= Self.segmentLength
     }
