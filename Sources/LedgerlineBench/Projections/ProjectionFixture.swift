@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Projections
+import Schemas
 
 /// A private copy of the benchmark log for the projection scenarios, which write view
 /// tables into it: the shared fixture store stays as imported.
@@ -13,6 +14,7 @@ enum ProjectionFixture {
         try FileManager.default.copyItem(at: fixture.storeDirectory, to: directory)
         var options = LMDBEventStore.Options()
         options.create = false
+        options.validator = EventCatalog.embedded
         return (try LMDBEventStore(directory: directory, options: options), fixture.workload)
     }
 }
