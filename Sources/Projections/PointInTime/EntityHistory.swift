@@ -7,19 +7,22 @@ import EventLog
 /// entity's own events after it (at most ``EntityRecord/segmentLength``) are read from
 /// the log by position and folded onto it. Nothing else of the log is read.
 ///
+/// Each read takes its own snapshot and no read happens inside another: a read nested
+/// in a read could wait forever behind a map resize queued between them. That is safe
+/// because what a past position needs never changes once folded: touches are only
+/// appended and saved versions are only added (a rebuild aside).
+///
 /// Cost per entity: one row read, then at most two version reads and 32 single-event
 /// reads; an entity unchanged since the position costs the row read alone.
 public struct EntityHistory<P: Projection> {
     let projection: P
-    let reader: any ViewReader
-    let store: any EventStore
+    let store: any ProjectionRunner.Store
     let decoder: EventDecoder
     let rows: ViewTable
     let versions: ViewTable
 
-    public init(projection: P, reader: any ViewReader, store: any EventStore, decoder: EventDecoder) {
+    public init(projection: P, store: any ProjectionRunner.Store, decoder: EventDecoder) {
         self.projection = projection
-        self.reader = reader
         self.store = store
         self.decoder = decoder
         rows = ViewTables.rows(projection.name)
@@ -28,24 +31,34 @@ public struct EntityHistory<P: Projection> {
 
     /// `entity`'s state at `position` (`nil`: now), or `nil` when no event had touched it yet.
     public func state(of entity: String, at position: LogPosition?) throws -> P.State? {
-        guard let bytes = try reader.get(rows, Array(entity.utf8)) else { return nil }
+        let rows = rows
+        guard let bytes = try store.snapshot({ reader in try reader.get(rows, Array(entity.utf8)) }) else { return nil }
         let record = try EntityRecord<P.State>(decoding: bytes, entity: entity, table: rows.name)
         return try state(of: record, entity: entity, at: position)
     }
 
-    /// Every entity of the view at `position` (`nil`: now), in key order, until `body` returns `false`.
-    public func forEach(at position: LogPosition?, _ body: (P.State) throws -> Bool) throws {
-        try reader.scan(rows, from: nil, reverse: false) { key, value in
-            let entity = String(decoding: key, as: UTF8.self)
-            let record = try EntityRecord<P.State>(decoding: value, entity: entity, table: rows.name)
-            guard let state = try state(of: record, entity: entity, at: position) else { return true }
-            return try body(state)
+    /// Every entity of the view at `position` (`nil`: now), in key order.
+    ///
+    /// Cost: one pass over the rows; at a past position the rows are decoded first
+    /// (memory for all of them) and the entities changed since are then rebuilt.
+    public func all(at position: LogPosition?) throws -> [P.State] {
+        let rows = rows
+        let records = try store.snapshot { reader in
+            var out: [(String, EntityRecord<P.State>)] = []
+            try reader.scan(rows, from: nil, reverse: false) { key, value in
+                let entity = String(decoding: key, as: UTF8.self)
+                out.append((entity, try EntityRecord<P.State>(decoding: value, entity: entity, table: rows.name)))
+                return true
+            }
+            return out
         }
+        return try records.compactMap { entity, record in try state(of: record, entity: entity, at: position) }
     }
 
-    /// The positions of the events that changed `entity`, ascending (for `explain`-style output).
+    /// How many events changed `entity` in all.
     public func touchCount(of entity: String) throws -> UInt64 {
-        guard let bytes = try reader.get(rows, Array(entity.utf8)) else { return 0 }
+        let rows = rows
+        guard let bytes = try store.snapshot({ reader in try reader.get(rows, Array(entity.utf8)) }) else { return 0 }
         return try EntityRecord<P.State>(decoding: bytes, entity: entity, table: rows.name).touchCount
     }
 
@@ -61,11 +74,16 @@ public struct EntityHistory<P: Projection> {
             touches = record.touches
         } else {
             let prefix = EntityVersion<P.State>.prefix(entity)
-            var found: EntityVersion<P.State>?
-            try reader.scan(versions, from: prefix + [UInt8](bigEndian: position.rawValue), reverse: false) { key, value in
-                guard key.count == prefix.count + 8, key.starts(with: prefix) else { return false }
-                found = try EntityVersion(decoding: value, position: LogPosition(key.bigEndianUInt64(at: prefix.count)), entity: entity, table: versions.name)
-                return false
+            let versions = versions
+            let found: EntityVersion<P.State>? = try store.snapshot { reader in
+                var found: EntityVersion<P.State>?
+                try reader.scan(versions, from: prefix + [UInt8](bigEndian: position.rawValue), reverse: false) { key, value in
+                    guard key.count == prefix.count + 8, key.starts(with: prefix) else { return false }
+                    found = try EntityVersion(
+                        decoding: value, position: LogPosition(key.bigEndianUInt64(at: prefix.count)), entity: entity, table: versions.name)
+                    return false
+                }
+                return found
             }
             guard let segment = found else {
                 throw ProjectionError.corrupt(versions.name, "no saved version of \(entity) covers position \(position)")
@@ -86,7 +104,8 @@ public struct EntityHistory<P: Projection> {
     }
 
     private func version(_ entity: String, at position: LogPosition) throws -> EntityVersion<P.State> {
-        guard let bytes = try reader.get(versions, EntityVersion<P.State>.key(entity, position)) else {
+        let versions = versions
+        guard let bytes = try store.snapshot({ reader in try reader.get(versions, EntityVersion<P.State>.key(entity, position)) }) else {
             throw ProjectionError.corrupt(versions.name, "the version of \(entity) at \(position) is missing")
         }
         return try EntityVersion(decoding: bytes, position: position, entity: entity, table: versions.name)

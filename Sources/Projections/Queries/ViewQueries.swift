@@ -19,30 +19,20 @@ public struct ViewQueries: Sendable {
     /// The state of `entity` in `projection`'s view at `point`; `nil` when no event had
     /// touched it by then. Cost: one row read when it has not changed since the point.
     public func state<P: Projection>(of entity: String, in projection: P, at point: QueryPoint) throws -> P.State? {
-        try store.snapshot { reader in
-            try checkCaughtUp(projection.name, point, reader)
-            return try EntityHistory(projection: projection, reader: reader, store: store, decoder: decoder)
-                .state(of: entity, at: point.isHead ? nil : point.position)
-        }
+        try checkCaughtUp(projection.name, point)
+        return try EntityHistory(projection: projection, store: store, decoder: decoder)
+            .state(of: entity, at: point.isHead ? nil : point.position)
     }
 
     /// Every entity of `projection`'s view at `point`, in id order.
     /// Cost: one pass over the view's rows.
     public func states<P: Projection>(in projection: P, at point: QueryPoint) throws -> [P.State] {
-        try store.snapshot { reader in
-            try checkCaughtUp(projection.name, point, reader)
-            var out: [P.State] = []
-            try EntityHistory(projection: projection, reader: reader, store: store, decoder: decoder)
-                .forEach(at: point.isHead ? nil : point.position) { state in
-                    out.append(state)
-                    return true
-                }
-            return out
-        }
+        try checkCaughtUp(projection.name, point)
+        return try EntityHistory(projection: projection, store: store, decoder: decoder).all(at: point.isHead ? nil : point.position)
     }
 
-    private func checkCaughtUp(_ name: String, _ point: QueryPoint, _ reader: any ViewReader) throws {
-        let checkpoint = try Checkpoint.load(name, from: reader)?.position ?? .start
+    private func checkCaughtUp(_ name: String, _ point: QueryPoint) throws {
+        let checkpoint = try store.snapshot { reader in try Checkpoint.load(name, from: reader)?.position ?? .start }
         guard checkpoint >= point.position else {
             throw ProjectionError(
                 .storage,
