@@ -82,6 +82,7 @@ public struct ProjectionError: Error, Sendable, CustomStringConvertible {
     static func corrupt(_ table: String, _ detail: String) -> ProjectionError {
         ProjectionError(
             .corruptView,
-            "a row of view table \(table) cannot be read (\(detail)); run `ledgerline project rebuild` to rebuild the views from the log")
+            "a row of view table \(table) cannot be read (\(detail)); run `ledgerline project rebuild` to rebuild the views from the log"
+        )
     }
 }

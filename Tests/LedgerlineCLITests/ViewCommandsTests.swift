@@ -98,13 +98,25 @@ import Testing
     @Test(arguments: [
         (["customers", "show", "nobody"], "ledgerline: there is no customer nobody in the customer view"),
         (["pipeline", "deal", "nope"], "ledgerline: there is no deal nope in the pipeline view"),
-        (["customers", "show", "1", "--as-of", "yesterday"], "ledgerline: --as-of \"yesterday\" is neither a log position"),
-        (["customers", "show", "1", "--as-of", "999"], "ledgerline: --as-of 999 is past the end of the log (its last position is 10)"),
+        (
+            ["customers", "show", "1", "--as-of", "yesterday"],
+            "ledgerline: --as-of \"yesterday\" is neither a log position"
+        ),
+        (
+            ["customers", "show", "1", "--as-of", "999"],
+            "ledgerline: --as-of 999 is past the end of the log (its last position is 10)"
+        ),
         (["tasks", "list", "--now", "soon"], "ledgerline: --now \"soon\" is not a time"),
         (["customers", "list", "--sort", "shoe-size"], "ledgerline: --sort shoe-size is not a field to sort by"),
         (["pipeline", "summary", "--by", "region"], "ledgerline: --by region is not a grouping"),
-        (["project", "rebuild", "orders"], "ledgerline: there is no view named orders; the views are customers, pipeline, tasks"),
-        (["pipeline", "summary", "--pipelines", "/nonexistent.yaml"], "ledgerline: /nonexistent.yaml: cannot read the pipeline configuration"),
+        (
+            ["project", "rebuild", "orders"],
+            "ledgerline: there is no view named orders; the views are customers, pipeline, tasks"
+        ),
+        (
+            ["pipeline", "summary", "--pipelines", "/nonexistent.yaml"],
+            "ledgerline: /nonexistent.yaml: cannot read the pipeline configuration"
+        ),
     ])
     func badInputGetsOneClearLineAndExit65(arguments: [String], message: String) throws {
         let scratch = Scratch()
@@ -121,10 +133,14 @@ import Testing
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let data = try store(scratch)
-        let bad = try scratch.file("bad.yaml", "pipelines:\n  - id: default\n    stages:\n      - { id: new, probability: 2 }\n")
+        let bad = try scratch.file(
+            "bad.yaml", "pipelines:\n  - id: default\n    stages:\n      - { id: new, probability: 2 }\n")
         let result = try CLI.run(["--data", data, "pipeline", "funnel", "--pipelines", bad])
         #expect(result.status == 65)
-        #expect(result.stderr == "ledgerline: \(bad):4: pipelines[0].stages[0].probability: must be a decimal number from 0 to 1 such as 0.35; got `2`\n")
+        #expect(
+            result.stderr
+                == "ledgerline: \(bad):4: pipelines[0].stages[0].probability: must be a decimal number from 0 to 1 such as 0.35; got `2`\n"
+        )
     }
 
     @Test func queriesOnAMissingStoreSayHowToCreateIt() throws {

@@ -17,19 +17,26 @@ import Testing
         for n in 0..<total {
             let c = (n * 7919) % 3000
             if n % 3 == 0 {
-                text += #"{"stream":"customer-\#(c)","type":"OrderPlaced","data":{"customerId":"\#(c)","orderId":"o\#(n)","quantity":1,"amount":"\#(n % 500).\#(n % 10)5","currency":"USD"}}"# + "\n"
+                text +=
+                    #"{"stream":"customer-\#(c)","type":"OrderPlaced","data":{"customerId":"\#(c)","orderId":"o\#(n)","quantity":1,"amount":"\#(n % 500).\#(n % 10)5","currency":"USD"}}"#
+                    + "\n"
             } else if n % 7 == 0 {
                 let d = n % 200
-                text += #"{"stream":"deal-\#(d)","type":"DealStageChanged","data":{"dealId":"\#(d)","fromStage":"new","toStage":"qualified","pipeline":"default"}}"# + "\n"
+                text +=
+                    #"{"stream":"deal-\#(d)","type":"DealStageChanged","data":{"dealId":"\#(d)","fromStage":"new","toStage":"qualified","pipeline":"default"}}"#
+                    + "\n"
             } else {
-                text += #"{"stream":"customer-\#(c)","type":"PageVisited","data":{"customerId":"\#(c)","url":"https://example.com/p/\#(n % 50)"}}"# + "\n"
+                text +=
+                    #"{"stream":"customer-\#(c)","type":"PageVisited","data":{"customerId":"\#(c)","url":"https://example.com/p/\#(n % 50)"}}"#
+                    + "\n"
             }
         }
         let file = try scratch.file("log.jsonl", text)
         #expect(try CLI.run(["--data", scratch.data, "import", file]).status == 0)
         // The reference: an uninterrupted rebuild of the same store (times come from it).
         #expect(try CLI.run(["--data", scratch.data, "project", "rebuild"]).status == 0)
-        let expected = try JSONParser.parse(try CLI.run(["--data", scratch.data, "project", "digest", "--json"]).stdout)
+        let expected = try JSONParser.parse(
+            try CLI.run(["--data", scratch.data, "project", "digest", "--json"]).stdout)
 
         var rng = SystemRandomNumberGenerator()
         var killed = 0
@@ -47,10 +54,12 @@ import Testing
             }
             child.waitUntilExit()
             // Resume from wherever it stopped: digest catches the views up first.
-            let resumed = try JSONParser.parse(try CLI.run(["--data", scratch.data, "project", "digest", "--json"]).stdout)
+            let resumed = try JSONParser.parse(
+                try CLI.run(["--data", scratch.data, "project", "digest", "--json"]).stdout)
             #expect(resumed == expected)
             // And a status in between shows no lag left.
-            let status = try JSONParser.parse(try CLI.run(["--data", scratch.data, "project", "status", "--json"]).stdout)
+            let status = try JSONParser.parse(
+                try CLI.run(["--data", scratch.data, "project", "status", "--json"]).stdout)
             #expect(status.arrayValue?.allSatisfy { $0["lag"] == 0 } == true)
         }
         #expect(killed >= 1, "no rebuild was interrupted; the machine is fast enough to need a bigger log")

@@ -26,7 +26,8 @@ struct CustomerShowBenchmark: BenchmarkScenario {
             let id = "C\(100_000 + Int((rng >> 33) % UInt64(workload.customers)))"
             let t0 = monotonicNanoseconds()
             guard let state = try queries.state(of: id, in: projection, at: point) else { continue }
-            let text = JSONWriter.prettyString(CustomerSummary(state, referenceTime: point.referenceTime, pipelines: pipelines).json)
+            let text = JSONWriter.prettyString(
+                CustomerSummary(state, referenceTime: point.referenceTime, pipelines: pipelines).json)
             let elapsed = Double(monotonicNanoseconds() - t0) / 1e6
             bytes &+= text.utf8.count
             if i >= 1_000 { samples.append(elapsed) }
@@ -36,13 +37,15 @@ struct CustomerShowBenchmark: BenchmarkScenario {
         let p50 = percentile(&samples, 0.5)
         let p99 = percentile(&samples, 0.99)
         return [
-            BenchResult(name, [
-                "reads": .int(count),
-                "p50_ms": .double(p50),
-                "p99_ms": .double(p99),
-                "target_p99_ms": .int(1),
-                "meets_target": .bool(p99 < 1),
-            ])
+            BenchResult(
+                name,
+                [
+                    "reads": .int(count),
+                    "p50_ms": .double(p50),
+                    "p99_ms": .double(p99),
+                    "target_p99_ms": .int(1),
+                    "meets_target": .bool(p99 < 1),
+                ])
         ]
     }
 }

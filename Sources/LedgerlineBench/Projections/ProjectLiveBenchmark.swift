@@ -74,16 +74,18 @@ struct ProjectLiveBenchmark: BenchmarkScenario {
         let p50 = percentile(&lags, 0.5)
         let p99 = percentile(&lags, 0.99)
         return [
-            BenchResult(name, [
-                "events": .int(events),
-                "append_rate_events_per_s": .double(Double(events) / appendSeconds),
-                "view_commits": .int(seen.count),
-                "lag_p50_ms": .double(p50),
-                "lag_p99_ms": .double(p99),
-                "lag_max_ms": .double(lags.last ?? .nan),
-                "target_p99_ms": .int(50),
-                "meets_target": .bool(p99 < 50),
-            ])
+            BenchResult(
+                name,
+                [
+                    "events": .int(events),
+                    "append_rate_events_per_s": .double(Double(events) / appendSeconds),
+                    "view_commits": .int(seen.count),
+                    "lag_p50_ms": .double(p50),
+                    "lag_p99_ms": .double(p99),
+                    "lag_max_ms": .double(lags.last ?? .nan),
+                    "target_p99_ms": .int(50),
+                    "meets_target": .bool(p99 < 50),
+                ])
         ]
     }
 
@@ -95,24 +97,30 @@ struct ProjectLiveBenchmark: BenchmarkScenario {
         case 0...4:
             return ProposedEvent(
                 stream: StreamName("customer-\(customer)")!, type: "PageVisited",
-                data: ["customerId": .string(id), "url": .string("https://www.example.com/pricing?live=\(i)")], actor: "integration:web")
+                data: ["customerId": .string(id), "url": .string("https://www.example.com/pricing?live=\(i)")],
+                actor: "integration:web")
         case 5...6:
             return ProposedEvent(
                 stream: StreamName("customer-\(customer)")!, type: "OrderPlaced",
                 data: [
-                    "customerId": .string(id), "orderId": .string("L-\(i)"), "quantity": 1, "amount": .string("\(20 + i % 400).50"),
+                    "customerId": .string(id), "orderId": .string("L-\(i)"), "quantity": 1,
+                    "amount": .string("\(20 + i % 400).50"),
                     "currency": "USD",
                 ], actor: "integration:shop")
         case 7:
             return ProposedEvent(
                 stream: StreamName("deal-live-\(i % 500)")!, type: "DealStageChanged",
                 data: [
-                    "dealId": .string("LD-\(i % 500)"), "fromStage": "qualified", "toStage": "demo_scheduled", "pipeline": "default",
+                    "dealId": .string("LD-\(i % 500)"), "fromStage": "qualified", "toStage": "demo_scheduled",
+                    "pipeline": "default",
                 ], actor: "user:rep-\(i % 40)")
         default:
             return ProposedEvent(
                 stream: StreamName("task-live-\(i)")!, type: "TaskCreated",
-                data: ["taskId": .string("LT-\(i)"), "title": "Call back", "assigneeId": .string("rep-\(i % 40)"), "customerId": .string(id)],
+                data: [
+                    "taskId": .string("LT-\(i)"), "title": "Call back", "assigneeId": .string("rep-\(i % 40)"),
+                    "customerId": .string(id),
+                ],
                 actor: "user:rep-\(i % 40)")
         }
     }

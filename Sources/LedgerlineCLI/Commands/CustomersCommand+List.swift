@@ -22,7 +22,8 @@ extension CustomersCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var query: ViewQueryOptions
         @OptionGroup var pipelineOptions: CustomersCommand.PipelineOptions
-        @Option(help: "Only this lifecycle stage (\(LifecycleStage.allCases.map(\.rawValue).joined(separator: ", "))).") var stage: String?
+        @Option(help: "Only this lifecycle stage (\(LifecycleStage.allCases.map(\.rawValue).joined(separator: ", "))).")
+        var stage: String?
         @Option(help: "Only customers this user owns.") var owner: String?
         @Option(help: "Sort by this field.") var sort: String = "id"
         @Option(help: "At most this many customers.") var limit: Int = 50
@@ -35,13 +36,17 @@ extension CustomersCommand {
             try await CommandErrors.run {
                 guard let field = CustomerListing.SortField(rawValue: sort) else {
                     throw ProjectionError(
-                        .invalidInput, "--sort \(sort.prefix(40)) is not a field to sort by; use one of \(CustomerListing.SortField.allCases.map(\.rawValue).joined(separator: ", "))")
+                        .invalidInput,
+                        "--sort \(sort.prefix(40)) is not a field to sort by; use one of \(CustomerListing.SortField.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
                 }
                 var lifecycle: LifecycleStage?
                 if let stage {
                     guard let parsed = LifecycleStage(parsing: stage) else {
                         throw ProjectionError(
-                            .invalidInput, "--stage \(stage.prefix(40)) is not a lifecycle stage; use one of \(LifecycleStage.allCases.map(\.rawValue).joined(separator: ", "))")
+                            .invalidInput,
+                            "--stage \(stage.prefix(40)) is not a lifecycle stage; use one of \(LifecycleStage.allCases.map(\.rawValue).joined(separator: ", "))"
+                        )
                     }
                     lifecycle = parsed
                 }
@@ -59,18 +64,25 @@ extension CustomersCommand {
                     ]
                     Output.line(JSONWriter.prettyString(value))
                 } else {
-                    var table = TextTable(["CUSTOMER", "NAME", "STAGE", "OWNER", "LAST ACTIVITY", "RECENCY", "ORDERS", "MONETARY", "OPEN DEALS"], rightAligned: [5, 6, 8])
+                    var table = TextTable(
+                        [
+                            "CUSTOMER", "NAME", "STAGE", "OWNER", "LAST ACTIVITY", "RECENCY", "ORDERS", "MONETARY",
+                            "OPEN DEALS",
+                        ], rightAligned: [5, 6, 8])
                     for c in listing.customers {
                         let s = c.state
                         table.add([
-                            s.entity, Figures.text(s.identity.name), Figures.text(s.lifecycle?.rawValue), Figures.text(s.identity.ownerId),
-                            Figures.day(s.lastActivityAt), c.recencyDays.map { "\($0) d" } ?? "—", Int(c.frequency).grouped,
+                            s.entity, Figures.text(s.identity.name), Figures.text(s.lifecycle?.rawValue),
+                            Figures.text(s.identity.ownerId),
+                            Figures.day(s.lastActivityAt), c.recencyDays.map { "\($0) d" } ?? "—",
+                            Int(c.frequency).grouped,
                             Figures.bag(s.orders.bag), "\(c.openDeals.count)",
                         ])
                     }
                     table.print()
                     Output.line("")
-                    Output.line("\(listing.customers.count) of \(listing.matched.grouped) customers · \(session.header)")
+                    Output.line(
+                        "\(listing.customers.count) of \(listing.matched.grouped) customers · \(session.header)")
                 }
                 Output.flush()
             }

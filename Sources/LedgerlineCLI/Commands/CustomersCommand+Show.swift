@@ -8,7 +8,8 @@ extension CustomersCommand {
     /// `customers show ID`: the whole customer card.
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show one customer: identity, lifecycle, consent, activity, RFM, orders, deals, scores, variants, tags.",
+            abstract:
+                "Show one customer: identity, lifecycle, consent, activity, RFM, orders, deals, scores, variants, tags.",
             discussion: """
                 Example:
                   ledgerline customers show C100042 --now 1998-07-01
@@ -27,12 +28,17 @@ extension CustomersCommand {
                 guard let state = try session.queries.state(of: id, in: CustomerProjection(), at: session.point) else {
                     throw ProjectionError(
                         .notFound,
-                        "there is no customer \(id.prefix(80)) in the customer view \(session.point.isHead ? "" : "as of position \(session.point.position) ")(no event names it); check the id, or run `ledgerline customers list`")
+                        "there is no customer \(id.prefix(80)) in the customer view \(session.point.isHead ? "" : "as of position \(session.point.position) ")(no event names it); check the id, or run `ledgerline customers list`"
+                    )
                 }
                 let summary = CustomerSummary(state, referenceTime: session.point.referenceTime, pipelines: pipelines)
                 if query.json {
                     var object = summary.json.objectValue ?? JSONObject()
-                    object = JSONObject(Dictionary(uniqueKeysWithValues: object.map { ($0.key, $0.value) } + [("asOf", JSONValue.point(session.point))]))
+                    object = JSONObject(
+                        Dictionary(
+                            uniqueKeysWithValues: object.map { ($0.key, $0.value) } + [
+                                ("asOf", JSONValue.point(session.point))
+                            ]))
                     Output.line(JSONWriter.prettyString(.object(object)))
                 } else {
                     for line in CustomerCard(summary).lines { Output.line(line) }
@@ -48,7 +54,10 @@ extension CustomersCommand {
 extension JSONValue {
     /// `{"position": …, "referenceTime": …, "head": …}` for the `asOf` of query output.
     static func point(_ point: QueryPoint) -> JSONValue {
-        ["position": .number(JSONNumber(point.position.rawValue)), "referenceTime": .string(point.referenceTime.description), "head": .bool(point.isHead)]
+        [
+            "position": .number(JSONNumber(point.position.rawValue)),
+            "referenceTime": .string(point.referenceTime.description), "head": .bool(point.isHead),
+        ]
     }
 }
 
@@ -61,7 +70,9 @@ struct CustomerCard {
     var lines: [String] {
         let s = summary.state
         var out: [String] = []
-        func row(_ label: String, _ value: String) { out.append(label.padding(toLength: 14, withPad: " ", startingAt: 0) + value) }
+        func row(_ label: String, _ value: String) {
+            out.append(label.padding(toLength: 14, withPad: " ", startingAt: 0) + value)
+        }
         let name = s.identity.name.map { " \($0)" } ?? ""
         let email = s.identity.email.map { " <\($0)>" } ?? ""
         out.append("customer \(s.entity)\(name)\(email)")
@@ -85,9 +96,14 @@ struct CustomerCard {
         row(
             "consent",
             s.consent.isEmpty
-                ? "—" : s.consent.map { "\($0.channel) \($0.granted ? "granted" : "withdrawn") \(Figures.day($0.at))" }.joined(separator: ", "))
+                ? "—"
+                : s.consent.map { "\($0.channel) \($0.granted ? "granted" : "withdrawn") \(Figures.day($0.at))" }
+                    .joined(separator: ", "))
         row("activity", "first \(Figures.time(s.firstActivityAt)), last \(Figures.time(s.lastActivityAt))")
-        row("engagement", s.engagement.isEmpty ? "—" : s.engagement.map { "\($0.activity) \(Int($0.count).grouped)" }.joined(separator: ", "))
+        row(
+            "engagement",
+            s.engagement.isEmpty
+                ? "—" : s.engagement.map { "\($0.activity) \(Int($0.count).grouped)" }.joined(separator: ", "))
         let recency = summary.recencyDays.map { "\($0) days" } ?? "—"
         let monetary =
             summary.monetary.isEmpty
@@ -96,11 +112,16 @@ struct CustomerCard {
                 "\(Figures.money(m.total)) \(m.currency) (average \(m.average.map(Figures.money) ?? "—"), net \(Figures.money(m.net)))"
             }.joined(separator: "; ")
         row("RFM", "recency \(recency) · frequency \(Int(summary.frequency).grouped) · monetary \(monetary)")
-        row("orders", "\(Int(s.orders.count).grouped) (first \(Figures.day(s.firstOrderAt)), last \(Figures.day(s.lastOrderAt)))")
+        row(
+            "orders",
+            "\(Int(s.orders.count).grouped) (first \(Figures.day(s.firstOrderAt)), last \(Figures.day(s.lastOrderAt)))")
         if !s.refunds.isEmpty { row("refunds", "\(Int(s.refunds.count).grouped), \(Figures.bag(s.refunds.bag))") }
         for order in s.recentOrders.reversed().prefix(5) {
             let refunded = order.refunded.map { ", refunded \(Figures.money($0))" } ?? ""
-            row("", "\(Figures.day(order.at))  \(order.orderId ?? "—")  \(Figures.money(order.amount)) \(order.currency)\(refunded)")
+            row(
+                "",
+                "\(Figures.day(order.at))  \(order.orderId ?? "—")  \(Figures.money(order.amount)) \(order.currency)\(refunded)"
+            )
         }
         row("deals", "open \(summary.openDeals.count), won \(summary.wonDeals.count), lost \(summary.lostDeals.count)")
         for (status, deals) in [("open", summary.openDeals), ("won", summary.wonDeals), ("lost", summary.lostDeals)] {
@@ -109,8 +130,16 @@ struct CustomerCard {
                 row("", "\(deal.dealId)  \(deal.name ?? "—")  \(deal.stage ?? "—") (\(status))  \(amount)")
             }
         }
-        row("scores", s.scores.isEmpty ? "—" : s.scores.map { "\($0.model) \(String(format: "%.3f", $0.score)) (v\($0.modelVersion))" }.joined(separator: ", "))
-        row("variants", s.variants.isEmpty ? "—" : s.variants.map { "\($0.experimentKey): \($0.variationKey)" }.joined(separator: ", "))
+        row(
+            "scores",
+            s.scores.isEmpty
+                ? "—"
+                : s.scores.map { "\($0.model) \(String(format: "%.3f", $0.score)) (v\($0.modelVersion))" }.joined(
+                    separator: ", "))
+        row(
+            "variants",
+            s.variants.isEmpty
+                ? "—" : s.variants.map { "\($0.experimentKey): \($0.variationKey)" }.joined(separator: ", "))
         row("tags", s.tags.isEmpty ? "—" : s.tags.joined(separator: ", "))
         return out
     }

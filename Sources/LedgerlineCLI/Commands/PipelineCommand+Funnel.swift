@@ -8,7 +8,8 @@ extension PipelineCommand {
     /// `pipeline funnel`.
     struct Funnel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Stage-to-stage funnel per pipeline: deals that reached each stage, conversion, time in stage, win rate.",
+            abstract:
+                "Stage-to-stage funnel per pipeline: deals that reached each stage, conversion, time in stage, win rate.",
             discussion: """
                 Rows follow the configured stage order (lost stages left out). REACHED counts \
                 deals whose furthest stage is this one or later (a skipped stage counts as \
@@ -39,26 +40,40 @@ extension PipelineCommand {
                 let funnel = PipelineFunnel(deals: deals, book: book, filter: filter)
                 if query.json {
                     var object = funnel.json.objectValue ?? JSONObject()
-                    object = JSONObject(Dictionary(uniqueKeysWithValues: object.map { ($0.key, $0.value) } + [("asOf", JSONValue.point(session.point))]))
+                    object = JSONObject(
+                        Dictionary(
+                            uniqueKeysWithValues: object.map { ($0.key, $0.value) } + [
+                                ("asOf", JSONValue.point(session.point))
+                            ]))
                     Output.line(JSONWriter.prettyString(.object(object)))
                 } else {
                     for section in funnel.sections {
-                        Output.line(PipelineCommand.title(section.pipelineId, section.name, configured: section.isConfigured))
-                        var table = TextTable(["STAGE", "REACHED", "CONVERSION", "ENTERED", "AVG DAYS IN STAGE", "OPEN NOW"], rightAligned: [1, 2, 3, 4, 5])
+                        Output.line(
+                            PipelineCommand.title(section.pipelineId, section.name, configured: section.isConfigured))
+                        var table = TextTable(
+                            ["STAGE", "REACHED", "CONVERSION", "ENTERED", "AVG DAYS IN STAGE", "OPEN NOW"],
+                            rightAligned: [1, 2, 3, 4, 5])
                         for row in section.rows {
                             table.add([
-                                row.name, row.reached.grouped, row.conversion.map { Figures.percent($0) } ?? "", row.entered.grouped,
+                                row.name, row.reached.grouped, row.conversion.map { Figures.percent($0) } ?? "",
+                                row.entered.grouped,
                                 Figures.days(row.averageDaysInStage), row.outcome == .open ? row.current.grouped : "",
                             ])
                         }
                         table.print()
                         Output.line(
-                            "\(section.deals.grouped) deals: \(section.open.grouped) open, \(section.won.grouped) won, \(section.lost.grouped) lost · win rate \(Figures.percent(section.winRate))")
+                            "\(section.deals.grouped) deals: \(section.open.grouped) open, \(section.won.grouped) won, \(section.lost.grouped) lost · win rate \(Figures.percent(section.winRate))"
+                        )
                         if !section.lostAt.isEmpty {
-                            Output.line("lost after reaching: " + section.lostAt.map { "\($0.stage) \($0.count.grouped)" }.joined(separator: ", "))
+                            Output.line(
+                                "lost after reaching: "
+                                    + section.lostAt.map { "\($0.stage) \($0.count.grouped)" }.joined(separator: ", "))
                         }
                         if !section.unconfiguredStages.isEmpty {
-                            Output.line("stages not configured: " + section.unconfiguredStages.map { "\($0.stage) (\($0.entered.grouped) deals)" }.joined(separator: ", "))
+                            Output.line(
+                                "stages not configured: "
+                                    + section.unconfiguredStages.map { "\($0.stage) (\($0.entered.grouped) deals)" }
+                                    .joined(separator: ", "))
                         }
                         Output.line("")
                     }

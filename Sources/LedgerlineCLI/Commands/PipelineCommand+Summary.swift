@@ -8,7 +8,8 @@ extension PipelineCommand {
     /// `pipeline summary [--by stage|owner]`.
     struct Summary: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Open deals per stage (or owner) with count, amount and weighted amount; won, lost, win rate, cycle time.",
+            abstract:
+                "Open deals per stage (or owner) with count, amount and weighted amount; won, lost, win rate, cycle time.",
             discussion: """
                 Weighted amount = amount × the stage's probability, exact, per currency. Win \
                 rate = won ÷ (won + lost). Average cycle = mean days from opening to closing, \
@@ -39,7 +40,11 @@ extension PipelineCommand {
                 let summary = PipelineSummary(deals: deals, book: book, grouping: grouping, filter: filter)
                 if query.json {
                     var object = summary.json.objectValue ?? JSONObject()
-                    object = JSONObject(Dictionary(uniqueKeysWithValues: object.map { ($0.key, $0.value) } + [("asOf", JSONValue.point(session.point))]))
+                    object = JSONObject(
+                        Dictionary(
+                            uniqueKeysWithValues: object.map { ($0.key, $0.value) } + [
+                                ("asOf", JSONValue.point(session.point))
+                            ]))
                     Output.line(JSONWriter.prettyString(.object(object)))
                 } else {
                     for section in summary.sections { print(section, grouping: grouping) }
@@ -70,7 +75,8 @@ extension PipelineCommand {
                 }
                 table.print()
             case .owner:
-                var table = TextTable(["OWNER", "OPEN", "AMOUNT", "WEIGHTED", "WON", "LOST", "WIN RATE"], rightAligned: [1, 4, 5, 6])
+                var table = TextTable(
+                    ["OWNER", "OPEN", "AMOUNT", "WEIGHTED", "WON", "LOST", "WIN RATE"], rightAligned: [1, 4, 5, 6])
                 for row in section.rows {
                     table.add([
                         row.key, row.open.count.grouped, Figures.bag(row.open.amount), Figures.bag(row.open.weighted),
@@ -81,9 +87,11 @@ extension PipelineCommand {
             }
             let unweighted = section.open.unweighted > 0 ? " (\(section.open.unweighted) without a weight)" : ""
             Output.line(
-                "open \(section.open.count.grouped) deals · \(Figures.bag(section.open.amount)) · weighted \(Figures.bag(section.open.weighted))\(unweighted)")
+                "open \(section.open.count.grouped) deals · \(Figures.bag(section.open.amount)) · weighted \(Figures.bag(section.open.weighted))\(unweighted)"
+            )
             Output.line(
-                "won \(section.won.count.grouped) · lost \(section.lost.count.grouped) · win rate \(Figures.percent(section.winRate)) · average cycle \(Figures.days(section.averageCycleDaysWon)) days (won), \(Figures.days(section.averageCycleDaysLost)) days (lost)")
+                "won \(section.won.count.grouped) · lost \(section.lost.count.grouped) · win rate \(Figures.percent(section.winRate)) · average cycle \(Figures.days(section.averageCycleDaysWon)) days (won), \(Figures.days(section.averageCycleDaysLost)) days (lost)"
+            )
             Output.line("")
         }
     }

@@ -35,14 +35,17 @@ struct PipelineCommand: AsyncParsableCommand {
             let start = try from.map { try ViewQueryOptions.instant($0, option: "--from", endOfDay: false) }
             let end = try to.map { try ViewQueryOptions.instant($0, option: "--to", endOfDay: false) }
             if let start, let end, end <= start {
-                throw ProjectionError(.invalidInput, "--to \(end) is not after --from \(start); give a period that ends after it starts")
+                throw ProjectionError(
+                    .invalidInput, "--to \(end) is not after --from \(start); give a period that ends after it starts")
             }
             return DealFilter(owner: owner, pipeline: pipeline, from: start, to: end)
         }
     }
 
     /// The deals of the view at the session's point, and the book to read them with.
-    static func deals(_ session: ViewSession, _ configuration: PipelineConfiguration) throws -> ([DealState], PipelineBook) {
+    static func deals(_ session: ViewSession, _ configuration: PipelineConfiguration) throws -> (
+        [DealState], PipelineBook
+    ) {
         let deals = try session.queries.states(in: PipelineProjection(), at: session.point)
         return (deals, PipelineBook(configuration: configuration, deals: deals))
     }

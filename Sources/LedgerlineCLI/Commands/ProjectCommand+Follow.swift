@@ -19,7 +19,8 @@ extension ProjectCommand {
                 """)
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The views to keep current (customers, pipeline, tasks); all when none is given.") var names: [String] = []
+        @Argument(help: "The views to keep current (customers, pipeline, tasks); all when none is given.") var names:
+            [String] = []
         @Option(help: "Look for appends by other processes every this many milliseconds.") var poll: Int = 500
 
         func validate() throws {

@@ -42,7 +42,8 @@ extension ProjectCommand {
                 let reached = try await runner.rebuild { progress in
                     let total = Int(progress.goal.rawValue - progress.start.rawValue)
                     bar.update(
-                        label: "rebuilding", done: Int(progress.position.rawValue - progress.start.rawValue), total: total,
+                        label: "rebuilding", done: Int(progress.position.rawValue - progress.start.rawValue),
+                        total: total,
                         detail: "\(progress.events.grouped) events")
                 }
                 bar.finish()
@@ -53,13 +54,15 @@ extension ProjectCommand {
                 if json {
                     let value: JSONValue = [
                         "views": .array(names.map { .string($0) }), "position": .number(JSONNumber(reached.rawValue)),
-                        "events": .number(JSONNumber(events)), "seconds": .number(JSONNumber((seconds * 1000).rounded() / 1000)),
+                        "events": .number(JSONNumber(events)),
+                        "seconds": .number(JSONNumber((seconds * 1000).rounded() / 1000)),
                         "eventsPerSecond": .number(JSONNumber(Int(rate))),
                     ]
                     Output.line(value.description)
                 } else {
                     Output.line(
-                        "rebuilt \(names.joined(separator: ", ")): \(events.grouped) events to position \(Int(reached.rawValue).grouped) in \(String(format: "%.2f", seconds)) s (\(Int(rate).grouped) events/s)")
+                        "rebuilt \(names.joined(separator: ", ")): \(events.grouped) events to position \(Int(reached.rawValue).grouped) in \(String(format: "%.2f", seconds)) s (\(Int(rate).grouped) events/s)"
+                    )
                 }
                 Output.flush()
             }
@@ -81,7 +84,8 @@ extension ProjectCommand {
                 """)
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The views to digest (customers, pipeline, tasks); all when none is given.") var names: [String] = []
+        @Argument(help: "The views to digest (customers, pipeline, tasks); all when none is given.") var names:
+            [String] = []
         @Flag(help: "Digest the views as stored, without folding new events first.") var noCatchUp = false
         @Flag(help: "Print a JSON array.") var json = false
 
@@ -104,7 +108,9 @@ extension ProjectCommand {
                     Output.line(JSONWriter.prettyString(.array(rows)))
                 } else {
                     var table = TextTable(["VIEW", "CHECKPOINT", "ENTRIES", "SHA-256"], rightAligned: [1, 2])
-                    for d in digests { table.add([d.name, Int(d.checkpoint.rawValue).grouped, d.entries.grouped, d.sha256]) }
+                    for d in digests {
+                        table.add([d.name, Int(d.checkpoint.rawValue).grouped, d.entries.grouped, d.sha256])
+                    }
                     table.print()
                 }
                 Output.flush()

@@ -49,7 +49,9 @@ struct ViewQueryOptions: ParsableArguments {
         if text.utf8.count == 10, let start = Timestamp(rfc3339: text + "T00:00:00Z") {
             return endOfDay ? Timestamp(rawValue: start.rawValue + 86_400_000_000 - 1) : start
         }
-        throw ProjectionError(.invalidPosition, "\(option) \"\(text.prefix(40))\" is not a time such as 2026-11-25T14:03:00Z or a day such as 2026-11-25")
+        throw ProjectionError(
+            .invalidPosition,
+            "\(option) \"\(text.prefix(40))\" is not a time such as 2026-11-25T14:03:00Z or a day such as 2026-11-25")
     }
 }
 
@@ -61,7 +63,9 @@ struct ViewSession {
 
     /// Parses the query options, opens the store, folds what `views` have not folded
     /// yet (the view answers with everything the log holds), and resolves the point.
-    static func open(_ global: GlobalOptions, _ options: ViewQueryOptions, views: [any Projection]) async throws -> ViewSession {
+    static func open(_ global: GlobalOptions, _ options: ViewQueryOptions, views: [any Projection]) async throws
+        -> ViewSession
+    {
         let asOf = try options.pointInTime()
         let now = try options.nowInstant()
         let store = try global.openStore()

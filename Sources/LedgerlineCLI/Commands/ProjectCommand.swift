@@ -48,18 +48,26 @@ struct ProjectCommand: AsyncParsableCommand {
                         [
                             "view": .string(s.name), "version": .number(JSONNumber(s.version)),
                             "storedVersion": s.storedVersion.map { .number(JSONNumber($0)) } ?? .null,
-                            "checkpoint": .number(JSONNumber(s.checkpoint.rawValue)), "head": .number(JSONNumber(s.head.rawValue)),
+                            "checkpoint": .number(JSONNumber(s.checkpoint.rawValue)),
+                            "head": .number(JSONNumber(s.head.rawValue)),
                             "lag": .number(JSONNumber(s.lag)), "entities": .number(JSONNumber(s.entities)),
                             "needsRebuild": .bool(s.needsRebuild),
                         ]
                     }
                     Output.line(JSONWriter.prettyString(.array(rows)))
                 } else {
-                    var table = TextTable(["VIEW", "VERSION", "CHECKPOINT", "HEAD", "LAG", "ENTITIES", "STATE"], rightAligned: [1, 2, 3, 4, 5])
+                    var table = TextTable(
+                        ["VIEW", "VERSION", "CHECKPOINT", "HEAD", "LAG", "ENTITIES", "STATE"],
+                        rightAligned: [1, 2, 3, 4, 5])
                     for s in statuses {
-                        let state = s.storedVersion == nil ? "never built" : s.needsRebuild ? "needs rebuild (stored v\(s.storedVersion!))" : s.lag == 0 ? "current" : "behind"
+                        let state =
+                            s.storedVersion == nil
+                            ? "never built"
+                            : s.needsRebuild
+                                ? "needs rebuild (stored v\(s.storedVersion!))" : s.lag == 0 ? "current" : "behind"
                         table.add([
-                            s.name, "\(s.version)", Int(s.checkpoint.rawValue).grouped, Int(s.head.rawValue).grouped, Int(s.lag).grouped,
+                            s.name, "\(s.version)", Int(s.checkpoint.rawValue).grouped, Int(s.head.rawValue).grouped,
+                            Int(s.lag).grouped,
                             s.entities.grouped, state,
                         ])
                     }

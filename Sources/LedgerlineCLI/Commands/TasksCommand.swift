@@ -43,7 +43,9 @@ struct TasksCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandErrors.run {
                 guard let statusFilter = TaskListing.StatusFilter(rawValue: status) else {
-                    throw ProjectionError(.invalidInput, "--status \(status.prefix(40)) is not a task status; use open, completed, cancelled or all")
+                    throw ProjectionError(
+                        .invalidInput,
+                        "--status \(status.prefix(40)) is not a task status; use open, completed, cancelled or all")
                 }
                 let listing = try await TasksCommand.listing(
                     global, query, .init(assignee: assignee, overdueOnly: overdue, status: statusFilter, limit: limit))
@@ -53,11 +55,15 @@ struct TasksCommand: AsyncParsableCommand {
                     var table = TextTable(["TASK", "DUE", "STATUS", "ASSIGNEE", "TITLE", "SOURCE"])
                     for task in listing.tasks {
                         let state = task.isOverdue(at: listing.referenceTime) ? "overdue" : task.status.name
-                        table.add([task.entity, Figures.time(task.dueAt), state, Figures.text(task.assigneeId), Figures.text(task.title), TasksCommand.source(task.source)])
+                        table.add([
+                            task.entity, Figures.time(task.dueAt), state, Figures.text(task.assigneeId),
+                            Figures.text(task.title), TasksCommand.source(task.source),
+                        ])
                     }
                     table.print()
                     Output.line("")
-                    Output.line("\(listing.tasks.count) of \(listing.matched.grouped) tasks · now \(listing.referenceTime)")
+                    Output.line(
+                        "\(listing.tasks.count) of \(listing.matched.grouped) tasks · now \(listing.referenceTime)")
                 }
                 Output.flush()
             }
@@ -78,13 +84,17 @@ struct TasksCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandErrors.run {
-                let listing = try await TasksCommand.listing(global, query, .init(assignee: assignee, status: .all, limit: 0))
+                let listing = try await TasksCommand.listing(
+                    global, query, .init(assignee: assignee, status: .all, limit: 0))
                 if query.json {
                     Output.line(JSONWriter.prettyString(listing.json))
                 } else {
-                    var table = TextTable(["ASSIGNEE", "OPEN", "OVERDUE", "COMPLETED", "CANCELLED"], rightAligned: [1, 2, 3, 4])
+                    var table = TextTable(
+                        ["ASSIGNEE", "OPEN", "OVERDUE", "COMPLETED", "CANCELLED"], rightAligned: [1, 2, 3, 4])
                     for c in listing.assignees {
-                        table.add([c.assignee, c.open.grouped, c.overdue.grouped, c.completed.grouped, c.cancelled.grouped])
+                        table.add([
+                            c.assignee, c.open.grouped, c.overdue.grouped, c.completed.grouped, c.cancelled.grouped,
+                        ])
                     }
                     table.print()
                     Output.line("")
@@ -95,7 +105,9 @@ struct TasksCommand: AsyncParsableCommand {
         }
     }
 
-    static func listing(_ global: GlobalOptions, _ query: ViewQueryOptions, _ request: TaskListing.Query) async throws -> TaskListing {
+    static func listing(_ global: GlobalOptions, _ query: ViewQueryOptions, _ request: TaskListing.Query) async throws
+        -> TaskListing
+    {
         let session = try await ViewSession.open(global, query, views: [TaskProjection()])
         defer { session.close() }
         let tasks = try session.queries.states(in: TaskProjection(), at: session.point)

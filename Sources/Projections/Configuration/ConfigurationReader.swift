@@ -48,7 +48,10 @@ struct ConfigurationReader {
             let stagePath = "\(path).stages[\(i)]"
             guard let stage = stage(item, stagePath) else { continue }
             if let clash = stages.first(where: { !$0.keys.isDisjoint(with: stage.keys) }) {
-                problem(item, stagePath, "stage `\(stage.id)` has the same name as stage `\(clash.id)` (case, spaces and punctuation are ignored); rename one")
+                problem(
+                    item, stagePath,
+                    "stage `\(stage.id)` has the same name as stage `\(clash.id)` (case, spaces and punctuation are ignored); rename one"
+                )
                 continue
             }
             stages.append(stage)
@@ -57,7 +60,9 @@ struct ConfigurationReader {
     }
 
     private mutating func stage(_ node: Node, _ path: String) -> Stage? {
-        guard let fields = mapping(node, path, allowed: ["id", "name", "probability", "outcome", "aliases"]) else { return nil }
+        guard let fields = mapping(node, path, allowed: ["id", "name", "probability", "outcome", "aliases"]) else {
+            return nil
+        }
         guard let id = requiredText(fields, "id", node, path) else { return nil }
         let name = fields["name"].flatMap { text($0.value, path + ".name") }
         var outcome = Stage.Outcome.open
@@ -73,7 +78,9 @@ struct ConfigurationReader {
             guard case .scalar(let scalar) = entry.value, let value = Money(scalar.string), !value.isNegative,
                 value <= Money(units: 1, scale: 0)
             else {
-                problem(entry.value, path + ".probability", "must be a decimal number from 0 to 1 such as 0.35; got \(describe(entry.value))")
+                problem(
+                    entry.value, path + ".probability",
+                    "must be a decimal number from 0 to 1 such as 0.35; got \(describe(entry.value))")
                 return nil
             }
             probability = value
@@ -82,7 +89,9 @@ struct ConfigurationReader {
             case .won: probability = Money(units: 1, scale: 0)
             case .lost: probability = .zero
             case .open:
-                problem(node, path + ".probability", "is missing for open stage `\(id)`; give the chance a deal in it is won, from 0 to 1")
+                problem(
+                    node, path + ".probability",
+                    "is missing for open stage `\(id)`; give the chance a deal in it is won, from 0 to 1")
                 return nil
             }
         }
@@ -105,7 +114,9 @@ struct ConfigurationReader {
 
     private mutating func mapping(_ node: Node, _ path: String, allowed: [String]) -> Fields? {
         guard case .mapping(let mapping) = node else {
-            problem(node, path.isEmpty ? "the file" : path, "must be a mapping of fields (\(allowed.joined(separator: ", ")))")
+            problem(
+                node, path.isEmpty ? "the file" : path,
+                "must be a mapping of fields (\(allowed.joined(separator: ", ")))")
             return nil
         }
         var fields: Fields = [:]

@@ -35,7 +35,8 @@ extension PipelineConfiguration {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
-                throw ProjectionError(.invalidConfiguration, "the file is empty; start with `pipelines:`", file: file, line: 1)
+                throw ProjectionError(
+                    .invalidConfiguration, "the file is empty; start with `pipelines:`", file: file, line: 1)
             }
             root = node
         } catch let error as ProjectionError {
@@ -59,7 +60,8 @@ extension PipelineConfiguration {
 
     private static func yamlProblem(_ error: YamlError, file: String?) -> ProjectionError {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
             return ProjectionError(.invalidConfiguration, "is not valid YAML: \(problem)", file: file, line: mark.line)
         default:
             return ProjectionError(.invalidConfiguration, "is not valid YAML: \(error)", file: file)

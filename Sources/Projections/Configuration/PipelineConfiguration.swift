@@ -69,7 +69,8 @@ public struct Stage: Sendable, Hashable {
     public var outcome: Outcome
     public var aliases: [String]
 
-    public init(id: String, name: String? = nil, probability: Money?, outcome: Outcome = .open, aliases: [String] = []) {
+    public init(id: String, name: String? = nil, probability: Money?, outcome: Outcome = .open, aliases: [String] = [])
+    {
         self.id = id
         self.name = name ?? id
         self.probability = probability
@@ -82,7 +83,9 @@ public struct Stage: Sendable, Hashable {
 
     /// Lower case letters and digits only: `Closed Won` → `closedwon`.
     static func normalize(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }))
+        String(
+            String.UnicodeScalarView(
+                text.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }))
     }
 
     /// What a stage's name says about it when no configuration does: `won`,

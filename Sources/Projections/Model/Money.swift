@@ -87,7 +87,8 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
         let product = Self.saturatingMultiply(units, factor.units)
         let s = scale + factor.scale
         if s <= Self.maximumScale { return Money(units: product, scale: s) }
-        return Money(units: Self.divideRoundingHalfEven(product, Self.power(s - Self.maximumScale)), scale: Self.maximumScale)
+        return Money(
+            units: Self.divideRoundingHalfEven(product, Self.power(s - Self.maximumScale)), scale: Self.maximumScale)
     }
 
     /// The quotient by a count, rounded half to even at `scale` digits (at least this
@@ -112,7 +113,9 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public func hash(into hasher: inout Hasher) {
         var normal = self
-        while normal.scale > 0, normal.units % 10 == 0 { normal = Money(units: normal.units / 10, scale: normal.scale - 1) }
+        while normal.scale > 0, normal.units % 10 == 0 {
+            normal = Money(units: normal.units / 10, scale: normal.scale - 1)
+        }
         hasher.combine(normal.units)
         hasher.combine(normal.scale)
     }

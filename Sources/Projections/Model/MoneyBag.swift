@@ -45,7 +45,8 @@ public struct MoneyBag: Sendable, Hashable, Sequence {
     public func makeIterator() -> IndexingIterator<[(currency: String, amount: Money)]> { entries.makeIterator() }
 
     public static func == (lhs: MoneyBag, rhs: MoneyBag) -> Bool {
-        lhs.entries.count == rhs.entries.count && zip(lhs.entries, rhs.entries).allSatisfy { $0.currency == $1.currency && $0.amount == $1.amount }
+        lhs.entries.count == rhs.entries.count
+            && zip(lhs.entries, rhs.entries).allSatisfy { $0.currency == $1.currency && $0.amount == $1.amount }
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -2,9 +2,9 @@ import EventLog
 import JSON
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An event's payload as folds read it: the stored canonical JSON bytes with an index of
@@ -58,7 +58,9 @@ public struct Payload: Sendable {
         guard let member = find(key), byte(at: member.valueStart) == UInt8(ascii: "\"") else { return nil }
         if !member.escaped {
             return bytes.withUnsafeBufferPointer { buffer in
-                String(decoding: UnsafeBufferPointer(rebasing: buffer[Int(member.valueStart + 1)..<Int(member.valueEnd - 1)]), as: UTF8.self)
+                String(
+                    decoding: UnsafeBufferPointer(
+                        rebasing: buffer[Int(member.valueStart + 1)..<Int(member.valueEnd - 1)]), as: UTF8.self)
             }
         }
         return parse(member)?.stringValue
@@ -104,7 +106,9 @@ public struct Payload: Sendable {
 
     /// An exact amount written as a money string (`"1234.50"`), without building a `String`.
     public func money(_ key: String) -> Money? {
-        guard let member = find(key), !member.escaped, byte(at: member.valueStart) == UInt8(ascii: "\"") else { return nil }
+        guard let member = find(key), !member.escaped, byte(at: member.valueStart) == UInt8(ascii: "\"") else {
+            return nil
+        }
         return bytes.withUnsafeBufferPointer { buffer in
             Money.parse(UnsafeBufferPointer(rebasing: buffer[Int(member.valueStart + 1)..<Int(member.valueEnd - 1)]))
         }
@@ -141,7 +145,9 @@ public struct Payload: Sendable {
             bytes.withUnsafeBufferPointer { buffer -> Member? in
                 for member in members where Int(member.keyEnd - member.keyStart) == wanted.count {
                     if member.escaped, parseKey(member) == key { return member }
-                    if memcmp(buffer.baseAddress! + Int(member.keyStart), wanted.baseAddress!, wanted.count) == 0 { return member }
+                    if memcmp(buffer.baseAddress! + Int(member.keyStart), wanted.baseAddress!, wanted.count) == 0 {
+                        return member
+                    }
                 }
                 return nil
             }
@@ -150,7 +156,8 @@ public struct Payload: Sendable {
 
     private func parseKey(_ member: Member) -> String? {
         bytes.withUnsafeBufferPointer { buffer in
-            try? JSONParser.parse(UnsafeBufferPointer(rebasing: buffer[Int(member.keyStart - 1)...Int(member.keyEnd)])).stringValue
+            try? JSONParser.parse(UnsafeBufferPointer(rebasing: buffer[Int(member.keyStart - 1)...Int(member.keyEnd)]))
+                .stringValue
         }
     }
 
@@ -202,7 +209,8 @@ public struct Payload: Sendable {
 
     @inline(__always)
     private static func isDelimiter(_ c: UInt8) -> Bool {
-        c == UInt8(ascii: ",") || c == UInt8(ascii: "}") || c == UInt8(ascii: "]") || c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09
+        c == UInt8(ascii: ",") || c == UInt8(ascii: "}") || c == UInt8(ascii: "]") || c == 0x20 || c == 0x0A
+            || c == 0x0D || c == 0x09
     }
 
     @inline(__always)

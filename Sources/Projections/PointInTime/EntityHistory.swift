@@ -77,16 +77,19 @@ public struct EntityHistory<P: Projection> {
             let versions = versions
             let found: EntityVersion<P.State>? = try store.snapshot { reader in
                 var found: EntityVersion<P.State>?
-                try reader.scan(versions, from: prefix + [UInt8](bigEndian: position.rawValue), reverse: false) { key, value in
+                try reader.scan(versions, from: prefix + [UInt8](bigEndian: position.rawValue), reverse: false) {
+                    key, value in
                     guard key.count == prefix.count + 8, key.starts(with: prefix) else { return false }
                     found = try EntityVersion(
-                        decoding: value, position: LogPosition(key.bigEndianUInt64(at: prefix.count)), entity: entity, table: versions.name)
+                        decoding: value, position: LogPosition(key.bigEndianUInt64(at: prefix.count)), entity: entity,
+                        table: versions.name)
                     return false
                 }
                 return found
             }
             guard let segment = found else {
-                throw ProjectionError.corrupt(versions.name, "no saved version of \(entity) covers position \(position)")
+                throw ProjectionError.corrupt(
+                    versions.name, "no saved version of \(entity) covers position \(position)")
             }
             if segment.position == position { return segment.state }
             if segment.previous > .start { base = try version(entity, at: segment.previous).state }
@@ -94,8 +97,12 @@ public struct EntityHistory<P: Projection> {
         }
         var state = base ?? P.State(entity: entity)
         for touch in touches where touch <= position {
-            guard let event = try store.read(from: touch, direction: .forward, limit: 1).first, event.position == touch else {
-                throw ProjectionError(.storage, "the log has no event at position \(touch), which view \(projection.name) lists for \(entity); run `ledgerline verify`")
+            guard let event = try store.read(from: touch, direction: .forward, limit: 1).first, event.position == touch
+            else {
+                throw ProjectionError(
+                    .storage,
+                    "the log has no event at position \(touch), which view \(projection.name) lists for \(entity); run `ledgerline verify`"
+                )
             }
             let context = FoldContext<P.State> { other in try self.state(of: other, at: touch) }
             projection.apply(decoder.decode(event), to: &state, context: context)
@@ -105,7 +112,11 @@ public struct EntityHistory<P: Projection> {
 
     private func version(_ entity: String, at position: LogPosition) throws -> EntityVersion<P.State> {
         let versions = versions
-        guard let bytes = try store.snapshot({ reader in try reader.get(versions, EntityVersion<P.State>.key(entity, position)) }) else {
+        guard
+            let bytes = try store.snapshot({ reader in
+                try reader.get(versions, EntityVersion<P.State>.key(entity, position))
+            })
+        else {
             throw ProjectionError.corrupt(versions.name, "the version of \(entity) at \(position) is missing")
         }
         return try EntityVersion(decoding: bytes, position: position, entity: entity, table: versions.name)

@@ -23,7 +23,8 @@ public enum PointInTime: Sendable, Hashable, CustomStringConvertible {
         } else {
             throw ProjectionError(
                 .invalidPosition,
-                "--as-of \"\(text.prefix(40))\" is neither a log position (a whole number such as 1200) nor a time such as 2026-11-25T14:03:00Z or 2026-11-25")
+                "--as-of \"\(text.prefix(40))\" is neither a log position (a whole number such as 1200) nor a time such as 2026-11-25T14:03:00Z or 2026-11-25"
+            )
         }
     }
 
@@ -49,7 +50,9 @@ public enum PointInTime: Sendable, Hashable, CustomStringConvertible {
             var high = head.rawValue + 1  // recorded after it
             while high - low > 1 {
                 let mid = low + (high - low) / 2
-                guard let event = try store.read(from: LogPosition(mid), direction: .forward, limit: 1).first else { break }
+                guard let event = try store.read(from: LogPosition(mid), direction: .forward, limit: 1).first else {
+                    break
+                }
                 if event.recordedAt <= instant { low = mid } else { high = mid }
             }
             return LogPosition(low)

@@ -31,11 +31,13 @@ public struct QueryPoint: Sendable, Hashable {
             if case .position(let requested) = asOf, requested > head {
                 throw ProjectionError(
                     .invalidPosition,
-                    "--as-of \(requested) is past the end of the log (its last position is \(head)); give a position up to \(head) or a time")
+                    "--as-of \(requested) is past the end of the log (its last position is \(head)); give a position up to \(head) or a time"
+                )
             }
             position = try asOf.resolve(in: store)
         }
-        let reference = try now ?? asOf?.referenceTime(in: store, position: position) ?? recordedAt(position, store) ?? .now
+        let reference =
+            try now ?? asOf?.referenceTime(in: store, position: position) ?? recordedAt(position, store) ?? .now
         return QueryPoint(position: position, referenceTime: reference, isHead: position == head)
     }
 

@@ -28,7 +28,8 @@ public struct ViewQueries: Sendable {
     /// Cost: one pass over the view's rows.
     public func states<P: Projection>(in projection: P, at point: QueryPoint) throws -> [P.State] {
         try checkCaughtUp(projection.name, point)
-        return try EntityHistory(projection: projection, store: store, decoder: decoder).all(at: point.isHead ? nil : point.position)
+        return try EntityHistory(projection: projection, store: store, decoder: decoder).all(
+            at: point.isHead ? nil : point.position)
     }
 
     private func checkCaughtUp(_ name: String, _ point: QueryPoint) throws {
@@ -36,7 +37,8 @@ public struct ViewQueries: Sendable {
         guard checkpoint >= point.position else {
             throw ProjectionError(
                 .storage,
-                "view \(name) has folded the log up to \(checkpoint), not yet to \(point.position); run `ledgerline project status` and let it catch up")
+                "view \(name) has folded the log up to \(checkpoint), not yet to \(point.position); run `ledgerline project status` and let it catch up"
+            )
         }
     }
 }

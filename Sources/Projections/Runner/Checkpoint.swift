@@ -23,7 +23,9 @@ public struct Checkpoint: Sendable, Hashable {
     }
 
     init(bytes: [UInt8]) throws(ProjectionError) {
-        guard bytes.count >= 9 else { throw ProjectionError.corrupt(ViewTables.checkpoints.name, "a checkpoint is \(bytes.count) bytes long") }
+        guard bytes.count >= 9 else {
+            throw ProjectionError.corrupt(ViewTables.checkpoints.name, "a checkpoint is \(bytes.count) bytes long")
+        }
         var reader = RowReader(bytes, table: ViewTables.checkpoints.name, offset: 8)
         position = LogPosition(bytes.bigEndianUInt64(at: 0))
         version = Int(try reader.uint())
@@ -31,7 +33,9 @@ public struct Checkpoint: Sendable, Hashable {
 
     /// The stored checkpoint of `name`, or `nil` when the view was never built.
     static func load(_ name: String, from reader: any ViewReader) throws -> Checkpoint? {
-        try reader.get(ViewTables.checkpoints, Array(name.utf8)).map { bytes throws(ProjectionError) in try Checkpoint(bytes: bytes) }
+        try reader.get(ViewTables.checkpoints, Array(name.utf8)).map { bytes throws(ProjectionError) in
+            try Checkpoint(bytes: bytes)
+        }
     }
 
     func store(_ name: String, to writer: any ViewWriter) throws {

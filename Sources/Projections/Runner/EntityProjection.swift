@@ -29,7 +29,9 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
             return Array(scratch.bytes)
         }
 
-        private static func encode(_ record: inout EntityRecord<P.State>, _ writer: inout RowWriter) { record.encode(to: &writer) }
+        private static func encode(_ record: inout EntityRecord<P.State>, _ writer: inout RowWriter) {
+            record.encode(to: &writer)
+        }
     }
 
     let projection: P
@@ -49,7 +51,9 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     private var pendingVersions: [ViewWrite] = []
     private var reader: (any ViewReader)?
     private var startsEmpty = false
-    private lazy var context = FoldContext<P.State> { [unowned self] entity in try self.box(entity, create: false)?.record.state }
+    private lazy var context = FoldContext<P.State> { [unowned self] entity in
+        try self.box(entity, create: false)?.record.state
+    }
 
     init(_ projection: P, cacheLimit: Int) {
         self.projection = projection
@@ -93,7 +97,8 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
                 pendingVersions.append(
                     ViewWrite(
                         table: versions, key: EntityVersion<P.State>.key(key, event.position),
-                        value: EntityVersion.encode(previous: record.segmentStart, touches: record.touches, state: record.state)))
+                        value: EntityVersion.encode(
+                            previous: record.segmentStart, touches: record.touches, state: record.state)))
                 box.record.segmentStart = event.position
                 box.record.touches.removeAll(keepingCapacity: true)
             }

@@ -79,7 +79,9 @@ struct EntityRecord<State: ViewState> {
         }
     }
 
-    static func decodeTouches(_ reader: inout RowReader, after start: LogPosition) throws(ProjectionError) -> [LogPosition] {
+    static func decodeTouches(_ reader: inout RowReader, after start: LogPosition) throws(ProjectionError)
+        -> [LogPosition]
+    {
         let n = try reader.count()
         var out: [LogPosition] = []
         out.reserveCapacity(n)
@@ -110,7 +112,9 @@ struct EntityVersion<State: ViewState> {
 
     init(decoding bytes: [UInt8], position: LogPosition, entity: String, table: String) throws(ProjectionError) {
         var reader = RowReader(bytes, table: table)
-        guard try reader.byte() == EntityRecord<State>.formatByte else { throw reader.damaged("unknown version format") }
+        guard try reader.byte() == EntityRecord<State>.formatByte else {
+            throw reader.damaged("unknown version format")
+        }
         self.position = position
         previous = try reader.position()
         touches = try EntityRecord<State>.decodeTouches(&reader, after: previous)

@@ -34,7 +34,10 @@ final class PageReader: @unchecked Sendable {
     private let threaded: Bool
 
     /// Reads `(from, goal]`; on a thread when `threaded`, else page by page as asked.
-    init(store: any EventStore, decoder: EventDecoder, handled: [Bool], from: LogPosition, goal: LogPosition, pageSize: Int, threaded: Bool) {
+    init(
+        store: any EventStore, decoder: EventDecoder, handled: [Bool], from: LogPosition, goal: LogPosition,
+        pageSize: Int, threaded: Bool
+    ) {
         self.store = store
         self.decoder = decoder
         self.handled = handled

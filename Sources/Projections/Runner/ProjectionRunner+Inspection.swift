@@ -27,7 +27,9 @@ extension ProjectionRunner {
     /// Cost: one snapshot and one pass over every entry of the view's tables.
     public func digest(_ name: String) throws -> ViewDigest {
         guard let driver = drivers.first(where: { $0.name == name }) else {
-            throw ProjectionError(.notFound, "there is no view named \(name); the views are \(drivers.map(\.name).joined(separator: ", "))")
+            throw ProjectionError(
+                .notFound,
+                "there is no view named \(name); the views are \(drivers.map(\.name).joined(separator: ", "))")
         }
         let tables = driver.tables
         return try store.snapshot { reader in
@@ -43,7 +45,8 @@ extension ProjectionRunner {
                 }
             }
             let checkpoint = try Checkpoint.load(name, from: reader)?.position ?? .start
-            return ViewDigest(name: name, checkpoint: checkpoint, entries: entries, sha256: SHA256.hexString(hasher.finalize()))
+            return ViewDigest(
+                name: name, checkpoint: checkpoint, entries: entries, sha256: SHA256.hexString(hasher.finalize()))
         }
     }
 }

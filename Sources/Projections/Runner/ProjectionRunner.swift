@@ -46,7 +46,10 @@ public actor ProjectionRunner {
     /// crash that loses the batch.
     var faultInjection: (@Sendable (LogPosition) throws -> Void)?
 
-    public init(store: any Store, projections: [any Projection], decoder: EventDecoder = EventDecoder(), options: Options = Options()) {
+    public init(
+        store: any Store, projections: [any Projection], decoder: EventDecoder = EventDecoder(),
+        options: Options = Options()
+    ) {
         self.store = store
         self.decoder = decoder
         self.options = options
@@ -67,7 +70,9 @@ public actor ProjectionRunner {
     /// Folds every projection up to `target` (default: the log's head as it is now) and
     /// returns the position all of them have reached.
     @discardableResult
-    public func catchUp(to target: LogPosition? = nil, progress: (@Sendable (ProjectionProgress) -> Void)? = nil) async throws -> LogPosition {
+    public func catchUp(to target: LogPosition? = nil, progress: (@Sendable (ProjectionProgress) -> Void)? = nil)
+        async throws -> LogPosition
+    {
         try await prepare()
         return try await run(to: target, batchSize: options.batchSize, progress: progress)
     }
@@ -76,7 +81,9 @@ public actor ProjectionRunner {
     /// The other views keep their rows; a batch folds each event only into the views
     /// that have not seen it.
     @discardableResult
-    public func rebuild(_ names: [String]? = nil, progress: (@Sendable (ProjectionProgress) -> Void)? = nil) async throws -> LogPosition {
+    public func rebuild(_ names: [String]? = nil, progress: (@Sendable (ProjectionProgress) -> Void)? = nil)
+        async throws -> LogPosition
+    {
         let selected = try select(names)
         try await prepare()
         try await reset(selected)
@@ -102,7 +109,9 @@ public actor ProjectionRunner {
         guard let names else { return drivers }
         return try names.map { name in
             guard let driver = drivers.first(where: { $0.name == name }) else {
-                throw ProjectionError(.notFound, "there is no view named \(name); the views are \(drivers.map(\.name).joined(separator: ", "))")
+                throw ProjectionError(
+                    .notFound,
+                    "there is no view named \(name); the views are \(drivers.map(\.name).joined(separator: ", "))")
             }
             return driver
         }
@@ -206,7 +215,8 @@ public actor ProjectionRunner {
                     defer { for driver in drivers { driver.end() } }
                     try page.events.withUnsafeBufferPointer { events in
                         for i in events.indices {
-                            for driver in drivers where events[i].position > driver.folded && driver.handles(events[i].kind) {
+                            for driver in drivers
+                            where events[i].position > driver.folded && driver.handles(events[i].kind) {
                                 try driver.fold(events[i])
                             }
                         }
@@ -231,7 +241,11 @@ public actor ProjectionRunner {
             try await store.writeViews { writer in
                 try Self.checkUnmoved(expected, writer)
                 for write in writes {
-                    if let value = write.value { try writer.put(write.table, write.key, value) } else { try writer.delete(write.table, write.key) }
+                    if let value = write.value {
+                        try writer.put(write.table, write.key, value)
+                    } else {
+                        try writer.delete(write.table, write.key)
+                    }
                 }
                 try fault?(reached)
                 for (name, checkpoint) in checkpoints { try checkpoint.store(name, to: writer) }
@@ -248,9 +262,11 @@ public actor ProjectionRunner {
         for (name, position) in expected {
             let stored = try Checkpoint.load(name, from: reader)?.position ?? .start
             if stored != position {
-                throw ProjectionError(.conflict, "view \(name) is at \(stored), not \(position): another process advanced it; folding again from there")
+                throw ProjectionError(
+                    .conflict,
+                    "view \(name) is at \(stored), not \(position): another process advanced it; folding again from there"
+                )
             }
         }
     }
 }
-

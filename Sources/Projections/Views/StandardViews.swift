@@ -11,7 +11,8 @@ public enum StandardViews {
         guard !names.isEmpty else { return all }
         return try names.map { name throws(ProjectionError) in
             guard let view = all.first(where: { $0.name == name }) else {
-                throw ProjectionError(.notFound, "there is no view named \(name); the views are \(Self.names.joined(separator: ", "))")
+                throw ProjectionError(
+                    .notFound, "there is no view named \(name); the views are \(Self.names.joined(separator: ", "))")
             }
             return view
         }

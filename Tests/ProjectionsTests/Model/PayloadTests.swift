@@ -4,7 +4,10 @@ import Projections
 import Testing
 
 @Suite struct PayloadTests {
-    let payload = Payload(Array(#"{"amount":"1234.50","count":-42,"flag":true,"nested":{"a":[1,{"b":"}"}]},"ratio":0.25,"tags":["x","y\"z"],"text":"line\nbreak \"q\"","when":"2026-01-02T03:04:05Z"}"#.utf8))
+    let payload = Payload(
+        Array(
+            #"{"amount":"1234.50","count":-42,"flag":true,"nested":{"a":[1,{"b":"}"}]},"ratio":0.25,"tags":["x","y\"z"],"text":"line\nbreak \"q\"","when":"2026-01-02T03:04:05Z"}"#
+                .utf8))
 
     @Test func readsScalarsWithoutParsingTheRest() {
         #expect(payload.money("amount") == Money("1234.50"))

@@ -29,7 +29,9 @@ import Testing
         }
     }
 
-    func compare<P: Projection>(_ projection: P, _ queries: ViewQueries, _ point: QueryPoint, _ reference: InMemoryEventStore, _ p: UInt64) async throws
+    func compare<P: Projection>(
+        _ projection: P, _ queries: ViewQueries, _ point: QueryPoint, _ reference: InMemoryEventStore, _ p: UInt64
+    ) async throws
     where P.State: Equatable {
         let expected = try await reference.all(in: projection)
         let actual = try queries.states(in: projection, at: point)
@@ -59,7 +61,9 @@ import Testing
 
     @Test func aPositionPastTheHeadIsRefused() async throws {
         let store = try await WorkedDomain.log.memoryStore()
-        #expect(throws: ProjectionError.self) { try QueryPoint.resolve(asOf: .position(LogPosition(999)), now: nil, in: store) }
+        #expect(throws: ProjectionError.self) {
+            try QueryPoint.resolve(asOf: .position(LogPosition(999)), now: nil, in: store)
+        }
         #expect(try PointInTime(parsing: "2026-11-25") == .instant(Timestamp(rfc3339: "2026-11-25T23:59:59.999999Z")!))
     }
 }

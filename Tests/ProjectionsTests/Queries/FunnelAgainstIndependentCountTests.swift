@@ -19,37 +19,50 @@ import Testing
             var at = Double(d)
             var stage = random.below(3)
             var best = stage
-            log.add("DealCreated", "deal-\(d)", [
-                "dealId": .string("d\(d)"), "name": "x", "pipeline": "default", "stage": .string(progression[stage]), "ownerId": "u",
-            ], day: at)
+            log.add(
+                "DealCreated", "deal-\(d)",
+                [
+                    "dealId": .string("d\(d)"), "name": "x", "pipeline": "default",
+                    "stage": .string(progression[stage]), "ownerId": "u",
+                ], day: at)
             for _ in 0..<random.below(6) {
                 let next = max(0, min(5, stage + random.below(5) - 1))  // mostly forward, sometimes back, skipping
                 at += 1
-                log.add("DealStageChanged", "deal-\(d)", [
-                    "dealId": .string("d\(d)"), "fromStage": .string(progression[stage]), "toStage": .string(progression[next]), "pipeline": "default",
-                ], day: at)
+                log.add(
+                    "DealStageChanged", "deal-\(d)",
+                    [
+                        "dealId": .string("d\(d)"), "fromStage": .string(progression[stage]),
+                        "toStage": .string(progression[next]), "pipeline": "default",
+                    ], day: at)
                 stage = next
                 best = max(best, next)
             }
             at += 1
             switch random.below(5) {
             case 0:
-                log.add("DealWon", "deal-\(d)", ["dealId": .string("d\(d)"), "amount": "10.00", "currency": "USD"], day: at)
+                log.add(
+                    "DealWon", "deal-\(d)", ["dealId": .string("d\(d)"), "amount": "10.00", "currency": "USD"], day: at)
                 outcomes.append("won")
                 best = 6
             case 1:
-                log.add("DealStageChanged", "deal-\(d)", [
-                    "dealId": .string("d\(d)"), "fromStage": .string(progression[stage]), "toStage": "Closed Won", "pipeline": "default",
-                ], day: at)
+                log.add(
+                    "DealStageChanged", "deal-\(d)",
+                    [
+                        "dealId": .string("d\(d)"), "fromStage": .string(progression[stage]), "toStage": "Closed Won",
+                        "pipeline": "default",
+                    ], day: at)
                 outcomes.append("won")
                 best = 6
             case 2:
                 log.add("DealLost", "deal-\(d)", ["dealId": .string("d\(d)"), "reason": "price"], day: at)
                 outcomes.append("lost")
             case 3:
-                log.add("DealStageChanged", "deal-\(d)", [
-                    "dealId": .string("d\(d)"), "fromStage": .string(progression[stage]), "toStage": "lost", "pipeline": "default",
-                ], day: at)
+                log.add(
+                    "DealStageChanged", "deal-\(d)",
+                    [
+                        "dealId": .string("d\(d)"), "fromStage": .string(progression[stage]), "toStage": "lost",
+                        "pipeline": "default",
+                    ], day: at)
                 outcomes.append("lost")
             default:
                 outcomes.append("open")
@@ -69,7 +82,8 @@ import Testing
         #expect(section.won == won && section.lost == lost && section.open == outcomes.count - won - lost)
         #expect(section.winRate == Double(won) / Double(won + lost))
         for i in 1..<progression.count {
-            let expected = expectedReached[i - 1] > 0 ? Double(expectedReached[i]) / Double(expectedReached[i - 1]) : nil
+            let expected =
+                expectedReached[i - 1] > 0 ? Double(expectedReached[i]) / Double(expectedReached[i - 1]) : nil
             #expect(section.rows[i].conversion == expected)
         }
         let summary = PipelineSummary(deals: deals, book: book, grouping: .stage, filter: DealFilter()).sections[0]

@@ -1,8 +1,9 @@
 import EventLog
 import JSON
-@testable import Projections
 import Synchronization
 import Testing
+
+@testable import Projections
 
 /// A crash can come between any two writes. Rows and checkpoint are written in one
 /// transaction, so whatever fails, a restarted runner folds every event exactly once.
@@ -100,5 +101,9 @@ import Testing
 /// A thread-safe counter for fault injection.
 final class Counter: Sendable {
     private let value = Mutex(0)
-    func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+    func increment() -> Int {
+        value.withLock {
+            $0 += 1; return $0
+        }
+    }
 }

@@ -51,7 +51,9 @@ import Testing
         let follower = Task { try await runner.follow { position in seen.withLock { $0.append(position) } } }
         for n in 1...5 {
             _ = try await store.append([
-                ProposedEvent(stream: "customer-1", type: "OrderPlaced", data: ["customerId": "1", "quantity": 1, "amount": .string("\(n).00"), "currency": "USD"])
+                ProposedEvent(
+                    stream: "customer-1", type: "OrderPlaced",
+                    data: ["customerId": "1", "quantity": 1, "amount": .string("\(n).00"), "currency": "USD"])
             ])
         }
         try await waitUntil { seen.withLock { $0.last } == LogPosition(5) }

@@ -15,7 +15,9 @@ import Testing
             // A first session grows the map; the store is then reopened asking for less.
             let first = try LMDBEventStore(directory: scratch.url.appendingPathComponent("s"), options: options)
             try await first.writeViews { writer in
-                for i in 0..<30_000 { try writer.put(ViewTable("old.rows"), Array("o\(i)".utf8), [UInt8](repeating: 1, count: 200)) }
+                for i in 0..<30_000 {
+                    try writer.put(ViewTable("old.rows"), Array("o\(i)".utf8), [UInt8](repeating: 1, count: 200))
+                }
             }
             first.close()
         }
@@ -30,7 +32,8 @@ import Testing
             }
         }
         defer { reads.cancel() }
-        _ = try await store.append([ProposedEvent(stream: "customer-1", type: "PageVisited", data: ["customerId": "1"])])
+        _ = try await store.append([ProposedEvent(stream: "customer-1", type: "PageVisited", data: ["customerId": "1"])]
+        )
         for round in 0..<3 {
             _ = try store.readViews { reader in try reader.get(table, Array("probe".utf8)) }
             try await store.writeViews { writer in
@@ -42,7 +45,9 @@ import Testing
         }
         let count = try store.readViews { reader in
             var n = 0
-            try reader.scan(table, from: nil, reverse: false) { _, _ in n += 1; return true }
+            try reader.scan(table, from: nil, reverse: false) { _, _ in
+                n += 1; return true
+            }
             return n
         }
         #expect(count == 60_000)

@@ -18,12 +18,14 @@ struct TestLog {
     }
 
     mutating func add(
-        _ type: EventType, _ stream: String, _ data: JSONValue, day: Double, actor: String? = nil, causation: EventID? = nil,
+        _ type: EventType, _ stream: String, _ data: JSONValue, day: Double, actor: String? = nil,
+        causation: EventID? = nil,
         schemaVersion: Int? = nil
     ) {
         events.append(
             ProposedEvent(
-                stream: StreamName(stream)!, type: type, schemaVersion: schemaVersion, data: data.objectValue ?? JSONObject(),
+                stream: StreamName(stream)!, type: type, schemaVersion: schemaVersion,
+                data: data.objectValue ?? JSONObject(),
                 occurredAt: Self.day(day), actor: actor, causationId: causation))
     }
 
@@ -52,7 +54,11 @@ final class StepClock: Sendable {
     init(start: Int64 = 1_764_000_000_000_000) { now.withLock { $0 = start } }
 
     var closure: @Sendable () -> Timestamp {
-        { [self] in now.withLock { $0 += 1000; return Timestamp(rawValue: $0) } }
+        { [self] in
+            now.withLock {
+                $0 += 1000; return Timestamp(rawValue: $0)
+            }
+        }
     }
 }
 
@@ -61,7 +67,8 @@ struct Scratch {
     let url: URL
 
     init() {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("ledgerline-projections-\(UUID().uuidString)")
+        url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ledgerline-projections-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 

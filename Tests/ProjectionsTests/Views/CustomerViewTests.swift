@@ -54,7 +54,9 @@ import Testing
         let store = try await log.memoryStore()
         #expect(try await store.current("9", in: CustomerProjection())?.lifecycle == .churned)
         var more = log
-        more.add("OrderPlaced", "customer-9", ["customerId": "9", "quantity": 1, "amount": "1.00", "currency": "USD"], day: 3)
+        more.add(
+            "OrderPlaced", "customer-9", ["customerId": "9", "quantity": 1, "amount": "1.00", "currency": "USD"], day: 3
+        )
         #expect(try await more.memoryStore().current("9", in: CustomerProjection())?.lifecycle == .customer)
     }
 
@@ -68,9 +70,11 @@ import Testing
     @Test func engagementCountsEveryInteractionTypeAndSpansFirstToLastActivity() async throws {
         let ana = try await ana()
         let counts = Dictionary(uniqueKeysWithValues: ana.engagement.map { ($0.activity, $0.count) })
-        #expect(counts == [
-            "Subscribed": 1, "PageVisited": 3, "EmailOpened": 1, "EmailClicked": 1, "OrderPlaced": 4, "OrderRefunded": 1, "Unsubscribed": 1,
-        ])
+        #expect(
+            counts == [
+                "Subscribed": 1, "PageVisited": 3, "EmailOpened": 1, "EmailClicked": 1, "OrderPlaced": 4,
+                "OrderRefunded": 1, "Unsubscribed": 1,
+            ])
         #expect(ana.engagement.map(\.activity) == ana.engagement.map(\.activity).sorted())
         #expect(ana.firstActivityAt == TestLog.day(1))
         #expect(ana.lastActivityAt == TestLog.day(32))
@@ -123,11 +127,13 @@ import Testing
     @Test func listingFiltersSortsAndLeavesMergedContactsOut() async throws {
         let store = try await WorkedDomain.log.memoryStore()
         let all = try await store.all(in: CustomerProjection())
-        let byMoney = CustomerListing(all, query: .init(sort: .monetary), referenceTime: TestLog.day(40), pipelines: .empty)
+        let byMoney = CustomerListing(
+            all, query: .init(sort: .monetary), referenceTime: TestLog.day(40), pipelines: .empty)
         #expect(byMoney.customers.map(\.state.entity) == ["1", "2", "3"])
         let reps = CustomerListing(all, query: .init(owner: "rep-2"), referenceTime: TestLog.day(40), pipelines: .empty)
         #expect(reps.customers.map(\.state.entity) == ["2"])
-        let customers = CustomerListing(all, query: .init(stage: .customer, limit: 1), referenceTime: TestLog.day(40), pipelines: .empty)
+        let customers = CustomerListing(
+            all, query: .init(stage: .customer, limit: 1), referenceTime: TestLog.day(40), pipelines: .empty)
         #expect(customers.matched == 1)
     }
 }

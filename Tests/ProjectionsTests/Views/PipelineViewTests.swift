@@ -37,7 +37,10 @@ import Testing
         #expect(section.winRate == 0.5)
         #expect(section.averageCycleDaysWon == 26)
         #expect(section.averageCycleDaysLost == 7)
-        #expect(section.rows.map(\.key) == ["new", "qualified", "demo_scheduled", "demo_done", "proposal", "negotiation", "won", "lost"])
+        #expect(
+            section.rows.map(\.key) == [
+                "new", "qualified", "demo_scheduled", "demo_done", "proposal", "negotiation", "won", "lost",
+            ])
     }
 
     @Test func summaryByOwnerAndFilteredByOwnerAndPeriod() async throws {
@@ -47,10 +50,13 @@ import Testing
         #expect(owners.map(\.key) == ["rep-1", "rep-2"])
         #expect(owners[0].won.count == 1 && owners[0].open.count == 0)
         #expect(owners[1].open.count == 1 && owners[1].lost.count == 1 && owners[1].winRate == 0)
-        let rep2 = PipelineSummary(deals: deals, book: book, grouping: .stage, filter: DealFilter(owner: "rep-2")).sections[0]
+        let rep2 = PipelineSummary(deals: deals, book: book, grouping: .stage, filter: DealFilter(owner: "rep-2"))
+            .sections[0]
         #expect(rep2.won.count == 0 && rep2.lost.count == 1 && rep2.open.count == 1)
         // Closed in days 26…31: only D1's win.
-        let late = PipelineSummary(deals: deals, book: book, grouping: .stage, filter: DealFilter(from: TestLog.day(26), to: TestLog.day(31))).sections[0]
+        let late = PipelineSummary(
+            deals: deals, book: book, grouping: .stage, filter: DealFilter(from: TestLog.day(26), to: TestLog.day(31))
+        ).sections[0]
         #expect(late.won.count == 1 && late.lost.count == 0 && late.open.count == 0)
     }
 
@@ -58,7 +64,10 @@ import Testing
         let deals = Array(try await deals().values)
         let book = PipelineBook(configuration: try TestPipelines.configuration, deals: deals)
         let funnel = PipelineFunnel(deals: deals, book: book, filter: DealFilter()).sections[0]
-        #expect(funnel.rows.map(\.stage) == ["new", "qualified", "demo_scheduled", "demo_done", "proposal", "negotiation", "won"])
+        #expect(
+            funnel.rows.map(\.stage) == [
+                "new", "qualified", "demo_scheduled", "demo_done", "proposal", "negotiation", "won",
+            ])
         #expect(funnel.rows.map(\.reached) == [3, 2, 2, 2, 2, 2, 1])
         #expect(funnel.rows.map(\.entered) == [2, 1, 0, 0, 1, 1, 1])
         #expect(funnel.rows[1].conversion == 2.0 / 3.0)
@@ -71,10 +80,18 @@ import Testing
 
     @Test func aDealWithoutItsCreationAndWithStagesNobodyConfiguredIsStillCounted() async throws {
         var log = TestLog()
-        log.add("DealStageChanged", "deal-X", ["dealId": "X", "fromStage": "qualified", "toStage": "legal_review", "pipeline": "default"], day: 1)
-        log.add("DealStageChanged", "deal-Y", ["dealId": "Y", "fromStage": "intake", "toStage": "Closed Won", "pipeline": "partners"], day: 2)
-        log.add("DealStageChanged", "deal-Z", ["dealId": "Z", "fromStage": "intake", "toStage": "vetting", "pipeline": "partners"], day: 3)
-        log.add("DealStageChanged", "deal-Z", ["dealId": "Z", "fromStage": "vetting", "toStage": "Closed Lost", "pipeline": "partners"], day: 5)
+        log.add(
+            "DealStageChanged", "deal-X",
+            ["dealId": "X", "fromStage": "qualified", "toStage": "legal_review", "pipeline": "default"], day: 1)
+        log.add(
+            "DealStageChanged", "deal-Y",
+            ["dealId": "Y", "fromStage": "intake", "toStage": "Closed Won", "pipeline": "partners"], day: 2)
+        log.add(
+            "DealStageChanged", "deal-Z",
+            ["dealId": "Z", "fromStage": "intake", "toStage": "vetting", "pipeline": "partners"], day: 3)
+        log.add(
+            "DealStageChanged", "deal-Z",
+            ["dealId": "Z", "fromStage": "vetting", "toStage": "Closed Lost", "pipeline": "partners"], day: 5)
         let deals = Array(try await deals(log).values)
         let x = try #require(deals.first { $0.entity == "X" })
         #expect(x.history.map(\.stage) == ["qualified", "legal_review"])
@@ -99,11 +116,19 @@ import Testing
 
     @Test func aStageConfiguredAsWonClosesADealWithoutDealWonAndALaterMoveReopensIt() async throws {
         var log = TestLog()
-        log.add("DealCreated", "deal-A", ["dealId": "A", "name": "A", "pipeline": "renewal", "stage": "upcoming", "ownerId": "u"], day: 0)
-        log.add("DealStageChanged", "deal-A", ["dealId": "A", "fromStage": "upcoming", "toStage": "renewed", "pipeline": "renewal"], day: 3)
-        log.add("DealCreated", "deal-B", ["dealId": "B", "name": "B", "pipeline": "renewal", "stage": "upcoming", "ownerId": "u"], day: 0)
+        log.add(
+            "DealCreated", "deal-A",
+            ["dealId": "A", "name": "A", "pipeline": "renewal", "stage": "upcoming", "ownerId": "u"], day: 0)
+        log.add(
+            "DealStageChanged", "deal-A",
+            ["dealId": "A", "fromStage": "upcoming", "toStage": "renewed", "pipeline": "renewal"], day: 3)
+        log.add(
+            "DealCreated", "deal-B",
+            ["dealId": "B", "name": "B", "pipeline": "renewal", "stage": "upcoming", "ownerId": "u"], day: 0)
         log.add("DealLost", "deal-B", ["dealId": "B", "reason": "timing"], day: 2)
-        log.add("DealStageChanged", "deal-B", ["dealId": "B", "fromStage": "upcoming", "toStage": "upcoming", "pipeline": "renewal"], day: 4)
+        log.add(
+            "DealStageChanged", "deal-B",
+            ["dealId": "B", "fromStage": "upcoming", "toStage": "upcoming", "pipeline": "renewal"], day: 4)
         let deals = try await deals(log)
         let book = PipelineBook(configuration: try TestPipelines.configuration, deals: Array(deals.values))
         let a = DealReading(try #require(deals["A"]), book: book)
@@ -115,7 +140,9 @@ import Testing
 
     @Test func aVersionOneStageChangeIsUpcastBeforeTheFold() async throws {
         var log = TestLog()
-        log.add("DealStageChanged", "deal-V", ["dealId": "V", "from": "new", "to": "qualified", "reasonCode": "ADV"], day: 0, schemaVersion: 1)
+        log.add(
+            "DealStageChanged", "deal-V", ["dealId": "V", "from": "new", "to": "qualified", "reasonCode": "ADV"],
+            day: 0, schemaVersion: 1)
         let deal = try #require(try await deals(log)["V"])
         #expect(deal.history.map(\.stage) == ["new", "qualified"])
         #expect(deal.pipeline == "default")

@@ -7,7 +7,10 @@ import Testing
     @Test func tasksKeepTheirSourceRuleWithItsCauseOrPerson() async throws {
         let store = try await WorkedDomain.log.memoryStore()
         let tasks = Dictionary(uniqueKeysWithValues: try await store.all(in: TaskProjection()).map { ($0.entity, $0) })
-        #expect(tasks["T1"]?.source == .rule(name: "demo-followup", version: 2, enrollmentId: "en-1", step: 1, causedBy: WorkedDomain.ruleCause))
+        #expect(
+            tasks["T1"]?.source
+                == .rule(
+                    name: "demo-followup", version: 2, enrollmentId: "en-1", step: 1, causedBy: WorkedDomain.ruleCause))
         #expect(tasks["T2"]?.source == .person("user:rep-1"))
         #expect(tasks["T3"]?.source == .person("user:rep-2"))
         #expect(tasks["T2"]?.status == .completed)
@@ -32,7 +35,9 @@ import Testing
 
     @Test func anActorOfARuleMakesARuleSourceEvenWithoutRuleFields() async throws {
         var log = TestLog()
-        log.add("TaskCreated", "task-9", ["taskId": "9", "title": "x", "assigneeId": "rep-1"], day: 0, actor: "rule:nurture@4")
+        log.add(
+            "TaskCreated", "task-9", ["taskId": "9", "title": "x", "assigneeId": "rep-1"], day: 0,
+            actor: "rule:nurture@4")
         let task = try #require(try await log.memoryStore().current("9", in: TaskProjection()))
         #expect(task.source?.label == "rule:nurture@4")
     }

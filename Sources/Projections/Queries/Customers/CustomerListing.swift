@@ -70,7 +70,8 @@ public struct CustomerListing: Sendable {
         case .recency: decided = descending(a.lastOrderAt, b.lastOrderAt)
         case .frequency: decided = descending(a.orders.count, b.orders.count)
         case .monetary: decided = descending(a.orders.primary?.amount, b.orders.primary?.amount)
-        case .engagement: decided = descending(a.engagement.reduce(0) { $0 + $1.count }, b.engagement.reduce(0) { $0 + $1.count })
+        case .engagement:
+            decided = descending(a.engagement.reduce(0) { $0 + $1.count }, b.engagement.reduce(0) { $0 + $1.count })
         }
         return decided ?? a.entity.utf8.lexicographicallyPrecedes(b.entity.utf8)
     }

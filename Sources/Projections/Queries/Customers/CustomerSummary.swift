@@ -37,7 +37,8 @@ public struct CustomerSummary: Sendable {
                 net: entry.amount - (state.refunds[entry.currency]?.amount ?? .zero))
         }
         for refund in state.refunds.entries where state.orders[refund.currency] == nil {
-            monetary.append(Monetary(currency: refund.currency, orders: 0, total: .zero, average: nil, net: -refund.amount))
+            monetary.append(
+                Monetary(currency: refund.currency, orders: 0, total: .zero, average: nil, net: -refund.amount))
         }
         self.monetary = monetary.sorted { $0.currency < $1.currency }
         var open: [CustomerDeal] = []
@@ -61,7 +62,9 @@ public struct CustomerSummary: Sendable {
     static func status(of deal: CustomerDeal, _ pipelines: PipelineConfiguration) -> DealOutcome {
         if deal.outcome != .open { return deal.outcome }
         guard let stageName = deal.stage else { return .open }
-        let outcome = deal.pipeline.flatMap { pipelines.pipeline($0) }?.stage(named: stageName)?.outcome ?? Stage.outcome(byName: stageName)
+        let outcome =
+            deal.pipeline.flatMap { pipelines.pipeline($0) }?.stage(named: stageName)?.outcome
+            ?? Stage.outcome(byName: stageName)
         switch outcome {
         case .open: return .open
         case .won: return .won

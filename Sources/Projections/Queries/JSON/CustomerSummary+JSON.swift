@@ -19,7 +19,8 @@ extension CustomerSummary {
                 "history": .array(
                     s.lifecycleHistory.map { t in
                         [
-                            "from": .text(t.from?.rawValue), "to": .string(t.to.rawValue), "at": .time(t.at), "cause": .string(t.cause),
+                            "from": .text(t.from?.rawValue), "to": .string(t.to.rawValue), "at": .time(t.at),
+                            "cause": .string(t.cause),
                             "position": .int(t.position.rawValue),
                         ]
                     }),
@@ -28,11 +29,16 @@ extension CustomerSummary {
                 JSONObject(
                     Dictionary(
                         uniqueKeysWithValues: s.consent.map { c in
-                            (c.channel, ["granted": .bool(c.granted), "at": .time(c.at), "source": .text(c.source)] as JSONValue)
+                            (
+                                c.channel,
+                                ["granted": .bool(c.granted), "at": .time(c.at), "source": .text(c.source)] as JSONValue
+                            )
                         }))),
             "activity": [
                 "first": .time(s.firstActivityAt), "last": .time(s.lastActivityAt),
-                "counts": .object(JSONObject(Dictionary(uniqueKeysWithValues: s.engagement.map { ($0.activity, JSONValue.int($0.count)) }))),
+                "counts": .object(
+                    JSONObject(
+                        Dictionary(uniqueKeysWithValues: s.engagement.map { ($0.activity, JSONValue.int($0.count)) }))),
             ],
             "rfm": [
                 "referenceTime": .time(referenceTime),
@@ -42,7 +48,13 @@ extension CustomerSummary {
                     JSONObject(
                         Dictionary(
                             uniqueKeysWithValues: monetary.map { m in
-                                (m.currency, ["total": .money(m.total), "average": .money(m.average), "net": .money(m.net), "orders": .int(m.orders)] as JSONValue)
+                                (
+                                    m.currency,
+                                    [
+                                        "total": .money(m.total), "average": .money(m.average), "net": .money(m.net),
+                                        "orders": .int(m.orders),
+                                    ] as JSONValue
+                                )
                             }))),
             ],
             "orders": [
@@ -51,20 +63,28 @@ extension CustomerSummary {
                 "recent": .array(
                     s.recentOrders.reversed().map { o in
                         [
-                            "orderId": .text(o.orderId), "at": .time(o.at), "amount": .money(o.amount), "currency": .string(o.currency),
+                            "orderId": .text(o.orderId), "at": .time(o.at), "amount": .money(o.amount),
+                            "currency": .string(o.currency),
                             "quantity": .int(o.quantity), "refunded": .money(o.refunded),
                         ]
                     }),
             ],
             "refunds": ["count": .int(s.refunds.count), "total": .bag(s.refunds.bag), "last": .time(s.lastRefundAt)],
             "deals": [
-                "open": .array(openDeals.map(Self.json)), "won": .array(wonDeals.map(Self.json)), "lost": .array(lostDeals.map(Self.json)),
+                "open": .array(openDeals.map(Self.json)), "won": .array(wonDeals.map(Self.json)),
+                "lost": .array(lostDeals.map(Self.json)),
             ],
             "scores": .object(
                 JSONObject(
                     Dictionary(
                         uniqueKeysWithValues: s.scores.map { m in
-                            (m.model, ["score": .ratio(m.score), "modelVersion": .int(m.modelVersion), "segment": .text(m.segment), "at": .time(m.at)] as JSONValue)
+                            (
+                                m.model,
+                                [
+                                    "score": .ratio(m.score), "modelVersion": .int(m.modelVersion),
+                                    "segment": .text(m.segment), "at": .time(m.at),
+                                ] as JSONValue
+                            )
                         }))),
             "variants": .object(
                 JSONObject(
@@ -73,7 +93,8 @@ extension CustomerSummary {
                             (
                                 v.experimentKey,
                                 [
-                                    "variationKey": .string(v.variationKey), "variationId": .int(v.variationId), "phase": .int(v.phase),
+                                    "variationKey": .string(v.variationKey), "variationId": .int(v.variationId),
+                                    "phase": .int(v.phase),
                                     "at": .time(v.at), "exposures": .int(v.exposures),
                                 ] as JSONValue
                             )
@@ -88,7 +109,8 @@ extension CustomerSummary {
         let s = state
         return [
             "customerId": .string(s.entity), "name": .text(s.identity.name), "email": .text(s.identity.email),
-            "company": .text(s.identity.company), "ownerId": .text(s.identity.ownerId), "stage": .text(s.lifecycle?.rawValue),
+            "company": .text(s.identity.company), "ownerId": .text(s.identity.ownerId),
+            "stage": .text(s.lifecycle?.rawValue),
             "lastActivity": .time(s.lastActivityAt), "recencyDays": .int(recencyDays), "frequency": .int(frequency),
             "monetary": .bag(s.orders.bag), "openDeals": .int(openDeals.count),
         ]
@@ -96,7 +118,8 @@ extension CustomerSummary {
 
     static func json(_ deal: CustomerDeal) -> JSONValue {
         [
-            "dealId": .string(deal.dealId), "name": .text(deal.name), "pipeline": .text(deal.pipeline), "stage": .text(deal.stage),
+            "dealId": .string(deal.dealId), "name": .text(deal.name), "pipeline": .text(deal.pipeline),
+            "stage": .text(deal.stage),
             "amount": .money(deal.amount), "currency": .text(deal.currency), "updatedAt": .time(deal.updatedAt),
         ]
     }

@@ -31,7 +31,8 @@ extension DealReading {
             "history": .array(
                 timeline.stays.map { stay in
                     [
-                        "stage": .string(stay.stage), "pipeline": .text(stay.pipeline), "enteredAt": .time(stay.enteredAt),
+                        "stage": .string(stay.stage), "pipeline": .text(stay.pipeline),
+                        "enteredAt": .time(stay.enteredAt),
                         "inferred": .bool(stay.inferred), "days": .ratio(stay.days), "current": .bool(stay.isCurrent),
                     ]
                 }),

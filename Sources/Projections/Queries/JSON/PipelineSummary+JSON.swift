@@ -10,7 +10,10 @@ extension PipelineSummary {
     }
 
     static func json(_ filter: DealFilter) -> JSONValue {
-        ["owner": .text(filter.owner), "pipeline": .text(filter.pipeline), "from": .time(filter.from), "to": .time(filter.to)]
+        [
+            "owner": .text(filter.owner), "pipeline": .text(filter.pipeline), "from": .time(filter.from),
+            "to": .time(filter.to),
+        ]
     }
 
     static func json(_ section: Section) -> JSONValue {
@@ -71,14 +74,21 @@ extension PipelineFunnel {
             "stages": .array(
                 section.rows.map { row in
                     [
-                        "stage": .string(row.stage), "name": .string(row.name), "outcome": .string(row.outcome.rawValue),
-                        "reached": .int(row.reached), "entered": .int(row.entered), "conversion": .ratio(row.conversion),
+                        "stage": .string(row.stage), "name": .string(row.name),
+                        "outcome": .string(row.outcome.rawValue),
+                        "reached": .int(row.reached), "entered": .int(row.entered),
+                        "conversion": .ratio(row.conversion),
                         "averageDaysInStage": .ratio(row.averageDaysInStage), "current": .int(row.current),
                     ]
                 }),
-            "lostAt": .object(JSONObject(Dictionary(uniqueKeysWithValues: section.lostAt.map { ($0.stage, JSONValue.int($0.count)) }))),
+            "lostAt": .object(
+                JSONObject(Dictionary(uniqueKeysWithValues: section.lostAt.map { ($0.stage, JSONValue.int($0.count)) }))
+            ),
             "unconfiguredStages": .object(
-                JSONObject(Dictionary(uniqueKeysWithValues: section.unconfiguredStages.map { ($0.stage, JSONValue.int($0.entered)) }))),
+                JSONObject(
+                    Dictionary(
+                        uniqueKeysWithValues: section.unconfiguredStages.map { ($0.stage, JSONValue.int($0.entered)) }))
+            ),
         ]
     }
 }

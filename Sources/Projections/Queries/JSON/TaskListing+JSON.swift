@@ -10,7 +10,8 @@ extension TaskListing {
             "assignees": .array(
                 assignees.map { c in
                     [
-                        "assignee": .string(c.assignee), "open": .int(c.open), "overdue": .int(c.overdue), "completed": .int(c.completed),
+                        "assignee": .string(c.assignee), "open": .int(c.open), "overdue": .int(c.overdue),
+                        "completed": .int(c.completed),
                         "cancelled": .int(c.cancelled),
                     ]
                 }),
@@ -20,7 +21,8 @@ extension TaskListing {
     static func json(_ task: TaskState, at instant: Timestamp) -> JSONValue {
         [
             "taskId": .string(task.entity), "title": .text(task.title), "assigneeId": .text(task.assigneeId),
-            "status": .string(task.status.name), "overdue": .bool(task.isOverdue(at: instant)), "dueAt": .time(task.dueAt),
+            "status": .string(task.status.name), "overdue": .bool(task.isOverdue(at: instant)),
+            "dueAt": .time(task.dueAt),
             "createdAt": .time(task.createdAt), "closedAt": .time(task.closedAt), "closedBy": .text(task.closedBy),
             "resolution": .text(task.resolution), "customerId": .text(task.customerId), "dealId": .text(task.dealId),
             "kind": .text(task.kind), "priority": .text(task.priority), "source": json(task.source),

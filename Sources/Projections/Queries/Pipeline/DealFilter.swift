@@ -57,7 +57,11 @@ public struct DealTally: Sendable, Hashable {
         count += 1
         if let amount = reading.deal.amount, let currency = reading.deal.currency {
             self.amount.add(amount, currency)
-            if weigh, let weighted = reading.weightedAmount { self.weighted.add(weighted, currency) } else if weigh { unweighted += 1 }
+            if weigh, let weighted = reading.weightedAmount {
+                self.weighted.add(weighted, currency)
+            } else if weigh {
+                unweighted += 1
+            }
         } else if weigh {
             unweighted += 1
         }

@@ -34,7 +34,9 @@ public struct DealTimeline: Sendable {
                 }
             }
             stays.append(
-                Stay(stage: entry.stage, pipeline: entry.pipeline, enteredAt: entry.at, inferred: entry.inferred, days: days, isCurrent: isLast))
+                Stay(
+                    stage: entry.stage, pipeline: entry.pipeline, enteredAt: entry.at, inferred: entry.inferred,
+                    days: days, isCurrent: isLast))
         }
         self.stays = stays
     }

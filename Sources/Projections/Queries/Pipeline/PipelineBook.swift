@@ -36,7 +36,9 @@ public struct PipelineBook: Sendable {
         var others: [String: String] = [:]
         for deal in deals {
             let id = deal.pipeline ?? Self.noPipeline
-            if !configured.contains(Stage.normalize(id)) { others[Stage.normalize(id)] = others[Stage.normalize(id)] ?? id }
+            if !configured.contains(Stage.normalize(id)) {
+                others[Stage.normalize(id)] = others[Stage.normalize(id)] ?? id
+            }
         }
         if let including, !configured.contains(Stage.normalize(including)), others[Stage.normalize(including)] == nil {
             others[Stage.normalize(including)] = including

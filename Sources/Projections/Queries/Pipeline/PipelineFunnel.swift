@@ -50,7 +50,9 @@ public struct PipelineFunnel: Sendable {
 
     public init(deals: [DealState], book: PipelineBook, filter: DealFilter) {
         self.filter = filter
-        let readings = deals.map { DealReading($0, book: book) }.filter { filter.matches($0) && filter.openedInPeriod($0) }
+        let readings = deals.map { DealReading($0, book: book) }.filter {
+            filter.matches($0) && filter.openedInPeriod($0)
+        }
         var sections: [Section] = []
         for id in book.pipelineIds(with: deals, including: filter.pipeline) {
             let mine = readings.filter { Stage.normalize($0.pipeline.id) == Stage.normalize(id) }
@@ -83,8 +85,12 @@ public struct PipelineFunnel: Sendable {
             }
             for i in entered { rows[i].entered += 1 }
             for stage in unknown { unconfigured[stage, default: 0] += 1 }
-            for stay in DealTimeline(reading, referenceTime: reading.deal.lastEventAt ?? .init(rawValue: 0)).completedStays {
-                if let stage = pipeline.stage(named: stay.stage), let i = progression.firstIndex(of: stage), let days = stay.days {
+            for stay in DealTimeline(reading, referenceTime: reading.deal.lastEventAt ?? .init(rawValue: 0))
+                .completedStays
+            {
+                if let stage = pipeline.stage(named: stay.stage), let i = progression.firstIndex(of: stage),
+                    let days = stay.days
+                {
                     stayDays[i].append(days)
                 }
             }
@@ -109,12 +115,17 @@ public struct PipelineFunnel: Sendable {
         }
         for i in rows.indices {
             rows[i].averageDaysInStage = mean(stayDays[i])
-            if i > 0 { rows[i].conversion = rows[i - 1].reached > 0 ? Double(rows[i].reached) / Double(rows[i - 1].reached) : nil }
+            if i > 0 {
+                rows[i].conversion =
+                    rows[i - 1].reached > 0 ? Double(rows[i].reached) / Double(rows[i - 1].reached) : nil
+            }
         }
         section.rows = rows
         let stageOrder = progression.map(\.id)
         section.lostAt = lostAt.map { ($0.key, $0.value) }.sorted {
-            (stageOrder.firstIndex(of: $0.stage) ?? Int.max, $0.stage) < (stageOrder.firstIndex(of: $1.stage) ?? Int.max, $1.stage)
+            (stageOrder.firstIndex(of: $0.stage) ?? Int.max, $0.stage) < (
+                stageOrder.firstIndex(of: $1.stage) ?? Int.max, $1.stage
+            )
         }
         section.unconfiguredStages = unconfigured.map { ($0.key, $0.value) }.sorted { $0.stage < $1.stage }
         return section

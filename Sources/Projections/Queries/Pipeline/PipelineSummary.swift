@@ -71,13 +71,18 @@ public struct PipelineSummary: Sendable {
         self.sections = sections
     }
 
-    private static func section(_ pipeline: Pipeline, _ readings: [DealReading], grouping: Grouping, filter: DealFilter) -> Section {
-        var section = Section(pipelineId: pipeline.id, name: pipeline.name, isConfigured: pipeline.isConfigured, rows: [])
+    private static func section(_ pipeline: Pipeline, _ readings: [DealReading], grouping: Grouping, filter: DealFilter)
+        -> Section
+    {
+        var section = Section(
+            pipelineId: pipeline.id, name: pipeline.name, isConfigured: pipeline.isConfigured, rows: [])
         var rows: [String: Row] = [:]
         var order: [String] = []
         if grouping == .stage {
             for stage in pipeline.stages where stage.outcome == .open {
-                rows[stage.id] = Row(key: stage.id, label: stage.name, kind: .stage(configured: pipeline.isConfigured, probability: stage.probability))
+                rows[stage.id] = Row(
+                    key: stage.id, label: stage.name,
+                    kind: .stage(configured: pipeline.isConfigured, probability: stage.probability))
                 order.append(stage.id)
             }
         }
@@ -103,7 +108,11 @@ public struct PipelineSummary: Sendable {
             case .won, .lost:
                 let won = reading.status == .won
                 if grouping == .owner {
-                    if won { rows[key]!.won.add(reading, weigh: false) } else { rows[key]!.lost.add(reading, weigh: false) }
+                    if won {
+                        rows[key]!.won.add(reading, weigh: false)
+                    } else {
+                        rows[key]!.lost.add(reading, weigh: false)
+                    }
                 }
                 if won { section.won.add(reading, weigh: false) } else { section.lost.add(reading, weigh: false) }
                 if let days = reading.cycleDays { if won { wonCycles.append(days) } else { lostCycles.append(days) } }

@@ -18,7 +18,8 @@ public struct TaskListing: Sendable {
         public var status: StatusFilter = .open
         public var limit: Int?
 
-        public init(assignee: String? = nil, overdueOnly: Bool = false, status: StatusFilter = .open, limit: Int? = nil) {
+        public init(assignee: String? = nil, overdueOnly: Bool = false, status: StatusFilter = .open, limit: Int? = nil)
+        {
             self.assignee = assignee
             self.overdueOnly = overdueOnly
             self.status = status

@@ -25,7 +25,9 @@ extension CustomerProjection {
                 case "tags":
                     state.tags = Array(Set(value.arrayValue?.compactMap(\.stringValue) ?? [])).sorted()
                 case "lifecycleStage":
-                    if let stage = value.stringValue.flatMap(LifecycleStage.init(parsing:)) { state.setLifecycle(stage, event) }
+                    if let stage = value.stringValue.flatMap(LifecycleStage.init(parsing:)) {
+                        state.setLifecycle(stage, event)
+                    }
                 default:
                     if CustomerIdentity.fields.contains(field) { state.identity[field: field] = value.stringValue }
                 }
@@ -68,7 +70,8 @@ extension CustomerProjection {
             CustomerState.upsert(&state.scores, key: model, by: \.model) { old in
                 if let old, old.at > event.occurredAt { return old }
                 return ModelScore(
-                    model: model, modelVersion: event.int("modelVersion") ?? 0, score: score, segment: event.string("segment"),
+                    model: model, modelVersion: event.int("modelVersion") ?? 0, score: score,
+                    segment: event.string("segment"),
                     at: event.occurredAt)
             }
         case .variantAssigned, .experimentExposed:
@@ -91,7 +94,8 @@ extension CustomerProjection {
     /// The survivor absorbs each merged contact as it stands at the merge; a merged
     /// contact is marked and keeps its own row for the record. A contact merged before
     /// (into anyone) is not absorbed again.
-    private func applyMerge(_ event: ProjectedEvent, to state: inout CustomerState, context: FoldContext<CustomerState>) {
+    private func applyMerge(_ event: ProjectedEvent, to state: inout CustomerState, context: FoldContext<CustomerState>)
+    {
         guard let survivor = event.string("customerId") else { return }
         let merged = event.strings("mergedCustomerIds") ?? []
         if merged.contains(state.entity) {

@@ -103,17 +103,23 @@ extension CustomerState {
             let from = try Self.stage(&r, optional: true)
             guard let to = try Self.stage(&r, optional: false) else { throw r.damaged("a lifecycle stage is missing") }
             lifecycleHistory.append(
-                LifecycleTransition(from: from, to: to, at: try r.timestamp(), cause: try r.string(), position: try r.position()))
+                LifecycleTransition(
+                    from: from, to: to, at: try r.timestamp(), cause: try r.string(), position: try r.position()))
         }
 
         for _ in 0..<(try r.count()) {
-            consent.append(ConsentRecord(channel: try r.string(), granted: try r.bool(), at: try r.timestamp(), source: try r.optionalString()))
+            consent.append(
+                ConsentRecord(
+                    channel: try r.string(), granted: try r.bool(), at: try r.timestamp(),
+                    source: try r.optionalString()))
         }
 
         firstActivityAt = try r.optionalTimestamp()
         lastActivityAt = try r.optionalTimestamp()
         for _ in 0..<(try r.count()) {
-            guard let kind = EventKind(rawValue: try r.string()), kind != .other else { throw r.damaged("an activity type is unknown") }
+            guard let kind = EventKind(rawValue: try r.string()), kind != .other else {
+                throw r.damaged("an activity type is unknown")
+            }
             engagement.append(EngagementCount(kind: kind, count: try r.uint(), lastAt: try r.timestamp()))
         }
 
@@ -125,7 +131,8 @@ extension CustomerState {
         for _ in 0..<(try r.count()) {
             recentOrders.append(
                 OrderSummary(
-                    orderId: try r.optionalString(), at: try r.timestamp(), amount: try r.money(), currency: try r.string(),
+                    orderId: try r.optionalString(), at: try r.timestamp(), amount: try r.money(),
+                    currency: try r.string(),
                     quantity: try r.int(), refunded: try r.optionalMoney()))
         }
 
@@ -136,7 +143,9 @@ extension CustomerState {
             let stage = try r.optionalString()
             let amount = try r.optionalMoney()
             let currency = try r.optionalString()
-            guard let outcome = DealOutcome(rawValue: try r.byte()) else { throw r.damaged("a deal outcome is unknown") }
+            guard let outcome = DealOutcome(rawValue: try r.byte()) else {
+                throw r.damaged("a deal outcome is unknown")
+            }
             deals.append(
                 CustomerDeal(
                     dealId: dealId, name: name, pipeline: pipeline, stage: stage, amount: amount, currency: currency,
@@ -145,13 +154,16 @@ extension CustomerState {
 
         for _ in 0..<(try r.count()) {
             scores.append(
-                ModelScore(model: try r.string(), modelVersion: try r.int(), score: try r.double(), segment: try r.optionalString(), at: try r.timestamp()))
+                ModelScore(
+                    model: try r.string(), modelVersion: try r.int(), score: try r.double(),
+                    segment: try r.optionalString(), at: try r.timestamp()))
         }
 
         for _ in 0..<(try r.count()) {
             variants.append(
                 VariantAssignment(
-                    experimentKey: try r.string(), phase: try r.int(), variationId: try r.int(), variationKey: try r.string(),
+                    experimentKey: try r.string(), phase: try r.int(), variationId: try r.int(),
+                    variationKey: try r.string(),
                     at: try r.timestamp(), exposures: try r.uint()))
         }
 

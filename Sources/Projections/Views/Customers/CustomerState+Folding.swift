@@ -27,7 +27,8 @@ extension CustomerState {
     mutating func setLifecycle(_ stage: LifecycleStage, _ event: ProjectedEvent) {
         guard stage != lifecycle else { return }
         lifecycleHistory.append(
-            LifecycleTransition(from: lifecycle, to: stage, at: event.occurredAt, cause: event.kind.rawValue, position: event.position))
+            LifecycleTransition(
+                from: lifecycle, to: stage, at: event.occurredAt, cause: event.kind.rawValue, position: event.position))
         if lifecycleHistory.count > LifecycleTransition.historyLimit { lifecycleHistory.removeFirst() }
         lifecycle = stage
     }
@@ -59,13 +60,16 @@ extension CustomerState {
         if firstOrderAt == nil || at < firstOrderAt! { firstOrderAt = at }
         if lastOrderAt == nil || at > lastOrderAt! { lastOrderAt = at }
         let order = OrderSummary(
-            orderId: event.string("orderId"), at: at, amount: amount, currency: currency, quantity: event.int("quantity") ?? 1)
+            orderId: event.string("orderId"), at: at, amount: amount, currency: currency,
+            quantity: event.int("quantity") ?? 1)
         insertRecent(order)
     }
 
     /// Keeps ``recentOrders`` sorted by time (ties in log order) and at most ``OrderSummary/recentLimit`` long.
     mutating func insertRecent(_ order: OrderSummary) {
-        if recentOrders.count >= OrderSummary.recentLimit, let oldest = recentOrders.first, order.at < oldest.at { return }
+        if recentOrders.count >= OrderSummary.recentLimit, let oldest = recentOrders.first, order.at < oldest.at {
+            return
+        }
         var i = recentOrders.count
         while i > 0, recentOrders[i - 1].at > order.at { i -= 1 }
         recentOrders.insert(order, at: i)
@@ -87,9 +91,11 @@ extension CustomerState {
     mutating func updateDeal(_ event: ProjectedEvent) {
         guard let dealId = event.string("dealId") else { return }
         Self.upsert(&deals, key: dealId, by: \.dealId) { old in
-            var deal = old ?? CustomerDeal(
-                dealId: dealId, name: nil, pipeline: nil, stage: nil, amount: nil, currency: nil, outcome: .open,
-                updatedAt: event.occurredAt)
+            var deal =
+                old
+                ?? CustomerDeal(
+                    dealId: dealId, name: nil, pipeline: nil, stage: nil, amount: nil, currency: nil, outcome: .open,
+                    updatedAt: event.occurredAt)
             deal.updatedAt = max(deal.updatedAt, event.occurredAt)
             switch event.kind {
             case .dealCreated:

@@ -8,7 +8,9 @@ extension CustomerState {
     mutating func absorb(_ other: CustomerState) {
         identity.fillBlanks(from: other.identity)
         if let created = other.createdAt, createdAt == nil || created < createdAt! { createdAt = created }
-        if let stage = other.lifecycle, lifecycle == nil || (stage > lifecycle! && lifecycle != .churned) { lifecycle = stage }
+        if let stage = other.lifecycle, lifecycle == nil || (stage > lifecycle! && lifecycle != .churned) {
+            lifecycle = stage
+        }
 
         for c in other.consent { setConsent(channel: c.channel, granted: c.granted, at: c.at, source: c.source) }
         firstActivityAt = Self.earlier(firstActivityAt, other.firstActivityAt)
@@ -29,7 +31,9 @@ extension CustomerState {
                 return old
             }
         }
-        for variant in other.variants { Self.upsert(&variants, key: variant.experimentKey, by: \.experimentKey) { old in old ?? variant } }
+        for variant in other.variants {
+            Self.upsert(&variants, key: variant.experimentKey, by: \.experimentKey) { old in old ?? variant }
+        }
         for tag in other.tags { Self.insertSorted(&tags, tag) }
         for lead in other.leads { Self.insertSorted(&leads, lead) }
     }

@@ -33,7 +33,8 @@ public enum LifecycleStage: String, Sendable, Hashable, CaseIterable, Comparable
     /// `Sales Qualified Lead`, `former_customer`. `nil` for stages of no meaning here
     /// (HubSpot's `evangelist`, `other`).
     public init?(parsing text: String) {
-        let key = String(text.lowercased().unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) })
+        let key = String(
+            text.lowercased().unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) })
         switch key {
         case "subscriber", "subscribed": self = .subscriber
         case "lead", "newlead": self = .lead

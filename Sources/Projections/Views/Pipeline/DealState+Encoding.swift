@@ -55,7 +55,8 @@ extension DealState {
             let stage = try r.string()
             let flags = try r.byte()
             if flags & 2 != 0 { previousPipeline = try r.optionalString() }
-            history.append(StageEntry(stage: stage, pipeline: previousPipeline, at: try r.timestamp(), inferred: flags & 1 != 0))
+            history.append(
+                StageEntry(stage: stage, pipeline: previousPipeline, at: try r.timestamp(), inferred: flags & 1 != 0))
         }
         guard let outcome = DealOutcome(rawValue: try r.byte()) else { throw r.damaged("a deal outcome is unknown") }
         self.outcome = outcome

@@ -66,7 +66,9 @@ public struct PipelineProjection: Projection {
         case .dealOwnerChanged:
             deal.ownerId = event.string("ownerId") ?? deal.ownerId
         case .dealWon, .dealLost:
-            if let stage = event.string("stage"), stage != deal.stage { enter(stage, pipeline: deal.pipeline, at: at, &deal) }
+            if let stage = event.string("stage"), stage != deal.stage {
+                enter(stage, pipeline: deal.pipeline, at: at, &deal)
+            }
             if let amount = event.money("amount") {
                 deal.amount = amount
                 deal.currency = event.string("currency") ?? deal.currency
