@@ -156,10 +156,17 @@ extension DefinitionParser {
             if let filterNode = m.value("filter"), let text = r.string(filterNode, path + ".filter") {
                 if text.trimmingCharacters(in: .whitespaces).isEmpty {
                     r.problem(filterNode, path + ".filter", "must be an expression; leave it out to count every event")
+                } else if let problem = EventFilter.problem(in: text) {
+                    r.problem(filterNode, path + ".filter", "is not a valid expression over `event`: \(problem)")
                 }
                 filter = text
             }
             let value = m.value("value").flatMap { r.string($0, path + ".value") }
+            if let value, !MetricValuePath.isValid(value) {
+                r.problem(
+                    m.value("value"), path + ".value",
+                    "must be a path into the event's payload such as `data.amount`; got `\(value)`")
+            }
             if kind == .revenue && value == nil {
                 r.problem(
                     item, path + ".value", "is required for revenue: the amount's path in the event, e.g. `data.total`")

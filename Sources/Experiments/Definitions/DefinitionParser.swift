@@ -85,6 +85,8 @@ struct DefinitionParser {
         if let node = top.value("targeting"), let text = r.string(node, "targeting") {
             if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 r.problem(node, "targeting", "must be an expression; leave it out to target everyone")
+            } else if let problem = ExperimentTargeting.problem(in: text) {
+                r.problem(node, "targeting", "is not a valid expression over `customer`: \(problem)")
             }
             targeting = text
         }

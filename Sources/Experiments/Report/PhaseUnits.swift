@@ -1,0 +1,56 @@
+/// The units (customers) of one phase of an experiment: each customer's first exposure in
+/// the phase, the variation it showed and when.
+///
+/// Struct-of-arrays, indexed by unit number in order of first exposure, so a report over a
+/// million units keeps a dictionary and a few flat arrays rather than a million objects.
+struct PhaseUnits {
+    let phase: Int
+    let variationCount: Int
+    /// Customer id → unit number.
+    private(set) var index: [String: Int32] = [:]
+    private(set) var variation: [UInt8] = []
+    /// The first exposure's `occurredAt`, µs since the epoch.
+    private(set) var exposedAt: [Int64] = []
+    /// The first exposure's log position.
+    private(set) var position: [UInt64] = []
+    /// Exposures after the first that showed the unit a different variation.
+    private(set) var conflictingExposures = 0
+    /// Exposures naming a variation the phase does not have.
+    private(set) var invalidExposures = 0
+
+    init(phase: Int, variationCount: Int) {
+        self.phase = phase
+        self.variationCount = variationCount
+    }
+
+    var count: Int { variation.count }
+
+    /// Records an exposure; only a customer's first exposure in the phase makes a unit.
+    mutating func expose(customer: String, variation v: Int, at time: Int64, position p: UInt64) {
+        guard v >= 0 && v < variationCount else {
+            invalidExposures += 1
+            return
+        }
+        if let existing = index[customer] {
+            if Int(variation[Int(existing)]) != v { conflictingExposures += 1 }
+            return
+        }
+        index[customer] = Int32(variation.count)
+        variation.append(UInt8(v))
+        exposedAt.append(time)
+        position.append(p)
+    }
+
+    /// Units per variation.
+    var unitsPerVariation: [Int] {
+        var counts = [Int](repeating: 0, count: variationCount)
+        for v in variation { counts[Int(v)] += 1 }
+        return counts
+    }
+
+    /// The earliest and latest first-exposure times, µs.
+    var span: (first: Int64, last: Int64)? {
+        guard let first = exposedAt.min(), let last = exposedAt.max() else { return nil }
+        return (first, last)
+    }
+}
