@@ -4,6 +4,7 @@
 let allScenarios: [any BenchmarkScenario] = [
     ImportParseBenchmark(),
     ImportBenchmark(),
+    ValidateBenchmark(),
     ConcurrentAppendBenchmark(),
     ReplayBenchmark(),
     StreamReadBenchmark(),

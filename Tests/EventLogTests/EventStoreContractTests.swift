@@ -113,6 +113,13 @@ import Testing
             #expect(try store.readStream("deal-7", from: StreamVersion(3), direction: .backward, limit: 5).map(\.version.rawValue) == [3, 2, 1])
             #expect(try store.readStream("deal-7", from: StreamVersion(21), direction: .forward, limit: 5).isEmpty)
             #expect(try store.readStream("nobody", from: nil, direction: .forward, limit: 5).isEmpty)
+            // A stream of one event (stored inline rather than as a duplicate set in LMDB).
+            _ = try await store.append([Fixture.event("deal-solo", "DealCreated", ["dealId": "solo"])])
+            #expect(try store.readStream("deal-solo", from: nil, direction: .forward, limit: 5).map(\.version.rawValue) == [1])
+            #expect(try store.readStream("deal-solo", from: StreamVersion(1), direction: .forward, limit: 5).count == 1)
+            #expect(try store.readStream("deal-solo", from: StreamVersion(2), direction: .forward, limit: 5).isEmpty)
+            #expect(try store.readStream("deal-solo", from: nil, direction: .backward, limit: 5).map(\.version.rawValue) == [1])
+            #expect(try store.readStream("deal-solo", from: StreamVersion(1), direction: .backward, limit: 5).count == 1)
 
             let orders = try store.readType("OrderPlaced", from: LogPosition(5), limit: 10)
             #expect(orders.map(\.position.rawValue) == [6, 8, 10])

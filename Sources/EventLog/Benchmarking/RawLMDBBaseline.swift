@@ -12,7 +12,7 @@ public final class RawLMDBBaseline: @unchecked Sendable {
     /// One transaction's worth of encoded records and index entries.
     public struct Batch: Sendable {
         let planner: AppendPlanner
-        public var count: Int { planner.records.count }
+        public var count: Int { planner.recordCount }
     }
 
     private let env: LMDBEnvironment
@@ -51,7 +51,7 @@ public final class RawLMDBBaseline: @unchecked Sendable {
             var planner = AppendPlanner(head: head, lastRecordedAt: last)
             let prepared = try ProposedEvent.prepare(slice, validator: nil, maxRecordBytes: 1 << 20)
             _ = try planner.plan(prepared, lookup: versions, now: clock())
-            for entry in planner.streamEntries { versions.committed[entry.stream, default: 0] += 1 }
+            planner.forEachStreamEntry { stream, positions in versions.committed[stream, default: 0] += UInt64(positions.count) }
             head = LogHead(position: planner.head, hash: planner.headHash)
             last = planner.lastRecordedAt
             batches.append(Batch(planner: planner))
@@ -71,19 +71,21 @@ public final class RawLMDBBaseline: @unchecked Sendable {
                 try withUInt64Bytes(position) { key in try events.put(key: key, value: record, flags: Int32(MDB_APPEND)) }
             }
             var idKey = [UInt8](repeating: 0, count: 16)
-            for entry in planner.idEntries.sorted(by: { $0.id < $1.id }) {
+            for entry in planner.sortedIdEntries() {
                 idKey.withUnsafeMutableBytes { entry.id.store(to: $0, at: 0) }
                 try idKey.withUnsafeBytes { key in try withUInt64Bytes(entry.position) { value in try txn.put(databases.ids, key, value) } }
             }
-            let streams = planner.streamEntries.sorted { $0.stream == $1.stream ? $0.position < $1.position : StreamName.keyOrder($0.stream, $1.stream) }
-            for entry in streams {
-                var name = entry.stream.rawValue
-                try name.withUTF8 { key in try withUInt64Bytes(entry.position) { value in try txn.put(databases.streams, UnsafeRawBufferPointer(key), value) } }
+            try planner.forEachStreamEntry { stream, positions in
+                var name = stream.rawValue
+                try name.withUTF8 { key in
+                    for position in positions { try withUInt64Bytes(position) { value in try txn.put(databases.streams, UnsafeRawBufferPointer(key), value) } }
+                }
             }
-            let types = planner.typeEntries.sorted { $0.type == $1.type ? $0.position < $1.position : $0.type.rawValue < $1.type.rawValue }
-            for entry in types {
-                var name = entry.type.rawValue
-                try name.withUTF8 { key in try withUInt64Bytes(entry.position) { value in try txn.put(databases.types, UnsafeRawBufferPointer(key), value) } }
+            try planner.forEachTypeEntry { type, positions in
+                var name = type.rawValue
+                try name.withUTF8 { key in
+                    for position in positions { try withUInt64Bytes(position) { value in try txn.put(databases.types, UnsafeRawBufferPointer(key), value) } }
+                }
             }
         }
     }
@@ -113,6 +115,9 @@ public final class RawLMDBBaseline: @unchecked Sendable {
             var name = stream.rawValue
             guard try name.withUTF8({ key in try cursor.get(MDB_SET, key: UnsafeRawBufferPointer(key)) }) != nil else { return 0 }
             var count = 0
+            if try cursor.duplicateCount() == 1, let only = try cursor.get(MDB_GET_CURRENT) {
+                return try withUInt64Bytes(readUInt64(only.value), { key in try txn.get(databases.events, key) }) != nil ? 1 : 0
+            }
             var page = try cursor.get(MDB_GET_MULTIPLE)
             while let current = page {
                 for i in 0..<(current.value.count / 8) {

@@ -59,12 +59,20 @@ public struct EventImporter: Sendable {
         public var checkSeconds: Double = 0
     }
 
-    public let store: any EventStore
+    /// The store to append to; `nil` for an importer that only checks files.
+    public let store: (any EventStore)?
     public let validator: (any EventValidator)?
     public var options: Options
 
     public init(store: any EventStore, validator: (any EventValidator)?, options: Options = Options()) {
         self.store = store
+        self.validator = validator
+        self.options = options
+    }
+
+    /// An importer that checks files (``check(url:displayName:progress:)``) without a store.
+    public init(checkingWith validator: (any EventValidator)?, options: Options = Options()) {
+        store = nil
         self.validator = validator
         self.options = options
     }
@@ -92,7 +100,13 @@ public struct EventImporter: Sendable {
 
     /// Checks every line without appending or writing anything; throws every problem found.
     public func check(url: URL, displayName: String, progress: (@Sendable (Progress) -> Void)? = nil) throws(ImportFailure) {
-        _ = try scan(url: url, displayName: displayName, spool: nil, progress: progress)
+        do {
+            _ = try scan(url: url, displayName: displayName, spool: nil, progress: progress)
+        } catch {
+            var failure = error
+            failure.isCheckOnly = true
+            throw failure
+        }
     }
 
     private func fileSize(_ url: URL) -> Int {
@@ -178,18 +192,19 @@ public struct EventImporter: Sendable {
     /// One line, parsed and validated.
     private func prepare(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int, checkOnly: Bool) throws(ImportLineError) -> ImportLine.Parsed {
         var parsed = try ImportLine.parse(bytes, lineNumber: lineNumber, checkOnly: checkOnly)
+        if !checkOnly {
+            do throws(EventLogError) {
+                try parsed.event.checkLimits(index: 0, maxRecordBytes: 1 << 20)
+            } catch {
+                throw ImportLineError("the event is larger than 1 MiB (\(parsed.event.payload.count) bytes of data); store large documents elsewhere and reference them")
+            }
+        }
         if let validator {
             do throws(PayloadViolation) {
                 parsed.event.schemaVersion = try validator.validate(type: parsed.event.type, schemaVersion: parsed.event.schemaVersion, data: parsed.data)
             } catch {
                 throw ImportLineError(error.message(stream: parsed.event.stream, type: parsed.event.type))
             }
-        }
-        if checkOnly { return parsed }
-        do throws(EventLogError) {
-            try parsed.event.checkLimits(index: 0, maxRecordBytes: 1 << 20)
-        } catch {
-            throw ImportLineError("the event is larger than 1 MiB (\(parsed.event.payload.count) bytes of data); store large documents elsewhere and reference them")
         }
         return parsed
     }
@@ -255,7 +270,7 @@ public struct EventImporter: Sendable {
         }
         try await submit()
         try await settle()
-        if head == .start { head = (try? store.head().position) ?? .start }
+        if head == .start { head = (try? target.head().position) ?? .start }
         progress?(Progress(phase: .appending, bytesDone: fileSize, bytesTotal: fileSize, lines: lines, appended: appended, duplicates: duplicates))
         return Summary(lines: lines, appended: appended, duplicates: duplicates, head: head, seconds: 0)
     }
@@ -270,7 +285,7 @@ public struct EventImporter: Sendable {
             } else if let version = claim.version, version != placed.version {
                 problem = "the line says version \(version) of \(placed.stream) but the log placed it at version \(placed.version)"
             } else if let hash = claim.hash, index == block.restores.count - 1 || block.restores[index + 1].hash == nil,
-                let stored = try? store.read(from: placed.position, direction: .forward, limit: 1).first, stored.hash != hash
+                let stored = try? store?.read(from: placed.position, direction: .forward, limit: 1).first, stored.hash != hash
             {
                 // The chain makes one hash check per run of hashed lines enough.
                 problem = "the line's hash does not match the restored chain at seq \(placed.position); the export was altered or is incomplete"
@@ -294,6 +309,8 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
     public var problems: [Problem]
     public var totalProblems: Int
     public var appended: Int
+    /// The file was only being checked, not imported.
+    public var isCheckOnly = false
 
     init(file: String, problems: [Problem], totalProblems: Int, appended: Int) {
         self.file = file
@@ -314,6 +331,10 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
     public var description: String {
         var out = lines
         if totalProblems > problems.count { out.append("\(file): … and \(totalProblems - problems.count) more bad lines") }
+        if isCheckOnly {
+            out.append("\(file): \(totalProblems) bad line\(totalProblems == 1 ? "" : "s")")
+            return out.joined(separator: "\n")
+        }
         out.append(
             appended == 0
                 ? "\(file): nothing was appended; fix the lines above and run the import again"

@@ -15,7 +15,12 @@ protocol AppendLookup {
 ///
 /// Shared by both stores, so they assign positions, versions and hashes identically.
 /// A planner covers one write transaction (a group of batches): planning a batch
-/// either succeeds as a whole or leaves the planner exactly as it was.
+/// either succeeds as a whole or leaves the planner's answers exactly as they were.
+///
+/// Cost per event: one dictionary lookup for its stream, one for its id, a sort of the
+/// batch's ids, and a SHA-256 of its record. Streams and types are numbered ("slots")
+/// the first time the transaction meets them, so index entries can be bucketed into
+/// key order without comparing names per event.
 struct AppendPlanner {
     private(set) var head: LogPosition
     private(set) var headHash: EventHash
@@ -24,21 +29,22 @@ struct AppendPlanner {
     /// The batches planned so far; their templates are sealed in place, so no record
     /// is copied on its way to the store.
     private(set) var batches: [PreparedBatch] = []
-    /// (batch, offset, length) of each sealed record; record i has position `firstPosition + i`.
-    private(set) var records: [(batch: Int, offset: Int, length: Int)] = []
+    /// (batch, offset, length, stream slot, type slot) of each sealed record; record i
+    /// has position `firstPosition + i`.
+    private var records: [(batch: Int, offset: Int, length: Int, stream: Int32, type: Int32)] = []
     /// Total bytes of sealed records.
     private(set) var recordBytes = 0
-    private(set) var idEntries: [(id: EventID, position: UInt64)] = []
-    private(set) var streamEntries: [(stream: StreamName, position: UInt64)] = []
-    private(set) var typeEntries: [(type: EventType, position: UInt64)] = []
     /// Streams that did not exist before this transaction.
     private(set) var newStreamCount = 0
 
     let firstPosition: LogPosition
-    /// Versions of streams this transaction appended to.
-    private var versions: [StreamName: UInt64] = [:]
-    /// Committed versions looked up so far.
-    private var committed: [StreamName: UInt64] = [:]
+
+    private var streamSlots: [StreamName: Int] = [:]
+    private var streamNames: [StreamName] = []
+    /// Each stream's version: committed, plus what this transaction planned.
+    private var streamVersions: [UInt64] = []
+    private var typeSlots: [EventType: Int] = [:]
+    private var typeNames: [EventType] = []
     /// Ids this transaction appended, with the index of their record.
     private var plannedIds: [EventID: Int] = [:]
 
@@ -50,68 +56,108 @@ struct AppendPlanner {
     }
 
     var isEmpty: Bool { records.isEmpty }
+    var recordCount: Int { records.count }
 
     /// Plans `batch` atomically, recording it at `now`. The planner takes the batch
     /// over and seals its templates in place.
     mutating func plan(_ batch: consuming PreparedBatch, lookup: some AppendLookup, now: Timestamp) throws -> AppendResult {
+        let streams = try assignStreamSlots(batch, lookup: lookup)
+        let types = assignTypeSlots(batch)
         let stored = try committedMatches(batch, lookup: lookup)
-        try lookUpVersions(batch, lookup: lookup)
-        let saved = (head, headHash, lastRecordedAt, recordBytes, records.count, idEntries.count, streamEntries.count, typeEntries.count, newStreamCount)
-        var touched: [StreamName: UInt64?] = [:]
+        let saved = (head, headHash, lastRecordedAt, recordBytes, records.count, newStreamCount)
+        var touched: [(slot: Int, version: UInt64)] = []
         var added: [EventID] = []
         batches.append(batch)
         do {
-            return try planUnchecked(batchIndex: batches.count - 1, stored: stored, now: now, touched: &touched, added: &added)
+            return try planUnchecked(
+                batchIndex: batches.count - 1, streams: streams, types: types, stored: stored, now: now, touched: &touched, added: &added)
         } catch {
-            (head, headHash, lastRecordedAt) = (saved.0, saved.1, saved.2)
-            recordBytes = saved.3
-            batches.removeLast()
+            (head, headHash, lastRecordedAt, recordBytes) = (saved.0, saved.1, saved.2, saved.3)
             records.removeSubrange(saved.4...)
-            idEntries.removeSubrange(saved.5...)
-            streamEntries.removeSubrange(saved.6...)
-            typeEntries.removeSubrange(saved.7...)
-            newStreamCount = saved.8
-            for (stream, previous) in touched { versions[stream] = previous }
+            newStreamCount = saved.5
+            batches.removeLast()
+            for (slot, version) in touched.reversed() { streamVersions[slot] = version }
             for id in added { plannedIds[id] = nil }
             throw error
         }
     }
 
-    /// For each event whose id is committed already: whether it matches, and where it is.
-    private func committedMatches(_ batch: PreparedBatch, lookup: some AppendLookup) throws -> [Int: (matches: Bool, position: LogPosition, version: StreamVersion)] {
-        var byID: [EventID: [Int]] = [:]
-        for (index, event) in batch.events.enumerated() where plannedIds[event.id] == nil {
-            byID[event.id, default: []].append(index)
+    /// The stream slot of each event; streams new to the transaction get their
+    /// committed version, looked up in key order.
+    private mutating func assignStreamSlots(_ batch: PreparedBatch, lookup: some AppendLookup) throws -> [Int32] {
+        var slots: [Int32] = []
+        slots.reserveCapacity(batch.count)
+        var fresh: [Int] = []
+        for event in batch.events {
+            if let slot = streamSlots[event.stream] {
+                slots.append(Int32(slot))
+            } else {
+                let slot = streamNames.count
+                streamSlots[event.stream] = slot
+                streamNames.append(event.stream)
+                streamVersions.append(0)
+                fresh.append(slot)
+                slots.append(Int32(slot))
+            }
         }
-        var found: [Int: (matches: Bool, position: LogPosition, version: StreamVersion)] = [:]
-        guard !byID.isEmpty else { return found }
-        try lookup.forEachCommittedRecord(ids: byID.keys.sorted()) { id, record in
-            for index in byID[id] ?? [] {
+        if !fresh.isEmpty {
+            fresh.sort { StreamName.keyOrder(streamNames[$0], streamNames[$1]) }
+            let versions = try lookup.committedVersions(of: fresh.map { streamNames[$0] })
+            for (slot, version) in zip(fresh, versions) { streamVersions[slot] = version }
+        }
+        return slots
+    }
+
+    private mutating func assignTypeSlots(_ batch: PreparedBatch) -> [Int32] {
+        batch.events.map { event in
+            if let slot = typeSlots[event.type] { return Int32(slot) }
+            typeSlots[event.type] = typeNames.count
+            typeNames.append(event.type)
+            return Int32(typeNames.count - 1)
+        }
+    }
+
+    private typealias Found = (matches: Bool, position: LogPosition, version: StreamVersion)
+
+    /// For each event whose id is committed already: whether it matches, and where it is.
+    private func committedMatches(_ batch: PreparedBatch, lookup: some AppendLookup) throws -> [Int: Found] {
+        var candidates: [(id: EventID, index: Int)] = []
+        candidates.reserveCapacity(batch.count)
+        for (index, event) in batch.events.enumerated() where plannedIds.isEmpty || plannedIds[event.id] == nil {
+            candidates.append((event.id, index))
+        }
+        guard !candidates.isEmpty else { return [:] }
+        candidates.sort { $0.id < $1.id }
+        var ids: [EventID] = []
+        ids.reserveCapacity(candidates.count)
+        for candidate in candidates where ids.last != candidate.id { ids.append(candidate.id) }
+        var found: [Int: Found] = [:]
+        try lookup.forEachCommittedRecord(ids: ids) { id, record in
+            var low = 0
+            var high = candidates.count
+            while low < high {
+                let mid = (low + high) / 2
+                if candidates[mid].id < id { low = mid + 1 } else { high = mid }
+            }
+            while low < candidates.count, candidates[low].id == id {
+                let index = candidates[low].index
                 let matches = batch.withTemplate(index) { EventRecord.matches(stored: record, template: $0, given: batch.events[index].given) }
                 found[index] = (matches, EventRecord.position(record), EventRecord.version(record))
+                low += 1
             }
         }
         return found
     }
 
-    private mutating func lookUpVersions(_ batch: PreparedBatch, lookup: some AppendLookup) throws {
-        var missing = Set<StreamName>()
-        for event in batch.events where versions[event.stream] == nil && committed[event.stream] == nil {
-            missing.insert(event.stream)
-        }
-        guard !missing.isEmpty else { return }
-        let sorted = missing.sorted(by: StreamName.keyOrder)
-        for (stream, version) in zip(sorted, try lookup.committedVersions(of: sorted)) { committed[stream] = version }
-    }
-
     private mutating func planUnchecked(
-        batchIndex: Int, stored: [Int: (matches: Bool, position: LogPosition, version: StreamVersion)], now: Timestamp,
-        touched: inout [StreamName: UInt64?], added: inout [EventID]
+        batchIndex: Int, streams: [Int32], types: [Int32], stored: [Int: Found], now: Timestamp,
+        touched: inout [(slot: Int, version: UInt64)], added: inout [EventID]
     ) throws -> AppendResult {
         let events = batches[batchIndex].events
         var results: [AppendedEvent] = []
         results.reserveCapacity(events.count)
         let recordedAt = max(now, lastRecordedAt)
+        plannedIds.reserveCapacity(plannedIds.count + events.count)
         for (index, event) in events.enumerated() {
             if let planned = plannedIds[event.id] {
                 let (same, version) = withRecord(planned) { record in
@@ -127,13 +173,14 @@ struct AppendPlanner {
                 results.append(AppendedEvent(id: event.id, stream: event.stream, position: found.position, version: found.version, isDuplicate: true))
                 continue
             }
-            let current = versions[event.stream] ?? committed[event.stream] ?? 0
+            let slot = Int(streams[index])
+            let current = streamVersions[slot]
             guard event.expectedVersion.isSatisfied(by: StreamVersion(current)) else {
                 throw EventLogError.wrongExpectedVersion(stream: event.stream, expected: event.expectedVersion, actual: StreamVersion(current), batchIndex: index)
             }
-            if touched[event.stream] == nil { touched[event.stream] = .some(versions[event.stream]) }
+            touched.append((slot, current))
             if current == 0 { newStreamCount += 1 }
-            versions[event.stream] = current + 1
+            streamVersions[slot] = current + 1
 
             let position = head.next
             let version = StreamVersion(current + 1)
@@ -145,14 +192,11 @@ struct AppendPlanner {
             }
             headHash = hash
             lastRecordedAt = max(lastRecordedAt, stamp)
-            records.append((batchIndex, event.offset, event.length))
+            records.append((batchIndex, event.offset, event.length, streams[index], types[index]))
             recordBytes += event.length
             head = position
             plannedIds[event.id] = records.count - 1
             added.append(event.id)
-            idEntries.append((event.id, position.rawValue))
-            streamEntries.append((event.stream, position.rawValue))
-            typeEntries.append((event.type, position.rawValue))
             results.append(AppendedEvent(id: event.id, stream: event.stream, position: position, version: version, isDuplicate: false))
         }
         return AppendResult(events: results, head: head)
@@ -172,13 +216,62 @@ struct AppendPlanner {
         }
     }
 
-    /// Runs `body` over each sealed record with its position.
+    // MARK: - What the transaction writes
+
+    /// Runs `body` over each sealed record with its position, in position order.
     func forEachRecord(_ body: (UInt64, UnsafeRawBufferPointer) throws -> Void) throws {
         for (i, record) in records.enumerated() {
             try batches[record.batch].bytes.withUnsafeBytes { all in
                 try body(firstPosition.rawValue + UInt64(i), UnsafeRawBufferPointer(rebasing: all[record.offset..<(record.offset + record.length)]))
             }
         }
+    }
+
+    /// The (id, position) index entries, sorted by id.
+    func sortedIdEntries() -> [(id: EventID, position: UInt64)] {
+        var ids: [(id: EventID, position: UInt64)] = []
+        ids.reserveCapacity(records.count)
+        for (i, record) in records.enumerated() {
+            let id = batches[record.batch].bytes.withUnsafeBytes { EventRecord.id(UnsafeRawBufferPointer(rebasing: $0[record.offset..<(record.offset + record.length)])) }
+            ids.append((id, firstPosition.rawValue + UInt64(i)))
+        }
+        ids.sort { $0.id < $1.id }
+        return ids
+    }
+
+    /// Calls `body` with each stream appended to and its new positions, streams in key
+    /// order and positions ascending.
+    func forEachStreamEntry(_ body: (StreamName, ArraySlice<UInt64>) throws -> Void) rethrows {
+        try forEachBucket(count: streamNames.count, slot: { Int($0.stream) }, order: { StreamName.keyOrder(streamNames[$0], streamNames[$1]) }) {
+            try body(streamNames[$0], $1)
+        }
+    }
+
+    /// Calls `body` with each event type appended and its new positions, in key order.
+    func forEachTypeEntry(_ body: (EventType, ArraySlice<UInt64>) throws -> Void) rethrows {
+        try forEachBucket(count: typeNames.count, slot: { Int($0.type) }, order: { JSONObject.precedes(typeNames[$0].rawValue, typeNames[$1].rawValue) }) {
+            try body(typeNames[$0], $1)
+        }
+    }
+
+    /// Buckets record positions by slot (a counting sort: positions stay ascending within
+    /// a slot) and visits the non-empty slots in `order`.
+    private func forEachBucket(
+        count: Int, slot: ((batch: Int, offset: Int, length: Int, stream: Int32, type: Int32)) -> Int, order: (Int, Int) -> Bool,
+        _ body: (Int, ArraySlice<UInt64>) throws -> Void
+    ) rethrows {
+        var counts = [Int](repeating: 0, count: count + 1)
+        for record in records { counts[slot(record) + 1] += 1 }
+        for i in 1..<counts.count { counts[i] += counts[i - 1] }
+        var next = counts
+        var positions = [UInt64](repeating: 0, count: records.count)
+        for (i, record) in records.enumerated() {
+            let s = slot(record)
+            positions[next[s]] = firstPosition.rawValue + UInt64(i)
+            next[s] += 1
+        }
+        let used = (0..<count).filter { counts[$0 + 1] > counts[$0] }.sorted(by: order)
+        for s in used { try body(s, positions[counts[s]..<counts[s + 1]]) }
     }
 }
 

@@ -68,10 +68,9 @@ public final class InMemoryEventStore: EventStore, PreparedAppending, Sendable {
             _ = try? planner.forEachRecord { position, record in
                 state.records.append(Array(record))
                 state.ids[EventRecord.id(record)] = position
-                let event = EventRecord.decode(record)
-                state.streams[event.stream, default: []].append(position)
-                state.types[event.type, default: []].append(position)
             }
+            planner.forEachStreamEntry { stream, positions in state.streams[stream, default: []].append(contentsOf: positions) }
+            planner.forEachTypeEntry { type, positions in state.types[type, default: []].append(contentsOf: positions) }
             state.head = LogHead(position: planner.head, hash: planner.headHash)
             state.lastRecordedAt = planner.lastRecordedAt
             state.recordBytes += planner.recordBytes

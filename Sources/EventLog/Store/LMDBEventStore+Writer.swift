@@ -233,7 +233,7 @@ extension LMDBEventStore {
                 try store.env.commit(txn)
                 if planner.recordBytes > 4 << 20 { store.env.releaseMappedPages() }
                 commits.add(1, ordering: .relaxed)
-                written.add(planner.records.count, ordering: .relaxed)
+                written.add(planner.recordCount, ordering: .relaxed)
                 return .committed(results, State(head: LogHead(position: planner.head, hash: planner.headHash), lastRecordedAt: planner.lastRecordedAt))
             } catch let error as LMDBFailure {
                 store.env.abort(txn)
@@ -256,37 +256,32 @@ extension LMDBEventStore {
                 try withUInt64Bytes(position) { (key) throws in try events.put(key: key, value: record, flags: Int32(MDB_APPEND)) }
             }
 
-            let ids = planner.idEntries.sorted { $0.id < $1.id }
             var idKey = [UInt8](repeating: 0, count: 16)
-            for entry in ids {
+            for entry in planner.sortedIdEntries() {
                 idKey.withUnsafeMutableBytes { entry.id.store(to: $0, at: 0) }
-                try idKey.withUnsafeBytes { (key) throws in
-                    try withUInt64Bytes(entry.position) { (value) throws in try txn.put(dbs.ids, key, value, flags: Int32(MDB_NOOVERWRITE)) }
+                try idKey.withUnsafeBytes { key in
+                    try withUInt64Bytes(entry.position) { value in try txn.put(dbs.ids, key, value, flags: Int32(MDB_NOOVERWRITE)) }
                 }
             }
-
-            let streamEntries = planner.streamEntries.sorted {
-                $0.stream == $1.stream ? $0.position < $1.position : StreamName.keyOrder($0.stream, $1.stream)
-            }
-            for entry in streamEntries {
-                var name = entry.stream.rawValue
-                try name.withUTF8 { (key) throws in
-                    try withUInt64Bytes(entry.position) { (value) throws in
-                        try streams.put(key: UnsafeRawBufferPointer(key), value: value, flags: Int32(MDB_APPENDDUP))
+            try planner.forEachStreamEntry { stream, positions in
+                var name = stream.rawValue
+                try name.withUTF8 { key in
+                    for position in positions {
+                        try withUInt64Bytes(position) { value in
+                            try streams.put(key: UnsafeRawBufferPointer(key), value: value, flags: Int32(MDB_APPENDDUP))
+                        }
                     }
                 }
             }
-
             let types = try txn.cursor(dbs.types)
             defer { types.close() }
-            let typeEntries = planner.typeEntries.sorted {
-                $0.type == $1.type ? $0.position < $1.position : $0.type.rawValue < $1.type.rawValue
-            }
-            for entry in typeEntries {
-                var name = entry.type.rawValue
-                try name.withUTF8 { (key) throws in
-                    try withUInt64Bytes(entry.position) { (value) throws in
-                        try types.put(key: UnsafeRawBufferPointer(key), value: value, flags: Int32(MDB_APPENDDUP))
+            try planner.forEachTypeEntry { type, positions in
+                var name = type.rawValue
+                try name.withUTF8 { key in
+                    for position in positions {
+                        try withUInt64Bytes(position) { value in
+                            try types.put(key: UnsafeRawBufferPointer(key), value: value, flags: Int32(MDB_APPENDDUP))
+                        }
                     }
                 }
             }

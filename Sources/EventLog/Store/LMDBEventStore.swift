@@ -213,6 +213,11 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         guard found != nil else { return [] }
         let count = UInt64(try cursor.duplicateCount())
         var out: [UInt64] = []
+        if count == 1 {
+            // A single value is stored inline, not as a duplicate set: GET_MULTIPLE has nothing to give.
+            guard let current = try cursor.get(MDB_GET_CURRENT), (version?.rawValue ?? 1) <= 1 || direction == .backward else { return [] }
+            return [readUInt64(current.value)]
+        }
         switch direction {
         case .forward:
             let first = max(version?.rawValue ?? 1, 1)

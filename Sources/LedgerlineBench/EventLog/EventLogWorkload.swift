@@ -66,15 +66,25 @@ struct EventLogWorkload {
         switch rng.next() % 10 {
         case 0...3:
             let page = ["pricing", "features/automation", "blog/pipeline-hygiene", "customers/acme", "integrations/hubspot", "docs/getting-started"][Int(rng.next() % 6)]
-            return #"{"stream":"customer-\#(customer)","type":"PageVisited","occurredAt":"\#(at)","actor":"integration:web","data":{"customerId":"\#(id)","url":"https://www.example.com/\#(page)?utm_source=newsletter&utm_campaign=q\#(1 + i % 4)","referrer":"https://www.google.com/","sessionId":"s-\#(rng.next() % 1_000_000_000)","durationMs":\#(rng.next() % 600_000),"userAgent":"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Version/17.5 Safari/605.1.15"}}"#
+            return #"{"stream":"customer-\#(customer)","type":"PageVisited","occurredAt":"\#(at)","actor":"integration:web","data":{"customerId":"\#(id)","url":"https://www.example.com/\#(page)?utm_source=newsletter&utm_campaign=q\#(1 + i % 4)","title":"\#(page.capitalized) | Example Inc.","referrer":"https://www.google.com/","sessionId":"s-\#(rng.next() % 1_000_000_000)","durationSeconds":\#(rng.next() % 600),"utm":{"source":"newsletter","medium":"email","campaign":"q\#(1 + i % 4)-nurture"}}}"#
         case 4...6:
-            let kind = ["EmailOpened", "EmailClicked", "EmailDelivered"][Int(rng.next() % 3)]
-            return #"{"stream":"customer-\#(customer)","type":"\#(kind)","occurredAt":"\#(at)","actor":"integration:esp","data":{"customerId":"\#(id)","messageId":"<\#(rng.next() % 10_000_000_000).\#(i)@mail.example.com>","campaign":"nurture-\#(i % 12)","template":"followup-\#(["a", "b", "c"][Int(rng.next() % 3)])","subject":"Your trial of Ledgerline ends in \#(1 + rng.next() % 14) days","client":"Apple Mail","ip":"203.0.113.\#(rng.next() % 255)"}}"#
+            let email = "E-\(customer)-\(i % 97)"
+            let message = "<\(rng.next() % 10_000_000_000).\(i)@mail.example.com>"
+            switch rng.next() % 3 {
+            case 0:
+                return #"{"stream":"customer-\#(customer)","type":"EmailOpened","occurredAt":"\#(at)","actor":"integration:esp","data":{"emailId":"\#(email)","customerId":"\#(id)","messageId":"\#(message)","automated":false,"device":"\#(["desktop", "mobile", "tablet"][Int(rng.next() % 3)])"},"metadata":{"client":"Apple Mail","ip":"203.0.113.\#(rng.next() % 255)"}}"#
+            case 1:
+                return #"{"stream":"customer-\#(customer)","type":"EmailClicked","occurredAt":"\#(at)","actor":"integration:esp","data":{"emailId":"\#(email)","customerId":"\#(id)","messageId":"\#(message)","url":"https://www.example.com/trial/extend?utm_source=email&utm_campaign=nurture-\#(i % 12)","linkId":"cta-\#(rng.next() % 4)"}}"#
+            default:
+                return #"{"stream":"customer-\#(customer)","type":"EmailDelivered","occurredAt":"\#(at)","actor":"integration:esp","data":{"emailId":"\#(email)","customerId":"\#(id)","messageId":"\#(message)"},"metadata":{"campaign":"nurture-\#(i % 12)","template":"followup-\#(["a", "b", "c"][Int(rng.next() % 3)])","mta":"mta-\#(rng.next() % 8).mail.example.com"}}"#
+            }
         case 7...8:
-            let amount = "\(10 + rng.next() % 990).\(String(format: "%02d", rng.next() % 100))"
-            return #"{"stream":"customer-\#(customer)","type":"OrderPlaced","occurredAt":"\#(at)","actor":"integration:shop","data":{"customerId":"\#(id)","orderId":"O-\#(i)","amount":"\#(amount)","currency":"USD","items":[{"sku":"SKU-\#(rng.next() % 5000)","quantity":\#(1 + rng.next() % 3),"price":"\#(amount)"}],"channel":"web","coupon":null}}"#
+            let quantity = 1 + rng.next() % 3
+            let price = 10 + rng.next() % 490
+            let cents = String(format: "%02d", rng.next() % 100)
+            return #"{"stream":"customer-\#(customer)","type":"OrderPlaced","occurredAt":"\#(at)","actor":"integration:shop","data":{"orderId":"O-\#(i)","customerId":"\#(id)","quantity":\#(quantity),"amount":"\#(price * quantity).\#(cents)","currency":"USD","channel":"web","items":[{"sku":"SKU-\#(rng.next() % 5000)","name":"Annual plan, \#(quantity) seat(s)","quantity":\#(quantity),"unitPrice":"\#(price).\#(cents)"}]}}"#
         default:
-            return #"{"stream":"customer-\#(customer)","type":"FormSubmitted","occurredAt":"\#(at)","actor":"integration:web","data":{"customerId":"\#(id)","formId":"demo-request","fields":{"email":"person\#(customer)@example.org","company":"Company \#(customer % 9000) GmbH","role":"Head of Sales","teamSize":"11-50"},"page":"https://www.example.com/demo"}}"#
+            return #"{"stream":"customer-\#(customer)","type":"FormSubmitted","occurredAt":"\#(at)","actor":"integration:web","data":{"formId":"demo-request","customerId":"\#(id)","email":"person\#(customer)@example.org","pageUrl":"https://www.example.com/demo","fields":{"company":"Company \#(customer % 9000) GmbH","role":"Head of Sales","teamSize":"11-50","message":"We would like to see the automation rules in action."},"consent":["email"]}}"#
         }
     }
 
@@ -82,7 +92,8 @@ struct EventLogWorkload {
         let stages = ["new", "qualified", "demo_scheduled", "demo_done", "proposal", "negotiation", "won"]
         let from = stages[(step - 1) % stages.count]
         let to = stages[step % stages.count]
-        return #"{"stream":"deal-\#(deal)","type":"DealStageChanged","occurredAt":"\#(timestamp(i))","actor":"user:rep-\#(deal % 40)","data":{"dealId":"D-\#(deal)","from":"\#(from)","to":"\#(to)","pipeline":"default","owner":"rep-\#(deal % 40)","amount":"\#(5_000 + (deal * 37) % 90_000).00","currency":"EUR","reason":"step \#(step) of the sales process","probability":\#((step * 7) % 100)}}"#
+        let reasons = ["advanced", "timing", "price", "other"]
+        return #"{"stream":"deal-\#(deal)","type":"DealStageChanged","occurredAt":"\#(timestamp(i))","actor":"user:rep-\#(deal % 40)","data":{"dealId":"D-\#(deal)","fromStage":"\#(from)","toStage":"\#(to)","pipeline":"default","reason":"\#(reasons[Int(rng.next() % 4)])","note":"Step \#(step) of the sales process; next: follow up with the buying committee on pricing and security review.","changedBy":{"type":"user","id":"rep-\#(deal % 40)"}}}"#
     }
 }
 

@@ -22,17 +22,19 @@ struct DebugCommand: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "Concurrent appenders.") var tasks = 4
-        @Option(help: "Stop after this many events per task (0: never).") var count = 0
+        @Option(help: "Stop after this many events per task (0: no limit).") var count = 0
+        @Option(help: "Stop after this many seconds, so a test that loses track of it cannot leave it running.") var maxSeconds = 60.0
 
         func run() async throws {
             try await CommandErrors.run {
                 let store = try global.openStore(create: true)
                 let acknowledged = FileHandle.standardOutput
+                let deadline = Date().addingTimeInterval(maxSeconds)
                 await withTaskGroup(of: Void.self) { group in
                     for task in 0..<tasks {
                         group.addTask {
                             var n = 0
-                            while count == 0 || n < count {
+                            while (count == 0 || n < count) && Date() < deadline {
                                 n += 1
                                 let event = ProposedEvent(
                                     stream: StreamName("customer-\(task)-\(n % 50)")!, type: "PageVisited",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import JSON
+import Schemas
 
 struct ReadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,6 +16,7 @@ struct ReadCommand: AsyncParsableCommand {
               ledgerline read --stream deal-7
               ledgerline read --type OrderPlaced --limit 5
               ledgerline read --backward --limit 1
+              ledgerline read --type DealStageChanged --latest-schema
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -24,6 +26,8 @@ struct ReadCommand: AsyncParsableCommand {
     @Option(help: "Only this stream.") var stream: String?
     @Option(help: "Only events of this type.") var type: String?
     @Flag(help: "Newest first.") var backward = false
+    @Flag(help: "Give each event in the latest schema version of its type (upcast on read; what is stored is unchanged).")
+    var latestSchema = false
 
     func validate() throws {
         if stream != nil && type != nil { throw ValidationError("--stream and --type cannot be combined") }
@@ -38,8 +42,10 @@ struct ReadCommand: AsyncParsableCommand {
             let direction: ReadDirection = backward ? .backward : .forward
             var remaining = limit
             var writer = JSONWriter(reservingCapacity: 1024)
-            func emit(_ events: [RecordedEvent]) {
-                for event in events {
+            let catalog = EventCatalog.embedded
+            func emit(_ events: [RecordedEvent]) throws {
+                for var event in events {
+                    if latestSchema { event = try catalog.latest(event) }
                     writer.bytes.removeAll(keepingCapacity: true)
                     event.writeJSONLine(to: &writer)
                     Output.line(writer.bytes)
@@ -51,7 +57,7 @@ struct ReadCommand: AsyncParsableCommand {
                 var version = from.map { StreamVersion($0) }
                 while remaining > 0 {
                     let page = try store.readStream(name, from: version, direction: direction, limit: min(remaining, 1000))
-                    emit(page)
+                    try emit(page)
                     guard let last = page.last, page.count == min(remaining + page.count, 1000) else { break }
                     if direction == .backward && last.version.rawValue <= 1 { break }
                     version = StreamVersion(direction == .forward ? last.version.rawValue + 1 : last.version.rawValue - 1)
@@ -61,7 +67,7 @@ struct ReadCommand: AsyncParsableCommand {
                 var position = LogPosition(from ?? 1)
                 while remaining > 0 {
                     let page = try store.readType(eventType, from: position, limit: min(remaining, 1000))
-                    emit(page)
+                    try emit(page)
                     guard let last = page.last, page.count == 1000 else { break }
                     position = last.position.next
                 }
@@ -69,7 +75,7 @@ struct ReadCommand: AsyncParsableCommand {
                 var position: LogPosition? = from.map { LogPosition($0) } ?? (backward ? nil : .start)
                 while remaining > 0 {
                     let page = try store.read(from: position, direction: direction, limit: min(remaining, 1000))
-                    emit(page)
+                    try emit(page)
                     guard let last = page.last, page.count == 1000 else { break }
                     if direction == .backward && last.position.rawValue <= 1 { break }
                     position = direction == .forward ? last.position.next : LogPosition(last.position.rawValue - 1)

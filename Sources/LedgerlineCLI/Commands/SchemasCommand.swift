@@ -18,7 +18,7 @@ struct SchemasCommand: AsyncParsableCommand {
               ledgerline schemas show DealStageChanged --version 1
               ledgerline schemas check --schemas ./schemas
             """,
-        subcommands: [List.self, Show.self, Check.self]
+        subcommands: [List.self, Show.self, Check.self, Validate.self]
     )
 
     /// Writes `message` to standard error as one line and returns the exit code to throw.

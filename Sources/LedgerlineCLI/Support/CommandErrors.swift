@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Schemas
 
 /// Renders every error of every command in one place: one clear line (or one line
 /// per bad input line) on stderr, and a non-zero exit.
@@ -29,6 +30,8 @@ enum CommandErrors {
         switch error {
         case let failure as ImportFailure:
             return (failure.description.split(separator: "\n").map { "ledgerline: \($0)" }, 65)
+        case let error as SchemaError:
+            return (["ledgerline: \(error.message)"], 65)
         case let error as EventLogError:
             let code: Int32
             switch error.code {

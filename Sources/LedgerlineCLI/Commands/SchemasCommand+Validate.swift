@@ -1,0 +1,39 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Schemas
+
+extension SchemasCommand {
+    /// `ledgerline schemas validate FILE.jsonl`: the import's checks, without importing.
+    struct Validate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a JSON Lines file against the catalog without appending anything.",
+            discussion: """
+                Runs every check `ledgerline import` runs on each line (JSON, envelope fields, \
+                ids, timestamps, the payload's schema, size) and reports every bad line as \
+                FILE:LINE: reason. Exits non-zero when any line is bad.
+
+                Examples:
+                  ledgerline schemas validate events.jsonl
+                  ledgerline schemas validate events.jsonl --schemas ./schemas
+                """
+        )
+
+        @OptionGroup var catalog: CatalogOptions
+        @Argument(help: "The JSON Lines file to check.") var file: String
+        @Option(help: "Report at most this many bad lines in detail.") var maxProblems = 1000
+
+        func run() async throws {
+            let loaded = try catalog.load()
+            try await CommandErrors.run {
+                var options = EventImporter.Options()
+                options.maxReportedProblems = maxProblems
+                let checker = EventImporter(checkingWith: loaded, options: options)
+                guard FileManager.default.isReadableFile(atPath: file) else { throw InputError("cannot read \(file): no such file, or not readable") }
+                try checker.check(url: .init(fileURLWithPath: file), displayName: file)
+                Output.line("\(file): every line is valid")
+                Output.flush()
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import EventLog
+import Foundation
+import JSON
+import Testing
+
+/// What only the on-disk store has to prove: persistence, tamper evidence, growth, format checks.
+@Suite struct LMDBEventStoreTests {
+    private func open(_ scratch: ScratchDirectory, create: Bool = true, mapSize: Int? = nil) throws -> LMDBEventStore {
+        var options = LMDBEventStore.Options()
+        options.create = create
+        if let mapSize { options.initialMapSize = mapSize }
+        return try LMDBEventStore(directory: scratch.url, options: options)
+    }
+
+    @Test func eventsSurviveClosingAndReopening() async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        var head: LogHead
+        do {
+            let store = try open(scratch)
+            for n in 1...20 { _ = try await store.append([Fixture.contactCreated(n)]) }
+            head = try store.head()
+            store.close()
+        }
+        let store = try open(scratch, create: false)
+        defer { store.close() }
+        #expect(try store.head() == head)
+        #expect(try store.streamVersion("customer-7") == StreamVersion(1))
+        let more = try await store.append([Fixture.orderPlaced(7, amount: "1.00")])
+        #expect(more.events[0].position == LogPosition(21))
+        #expect(more.events[0].version == StreamVersion(2))
+    }
+
+    @Test func aChangedByteOnDiskMakesVerifyNameThatEventsPosition() async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        do {
+            let store = try open(scratch)
+            for n in 1...40 {
+                _ = try await store.append([Fixture.event(StreamName("customer-\(n)")!, "Note", ["marker": .string("tamper-marker-\(String(format: "%04d", n))")])])
+            }
+            #expect(try store.verify(progress: nil).isIntact)
+            store.close()
+        }
+        let file = scratch.url.appendingPathComponent("data.mdb")
+        var bytes = try Data(contentsOf: file)
+        let marker = Data("tamper-marker-0023".utf8)
+        let range = try #require(bytes.range(of: marker))
+        bytes[range.upperBound - 1] = UInt8(ascii: "4")  // 0023 -> 0024: same length, different content
+        try bytes.write(to: file)
+
+        let store = try open(scratch, create: false)
+        defer { store.close() }
+        let report = try store.verify(progress: nil)
+        #expect(!report.isIntact)
+        #expect(report.firstBadPosition == LogPosition(23))
+        #expect(report.verifiedEvents == 22)
+        #expect(report.problem?.contains("the hash does not match") == true)
+    }
+
+    @Test func theMapGrowsWhenItFillsUp() async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let store = try open(scratch, mapSize: 1 << 20)
+        defer { store.close() }
+        let text = String(repeating: "lorem ipsum ", count: 100)
+        for round in 0..<30 {
+            _ = try await store.append((0..<100).map { n in
+                Fixture.event(StreamName("customer-\(n)")!, "Note", ["text": .string(text), "round": .number(JSONNumber(round))])
+            })
+        }
+        #expect(try store.head().position == LogPosition(3000))
+        #expect(try store.verify(progress: nil).isIntact)
+        #expect(try store.statistics().fileBytes > 1 << 20)
+    }
+
+    @Test func aStoreWrittenInANewerFormatIsRefused() async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        do {
+            let store = try open(scratch)
+            _ = try await store.append([Fixture.contactCreated(1)])
+            store.close()
+        }
+        let file = scratch.url.appendingPathComponent("data.mdb")
+        var bytes = try Data(contentsOf: file)
+        // The meta entry: the key "format" followed by its little-endian u64 value 1.
+        let entry = Data("format".utf8) + Data([1, 0, 0, 0, 0, 0, 0, 0])
+        // Every copy of the meta page in the file (LMDB keeps older ones until reused).
+        var searchFrom = bytes.startIndex
+        var patched = 0
+        while let range = bytes.range(of: entry, in: searchFrom..<bytes.endIndex) {
+            bytes[range.lowerBound + 6] = 2
+            searchFrom = range.upperBound
+            patched += 1
+        }
+        #expect(patched > 0)
+        try bytes.write(to: file)
+        #expect {
+            try open(scratch, create: false)
+        } throws: { error in
+            let error = error as? EventLogError
+            return error?.code == .unsupportedFormat
+                && error?.message == "the store in \(scratch.url.path) uses log format 2, newer than this build reads (format 1); upgrade ledgerline"
+        }
+    }
+
+    @Test func openingWithoutCreateOnAnEmptyFolderSaysWhatToDo() {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        #expect {
+            try open(scratch, create: false)
+        } throws: { error in
+            (error as? EventLogError)?.code == .storeNotFound
+        }
+    }
+}

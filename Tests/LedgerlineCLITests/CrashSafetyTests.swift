@@ -1,0 +1,103 @@
+import EventLog
+import Foundation
+import JSON
+import Testing
+
+/// Kill -9 at random moments: the log must come back intact with every acknowledged event.
+@Suite(.serialized) struct CrashSafetyTests {
+    @Test func appendsAcknowledgedBeforeSIGKILLSurviveAndThePositionsStayGapless() async throws {
+        let executable = try CLI.requireExecutable()
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        var rng = SystemRandomNumberGenerator()
+        var acknowledged: [UInt64: String] = [:]
+        var kills = 0
+        #expect(try CLI.run(["--data", scratch.data, "init"]).status == 0)
+        for round in 0..<24 {
+            let ackFile = scratch.url.appendingPathComponent("acks-\(round).txt")
+            FileManager.default.createFile(atPath: ackFile.path, contents: nil)
+            let output = try FileHandle(forWritingTo: ackFile)
+            let child = Process()
+            child.executableURL = executable
+            child.arguments = ["--data", scratch.data, "debug", "append-loop", "--tasks", "4", "--max-seconds", "10"]
+            child.standardOutput = output
+            child.standardError = FileHandle.nullDevice
+            try child.run()
+            defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
+            // Let it append for a random while: sometimes mid-start, mostly mid-commit.
+            try await Task.sleep(for: .milliseconds(Int.random(in: 40...450, using: &rng)))
+            kill(child.processIdentifier, SIGKILL)
+            child.waitUntilExit()
+            try output.close()
+            #expect(child.terminationReason == .uncaughtSignal)
+            kills += 1
+            let text = try String(contentsOf: ackFile, encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                let parts = line.split(separator: " ")
+                guard parts.count == 2, let seq = UInt64(parts[0]), parts[1].count == 36 else { continue }  // a torn last line
+                acknowledged[seq] = String(parts[1])
+            }
+
+            var options = LMDBEventStore.Options()
+            options.create = false
+            let store = try LMDBEventStore(directory: URL(fileURLWithPath: scratch.data), options: options)
+            let report = try store.verify(progress: nil)
+            #expect(report.isIntact, "round \(round): \(report.problem ?? "")")
+            let head = report.head.position.rawValue
+            for (seq, id) in acknowledged {
+                #expect(seq <= head, "round \(round): acknowledged position \(seq) is beyond the head \(head)")
+                let stored = try store.read(from: LogPosition(seq), direction: .forward, limit: 1).first
+                #expect(stored?.id.description == id, "round \(round): acknowledged event \(id) at \(seq) is missing")
+            }
+            store.close()
+        }
+        #expect(kills >= 20)
+        #expect(acknowledged.count > 100, "the child should have acknowledged appends before most kills")
+    }
+
+    @Test func anImportKilledMidwayResumesWithoutDuplicates() async throws {
+        let executable = try CLI.requireExecutable()
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let total = 40_000
+        var text = ""
+        text.reserveCapacity(total * 130)
+        for n in 0..<total {
+            text += #"{"stream":"customer-\#(n % 5000)","type":"PageVisited","data":{"customerId":"\#(n % 5000)","url":"https://example.com/p/\#(n)"}}"# + "\n"
+        }
+        let file = try scratch.file("big.jsonl", text)
+        var options = LMDBEventStore.Options()
+        options.create = false
+        // Kill it once it has appended something but before it is done.
+        let child = Process()
+        child.executableURL = executable
+        child.arguments = ["--data", scratch.data, "import", file, "--batch-size", "1000"]
+        child.standardOutput = FileHandle.nullDevice
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        var partial: UInt64 = 0
+        for _ in 0..<600 where partial == 0 {
+            try await Task.sleep(for: .milliseconds(50))
+            if let store = try? LMDBEventStore(directory: URL(fileURLWithPath: scratch.data), options: options) {
+                partial = (try? store.head().position.rawValue) ?? 0
+                store.close()
+            }
+        }
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        let store = try LMDBEventStore(directory: URL(fileURLWithPath: scratch.data), options: options)
+        let afterKill = try store.head().position.rawValue
+        store.close()
+        #expect(afterKill > 0)
+        #expect(afterKill < UInt64(total), "the import finished before it could be killed; make the file larger")
+
+        let rerun = try CLI.run(["--data", scratch.data, "import", file, "--json"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let summary = try JSONParser.parse(rerun.stdout)
+        #expect(summary["appended"]?.numberValue?.int64Value == Int64(UInt64(total) - afterKill))
+        #expect(summary["duplicates"]?.numberValue?.int64Value == Int64(afterKill))
+        #expect(summary["head"]?.numberValue?.int64Value == Int64(total))
+        let verify = try CLI.run(["--data", scratch.data, "verify"])
+        #expect(verify.status == 0, "\(verify.stderr)")
+    }
+}

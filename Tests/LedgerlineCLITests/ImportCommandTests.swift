@@ -1,0 +1,112 @@
+import Foundation
+import JSON
+import Testing
+
+/// `ledgerline import`: whole-file checks, exact messages, nothing appended on bad input.
+@Suite struct ImportCommandTests {
+    static let good = #"{"stream":"customer-1","type":"ContactCreated","data":{"customerId":"1","email":"ana@example.com","firstName":"Ana"}}"#
+
+    private func head(_ data: String) throws -> Int {
+        let stats = try CLI.run(["--data", data, "stats", "--json"])
+        guard stats.status == 0 else { return 0 }
+        return try JSONParser.parse(stats.stdout)["head"]?.numberValue?.int64Value.map(Int.init) ?? -1
+    }
+
+    /// Each class of bad line, the reason the importer gives, and that nothing lands.
+    @Test(arguments: [
+        ("{\"stream\":\"customer-2\",", "invalid JSON at column 24: unexpected end of input"),
+        (#"{"type":"ContactCreated","data":{}}"#, #"missing required field "stream""#),
+        (#"{"stream":"customer-2","type":"ContactCreated","data":[1]}"#, #""data" must be a JSON object, found an array"#),
+        (#"{"stream":7,"type":"ContactCreated","data":{}}"#, #""stream" must be a string, found an integer"#),
+        (#"{"stream":"customer-2","type":"ContactCreated","id":"not-a-uuid","data":{"customerId":"2","email":"b@example.com"}}"#, #""id" is not a UUID: "not-a-uuid""#),
+        (#"{"stream":"customer-2","type":"ContactCreated","occurredAt":"yesterday","data":{"customerId":"2","email":"b@example.com"}}"#, #""occurredAt" is not an RFC 3339 timestamp like 2026-11-25T14:03:00Z: "yesterday""#),
+        (#"{"stream":"customer-2","type":"ContactCreated","expectedVersion":"latest","data":{"customerId":"2","email":"b@example.com"}}"#, #""expectedVersion" must be "any", "no-stream" or a version number, found "latest""#),
+        (#"{"stream":"customer 2","type":"ContactCreated","data":{}}"#, #""stream": a stream name may not contain whitespace"#),
+        (#"{"stream":"customer-2","type":"ContactCreated","colour":"red","data":{}}"#, #"unknown field "colour""#),
+        (#"{"stream":"customer-2","type":"ContactCreated","data":{"customerId":"2","email":"not-an-email"}}"#, "customer-2 ContactCreated v1: /data/email:"),
+        (#"{"stream":"customer-2","type":"ContactCreatd","data":{}}"#, #"customer-2 ContactCreatd: unknown event type "ContactCreatd"; did you mean "ContactCreated"?"#),
+    ])
+    func badLineIsReportedWithFileAndLineAndNothingIsAppended(line: String, reason: String) throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let file = try scratch.file("events.jsonl", Self.good + "\n" + line + "\n" + Self.good.replacingOccurrences(of: "customer-1", with: "customer-3") + "\n")
+        let result = try CLI.run(["--data", scratch.data, "import", file])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("ledgerline: \(file):2: \(reason)"), "\(result.stderr)")
+        #expect(result.stderr.contains("nothing was appended"))
+        #expect(try head(scratch.data) == 0)
+    }
+
+    @Test func oversizedEventIsRefusedAndNothingIsAppended() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let big = String(repeating: "x", count: 1_100_000)
+        let line = #"{"stream":"customer-2","type":"ContactCreated","data":{"customerId":"2","email":"b@example.com","custom":{"notes":"\#(big)"}}}"#
+        let file = try scratch.file("big.jsonl", Self.good + "\n" + line + "\n")
+        let result = try CLI.run(["--data", scratch.data, "import", file])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("\(file):2: "))
+        #expect(result.stderr.contains("1 MiB"), "\(result.stderr)")
+        #expect(try head(scratch.data) == 0)
+    }
+
+    @Test func everyBadLineIsReportedNotJustTheFirst() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let file = try scratch.file("events.jsonl", ["{", Self.good, "[]", "{\"stream\":1}"].joined(separator: "\n"))
+        let result = try CLI.run(["--data", scratch.data, "import", file])
+        #expect(result.status == 65)
+        for n in [1, 3, 4] { #expect(result.stderr.contains("\(file):\(n): ")) }
+        #expect(!result.stderr.contains("\(file):2: "))
+    }
+
+    @Test func reimportingTheSameFileAppendsNothing() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let lines = (1...300).map { #"{"stream":"customer-\#($0 % 7)","type":"PageVisited","data":{"customerId":"\#($0 % 7)","url":"https://example.com/\#($0)"}}"# }
+        let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
+        let first = try CLI.run(["--data", scratch.data, "import", file, "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try JSONParser.parse(first.stdout)["appended"] == 300)
+        let second = try CLI.run(["--data", scratch.data, "import", file, "--json"])
+        #expect(try JSONParser.parse(second.stdout)["appended"] == 0)
+        #expect(try JSONParser.parse(second.stdout)["duplicates"] == 300)
+        #expect(try head(scratch.data) == 300)
+    }
+
+    @Test func standardInputIsImportedWhole() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let result = try CLI.run(["--data", scratch.data, "import", "-", "--json"], stdin: Self.good + "\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try JSONParser.parse(result.stdout)["appended"] == 1)
+    }
+
+    @Test func exportImportedIntoAnEmptyStoreRestoresPositionsAndHeadHash() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let lines = (1...500).map { n in
+            #"{"stream":"customer-\#(n % 13)","type":"OrderPlaced","occurredAt":"2024-01-01T00:00:00Z","data":{"customerId":"\#(n % 13)","orderId":"o-\#(n)","quantity":1,"amount":"\#(n).50","currency":"EUR"}}"#
+        }
+        let file = try scratch.file("events.jsonl", lines.joined(separator: "\n"))
+        #expect(try CLI.run(["--data", scratch.data, "import", file]).status == 0)
+        let export = try CLI.run(["--data", scratch.data, "export"])
+        #expect(export.status == 0)
+        let backup = try scratch.file("backup.jsonl", export.stdout)
+        let restored = scratch.url.appendingPathComponent("restored").path
+        let restore = try CLI.run(["--data", restored, "import", backup, "--json"])
+        #expect(restore.status == 0, "\(restore.stderr)")
+        let a = try JSONParser.parse(try CLI.run(["--data", scratch.data, "stats", "--json"]).stdout)
+        let b = try JSONParser.parse(try CLI.run(["--data", restored, "stats", "--json"]).stdout)
+        #expect(a["head"] == 500)
+        #expect(a["head"] == b["head"])
+        #expect(a["headHash"] == b["headHash"])
+        #expect(try CLI.run(["--data", restored, "export"]).stdout == export.stdout)
+        // Restoring the same export on top of a different log is refused, naming the line.
+        let other = scratch.url.appendingPathComponent("other").path
+        _ = try CLI.run(["--data", other, "import", "-"], stdin: Self.good + "\n")
+        let clash = try CLI.run(["--data", other, "import", backup])
+        #expect(clash.status == 65)
+        #expect(clash.stderr.contains("\(backup):1: the line says seq 1 but the log placed it at 2"), "\(clash.stderr)")
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func LedgerlineCLIBuilds() { #expect(Bool(true)) }
