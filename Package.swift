@@ -45,7 +45,13 @@ let targets: [Target] = [
     .target(name: "Schemas", dependencies: ["JSON", "EventLog"]),
     .target(name: "Expressions"),
     .target(name: "Projections", dependencies: ["JSON", "EventLog", "Schemas", "Yams"]),
-    .target(name: "Experiments", dependencies: ["JSON", "EventLog", "Schemas", "Expressions", "Yams"]),
+    .target(
+        name: "Experiments",
+        dependencies: [
+            "JSON", "EventLog", "Schemas", "Expressions", "Yams",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]
+    ),
     .executableTarget(
         name: "LedgerlineCLI",
         dependencies: [

@@ -30,6 +30,8 @@ public struct ExperimentsError: Error, Sendable, CustomStringConvertible {
         case conflict
         /// An experiment event in the log does not have the shape this build writes.
         case invalidEvent
+        /// The log holds nothing to analyse yet (an experiment without exposures).
+        case noData
         /// The event log failed; see ``ExperimentsError/cause``.
         case log
     }

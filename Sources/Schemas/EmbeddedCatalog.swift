@@ -180,7 +180,7 @@ enum EmbeddedCatalog {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://ledgerline.dev/schemas/BanditWeightsUpdated.v1.json",
   "title": "BanditWeightsUpdated v1",
-  "description": "A bandit experiment re-weighted its variations by Thompson sampling. Stream: experiment-<experimentKey>. Records the evidence (units and conversions of the bandit's goal per arm, counted from the log up to `logPosition`), the random seed derived from the experiment key and `logPosition`, and the resulting weights, so a replay of the log recomputes the same weights. New assignments in the phase use the latest weights; customers already assigned keep their variation.",
+  "description": "A bandit experiment re-weighted its variations by Thompson sampling. Stream: experiment-<experimentKey>. Records the evidence (units and conversions of the bandit's goal per arm, counted from the log up to `logPosition`), the random seed derived from the experiment key, phase, `logPosition` and the hash of the event there (first 8 bytes of SHA-256), and the resulting weights, so a replay of the log recomputes the same weights. New assignments in the phase use the latest weights; customers already assigned keep their variation.",
   "type": "object",
   "required": ["experimentKey", "phase", "goal", "arms", "seed", "logPosition", "draws", "burnIn"],
   "properties": {
@@ -205,7 +205,7 @@ enum EmbeddedCatalog {
       }
     },
     "seed": {"description": "The generator's 64-bit seed as decimal digits.", "type": "string", "pattern": "^[0-9]{1,20}$"},
-    "logPosition": {"description": "The log position the evidence was counted up to and the seed derives from.", "type": "integer", "minimum": 0},
+    "logPosition": {"description": "The log position the evidence was counted up to (the head when the update was decided) and the seed derives from.", "type": "integer", "minimum": 0},
     "draws": {"description": "Monte Carlo draws behind probabilityBest (0 during burn-in).", "type": "integer", "minimum": 0},
     "burnIn": {"description": "True while the warm-up keeps the weights equal.", "type": "boolean"}
   },
@@ -2153,6 +2153,7 @@ enum EmbeddedCatalog {
     },
     "seed": {"type": "string", "maxLength": 200},
     "sticky": {"type": "boolean"},
+    "bucketVersion": {"description": "The experiment's bucket version the assignment is kept under (sticky bucketing); 0 when absent.", "type": "integer", "minimum": 0},
     "ruleName": {"$ref": "common.json#/$defs/ruleName"},
     "enrollmentId": {"$ref": "common.json#/$defs/enrollmentId"}
   },

@@ -5,6 +5,8 @@ import Yams
 /// and reporting each violation with its line and field.
 struct DefinitionParser {
     let file: String?
+    /// The event types metrics may count (the event catalog's); `nil` skips that check.
+    var eventTypes: Set<String>? = nil
 
     /// Keys, ids, names: lower-case letters, digits, `-`, `_` and `.`, starting alphanumeric.
     static func isIdentifier(_ text: String) -> Bool {

@@ -5,8 +5,8 @@ import JSON
 /// from what.
 ///
 /// The evidence is every exposure and goal event of the phase at or before
-/// ``logPosition``; the seed is ``BanditPolicy/seed(experimentKey:logPosition:)`` of that
-/// position; the elapsed time for burn-in runs from the phase's first configuration to
+/// ``logPosition``; the seed is ``BanditRebalancer/seed(experimentKey:phase:logPosition:hash:)``
+/// of that position and its hash; the elapsed time for burn-in runs from the phase's first configuration to
 /// ``occurredAt``. All three come from the log, so ``BanditRebalancer/replay(_:)``
 /// recomputes the same weights.
 public struct BanditWeightsUpdate: Sendable, Hashable {

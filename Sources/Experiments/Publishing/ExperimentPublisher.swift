@@ -1,3 +1,4 @@
+import Crypto
 import EventLog
 
 /// Publishes experiment definitions to the log as `ExperimentConfigured` events.
@@ -90,7 +91,8 @@ public struct ExperimentPublisher: Sendable {
             outcome = .firstPhase
         }
         let payload = ExperimentConfiguration.payload(
-            definition: definition, phase: phase, phaseChanges: changes, configuredBy: configuredBy)
+            definition: definition, phase: phase, phaseChanges: changes, checksum: definition.checksum,
+            configuredBy: configuredBy)
         let id = ExperimentEvents.derivedID(
             ExperimentEvents.configured.rawValue, definition.key, String(history.version.next.rawValue),
             String(decoding: definition.canonicalBytes, as: UTF8.self))
@@ -99,5 +101,16 @@ public struct ExperimentPublisher: Sendable {
             actor: configuredBy,
             expectedVersion: history.version == .none ? .noStream : .exact(history.version))
         return PublishPlan(key: definition.key, outcome: outcome, phase: phase, event: event)
+    }
+}
+
+extension ExperimentDefinition {
+    /// SHA-256 of ``canonicalBytes`` in lower-case hex: the hash `ExperimentConfigured`
+    /// records, so a report can prove which definition was in force.
+    public var checksum: String {
+        SHA256.hash(data: canonicalBytes).map { byte in
+            let digits = Array("0123456789abcdef".utf8)
+            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
+        }.joined()
     }
 }

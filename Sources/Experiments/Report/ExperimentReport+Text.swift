@@ -52,12 +52,37 @@ extension PhaseReport {
 
 extension MetricReport {
     func textLines(variations: [VariationDefinition], level: String, options: ReportOptions) -> [String] {
-        let revenue = metric.kind == .revenue
+        let table = table(variations: variations, level: level, options: options)
+        var lines = ["  " + title] + table.lines(indent: 4)
+        lines += notes(variations: variations).map { "    " + $0 }
+        return lines
+    }
+
+    /// `goal replied: conversion from EmailReplied within 7d of exposure where ...`.
+    var title: String {
         let window = "within \(metric.window) of exposure"
-        var title = "  \(role.rawValue) \(metric.name): \(metric.kind.rawValue) from \(metric.event) \(window)"
+        var title = "\(role.rawValue) \(metric.name): \(metric.kind.rawValue) from \(metric.event) \(window)"
         if let filter = metric.filter { title += " where \(filter)" }
         if metric.direction == .decrease { title += " (lower is better)" }
-        if revenue, let currency { title += ", \(currency)" }
+        if metric.kind == .revenue, let currency { title += ", \(currency)" }
+        return title
+    }
+
+    /// Problems of single comparisons and the metric's warnings, one line each.
+    func notes(variations: [VariationDefinition]) -> [String] {
+        var lines: [String] = []
+        for comparison in analysis.comparisons {
+            if let problem = comparison.frequentist.problem ?? comparison.bayesian.problem {
+                lines.append("· \(variations[comparison.variation].id): \(problem.explanation)")
+            }
+        }
+        for warning in warnings { lines.append("! " + warning) }
+        return lines
+    }
+
+    /// The metric's numbers as a table: a header, then a row per variation.
+    func table(variations: [VariationDefinition], level: String, options: ReportOptions) -> TextTable {
+        let revenue = metric.kind == .revenue
         var header = [
             "variation", "units", revenue ? "total" : "conversions", (revenue ? "mean " : "rate ") + level + " CI",
             "abs lift " + level + " CI", "rel lift " + level + " CI", revenue ? "p (Welch t)" : "p (z-test)",
@@ -112,13 +137,6 @@ extension MetricReport {
             row.append(b.problem == nil ? ReportFormat.percent(b.risk.treatment, digits: 2) : "n/a")
             table.add(row)
         }
-        var lines = [title] + table.lines(indent: 4)
-        for comparison in analysis.comparisons {
-            if let problem = comparison.frequentist.problem ?? comparison.bayesian.problem {
-                lines.append("    · \(variations[comparison.variation].id): \(problem.explanation)")
-            }
-        }
-        for warning in warnings { lines.append("    ! " + warning) }
-        return lines
+        return table
     }
 }

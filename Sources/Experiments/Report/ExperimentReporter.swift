@@ -23,6 +23,7 @@ public struct ExperimentReporter: Sendable {
     ///
     /// - Throws: ``ExperimentsError/Code/unknownExperiment`` when nothing was published under
     ///   `key`; ``ExperimentsError/Code/invalidInput`` for a phase it does not have;
+    ///   ``ExperimentsError/Code/noData`` when no phase reported has any exposure;
     ///   ``ExperimentsError/Code/log`` when reading fails.
     public func report(experimentKey key: String, options: ReportOptions = ReportOptions()) throws(ExperimentsError)
         -> ExperimentReport
@@ -47,6 +48,15 @@ public struct ExperimentReporter: Sendable {
         }
         let scan = ExperimentScan(store: store, history: history, through: through)
         let units = try scan.exposures(phases: options.phase.map { [$0] })
+        if units.allSatisfy({ $0.count == 0 }) {
+            let phases = units.map { String($0.phase) }.joined(separator: ", ")
+            throw ExperimentsError(
+                .noData,
+                "experiment `\(key)` has no exposures in the log through seq \(through) (phase \(phases)), so there is "
+                    + "nothing to analyse yet; exposures are ExperimentExposed events: record them with "
+                    + "`ledgerline experiments assign \(key) --customer ID --record`, or check that whatever shows "
+                    + "the variations records them")
+        }
         var metrics: [MetricDefinition] = []
         for phaseUnits in units {
             let definition = history.configuration(phase: phaseUnits.phase, at: through)?.definition
@@ -73,7 +83,7 @@ public struct ExperimentReporter: Sendable {
 
 extension ExperimentsError {
     /// Nothing has been published under `key`.
-    static func notPublished(_ key: String) -> ExperimentsError {
+    public static func notPublished(_ key: String) -> ExperimentsError {
         ExperimentsError(
             .unknownExperiment,
             "no experiment `\(key)` has been published to this log; check the key with "
