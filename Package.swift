@@ -73,7 +73,7 @@ let testTargets: [Target] = [
     .testTarget(name: "SchemasTests", dependencies: ["Schemas", "EventLog", "JSON"]),
     .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"]),
     .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "JSON"]),
-    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "EventLog", "JSON", "Expressions"]),
+    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "EventLog", "JSON", "Expressions", "Schemas"]),
     .testTarget(name: "LedgerlineCLITests", dependencies: ["EventLog", "JSON"]),
 ]
 

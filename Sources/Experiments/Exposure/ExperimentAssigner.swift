@@ -11,8 +11,10 @@ import JSON
 /// `VariantAssigned` when hashing placed the customer (so the projection keeps them in
 /// that variation from then on) and an `ExperimentExposed`, which analysis counts.
 ///
-/// Event ids derive from the experiment, phase, customer and variation, so recording the
-/// same decision twice stores it once.
+/// Event ids derive from the decision: a `VariantAssigned` from the experiment, phase,
+/// bucket version and customer (one per customer and phase: a second one with other
+/// content is refused by the log), an `ExperimentExposed` from those, the variation and the
+/// exposure time, so recording the same exposure twice stores it once.
 ///
 /// Cost: two stream reads per decision (the experiment's and the customer's) and one
 /// targeting evaluation; recording is one append.
@@ -80,6 +82,7 @@ public struct ExperimentAssigner: Sendable {
         causationId: EventID? = nil, correlationId: EventID? = nil
     ) throws(ExperimentsError) -> [ProposedEvent] {
         guard decision.inExperiment else { return [] }
+        let time = time ?? .now
         let stream = try ExperimentEvents.customerStream(decision.customerId)
         let phase = String(decision.phase)
         var events: [ProposedEvent] = []
@@ -97,7 +100,7 @@ public struct ExperimentAssigner: Sendable {
         }
         let exposureID = ExperimentEvents.derivedID(
             ExperimentEvents.exposed.rawValue, decision.experimentKey, phase, decision.customerId,
-            decision.result.variationKey)
+            decision.result.variationKey, String(time.rawValue))
         events.append(
             ProposedEvent(
                 id: exposureID, stream: stream, type: ExperimentEvents.exposed, data: decision.exposedPayload,
@@ -110,8 +113,7 @@ public struct ExperimentAssigner: Sendable {
     /// in one atomic batch.
     ///
     /// - Parameters:
-    ///   - at: when the customer was exposed (the events' `occurredAt`); default: when the
-    ///     log records them.
+    ///   - at: when the customer was exposed (the events' `occurredAt`); default: now.
     ///   - causationId: the event that caused the exposure (an `EmailSent`, a `RuleFired`).
     /// - Returns: where each event landed; duplicates when the decision was recorded before.
     /// - Throws: ``ExperimentsError/Code/log`` when the log refuses the batch.
