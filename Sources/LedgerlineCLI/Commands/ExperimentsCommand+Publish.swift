@@ -41,7 +41,18 @@ extension ExperimentsCommand {
 
         func run() async throws {
             try await CommandErrors.run {
-                let catalog = try definitions.catalog()
+                let catalog: ExperimentCatalog
+                do throws(ExperimentsError) {
+                    catalog = try definitions.catalog()
+                } catch {
+                    var refused = error
+                    let count = max(1, error.problems.count)
+                    refused.message =
+                        "\(count) problem(s) in \(definitions.directory); nothing was published: fix them "
+                        + "(`ledgerline experiments lint` checks) and publish again"
+                    if refused.problems.isEmpty { refused.problems = [error] }
+                    throw refused
+                }
                 var selected: [ExperimentDefinition] = []
                 for key in keys {
                     guard let definition = catalog.definition(key) else {
