@@ -5,12 +5,16 @@ import Testing
 /// where, and what to do; the exit status is 65 and nothing is appended.
 @Suite struct ExperimentsBadInputTests {
     @Test func badYAMLIsReportedWithFileAndLine() throws {
-        let (scratch, _) = try ExperimentsCommandTests.setUp(["broken.yaml": "key: broken\nvariations:\n  - { id: a, weight: 0.5\n"])
+        let (scratch, _) = try ExperimentsCommandTests.setUp([
+            "broken.yaml": "key: broken\nvariations:\n  - { id: a, weight: 0.5\n"
+        ])
         defer { scratch.cleanup() }
         let path = scratch.url.appendingPathComponent("experiments/broken.yaml").path
         let result = try CLI.run(["experiments", "lint", path])
         #expect(result.status == 65)
-        #expect(result.stderr.contains("ledgerline: \(path):4: is not valid YAML: did not find expected ',' or '}'"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("ledgerline: \(path):4: is not valid YAML: did not find expected ',' or '}'"),
+            "\(result.stderr)")
     }
 
     @Test func everyProblemOfADefinitionIsListedWithLineFieldAndAdvice() throws {
@@ -32,10 +36,11 @@ import Testing
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.first == "ledgerline: 3 problem(s) in experiment definitions; fix them and lint again")
         #expect(lines.contains("ledgerline: \(path):5: variations[1].weight: must be between 0 and 1; got 1.4"))
-        #expect(lines.contains {
-            $0.hasPrefix("ledgerline: \(path):7: goals[0].event: `DealWonn` is not an event type of the catalog")
-                && $0.contains("did you mean `DealWon`?")
-        }, "\(result.stderr)")
+        #expect(
+            lines.contains {
+                $0.hasPrefix("ledgerline: \(path):7: goals[0].event: `DealWonn` is not an event type of the catalog")
+                    && $0.contains("did you mean `DealWon`?")
+            }, "\(result.stderr)")
     }
 
     @Test func publishingAnInvalidDefinitionAppendsNothingAndSaysSo() throws {
@@ -44,20 +49,28 @@ import Testing
         defer { scratch.cleanup() }
         let result = try CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch))
         #expect(result.status == 65)
-        #expect(result.stderr.contains("nothing was published: fix them (`ledgerline experiments lint` checks) and publish again"), "\(result.stderr)")
-        #expect(result.stderr.contains("subject.yaml:7: targeting: is not a valid expression over `customer`"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "nothing was published: fix them (`ledgerline experiments lint` checks) and publish again"),
+            "\(result.stderr)")
+        #expect(
+            result.stderr.contains("subject.yaml:7: targeting: is not a valid expression over `customer`"),
+            "\(result.stderr)")
         let list = try CLI.run(ex + ["list", "--dir", "/nonexistent"])
         #expect(list.stdout.hasPrefix("no experiments published yet"))
     }
 
-    @Test(arguments: [["show", "nope"], ["report", "nope"], ["reweight", "nope"], ["assign", "nope", "--customer", "c-1"]])
+    @Test(arguments: [
+        ["show", "nope"], ["report", "nope"], ["reweight", "nope"], ["assign", "nope", "--customer", "c-1"],
+    ])
     func anUnknownExperimentKeySaysHowToFindIt(arguments: [String]) throws {
         let (scratch, ex) = try ExperimentsCommandTests.setUp([:])
         defer { scratch.cleanup() }
         let result = try CLI.run(ex + arguments)
         #expect(result.status == 65)
-        #expect(result.stderr == "ledgerline: no experiment `nope` has been published to this log; check the key with "
-            + "`ledgerline experiments list`, or publish it with `ledgerline experiments publish nope`\n")
+        #expect(
+            result.stderr == "ledgerline: no experiment `nope` has been published to this log; check the key with "
+                + "`ledgerline experiments list`, or publish it with `ledgerline experiments publish nope`\n")
     }
 
     @Test func publishingAKeyTheFolderDoesNotHaveListsTheKeysItHas() throws {
@@ -75,18 +88,28 @@ import Testing
         #expect(try CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch)).status == 0)
         let result = try CLI.run(ex + ["report", "subject"])
         #expect(result.status == 65)
-        #expect(result.stderr.hasPrefix("ledgerline: experiment `subject` has no exposures in the log through seq 1 (phase 1)"))
-        #expect(result.stderr.contains("record them with `ledgerline experiments assign subject --customer ID --record`"))
+        #expect(
+            result.stderr.hasPrefix(
+                "ledgerline: experiment `subject` has no exposures in the log through seq 1 (phase 1)"))
+        #expect(
+            result.stderr.contains("record them with `ledgerline experiments assign subject --customer ID --record`"))
     }
 
     @Test(arguments: [
-        (#"{"segment":"#, "ledgerline: --attributes is not valid JSON: column 12: unexpected end of input, expected a value; give one object such as '{\"segment\":\"smb\"}'\n"),
-        ("[1, 2]", "ledgerline: --attributes must be a JSON object of the customer's attributes, found array; e.g. '{\"segment\":\"smb\"}'\n"),
+        (
+            #"{"segment":"#,
+            "ledgerline: --attributes is not valid JSON: column 12: unexpected end of input, expected a value; give one object such as '{\"segment\":\"smb\"}'\n"
+        ),
+        (
+            "[1, 2]",
+            "ledgerline: --attributes must be a JSON object of the customer's attributes, found array; e.g. '{\"segment\":\"smb\"}'\n"
+        ),
     ])
     func badAttributesJSONIsRefusedBeforeAnythingIsRead(attributes: String, message: String) throws {
         let (scratch, ex) = try ExperimentsCommandTests.setUp([:])
         defer { scratch.cleanup() }
-        let result = try CLI.run(ex + ["assign", "subject", "--customer", "c-1", "--attributes", attributes, "--record"])
+        let result = try CLI.run(
+            ex + ["assign", "subject", "--customer", "c-1", "--attributes", attributes, "--record"])
         #expect(result.status == 65)
         #expect(result.stderr == message)
     }
@@ -100,6 +123,8 @@ import Testing
         #expect(customer.stderr.contains("a customer id is letters, digits and `._:@-`"), "\(customer.stderr)")
         let time = try CLI.run(ex + ["assign", "subject", "--customer", "c-1", "--record", "--at", "yesterday"])
         #expect(time.status == 65)
-        #expect(time.stderr == "ledgerline: --at is not an RFC 3339 timestamp: \"yesterday\"; write it like 2026-11-25T14:03:00Z\n")
+        #expect(
+            time.stderr
+                == "ledgerline: --at is not an RFC 3339 timestamp: \"yesterday\"; write it like 2026-11-25T14:03:00Z\n")
     }
 }

@@ -36,12 +36,16 @@ import Testing
         let scratch = Scratch()
         let folder = scratch.url.appendingPathComponent("experiments")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for (name, text) in files { try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        for (name, text) in files {
+            try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
         #expect(try CLI.run(["--data", scratch.data, "init"]).status == 0)
         return (scratch, ["--data", scratch.data, "experiments"])
     }
 
-    static func dir(_ scratch: Scratch) -> [String] { ["--dir", scratch.url.appendingPathComponent("experiments").path] }
+    static func dir(_ scratch: Scratch) -> [String] {
+        ["--dir", scratch.url.appendingPathComponent("experiments").path]
+    }
 
     @Test func lintPublishListAndShow() throws {
         let (scratch, ex) = try Self.setUp(["subject.yaml": Self.definition, "cadence.yaml": Self.bandit])
@@ -51,23 +55,31 @@ import Testing
         #expect(lint.stdout == "ok: 2 experiment definition(s): cadence, subject\n")
         let publish = try CLI.run(ex + ["publish", "--by", "u-ana"] + Self.dir(scratch))
         #expect(publish.status == 0, "\(publish.stderr)")
-        #expect(publish.stdout == "cadence: published, phase 1 started at seq 1\nsubject: published, phase 1 started at seq 2\n")
+        #expect(
+            publish.stdout
+                == "cadence: published, phase 1 started at seq 1\nsubject: published, phase 1 started at seq 2\n")
         let again = try CLI.run(ex + ["publish"] + Self.dir(scratch))
-        #expect(again.stdout == "cadence: unchanged, still phase 1; nothing appended\nsubject: unchanged, still phase 1; nothing appended\n")
+        #expect(
+            again.stdout
+                == "cadence: unchanged, still phase 1; nothing appended\nsubject: unchanged, still phase 1; nothing appended\n"
+        )
         let list = try CLI.run(ex + ["list"] + Self.dir(scratch))
-        #expect(list.stdout == """
-            cadence  running  phase 1  fast 50.0% · slow 50.0%  bandit  (seq 1)
-            subject  running  phase 1  control 50.0% · question 50.0%  (seq 2)
+        #expect(
+            list.stdout == """
+                cadence  running  phase 1  fast 50.0% · slow 50.0%  bandit  (seq 1)
+                subject  running  phase 1  control 50.0% · question 50.0%  (seq 2)
 
-            """)
+                """)
         let show = try CLI.run(ex + ["show", "subject", "--json"])
         let shown = try JSONParser.parse(show.stdout)
         #expect(shown["phase"] == 1)
         #expect(shown["checksum"]?.stringValue?.count == 64)
         #expect(shown["definition"]?["targeting"] == .string("customer.segment == 'smb'"))
         // Moving the weights starts phase 2.
-        try Self.definition.replacingOccurrences(of: "weight: 0.5 }\n  - { id: question, weight: 0.5", with: "weight: 0.2 }\n  - { id: question, weight: 0.8")
-            .write(to: scratch.url.appendingPathComponent("experiments/subject.yaml"), atomically: true, encoding: .utf8)
+        try Self.definition.replacingOccurrences(
+            of: "weight: 0.5 }\n  - { id: question, weight: 0.5", with: "weight: 0.2 }\n  - { id: question, weight: 0.8"
+        )
+        .write(to: scratch.url.appendingPathComponent("experiments/subject.yaml"), atomically: true, encoding: .utf8)
         let moved = try CLI.run(ex + ["publish", "subject"] + Self.dir(scratch))
         #expect(moved.stdout == "subject: published, phase 2 started (weights changed) at seq 3\n", "\(moved.stderr)")
     }
@@ -85,15 +97,20 @@ import Testing
         for i in 0..<40 {
             let id = "c-\(i)"
             let outcome = try CLI.run(
-                ex + ["assign", "subject", "--customer", id, "--attributes", #"{"segment":"smb"}"#, "--record", "--json",
-                      "--at", "2026-03-02T10:00:00Z"])
+                ex + [
+                    "assign", "subject", "--customer", id, "--attributes", #"{"segment":"smb"}"#, "--record", "--json",
+                    "--at", "2026-03-02T10:00:00Z",
+                ])
             let decision = try JSONParser.parse(outcome.stdout)
             #expect(decision["recorded"]?.arrayValue?.count == 2, "\(outcome.stderr)")
             units += 1
             if i % 4 == 0 {
                 let reply = #"{"emailId":"em-\#(i)","customerId":"\#(id)","messageId":"<m\#(i)@mail.example.com>"}"#
-                #expect(try CLI.run(["--data", scratch.data, "append", "--stream", "customer-\(id)", "--type", "EmailReplied",
-                                     "--data", reply, "--occurred-at", "2026-03-03T10:00:00Z"]).status == 0)
+                #expect(
+                    try CLI.run([
+                        "--data", scratch.data, "append", "--stream", "customer-\(id)", "--type", "EmailReplied",
+                        "--data", reply, "--occurred-at", "2026-03-03T10:00:00Z",
+                    ]).status == 0)
             }
         }
         let text = try CLI.run(ex + ["report", "subject", "--correction", "holm", "--sequential"])
@@ -116,7 +133,9 @@ import Testing
         defer { scratch.cleanup() }
         #expect(try CLI.run(ex + ["publish", "--at", "2026-03-02T00:00:00Z"] + Self.dir(scratch)).status == 0)
         let early = try CLI.run(ex + ["reweight", "cadence", "--at", "2026-03-02T12:00:00Z"])
-        #expect(early.stdout.hasPrefix("cadence: not due; last re-weighting 2026-03-02T00:00:00Z, next at 2026-03-03T00:00:00Z"))
+        #expect(
+            early.stdout.hasPrefix(
+                "cadence: not due; last re-weighting 2026-03-02T00:00:00Z, next at 2026-03-03T00:00:00Z"))
         let due = try CLI.run(ex + ["reweight", "cadence", "--at", "2026-03-03T00:00:00Z", "--json"])
         #expect(due.status == 0, "\(due.stderr)")
         let update = try JSONParser.parse(due.stdout)

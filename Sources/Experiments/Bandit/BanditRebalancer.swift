@@ -138,7 +138,8 @@ public struct BanditRebalancer: Sendable {
             let startedAt = history.start(of: phase)?.occurredAt
         else {
             throw ExperimentsError(
-                .invalidInput, "experiment `\(history.key)` had no bandit configuration in phase \(phase) at \(logPosition)")
+                .invalidInput,
+                "experiment `\(history.key)` had no bandit configuration in phase \(phase) at \(logPosition)")
         }
         let definition = configuration.definition
         guard let goal = definition.goals.first(where: { $0.name == settings.goal }), goal.kind == .conversion else {

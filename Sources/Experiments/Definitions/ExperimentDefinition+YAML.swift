@@ -48,7 +48,9 @@ extension ExperimentDefinition {
     }
 
     /// Parses what can be parsed and collects every problem on the way.
-    static func read(yaml: String, file: String?, eventTypes: Set<String>? = nil) -> (ExperimentDefinition?, [ExperimentsError]) {
+    static func read(yaml: String, file: String?, eventTypes: Set<String>? = nil) -> (
+        ExperimentDefinition?, [ExperimentsError]
+    ) {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {

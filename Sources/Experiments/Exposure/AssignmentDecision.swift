@@ -72,9 +72,11 @@ public struct AssignmentDecision: Sendable {
         var lines: [String] = []
         lines.append(
             "experiment \(experimentKey) phase \(phase) (\(definition.status.rawValue)), configured at seq "
-                + "\(configuration.position)" + (configuration.checksum.map { ", definition sha256 \($0.prefix(12))…" } ?? ""))
+                + "\(configuration.position)"
+                + (configuration.checksum.map { ", definition sha256 \($0.prefix(12))…" } ?? ""))
         lines.append(
-            "weights " + zip(definition.variations, weights).map { "\($0.id) \(ReportFormat.percent($1, digits: 1))" }
+            "weights "
+                + zip(definition.variations, weights).map { "\($0.id) \(ReportFormat.percent($1, digits: 1))" }
                 .joined(separator: " · ") + ", coverage \(ReportFormat.percent(definition.coverage, digits: 0))")
         lines.append("targeting: " + (definition.targeting.map { "`\($0)` → " } ?? "") + targeting.description)
         lines.append(
@@ -83,11 +85,13 @@ public struct AssignmentDecision: Sendable {
         lines.append("ranges: " + allRanges)
         if result.stickyBucketUsed {
             lines.append(
-                "sticky: an earlier VariantAssigned (bucket version \(result.bucketVersion)) keeps \(result.variationKey)")
+                "sticky: an earlier VariantAssigned (bucket version \(result.bucketVersion)) keeps \(result.variationKey)"
+            )
         }
         if result.inExperiment {
             let range = result.bucketRange.map { String(format: " (range [%.4f, %.4f))", $0.start, $0.end) } ?? ""
-            lines.append("→ variation \(result.variationIndex) \(result.variationKey)\(range): \(result.reason.rawValue)")
+            lines.append(
+                "→ variation \(result.variationIndex) \(result.variationKey)\(range): \(result.reason.rawValue)")
         } else {
             lines.append("→ not in the experiment: \(result.reason.rawValue)" + exclusionAdvice)
         }

@@ -108,7 +108,9 @@ public struct BanditWeightsUpdate: Sendable, Hashable {
                 let weight = arm["weight"]?.numberValue?.doubleValue
             else { throw failure() }
             arms.append(
-                Arm(key: armKey, units: Int(units), conversions: Int(conversions), probabilityBest: best, weight: weight))
+                Arm(
+                    key: armKey, units: Int(units), conversions: Int(conversions), probabilityBest: best, weight: weight
+                ))
         }
         self.init(
             experimentKey: key, phase: Int(phase), goal: goal, arms: arms, seed: seed,

@@ -12,7 +12,8 @@ extension ExperimentReport {
         let level = ReportFormat.percent(options.confidenceLevel, digits: 0)
         var body = ""
         body += "<h1>\(SVGChart.escape(name)) <span class=\"muted\">\(SVGChart.escape(experimentKey))</span></h1>"
-        body += "<p class=\"muted\">\(status.rawValue)\(isBandit ? " · bandit" : "") · through log position "
+        body +=
+            "<p class=\"muted\">\(status.rawValue)\(isBandit ? " · bandit" : "") · through log position "
             + "\(through) · \(level) intervals"
             + (options.sequential ? " · sequential (always-valid) intervals" : "")
             + (options.correction.map { " · p-values adjusted across metrics (\($0.rawValue))" } ?? "") + "</p>"
@@ -43,14 +44,16 @@ extension ExperimentReport {
 
 extension PhaseReport {
     func html(level: String, options: ReportOptions) -> String {
-        var out = "<h2>Phase \(phase) <span class=\"muted\">started \(ReportFormat.minute(startedAt)) · "
+        var out =
+            "<h2>Phase \(phase) <span class=\"muted\">started \(ReportFormat.minute(startedAt)) · "
             + "\(ReportFormat.grouped(totalUnits)) units"
         if let first = firstExposure, let last = lastExposure {
             out += " · exposed \(ReportFormat.minute(first)) → \(ReportFormat.minute(last))"
         }
         out += "</span></h2>"
         if !configuration.phaseChanges.isEmpty {
-            out += "<p>New phase because \(SVGChart.escape(configuration.phaseChanges.joined(separator: ", "))) changed.</p>"
+            out +=
+                "<p>New phase because \(SVGChart.escape(configuration.phaseChanges.joined(separator: ", "))) changed.</p>"
         }
         var ratio = TextTable(header: ["variation", "units", "observed share", "expected share"])
         for (i, variation) in variations.enumerated() {
@@ -62,7 +65,8 @@ extension PhaseReport {
             ])
         }
         out += "<h3>Sample ratio</h3>" + ratio.html
-        out += "<p>χ² \(format(sampleRatio.chiSquare)), p = \(ReportFormat.pValue(sampleRatio.pValue)): "
+        out +=
+            "<p>χ² \(format(sampleRatio.chiSquare)), p = \(ReportFormat.pValue(sampleRatio.pValue)): "
             + (sampleRatio.isMismatch ? "<strong>mismatch</strong>" : "ok") + "</p>"
         for warning in warnings { out += "<div class=\"warn\">\(SVGChart.escape(warning))</div>" }
         for metric in metrics { out += metric.html(variations: variations, level: level, options: options) }
@@ -78,20 +82,26 @@ extension MetricReport {
         for note in notes(variations: variations) { out += "<div class=\"warn\">\(SVGChart.escape(note))</div>" }
         let intervals = analysis.variationIntervals
         let rows = analysis.variations.indices.map { i in
-            (label: i < variations.count ? variations[i].id : String(i), estimate: analysis.variations[i].mean,
-             lower: intervals[i].lower, upper: intervals[i].upper)
+            (
+                label: i < variations.count ? variations[i].id : String(i), estimate: analysis.variations[i].mean,
+                lower: intervals[i].lower, upper: intervals[i].upper
+            )
         }
         let axis: (Double) -> String = revenue ? { ReportFormat.amount($0) } : { ReportFormat.percent($0, digits: 1) }
-        out += "<div class=\"charts\"><figure>" + SVGChart.intervals(rows, label: axis)
+        out +=
+            "<div class=\"charts\"><figure>" + SVGChart.intervals(rows, label: axis)
             + "<figcaption>\(revenue ? "Mean per unit" : "Rate") per variation with its \(level) interval</figcaption></figure>"
         let series = (1..<max(1, variations.count)).map { v in
-            (label: variations[v].id, color: SVGChart.color(v),
-             points: timeline.compactMap { point -> (time: Int64, estimate: Double, lower: Double, upper: Double)? in
-                 guard v - 1 < point.lifts.count, let lift = point.lifts[v - 1] else { return nil }
-                 return (point.time.rawValue, lift.estimate, lift.lower, lift.upper)
-             })
+            (
+                label: variations[v].id, color: SVGChart.color(v),
+                points: timeline.compactMap { point -> (time: Int64, estimate: Double, lower: Double, upper: Double)? in
+                    guard v - 1 < point.lifts.count, let lift = point.lifts[v - 1] else { return nil }
+                    return (point.time.rawValue, lift.estimate, lift.lower, lift.upper)
+                }
+            )
         }
-        out += "<figure>" + SVGChart.lift(series, timeLabel: { ReportFormat.minute(Timestamp(rawValue: $0)) })
+        out +=
+            "<figure>" + SVGChart.lift(series, timeLabel: { ReportFormat.minute(Timestamp(rawValue: $0)) })
             + "<figcaption>Cumulative relative lift over control by first exposure, with its \(level) interval"
             + "<div class=\"legend\">"
             + series.map { "<span style=\"color:\($0.color)\">━ \(SVGChart.escape($0.label))</span>" }.joined()
@@ -104,7 +114,8 @@ extension TextTable {
     /// The table as HTML, its first row as the header.
     var html: String {
         guard let header = rows.first else { return "" }
-        var out = "<table><thead><tr>" + header.map { "<th>\(SVGChart.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        var out =
+            "<table><thead><tr>" + header.map { "<th>\(SVGChart.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in rows.dropFirst() {
             out += "<tr>" + row.map { "<td>\(SVGChart.escape($0))</td>" }.joined() + "</tr>"
         }

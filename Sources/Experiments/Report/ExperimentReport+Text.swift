@@ -24,7 +24,8 @@ extension ExperimentReport {
 extension PhaseReport {
     func textLines(level: String, options: ReportOptions) -> [String] {
         var lines: [String] = []
-        var head = "phase \(phase) · started \(ReportFormat.minute(startedAt)) · \(ReportFormat.grouped(totalUnits)) units"
+        var head =
+            "phase \(phase) · started \(ReportFormat.minute(startedAt)) · \(ReportFormat.grouped(totalUnits)) units"
         if let first = firstExposure, let last = lastExposure {
             head += " · exposed \(ReportFormat.minute(first)) → \(ReportFormat.minute(last))"
         }
@@ -34,7 +35,8 @@ extension PhaseReport {
         lines.append(head)
         let shares = variations.indices.map { i -> String in
             let observed = totalUnits > 0 ? Double(units[i]) / Double(totalUnits) : 0
-            return "\(variations[i].id) \(ReportFormat.grouped(units[i])) (\(ReportFormat.percent(observed, digits: 1)), "
+            return
+                "\(variations[i].id) \(ReportFormat.grouped(units[i])) (\(ReportFormat.percent(observed, digits: 1)), "
                 + "expected \(ReportFormat.percent(expectedShares[i], digits: 1)))"
         }
         lines.append(
@@ -113,7 +115,8 @@ extension MetricReport {
             let absolute = comparison.absoluteLift
             let absInterval = absolute.interval(level: options.confidenceLevel)
             let absText = revenue ? { (x: Double) in ReportFormat.amount(x, signed: true) } : ReportFormat.points
-            row.append("\(absText(absolute.estimate)) \(ReportFormat.interval(absInterval.lower, absInterval.upper, absText))")
+            row.append(
+                "\(absText(absolute.estimate)) \(ReportFormat.interval(absInterval.lower, absInterval.upper, absText))")
             if let relative = comparison.relativeLift {
                 let r = relative.interval(level: options.confidenceLevel)
                 row.append(
@@ -127,7 +130,8 @@ extension MetricReport {
             if let adjusted = adjustedPValues { row.append(ReportFormat.pValue(adjusted[i - 1])) }
             if options.sequential {
                 if let s = comparison.sequential, s.problem == nil {
-                    row.append(ReportFormat.interval(s.interval.lower, s.interval.upper) { ReportFormat.signedPercent($0) })
+                    row.append(
+                        ReportFormat.interval(s.interval.lower, s.interval.upper) { ReportFormat.signedPercent($0) })
                 } else {
                     row.append("n/a")
                 }

@@ -1,5 +1,5 @@
-import Foundation
 import EventLog
+import Foundation
 
 /// Turns one phase's units and metric tallies into a ``PhaseReport``: statistics per
 /// variation, the analysis of each metric, the sample-ratio check, adjusted p-values,
@@ -78,7 +78,8 @@ struct PhaseAnalysis {
     func metricReport(_ tally: MetricTally, goals: Int) -> MetricReport {
         let k = units.variationCount
         let kind = StatisticKind(tally.metric.kind)
-        var statistics = [SufficientStatistics](repeating: SufficientStatistics(units: 0, sum: 0, sumOfSquares: 0), count: k)
+        var statistics = [SufficientStatistics](
+            repeating: SufficientStatistics(units: 0, sum: 0, sumOfSquares: 0), count: k)
         var conversions = [Int](repeating: 0, count: k)
         var totals = tally.metric.kind == .revenue ? [DecimalAmount](repeating: .zero, count: k) : nil
         var overflow = tally.overflowed
@@ -132,7 +133,8 @@ struct PhaseAnalysis {
         let buckets = Int((span.last - origin) / size) + 1
         let k = units.variationCount
         let empty = SufficientStatistics(units: 0, sum: 0, sumOfSquares: 0)
-        var grid = [[SufficientStatistics]](repeating: [SufficientStatistics](repeating: empty, count: k), count: buckets)
+        var grid = [[SufficientStatistics]](
+            repeating: [SufficientStatistics](repeating: empty, count: k), count: buckets)
         for u in 0..<units.count {
             let b = Int((units.exposedAt[u] - origin) / size)
             let value = tally.metric.kind == .revenue ? tally.amounts[u].doubleValue : (tally.converted[u] ? 1 : 0)

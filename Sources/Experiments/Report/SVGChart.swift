@@ -12,8 +12,10 @@ enum SVGChart {
     /// - Parameters:
     ///   - rows: label, estimate, lower and upper end, per variation.
     ///   - label: how an axis value is written (a percentage, an amount).
-    static func intervals(_ rows: [(label: String, estimate: Double, lower: Double, upper: Double)],
-                          label: (Double) -> String) -> String {
+    static func intervals(
+        _ rows: [(label: String, estimate: Double, lower: Double, upper: Double)],
+        label: (Double) -> String
+    ) -> String {
         let width = 640.0
         let left = 140.0
         let right = 24.0
@@ -41,7 +43,8 @@ enum SVGChart {
             if row.lower.isFinite && row.upper.isFinite {
                 svg += line(x(row.lower), cy, x(row.upper), cy, stroke: color(i), width: 4, opacity: 0.45)
             }
-            svg += "<circle cx=\"\(f(x(row.estimate)))\" cy=\"\(f(cy))\" r=\"5\" fill=\"\(color(i))\">"
+            svg +=
+                "<circle cx=\"\(f(x(row.estimate)))\" cy=\"\(f(cy))\" r=\"5\" fill=\"\(color(i))\">"
                 + "<title>\(escape(row.label)): \(escape(label(row.estimate))) [\(escape(label(row.lower))), "
                 + "\(escape(label(row.upper)))]</title></circle>"
         }
@@ -51,8 +54,12 @@ enum SVGChart {
     /// The cumulative relative lift of each treatment over time, with its interval as a band.
     ///
     /// - Parameter series: per treatment, its label and its points (time in µs, estimate, lower, upper).
-    static func lift(_ series: [(label: String, color: String, points: [(time: Int64, estimate: Double, lower: Double, upper: Double)])],
-                     timeLabel: (Int64) -> String) -> String {
+    static func lift(
+        _ series: [(
+            label: String, color: String, points: [(time: Int64, estimate: Double, lower: Double, upper: Double)]
+        )],
+        timeLabel: (Int64) -> String
+    ) -> String {
         let width = 640.0
         let left = 56.0
         let right = 16.0
@@ -77,8 +84,9 @@ enum SVGChart {
         var svg = svgOpen(width: width, height: height, title: "cumulative relative lift over time")
         for tick in ticks(low, high) {
             svg += line(left, y(tick), width - right, y(tick), stroke: tick == 0 ? "#868e96" : "#e9ecef")
-            svg += text(left - 6, y(tick) + 4, ReportFormat.signedPercent(tick, digits: 0), anchor: "end", size: 11,
-                        fill: "#868e96")
+            svg += text(
+                left - 6, y(tick) + 4, ReportFormat.signedPercent(tick, digits: 0), anchor: "end", size: 11,
+                fill: "#868e96")
         }
         svg += text(left, height - 8, timeLabel(firstTime), anchor: "start", size: 11, fill: "#868e96")
         svg += text(width - right, height - 8, timeLabel(lastTime), anchor: "end", size: 11, fill: "#868e96")
@@ -87,11 +95,13 @@ enum SVGChart {
             if band.count > 1 {
                 let upper = band.map { "\(f(x($0.time))),\(f(y($0.upper)))" }
                 let lower = band.reversed().map { "\(f(x($0.time))),\(f(y($0.lower)))" }
-                svg += "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(s.color)\" "
+                svg +=
+                    "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(s.color)\" "
                     + "fill-opacity=\"0.15\" stroke=\"none\"/>"
             }
             let path = s.points.map { "\(f(x($0.time))),\(f(y($0.estimate)))" }.joined(separator: " ")
-            svg += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"2\">"
+            svg +=
+                "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"2\">"
                 + "<title>\(escape(s.label))</title></polyline>"
             if s.points.count == 1, let only = s.points.first {
                 svg += "<circle cx=\"\(f(x(only.time)))\" cy=\"\(f(y(only.estimate)))\" r=\"4\" fill=\"\(s.color)\"/>"

@@ -37,16 +37,18 @@ struct ExperimentReportBenchmark: BenchmarkScenario {
         }
         let best = seconds.dropFirst().min() ?? seconds[0]
         return [
-            BenchResult(name, [
-                "exposures": .int(built.exposures),
-                "goal_events": .int(built.goalEvents),
-                "units": .int(units),
-                "replied_per_arm": .string(replied.map(String.init).joined(separator: "/")),
-                "first_seconds": .double(seconds[0]),
-                "best_seconds": .double(best),
-                "target_seconds": .double(2),
-                "meets_target": .bool(seconds[0] < 2),
-            ])
+            BenchResult(
+                name,
+                [
+                    "exposures": .int(built.exposures),
+                    "goal_events": .int(built.goalEvents),
+                    "units": .int(units),
+                    "replied_per_arm": .string(replied.map(String.init).joined(separator: "/")),
+                    "first_seconds": .double(seconds[0]),
+                    "best_seconds": .double(best),
+                    "target_seconds": .double(2),
+                    "meets_target": .bool(seconds[0] < 2),
+                ])
         ]
     }
 }

@@ -79,7 +79,9 @@ extension ExperimentsCommand {
                             let what = recorded.map {
                                 "seq \($0.position)" + ($0.isDuplicate ? " (already recorded)" : "")
                             }.joined(separator: ", ")
-                            Output.line("recorded \(decision.isNewAssignment ? "VariantAssigned and " : "")ExperimentExposed: \(what)")
+                            Output.line(
+                                "recorded \(decision.isNewAssignment ? "VariantAssigned and " : "")ExperimentExposed: \(what)"
+                            )
                         }
                     }
                 }

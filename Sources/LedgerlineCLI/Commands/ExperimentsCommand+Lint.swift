@@ -6,7 +6,8 @@ extension ExperimentsCommand {
     /// `ledgerline experiments lint [PATH ...]`: check definitions without touching the log.
     struct Lint: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check experiment definitions: YAML, every field, targeting and filter expressions, metric event types, namespace overlaps.",
+            abstract:
+                "Check experiment definitions: YAML, every field, targeting and filter expressions, metric event types, namespace overlaps.",
             discussion: """
                 Each problem is printed as file:line: field: message, and the command exits 65 \
                 when there is any. Paths may be files or folders (default: rules/experiments).
@@ -54,7 +55,8 @@ extension ExperimentsCommand {
                         problems: problems)
                 }
                 let keys = catalog.definitions.map(\.key).joined(separator: ", ")
-                Output.line("ok: \(catalog.definitions.count) experiment definition(s)\(keys.isEmpty ? "" : ": " + keys)")
+                Output.line(
+                    "ok: \(catalog.definitions.count) experiment definition(s)\(keys.isEmpty ? "" : ": " + keys)")
                 Output.flush()
             }
         }

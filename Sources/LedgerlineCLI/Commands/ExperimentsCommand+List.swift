@@ -48,7 +48,8 @@ extension ExperimentsCommand {
                     let weights = history.weights(phase: current.phase) ?? current.definition.weights
                     var state = ""
                     if let definition = local?.definition(key) {
-                        state = definition.canonicalBytes == current.definition.canonicalBytes ? "" : "changed in folder"
+                        state =
+                            definition.canonicalBytes == current.definition.canonicalBytes ? "" : "changed in folder"
                     }
                     if json {
                         var members: [String: JSONValue] = [
@@ -79,13 +80,18 @@ extension ExperimentsCommand {
                     if json {
                         Output.line(
                             JSONWriter.canonicalString(
-                                .object(JSONObject(["key": .string(definition.key), "folder": .string("not published")]))))
+                                .object(
+                                    JSONObject(["key": .string(definition.key), "folder": .string("not published")]))))
                     } else {
-                        Output.line("\(definition.key)  not published  [run `ledgerline experiments publish \(definition.key)`]")
+                        Output.line(
+                            "\(definition.key)  not published  [run `ledgerline experiments publish \(definition.key)`]"
+                        )
                     }
                 }
                 if keys.isEmpty && (local?.definitions.isEmpty ?? true) && !json {
-                    Output.line("no experiments published yet; write one in rules/experiments/ and run `ledgerline experiments publish`")
+                    Output.line(
+                        "no experiments published yet; write one in rules/experiments/ and run `ledgerline experiments publish`"
+                    )
                 }
                 Output.flush()
             }

@@ -66,7 +66,8 @@ extension ExperimentsCommand {
                 }
                 if keys.isEmpty { selected = catalog.definitions }
                 if selected.isEmpty {
-                    throw InputError("\(definitions.directory) has no experiment definitions to publish; add a YAML file")
+                    throw InputError(
+                        "\(definitions.directory) has no experiment definitions to publish; add a YAML file")
                 }
                 let time = try at.map { try ExperimentsCLI.time($0) }
                 let store = try global.openStore()
@@ -85,7 +86,9 @@ extension ExperimentsCommand {
                         if case .newPhase(let changes) = plan.outcome {
                             members["changes"] = .array(changes.map(JSONValue.string))
                         }
-                        if let appended = plan.appended { members["seq"] = .number(JSONNumber(appended.position.rawValue)) }
+                        if let appended = plan.appended {
+                            members["seq"] = .number(JSONNumber(appended.position.rawValue))
+                        }
                         Output.line(JSONWriter.canonicalString(.object(JSONObject(members))))
                     } else {
                         Output.line((dryRun && plan.event != nil ? "would publish: " : "") + plan.summary)

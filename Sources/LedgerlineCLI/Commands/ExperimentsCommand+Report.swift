@@ -39,7 +39,8 @@ extension ExperimentsCommand {
         @Flag(help: "Print the report as JSON (every number unrounded, plus timelines).")
         var json = false
 
-        @Option(help: ArgumentHelp("Also write a self-contained HTML page with charts to this file.", valueName: "file"))
+        @Option(
+            help: ArgumentHelp("Also write a self-contained HTML page with charts to this file.", valueName: "file"))
         var html: String?
 
         @Option(help: "Adjust p-values across metrics: holm or bh (Benjamini–Hochberg).")
@@ -58,7 +59,8 @@ extension ExperimentsCommand {
             try await CommandErrors.run {
                 let store = try global.openStore()
                 defer { store.close() }
-                var options = ReportOptions(sequential: sequential, phase: phase, through: through.map { LogPosition($0) })
+                var options = ReportOptions(
+                    sequential: sequential, phase: phase, through: through.map { LogPosition($0) })
                 switch correction {
                 case .holm: options.correction = .holm
                 case .bh: options.correction = .benjaminiHochberg
@@ -69,7 +71,9 @@ extension ExperimentsCommand {
                     do {
                         try Data(report.html.utf8).write(to: URL(fileURLWithPath: html))
                     } catch {
-                        throw InputError("--html: cannot write \(html): \(error.localizedDescription); check the folder exists and is writable")
+                        throw InputError(
+                            "--html: cannot write \(html): \(error.localizedDescription); check the folder exists and is writable"
+                        )
                     }
                 }
                 if json {

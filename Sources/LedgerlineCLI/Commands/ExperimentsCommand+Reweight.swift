@@ -8,7 +8,8 @@ extension ExperimentsCommand {
     /// `ledgerline experiments reweight KEY`: one scheduled Thompson-sampling update of a bandit.
     struct Reweight: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Re-weight a bandit by Thompson sampling when its schedule says so; appends BanditWeightsUpdated.",
+            abstract:
+                "Re-weight a bandit by Thompson sampling when its schedule says so; appends BanditWeightsUpdated.",
             discussion: """
                 Run it from cron (or let a rules timer call the same code): it appends nothing \
                 until `bandit.schedule` has passed since the phase's last re-weighting or start. \
@@ -82,7 +83,8 @@ extension ExperimentsCommand {
                                     + String(format: "%.3f", arm.probabilityBest) + ", weight "
                                     + String(format: "%.4f", arm.weight))
                         }
-                        Output.line("  evidence through seq \(update.logPosition), seed \(update.seed), \(update.draws) draws")
+                        Output.line(
+                            "  evidence through seq \(update.logPosition), seed \(update.seed), \(update.draws) draws")
                     }
                 }
                 Output.flush()

@@ -68,8 +68,10 @@ extension ExperimentsCommand {
                 }
                 for phase in history.phases {
                     guard let start = history.start(of: phase) else { continue }
-                    let changes = start.phaseChanges.isEmpty ? "" : " (\(start.phaseChanges.joined(separator: ", ")) changed)"
-                    Output.line("history      phase \(phase) started at seq \(start.position) on \(start.occurredAt)\(changes)")
+                    let changes =
+                        start.phaseChanges.isEmpty ? "" : " (\(start.phaseChanges.joined(separator: ", ")) changed)"
+                    Output.line(
+                        "history      phase \(phase) started at seq \(start.position) on \(start.occurredAt)\(changes)")
                 }
                 Output.flush()
             }
@@ -117,4 +119,3 @@ extension ExperimentHistory {
         return .object(JSONObject(members))
     }
 }
-

@@ -45,7 +45,8 @@ import Testing
                 counts[arm] += 1
                 assigned[id] = decision.result.variationKey
                 if Double(rng.next() >> 11) / Double(1 << 53) < rates[arm] {
-                    try await log.ordered(id, amount: "20.00", at: Timestamp(rawValue: exposedAt.rawValue + 3_600_000_000))
+                    try await log.ordered(
+                        id, amount: "20.00", at: Timestamp(rawValue: exposedAt.rawValue + 3_600_000_000))
                 }
             }
             sharesByDay.append(counts.map { Double($0) / 300 })
@@ -61,7 +62,8 @@ import Testing
         #expect(last.weights.allSatisfy { $0 >= 0.05 - 1e-12 })
         #expect(abs(last.weights.reduce(0, +) - 1) < 1e-9)
         let lateShare = sharesByDay.suffix(3).map { $0[2] }.reduce(0, +) / 3
-        #expect(sharesByDay[0][2] < 0.45 && lateShare > 0.6, "share of the best arm by day: \(sharesByDay.map { $0[2] })")
+        #expect(
+            sharesByDay[0][2] < 0.45 && lateShare > 0.6, "share of the best arm by day: \(sharesByDay.map { $0[2] })")
         for update in updates {
             let replayed = try rebalancer.replay(update)
             #expect(replayed.weights == update.weights)
@@ -100,7 +102,8 @@ import Testing
         let log = ExperimentLog()
         try await log.publish(try ExperimentLog.definition())
         do {
-            _ = try await BanditRebalancer(store: log.store).rebalance(experimentKey: "subject-test", at: ExperimentLog.day(9))
+            _ = try await BanditRebalancer(store: log.store).rebalance(
+                experimentKey: "subject-test", at: ExperimentLog.day(9))
             Issue.record("expected an error")
         } catch {
             #expect(error.code == .invalidInput)
@@ -112,7 +115,8 @@ import Testing
     @Test func theSeedDependsOnTheLogNotJustThePosition() {
         let a = BanditRebalancer.seed(experimentKey: "k", phase: 1, logPosition: LogPosition(10), hash: .genesis)
         let b = BanditRebalancer.seed(
-            experimentKey: "k", phase: 1, logPosition: LogPosition(10), hash: EventHash(bytes: [UInt8](repeating: 1, count: 32)))
+            experimentKey: "k", phase: 1, logPosition: LogPosition(10),
+            hash: EventHash(bytes: [UInt8](repeating: 1, count: 32)))
         #expect(a != b)
         #expect(a == BanditRebalancer.seed(experimentKey: "k", phase: 1, logPosition: LogPosition(10), hash: .genesis))
     }

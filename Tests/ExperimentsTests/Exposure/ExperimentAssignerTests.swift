@@ -18,7 +18,8 @@ import Testing
         #expect(decision.result.bucketRange?.contains(decision.result.bucket ?? -1) == true)
         let appended = try await assigner.record(decision, at: ExperimentLog.day(1))
         #expect(appended.count == 2)
-        let stream = try log.store.readStream(try ExperimentEvents.customerStream("c-1"), from: nil, direction: .forward, limit: 10)
+        let stream = try log.store.readStream(
+            try ExperimentEvents.customerStream("c-1"), from: nil, direction: .forward, limit: 10)
         #expect(stream.map { $0.type.rawValue } == ["VariantAssigned", "ExperimentExposed"])
         #expect(stream[0].data["hashValue"]?.stringValue == "c-1")
         #expect(stream[0].data["seed"]?.stringValue == "subject-test")
@@ -48,7 +49,8 @@ import Testing
         try await log.publish(try ExperimentLog.definition())
         let assigner = ExperimentAssigner(store: log.store)
         let enterprise = try assigner.decide(
-            experimentKey: "subject-test", customerId: "c-2", attributes: JSONObject(["segment": .string("enterprise")]))
+            experimentKey: "subject-test", customerId: "c-2", attributes: JSONObject(["segment": .string("enterprise")])
+        )
         #expect(enterprise.targeting == .notMatched)
         #expect(enterprise.result.reason == .targetingFailed)
         #expect(try await assigner.record(enterprise).isEmpty)

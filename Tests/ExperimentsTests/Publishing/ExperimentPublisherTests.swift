@@ -34,7 +34,8 @@ import Testing
     @Test func changingWeightsOrCoverageStartsANewPhaseNamingTheChange() async throws {
         let log = ExperimentLog()
         try await log.publish(try ExperimentLog.definition())
-        let reweighted = try await log.publish(try ExperimentLog.definition(weights: (0.2, 0.8)), at: ExperimentLog.day(5))
+        let reweighted = try await log.publish(
+            try ExperimentLog.definition(weights: (0.2, 0.8)), at: ExperimentLog.day(5))
         #expect(reweighted.map(\.outcome) == [.newPhase(changes: ["weights"])])
         #expect(reweighted.first?.phase == 2)
         let covered = try await log.publish(

@@ -56,7 +56,8 @@ struct ExperimentLog {
         ])
         _ = try await store.append([
             ProposedEvent(
-                stream: try ExperimentEvents.customerStream(customer), type: "ExperimentExposed", data: data, occurredAt: time)
+                stream: try ExperimentEvents.customerStream(customer), type: "ExperimentExposed", data: data,
+                occurredAt: time)
         ])
     }
 
@@ -66,7 +67,9 @@ struct ExperimentLog {
             "messageId": .string("<m-\(customer)-\(time.rawValue)@mail.example.com>"),
         ])
         _ = try await store.append([
-            ProposedEvent(stream: try ExperimentEvents.customerStream(customer), type: "EmailReplied", data: data, occurredAt: time)
+            ProposedEvent(
+                stream: try ExperimentEvents.customerStream(customer), type: "EmailReplied", data: data,
+                occurredAt: time)
         ])
     }
 
@@ -76,7 +79,9 @@ struct ExperimentLog {
             "currency": .string(currency),
         ])
         _ = try await store.append([
-            ProposedEvent(stream: try ExperimentEvents.customerStream(customer), type: "OrderPlaced", data: data, occurredAt: time)
+            ProposedEvent(
+                stream: try ExperimentEvents.customerStream(customer), type: "OrderPlaced", data: data, occurredAt: time
+            )
         ])
     }
 }
