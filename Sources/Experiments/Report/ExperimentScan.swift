@@ -75,12 +75,18 @@ struct ExperimentScan {
                     }
                     return true
                 }
-                guard matches, let customer, let phase, let variation, let s = slot[Int(phase)],
-                    let id = payload.string(customer)
-                else { return }
-                units[s].expose(
-                    customer: id, variation: Int(variation), at: event.occurredAt.rawValue,
-                    position: event.position.rawValue)
+                guard matches, let customer, let phase, let variation, let s = slot[Int(phase)] else { return }
+                let at = event.occurredAt.rawValue
+                let position = event.position.rawValue
+                if customer.count >= 2, raw[customer.lowerBound] == 0x22,
+                    !raw[(customer.lowerBound + 1)..<(customer.upperBound - 1)].contains(0x5C)
+                {
+                    // Ids are plain in the log (the catalog allows no escapes): use their bytes.
+                    let id = UnsafeRawBufferPointer(rebasing: raw[(customer.lowerBound + 1)..<(customer.upperBound - 1)])
+                    units[s].expose(customer: id, variation: Int(variation), at: at, position: position)
+                } else if let id = payload.string(customer) {
+                    units[s].expose(customer: id, variation: Int(variation), at: at, position: position)
+                }
             }
         }
         return units
@@ -101,10 +107,14 @@ struct ExperimentScan {
             guard let type = EventType(typeName) else { continue }
             let indices = metrics.indices.filter { metrics[$0].event == typeName }
             try forEach(type) { event throws(ExperimentsError) in
-                guard let customer = Self.customerId(of: event) else { return }
                 let time = event.occurredAt.rawValue
+                var found = [Int?](repeating: nil, count: units.count)
+                let known = Self.withCustomerId(of: event) { id in
+                    for p in units.indices { found[p] = units[p].index.find(id) }
+                }
+                guard known else { return }
                 for p in units.indices {
-                    guard let unit = units[p].index[customer].map(Int.init) else { continue }
+                    guard let unit = found[p] else { continue }
                     let exposedAt = units[p].exposedAt[unit]
                     for i in indices where tallies[p][i].inWindow(time, exposedAt: exposedAt) {
                         if let filter = tallies[p][i].filter {
@@ -124,6 +134,22 @@ struct ExperimentScan {
             }
         }
         return tallies
+    }
+
+    /// Calls `body` with the UTF-8 of the customer id an event concerns (its `customer-<id>`
+    /// stream, else its payload's `customerId`); `false` when it names none.
+    static func withCustomerId(of event: RecordedEvent, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        var stream = event.stream.rawValue
+        let fromStream: Bool = stream.withUTF8 { utf8 in
+            let raw = UnsafeRawBufferPointer(utf8)
+            guard raw.count > 9, raw.starts(with: "customer-".utf8) else { return false }
+            body(UnsafeRawBufferPointer(rebasing: raw[9...]))
+            return true
+        }
+        if fromStream { return true }
+        guard var id = customerId(of: event) else { return false }
+        id.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+        return true
     }
 
     /// The customer an event concerns: its `customer-<id>` stream, else its payload's

@@ -7,7 +7,7 @@ struct PhaseUnits {
     let phase: Int
     let variationCount: Int
     /// Customer id → unit number.
-    private(set) var index: [String: Int32] = [:]
+    private(set) var index = CustomerIndex()
     private(set) var variation: [UInt8] = []
     /// The first exposure's `occurredAt`, µs since the epoch.
     private(set) var exposedAt: [Int64] = []
@@ -25,17 +25,24 @@ struct PhaseUnits {
 
     var count: Int { variation.count }
 
-    /// Records an exposure; only a customer's first exposure in the phase makes a unit.
+    /// Records an exposure of the customer `customer`.
     mutating func expose(customer: String, variation v: Int, at time: Int64, position p: UInt64) {
+        var id = customer
+        id.withUTF8 { expose(customer: UnsafeRawBufferPointer($0), variation: v, at: time, position: p) }
+    }
+
+    /// Records an exposure of the customer whose id's UTF-8 is `customer`; only a
+    /// customer's first exposure in the phase makes a unit.
+    mutating func expose(customer: UnsafeRawBufferPointer, variation v: Int, at time: Int64, position p: UInt64) {
         guard v >= 0 && v < variationCount else {
             invalidExposures += 1
             return
         }
-        if let existing = index[customer] {
-            if Int(variation[Int(existing)]) != v { conflictingExposures += 1 }
+        let (unit, inserted) = index.insert(customer)
+        guard inserted else {
+            if Int(variation[unit]) != v { conflictingExposures += 1 }
             return
         }
-        index[customer] = Int32(variation.count)
         variation.append(UInt8(v))
         exposedAt.append(time)
         position.append(p)
