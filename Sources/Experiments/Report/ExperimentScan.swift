@@ -1,4 +1,5 @@
 import EventLog
+import Foundation
 
 /// Folds one experiment's exposures and metric events from the log: the part of a report
 /// (and of a bandit's re-weighting) that reads.
@@ -18,6 +19,9 @@ struct ExperimentScan {
     let through: LogPosition?
 
     static let pageSize = 8192
+
+    /// Position ranges at least this long are read by two threads.
+    var parallelThreshold: UInt64 = 200_000
 
     /// Where reading starts: the experiment's first configuration.
     var start: LogPosition { history.configurations.first?.position ?? .start }
@@ -45,51 +49,55 @@ struct ExperimentScan {
 
     /// The units of each phase (all phases, or those in `phases`), in phase order, from the
     /// exposures.
+    ///
+    /// A long range of the log is read by two threads, each decoding half of the positions
+    /// into an ``ExposureChunk``; the chunks are then folded in log order, so the units come
+    /// out exactly as one reader would make them.
     func exposures(phases wanted: Set<Int>? = nil) throws(ExperimentsError) -> [PhaseUnits] {
         var units: [PhaseUnits] = []
-        var slot: [Int: Int] = [:]
+        var slots: [Int: Int] = [:]
         for phase in history.phases where wanted?.contains(phase) ?? true {
             let count = history.start(of: phase)?.definition.variations.count ?? 0
-            slot[phase] = units.count
+            slots[phase] = units.count
             units.append(PhaseUnits(phase: phase, variationCount: count))
         }
-        let quotedKey = Array("\"\(history.key)\"".utf8)
-        try forEach(ExperimentEvents.exposed) { event throws(ExperimentsError) in
-            event.payload.withUnsafeBytes { raw in
-                let payload = CanonicalPayload(raw)
-                var customer: Range<Int>?
-                var matches = false
-                var phase: Int64?
-                var variation: Int64?
-                payload.forEachMember { name, value in
-                    switch name.count {
-                    case 10 where CanonicalPayload.equal(name, "customerId"): customer = value
-                    case 13 where CanonicalPayload.equal(name, "experimentKey"):
-                        matches = raw[value].elementsEqual(quotedKey)
-                        return matches
-                    case 5 where CanonicalPayload.equal(name, "phase"): phase = payload.integer(value)
-                    case 11 where CanonicalPayload.equal(name, "variationId"):
-                        variation = payload.integer(value)
-                        return false
-                    default: break
-                    }
-                    return true
-                }
-                guard matches, let customer, let phase, let variation, let s = slot[Int(phase)] else { return }
-                let at = event.occurredAt.rawValue
-                let position = event.position.rawValue
-                if customer.count >= 2, raw[customer.lowerBound] == 0x22,
-                    !raw[(customer.lowerBound + 1)..<(customer.upperBound - 1)].contains(0x5C)
-                {
-                    // Ids are plain in the log (the catalog allows no escapes): use their bytes.
-                    let id = UnsafeRawBufferPointer(rebasing: raw[(customer.lowerBound + 1)..<(customer.upperBound - 1)])
-                    units[s].expose(customer: id, variation: Int(variation), at: at, position: position)
-                } else if let id = payload.string(customer) {
-                    units[s].expose(customer: id, variation: Int(variation), at: at, position: position)
-                }
+        let last: UInt64
+        if let through {
+            last = through.rawValue
+        } else {
+            do {
+                last = try store.head().position.rawValue
+            } catch {
+                throw .logFailure(error, while: "reading the log's head")
             }
         }
+        let first = start.rawValue
+        guard first <= last else { return units }
+        var ranges = [first...last]
+        if last - first >= parallelThreshold {
+            let middle = first + (last - first) / 2
+            ranges = [first...middle, (middle + 1)...last]
+        }
+        let chunks = Self.read(ranges, store: store, key: history.key, slots: slots)
+        for chunk in chunks {
+            if let failure = chunk.failure { throw failure }
+            for p in units.indices { units[p].add(chunk, slot: p) }
+        }
         return units
+    }
+
+    /// Reads each range into a chunk, concurrently when there are several.
+    static func read(
+        _ ranges: [ClosedRange<UInt64>], store: any EventStore, key: String, slots: [Int: Int]
+    ) -> [ExposureChunk] {
+        guard ranges.count > 1 else {
+            return ranges.map { ExposureChunk.read(store, key: key, slots: slots, positions: $0) }
+        }
+        let results = ChunkResults(count: ranges.count)
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
+            results.set(i, ExposureChunk.read(store, key: key, slots: slots, positions: ranges[i]))
+        }
+        return results.values
     }
 
     /// Each phase's tallies of `metrics` (in that order) over its units, parallel to `units`.
@@ -160,5 +168,25 @@ struct ExperimentScan {
             let payload = CanonicalPayload(raw)
             return payload.range(of: "customerId").flatMap(payload.string)
         }
+    }
+}
+
+/// The chunks of concurrent readers, each written once by its own reader.
+final class ChunkResults: @unchecked Sendable {
+    private var chunks: [ExposureChunk]
+    private let lock = NSLock()
+
+    init(count: Int) { chunks = [ExposureChunk](repeating: ExposureChunk(), count: count) }
+
+    func set(_ i: Int, _ chunk: ExposureChunk) {
+        lock.lock()
+        chunks[i] = chunk
+        lock.unlock()
+    }
+
+    var values: [ExposureChunk] {
+        lock.lock()
+        defer { lock.unlock() }
+        return chunks
     }
 }

@@ -48,6 +48,47 @@ struct PhaseUnits {
         position.append(p)
     }
 
+    /// Records the exposures of `chunk` that belong to this phase (`slot`), in order, a batch
+    /// at a time (see ``CustomerIndex/insert(batch:)``).
+    mutating func add(_ chunk: ExposureChunk, slot: Int) {
+        let batchSize = 256
+        var members: [Int] = []
+        var ids: [UnsafeRawBufferPointer] = []
+        members.reserveCapacity(batchSize)
+        ids.reserveCapacity(batchSize)
+        chunk.ids.withUnsafeBytes { arena in
+            var i = 0
+            while i < chunk.count {
+                members.removeAll(keepingCapacity: true)
+                ids.removeAll(keepingCapacity: true)
+                while i < chunk.count && members.count < batchSize {
+                    defer { i += 1 }
+                    guard Int(chunk.phaseSlot[i]) == slot else { continue }
+                    let v = Int(chunk.variation[i])
+                    guard v >= 0 && v < variationCount else {
+                        invalidExposures += 1
+                        continue
+                    }
+                    let start = i == 0 ? 0 : Int(chunk.ends[i - 1])
+                    members.append(i)
+                    ids.append(UnsafeRawBufferPointer(rebasing: arena[start..<Int(chunk.ends[i])]))
+                }
+                guard !members.isEmpty else { continue }
+                let placed = index.insert(batch: ids)
+                for (k, e) in members.enumerated() {
+                    let v = Int(chunk.variation[e])
+                    guard placed[k].inserted else {
+                        if Int(variation[placed[k].unit]) != v { conflictingExposures += 1 }
+                        continue
+                    }
+                    variation.append(UInt8(v))
+                    exposedAt.append(chunk.time[e])
+                    position.append(chunk.position[e])
+                }
+            }
+        }
+    }
+
     /// Units per variation.
     var unitsPerVariation: [Int] {
         var counts = [Int](repeating: 0, count: variationCount)

@@ -32,7 +32,9 @@ enum ExperimentReportFixture {
         """
 
     struct Built: Sendable {
-        var directory: URL
+        /// The open store; the caller closes it. (It is opened once per process: reopening
+        /// an LMDB environment after closing it can trip LMDB's reader-slot check.)
+        var store: LMDBEventStore
         var exposures: Int
         var goalEvents: Int
     }
@@ -42,17 +44,17 @@ enum ExperimentReportFixture {
         let directory = context.workDirectory.deletingLastPathComponent()
             .appendingPathComponent("experiment-report-store-\(exposures)")
         let marker = directory.appendingPathComponent("complete")
+        var options = LMDBEventStore.Options()
         if let text = try? String(contentsOf: marker, encoding: .utf8), let goals = Int(text) {
-            return Built(directory: directory, exposures: exposures, goalEvents: goals)
+            options.create = false
+            return Built(store: try LMDBEventStore(directory: directory, options: options), exposures: exposures, goalEvents: goals)
         }
         try? FileManager.default.removeItem(at: directory)
         FileHandle.standardError.write(Data("  building the experiment log (\(exposures) exposures)...\n".utf8))
-        var options = LMDBEventStore.Options()
         options.sync = false
         options.validator = EventCatalog.embedded
         options.initialMapSize = 1 << 30
         let store = try LMDBEventStore(directory: directory, options: options)
-        defer { store.close() }
         let definition = try ExperimentDefinition.parse(yaml: Self.definition)
         _ = try await ExperimentPublisher(store: store).publish([definition], at: day0)
         let experiment = definition.experiment(phase: "1")
@@ -114,7 +116,7 @@ enum ExperimentReportFixture {
         }
         try await flush()
         try String(goals).write(to: marker, atomically: true, encoding: .utf8)
-        return Built(directory: directory, exposures: exposures, goalEvents: goals)
+        return Built(store: store, exposures: exposures, goalEvents: goals)
     }
 }
 

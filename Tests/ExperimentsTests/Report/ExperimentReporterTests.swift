@@ -110,3 +110,34 @@ import Testing
         #expect(report.phases[0].units == [4, 4])
     }
 }
+
+@Suite struct ExperimentScanTests {
+    /// Seeded loop: exposures (repeats, other experiments, other phases, bad variations)
+    /// read by one thread and by two give the same units in the same order.
+    @Test func twoReadersFoldTheSameUnitsAsOne() async throws {
+        let log = ExperimentLog()
+        try await log.publish(try ExperimentLog.definition())
+        try await log.publish(try ExperimentLog.definition(key: "other"))
+        var rng = Xoshiro256StarStar(seed: 99)
+        for i in 0..<600 {
+            let customer = "c\(rng.next() % 300)"
+            let key = rng.next() % 7 == 0 ? "other" : "subject-test"
+            let variation = rng.next() % 50 == 0 ? 2 : Int(rng.next() % 2)
+            try await log.expose(customer, key: key, variation: variation, at: ExperimentLog.day(Double(i) / 100))
+        }
+        let history = try ExperimentHistory.load("subject-test", from: log.store)
+        var one = ExperimentScan(store: log.store, history: history, through: nil)
+        one.parallelThreshold = .max
+        var two = one
+        two.parallelThreshold = 1
+        let a = try one.exposures()
+        let b = try two.exposures()
+        #expect(a[0].count > 100)
+        #expect(a[0].variation == b[0].variation)
+        #expect(a[0].exposedAt == b[0].exposedAt)
+        #expect(a[0].position == b[0].position)
+        #expect(a[0].conflictingExposures == b[0].conflictingExposures)
+        #expect(a[0].invalidExposures == b[0].invalidExposures && a[0].invalidExposures > 0)
+        for u in 0..<a[0].count { #expect(a[0].index.id(of: u) == b[0].index.id(of: u)) }
+    }
+}
