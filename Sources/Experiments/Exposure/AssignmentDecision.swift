@@ -24,6 +24,8 @@ public struct AssignmentDecision: Sendable {
     public var result: AssignmentResult
     /// The log's head when the decision was made.
     public var head: LogPosition
+    /// Whether the customer's stream holds a `VariantAssigned` of this experiment and phase.
+    public var isRecorded: Bool
 
     public var experimentKey: String { configuration.key }
     public var phase: Int { configuration.phase }
@@ -33,8 +35,9 @@ public struct AssignmentDecision: Sendable {
     public var inExperiment: Bool { result.inExperiment }
 
     /// Whether recording appends a `VariantAssigned`: the customer is in the experiment and
-    /// hashing (not an earlier sticky assignment) placed them.
-    public var isNewAssignment: Bool { result.inExperiment && !result.stickyBucketUsed }
+    /// has none for this phase yet. One placed by hashing records `sticky: false`; one who
+    /// keeps an earlier phase's variation through sticky bucketing records `sticky: true`.
+    public var isNewAssignment: Bool { result.inExperiment && !isRecorded }
 
     /// The `VariantAssigned` payload (every input of the hash, so it can be recomputed).
     public var variantAssignedPayload: JSONObject {

@@ -8,8 +8,9 @@ import JSON
 /// their attributes (given, else from the ``CustomerProfileProvider``), evaluates the
 /// targeting expression and runs GrowthBook's allocation. Nothing else goes in: no clock,
 /// no randomness. Recording appends, in one atomic batch on the customer's stream, a
-/// `VariantAssigned` when hashing placed the customer (so the projection keeps them in
-/// that variation from then on) and an `ExperimentExposed`, which analysis counts.
+/// `VariantAssigned` for the customer's first assignment in the phase (so the projection
+/// keeps them in that variation from then on; `sticky` says whether an earlier phase's
+/// assignment decided it) and an `ExperimentExposed`, which analysis counts.
 ///
 /// Event ids derive from the decision: a `VariantAssigned` from the experiment, phase,
 /// bucket version and customer (one per customer and phase: a second one with other
@@ -72,7 +73,9 @@ public struct ExperimentAssigner: Sendable {
         let result = experiment.assign(in: context) { targeting.includes }
         return AssignmentDecision(
             customerId: customerId, configuration: configuration, weights: weights, attributes: attributes,
-            targeting: targeting, result: result, head: head)
+            targeting: targeting, result: result, head: head,
+            isRecorded: sticky.hasAssignment(
+                experimentKey: history.key, phase: configuration.phase, customerId: customerId))
     }
 
     /// The events recording `decision`: a `VariantAssigned` when it is a new assignment,

@@ -19,6 +19,8 @@ public struct StickyAssignmentProjection: Sendable {
     public private(set) var eventCount = 0
     /// Events of the type this build could not read (a field missing); they are skipped.
     public private(set) var unreadable = 0
+    /// `"<experiment key>#<phase>#<customer id>"` of every assignment folded.
+    private var recorded: Set<String> = []
 
     public init() {}
 
@@ -33,10 +35,18 @@ public struct StickyAssignmentProjection: Sendable {
             return
         }
         let bucketVersion = data["bucketVersion"]?.numberValue?.int64Value.map(Int.init) ?? 0
+        if let phase = data["phase"]?.numberValue?.int64Value, let customer = data["customerId"]?.stringValue {
+            recorded.insert("\(key)#\(phase)#\(customer)")
+        }
         assignments.record(
             experimentKey: key, bucketVersion: bucketVersion, attributeName: attribute, attributeValue: value,
             variationKey: variation)
         eventCount += 1
+    }
+
+    /// Whether a `VariantAssigned` of `experimentKey` in `phase` for `customerId` was folded.
+    public func hasAssignment(experimentKey: String, phase: Int, customerId: String) -> Bool {
+        recorded.contains("\(experimentKey)#\(phase)#\(customerId)")
     }
 
     /// The projection of one customer's stream (`customer-<id>`).

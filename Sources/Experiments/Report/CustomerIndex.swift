@@ -42,7 +42,8 @@ struct CustomerIndex {
         let unit = count
         slots[found.slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(unit + 1)
         arena.append(
-            contentsOf: UnsafeBufferPointer(start: id.baseAddress?.assumingMemoryBound(to: UInt8.self), count: id.count))
+            contentsOf: UnsafeBufferPointer(start: id.baseAddress?.assumingMemoryBound(to: UInt8.self), count: id.count)
+        )
         starts.append(UInt32(arena.count))
         return (unit, true)
     }
@@ -75,7 +76,8 @@ struct CustomerIndex {
             let unit = count
             slots[found.slot] = (hashes[i] & 0xFFFF_FFFF_0000_0000) | UInt64(unit + 1)
             arena.append(
-                contentsOf: UnsafeBufferPointer(start: id.baseAddress?.assumingMemoryBound(to: UInt8.self), count: id.count))
+                contentsOf: UnsafeBufferPointer(
+                    start: id.baseAddress?.assumingMemoryBound(to: UInt8.self), count: id.count))
             starts.append(UInt32(arena.count))
             results.append((unit, true))
         }

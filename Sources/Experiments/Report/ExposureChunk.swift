@@ -17,8 +17,12 @@ struct ExposureChunk: Sendable {
 
     var count: Int { ends.count }
 
-    mutating func append(id: UnsafeRawBufferPointer, phaseSlot slot: Int, variation v: Int64, time t: Int64, position p: UInt64) {
-        ids.append(contentsOf: UnsafeBufferPointer(start: id.baseAddress?.assumingMemoryBound(to: UInt8.self), count: id.count))
+    mutating func append(
+        id: UnsafeRawBufferPointer, phaseSlot slot: Int, variation v: Int64, time t: Int64, position p: UInt64
+    ) {
+        ids.append(
+            contentsOf: UnsafeBufferPointer(start: id.baseAddress?.assumingMemoryBound(to: UInt8.self), count: id.count)
+        )
         ends.append(UInt32(ids.count))
         phaseSlot.append(UInt16(slot))
         variation.append(Int32(clamping: v))
@@ -85,7 +89,8 @@ struct ExposureChunk: Sendable {
             append(id: id, phaseSlot: slot, variation: variation, time: at, position: position)
         } else if var id = payload.string(customer) {
             id.withUTF8 {
-                append(id: UnsafeRawBufferPointer($0), phaseSlot: slot, variation: variation, time: at, position: position)
+                append(
+                    id: UnsafeRawBufferPointer($0), phaseSlot: slot, variation: variation, time: at, position: position)
             }
         }
     }

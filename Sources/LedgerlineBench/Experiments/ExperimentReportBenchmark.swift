@@ -52,8 +52,8 @@ struct ExperimentReportBenchmark: BenchmarkScenario {
                     "replied_per_arm": .string(replied.map(String.init).joined(separator: "/")),
                     "first_seconds": .double(seconds[0]),
                     "best_seconds": .double(best),
-                "best_cpu_seconds": .double(cpuSeconds.min() ?? .nan),
-                "best_process_cpu_seconds": .double(processCPUSeconds.min() ?? .nan),
+                    "best_cpu_seconds": .double(cpuSeconds.min() ?? .nan),
+                    "best_process_cpu_seconds": .double(processCPUSeconds.min() ?? .nan),
                     "target_seconds": .double(2),
                     "meets_target": .bool(best < 2),
                 ])

@@ -47,7 +47,9 @@ enum ExperimentReportFixture {
         var options = LMDBEventStore.Options()
         if let text = try? String(contentsOf: marker, encoding: .utf8), let goals = Int(text) {
             options.create = false
-            return Built(store: try LMDBEventStore(directory: directory, options: options), exposures: exposures, goalEvents: goals)
+            return Built(
+                store: try LMDBEventStore(directory: directory, options: options), exposures: exposures,
+                goalEvents: goals)
         }
         try? FileManager.default.removeItem(at: directory)
         FileHandle.standardError.write(Data("  building the experiment log (\(exposures) exposures)...\n".utf8))

@@ -113,5 +113,14 @@ import Testing
                     stickyAssignments: projection.assignments))
             #expect(replayed.variationKey == variation)
         }
+        // In phase 2 a customer's first recorded assignment says the sticky bucket decided it.
+        let (id, variation) = try #require(first.first)
+        let carried = try assigner.decide(experimentKey: "subject-test", customerId: id, attributes: Self.smb)
+        #expect(carried.isNewAssignment)
+        try await assigner.record(carried, at: ExperimentLog.day(4))
+        let assigned = try log.store.readType("VariantAssigned", from: .start, limit: 1000).last
+        #expect(assigned?.data["phase"] == 2)
+        #expect(assigned?.data["sticky"] == true)
+        #expect(assigned?.data["variationKey"]?.stringValue == variation)
     }
 }
