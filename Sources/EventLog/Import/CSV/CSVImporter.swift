@@ -203,7 +203,7 @@ public struct CSVImporter: Sendable {
                             .init(
                                 line: line,
                                 reason:
-                                    "its \(event.type) event has the same id key as \(earlier == line ? "another event of this row" : "line \(earlier)'s"): `\(event.idKey.source)` (mapping line \(event.line)) must tell rows apart; put in a column that does, or {line}"
+                                    "its \(event.type) event has the same id key as \(earlier == line ? "another event of this row" : "line \(earlier)'s"): `\(event.idKey.source)` (mapping line \(event.idKey.line)) must tell rows apart; put in a column that does, or {line}"
                             ))
                     }
                 }

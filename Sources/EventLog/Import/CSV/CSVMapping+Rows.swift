@@ -66,7 +66,8 @@ extension CSVMapping {
                 case .empty(let column):
                     throw CSVRow.Problem(
                         column: column.name,
-                        reason: "is empty, and the id key `\(event.idKey.source)` (mapping line \(event.line)) needs it"
+                        reason:
+                            "is empty, and the id key `\(event.idKey.source)` (mapping line \(event.idKey.line)) needs it"
                     )
                 }
             } catch {
@@ -112,7 +113,8 @@ extension CSVMapping {
         case .empty(let column):
             throw CSVRow.Problem(
                 column: column.name,
-                reason: "is empty, and the stream `\(event.stream.source)` (mapping line \(event.line)) needs it")
+                reason: "is empty, and the stream `\(event.stream.source)` (mapping line \(event.stream.line)) needs it"
+            )
         }
     }
 

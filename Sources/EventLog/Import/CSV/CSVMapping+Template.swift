@@ -24,6 +24,8 @@ extension CSVMapping {
         public var pieces: [Piece]
         /// The template as written.
         public var source: String
+        /// The mapping line the template is on (0 for one made in code).
+        public var line = 0
 
         /// A template that is only text.
         public init(literal text: String) {
@@ -35,6 +37,7 @@ extension CSVMapping {
         /// - Throws: the reason, as a sentence.
         public init(parsing text: String, line: Int) throws(CSVMappingError.Problem) {
             source = text
+            self.line = line
             pieces = []
             var literal = ""
             var i = text.startIndex

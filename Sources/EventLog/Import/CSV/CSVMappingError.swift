@@ -74,6 +74,10 @@ struct ColumnResolver {
 
     private func hint(_ name: String) -> String {
         if let same = header.first(where: { $0.caseInsensitiveEquals(name) }) { return "; did you mean \"\(same)\"?" }
+        let lower = name.lowercased()
+        if lower.count >= 3, let containing = header.first(where: { $0.lowercased().contains(lower) }) {
+            return "; did you mean \"\(containing)\"?"
+        }
         let near = header.map { ($0, editDistance($0, name)) }.filter { $0.1 <= max(2, name.count / 3) }.min {
             $0.1 < $1.1
         }
