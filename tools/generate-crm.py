@@ -17,10 +17,11 @@ have logged, timed against the customer's real purchase dates (1997-01-01 to 199
     email-E<id>-<n> EmailSent, EmailOpened, EmailReplied
     task-T<id>-<n>  TaskCreated, TaskCompleted
 
-Amounts are exact decimal strings. Event ids are UUIDs derived by SHA-256 from the seed and
-what the event is about, so importing the same output twice appends nothing. Lines are in
-time order. The same arguments give byte-identical output on any Python 3: randomness
-comes from a SplitMix64 generator written here, not from the `random` module.
+Amounts are exact decimal strings. Event ids are UUIDs made of the event's time and a
+SHA-256 of the seed and what the event is about, so importing the same output twice
+appends nothing. Lines are in time order. The same arguments give byte-identical output
+on any Python 3: randomness comes from a SplitMix64 generator written here, not from
+the `random` module.
 
 Only the standard library is used.
 """
@@ -137,13 +138,17 @@ class Activity:
         if when > END:
             return False
         self.events.append((when, len(self.events), {
-            "id": self.uuid(key), "stream": stream, "type": type_, "occurredAt": stamp(when),
+            "id": self.uuid(when, key), "stream": stream, "type": type_, "occurredAt": stamp(when),
             "actor": actor, "data": data,
         }))
         return True
 
-    def uuid(self, key):
+    def uuid(self, when, key):
+        """A UUID version 8: the event's time in milliseconds first (as in version 7, so
+        the time-ordered output fills the log's ids index in order), then SHA-256 bits
+        of the seed and what the event is about."""
         digest = bytearray(hashlib.sha256(("ledgerline-crm-demo:%d:%s" % (self.seed, key)).encode()).digest()[:16])
+        digest[0:6] = (when * 1000).to_bytes(6, "big")
         digest[6] = (digest[6] & 0x0F) | 0x80  # version 8
         digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
         h = digest.hex()

@@ -81,6 +81,25 @@ import Testing
         #expect(events[1].data["amount"] == "1234.50")
     }
 
+    @Test func idKeysWithTheRowsPositionLeadTheIdWithIt() throws {
+        let yaml = """
+            events:
+              - type: PageVisited
+                stream: "customer-{Id}"
+                id: "visits-{line}"
+                data: { customerId: "{Id}", url: "https://example.com/{Id}" }
+              - type: PageVisited
+                stream: "customer-{Id}"
+                id: "visits-{Id}-{row}"
+                data: { customerId: "{Id}", url: "https://example.com/{Id}" }
+            """
+        let events = try map(yaml, header: ["Id"], ["7"], line: 1234).get()
+        #expect(events[0].event.id == CSVMapping.eventID(type: "PageVisited", key: "visits-1234", ordinal: 1234))
+        #expect(events[0].event.id!.high >> 16 == 1234)
+        #expect(events[1].event.id!.high >> 16 == 1233)
+        #expect(try map(yaml, header: ["Id"], ["7"], line: 1234).get()[0].event.id == events[0].event.id)
+    }
+
     @Test func conditionsLeaveEventsOut() throws {
         let events = try map(
             Self.deal, header: Self.dealHeader,

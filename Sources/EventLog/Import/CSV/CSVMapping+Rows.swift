@@ -62,7 +62,12 @@ extension CSVMapping {
             }
             do throws(CSVRow.Problem) {
                 switch try event.idKey.render(row) {
-                case .text(let key): id = Self.eventID(type: event.type, key: key)
+                case .text(let key):
+                    switch event.idKey.position {
+                    case .line: id = Self.eventID(type: event.type, key: key, ordinal: row.line)
+                    case .row: id = Self.eventID(type: event.type, key: key, ordinal: row.number)
+                    case .none: id = Self.eventID(type: event.type, key: key)
+                    }
                 case .empty(let column):
                     throw CSVRow.Problem(
                         column: column.name,
@@ -119,8 +124,15 @@ extension CSVMapping {
     }
 
     /// The id of an event of `type` whose key is `key`: SHA-256 of both (a UUID v8).
-    static func eventID(type: EventType, key: String) -> EventID {
-        EventID.derived(from: Array("ledgerline-csv\u{0}\(type.rawValue)\u{0}\(key)".utf8))
+    ///
+    /// A key that holds the row's position (`{line}` or `{row}`) passes it as `ordinal`:
+    /// it then leads the id, so one import's ids ascend and fill the `ids` index in order
+    /// (see ``EventID/derived(ordinal:from:)``). The id stays a function of the key. A key
+    /// without the position is hashed whole, so it survives rows being reordered.
+    static func eventID(type: EventType, key: String, ordinal: Int? = nil) -> EventID {
+        let name = Array("ledgerline-csv\u{0}\(type.rawValue)\u{0}\(key)".utf8)
+        guard let ordinal else { return EventID.derived(from: name) }
+        return EventID.derived(ordinal: UInt64(ordinal), from: name)
     }
 }
 

@@ -109,6 +109,15 @@ extension CSVMapping {
             pieces.map { if case .literal(let text) = $0 { return text } else { return "" } }.joined()
         }
 
+        /// Whether the template puts in the row's `{line}`, else its `{row}`, else neither.
+        var position: Position {
+            if pieces.contains(where: { if case .line = $0 { return true } else { return false } }) { return .line }
+            if pieces.contains(where: { if case .row = $0 { return true } else { return false } }) { return .row }
+            return .none
+        }
+
+        enum Position { case line, row, none }
+
         /// The columns the template reads.
         public var columns: [Column] {
             pieces.compactMap { if case .column(let column, _) = $0 { return column } else { return nil } }
