@@ -39,6 +39,7 @@ let targets: [Target] = [
         dependencies: [
             "CLMDB",
             "JSON",
+            "Yams",
             .product(name: "Crypto", package: "swift-crypto"),
         ]
     ),

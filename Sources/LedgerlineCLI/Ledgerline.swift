@@ -17,7 +17,7 @@ struct Ledgerline: AsyncParsableCommand {
               ledgerline read --stream customer-42
             """,
         subcommands: [
-            InitCommand.self, AppendCommand.self, ImportCommand.self, ReadCommand.self, TailCommand.self,
+            InitCommand.self, AppendCommand.self, ImportCommand.self, ImportCSVCommand.self, ReadCommand.self, TailCommand.self,
             StatsCommand.self, VerifyCommand.self, ExportCommand.self, SchemasCommand.self, Expr.self, DebugCommand.self,
             ExperimentsCommand.self,
         ]

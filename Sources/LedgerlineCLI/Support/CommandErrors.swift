@@ -32,6 +32,8 @@ enum CommandErrors {
         switch error {
         case let failure as ImportFailure:
             return (failure.description.split(separator: "\n").map { "ledgerline: \($0)" }, 65)
+        case let error as CSVMappingError:
+            return (error.description.split(separator: "\n").map { "ledgerline: \($0)" }, 65)
         case let error as SchemaError:
             return (["ledgerline: \(error.message)"], 65)
         case let error as EventLogError:
