@@ -79,8 +79,13 @@ struct ExperimentScan {
             ranges = [first...middle, (middle + 1)...last]
         }
         let chunks = Self.read(ranges, store: store, key: history.key, slots: slots)
+        if let failure = chunks.lazy.compactMap(\.failure).first { throw failure }
+        // The exposures bound the units: size each phase's index once instead of growing it.
+        let total = chunks.reduce(0) { $0 + $1.count }
+        for p in units.indices {
+            units[p].reserveCapacity(units.count == 1 ? total : chunks.reduce(0) { $0 + $1.count(slot: p) })
+        }
         for chunk in chunks {
-            if let failure = chunk.failure { throw failure }
             for p in units.indices { units[p].add(chunk, slot: p) }
         }
         return units

@@ -17,6 +17,9 @@ struct ExposureChunk: Sendable {
 
     var count: Int { ends.count }
 
+    /// The exposures of the phase at `slot`.
+    func count(slot: Int) -> Int { phaseSlot.reduce(0) { $0 + (Int($1) == slot ? 1 : 0) } }
+
     mutating func append(
         id: UnsafeRawBufferPointer, phaseSlot slot: Int, variation v: Int64, time t: Int64, position p: UInt64
     ) {

@@ -89,6 +89,14 @@ struct PhaseUnits {
         }
     }
 
+    /// Makes room for about `units` units.
+    mutating func reserveCapacity(_ units: Int) {
+        index.reserveCapacity(units)
+        variation.reserveCapacity(units)
+        exposedAt.reserveCapacity(units)
+        position.reserveCapacity(units)
+    }
+
     /// Units per variation.
     var unitsPerVariation: [Int] {
         var counts = [Int](repeating: 0, count: variationCount)
