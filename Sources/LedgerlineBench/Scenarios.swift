@@ -10,5 +10,6 @@ let allScenarios: [any BenchmarkScenario] = [
     StreamReadBenchmark(),
     SchemaValidationBenchmark(),
     AllocateBenchmark(),
+    ExperimentReportBenchmark(),
     ExprBenchmark(),
 ]

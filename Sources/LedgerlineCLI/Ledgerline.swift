@@ -19,6 +19,7 @@ struct Ledgerline: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, AppendCommand.self, ImportCommand.self, ImportCSVCommand.self, ReadCommand.self, TailCommand.self,
             StatsCommand.self, VerifyCommand.self, ExportCommand.self, SchemasCommand.self, Expr.self, DebugCommand.self,
+            ExperimentsCommand.self,
         ]
     )
 
