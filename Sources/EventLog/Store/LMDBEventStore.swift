@@ -103,9 +103,12 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         writer.stop()
     }
 
-    /// Stops the writer after the queued appends. Appends after this fail with ``EventLogError/Code/closed``.
+    /// Stops the writer after the queued appends, then closes the environment once the
+    /// reads in progress end. Appends and reads after this fail with
+    /// ``EventLogError/Code/closed``; the folder may be opened again at once.
     public func close() {
         writer.stop()
+        env.close()
     }
 
     private static func openDatabases(_ env: LMDBEnvironment, directory: URL) throws(EventLogError) -> Databases {
