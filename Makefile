@@ -1,6 +1,6 @@
 # Ledgerline — the two commands of the README, and the benchmarks.
 #
-#   make demo   import the CDNOW purchase log into ./demo-data and show what the log holds
+#   make demo   import the CDNOW purchase log and generated CRM activity into ./demo-data; show the log
 #   make test   build and run every test (conformance suites read ../shared when present)
 #   make bench  release build, then every benchmark scenario (a table and JSON lines)
 

@@ -39,13 +39,20 @@ let targets: [Target] = [
         dependencies: [
             "CLMDB",
             "JSON",
+            "Yams",
             .product(name: "Crypto", package: "swift-crypto"),
         ]
     ),
     .target(name: "Schemas", dependencies: ["JSON", "EventLog"]),
     .target(name: "Expressions"),
     .target(name: "Projections", dependencies: ["JSON", "EventLog", "Schemas", "Yams"]),
-    .target(name: "Experiments", dependencies: ["JSON", "EventLog", "Schemas", "Expressions", "Yams"]),
+    .target(
+        name: "Experiments",
+        dependencies: [
+            "JSON", "EventLog", "Schemas", "Expressions", "Yams",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]
+    ),
     .executableTarget(
         name: "LedgerlineCLI",
         dependencies: [
@@ -67,7 +74,7 @@ let testTargets: [Target] = [
     .testTarget(name: "SchemasTests", dependencies: ["Schemas", "EventLog", "JSON"]),
     .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"]),
     .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "JSON"]),
-    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "EventLog", "JSON", "Expressions"]),
+    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "EventLog", "JSON", "Expressions", "Schemas"]),
     .testTarget(name: "LedgerlineCLITests", dependencies: ["EventLog", "JSON"]),
 ]
 

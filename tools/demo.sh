@@ -1,22 +1,34 @@
 #!/usr/bin/env bash
-# The demo behind `make demo`: import the real CDNOW purchase log into a fresh store,
-# verify the hash chain, and show what the log holds.
+# The demo behind `make demo`: import the real CDNOW purchase log through its CSV mapping,
+# add seeded, generated CRM activity around those customers (contacts, leads, deals moving
+# through the pipeline, emails, meetings, calls, tasks), verify the hash chain, and show
+# what the log holds.
 #   tools/demo.sh PATH/TO/ledgerline DATA_DIR
+# DEMO_CUSTOMERS (default 5000) and DEMO_SEED (default 7) size and seed the activity.
 set -euo pipefail
 ledgerline="$1"
 data="$2"
 here="$(cd "$(dirname "$0")" && pwd)"
+customers="${DEMO_CUSTOMERS:-5000}"
+seed="${DEMO_SEED:-7}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 rm -rf "$data"
-echo "== CDNOW purchase log -> OrderPlaced events"
-awk -f "$here/datasets/cdnow/to-jsonl.awk" "$here/datasets/cdnow/CDNOW_master.txt" > "$work/cdnow.jsonl"
+echo "== CDNOW purchase log -> OrderPlaced events (tools/mappings/cdnow.yaml)"
 "$ledgerline" --data "$data" init
-"$ledgerline" --data "$data" import "$work/cdnow.jsonl"
+"$ledgerline" --data "$data" import-csv "$here/datasets/cdnow/CDNOW_master.txt" --mapping "$here/mappings/cdnow.yaml"
 echo
 echo "== importing the same file again appends nothing"
-"$ledgerline" --data "$data" import "$work/cdnow.jsonl" --json
+"$ledgerline" --data "$data" import-csv "$here/datasets/cdnow/CDNOW_master.txt" --mapping "$here/mappings/cdnow.yaml" --json
+echo
+echo "== CRM activity around $customers of those customers (tools/generate-crm.py --seed $seed)"
+if command -v python3 >/dev/null 2>&1; then
+    python3 "$here/generate-crm.py" --seed "$seed" --customers "$customers" --out "$work/crm.jsonl"
+    "$ledgerline" --data "$data" import "$work/crm.jsonl"
+else
+    echo "python3 is not installed: skipped (the log holds the CDNOW orders only)"
+fi
 echo
 echo "== verify the hash chain"
 "$ledgerline" --data "$data" verify
@@ -26,3 +38,9 @@ echo "== the log"
 echo
 echo "== one customer's stream"
 "$ledgerline" --data "$data" read --stream customer-2 --limit 3
+
+# == Views: added when the Projections branch (customers, pipeline) merges. ==============
+# The integrator replaces these placeholders with the real commands:
+#   echo; echo "== three customers";    "$ledgerline" --data "$data" customers show 2   (and two more ids)
+#   echo; echo "== the pipeline";       "$ledgerline" --data "$data" pipeline summary
+#   echo; echo "== the funnel";         "$ledgerline" --data "$data" pipeline funnel

@@ -21,6 +21,19 @@ public struct ExperimentsError: Error, Sendable, CustomStringConvertible {
         case conflictingDefinitions
         /// An analysis or bandit function was given inputs it cannot work with.
         case invalidInput
+        /// The experiment key names no definition, or nothing has been published under it.
+        case unknownExperiment
+        /// The log holds no customer with the given id.
+        case unknownCustomer
+        /// An experiment's stream changed between reading and appending (another publish or
+        /// re-weighting ran at the same time); nothing was appended and a retry is safe.
+        case conflict
+        /// An experiment event in the log does not have the shape this build writes.
+        case invalidEvent
+        /// The log holds nothing to analyse yet (an experiment without exposures).
+        case noData
+        /// The event log failed; see ``ExperimentsError/cause``.
+        case log
     }
 
     public var code: Code

@@ -10,6 +10,7 @@ let allScenarios: [any BenchmarkScenario] = [
     StreamReadBenchmark(),
     SchemaValidationBenchmark(),
     AllocateBenchmark(),
+    ExperimentReportBenchmark(),
     ExprBenchmark(),
     ProjectRebuildBenchmark(),
     ProjectLiveBenchmark(),

@@ -17,9 +17,9 @@ struct Ledgerline: AsyncParsableCommand {
               ledgerline read --stream customer-42
             """,
         subcommands: [
-            InitCommand.self, AppendCommand.self, ImportCommand.self, ReadCommand.self, TailCommand.self,
+            InitCommand.self, AppendCommand.self, ImportCommand.self, ImportCSVCommand.self, ReadCommand.self, TailCommand.self,
             StatsCommand.self, VerifyCommand.self, ExportCommand.self, SchemasCommand.self, Expr.self, DebugCommand.self,
-            ProjectCommand.self, CustomersCommand.self, PipelineCommand.self, TasksCommand.self,
+            ExperimentsCommand.self, ProjectCommand.self, CustomersCommand.self, PipelineCommand.self, TasksCommand.self,
         ]
     )
 

@@ -174,6 +174,61 @@ enum EmbeddedCatalog {
 }
 
 """##),
+        ("BanditWeightsUpdated.v1.json",
+         ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://ledgerline.dev/schemas/BanditWeightsUpdated.v1.json",
+  "title": "BanditWeightsUpdated v1",
+  "description": "A bandit experiment re-weighted its variations by Thompson sampling. Stream: experiment-<experimentKey>. Records the evidence (units and conversions of the bandit's goal per arm, counted from the log up to `logPosition`), the random seed derived from the experiment key, phase, `logPosition` and the hash of the event there (first 8 bytes of SHA-256), and the resulting weights, so a replay of the log recomputes the same weights. New assignments in the phase use the latest weights; customers already assigned keep their variation.",
+  "type": "object",
+  "required": ["experimentKey", "phase", "goal", "arms", "seed", "logPosition", "draws", "burnIn"],
+  "properties": {
+    "experimentKey": {"$ref": "common.json#/$defs/experimentKey"},
+    "phase": {"type": "integer", "minimum": 0},
+    "goal": {"description": "The name of the conversion goal whose posterior drives the weights.", "type": "string", "minLength": 1, "maxLength": 100},
+    "arms": {
+      "type": "array",
+      "minItems": 2,
+      "maxItems": 20,
+      "items": {
+        "type": "object",
+        "required": ["key", "units", "conversions", "probabilityBest", "weight"],
+        "properties": {
+          "key": {"type": "string", "minLength": 1, "maxLength": 100},
+          "units": {"type": "integer", "minimum": 0},
+          "conversions": {"type": "integer", "minimum": 0},
+          "probabilityBest": {"$ref": "common.json#/$defs/probability"},
+          "weight": {"$ref": "common.json#/$defs/probability"}
+        },
+        "additionalProperties": false
+      }
+    },
+    "seed": {"description": "The generator's 64-bit seed as decimal digits.", "type": "string", "pattern": "^[0-9]{1,20}$"},
+    "logPosition": {"description": "The log position the evidence was counted up to (the head when the update was decided) and the seed derives from.", "type": "integer", "minimum": 0},
+    "draws": {"description": "Monte Carlo draws behind probabilityBest (0 during burn-in).", "type": "integer", "minimum": 0},
+    "burnIn": {"description": "True while the warm-up keeps the weights equal.", "type": "boolean"}
+  },
+  "additionalProperties": false,
+  "examples": [
+    {
+      "experimentKey": "offer-cadence",
+      "phase": 1,
+      "goal": "ordered",
+      "arms": [
+        {"key": "every-2-days", "units": 412, "conversions": 21, "probabilityBest": 0.0312, "weight": 0.1218},
+        {"key": "every-4-days", "units": 405, "conversions": 38, "probabilityBest": 0.9054, "weight": 0.7338},
+        {"key": "weekly", "units": 398, "conversions": 24, "probabilityBest": 0.0634, "weight": 0.1444}
+      ],
+      "seed": "15880427329516376233",
+      "logPosition": 48211,
+      "draws": 10000,
+      "burnIn": false
+    }
+  ]
+}
+
+"""##),
         ("CallLogged.v1.json",
          ##"""
 {
@@ -1124,7 +1179,18 @@ enum EmbeddedCatalog {
       "uniqueItems": true
     },
     "bandit": {"type": "boolean"},
-    "configuredBy": {"$ref": "common.json#/$defs/userId"}
+    "configuredBy": {"$ref": "common.json#/$defs/userId"},
+    "definition": {
+      "description": "The definition as published, in its canonical form (every default resolved, durations in seconds): everything the fields above summarise, plus filters, bucket versions, fallback attribute, metrics with their windows and the bandit settings. Open: its shape is the definition language's, validated by `ledgerline experiments lint`, not here.",
+      "type": "object"
+    },
+    "checksum": {"$ref": "common.json#/$defs/sha256", "description": "SHA-256 of the canonical definition's bytes, so a report can prove which definition was in force."},
+    "phaseChanges": {
+      "description": "When this event starts a new phase: the allocation fields that changed since the previous phase (weights, coverage, seed, ...).",
+      "type": "array",
+      "items": {"type": "string", "minLength": 1, "maxLength": 64},
+      "uniqueItems": true
+    }
   },
   "additionalProperties": false,
   "examples": [
@@ -2087,6 +2153,7 @@ enum EmbeddedCatalog {
     },
     "seed": {"type": "string", "maxLength": 200},
     "sticky": {"type": "boolean"},
+    "bucketVersion": {"description": "The experiment's bucket version the assignment is kept under (sticky bucketing); 0 when absent.", "type": "integer", "minimum": 0},
     "ruleName": {"$ref": "common.json#/$defs/ruleName"},
     "enrollmentId": {"$ref": "common.json#/$defs/enrollmentId"}
   },

@@ -31,6 +31,25 @@ import Testing
         #expect(more.events[0].version == StreamVersion(2))
     }
 
+    @Test func aClosedStoreLetsGoOfTheFolderWhileStillReferenced() async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let first = try open(scratch)
+        _ = try await first.append([Fixture.contactCreated(1)])
+        _ = try first.read(from: .start, direction: .forward, limit: 10)  // a pooled read transaction
+        first.close()
+        // `first` is still referenced: the folder must open again in this process, and
+        // reads of both stores must work (LMDB refuses a second live handle's readers).
+        let second = try open(scratch, create: false)
+        defer { second.close() }
+        for _ in 0..<3 { #expect(try second.read(from: .start, direction: .forward, limit: 10).count == 1) }
+        _ = try await second.append([Fixture.contactCreated(2)])
+        #expect(try second.head().position == LogPosition(2))
+        #expect(throws: EventLogError.self) { try first.read(from: .start, direction: .forward, limit: 10) }
+        let refused = await #expect(throws: EventLogError.self) { try await first.append([Fixture.contactCreated(3)]) }
+        #expect(refused?.code == .closed)
+    }
+
     @Test func aChangedByteOnDiskMakesVerifyNameThatEventsPosition() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }

@@ -19,7 +19,9 @@ import Testing
             let output = try FileHandle(forWritingTo: ackFile)
             let child = Process()
             child.executableURL = executable
-            child.arguments = ["--data", scratch.data, "debug", "append-loop", "--tasks", "4", "--max-seconds", "10"]
+            // --max-seconds only ends a child orphaned by a crashed test run: on a loaded
+            // machine the kill below can come seconds late, and must still find it running.
+            child.arguments = ["--data", scratch.data, "debug", "append-loop", "--tasks", "4", "--max-seconds", "120"]
             child.standardOutput = output
             child.standardError = FileHandle.nullDevice
             try child.run()

@@ -92,7 +92,7 @@ public struct EventImporter: Sendable {
         _ = malloc_trim(0)
         #endif
         let checked = DispatchTime.now()
-        var summary = try await append(spool: spool, to: target, lines: lines, displayName: displayName, fileSize: fileSize(url), progress: progress)
+        var summary = try await appendSpool(spool, to: target, lines: lines, displayName: displayName, fileSize: fileSize(url), progress: progress)
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         summary.checkSeconds = Double(checked.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return summary
@@ -109,7 +109,7 @@ public struct EventImporter: Sendable {
         }
     }
 
-    private func fileSize(_ url: URL) -> Int {
+    func fileSize(_ url: URL) -> Int {
         (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
     }
 
@@ -215,8 +215,11 @@ public struct EventImporter: Sendable {
 
     // MARK: - Pass 2: append
 
-    private func append(
-        spool: URL, to target: any PreparedAppending, lines: Int, displayName: String, fileSize: Int, progress: (@Sendable (Progress) -> Void)?
+    /// Appends the blocks of a spool written by a check pass (this one's, or the CSV
+    /// importer's) in batches of ``Options/batchSize``; `lines` (the last line number)
+    /// scales the progress.
+    func appendSpool(
+        _ spool: URL, to target: any PreparedAppending, lines: Int, displayName: String, fileSize: Int, progress: (@Sendable (Progress) -> Void)?
     ) async throws(ImportFailure) -> Summary {
         var reader: ImportSpool.Reader
         do { reader = try ImportSpool.Reader(url: spool) } catch { throw ImportFailure(file: displayName, cannotRead: error) }

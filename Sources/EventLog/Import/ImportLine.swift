@@ -109,11 +109,12 @@ public enum ImportLine {
         return Parsed(event: event, data: data, restore: restore)
     }
 
-    /// The id of a line without one: SHA-256 of the line's bytes and its line number.
+    /// The id of a line without one: its line number, then SHA-256 of the line's bytes
+    /// and its line number (see ``EventID/derived(ordinal:from:)`` for why in that order).
     static func derivedID(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int) -> EventID {
         var name = Array("ledgerline-import-line:\(lineNumber):".utf8)
         name.append(contentsOf: bytes)
-        return EventID.derived(from: name)
+        return EventID.derived(ordinal: UInt64(lineNumber), from: name)
     }
 
     // MARK: - Fields

@@ -46,14 +46,38 @@ final class LMDBEnvironment: @unchecked Sendable {
     }
 
     deinit {
-        for txn in readPool.withLock({ pool in defer { pool.removeAll() }; return pool }) { mdb_txn_abort(txn.pointer) }
-        mdb_env_close(handle)
+        close()
+    }
+
+    /// Set once ``close()`` has closed the handle; checked under ``resizeLock``.
+    private let closed = Atomic<Bool>(false)
+
+    /// Closes the environment once every open transaction has ended. Idempotent; later
+    /// transactions fail with ``EventLogError/Code/closed``.
+    ///
+    /// LMDB forbids opening one environment twice in a process at the same time (its
+    /// reader table and file locks are per process), so a store that is closed and then
+    /// opened again must really have let go of the first handle — not wait for the last
+    /// reference to it to disappear.
+    func close() {
+        resizeLock.withExclusive {
+            guard !closed.load(ordering: .acquiring) else { return }
+            for txn in readPool.withLock({ pool in defer { pool.removeAll() }; return pool }) { mdb_txn_abort(txn.pointer) }
+            mdb_env_close(handle)
+            closed.store(true, ordering: .releasing)
+        }
+    }
+
+    /// Throws ``EventLogError/Code/closed`` after ``close()``. Call holding ``resizeLock``.
+    private func checkOpen() throws {
+        if closed.load(ordering: .acquiring) { throw EventLogError.closed() }
     }
 
     var mapSize: Int { currentMapSize.load(ordering: .relaxed) }
 
     /// Size of a page in bytes.
     var pageSize: Int {
+        guard !closed.load(ordering: .acquiring) else { return 0 }
         var stat = MDB_stat()
         mdb_env_stat(handle, &stat)
         return Int(stat.ms_psize)
@@ -61,6 +85,7 @@ final class LMDBEnvironment: @unchecked Sendable {
 
     /// Pages in use up to the highest one ever written.
     var usedBytes: Int {
+        guard !closed.load(ordering: .acquiring) else { return 0 }
         var info = MDB_envinfo()
         mdb_env_info(handle, &info)
         return (info.me_last_pgno + 1) * pageSize
@@ -72,6 +97,7 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// they all count toward its resident memory although nothing will read them soon.
     /// The next access faults a page back in from the page cache, cheaply.
     func releaseMappedPages() {
+        guard !closed.load(ordering: .acquiring) else { return }
         var info = MDB_envinfo()
         mdb_env_info(handle, &info)
         guard let address = info.me_mapaddr else { return }
@@ -84,6 +110,7 @@ final class LMDBEnvironment: @unchecked Sendable {
     func read<T>(_ body: (LMDBTransaction) throws -> T) throws -> T {
         while true {
             let outcome: Result<T, Error>? = resizeLock.withShared {
+                if closed.load(ordering: .acquiring) { return .failure(EventLogError.closed()) }
                 let txn: OpaquePointer
                 if let pooled = readPool.withLock({ $0.popLast() }) {
                     let rc = mdb_txn_renew(pooled.pointer)
@@ -119,6 +146,7 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// Begins the write transaction. Call only from the writer thread, holding
     /// ``resizeLock`` shared until it ends.
     func beginWrite() throws -> LMDBTransaction {
+        try checkOpen()
         var txn: OpaquePointer?
         try lmdbCheck(mdb_txn_begin(handle, nil, 0, &txn), "starting a write")
         return LMDBTransaction(handle: txn!)
@@ -168,6 +196,7 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// database handles opened in it usable by later transactions.
     func readCommitting<T>(_ body: (LMDBTransaction) throws -> T) throws -> T {
         try resizeLock.withShared {
+            try checkOpen()
             var txn: OpaquePointer?
             try lmdbCheck(mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn), "starting a read")
             do {
@@ -184,6 +213,7 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// Doubles the map (at least +64 MiB). Waits for this process's open transactions to end.
     func grow() throws {
         try resizeLock.withExclusive { () throws in
+            try checkOpen()
             let newSize = max(mapSize * 2, mapSize + 64 << 20)
             try lmdbCheck(mdb_env_set_mapsize(handle, newSize), "growing the map to \(newSize >> 20) MiB")
             currentMapSize.store(newSize, ordering: .relaxed)
@@ -193,6 +223,7 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// Another process grew the map: adopt its size.
     func adoptGrownMap() {
         resizeLock.withExclusive {
+            guard !closed.load(ordering: .acquiring) else { return }
             mdb_env_set_mapsize(handle, 0)
             var info = MDB_envinfo()
             mdb_env_info(handle, &info)

@@ -55,16 +55,45 @@ public struct RecordedEvent: Sendable, Hashable {
 }
 
 /// A SHA-256 digest in the hash chain.
+///
+/// Held as four integers rather than an array: every event read carries one, and a
+/// heap allocation per event was a measurable share of a replay.
 public struct EventHash: Sendable, Hashable, CustomStringConvertible {
     public static let byteCount = 32
     /// The hash before the first event: 32 zero bytes.
-    public static let genesis = EventHash(bytes: [UInt8](repeating: 0, count: 32))
+    public static let genesis = EventHash(words: (0, 0, 0, 0))
 
-    public let bytes: [UInt8]
+    /// The digest as four big-endian 64-bit words.
+    private let w0, w1, w2, w3: UInt64
+
+    private init(words: (UInt64, UInt64, UInt64, UInt64)) {
+        (w0, w1, w2, w3) = words
+    }
 
     public init(bytes: [UInt8]) {
         precondition(bytes.count == Self.byteCount)
-        self.bytes = bytes
+        self.init(raw: bytes.withUnsafeBytes { $0 })
+    }
+
+    /// Reads 32 bytes.
+    init(raw: UnsafeRawBufferPointer) {
+        precondition(raw.count == Self.byteCount)
+        func word(_ i: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+        self.init(words: (word(0), word(1), word(2), word(3)))
+    }
+
+    /// The 32 bytes.
+    public var bytes: [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: Self.byteCount) { buffer, count in
+            withUnsafeBytes { buffer.baseAddress!.initialize(from: $0.bindMemory(to: UInt8.self).baseAddress!, count: Self.byteCount) }
+            count = Self.byteCount
+        }
+    }
+
+    /// Calls `body` with the 32 bytes, without allocating.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        var words = (w0.bigEndian, w1.bigEndian, w2.bigEndian, w3.bigEndian)
+        return try Swift.withUnsafeBytes(of: &words) { try body($0) }
     }
 
     /// Parses 64 hex digits.
@@ -77,7 +106,7 @@ public struct EventHash: Sendable, Hashable, CustomStringConvertible {
             guard let hi = Self.nibble(utf8[i]), let lo = Self.nibble(utf8[i + 1]) else { return nil }
             out.append(hi << 4 | lo)
         }
-        bytes = out
+        self.init(bytes: out)
     }
 
     /// Lowercase hex.

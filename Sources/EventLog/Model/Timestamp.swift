@@ -39,11 +39,45 @@ public struct Timestamp: RawRepresentable, Sendable, Hashable, Comparable, Custo
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (y, m, d) = Self.civil(fromDays: days)
-        var out = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
-        if fraction != 0 {
-            out += fraction % 1000 == 0 ? String(format: ".%03d", fraction / 1000) : String(format: ".%06d", fraction)
+        // Written digit by digit: String(format:) costs more than everything else here.
+        var out: [UInt8] = []
+        out.reserveCapacity(28)
+        func digits(_ value: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            if rest >= divisor * 10 {
+                out.append(contentsOf: String(rest).utf8)
+                return
+            }
+            while divisor > 0 {
+                out.append(UInt8(48 + rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
         }
-        return out + "Z"
+        if y < 0 {
+            out.append(UInt8(ascii: "-"))
+            digits(-y, 4)
+        } else {
+            digits(y, 4)
+        }
+        out.append(UInt8(ascii: "-"))
+        digits(m, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(d, 2)
+        out.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        if fraction != 0 {
+            out.append(UInt8(ascii: "."))
+            if fraction % 1000 == 0 { digits(fraction / 1000, 3) } else { digits(fraction, 6) }
+        }
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     // MARK: - Calendar arithmetic (proleptic Gregorian, Howard Hinnant's algorithms)

@@ -108,7 +108,7 @@ enum EventRecord {
         if !given.contains(.occurredAt) { record.storeBytes(of: stamp.littleEndian, toByteOffset: 52, as: Int64.self) }
         let bodyLength = record.count - hashSize
         let hash = chainHash(previous: previous, body: UnsafeRawBufferPointer(rebasing: record[0..<bodyLength]))
-        hash.bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: record[bodyLength...]).copyMemory(from: $0) }
+        hash.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: record[bodyLength...]).copyMemory(from: $0) }
         return hash
     }
 
@@ -116,9 +116,9 @@ enum EventRecord {
     @inline(__always)
     static func chainHash(previous: EventHash, body: UnsafeRawBufferPointer) -> EventHash {
         var hasher = SHA256()
-        previous.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        previous.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         hasher.update(bufferPointer: body)
-        return EventHash(bytes: Array(hasher.finalize()))
+        return hasher.finalize().withUnsafeBytes { EventHash(raw: $0) }
     }
 
     // MARK: - Reading
@@ -142,11 +142,18 @@ enum EventRecord {
     static func position(_ r: UnsafeRawBufferPointer) -> LogPosition { LogPosition(u64(r, 20)) }
     static func version(_ r: UnsafeRawBufferPointer) -> StreamVersion { StreamVersion(u64(r, 28)) }
     static func id(_ r: UnsafeRawBufferPointer) -> EventID { EventID(bytes: UnsafeRawBufferPointer(rebasing: r[36..<52])) }
-    static func hash(_ r: UnsafeRawBufferPointer) -> EventHash { EventHash(bytes: Array(r[(r.count - hashSize)...])) }
+    static func hash(_ r: UnsafeRawBufferPointer) -> EventHash { EventHash(raw: UnsafeRawBufferPointer(rebasing: r[(r.count - hashSize)...])) }
     static func body(_ r: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: r[0..<(r.count - hashSize)]) }
 
     /// Decodes a record that passed ``structuralProblem(_:)``.
     static func decode(_ r: UnsafeRawBufferPointer) -> RecordedEvent {
+        var strings = RecordStrings()
+        return decode(r, strings: &strings)
+    }
+
+    /// Decodes a record that passed ``structuralProblem(_:)``, reusing the type and actor
+    /// strings of earlier records decoded with the same `strings`.
+    static func decode(_ r: UnsafeRawBufferPointer, strings: inout RecordStrings) -> RecordedEvent {
         let flags = r[1]
         let streamLength = Int(u16(r, 2))
         let typeLength = Int(u16(r, 4))
@@ -159,8 +166,10 @@ enum EventRecord {
             return String(decoding: UnsafeRawBufferPointer(rebasing: r[offset..<(offset + length)]), as: UTF8.self)
         }
         let stream = string(streamLength)
-        let type = string(typeLength)
-        let actor = string(actorLength)
+        let type = strings.string(UnsafeRawBufferPointer(rebasing: r[offset..<(offset + typeLength)]))
+        offset += typeLength
+        let actor = strings.string(UnsafeRawBufferPointer(rebasing: r[offset..<(offset + actorLength)]))
+        offset += actorLength
         var metadata: [String: String] = [:]
         if metadataLength > 0 {
             if case .object(let object)? = try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: r[offset..<(offset + metadataLength)])) {
@@ -212,5 +221,26 @@ enum EventRecord {
         if given.contains(.causationId), r[1] & 4 == 0 || !same(84, 84, 16) { return false }
         if given.contains(.metadata), rm != tm || !same(headerSize + rs + rt + ra, headerSize + ts + tt + ta, rm) { return false }
         return true
+    }
+}
+
+/// The few distinct strings that recur across records — event types and actors — made
+/// once per read rather than once per event.
+struct RecordStrings {
+    private var keys: [[UInt8]] = []
+    private var values: [String] = []
+    private static let capacity = 32
+
+    mutating func string(_ bytes: UnsafeRawBufferPointer) -> String {
+        for (i, key) in keys.enumerated() where key.count == bytes.count {
+            let same = key.withUnsafeBytes { bytes.count == 0 || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+            if same { return values[i] }
+        }
+        let made = String(decoding: bytes, as: UTF8.self)
+        if keys.count < Self.capacity {
+            keys.append(Array(bytes))
+            values.append(made)
+        }
+        return made
     }
 }

@@ -9,6 +9,16 @@ public protocol EventValidator: Sendable {
     /// Checks `data` against `type`'s schema at `schemaVersion` (the latest when `nil`)
     /// and returns the version it was checked against.
     func validate(type: EventType, schemaVersion: Int?, data: JSONObject) throws(PayloadViolation) -> Int
+
+    /// Why no payload of `type` at `schemaVersion` (the latest when `nil`) can be valid
+    /// — the type or the version is unknown — or `nil` when payloads can be checked.
+    /// Importers ask once per event type of a mapping, before reading any rows.
+    func typeProblem(type: EventType, schemaVersion: Int?) -> String?
+}
+
+extension EventValidator {
+    /// Knows no types in advance: every payload is checked on its own.
+    public func typeProblem(type: EventType, schemaVersion: Int?) -> String? { nil }
 }
 
 /// Why a payload was refused: a reason, and where in the payload when that is known.

@@ -103,9 +103,12 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         writer.stop()
     }
 
-    /// Stops the writer after the queued appends. Appends after this fail with ``EventLogError/Code/closed``.
+    /// Stops the writer after the queued appends, then closes the environment once the
+    /// reads in progress end. Appends and reads after this fail with
+    /// ``EventLogError/Code/closed``; the folder may be opened again at once.
     public func close() {
         writer.stop()
+        env.close()
     }
 
     private static func openDatabases(_ env: LMDBEnvironment, directory: URL) throws(EventLogError) -> Databases {
@@ -178,8 +181,9 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
             }
             let step = direction == .forward ? MDB_NEXT : MDB_PREV
             out.reserveCapacity(min(limit, 4096))
+            var strings = RecordStrings()
             while let current = entry, out.count < limit {
-                out.append(try decodeRecord(current.value, at: readUInt64(current.key)))
+                out.append(try decodeRecord(current.value, at: readUInt64(current.key), strings: &strings))
                 entry = try cursor.get(step)
             }
             return out
@@ -193,11 +197,12 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                 let positions = try withCursor(txn, databases.streams) { cursor in
                     try streamPositions(cursor, stream: stream, from: version, direction: direction, limit: limit)
                 }
+                var strings = RecordStrings()
                 return try positions.map { position in
                     guard let bytes = try withUInt64Bytes(position, { key in try txn.get(databases.events, key) }) else {
                         throw EventLogError(.corrupted, "stream \(stream) lists position \(position), which is not in the log; run `ledgerline verify`", stream: stream, position: LogPosition(position))
                     }
-                    return try decodeRecord(bytes, at: position)
+                    return try decodeRecord(bytes, at: position, strings: &strings)
                 }
             }
         }
@@ -275,11 +280,12 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                     }
                     return out
                 }
+                var strings = RecordStrings()
                 return try positions.map { position in
                     guard let bytes = try withUInt64Bytes(position, { key in try txn.get(databases.events, key) }) else {
                         throw EventLogError(.corrupted, "the type index lists position \(position), which is not in the log; run `ledgerline verify`", position: LogPosition(position))
                     }
-                    return try decodeRecord(bytes, at: position)
+                    return try decodeRecord(bytes, at: position, strings: &strings)
                 }
             }
         }
@@ -343,10 +349,15 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
     }
 
     func decodeRecord(_ bytes: UnsafeRawBufferPointer, at position: UInt64) throws -> RecordedEvent {
+        var strings = RecordStrings()
+        return try decodeRecord(bytes, at: position, strings: &strings)
+    }
+
+    func decodeRecord(_ bytes: UnsafeRawBufferPointer, at position: UInt64, strings: inout RecordStrings) throws -> RecordedEvent {
         if let problem = EventRecord.structuralProblem(bytes) {
             throw EventLogError(.corrupted, "the record at position \(position) is damaged (\(problem)); run `ledgerline verify`", position: LogPosition(position))
         }
-        return EventRecord.decode(bytes)
+        return EventRecord.decode(bytes, strings: &strings)
     }
 
     func withCursor<T>(_ txn: LMDBTransaction, _ dbi: MDB_dbi, _ body: (LMDBCursor) throws -> T) throws -> T {

@@ -133,6 +133,14 @@ extension DefinitionParser {
                     && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
                 if !valid {
                     r.problem(eventNode, path + ".event", "must be an event type such as `EmailReplied`; got `\(text)`")
+                } else if let eventTypes, !eventTypes.contains(text) {
+                    let hint = eventTypes.sorted().map { ($0, Self.editDistance($0, text)) }.min { $0.1 < $1.1 }
+                    let close = hint.flatMap { $0.1 <= max(1, min(3, text.count / 3)) ? $0.0 : nil }
+                    r.problem(
+                        eventNode, path + ".event",
+                        "`\(text)` is not an event type of the catalog, so the metric would never count anything; "
+                            + (close.map { "did you mean `\($0)`? " } ?? "")
+                            + "`ledgerline schemas list` lists them")
                 }
             } else if m.value("event") == nil {
                 r.problem(item, path + ".event", "is required: the event type counted, e.g. `EmailReplied`")
@@ -156,10 +164,17 @@ extension DefinitionParser {
             if let filterNode = m.value("filter"), let text = r.string(filterNode, path + ".filter") {
                 if text.trimmingCharacters(in: .whitespaces).isEmpty {
                     r.problem(filterNode, path + ".filter", "must be an expression; leave it out to count every event")
+                } else if let problem = EventFilter.problem(in: text) {
+                    r.problem(filterNode, path + ".filter", "is not a valid expression over `event`: \(problem)")
                 }
                 filter = text
             }
             let value = m.value("value").flatMap { r.string($0, path + ".value") }
+            if let value, !MetricValuePath.isValid(value) {
+                r.problem(
+                    m.value("value"), path + ".value",
+                    "must be a path into the event's payload such as `data.amount`; got `\(value)`")
+            }
             if kind == .revenue && value == nil {
                 r.problem(
                     item, path + ".value", "is required for revenue: the amount's path in the event, e.g. `data.total`")
@@ -239,5 +254,20 @@ extension DefinitionParser {
         return BanditSettings(
             goal: goal, schedule: schedule, minimumShare: minimumShare, burnIn: burnIn,
             burnInUnits: burnInUnits)
+    }
+
+    /// Levenshtein distance, for suggesting the event type meant. Cost: O(|a|·|b|), on error paths only.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8)
+        let b = Array(b.utf8)
+        var previous = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var current = [i] + [Int](repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 }

@@ -5,6 +5,8 @@ import Yams
 /// and reporting each violation with its line and field.
 struct DefinitionParser {
     let file: String?
+    /// The event types metrics may count (the event catalog's); `nil` skips that check.
+    var eventTypes: Set<String>? = nil
 
     /// Keys, ids, names: lower-case letters, digits, `-`, `_` and `.`, starting alphanumeric.
     static func isIdentifier(_ text: String) -> Bool {
@@ -85,6 +87,8 @@ struct DefinitionParser {
         if let node = top.value("targeting"), let text = r.string(node, "targeting") {
             if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 r.problem(node, "targeting", "must be an expression; leave it out to target everyone")
+            } else if let problem = ExperimentTargeting.problem(in: text) {
+                r.problem(node, "targeting", "is not a valid expression over `customer`: \(problem)")
             }
             targeting = text
         }

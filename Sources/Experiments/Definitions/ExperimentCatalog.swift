@@ -13,11 +13,14 @@ public struct ExperimentCatalog: Sendable {
 
     /// Loads every `*.yaml` / `*.yml` file in `directory`, in name order.
     ///
-    /// - Parameter displayPrefix: how paths are shown in errors, e.g. `rules/experiments`.
+    /// - Parameters:
+    ///   - displayPrefix: how paths are shown in errors, e.g. `rules/experiments`.
+    ///   - eventTypes: the event types metrics may count (the catalog's); `nil` skips the check.
     /// - Throws: one ``ExperimentsError`` whose ``ExperimentsError/problems`` lists every
     ///   problem in every file; nothing is returned unless all files are valid.
-    public static func load(directory: URL, displayPrefix: String? = nil) throws(ExperimentsError) -> ExperimentCatalog
-    {
+    public static func load(
+        directory: URL, displayPrefix: String? = nil, eventTypes: Set<String>? = nil
+    ) throws(ExperimentsError) -> ExperimentCatalog {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -35,7 +38,7 @@ public struct ExperimentCatalog: Sendable {
                 catalog.add(
                     try ExperimentDefinition.load(
                         contentsOf: directory.appendingPathComponent(name),
-                        displayPath: shown), file: shown)
+                        displayPath: shown, eventTypes: eventTypes), file: shown)
             } catch {
                 problems += error.problems.isEmpty ? [error] : error.problems
             }
@@ -55,7 +58,8 @@ public struct ExperimentCatalog: Sendable {
         self.files = files
     }
 
-    mutating func add(_ definition: ExperimentDefinition, file: String) {
+    /// Adds `definition`, read from `file`; ``conflicts()`` checks it against the others.
+    public mutating func add(_ definition: ExperimentDefinition, file: String) {
         definitions.append(definition)
         if files[definition.key] == nil { files[definition.key] = file }
     }

@@ -15,8 +15,11 @@ extension ExperimentDefinition {
     ///   when given, the file's base name must equal the key.
     /// - Throws: ``ExperimentsError`` with code ``ExperimentsError/Code/invalidDefinition`` listing
     ///   every problem found (or ``ExperimentsError/Code/invalidYAML`` when the YAML does not parse).
-    public static func parse(yaml: String, file: String? = nil) throws(ExperimentsError) -> ExperimentDefinition {
-        let (definition, problems) = read(yaml: yaml, file: file)
+    ///   - eventTypes: the event types metrics may count (the catalog's); `nil` skips the check.
+    public static func parse(yaml: String, file: String? = nil, eventTypes: Set<String>? = nil) throws(ExperimentsError)
+        -> ExperimentDefinition
+    {
+        let (definition, problems) = read(yaml: yaml, file: file, eventTypes: eventTypes)
         if let definition, problems.isEmpty { return definition }
         if problems.count == 1 { throw problems[0] }
         throw ExperimentsError(
@@ -26,8 +29,8 @@ extension ExperimentDefinition {
     }
 
     /// Reads and lints the file at `url`, naming it `displayPath` (default: its path) in errors.
-    public static func load(contentsOf url: URL, displayPath: String? = nil) throws(ExperimentsError)
-        -> ExperimentDefinition
+    public static func load(contentsOf url: URL, displayPath: String? = nil, eventTypes: Set<String>? = nil)
+        throws(ExperimentsError) -> ExperimentDefinition
     {
         let shown = displayPath ?? url.path
         guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8)
@@ -36,16 +39,18 @@ extension ExperimentDefinition {
                 .unreadableFile, "cannot read the file as UTF-8 text; check that it exists",
                 file: shown)
         }
-        return try parse(yaml: text, file: shown)
+        return try parse(yaml: text, file: shown, eventTypes: eventTypes)
     }
 
     /// Every problem in the definition `yaml`, empty when it is valid.
-    public static func lint(yaml: String, file: String? = nil) -> [ExperimentsError] {
-        read(yaml: yaml, file: file).1
+    public static func lint(yaml: String, file: String? = nil, eventTypes: Set<String>? = nil) -> [ExperimentsError] {
+        read(yaml: yaml, file: file, eventTypes: eventTypes).1
     }
 
     /// Parses what can be parsed and collects every problem on the way.
-    static func read(yaml: String, file: String?) -> (ExperimentDefinition?, [ExperimentsError]) {
+    static func read(yaml: String, file: String?, eventTypes: Set<String>? = nil) -> (
+        ExperimentDefinition?, [ExperimentsError]
+    ) {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
@@ -58,7 +63,7 @@ extension ExperimentDefinition {
             return (nil, [ExperimentsError(.invalidYAML, "is not valid YAML: \(error)", file: file)])
         }
         var reader = YAMLReader(file: file)
-        let definition = DefinitionParser(file: file).parse(root, &reader)
+        let definition = DefinitionParser(file: file, eventTypes: eventTypes).parse(root, &reader)
         // Report in file order, whatever order the checks ran in.
         let ordered = reader.problems.enumerated().sorted {
             ($0.element.line ?? 0, $0.element.column ?? 0, $0.offset) < (

@@ -13,12 +13,14 @@ struct ReplayBenchmark: BenchmarkScenario {
         var options = LMDBEventStore.Options()
         options.create = false
         var engineRate = 0.0
+        var engineCPURate = 0.0
         var count = 0
         do {
             let store = try LMDBEventStore(directory: fixture.storeDirectory, options: options)
             defer { store.close() }
             _ = try store.read(from: .start, direction: .forward, limit: 100_000)  // warm the page cache
             let started = monotonicNanoseconds()
+            let startedCPU = threadCPUSeconds()
             var position = LogPosition.start
             var bytes = 0
             while true {
@@ -29,18 +31,24 @@ struct ReplayBenchmark: BenchmarkScenario {
                 position = last.position
             }
             engineRate = Double(count) / (Double(monotonicNanoseconds() - started) / 1e9)
+            engineCPURate = Double(count) / (threadCPUSeconds() - startedCPU)
             precondition(bytes > 0)
         }
         let raw = try RawLMDBBaseline(directory: fixture.storeDirectory, sync: false)
         let started = monotonicNanoseconds()
+        let startedCPU = threadCPUSeconds()
         let rawCount = try raw.scanAll()
         let baseline = Double(rawCount) / (Double(monotonicNanoseconds() - started) / 1e9)
+        let baselineCPU = Double(rawCount) / (threadCPUSeconds() - startedCPU)
         return [
             BenchResult(name, [
                 "events": .int(count),
                 "events_per_s": .double(engineRate),
                 "baseline_events_per_s": .double(baseline),
                 "ratio": .double(engineRate / baseline),
+                // Per second of the reading thread's CPU: what a busy machine cannot blur.
+                "cpu_events_per_s": .double(engineCPURate),
+                "baseline_cpu_events_per_s": .double(baselineCPU),
             ])
         ]
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventLog
+import Experiments
 import Foundation
 import Projections
 import Schemas
@@ -7,7 +8,8 @@ import Schemas
 /// Renders every error of every command in one place: one clear line (or one line
 /// per bad input line) on stderr, and a non-zero exit.
 ///
-/// Exit codes: 1 for a failure, 65 for bad input data, 69 when the store is missing,
+/// Exit codes: 1 for a failure, 65 for bad input data (and experiment definitions, keys
+/// and analyses that cannot be done), 69 when the store is missing,
 /// 75 for a concurrency conflict worth retrying.
 enum CommandErrors {
     static func run(_ body: () async throws -> Void) async throws {
@@ -31,6 +33,8 @@ enum CommandErrors {
         switch error {
         case let failure as ImportFailure:
             return (failure.description.split(separator: "\n").map { "ledgerline: \($0)" }, 65)
+        case let error as CSVMappingError:
+            return (error.description.split(separator: "\n").map { "ledgerline: \($0)" }, 65)
         case let error as SchemaError:
             return (["ledgerline: \(error.message)"], 65)
         case let error as EventLogError:
@@ -42,6 +46,14 @@ enum CommandErrors {
             default: code = 1
             }
             return (["ledgerline: \(error.message)"], code)
+        case let error as ExperimentsError:
+            let code: Int32
+            switch error.code {
+            case .log: code = (error.cause as? EventLogError).map { render($0).1 } ?? 1
+            case .conflict: code = 75
+            default: code = 65
+            }
+            return (error.description.split(separator: "\n").map { "ledgerline: \($0)" }, code)
         case let error as InputError:
             return (["ledgerline: \(error.message)"], 65)
         case let error as ProjectionError:

@@ -16,6 +16,17 @@ extension EventCatalog: EventValidator {
             throw PayloadViolation(schemaVersion: error.code == .invalidPayload ? version : nil, pointer: nil, reason: error.message)
         }
     }
+
+    public func typeProblem(type: EventType, schemaVersion: Int?) -> String? {
+        do throws(SchemaError) {
+            let version: Int
+            if let schemaVersion { version = schemaVersion } else { version = try latestVersion(of: type.rawValue) }
+            _ = try schema(type: type.rawValue, version: version)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
 }
 
 extension EventCatalog {

@@ -1,0 +1,334 @@
+import Dispatch
+import Foundation
+import JSON
+
+/// Imports a delimited file (CSV and its relatives) into a store, turning each row
+/// into events as a ``CSVMapping`` says.
+///
+/// Like ``EventImporter``, the import runs in two passes:
+/// 1. **Check.** The file is streamed in chunks; every row is mapped, validated
+///    against the catalog and encoded on both cores, and written to a scratch file.
+///    Any bad row stops the import before anything is appended; every bad row is
+///    reported (up to ``Options/maxReportedProblems``) as `FILE:LINE: column: reason`.
+/// 2. **Append.** The scratch file is appended in large batches by the JSON Lines
+///    importer's append pass.
+///
+/// Event ids are derived from each event's type and key template, so re-importing the
+/// same file appends nothing; two rows whose keys collide are reported in the check
+/// pass. Memory is bounded by the chunk and batch sizes, plus 40 bytes or so per event
+/// for that collision check.
+public struct CSVImporter: Sendable {
+    public struct Options: Sendable {
+        /// Events per append.
+        public var batchSize = 50_000
+        /// Problems reported in detail before the rest are only counted.
+        public var maxReportedProblems = 20
+        /// Where the check pass keeps its scratch file (removed afterwards).
+        public var scratchDirectory = FileManager.default.temporaryDirectory
+        /// Bytes read at a time.
+        public var chunkSize = 4 << 20
+        public init() {}
+    }
+
+    public struct Summary: Sendable {
+        /// Data rows read (the header and blank lines not counted).
+        public var rows = 0
+        /// Events the rows yielded.
+        public var events = 0
+        public var appended = 0
+        public var duplicates = 0
+        public var head = LogPosition.start
+        public var seconds = 0.0
+        /// Of ``seconds``, the time the check pass took.
+        public var checkSeconds = 0.0
+        /// Events per type.
+        public var eventsByType: [EventType: Int] = [:]
+    }
+
+    public let mapping: CSVMapping
+    /// The store to append to; `nil` for an importer that only checks files.
+    public let store: (any EventStore)?
+    public let validator: (any EventValidator)?
+    public var options: Options
+
+    public init(
+        mapping: CSVMapping, store: any EventStore, validator: (any EventValidator)?, options: Options = Options()
+    ) {
+        self.mapping = mapping
+        self.store = store
+        self.validator = validator
+        self.options = options
+    }
+
+    /// An importer that only checks files (``check(url:displayName:progress:)``).
+    public init(checking mapping: CSVMapping, validator: (any EventValidator)?, options: Options = Options()) {
+        self.mapping = mapping
+        store = nil
+        self.validator = validator
+        self.options = options
+    }
+
+    /// Imports `url`, naming it `displayName` in messages.
+    ///
+    /// - Throws: ``CSVMappingError`` when the mapping does not fit the file (unknown
+    ///   columns, unknown event types), ``ImportFailure`` for bad rows or a failed append.
+    public func importFile(
+        at url: URL, displayName: String, progress: (@Sendable (EventImporter.Progress) -> Void)? = nil
+    ) async throws -> Summary {
+        guard let target = store as? any PreparedAppending else {
+            throw ImportFailure(
+                file: displayName, problems: [.init(line: 0, reason: "this store does not support imports")],
+                totalProblems: 1, appended: 0)
+        }
+        let started = DispatchTime.now()
+        let spool = options.scratchDirectory.appendingPathComponent(".ledgerline-import-\(UUID().uuidString).spool")
+        defer { try? FileManager.default.removeItem(at: spool) }
+        var summary = try scan(url: url, displayName: displayName, spool: spool, progress: progress)
+        let checked = DispatchTime.now()
+        var appendOptions = EventImporter.Options()
+        appendOptions.batchSize = options.batchSize
+        let appender = EventImporter(store: target, validator: nil, options: appendOptions)
+        let appended = try await appender.appendSpool(
+            spool, to: target, lines: summary.lastLine, displayName: displayName, fileSize: appender.fileSize(url),
+            progress: progress)
+        summary.summary.appended = appended.appended
+        summary.summary.duplicates = appended.duplicates
+        summary.summary.head = appended.head
+        summary.summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        summary.summary.checkSeconds = Double(checked.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return summary.summary
+    }
+
+    /// Maps and validates every row without appending anything: what an import would
+    /// append (before the store skips ids it holds).
+    ///
+    /// - Throws: ``CSVMappingError`` or ``ImportFailure`` (marked check-only), as
+    ///   ``importFile(at:displayName:progress:)`` does.
+    public func check(url: URL, displayName: String, progress: (@Sendable (EventImporter.Progress) -> Void)? = nil)
+        throws -> Summary
+    {
+        let started = DispatchTime.now()
+        do {
+            var summary = try scan(url: url, displayName: displayName, spool: nil, progress: progress).summary
+            summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            summary.checkSeconds = summary.seconds
+            return summary
+        } catch var failure as ImportFailure {
+            failure.isCheckOnly = true
+            throw failure
+        }
+    }
+
+    // MARK: - The check pass
+
+    private struct Scan {
+        var summary = Summary()
+        var lastLine = 0
+    }
+
+    /// What one half of a chunk produced.
+    private struct Part {
+        var builder = ImportSpool.Builder()
+        var problems: [ImportFailure.Problem] = []
+        var ids: [(id: EventID, line: Int, entry: Int)] = []
+        var byType: [EventType: Int] = [:]
+        var rows = 0
+    }
+
+    private func scan(
+        url: URL, displayName: String, spool: URL?, progress: (@Sendable (EventImporter.Progress) -> Void)?
+    ) throws -> Scan {
+        try checkTypes()
+        var reader: CSVReader
+        do { reader = try CSVReader(url: url, dialect: mapping.dialect, chunkSize: options.chunkSize) } catch {
+            throw ImportFailure(file: displayName, cannotRead: error)
+        }
+        defer { reader.close() }
+        var output: FileHandle?
+        if let spool {
+            _ = FileManager.default.createFile(atPath: spool.path, contents: nil)
+            do { output = try FileHandle(forWritingTo: spool) } catch {
+                throw ImportFailure(
+                    file: displayName,
+                    problems: [
+                        .init(
+                            line: 0,
+                            reason:
+                                "cannot write the import's scratch file in \(spool.deletingLastPathComponent().path): \(error.localizedDescription)"
+                        )
+                    ],
+                    totalProblems: 1, appended: 0)
+            }
+        }
+        defer { try? output?.close() }
+
+        var resolved: CSVMapping?
+        var header: [String] = mapping.dialect.hasHeader ? [] : mapping.dialect.columns
+        if !mapping.dialect.hasHeader { resolved = try mapping.resolved(header: header, dataFile: displayName) }
+        var scan = Scan()
+        var problems: [ImportFailure.Problem] = []
+        var problemCount = 0
+        var seen: [EventID: Int] = [:]
+        while true {
+            var chunk: CSVReader.Chunk
+            do {
+                guard let next = try reader.next() else { break }
+                chunk = next
+            } catch {
+                throw ImportFailure(file: displayName, cannotRead: error)
+            }
+            var first = 0
+            if resolved == nil, let record = chunk.records.first {
+                if let problem = chunk.problems[0] {
+                    throw ImportFailure(
+                        file: displayName, problems: [.init(line: record.line, reason: "the header row: \(problem)")],
+                        totalProblems: 1, appended: 0)
+                }
+                header = chunk.texts(record).map { CSVRow.trim($0 ?? "") }
+                resolved = try mapping.resolved(header: header, dataFile: displayName)
+                first = 1
+            }
+            guard let resolved, first < chunk.records.count else { continue }
+            let parts = mapInParallel(
+                chunk, records: first..<chunk.records.count, firstRow: scan.summary.rows + 1, mapping: resolved,
+                header: header, encode: output != nil)
+            for part in parts {
+                scan.summary.rows += part.rows
+                for (type, count) in part.byType { scan.summary.eventsByType[type, default: 0] += count }
+                var found = part.problems
+                for (id, line, entry) in part.ids {
+                    if let earlier = seen.updateValue(line, forKey: id) {
+                        let event = resolved.events[entry]
+                        found.append(
+                            .init(
+                                line: line,
+                                reason:
+                                    "its \(event.type) event has the same id key as \(earlier == line ? "another event of this row" : "line \(earlier)'s"): `\(event.idKey.source)` (mapping line \(event.idKey.line)) must tell rows apart; put in a column that does, or {line}"
+                            ))
+                    }
+                }
+                problemCount += found.count
+                for problem in found where problems.count < options.maxReportedProblems { problems.append(problem) }
+            }
+            scan.summary.events += parts.reduce(0) { $0 + $1.ids.count }
+            scan.lastLine = chunk.records.last?.line ?? scan.lastLine
+            if problemCount == 0, let output {
+                do {
+                    for part in parts where !part.builder.isEmpty {
+                        try output.write(contentsOf: part.builder.serialized())
+                    }
+                } catch {
+                    throw ImportFailure(
+                        file: displayName,
+                        problems: [
+                            .init(
+                                line: 0, reason: "cannot write the import's scratch file: \(error.localizedDescription)"
+                            )
+                        ],
+                        totalProblems: 1, appended: 0)
+                }
+            }
+            progress?(
+                EventImporter.Progress(
+                    phase: .checking, bytesDone: chunk.fileOffset, bytesTotal: reader.size, lines: scan.summary.rows,
+                    appended: 0, duplicates: 0))
+        }
+        if resolved == nil {
+            throw ImportFailure(
+                file: displayName,
+                problems: [.init(line: 0, reason: "the file is empty; expected a header row naming the columns")],
+                totalProblems: 1, appended: 0)
+        }
+        if problemCount > 0 {
+            throw ImportFailure(file: displayName, problems: problems, totalProblems: problemCount, appended: 0)
+        }
+        return scan
+    }
+
+    /// Refuses a mapping whose event types (or versions) the validator does not know.
+    private func checkTypes() throws(CSVMappingError) {
+        guard let validator else { return }
+        var problems: [CSVMappingError.Problem] = []
+        for event in mapping.events {
+            if let problem = validator.typeProblem(type: event.type, schemaVersion: event.schemaVersion) {
+                problems.append(.init(line: event.line, message: problem))
+            }
+        }
+        if !problems.isEmpty { throw CSVMappingError(file: mapping.file, problems: problems) }
+    }
+
+    /// Maps, validates and (with `encode`) encodes a chunk's records on two threads,
+    /// each taking one half.
+    private func mapInParallel(
+        _ chunk: CSVReader.Chunk, records: Range<Int>, firstRow: Int, mapping: CSVMapping, header: [String],
+        encode: Bool
+    ) -> [Part] {
+        let halves = records.count >= 256 ? 2 : 1
+        let results = UnsafeMutableBufferPointer<Part>.allocate(capacity: halves)
+        results.initialize(repeating: Part())
+        defer { results.deinitialize().deallocate() }
+        let slots = UnsafeSendableBox(results)
+        let per = (records.count + halves - 1) / halves
+        DispatchQueue.concurrentPerform(iterations: halves) { half in
+            var part = Part()
+            let start = records.lowerBound + half * per
+            let range = start..<min(records.upperBound, start + per)
+            for index in range {
+                let record = chunk.records[index]
+                let row = CSVRow(
+                    cells: chunk.texts(record), line: record.line, number: firstRow + index - records.lowerBound)
+                part.rows += 1
+                if let problem = chunk.problems[index] {
+                    part.problems.append(.init(line: row.line, reason: problem))
+                    continue
+                }
+                if row.cells.count != header.count {
+                    part.problems.append(
+                        .init(
+                            line: row.line,
+                            reason:
+                                "expected \(header.count) fields as in the header, found \(row.cells.count)\(row.cells.count > header.count ? " (a value that holds the delimiter must be quoted)" : "")"
+                        ))
+                    continue
+                }
+                switch mapping.map(row) {
+                case .failure(let problems):
+                    part.problems += problems.list.map { .init(line: row.line, reason: $0.text) }
+                case .success(let events):
+                    for mapped in events {
+                        do throws(ImportLineError) {
+                            let parsed = try prepare(mapped, encode: encode)
+                            if encode && part.problems.isEmpty { part.builder.add(parsed, line: row.line) }
+                            part.ids.append((mapped.event.id!, row.line, mapped.entry))
+                            part.byType[mapped.event.type, default: 0] += 1
+                        } catch {
+                            part.problems.append(.init(line: row.line, reason: error.reason))
+                        }
+                    }
+                }
+            }
+            slots.value[half] = part
+        }
+        return Array(results)
+    }
+
+    /// One mapped event, validated and size-checked.
+    private func prepare(_ mapped: CSVMapping.Mapped, encode: Bool) throws(ImportLineError) -> ImportLine.Parsed {
+        var parsed = ImportLine.Parsed(event: mapped.event, data: mapped.data, restore: ImportLine.Restore())
+        if let validator {
+            do throws(PayloadViolation) {
+                parsed.event.schemaVersion = try validator.validate(
+                    type: mapped.event.type, schemaVersion: mapped.event.schemaVersion, data: mapped.data)
+            } catch {
+                throw ImportLineError(error.message(stream: mapped.event.stream, type: mapped.event.type))
+            }
+        }
+        do throws(EventLogError) {
+            try parsed.event.checkLimits(index: 0, maxRecordBytes: 1 << 20)
+        } catch {
+            throw ImportLineError(
+                "the \(mapped.event.type) event is larger than 1 MiB (\(parsed.event.payload.count) bytes of data)")
+        }
+        return parsed
+    }
+}

@@ -1,0 +1,182 @@
+import JSON
+
+/// Turns cell text into exact values: whole numbers, decimal numbers, money and
+/// booleans. Nothing goes through a binary float.
+enum ValueParser {
+    /// Why a text is not what was expected.
+    struct Failure: Error, Sendable {
+        var reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    /// A whole number, optionally signed; leading zeros are dropped (`007` is `7`).
+    static func integer(_ text: String) -> JSONNumber? {
+        var digits = Substring(text)
+        var negative = false
+        if let sign = digits.first, sign == "-" || sign == "+" {
+            negative = sign == "-"
+            digits = digits.dropFirst()
+        }
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        let significant = digits.drop { $0 == "0" }
+        if significant.isEmpty { return JSONNumber(unchecked: "0") }
+        return JSONNumber(unchecked: (negative ? "-" : "") + significant)
+    }
+
+    /// A decimal number as JSON writes it: `12`, `-3.5`, `.5` (written `0.5`), `1e3`.
+    /// The digits are kept exactly.
+    static func number(_ text: String) -> JSONNumber? {
+        var rest = Substring(text)
+        var negative = false
+        if let sign = rest.first, sign == "-" || sign == "+" {
+            negative = sign == "-"
+            rest = rest.dropFirst()
+        }
+        var exponent = ""
+        if let e = rest.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            let tail = rest[rest.index(after: e)...]
+            var expDigits = tail
+            var expSign = ""
+            if let s = expDigits.first, s == "-" || s == "+" {
+                expSign = s == "-" ? "-" : ""
+                expDigits = expDigits.dropFirst()
+            }
+            guard !expDigits.isEmpty, expDigits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            exponent = "e" + expSign + expDigits
+            rest = rest[..<e]
+        }
+        let parts = rest.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let whole = parts[0]
+        let fraction = parts.count > 1 ? parts[1] : ""
+        guard !(whole.isEmpty && fraction.isEmpty),
+            whole.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), fraction.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+        else { return nil }
+        var integerPart = String(whole.drop { $0 == "0" })
+        if integerPart.isEmpty { integerPart = "0" }
+        var out = integerPart
+        if !fraction.isEmpty { out += "." + fraction }
+        out += exponent
+        let isZero = integerPart == "0" && fraction.allSatisfy { $0 == "0" }
+        return JSONNumber(unchecked: (negative && !isZero ? "-" : "") + out)
+    }
+
+    /// The common case of ``money(_:format:)`` without allocating: digits with at most
+    /// one `.` between them.
+    private static func plainMoney(_ text: String, decimals: Int) -> String? {
+        var point = -1
+        var count = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard point < 0 else { return nil }
+                point = count
+            } else if byte < 0x30 || byte > 0x39 {
+                return nil
+            }
+            count += 1
+        }
+        guard count > 0, point != 0, point != count - 1 else { return nil }
+        let bytes = Array(text.utf8)
+        let whole = point < 0 ? bytes[...] : bytes[..<point]
+        var out = Array(whole.drop { $0 == 0x30 })
+        if out.isEmpty { out = [0x30] }
+        let fraction = point < 0 ? [] : bytes[(point + 1)...]
+        if fraction.isEmpty && decimals == 0 { return String(decoding: out, as: UTF8.self) }
+        out.append(UInt8(ascii: "."))
+        out.append(contentsOf: fraction)
+        for _ in fraction.count..<max(fraction.count, decimals) { out.append(0x30) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `true`/`false`, `yes`/`no`, `y`/`n`, `1`/`0`, `t`/`f`, `on`/`off`, in any case.
+    static func boolean(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "t", "yes", "y", "1", "on": return true
+        case "false", "f", "no", "n", "0", "off": return false
+        default: return nil
+        }
+    }
+
+    /// A money amount as an exact decimal string with at least `format.decimals`
+    /// decimals: `$1,234.5` → `1234.50`, `(12.00)` → `-12.00`, `EUR 1.234,50` (with `,`
+    /// as the decimal separator) → `1234.50`, `12.00-` → `-12.00`.
+    ///
+    /// A currency symbol or a code of up to three letters before or after the number is
+    /// dropped: the currency is the event's `currency` field. Thousands separators must
+    /// group by three; more decimals than `format.decimals` are kept, never rounded.
+    static func money(_ text: String, format: CSVMapping.MoneyFormat) throws(Failure) -> String {
+        if format.decimalSeparator == ".", let plain = plainMoney(text, decimals: format.decimals) { return plain }
+        var scalars = Array(text.unicodeScalars)
+        var negative = false
+        if scalars.first == "(" && scalars.last == ")" {
+            negative = true
+            scalars = Array(scalars.dropFirst().dropLast())
+        }
+        let decimal = format.decimalSeparator.unicodeScalars.first!
+        let grouping: Set<Unicode.Scalar> =
+            decimal == "," ? [".", " ", "\u{A0}", "\u{202F}", "'"] : [",", " ", "\u{A0}", "\u{202F}", "'"]
+        let isDigit: (Unicode.Scalar) -> Bool = { $0.value >= 0x30 && $0.value <= 0x39 }
+        guard let firstDigit = scalars.firstIndex(where: isDigit) else { throw Failure("it holds no digits") }
+        var lastDigit = scalars.lastIndex(where: isDigit)!
+        // A decimal separator right before the first digit (`.50`) belongs to the number.
+        var coreStart = firstDigit
+        if coreStart > 0, scalars[coreStart - 1] == decimal { coreStart -= 1 }
+        if lastDigit + 1 < scalars.count, scalars[lastDigit + 1] == decimal { lastDigit += 1 }
+        var signs = 0
+        for part in [scalars[..<coreStart], scalars[(lastDigit + 1)...]] {
+            var letters = 0
+            for scalar in part {
+                switch scalar {
+                case "-", "\u{2212}":
+                    negative = true
+                    signs += 1
+                case "+": signs += 1
+                case " ", "\u{A0}", "\u{202F}": break
+                default:
+                    if scalar.properties.generalCategory == .currencySymbol { continue }
+                    if scalar.properties.isAlphabetic, letters < 3 {
+                        letters += 1
+                        continue
+                    }
+                    throw Failure(
+                        "unexpected \"\(scalar)\"; write amounts like 1234.50, $1,234.50, EUR 12.00 or (12.00)")
+                }
+            }
+        }
+        if signs > 1 { throw Failure("it has more than one sign") }
+        let core = scalars[coreStart...lastDigit]
+        let decimalPoints = core.indices.filter { core[$0] == decimal }
+        if decimalPoints.count > 1 {
+            throw Failure(
+                "more than one decimal separator \"\(decimal)\"\(decimal == "." ? "" : "") (the mapping's decimal separator is \"\(decimal)\")"
+            )
+        }
+        let wholePart = decimalPoints.first.map { core[core.startIndex..<$0] } ?? core[...]
+        let fractionPart = decimalPoints.first.map { core[($0 + 1)...] } ?? []
+        for scalar in fractionPart where !isDigit(scalar) {
+            throw Failure("unexpected \"\(scalar)\" after the decimal separator")
+        }
+        var whole = ""
+        var groups: [Int] = [0]
+        for scalar in wholePart {
+            if isDigit(scalar) {
+                whole.unicodeScalars.append(scalar)
+                groups[groups.count - 1] += 1
+            } else if grouping.contains(scalar) {
+                groups.append(0)
+            } else {
+                throw Failure("unexpected \"\(scalar)\"; write amounts like 1234.50, $1,234.50, EUR 12.00 or (12.00)")
+            }
+        }
+        if groups.count > 1, groups[0] == 0 || groups[0] > 3 || groups.dropFirst().contains(where: { $0 != 3 }) {
+            throw Failure(
+                "its digits are grouped oddly; thousands separators group by three (1,234,567.89)\(decimal == "." ? ", or set `decimal_separator: \",\"` for amounts like 1.234,56" : "")"
+            )
+        }
+        var integerPart = String(whole.drop { $0 == "0" })
+        if integerPart.isEmpty { integerPart = "0" }
+        var fraction = String(String.UnicodeScalarView(fractionPart))
+        while fraction.count < format.decimals { fraction.append("0") }
+        let isZero = integerPart == "0" && fraction.allSatisfy { $0 == "0" }
+        return (negative && !isZero ? "-" : "") + integerPart + (fraction.isEmpty ? "" : "." + fraction)
+    }
+}

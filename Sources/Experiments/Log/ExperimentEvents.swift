@@ -1,0 +1,58 @@
+import EventLog
+
+/// The event types experiments write and read, and the streams they live in (see
+/// `schemas/README.md`).
+///
+/// | type | stream | written by |
+/// |---|---|---|
+/// | `ExperimentConfigured` | `experiment-<key>` | ``ExperimentPublisher`` |
+/// | `BanditWeightsUpdated` | `experiment-<key>` | ``BanditRebalancer`` |
+/// | `VariantAssigned` | `customer-<id>` | ``ExperimentAssigner`` |
+/// | `ExperimentExposed` | `customer-<id>` | ``ExperimentAssigner``, or whatever showed the variation |
+public enum ExperimentEvents {
+    public static let configured: EventType = "ExperimentConfigured"
+    public static let banditWeightsUpdated: EventType = "BanditWeightsUpdated"
+    public static let variantAssigned: EventType = "VariantAssigned"
+    public static let exposed: EventType = "ExperimentExposed"
+
+    /// `experiment-<key>`.
+    public static func experimentStream(_ key: String) throws(ExperimentsError) -> StreamName {
+        guard let name = StreamName("experiment-" + key) else {
+            throw ExperimentsError(
+                .unknownExperiment, "`\(key)` cannot be an experiment key: use letters, digits, `-`, `_` and `.`")
+        }
+        return name
+    }
+
+    /// `customer-<id>`.
+    public static func customerStream(_ customerId: String) throws(ExperimentsError) -> StreamName {
+        guard !customerId.isEmpty, let name = StreamName("customer-" + customerId) else {
+            throw ExperimentsError(
+                .unknownCustomer,
+                "a customer id is letters, digits and `._:@-`, as in the customer's stream name `customer-<id>`")
+        }
+        return name
+    }
+
+    /// The customer id of a `customer-<id>` stream, `nil` for other streams.
+    public static func customerId(of stream: StreamName) -> String? {
+        let raw = stream.rawValue
+        guard raw.utf8.count > 9, raw.hasPrefix("customer-") else { return nil }
+        return String(raw.dropFirst(9))
+    }
+
+    /// A deterministic event id for `parts` (joined with `|`): the same decision always gets
+    /// the same id, so recording it twice stores it once.
+    static func derivedID(_ parts: String...) -> EventID {
+        EventID.derived(from: Array(parts.joined(separator: "|").utf8))
+    }
+}
+
+extension ExperimentsError {
+    /// Wraps a failure of the event log, keeping its message (which says what to do).
+    static func logFailure(_ error: EventLogError, while doing: String) -> ExperimentsError {
+        let code: Code = error.code == .wrongExpectedVersion ? .conflict : .log
+        let advice = code == .conflict ? "; nothing was appended, run the command again" : ""
+        return ExperimentsError(code, "\(doing): \(error.message)\(advice)", cause: error)
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Experiments
+import Foundation
+
+extension ExperimentsCommand {
+    /// `ledgerline experiments lint [PATH ...]`: check definitions without touching the log.
+    struct Lint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Check experiment definitions: YAML, every field, targeting and filter expressions, metric event types, namespace overlaps.",
+            discussion: """
+                Each problem is printed as file:line: field: message, and the command exits 65 \
+                when there is any. Paths may be files or folders (default: rules/experiments).
+
+                Examples:
+                  ledgerline experiments lint
+                  ledgerline experiments lint rules/experiments/followup-subject.yaml
+                """)
+
+        @Argument(help: "Definition files or folders (default: rules/experiments).")
+        var paths: [String] = []
+
+        func run() async throws {
+            try await CommandErrors.run {
+                let eventTypes = ExperimentsCLI.eventTypes
+                var catalog = ExperimentCatalog(definitions: [], files: [:])
+                var problems: [ExperimentsError] = []
+                for path in paths.isEmpty ? ["rules/experiments"] : paths {
+                    var isDirectory: ObjCBool = false
+                    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                        throw InputError("\(path): no such file or folder; give definition files or their folder")
+                    }
+                    do throws(ExperimentsError) {
+                        if isDirectory.boolValue {
+                            let loaded = try ExperimentCatalog.load(
+                                directory: URL(fileURLWithPath: path), displayPrefix: path, eventTypes: eventTypes)
+                            for definition in loaded.definitions {
+                                catalog.add(definition, file: loaded.files[definition.key] ?? path)
+                            }
+                        } else {
+                            catalog.add(
+                                try ExperimentDefinition.load(
+                                    contentsOf: URL(fileURLWithPath: path), displayPath: path, eventTypes: eventTypes),
+                                file: path)
+                        }
+                    } catch {
+                        problems += error.problems.isEmpty ? [error] : error.problems
+                    }
+                }
+                problems += catalog.conflicts()
+                guard problems.isEmpty else {
+                    throw ExperimentsError(
+                        .invalidDefinition,
+                        "\(problems.count) problem(s) in experiment definitions; fix them and lint again",
+                        problems: problems)
+                }
+                let keys = catalog.definitions.map(\.key).joined(separator: ", ")
+                Output.line(
+                    "ok: \(catalog.definitions.count) experiment definition(s)\(keys.isEmpty ? "" : ": " + keys)")
+                Output.flush()
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import EventLog
+import Experiments
+import Foundation
+import Schemas
+
+/// `ledgerline experiments`: A/B tests and bandits, from their YAML definitions to the
+/// report.
+struct ExperimentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "experiments",
+        abstract: "Lint, publish and inspect experiments; assign customers; report results; re-weight bandits.",
+        discussion: """
+            Definitions are YAML files in rules/experiments/ (--dir DIR for another folder). \
+            Publishing appends ExperimentConfigured events; assignments, exposures and bandit \
+            re-weightings are events too, so every result can be recomputed from the log.
+
+            Examples:
+              ledgerline experiments lint
+              ledgerline experiments publish
+              ledgerline experiments list
+              ledgerline experiments show followup-subject
+              ledgerline experiments assign followup-subject --customer c-42 --attributes '{"lifecycle_stage":"opportunity","unsubscribed":false}' --record
+              ledgerline experiments report followup-subject --correction holm --html report.html
+              ledgerline experiments reweight offer-cadence
+            """,
+        subcommands: [Lint.self, Publish.self, List.self, Show.self, Assign.self, Report.self, Reweight.self]
+    )
+}
+
+/// Where experiment definitions are read from.
+struct DefinitionOptions: ParsableArguments {
+    @Option(
+        name: .customLong("dir"),
+        help: ArgumentHelp("The folder of experiment definitions.", valueName: "dir"))
+    var directory: String = "rules/experiments"
+
+    /// Every definition in the folder, linted against each other and the event catalog.
+    func catalog() throws(ExperimentsError) -> ExperimentCatalog {
+        try ExperimentCatalog.load(
+            directory: URL(fileURLWithPath: directory), displayPrefix: directory, eventTypes: ExperimentsCLI.eventTypes)
+    }
+}
+
+/// Helpers the experiments subcommands share.
+enum ExperimentsCLI {
+    /// The event types of the catalog built into ledgerline, which metrics may count.
+    static var eventTypes: Set<String>? {
+        (try? EventCatalog.loadEmbedded()).map { Set($0.types.map(\.name)) }
+    }
+
+    /// `--at`: an RFC 3339 time, else now.
+    static func time(_ text: String?, option: String = "--at") throws -> Timestamp {
+        guard let text else { return .now }
+        guard let time = Timestamp(rfc3339: text) else {
+            throw InputError("\(option) is not an RFC 3339 timestamp: \"\(text)\"; write it like 2026-11-25T14:03:00Z")
+        }
+        return time
+    }
+}

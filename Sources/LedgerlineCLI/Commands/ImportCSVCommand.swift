@@ -1,0 +1,115 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import JSON
+
+struct ImportCSVCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-csv",
+        abstract: "Turn the rows of a CSV export into events, as a YAML mapping says, and append them.",
+        discussion: """
+            The mapping names the file's dialect (delimiter, quote, header) and, per row, \
+            the events it yields: type, stream, id key, occurredAt and data fields made \
+            from columns (dates, money, numbers, booleans, value tables, constants), each \
+            event optionally under a `when:` condition. See the README for every key.
+
+            The whole file is checked before anything is appended: bad rows are reported \
+            as FILE:LINE: column: reason, a bad mapping as MAPPING:LINE: reason, and \
+            nothing is appended. Event ids derive from each event's type and id key, so \
+            importing the same file again appends nothing.
+
+            Example:
+              ledgerline import-csv CDNOW_master.txt --mapping tools/mappings/cdnow.yaml
+              ledgerline import-csv deals.csv --mapping deals.yaml --dry-run --json
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The CSV (or other delimited) file.") var file: String
+    @Option(help: ArgumentHelp("The YAML mapping from rows to events.", valueName: "mapping.yaml")) var mapping: String
+    @Flag(help: "Print a JSON summary: rows, events per type, appended, duplicates.") var json = false
+    @Flag(help: "Check every row and report what would be appended; append nothing.") var dryRun = false
+    @Option(help: "Events per append transaction.") var batchSize = 50_000
+    @Option(help: "Report at most this many bad rows in detail.") var maxProblems = 20
+
+    func run() async throws {
+        try await CommandErrors.run {
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw InputError("cannot read \(file): no such file, or not readable")
+            }
+            guard let data = FileManager.default.contents(atPath: mapping),
+                let yaml = String(data: data, encoding: .utf8)
+            else {
+                throw InputError("cannot read the mapping \(mapping): no such file, or not UTF-8 text")
+            }
+            let rules = try CSVMapping(yaml: yaml, file: mapping)
+            var options = CSVImporter.Options()
+            options.batchSize = max(1, batchSize)
+            options.maxReportedProblems = max(1, maxProblems)
+            let url = URL(fileURLWithPath: file)
+            let bar = ProgressBar()
+            let progress: @Sendable (EventImporter.Progress) -> Void = { progress in
+                let detail =
+                    progress.phase == .checking
+                    ? "\(progress.lines.grouped) rows checked"
+                    : "\(progress.appended.grouped) appended, \(progress.duplicates.grouped) already stored"
+                bar.update(
+                    label: progress.phase.rawValue, done: progress.bytesDone, total: progress.bytesTotal, detail: detail
+                )
+            }
+            let summary: CSVImporter.Summary
+            if dryRun {
+                summary = try CSVImporter(checking: rules, validator: Catalog.validator, options: options)
+                    .check(url: url, displayName: file, progress: progress)
+            } else {
+                let store = try global.openStore(create: true)
+                defer { store.close() }
+                options.scratchDirectory = global.dataDirectory
+                summary = try await CSVImporter(
+                    mapping: rules, store: store, validator: Catalog.validator, options: options
+                )
+                .importFile(at: url, displayName: file, progress: progress)
+            }
+            bar.finish()
+            print(summary)
+            Output.flush()
+        }
+    }
+
+    private func print(_ summary: CSVImporter.Summary) {
+        let types = summary.eventsByType.sorted { $0.key < $1.key }
+        if json {
+            var value: [String: JSONValue] = [
+                "file": .string(file), "mapping": .string(mapping), "rows": .number(JSONNumber(summary.rows)),
+                "events": .number(JSONNumber(summary.events)),
+                "types": .object(
+                    JSONObject(
+                        Dictionary(
+                            uniqueKeysWithValues: types.map {
+                                ($0.key.rawValue, JSONValue.number(JSONNumber($0.value)))
+                            }))),
+                "dryRun": .bool(dryRun),
+                "seconds": .number(JSONNumber((summary.seconds * 1000).rounded() / 1000)),
+            ]
+            if !dryRun {
+                value["appended"] = .number(JSONNumber(summary.appended))
+                value["duplicates"] = .number(JSONNumber(summary.duplicates))
+                value["head"] = .number(JSONNumber(summary.head.rawValue))
+                value["checkSeconds"] = .number(JSONNumber((summary.checkSeconds * 1000).rounded() / 1000))
+            }
+            Output.line(JSONValue.object(JSONObject(value)).description)
+            return
+        }
+        let perType = types.map { "\($0.value.grouped) \($0.key)" }.joined(separator: ", ")
+        if dryRun {
+            Output.line(
+                "\(file): \(summary.rows.grouped) rows would yield \(summary.events.grouped) events (\(perType)); nothing was appended (dry run)"
+            )
+        } else {
+            let rate = summary.seconds > 0 ? Int(Double(summary.appended) / summary.seconds) : 0
+            Output.line(
+                "\(file): \(summary.rows.grouped) rows, \(summary.events.grouped) events (\(perType)): \(summary.appended.grouped) appended, \(summary.duplicates.grouped) already stored, head \(summary.head.rawValue.formatted()) (\(String(format: "%.2f", summary.seconds)) s, \(rate.grouped) events/s)"
+            )
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Testing
+
+@testable import EventLog
+
+/// Cell text to exact values: money, numbers, booleans, dates and times.
+@Suite struct ValueParserTests {
+    @Test(arguments: [
+        ("11.77", "11.77"), ("12", "12.00"), ("0", "0.00"), ("007.5", "7.50"), ("$1,234.50", "1234.50"),
+        ("USD 1,234,567.891", "1234567.891"), ("(12.00)", "-12.00"), ("-$3", "-3.00"), ("12.00-", "-12.00"),
+        ("€ 9.99", "9.99"), ("1 234.5", "1234.50"), (".5", "0.50"), ("-0.00", "0.00"),
+        ("99999999999999999999.01", "99999999999999999999.01"),
+    ])
+    func moneyIsReadExactly(text: String, expected: String) throws {
+        #expect(try ValueParser.money(text, format: CSVMapping.MoneyFormat()) == expected)
+    }
+
+    @Test func moneyWithADecimalCommaIsReadExactly() throws {
+        var format = CSVMapping.MoneyFormat()
+        format.decimalSeparator = ","
+        #expect(try ValueParser.money("1.234,5", format: format) == "1234.50")
+        #expect(try ValueParser.money("EUR 12,00", format: format) == "12.00")
+        #expect(try ValueParser.money("12", format: format) == "12.00")
+    }
+
+    @Test func moneyKeepsTheDecimalsAskedFor() throws {
+        var format = CSVMapping.MoneyFormat()
+        format.decimals = 0
+        #expect(try ValueParser.money("1200", format: format) == "1200")
+        format.decimals = 3
+        #expect(try ValueParser.money("1.5", format: format) == "1.500")
+    }
+
+    @Test(arguments: [
+        ("abc", "no digits"), ("12,3,4", "grouped oddly"), ("1.2.3", "more than one decimal separator"),
+        ("12 apples", "unexpected"), ("--5", "more than one sign"), ("1,5", "grouped oddly"),
+    ])
+    func badMoneyIsRefusedWithAReason(text: String, reason: String) {
+        #expect {
+            try ValueParser.money(text, format: CSVMapping.MoneyFormat())
+        } throws: { error in
+            (error as? ValueParser.Failure)?.reason.contains(reason) == true
+        }
+    }
+
+    @Test func integersAndNumbersKeepTheirDigits() {
+        #expect(ValueParser.integer("00042")?.text == "42")
+        #expect(ValueParser.integer("-0")?.text == "0")
+        #expect(ValueParser.integer("+7")?.text == "7")
+        #expect(ValueParser.integer("4.0") == nil)
+        #expect(ValueParser.integer("") == nil)
+        #expect(ValueParser.number("-36.4")?.text == "-36.4")
+        #expect(ValueParser.number(".5")?.text == "0.5")
+        #expect(ValueParser.number("1.2e3")?.text == "1.2e3")
+        #expect(ValueParser.number("0.1")?.text == "0.1")
+        #expect(ValueParser.number("1,5") == nil)
+        #expect(ValueParser.number("e5") == nil)
+    }
+
+    @Test func booleansReadTheUsualSpellings() {
+        for text in ["true", "Yes", "Y", "1", "on", "T"] { #expect(ValueParser.boolean(text) == true) }
+        for text in ["false", "no", "N", "0", "OFF", "f"] { #expect(ValueParser.boolean(text) == false) }
+        #expect(ValueParser.boolean("maybe") == nil)
+    }
+
+    @Test(arguments: [
+        ("%Y%m%d", "19970101", "1997-01-01T00:00:00Z"),
+        ("%Y-%m-%d %H:%M:%S", "2024-05-01 09:30:15", "2024-05-01T09:30:15Z"),
+        ("%m/%d/%Y", "1/5/2024", "2024-01-05T00:00:00Z"),
+        ("%d.%m.%y", "31.12.99", "1999-12-31T00:00:00Z"),
+        ("%d %b %Y %I:%M %p", "07 Mar 2024 12:05 AM", "2024-03-07T00:05:00Z"),
+        ("%B %e, %Y", "March  7, 2024", "2024-03-07T00:00:00Z"),
+        ("%Y-%m-%dT%H:%M:%S%z", "2024-05-01T11:30:00+02:00", "2024-05-01T09:30:00Z"),
+        ("%F %T.%f", "2024-05-01 09:30:00.25", "2024-05-01T09:30:00.250Z"),
+        ("%Y-%j", "2024-060", "2024-02-29T00:00:00Z"),
+        ("%a, %d %b %Y %T %Z", "Wed, 01 May 2024 09:30:00 GMT", "2024-05-01T09:30:00Z"),
+        ("iso8601", "2024-05-01", "2024-05-01T00:00:00Z"),
+        ("iso8601", "2024-05-01 09:30", "2024-05-01T09:30:00Z"),
+        ("iso8601", "2024-05-01T09:30:00.123-05:00", "2024-05-01T14:30:00.123Z"),
+        ("unix", "1714555800", "2024-05-01T09:30:00Z"),
+        ("unix_ms", "1714555800250", "2024-05-01T09:30:00.250Z"),
+    ])
+    func datesAndTimesAreReadAsFormatted(format: String, text: String, expected: String) throws {
+        let parsed = try DateFormat(format).parse(text)
+        #expect(parsed.timestamp(in: .utc).description == expected)
+    }
+
+    @Test func timesWithoutAnOffsetAreReadInTheMappingsZone() throws {
+        let format = try DateFormat("%Y-%m-%d %H:%M")
+        let berlin = try #require(ZoneRule("Europe/Berlin"))
+        #expect(try format.parse("2024-01-15 09:00").timestamp(in: berlin).description == "2024-01-15T08:00:00Z")
+        #expect(try format.parse("2024-07-15 09:00").timestamp(in: berlin).description == "2024-07-15T07:00:00Z")
+        #expect(
+            try format.parse("2024-07-15 09:00").timestamp(in: #require(ZoneRule("-05:00"))).description
+                == "2024-07-15T14:00:00Z")
+        #expect(try format.parse("2024-07-15 09:00").dateText == "2024-07-15")
+    }
+
+    @Test(arguments: [
+        ("%Y-%m-%d", "2024-02-30", "has no day 30"), ("%Y-%m-%d", "2024-13-01", "month 13"),
+        ("%Y%m%d", "199701", "expected 1 to 2 digits for the day"),
+        ("%Y-%m-%d", "24-01-01", "expected 4 digits for the year"),
+        ("%Y-%m-%d", "2024-01-01 junk", "unexpected text"), ("%H:%M %Y-%m-%d", "25:00 2024-01-01", "hour 25"),
+        ("%d %b %Y", "01 Foo 2024", "month name"),
+    ])
+    func badDatesAreRefusedWithAReason(format: String, text: String, reason: String) throws {
+        let parser = try DateFormat(format)
+        #expect {
+            try parser.parse(text)
+        } throws: { error in
+            (error as? ValueParser.Failure)?.reason.contains(reason) == true
+        }
+    }
+
+    @Test func badFormatsAreRefused() {
+        #expect(throws: ValueParser.Failure.self) { try DateFormat("%Y-%q") }
+        #expect(throws: ValueParser.Failure.self) { try DateFormat("%m/%d") }
+        #expect(throws: ValueParser.Failure.self) { try DateFormat("%Y-%m-%d %I:%M") }
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import JSON
+import Testing
+
+/// `ledgerline import-csv`: each class of bad input is reported where it is
+/// (`FILE:LINE: column: reason` or `MAPPING:LINE: reason`), exits 65, and appends nothing.
+@Suite struct ImportCSVCommandTests {
+    static let header = "CustomerID,Name,Email,Date,Amount"
+    static let good = [
+        "1,Ana,ana@example.com,2024-01-05,12.50",
+        "2,\"Bo, Jr.\",bo@example.com,2024-01-06,\"$1,200\"",
+        "3,Cy,cy@example.com,2024-01-07,7",
+    ]
+    static let mapping = """
+        actor: integration:shop
+        events:
+          - type: ContactCreated
+            stream: "customer-{CustomerID}"
+            id: "shop-contact-{CustomerID}"
+            data:
+              customerId: "{CustomerID}"
+              firstName: "{Name}"
+              email: "{Email}"
+          - type: OrderPlaced
+            stream: "customer-{CustomerID}"
+            id: "shop-order-{line}"
+            occurredAt: { column: Date, format: "%Y-%m-%d" }
+            data:
+              customerId: "{CustomerID}"
+              quantity: 1
+              amount: { column: Amount, type: money }
+              currency: USD
+
+        """
+
+    private func head(_ data: String) throws -> Int {
+        let stats = try CLI.run(["--data", data, "stats", "--json"])
+        guard stats.status == 0 else { return 0 }
+        return try JSONParser.parse(stats.stdout)["head"]?.numberValue?.int64Value.map(Int.init) ?? -1
+    }
+
+    /// Imports `rows` under the header with `mapping`; returns the outcome and the paths.
+    private func run(
+        _ scratch: Scratch, rows: [String], mapping: String = ImportCSVCommandTests.mapping, extra: [String] = []
+    ) throws -> (CLI.Outcome, csv: String, yaml: String) {
+        let csv = try scratch.file("shop.csv", ([Self.header] + rows).joined(separator: "\r\n") + "\r\n")
+        let yaml = try scratch.file("shop.yaml", mapping)
+        return (try CLI.run(["--data", scratch.data, "import-csv", csv, "--mapping", yaml] + extra), csv, yaml)
+    }
+
+    @Test func goodRowsAreImportedAndReimportingAppendsNothing() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let (first, _, _) = try run(scratch, rows: Self.good, extra: ["--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let summary = try JSONParser.parse(first.stdout)
+        #expect(summary["rows"] == 3)
+        #expect(summary["appended"] == 6)
+        #expect(summary["types"] == ["ContactCreated": 3, "OrderPlaced": 3])
+        let (second, _, _) = try run(scratch, rows: Self.good, extra: ["--json"])
+        #expect(try JSONParser.parse(second.stdout)["appended"] == 0)
+        #expect(try JSONParser.parse(second.stdout)["duplicates"] == 6)
+        #expect(try head(scratch.data) == 6)
+        let order = try JSONParser.parse(
+            try CLI.run(["--data", scratch.data, "read", "--type", "OrderPlaced", "--limit", "2"]).stdout.split(
+                separator: "\n")[1].description)
+        #expect(order["data"] == ["customerId": "2", "quantity": 1, "amount": "1200.00", "currency": "USD"])
+        #expect(order["occurredAt"] == "2024-01-06T00:00:00Z")
+        #expect(order["actor"] == "integration:shop")
+    }
+
+    @Test func dryRunChecksEverythingAndAppendsNothing() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let (outcome, csv, _) = try run(scratch, rows: Self.good, extra: ["--dry-run"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(
+            outcome.stdout.contains(
+                "\(csv): 3 rows would yield 6 events (3 ContactCreated, 3 OrderPlaced); nothing was appended (dry run)")
+        )
+        #expect(try head(scratch.data) == 0)
+    }
+
+    /// Each class of bad row, the reason given for it, and that nothing lands.
+    @Test(arguments: [
+        (
+            "4,Di,di@example.com,2024-02-30,1.00",
+            "Date: \"2024-02-30\" does not match the date format %Y-%m-%d: February 2024 has no day 30"
+        ),
+        ("4,Di,di@example.com,05/01/2024,1.00", "Date: \"05/01/2024\" does not match the date format %Y-%m-%d"),
+        (
+            "4,Di,di@example.com,2024-02-01,12.3.4",
+            "Amount: \"12.3.4\" is not a money amount: more than one decimal separator"
+        ),
+        (
+            "4,Di,di@example.com,2024-02-01,\"1,23,4\"",
+            "Amount: \"1,23,4\" is not a money amount: its digits are grouped oddly"
+        ),
+        (
+            "4,Di,di@example.com,2024-02-01,1,000.00",
+            "expected 5 fields as in the header, found 6 (a value that holds the delimiter must be quoted)"
+        ),
+        ("4,Di,di@example.com,2024-02-01", "expected 5 fields as in the header, found 4"),
+        ("4,Di,not-an-email,2024-02-01,1.00", "customer-4 ContactCreated v1: /data/email:"),
+        ("4,Di,di@example.com,2024-02-01,-1.00", "customer-4 OrderPlaced v1: /data/amount:"),
+        ("4,Di,di@example.com,,1.00", "Date: is empty; the mapping needs a value for `occurredAt`"),
+        (
+            ",Di,di@example.com,2024-02-01,1.00",
+            "CustomerID: is empty, and the stream `customer-{CustomerID}` (mapping line 4) needs it"
+        ),
+        (
+            "4 4,Di,di@example.com,2024-02-01,1.00",
+            "stream \"customer-4 4\" from `customer-{CustomerID}`: a stream name may not contain whitespace"
+        ),
+        ("4,\"Di\"x,di@example.com,2024-02-01,1.00", "text after the closing quote of a quoted field"),
+    ])
+    func badRowIsReportedWithFileLineAndColumnAndNothingIsAppended(row: String, reason: String) throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let (outcome, csv, _) = try run(scratch, rows: Self.good + [row] + ["5,Ed,ed@example.com,2024-01-09,3.00"])
+        #expect(outcome.status == 65)
+        #expect(outcome.stderr.contains("ledgerline: \(csv):5: \(reason)"), "\(outcome.stderr)")
+        #expect(
+            outcome.stderr.contains(
+                "ledgerline: \(csv): nothing was appended; fix the lines above and run the import again"))
+        #expect(try head(scratch.data) == 0)
+    }
+
+    @Test func aQuoteNeverClosedIsReportedAtTheLineItOpens() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let (outcome, csv, _) = try run(
+            scratch, rows: Self.good + ["4,\"Di,di@example.com,2024-02-01,1.00", "5,Ed,ed@example.com,2024-01-09,3.00"])
+        #expect(outcome.status == 65)
+        #expect(
+            outcome.stderr.contains("\(csv):5: a quoted field opened on this line is never closed"), "\(outcome.stderr)"
+        )
+        #expect(try head(scratch.data) == 0)
+    }
+
+    @Test func everyBadRowIsReportedUpToTheCap() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let bad = (0..<30).map { "\(10 + $0),X,x\($0)@example.com,2024-13-01,1.00" }
+        let (outcome, csv, _) = try run(scratch, rows: Self.good + bad, extra: ["--max-problems", "25"])
+        #expect(outcome.status == 65)
+        for line in 5..<30 { #expect(outcome.stderr.contains("\(csv):\(line): Date: \"2024-13-01\"")) }
+        #expect(!outcome.stderr.contains("\(csv):30: "))
+        #expect(outcome.stderr.contains("\(csv): … and 5 more bad lines"), "\(outcome.stderr)")
+        #expect(try head(scratch.data) == 0)
+    }
+
+    @Test func rowsWhoseIDKeysCollideAreRefused() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let (outcome, csv, _) = try run(scratch, rows: Self.good + ["2,Bo,bo@example.com,2024-01-08,5.00"])
+        #expect(outcome.status == 65)
+        #expect(
+            outcome.stderr.contains(
+                "\(csv):5: its ContactCreated event has the same id key as line 3's: `shop-contact-{CustomerID}` (mapping line 5) must tell rows apart"
+            ),
+            "\(outcome.stderr)")
+        #expect(try head(scratch.data) == 0)
+    }
+
+    /// Each class of bad mapping, reported at its line in the mapping.
+    @Test(arguments: [
+        (
+            #"stream: "customer-{CustomerID}""#, #"stream: "customer-{CustomerId}""#,
+            #"4: no column "CustomerId" in the header of CSV; did you mean "CustomerID"?"#
+        ),
+        (
+            "column: Amount,", "column: Total,",
+            #"17: no column "Total" in the header of CSV; its columns are "CustomerID", "Name", "Email", "Date", "Amount""#
+        ),
+        ("type: OrderPlaced", "type: OrderPlacd", #"10: unknown event type "OrderPlacd"; did you mean "OrderPlaced"?"#),
+        ("quantity: 1", "quantity: a: 1", "16: is not valid YAML: mapping values are not allowed"),
+        (
+            "format: \"%Y-%m-%d\"", "format: \"%Y-%M\"",
+            "13: `occurredAt.format`: `%Y-%M` needs a month (%m or %b) and a day (%d)"
+        ),
+        (
+            "type: money", "type: decimal",
+            "17: `amount.type`: unknown type `decimal`; known: string, integer, number, money, boolean, date, datetime"
+        ),
+        (#"id: "shop-order-{line}""#, "", "10: the event has no `id:` key"),
+    ])
+    func badMappingIsReportedAtItsLineAndNothingIsAppended(original: String, replacement: String, message: String)
+        throws
+    {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let mapping = Self.mapping.replacingOccurrences(of: original, with: replacement)
+        #expect(mapping != Self.mapping)
+        let (outcome, csv, yaml) = try run(scratch, rows: Self.good, mapping: mapping)
+        #expect(outcome.status == 65)
+        let expected = "ledgerline: \(yaml):" + message.replacingOccurrences(of: "CSV", with: csv)
+        #expect(outcome.stderr.contains(expected), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("nothing was imported"))
+        #expect(try head(scratch.data) == 0)
+    }
+
+    @Test func missingFilesAreNamed() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let csv = try scratch.file("a.csv", Self.header + "\n")
+        let missing = try CLI.run([
+            "--data", scratch.data, "import-csv", csv, "--mapping",
+            scratch.url.appendingPathComponent("none.yaml").path,
+        ])
+        #expect(missing.status == 65)
+        #expect(missing.stderr.contains("cannot read the mapping"))
+        let empty = try CLI.run([
+            "--data", scratch.data, "import-csv", try scratch.file("empty.csv", ""), "--mapping",
+            try scratch.file("m.yaml", Self.mapping),
+        ])
+        #expect(empty.status == 65)
+        #expect(empty.stderr.contains("the file is empty; expected a header row"), "\(empty.stderr)")
+    }
+}
