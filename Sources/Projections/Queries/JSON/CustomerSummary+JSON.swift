@@ -111,7 +111,8 @@ extension CustomerSummary {
             "customerId": .string(s.entity), "name": .text(s.identity.name), "email": .text(s.identity.email),
             "company": .text(s.identity.company), "ownerId": .text(s.identity.ownerId),
             "stage": .text(s.lifecycle?.rawValue),
-            "lastActivity": .time(s.lastActivityAt), "recencyDays": .int(recencyDays), "frequency": .int(frequency),
+            "lastActivity": .time(s.lastActivityAt), "firstOrder": .time(s.firstOrderAt), "lastOrder": .time(s.lastOrderAt),
+            "recencyDays": .int(recencyDays), "frequency": .int(frequency),
             "monetary": .bag(s.orders.bag), "openDeals": .int(openDeals.count),
         ]
     }
