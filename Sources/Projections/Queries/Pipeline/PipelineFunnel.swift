@@ -8,7 +8,8 @@
 ///   passed it, so the funnel never widens going down.
 /// - **entered**: deals whose history holds this very stage.
 /// - **conversion**: reached ÷ reached of the row before (`nil` for the first row).
-/// - **average days in stage**: over the stays in this stage that ended (the deal moved on).
+/// - **average days in stage**: over the stays in this stage that ended (the deal moved
+///   on, or closed in it).
 ///
 /// Won and lost count deals by their status now; the win rate is won ÷ (won + lost).
 /// The cohort is the deals opened in the period when one is given (``DealFilter``),
