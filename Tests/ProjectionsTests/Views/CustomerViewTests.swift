@@ -60,6 +60,17 @@ import Testing
         #expect(try await more.memoryStore().current("9", in: CustomerProjection())?.lifecycle == .customer)
     }
 
+    @Test func aContactRecordImportedAfterThePurchasesDoesNotMoveTheBuyerBack() async throws {
+        var log = TestLog()
+        log.add("OrderPlaced", "customer-5", ["customerId": "5", "quantity": 1, "amount": "9.99", "currency": "USD"], day: 10)
+        log.add("ContactCreated", "customer-5", ["customerId": "5", "lifecycleStage": "subscriber"], day: 1)
+        log.add("LeadCreated", "lead-5", ["leadId": "5", "source": "web", "customerId": "5"], day: 2)
+        log.add("ContactUpdated", "customer-5", ["customerId": "5", "changes": ["lifecycleStage": "lead"]], day: 3)
+        let buyer = try #require(try await log.memoryStore().current("5", in: CustomerProjection()))
+        #expect(buyer.lifecycle == .customer)
+        #expect(buyer.lifecycleHistory.map(\.to) == [.customer])
+    }
+
     @Test func consentIsPerChannelAndTheLatestWordWins() async throws {
         let ana = try await ana()
         #expect(ana.consent.map(\.channel) == ["email"])

@@ -15,8 +15,10 @@ extension CustomerProjection {
                 if let value = event.string(field) { state.identity[field: field] = value }
             }
             if let tags = event.strings("tags") { state.tags = Array(Set(tags)).sorted() }
+            // The stage a contact was created in is where it starts, not a correction:
+            // it never moves back a customer whose later activity the view has seen.
             if let stage = event.string("lifecycleStage").flatMap(LifecycleStage.init(parsing:)) {
-                state.setLifecycle(stage, event)
+                if state.lifecycle == nil { state.setLifecycle(stage, event) } else { state.advanceLifecycle(to: stage, event) }
             }
         case .contactUpdated:
             guard let changes = event.object("changes") else { return }
@@ -25,7 +27,10 @@ extension CustomerProjection {
                 case "tags":
                     state.tags = Array(Set(value.arrayValue?.compactMap(\.stringValue) ?? [])).sorted()
                 case "lifecycleStage":
-                    if let stage = value.stringValue.flatMap(LifecycleStage.init(parsing:)) {
+                    // An explicit change wins, unless a later transition (by business time) already happened.
+                    if let stage = value.stringValue.flatMap(LifecycleStage.init(parsing:)),
+                        event.occurredAt >= (state.lifecycleHistory.last?.at ?? event.occurredAt)
+                    {
                         state.setLifecycle(stage, event)
                     }
                 default:

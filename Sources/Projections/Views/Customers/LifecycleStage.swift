@@ -2,9 +2,11 @@
 ///
 /// Events move a customer forward only (``rank`` increases): a form fill makes a
 /// subscriber a lead, an order makes anyone a customer, but a page visit never moves a
-/// customer back to lead. An explicit `lifecycleStage` on `ContactCreated` or
-/// `ContactUpdated` sets the stage whatever it was; that is also the only way into
-/// ``churned``, and an order out of it (a churned customer who buys again is a customer).
+/// customer back to lead. `ContactCreated`'s `lifecycleStage` is where a contact starts
+/// (a later-imported contact record never moves a buyer back). An explicit
+/// `lifecycleStage` in `ContactUpdated` sets the stage whatever it was, unless a later
+/// transition (by business time) already happened; that is the way into ``churned``,
+/// and an order the way out (a churned customer who buys again is a customer).
 public enum LifecycleStage: String, Sendable, Hashable, CaseIterable, Comparable {
     case subscriber
     case lead
