@@ -12,4 +12,7 @@ let allScenarios: [any BenchmarkScenario] = [
     AllocateBenchmark(),
     ExperimentReportBenchmark(),
     ExprBenchmark(),
+    ProjectRebuildBenchmark(),
+    ProjectLiveBenchmark(),
+    CustomerShowBenchmark(),
 ]

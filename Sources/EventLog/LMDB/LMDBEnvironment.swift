@@ -152,6 +152,9 @@ final class LMDBEnvironment: @unchecked Sendable {
         return LMDBTransaction(handle: txn!)
     }
 
+    /// Commits `txn`. LMDB ends the transaction whether or not this succeeds (a failed
+    /// commit, such as a map that filled up while writing out, aborts it): never abort
+    /// it afterwards, which would free its pages twice.
     func commit(_ txn: LMDBTransaction) throws {
         try lmdbCheck(mdb_txn_commit(txn.handle), "committing")
     }
@@ -167,14 +170,15 @@ final class LMDBEnvironment: @unchecked Sendable {
             let result: Result<T, Error> = resizeLock.withShared {
                 do {
                     let txn = try beginWrite()
+                    let value: T
                     do {
-                        let value = try body(txn)
-                        try commit(txn)
-                        return .success(value)
+                        value = try body(txn)
                     } catch {
                         abort(txn)
                         throw error
                     }
+                    try commit(txn)  // ends the transaction even when it fails
+                    return .success(value)
                 } catch {
                     return .failure(error)
                 }

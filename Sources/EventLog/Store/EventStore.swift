@@ -21,6 +21,13 @@ public protocol EventStore: AnyObject, Sendable {
     /// `nil` reads from the head.
     func read(from position: LogPosition?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent]
 
+    /// Visits up to `limit` events in log order from `position` (inclusive) in place,
+    /// without decoding their envelopes, until `body` returns `false`; returns how many
+    /// it visited. For folds over the whole log: a consumer reads the type and the
+    /// payload bytes of each ``StoredEvent`` and decodes only what it uses, several times
+    /// cheaper than ``read(from:direction:limit:)``.
+    func scan(from position: LogPosition, limit: Int, _ body: (StoredEvent) -> Bool) throws(EventLogError) -> Int
+
     /// One stream's events from `version` (inclusive; `nil` means the first going
     /// forward and the last going backward).
     func readStream(_ stream: StreamName, from version: StreamVersion?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent]

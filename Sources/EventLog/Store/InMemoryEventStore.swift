@@ -160,6 +160,15 @@ public final class InMemoryEventStore: EventStore, PreparedAppending, Sendable {
         }
     }
 
+    /// Up to `limit` records from position `first`, copied out of the lock (the copy
+    /// shares the records' storage).
+    func recordsSlice(from first: Int, limit: Int) -> ArraySlice<[UInt8]> {
+        state.withLock { state in
+            guard first <= state.records.count else { return [] }
+            return state.records[(first - 1)..<min(state.records.count, first - 1 + limit)]
+        }
+    }
+
     private func decode(_ state: State, _ position: UInt64) -> RecordedEvent {
         decodeRecord(state.records[Int(position - 1)])
     }

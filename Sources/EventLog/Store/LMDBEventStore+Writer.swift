@@ -191,6 +191,7 @@ extension LMDBEventStore {
             } catch {
                 return error.isMapResized ? .retryAfterResize : .failed(error.asEventLogError)
             }
+            var committing = false  // a failed commit has ended the transaction already
             do {
                 let dbs = store.databases
                 let streamCursor = try txn.cursor(dbs.streams)
@@ -230,18 +231,19 @@ extension LMDBEventStore {
                 try LMDBEventStore.setMetaValue(txn, dbs, "streams", streams + UInt64(planner.newStreamCount))
                 let recordBytes = try LMDBEventStore.metaValue(txn, dbs, "recordBytes")
                 try LMDBEventStore.setMetaValue(txn, dbs, "recordBytes", recordBytes + UInt64(planner.recordBytes))
+                committing = true
                 try store.env.commit(txn)
                 if planner.recordBytes > 4 << 20 { store.env.releaseMappedPages() }
                 commits.add(1, ordering: .relaxed)
                 written.add(planner.recordCount, ordering: .relaxed)
                 return .committed(results, State(head: LogHead(position: planner.head, hash: planner.headHash), lastRecordedAt: planner.lastRecordedAt))
             } catch let error as LMDBFailure {
-                store.env.abort(txn)
+                if !committing { store.env.abort(txn) }
                 if error.isMapFull { return .retryAfterGrowing }
                 if error.isMapResized { return .retryAfterResize }
                 return .failed(error.asEventLogError)
             } catch {
-                store.env.abort(txn)
+                if !committing { store.env.abort(txn) }
                 return .failed(error as? EventLogError ?? EventLogError(.storage, "\(error)"))
             }
         }

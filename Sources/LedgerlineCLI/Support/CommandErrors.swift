@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Experiments
 import Foundation
+import Projections
 import Schemas
 
 /// Renders every error of every command in one place: one clear line (or one line
@@ -55,6 +56,8 @@ enum CommandErrors {
             return (error.description.split(separator: "\n").map { "ledgerline: \($0)" }, code)
         case let error as InputError:
             return (["ledgerline: \(error.message)"], 65)
+        case let error as ProjectionError:
+            return (error.lines.map { "ledgerline: \($0)" }, error.exitCode)
         default:
             return (["ledgerline: \(error)"], 1)
         }

@@ -1,0 +1,25 @@
+import CLMDB
+
+extension LMDBEventStore {
+    public func scan(from position: LogPosition, limit: Int, _ body: (StoredEvent) -> Bool) throws(EventLogError) -> Int {
+        guard limit > 0 else { return 0 }
+        return try guarded {
+            try env.read { txn in
+                try withCursor(txn, databases.events) { cursor in
+                    var visited = 0
+                    var entry = try withUInt64Bytes(max(position.rawValue, 1)) { key in try cursor.get(MDB_SET_RANGE, key: key) }
+                    while let current = entry, visited < limit {
+                        if let problem = EventRecord.structuralProblem(current.value) {
+                            let at = readUInt64(current.key)
+                            throw EventLogError(.corrupted, "the record at position \(at) is damaged (\(problem)); run `ledgerline verify`", position: LogPosition(at))
+                        }
+                        visited += 1
+                        guard body(StoredEvent(record: current.value)) else { break }
+                        entry = try cursor.get(MDB_NEXT)
+                    }
+                    return visited
+                }
+            }
+        }
+    }
+}

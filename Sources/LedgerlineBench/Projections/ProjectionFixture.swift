@@ -1,0 +1,29 @@
+import EventLog
+import Foundation
+import Projections
+import Schemas
+
+/// A private copy of the benchmark log for the projection scenarios, which write view
+/// tables into it: the shared fixture store stays as imported.
+enum ProjectionFixture {
+    /// Copies the fixture store into `context`'s work folder and opens the copy.
+    static func copy(_ context: BenchContext) async throws -> (LMDBEventStore, EventLogWorkload) {
+        let fixture = try await LogFixture.shared.store(context)
+        let directory = context.workDirectory.appendingPathComponent("store")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.copyItem(at: fixture.storeDirectory, to: directory)
+        var options = LMDBEventStore.Options()
+        options.create = false
+        options.validator = EventCatalog.embedded
+        return (try LMDBEventStore(directory: directory, options: options), fixture.workload)
+    }
+}
+
+/// CPU time of the whole process (every thread), user and system: what a fold costs
+/// whatever else the machine is running.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(
+        usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}

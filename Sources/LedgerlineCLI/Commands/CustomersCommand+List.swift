@@ -1,0 +1,91 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import JSON
+import Projections
+
+extension CustomersCommand {
+    /// `customers list`: customers filtered by stage and owner, sorted, limited.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List customers, filtered by lifecycle stage and owner, sorted by a field.",
+            discussion: """
+                Sort fields: \(CustomerListing.SortField.allCases.map(\.rawValue).joined(separator: ", ")). \
+                Figures sort largest or latest first; id, name and stage smallest first. \
+                Contacts merged into another are left out.
+
+                Examples:
+                  ledgerline customers list --stage customer --sort monetary --limit 10
+                  ledgerline customers list --owner rep-7 --json
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var query: ViewQueryOptions
+        @OptionGroup var pipelineOptions: CustomersCommand.PipelineOptions
+        @Option(help: "Only this lifecycle stage (\(LifecycleStage.allCases.map(\.rawValue).joined(separator: ", "))).")
+        var stage: String?
+        @Option(help: "Only customers this user owns.") var owner: String?
+        @Option(help: "Sort by this field.") var sort: String = "id"
+        @Option(help: "At most this many customers.") var limit: Int = 50
+
+        func validate() throws {
+            if limit < 0 { throw ValidationError("--limit must be zero or more") }
+        }
+
+        func run() async throws {
+            try await CommandErrors.run {
+                guard let field = CustomerListing.SortField(rawValue: sort) else {
+                    throw ProjectionError(
+                        .invalidInput,
+                        "--sort \(sort.prefix(40)) is not a field to sort by; use one of \(CustomerListing.SortField.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
+                }
+                var lifecycle: LifecycleStage?
+                if let stage {
+                    guard let parsed = LifecycleStage(parsing: stage) else {
+                        throw ProjectionError(
+                            .invalidInput,
+                            "--stage \(stage.prefix(40)) is not a lifecycle stage; use one of \(LifecycleStage.allCases.map(\.rawValue).joined(separator: ", "))"
+                        )
+                    }
+                    lifecycle = parsed
+                }
+                let pipelines = try pipelineOptions.load()
+                let session = try await ViewSession.open(global, query, views: [CustomerProjection()])
+                defer { session.close() }
+                let states = try session.queries.states(in: CustomerProjection(), at: session.point)
+                let listing = CustomerListing(
+                    states, query: .init(stage: lifecycle, owner: owner, sort: field, limit: limit),
+                    referenceTime: session.point.referenceTime, pipelines: pipelines)
+                if query.json {
+                    let value: JSONValue = [
+                        "asOf": .point(session.point), "matched": .number(JSONNumber(listing.matched)),
+                        "customers": .array(listing.customers.map(\.listJSON)),
+                    ]
+                    Output.line(JSONWriter.prettyString(value))
+                } else {
+                    var table = TextTable(
+                        [
+                            "CUSTOMER", "NAME", "STAGE", "OWNER", "LAST ACTIVITY", "RECENCY", "ORDERS", "MONETARY",
+                            "OPEN DEALS",
+                        ], rightAligned: [5, 6, 8])
+                    for c in listing.customers {
+                        let s = c.state
+                        table.add([
+                            s.entity, Figures.text(s.identity.name), Figures.text(s.lifecycle?.rawValue),
+                            Figures.text(s.identity.ownerId),
+                            Figures.day(s.lastActivityAt), c.recencyDays.map { "\($0) d" } ?? "—",
+                            Int(c.frequency).grouped,
+                            Figures.bag(s.orders.bag), "\(c.openDeals.count)",
+                        ])
+                    }
+                    table.print()
+                    Output.line("")
+                    Output.line(
+                        "\(listing.customers.count) of \(listing.matched.grouped) customers · \(session.header)")
+                }
+                Output.flush()
+            }
+        }
+    }
+}

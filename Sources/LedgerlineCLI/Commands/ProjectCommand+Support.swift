@@ -1,0 +1,156 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Projections
+
+extension ProjectionError {
+    /// The exit code of the CLI's convention: 65 for bad input (an unknown id, a bad
+    /// `--as-of`, a wrong configuration file), 75 for a conflict worth retrying, 1 for
+    /// a damaged view or a failing store.
+    var exitCode: Int32 {
+        switch code {
+        case .notFound, .invalidPosition, .invalidConfiguration, .invalidInput, .unreadableFile: return 65
+        case .conflict: return 75
+        case .corruptView, .storage: return 1
+        }
+    }
+}
+
+/// Options every view query shares: the point in time, the reference instant, JSON.
+struct ViewQueryOptions: ParsableArguments {
+    @Option(
+        name: .customLong("as-of"),
+        help: ArgumentHelp(
+            "Answer as the views stood at this log position (1200) or time (2026-11-25T14:03:00Z, 2026-11-25 = end of that day, UTC).",
+            valueName: "seq|time"))
+    var asOf: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The instant recency, overdue and time in stage are measured to. Default: the --as-of time, else when the event at that position (or the head) was recorded.",
+            valueName: "time"))
+    var now: String?
+
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    /// `--as-of` parsed (before the store is opened, so a typo fails fast).
+    func pointInTime() throws -> PointInTime? {
+        try asOf.map { try PointInTime(parsing: $0) }
+    }
+
+    func nowInstant() throws -> Timestamp? {
+        guard let now else { return nil }
+        return try ViewQueryOptions.instant(now, option: "--now", endOfDay: false)
+    }
+
+    /// An RFC 3339 time or a calendar day (its start, or its last microsecond).
+    static func instant(_ text: String, option: String, endOfDay: Bool) throws -> Timestamp {
+        if let instant = Timestamp(rfc3339: text) { return instant }
+        if text.utf8.count == 10, let start = Timestamp(rfc3339: text + "T00:00:00Z") {
+            return endOfDay ? Timestamp(rawValue: start.rawValue + 86_400_000_000 - 1) : start
+        }
+        throw ProjectionError(
+            .invalidPosition,
+            "\(option) \"\(text.prefix(40))\" is not a time such as 2026-11-25T14:03:00Z or a day such as 2026-11-25")
+    }
+}
+
+/// An open store with the views a query reads caught up, and the point it answers at.
+struct ViewSession {
+    let store: LMDBEventStore
+    let point: QueryPoint
+    let queries: ViewQueries
+
+    /// Parses the query options, opens the store, folds what `views` have not folded
+    /// yet (the view answers with everything the log holds), and resolves the point.
+    static func open(_ global: GlobalOptions, _ options: ViewQueryOptions, views: [any Projection]) async throws
+        -> ViewSession
+    {
+        let asOf = try options.pointInTime()
+        let now = try options.nowInstant()
+        let store = try global.openStore()
+        do {
+            try await ProjectionRunner(store: store, projections: views).catchUp()
+            let point = try QueryPoint.resolve(asOf: asOf, now: now, in: store)
+            return ViewSession(store: store, point: point, queries: ViewQueries(store: store))
+        } catch {
+            store.close()
+            throw error
+        }
+    }
+
+    func close() { store.close() }
+
+    /// `as of position 1200 (head) · now 2026-11-25T14:03:00Z`.
+    var header: String {
+        "as of position \(Int(point.position.rawValue).grouped)\(point.isHead ? " (head)" : "") · now \(point.referenceTime)"
+    }
+}
+
+/// Aligned text columns for people.
+struct TextTable {
+    var headers: [String]
+    var rightAligned: Set<Int> = []
+    var rows: [[String]] = []
+
+    init(_ headers: [String], rightAligned: Set<Int> = []) {
+        self.headers = headers
+        self.rightAligned = rightAligned
+    }
+
+    mutating func add(_ row: [String]) { rows.append(row) }
+
+    var lines: [String] {
+        var widths = headers.map(\.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            var parts: [String] = []
+            for (i, cell) in cells.enumerated() {
+                let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
+                parts.append(rightAligned.contains(i) ? pad + cell : (i == cells.count - 1 ? cell : cell + pad))
+            }
+            return parts.joined(separator: "  ")
+        }
+        return [line(headers)] + rows.map(line)
+    }
+
+    func print() { for text in lines { Output.line(text) } }
+}
+
+/// How figures read in tables.
+enum Figures {
+    /// `12,345.50 USD + 99.00 EUR`; `—` when empty.
+    static func bag(_ bag: MoneyBag) -> String {
+        bag.isEmpty ? "—" : bag.entries.map { "\(money($0.amount)) \($0.currency)" }.joined(separator: " + ")
+    }
+
+    /// `12,345.50`: grouped thousands, two decimals (rounded half to even for display;
+    /// JSON output keeps every digit).
+    static func money(_ value: Money) -> String {
+        let text = value.rescaled(to: 2).description
+        let negative = text.hasPrefix("-")
+        let digits = negative ? String(text.dropFirst()) : text
+        let parts = digits.split(separator: ".", maxSplits: 1)
+        let whole = Int(parts[0]).map(\.grouped) ?? String(parts[0])
+        return (negative ? "-" : "") + whole + (parts.count > 1 ? "." + parts[1] : "")
+    }
+
+    static func percent(_ ratio: Double?) -> String {
+        guard let ratio else { return "—" }
+        return String(format: "%.1f%%", ratio * 100)
+    }
+
+    static func days(_ days: Double?) -> String {
+        guard let days else { return "—" }
+        return String(format: "%.1f", days)
+    }
+
+    static func time(_ instant: Timestamp?) -> String { instant?.description ?? "—" }
+
+    /// The day of an instant: `2026-11-25`.
+    static func day(_ instant: Timestamp?) -> String { instant.map { String($0.description.prefix(10)) } ?? "—" }
+
+    static func text(_ value: String?) -> String { value ?? "—" }
+}

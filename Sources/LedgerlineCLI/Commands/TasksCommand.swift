@@ -1,0 +1,125 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import JSON
+import Projections
+
+/// `ledgerline tasks`: the task view, as sales reps work through it.
+struct TasksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tasks",
+        abstract: "List tasks and count them per assignee: open, overdue, completed.",
+        discussion: """
+            Overdue = open and due before --now (default: the --as-of time, else when the \
+            last event was recorded). Each task shows its source: a rule (with the event \
+            that made it act) or a person.
+
+            Examples:
+              ledgerline tasks list --assignee rep-7 --overdue
+              ledgerline tasks summary --json
+            """,
+        subcommands: [List.self, Summary.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List tasks (open ones unless --status says otherwise), by due time.",
+            discussion: """
+                Example:
+                  ledgerline tasks list --assignee rep-7 --overdue --now 2026-11-25
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var query: ViewQueryOptions
+        @Option(help: "Only this assignee's tasks.") var assignee: String?
+        @Flag(help: "Only open tasks past their due time.") var overdue = false
+        @Option(help: "open, completed, cancelled or all.") var status: String = "open"
+        @Option(help: "At most this many tasks.") var limit: Int = 100
+
+        func validate() throws {
+            if limit < 0 { throw ValidationError("--limit must be zero or more") }
+        }
+
+        func run() async throws {
+            try await CommandErrors.run {
+                guard let statusFilter = TaskListing.StatusFilter(rawValue: status) else {
+                    throw ProjectionError(
+                        .invalidInput,
+                        "--status \(status.prefix(40)) is not a task status; use open, completed, cancelled or all")
+                }
+                let listing = try await TasksCommand.listing(
+                    global, query, .init(assignee: assignee, overdueOnly: overdue, status: statusFilter, limit: limit))
+                if query.json {
+                    Output.line(JSONWriter.prettyString(listing.json))
+                } else {
+                    var table = TextTable(["TASK", "DUE", "STATUS", "ASSIGNEE", "TITLE", "SOURCE"])
+                    for task in listing.tasks {
+                        let state = task.isOverdue(at: listing.referenceTime) ? "overdue" : task.status.name
+                        table.add([
+                            task.entity, Figures.time(task.dueAt), state, Figures.text(task.assigneeId),
+                            Figures.text(task.title), TasksCommand.source(task.source),
+                        ])
+                    }
+                    table.print()
+                    Output.line("")
+                    Output.line(
+                        "\(listing.tasks.count) of \(listing.matched.grouped) tasks · now \(listing.referenceTime)")
+                }
+                Output.flush()
+            }
+        }
+    }
+
+    struct Summary: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Count tasks per assignee: open, overdue, completed, cancelled.",
+            discussion: """
+                Example:
+                  ledgerline tasks summary --now 2026-11-25
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var query: ViewQueryOptions
+        @Option(help: "Only this assignee.") var assignee: String?
+
+        func run() async throws {
+            try await CommandErrors.run {
+                let listing = try await TasksCommand.listing(
+                    global, query, .init(assignee: assignee, status: .all, limit: 0))
+                if query.json {
+                    Output.line(JSONWriter.prettyString(listing.json))
+                } else {
+                    var table = TextTable(
+                        ["ASSIGNEE", "OPEN", "OVERDUE", "COMPLETED", "CANCELLED"], rightAligned: [1, 2, 3, 4])
+                    for c in listing.assignees {
+                        table.add([
+                            c.assignee, c.open.grouped, c.overdue.grouped, c.completed.grouped, c.cancelled.grouped,
+                        ])
+                    }
+                    table.print()
+                    Output.line("")
+                    Output.line("now \(listing.referenceTime)")
+                }
+                Output.flush()
+            }
+        }
+    }
+
+    static func listing(_ global: GlobalOptions, _ query: ViewQueryOptions, _ request: TaskListing.Query) async throws
+        -> TaskListing
+    {
+        let session = try await ViewSession.open(global, query, views: [TaskProjection()])
+        defer { session.close() }
+        let tasks = try session.queries.states(in: TaskProjection(), at: session.point)
+        return TaskListing(tasks, query: request, referenceTime: session.point.referenceTime)
+    }
+
+    /// `rule:demo-followup@3 ← 0190…` or the person.
+    static func source(_ source: TaskSource?) -> String {
+        switch source {
+        case nil: return "—"
+        case .rule(_, _, _, _, let cause)?: return source!.label + (cause.map { " ← \($0)" } ?? "")
+        case .person(let who)?: return who
+        }
+    }
+}

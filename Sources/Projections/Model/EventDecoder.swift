@@ -1,0 +1,61 @@
+import EventLog
+import JSON
+import Schemas
+
+/// Turns stored events into ``ProjectedEvent``s: indexes each payload once and upcasts
+/// it to the latest version of its type, so folds only ever see one shape per type
+/// (a `DealStageChanged` v1 `from`/`to` reads as v2 `fromStage`/`toStage`).
+///
+/// Cost: one pass over the payload bytes to index its top-level members (see
+/// ``Payload``); an event stored at an older version is parsed, upcast and written
+/// back to canonical bytes first, which costs a full parse.
+public struct EventDecoder: Sendable {
+    public let catalog: EventCatalog
+    /// The latest schema version per ``EventKind/index`` (0: unknown).
+    private let latestVersions: [Int]
+
+    public init(catalog: EventCatalog = .embedded) {
+        self.catalog = catalog
+        var latest = [Int](repeating: 0, count: EventKind.allCases.count)
+        for info in catalog.types {
+            guard let type = EventType(info.name) else { continue }
+            let kind = EventKind(type)
+            if kind != .other { latest[kind.index] = info.latestVersion }
+        }
+        latestVersions = latest
+    }
+
+    /// `event` with its payload indexed and upcast. A payload that cannot be upcast (a
+    /// catalog without the step) is folded as stored.
+    public func decode(_ event: RecordedEvent) -> ProjectedEvent {
+        decode(event, kind: EventKind(event.type))
+    }
+
+    /// As ``decode(_:)``, with the kind already looked up.
+    func decode(_ event: RecordedEvent, kind: EventKind) -> ProjectedEvent {
+        ProjectedEvent(
+            position: event.position, id: event.id, kind: kind, type: event.type, stream: event.stream,
+            occurredAt: event.occurredAt, recordedAt: event.recordedAt, actor: event.actor,
+            causationId: event.causationId, correlationId: event.correlationId,
+            payload: Payload(upcast(event.payload, type: event.type, kind: kind, from: event.schemaVersion)))
+    }
+
+    /// A stored event read in place by a scan (see ``EventStore/scan(from:limit:_:)``).
+    /// Cost: one copy of the payload bytes and the stream name; no metadata parse.
+    func decode(_ stored: StoredEvent, kind: EventKind) -> ProjectedEvent {
+        let type = kind.eventType ?? stored.type
+        return ProjectedEvent(
+            position: stored.position, id: stored.id, kind: kind, type: type, stream: stored.stream,
+            occurredAt: stored.occurredAt, recordedAt: stored.recordedAt, actor: stored.actor,
+            causationId: stored.causationId, correlationId: stored.correlationId,
+            payload: Payload(upcast(Array(stored.payloadBytes), type: type, kind: kind, from: stored.schemaVersion)))
+    }
+
+    /// `bytes` at the latest version of the type: as stored when they are, upcast otherwise.
+    private func upcast(_ bytes: [UInt8], type: EventType, kind: EventKind, from version: Int) -> [UInt8] {
+        guard version < latestVersions[kind.index], let stored = try? JSONParser.parse(bytes),
+            let upcast = try? catalog.upcast(type: type.rawValue, from: version, data: stored)
+        else { return bytes }
+        return JSONWriter.canonicalBytes(upcast.data)
+    }
+}

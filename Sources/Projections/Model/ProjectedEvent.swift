@@ -1,0 +1,83 @@
+import EventLog
+import JSON
+
+/// An event as folds see it: the envelope fields views use, and the payload at the
+/// latest schema version of its type, indexed for cheap field reads.
+///
+/// Built by ``EventDecoder`` from a ``RecordedEvent``; every projection that handles
+/// the event reads the same ``payload``, so a payload is indexed once per pass, however
+/// many views fold it.
+public struct ProjectedEvent: Sendable {
+    public var position: LogPosition
+    public var id: EventID
+    public var kind: EventKind
+    public var type: EventType
+    public var stream: StreamName
+    /// When it happened in the world: the time folds use.
+    public var occurredAt: Timestamp
+    /// When the log accepted it.
+    public var recordedAt: Timestamp
+    public var actor: String?
+    public var causationId: EventID?
+    public var correlationId: EventID?
+    /// The payload at the latest schema version of ``type``.
+    public var payload: Payload
+
+    public init(
+        position: LogPosition, id: EventID, type: EventType, stream: StreamName, occurredAt: Timestamp,
+        recordedAt: Timestamp, actor: String? = nil, causationId: EventID? = nil, correlationId: EventID? = nil,
+        payload: Payload
+    ) {
+        self.position = position
+        self.id = id
+        self.kind = EventKind(type)
+        self.type = type
+        self.stream = stream
+        self.occurredAt = occurredAt
+        self.recordedAt = recordedAt
+        self.actor = actor
+        self.causationId = causationId
+        self.correlationId = correlationId
+        self.payload = payload
+    }
+
+    init(
+        position: LogPosition, id: EventID, kind: EventKind, type: EventType, stream: StreamName,
+        occurredAt: Timestamp, recordedAt: Timestamp, actor: String?, causationId: EventID?,
+        correlationId: EventID?, payload: Payload
+    ) {
+        self.position = position
+        self.id = id
+        self.kind = kind
+        self.type = type
+        self.stream = stream
+        self.occurredAt = occurredAt
+        self.recordedAt = recordedAt
+        self.actor = actor
+        self.causationId = causationId
+        self.correlationId = correlationId
+        self.payload = payload
+    }
+
+    // MARK: - Payload accessors (absent or mistyped fields read as nil)
+
+    public func string(_ key: String) -> String? { payload.string(key) }
+
+    public func bool(_ key: String) -> Bool? { payload.bool(key) }
+
+    public func int(_ key: String) -> Int64? { payload.int(key) }
+
+    public func double(_ key: String) -> Double? { payload.double(key) }
+
+    /// An exact amount written as a money string.
+    public func money(_ key: String) -> Money? { payload.money(key) }
+
+    /// An RFC 3339 timestamp field.
+    public func timestamp(_ key: String) -> Timestamp? { payload.timestamp(key) }
+
+    /// A nested object field.
+    public func object(_ key: String) -> JSONObject? { payload.object(key) }
+
+    /// An array of strings (tags, consent channels); non-strings are skipped.
+    public func strings(_ key: String) -> [String]? { payload.strings(key) }
+}

@@ -1,0 +1,52 @@
+import EventLog
+
+extension ProjectionRunner {
+    /// Each view's checkpoint, version and size against the log's head.
+    ///
+    /// Cost: one snapshot; counting entities walks each view's rows table.
+    public func status() throws -> [ProjectionStatus] {
+        let head = try store.head().position
+        let described = drivers.map { ($0.name, $0.version, $0.tables[0]) }
+        return try store.snapshot { reader in
+            try described.map { name, version, rows in
+                let checkpoint = try Checkpoint.load(name, from: reader)
+                var entities = 0
+                try reader.scan(rows, from: nil, reverse: false) { _, _ in
+                    entities += 1
+                    return true
+                }
+                return ProjectionStatus(
+                    name: name, version: version, storedVersion: checkpoint?.version,
+                    checkpoint: checkpoint?.position ?? .start, head: head, entities: entities)
+            }
+        }
+    }
+
+    /// The SHA-256 of view `name`'s canonical state (see ``ViewDigest``).
+    ///
+    /// Cost: one snapshot and one pass over every entry of the view's tables.
+    public func digest(_ name: String) throws -> ViewDigest {
+        guard let driver = drivers.first(where: { $0.name == name }) else {
+            throw ProjectionError(
+                .notFound,
+                "there is no view named \(name); the views are \(drivers.map(\.name).joined(separator: ", "))")
+        }
+        let tables = driver.tables
+        return try store.snapshot { reader in
+            var hasher = SHA256()
+            var entries = 0
+            for table in tables {
+                hasher.updateFramed(Array(table.name.utf8))
+                try reader.scan(table, from: nil, reverse: false) { key, value in
+                    hasher.updateFramed(key)
+                    hasher.updateFramed(value)
+                    entries += 1
+                    return true
+                }
+            }
+            let checkpoint = try Checkpoint.load(name, from: reader)?.position ?? .start
+            return ViewDigest(
+                name: name, checkpoint: checkpoint, entries: entries, sha256: SHA256.hexString(hasher.finalize()))
+        }
+    }
+}

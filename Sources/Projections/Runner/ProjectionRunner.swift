@@ -1,0 +1,272 @@
+import EventLog
+
+/// Folds the log into views: catches each projection up from its checkpoint, then
+/// follows the live log.
+///
+/// ## Exactly once
+/// Events are folded in batches. For each batch the runner reads the log and the
+/// views in one snapshot, folds the events into an in-memory working set, and then
+/// writes the changed rows *and* every projection's new checkpoint in one
+/// ``ViewStorage/writeViews(_:)`` transaction. That transaction first checks that the
+/// stored checkpoints are still the ones the batch was folded from; if another
+/// process moved them, nothing is written and the batch is folded again from the
+/// stored state. So whatever crashes, rows and checkpoints agree, and no event is
+/// skipped or counted twice.
+///
+/// ## Cost
+/// One pass reads each event once and parses its payload once, however many views
+/// handle it; events no view handles are skipped without parsing. A batch costs one
+/// durable commit (one `fsync`), so the runner folds many events per batch:
+/// ``Options/batchSize`` while following, ``Options/rebuildBatchSize`` while
+/// rebuilding. The working set of entities stays in memory between batches (up to
+/// ``Options/cacheLimit`` entities per view), so a live event costs no row read.
+public actor ProjectionRunner {
+    public struct Options: Sendable {
+        /// Events folded per commit while catching up and following.
+        public var batchSize = 20_000
+        /// Events folded per commit while rebuilding from position 0.
+        public var rebuildBatchSize = 1_000_000
+        /// Events read from the log per page.
+        public var pageSize = 4096
+        /// Runs longer than this read the log on a second thread while folding.
+        public var threadedReadThreshold = 50_000
+        /// Entities kept in memory per view between batches.
+        public var cacheLimit = 1_000_000
+        public init() {}
+    }
+
+    public typealias Store = EventStore & ViewStorage
+
+    public nonisolated let store: any Store
+    public nonisolated let decoder: EventDecoder
+    public let options: Options
+    let drivers: [any ProjectionDriver]
+    private var prepared = false
+    /// Called inside a commit, before anything is written; tests use it to simulate a
+    /// crash that loses the batch.
+    var faultInjection: (@Sendable (LogPosition) throws -> Void)?
+
+    public init(
+        store: any Store, projections: [any Projection], decoder: EventDecoder = EventDecoder(),
+        options: Options = Options()
+    ) {
+        self.store = store
+        self.decoder = decoder
+        self.options = options
+        drivers = projections.map { Self.driver(for: $0, cacheLimit: options.cacheLimit) }
+    }
+
+    private static func driver<P: Projection>(for projection: P, cacheLimit: Int) -> any ProjectionDriver {
+        EntityProjection(projection, cacheLimit: cacheLimit)
+    }
+
+    /// The names of the projections this runner folds.
+    public var names: [String] { drivers.map(\.name) }
+
+    func setFaultInjection(_ body: (@Sendable (LogPosition) throws -> Void)?) { faultInjection = body }
+
+    // MARK: - Catching up
+
+    /// Folds every projection up to `target` (default: the log's head as it is now) and
+    /// returns the position all of them have reached.
+    @discardableResult
+    public func catchUp(to target: LogPosition? = nil, progress: (@Sendable (ProjectionProgress) -> Void)? = nil)
+        async throws -> LogPosition
+    {
+        try await prepare()
+        return try await run(to: target, batchSize: options.batchSize, progress: progress)
+    }
+
+    /// Clears the named views (all when `nil`) and folds them again from position 0.
+    /// The other views keep their rows; a batch folds each event only into the views
+    /// that have not seen it.
+    @discardableResult
+    public func rebuild(_ names: [String]? = nil, progress: (@Sendable (ProjectionProgress) -> Void)? = nil)
+        async throws -> LogPosition
+    {
+        let selected = try select(names)
+        try await prepare()
+        try await reset(selected)
+        return try await run(to: nil, batchSize: options.rebuildBatchSize, progress: progress)
+    }
+
+    /// Catches up, then folds each new event as it is appended, until the task is
+    /// cancelled. `pollInterval` also looks for appends made by other processes;
+    /// `onCommit` is called with the position reached after each commit.
+    public func follow(pollInterval: Duration? = nil, onCommit: (@Sendable (LogPosition) -> Void)? = nil) async throws {
+        try await prepare()
+        while !Task.isCancelled {
+            let reached = try await run(to: nil, batchSize: options.batchSize, progress: nil, onCommit: onCommit)
+            var subscription = store.subscribe(after: reached)
+            subscription.pageSize = 1
+            if let pollInterval { subscription = subscription.polling(every: pollInterval) }
+            let iterator = subscription.makeAsyncIterator()
+            guard try await iterator.next() != nil else { return }
+        }
+    }
+
+    private func select(_ names: [String]?) throws -> [any ProjectionDriver] {
+        guard let names else { return drivers }
+        return try names.map { name in
+            guard let driver = drivers.first(where: { $0.name == name }) else {
+                throw ProjectionError(
+                    .notFound,
+                    "there is no view named \(name); the views are \(drivers.map(\.name).joined(separator: ", "))")
+            }
+            return driver
+        }
+    }
+
+    /// Loads the checkpoints once; clears views written by another version of their fold.
+    private func prepare() async throws {
+        guard !prepared else { return }
+        try reloadCheckpoints()
+        let stale = try store.snapshot { reader in
+            try drivers.filter { try Checkpoint.load($0.name, from: reader)?.version != $0.version }
+        }
+        if !stale.isEmpty { try await reset(stale) }
+        prepared = true
+    }
+
+    private func reloadCheckpoints() throws {
+        let stored = try store.snapshot { reader in try drivers.map { try Checkpoint.load($0.name, from: reader) } }
+        for (driver, checkpoint) in zip(drivers, stored) {
+            driver.discard()
+            driver.committed = checkpoint?.version == driver.version ? checkpoint!.position : .start
+            driver.folded = driver.committed
+        }
+    }
+
+    /// Empties the views' tables and sets their checkpoints to 0, in one transaction.
+    private func reset(_ selected: [any ProjectionDriver]) async throws {
+        let tables = selected.flatMap(\.tables)
+        let checkpoints = selected.map { ($0.name, Checkpoint(position: .start, version: $0.version)) }
+        try await store.writeViews { writer in
+            for table in tables { try writer.clear(table) }
+            for (name, checkpoint) in checkpoints { try checkpoint.store(name, to: writer) }
+        }
+        for driver in selected { driver.startEmpty() }
+    }
+
+    // MARK: - Batches
+
+    private func run(
+        to target: LogPosition?, batchSize: Int, progress: (@Sendable (ProjectionProgress) -> Void)?,
+        onCommit: (@Sendable (LogPosition) -> Void)? = nil
+    ) async throws -> LogPosition {
+        let head = try store.head().position
+        let goal = min(target ?? head, head)
+        let start = drivers.map(\.committed).min() ?? goal
+        var events = 0
+        var conflicts = 0
+        var reader: PageReader?
+        defer { reader?.cancel() }
+        while true {
+            let from = drivers.map(\.committed).min() ?? goal
+            if from >= goal { return from }
+            if reader == nil { reader = pageReader(from: from, goal: goal) }
+            do {
+                events += try foldBatch(from: from, pages: reader!, limit: batchSize)
+                try await commit()
+                conflicts = 0
+            } catch let error as ProjectionError where error.code == .conflict && conflicts < 8 {
+                conflicts += 1
+                reader?.cancel()
+                reader = nil
+                try reloadCheckpoints()
+                continue
+            } catch {
+                try? reloadCheckpoints()
+                throw error
+            }
+            let reached = drivers.map(\.committed).min() ?? goal
+            progress?(ProjectionProgress(position: reached, goal: goal, start: start, events: events))
+            onCommit?(reached)
+        }
+    }
+
+    /// A reader of `(from, goal]` that decodes what some view handles; on its own thread
+    /// when there is enough to read for the overlap to pay.
+    private func pageReader(from: LogPosition, goal: LogPosition) -> PageReader {
+        var handled = [Bool](repeating: false, count: EventKind.allCases.count)
+        for driver in drivers {
+            for kind in EventKind.allCases where driver.handles(kind) { handled[kind.index] = true }
+        }
+        return PageReader(
+            store: store, decoder: decoder, handled: handled, from: from, goal: goal, pageSize: options.pageSize,
+            threaded: goal.rawValue - from.rawValue > UInt64(options.threadedReadThreshold))
+    }
+
+    /// Folds pages from `pages` (which continues after `from`) into the working sets
+    /// until `limit` events were read or the pages end; returns how many were read.
+    ///
+    /// Each page is folded against a fresh snapshot of the views, taken after the page
+    /// was read: a read inside a read could wait forever behind a map resize queued
+    /// between them.
+    private func foldBatch(from: LogPosition, pages: PageReader, limit: Int) throws -> Int {
+        let expected = drivers.map { ($0.name, $0.committed) }
+        try store.snapshot { reader in try Self.checkUnmoved(expected, reader) }
+        var position = from
+        var count = 0
+        while count < limit, let page = try pages.next() {
+            if !page.events.isEmpty {
+                try store.snapshot { reader in
+                    for driver in drivers { driver.begin(reader: reader) }
+                    defer { for driver in drivers { driver.end() } }
+                    try page.events.withUnsafeBufferPointer { events in
+                        for i in events.indices {
+                            for driver in drivers
+                            where events[i].position > driver.folded && driver.handles(events[i].kind) {
+                                try driver.fold(events[i])
+                            }
+                        }
+                    }
+                }
+            }
+            position = page.last
+            count += page.count
+        }
+        for driver in drivers where driver.folded < position { driver.folded = position }
+        return count
+    }
+
+    /// Writes every view's changed rows and new checkpoint in one transaction.
+    private func commit() async throws {
+        let writes = drivers.flatMap { $0.pendingWrites() }
+        let expected = drivers.map { ($0.name, $0.committed) }
+        let checkpoints = drivers.map { ($0.name, Checkpoint(position: $0.folded, version: $0.version)) }
+        let fault = faultInjection
+        let reached = drivers.map(\.folded).min() ?? .start
+        do {
+            try await store.writeViews { writer in
+                try Self.checkUnmoved(expected, writer)
+                for write in writes {
+                    if let value = write.value {
+                        try writer.put(write.table, write.key, value)
+                    } else {
+                        try writer.delete(write.table, write.key)
+                    }
+                }
+                try fault?(reached)
+                for (name, checkpoint) in checkpoints { try checkpoint.store(name, to: writer) }
+            }
+        } catch {
+            for driver in drivers { driver.discard() }
+            throw error
+        }
+        for driver in drivers { driver.didCommit() }
+    }
+
+    /// Throws a conflict when a stored checkpoint is not where this runner left it.
+    private static func checkUnmoved(_ expected: [(String, LogPosition)], _ reader: any ViewReader) throws {
+        for (name, position) in expected {
+            let stored = try Checkpoint.load(name, from: reader)?.position ?? .start
+            if stored != position {
+                throw ProjectionError(
+                    .conflict,
+                    "view \(name) is at \(stored), not \(position): another process advanced it; folding again from there"
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import EventLog
+
+/// The state changes the customer fold is made of, one per concern.
+extension CustomerState {
+    /// Counts an interaction and widens the activity span.
+    mutating func recordActivity(_ event: ProjectedEvent) {
+        let at = event.occurredAt
+        if firstActivityAt == nil || at < firstActivityAt! { firstActivityAt = at }
+        if lastActivityAt == nil || at > lastActivityAt! { lastActivityAt = at }
+        addEngagement(event.kind, count: 1, lastAt: at)
+    }
+
+    /// Adds to the count of one activity, keeping ``engagement`` sorted by type name.
+    /// A handful of entries: a linear search on the kind beats comparing names.
+    mutating func addEngagement(_ kind: EventKind, count: UInt64, lastAt: Timestamp) {
+        for i in engagement.indices where engagement[i].kind == kind {
+            engagement[i].count += count
+            if lastAt > engagement[i].lastAt { engagement[i].lastAt = lastAt }
+            return
+        }
+        let name = kind.rawValue
+        let i = engagement.firstIndex { $0.activity > name } ?? engagement.count
+        engagement.insert(EngagementCount(kind: kind, count: count, lastAt: lastAt), at: i)
+    }
+
+    /// Sets the lifecycle stage whatever it was (an explicit `lifecycleStage`).
+    mutating func setLifecycle(_ stage: LifecycleStage, _ event: ProjectedEvent) {
+        guard stage != lifecycle else { return }
+        lifecycleHistory.append(
+            LifecycleTransition(
+                from: lifecycle, to: stage, at: event.occurredAt, cause: event.kind.rawValue, position: event.position))
+        if lifecycleHistory.count > LifecycleTransition.historyLimit { lifecycleHistory.removeFirst() }
+        lifecycle = stage
+    }
+
+    /// Moves the lifecycle stage forward to at least `stage` (see ``LifecycleStage``).
+    mutating func advanceLifecycle(to stage: LifecycleStage, _ event: ProjectedEvent) {
+        let next = lifecycle?.advanced(to: stage) ?? stage
+        if next != lifecycle { setLifecycle(next, event) }
+    }
+
+    /// `Subscribed` / `Unsubscribed`: consent on the event's channel.
+    mutating func setConsent(_ event: ProjectedEvent, granted: Bool) {
+        guard let channel = event.string("channel") else { return }
+        setConsent(channel: channel, granted: granted, at: event.occurredAt, source: event.string("source"))
+    }
+
+    /// The latest word on a channel wins; an older event arriving late changes nothing.
+    mutating func setConsent(channel: String, granted: Bool, at: Timestamp, source: String?) {
+        Self.upsert(&consent, key: channel, by: \.channel) { old in
+            if let old, old.at > at { return old }
+            return ConsentRecord(channel: channel, granted: granted, at: at, source: source)
+        }
+    }
+
+    mutating func addOrder(_ event: ProjectedEvent) {
+        guard let amount = event.money("amount"), let currency = event.string("currency") else { return }
+        let at = event.occurredAt
+        orders.add(amount, currency)
+        if firstOrderAt == nil || at < firstOrderAt! { firstOrderAt = at }
+        if lastOrderAt == nil || at > lastOrderAt! { lastOrderAt = at }
+        let order = OrderSummary(
+            orderId: event.string("orderId"), at: at, amount: amount, currency: currency,
+            quantity: event.int("quantity") ?? 1)
+        insertRecent(order)
+    }
+
+    /// Keeps ``recentOrders`` sorted by time (ties in log order) and at most ``OrderSummary/recentLimit`` long.
+    mutating func insertRecent(_ order: OrderSummary) {
+        if recentOrders.count >= OrderSummary.recentLimit, let oldest = recentOrders.first, order.at < oldest.at {
+            return
+        }
+        var i = recentOrders.count
+        while i > 0, recentOrders[i - 1].at > order.at { i -= 1 }
+        recentOrders.insert(order, at: i)
+        if recentOrders.count > OrderSummary.recentLimit { recentOrders.removeFirst() }
+    }
+
+    mutating func addRefund(_ event: ProjectedEvent) {
+        guard let amount = event.money("amount"), let currency = event.string("currency") else { return }
+        refunds.add(amount, currency)
+        if lastRefundAt == nil || event.occurredAt > lastRefundAt! { lastRefundAt = event.occurredAt }
+        if let orderId = event.string("orderId"),
+            let i = recentOrders.lastIndex(where: { $0.orderId == orderId && $0.currency == currency })
+        {
+            recentOrders[i].refunded = (recentOrders[i].refunded ?? .zero) + amount
+        }
+    }
+
+    /// Keeps the customer's summary of one deal current.
+    mutating func updateDeal(_ event: ProjectedEvent) {
+        guard let dealId = event.string("dealId") else { return }
+        Self.upsert(&deals, key: dealId, by: \.dealId) { old in
+            var deal =
+                old
+                ?? CustomerDeal(
+                    dealId: dealId, name: nil, pipeline: nil, stage: nil, amount: nil, currency: nil, outcome: .open,
+                    updatedAt: event.occurredAt)
+            deal.updatedAt = max(deal.updatedAt, event.occurredAt)
+            switch event.kind {
+            case .dealCreated:
+                deal.name = event.string("name") ?? deal.name
+                deal.pipeline = event.string("pipeline") ?? deal.pipeline
+                deal.stage = event.string("stage") ?? deal.stage
+                if let amount = event.money("amount") {
+                    deal.amount = amount
+                    deal.currency = event.string("currency")
+                }
+            case .dealStageChanged:
+                deal.stage = event.string("toStage") ?? deal.stage
+                deal.pipeline = event.string("pipeline") ?? deal.pipeline
+                deal.outcome = .open
+            case .dealAmountChanged:
+                deal.amount = event.money("amount") ?? deal.amount
+                deal.currency = event.string("currency") ?? deal.currency
+            case .dealWon, .dealLost:
+                deal.outcome = event.kind == .dealWon ? .won : .lost
+                deal.stage = event.string("stage") ?? deal.stage
+                if let amount = event.money("amount") {
+                    deal.amount = amount
+                    deal.currency = event.string("currency")
+                }
+            default:
+                break
+            }
+            return deal
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import EventLog
+
+/// Merging duplicate contacts: the survivor takes over what the merged contact did.
+extension CustomerState {
+    /// Adds `other`'s history to this customer: counts and totals add up, spans widen,
+    /// per-key facts (consent, scores) keep the latest, identity keeps this contact's
+    /// fields and fills its blanks from `other`.
+    mutating func absorb(_ other: CustomerState) {
+        identity.fillBlanks(from: other.identity)
+        if let created = other.createdAt, createdAt == nil || created < createdAt! { createdAt = created }
+        if let stage = other.lifecycle, lifecycle == nil || (stage > lifecycle! && lifecycle != .churned) {
+            lifecycle = stage
+        }
+
+        for c in other.consent { setConsent(channel: c.channel, granted: c.granted, at: c.at, source: c.source) }
+        firstActivityAt = Self.earlier(firstActivityAt, other.firstActivityAt)
+        lastActivityAt = Self.later(lastActivityAt, other.lastActivityAt)
+        for e in other.engagement { addEngagement(e.kind, count: e.count, lastAt: e.lastAt) }
+
+        orders.add(other.orders)
+        refunds.add(other.refunds)
+        firstOrderAt = Self.earlier(firstOrderAt, other.firstOrderAt)
+        lastOrderAt = Self.later(lastOrderAt, other.lastOrderAt)
+        lastRefundAt = Self.later(lastRefundAt, other.lastRefundAt)
+        for order in other.recentOrders { insertRecent(order) }
+
+        for deal in other.deals { Self.upsert(&deals, key: deal.dealId, by: \.dealId) { old in old ?? deal } }
+        for score in other.scores {
+            Self.upsert(&scores, key: score.model, by: \.model) { old in
+                guard let old, old.at >= score.at else { return score }
+                return old
+            }
+        }
+        for variant in other.variants {
+            Self.upsert(&variants, key: variant.experimentKey, by: \.experimentKey) { old in old ?? variant }
+        }
+        for tag in other.tags { Self.insertSorted(&tags, tag) }
+        for lead in other.leads { Self.insertSorted(&leads, lead) }
+    }
+
+    private static func earlier(_ a: Timestamp?, _ b: Timestamp?) -> Timestamp? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return min(a, b)
+    }
+
+    private static func later(_ a: Timestamp?, _ b: Timestamp?) -> Timestamp? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return max(a, b)
+    }
+}

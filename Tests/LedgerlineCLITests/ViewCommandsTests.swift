@@ -1,0 +1,173 @@
+import Foundation
+import JSON
+import Testing
+
+/// `project`, `customers`, `pipeline` and `tasks` through the real executable.
+@Suite struct ViewCommandsTests {
+    /// A small CRM log, catalog-valid, as JSON Lines for `import`.
+    static let log = """
+        {"stream":"customer-1","type":"ContactCreated","occurredAt":"2026-01-01T09:00:00Z","data":{"customerId":"1","firstName":"Ana","lastName":"Lopez","email":"ana@example.com","ownerId":"rep-1"}}
+        {"stream":"customer-1","type":"OrderPlaced","occurredAt":"2026-01-05T09:00:00Z","data":{"customerId":"1","orderId":"O-1","quantity":1,"amount":"100.10","currency":"USD"}}
+        {"stream":"customer-1","type":"OrderPlaced","occurredAt":"2026-01-06T09:00:00Z","data":{"customerId":"1","orderId":"O-2","quantity":1,"amount":"0.20","currency":"USD"}}
+        {"stream":"deal-7","type":"DealCreated","occurredAt":"2026-01-02T09:00:00Z","data":{"dealId":"7","name":"Acme","pipeline":"default","stage":"new","ownerId":"rep-1","customerId":"1","amount":"1000.00","currency":"USD"}}
+        {"stream":"deal-7","type":"DealStageChanged","occurredAt":"2026-01-04T09:00:00Z","data":{"dealId":"7","fromStage":"new","toStage":"proposal","pipeline":"default"}}
+        {"stream":"deal-8","type":"DealCreated","occurredAt":"2026-01-02T09:00:00Z","data":{"dealId":"8","name":"Beta","pipeline":"default","stage":"new","ownerId":"rep-2"}}
+        {"stream":"deal-8","type":"DealLost","occurredAt":"2026-01-03T09:00:00Z","data":{"dealId":"8","reason":"price"}}
+        {"stream":"deal-9","type":"DealCreated","occurredAt":"2026-01-02T09:00:00Z","data":{"dealId":"9","name":"Gamma","pipeline":"default","stage":"qualified","ownerId":"rep-2"}}
+        {"stream":"deal-9","type":"DealWon","occurredAt":"2026-01-12T09:00:00Z","data":{"dealId":"9","amount":"500","currency":"USD"}}
+        {"stream":"task-1","type":"TaskCreated","occurredAt":"2026-01-02T09:00:00Z","actor":"user:rep-1","data":{"taskId":"1","title":"Call Ana","assigneeId":"rep-1","dueAt":"2026-01-03T09:00:00Z"}}
+
+        """
+
+    func store(_ scratch: Scratch) throws -> String {
+        let file = try scratch.file("log.jsonl", Self.log)
+        let result = try CLI.run(["--data", scratch.data, "import", file])
+        #expect(result.status == 0, "\(result.stderr)")
+        return scratch.data
+    }
+
+    func json(_ arguments: [String]) throws -> JSONValue {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        return try JSONParser.parse(result.stdout)
+    }
+
+    @Test func customerShowAnswersFromTheViewWithExactMoneyAndAsOf() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let data = try store(scratch)
+        let ana = try json(["--data", data, "customers", "show", "1", "--json", "--now", "2026-01-16"])
+        #expect(ana["identity"]?["name"] == "Ana Lopez")
+        #expect(ana["orders"]?["total"]?["USD"] == "100.30")
+        #expect(ana["rfm"]?["recencyDays"] == 9)
+        #expect(ana["lifecycle"]?["stage"] == "customer")
+        let earlier = try json(["--data", data, "customers", "show", "1", "--json", "--as-of", "2"])
+        #expect(earlier["orders"]?["count"] == 1)
+        #expect(earlier["asOf"]?["position"] == 2)
+        let table = try CLI.run(["--data", data, "customers", "list"])
+        #expect(table.stdout.contains("Ana Lopez"))
+    }
+
+    @Test func pipelineSummaryFunnelAndDealUseTheConfiguration() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let data = try store(scratch)
+        let config = try scratch.file("pipelines.yaml", TestConfig.yaml)
+        let summary = try json(["--data", data, "pipeline", "summary", "--pipelines", config, "--json"])
+        let section = try #require(summary["pipelines"]?[0])
+        #expect(section["winRate"] == 0.5)
+        #expect(section["open"]?["weighted"]?["USD"] == "500.000")  // 1000.00 × 0.5, exact
+        let funnel = try json(["--data", data, "pipeline", "funnel", "--pipelines", config, "--json"])
+        let reached = (funnel["pipelines"]?[0]?["stages"]?.arrayValue ?? []).map { $0["reached"] }
+        #expect(reached == [3, 2, 2, 1])
+        let deal = try json(["--data", data, "pipeline", "deal", "7", "--pipelines", config, "--json"])
+        #expect(deal["status"] == "open")
+        #expect(deal["history"]?[0]?["days"] == 2)
+        let owners = try CLI.run(["--data", data, "pipeline", "summary", "--by", "owner", "--pipelines", config])
+        #expect(owners.status == 0)
+        #expect(owners.stdout.contains("rep-2"))
+    }
+
+    @Test func tasksListShowsOverdueAgainstNow() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let data = try store(scratch)
+        let overdue = try json(["--data", data, "tasks", "list", "--overdue", "--now", "2026-01-04", "--json"])
+        #expect(overdue["tasks"]?.arrayValue?.count == 1)
+        #expect(overdue["tasks"]?[0]?["source"]?["type"] == "person")
+        let notYet = try json(["--data", data, "tasks", "list", "--overdue", "--now", "2026-01-02", "--json"])
+        #expect(notYet["tasks"]?.arrayValue?.count == 0)
+    }
+
+    @Test func aRebuildHasTheDigestTheLiveViewHad() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let data = try store(scratch)
+        let live = try json(["--data", data, "project", "digest", "--json"])
+        let rebuild = try CLI.run(["--data", data, "project", "rebuild"])
+        #expect(rebuild.status == 0)
+        #expect(rebuild.stdout.contains("rebuilt customers, pipeline, tasks: 10 events"))
+        let rebuilt = try json(["--data", data, "project", "digest", "--json"])
+        #expect(live == rebuilt)
+        let status = try json(["--data", data, "project", "status", "--json"])
+        #expect(status.arrayValue?.map { $0["lag"] } == [0, 0, 0])
+    }
+
+    // MARK: - Bad input: one line on stderr, a non-zero exit
+
+    @Test(arguments: [
+        (["customers", "show", "nobody"], "ledgerline: there is no customer nobody in the customer view"),
+        (["pipeline", "deal", "nope"], "ledgerline: there is no deal nope in the pipeline view"),
+        (
+            ["customers", "show", "1", "--as-of", "yesterday"],
+            "ledgerline: --as-of \"yesterday\" is neither a log position"
+        ),
+        (
+            ["customers", "show", "1", "--as-of", "999"],
+            "ledgerline: --as-of 999 is past the end of the log (its last position is 10)"
+        ),
+        (["tasks", "list", "--now", "soon"], "ledgerline: --now \"soon\" is not a time"),
+        (["customers", "list", "--sort", "shoe-size"], "ledgerline: --sort shoe-size is not a field to sort by"),
+        (["pipeline", "summary", "--by", "region"], "ledgerline: --by region is not a grouping"),
+        (
+            ["project", "rebuild", "orders"],
+            "ledgerline: there is no view named orders; the views are customers, pipeline, tasks"
+        ),
+        (
+            ["pipeline", "summary", "--pipelines", "/nonexistent.yaml"],
+            "ledgerline: /nonexistent.yaml: cannot read the pipeline configuration"
+        ),
+    ])
+    func badInputGetsOneClearLineAndExit65(arguments: [String], message: String) throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let data = try store(scratch)
+        let result = try CLI.run(["--data", data] + arguments)
+        #expect(result.status == 65)
+        #expect(result.stderr.hasPrefix(message), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func aMalformedPipelineFileIsNamedWithItsLine() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let data = try store(scratch)
+        let bad = try scratch.file(
+            "bad.yaml", "pipelines:\n  - id: default\n    stages:\n      - { id: new, probability: 2 }\n")
+        let result = try CLI.run(["--data", data, "pipeline", "funnel", "--pipelines", bad])
+        #expect(result.status == 65)
+        #expect(
+            result.stderr
+                == "ledgerline: \(bad):4: pipelines[0].stages[0].probability: must be a decimal number from 0 to 1 such as 0.35; got `2`\n"
+        )
+    }
+
+    @Test func queriesOnAMissingStoreSayHowToCreateIt() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let result = try CLI.run(["--data", scratch.data, "customers", "show", "1"])
+        #expect(result.status == 69)
+    }
+
+    @Test(arguments: ["project", "customers", "pipeline", "tasks"])
+    func everyViewCommandsHelpHasAnExample(command: String) throws {
+        let result = try CLI.run([command, "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Example"), "\(command) --help has no example")
+    }
+}
+
+/// The pipeline configuration the CLI tests pass with --pipelines.
+enum TestConfig {
+    static let yaml = """
+        pipelines:
+          - id: default
+            stages:
+              - { id: new, probability: 0.1 }
+              - { id: qualified, probability: 0.3 }
+              - { id: proposal, probability: 0.5 }
+              - { id: won, outcome: won }
+              - { id: lost, outcome: lost }
+        """
+}

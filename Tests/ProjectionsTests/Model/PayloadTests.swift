@@ -1,0 +1,49 @@
+import EventLog
+import JSON
+import Projections
+import Testing
+
+@Suite struct PayloadTests {
+    let payload = Payload(
+        Array(
+            #"{"amount":"1234.50","count":-42,"flag":true,"nested":{"a":[1,{"b":"}"}]},"ratio":0.25,"tags":["x","y\"z"],"text":"line\nbreak \"q\"","when":"2026-01-02T03:04:05Z"}"#
+                .utf8))
+
+    @Test func readsScalarsWithoutParsingTheRest() {
+        #expect(payload.money("amount") == Money("1234.50"))
+        #expect(payload.int("count") == -42)
+        #expect(payload.bool("flag") == true)
+        #expect(payload.double("ratio") == 0.25)
+        #expect(payload.timestamp("when") == Timestamp(rfc3339: "2026-01-02T03:04:05Z"))
+        #expect(payload.string("amount") == "1234.50")
+    }
+
+    @Test func unescapesStringsAndParsesNestedValuesOnDemand() {
+        #expect(payload.string("text") == "line\nbreak \"q\"")
+        #expect(payload.strings("tags") == ["x", "y\"z"])
+        #expect(payload.object("nested")?["a"]?[1]?["b"] == "}")
+    }
+
+    @Test func absentOrMistypedFieldsReadAsNil() {
+        #expect(payload.string("missing") == nil)
+        #expect(payload.string("count") == nil)
+        #expect(payload.int("amount") == nil)
+        #expect(payload.money("count") == nil)
+        #expect(payload.bool("text") == nil)
+        #expect(!payload.contains("missing") && payload.contains("nested"))
+    }
+
+    @Test(arguments: ["", "[]", "{", #"{"a":}"#, #"{"a":"unterminated}"#, "{\"a\":1,}", "nonsense"])
+    func malformedBytesGiveAnEmptyIndexNotATrap(_ text: String) {
+        let broken = Payload(Array(text.utf8))
+        #expect(broken.string("a") == nil)
+        #expect(broken.int("a") == nil)
+    }
+
+    @Test func wholeNumbersWrittenWithAFractionOrExponentStillReadAsIntegers() {
+        let p = Payload(Array(#"{"a":2.0,"b":2e1,"c":12345678901234567890}"#.utf8))
+        #expect(p.int("a") == 2)
+        #expect(p.int("b") == 20)
+        #expect(p.int("c") == nil)
+    }
+}

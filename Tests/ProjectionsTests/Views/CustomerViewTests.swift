@@ -1,0 +1,150 @@
+import EventLog
+import JSON
+import Projections
+import Testing
+
+@Suite struct CustomerViewTests {
+    func ana() async throws -> CustomerState {
+        let store = try await WorkedDomain.log.memoryStore()
+        return try #require(try await store.current("1", in: CustomerProjection()))
+    }
+
+    @Test func identityComesFromContactCreatedAndBlanksFromTheMergedDuplicate() async throws {
+        let ana = try await ana()
+        #expect(ana.identity.name == "Ana Lopez")
+        #expect(ana.identity.email == "ana@example.com")
+        #expect(ana.identity.phone == "+4915112345678")  // only the duplicate had it
+        #expect(ana.identity.company == "Acme")
+        #expect(ana.identity.ownerId == "rep-1")
+        #expect(ana.identity.timezone == "Europe/Berlin")
+        #expect(ana.createdAt == TestLog.day(0))
+        #expect(ana.mergedFrom == ["1b"])
+    }
+
+    @Test func ordersAndRefundsAreExactPerCurrencyAndIncludeTheMergedContact() async throws {
+        let ana = try await ana()
+        #expect(ana.orders["USD"]?.count == 3)
+        #expect(ana.orders["USD"]?.amount == Money("125.30"))  // 100.10 + 0.20 + 25.00, never 125.30000000000001
+        #expect(ana.orders["EUR"]?.amount == Money("50.00"))
+        #expect(ana.orders.count == 4)
+        #expect(ana.refunds["USD"]?.amount == Money("10.10"))
+        #expect(ana.firstOrderAt == TestLog.day(7))
+        #expect(ana.lastOrderAt == TestLog.day(14.6))
+        #expect(ana.recentOrders.map(\.orderId) == ["O-1", "O-2", "O-3", "O-4"])
+        #expect(ana.recentOrders.first?.refunded == Money("10.10"))
+    }
+
+    @Test func lifecycleMovesForwardOnlyAndRecordsEachTransition() async throws {
+        let ana = try await ana()
+        #expect(ana.lifecycle == .customer)
+        #expect(ana.lifecycleHistory.map(\.to) == [.subscriber, .opportunity, .customer])
+        #expect(ana.lifecycleHistory.map(\.cause) == ["Subscribed", "DealCreated", "OrderPlaced"])
+        let store = try await WorkedDomain.log.memoryStore()
+        let ben = try #require(try await store.current("2", in: CustomerProjection()))
+        #expect(ben.lifecycle == .opportunity)  // lead, mql, then his deal
+        #expect(ben.leads == ["L2"])
+        #expect(ben.identity.company == "Ode GmbH")  // filled from the lead
+    }
+
+    @Test func anExplicitStageWinsAndOnlyAPurchaseLeavesChurned() async throws {
+        var log = TestLog()
+        log.add("ContactCreated", "customer-9", ["customerId": "9", "lifecycleStage": "Sales Qualified Lead"], day: 0)
+        log.add("ContactUpdated", "customer-9", ["customerId": "9", "changes": ["lifecycleStage": "churned"]], day: 1)
+        log.add("FormSubmitted", "customer-9", ["formId": "f", "customerId": "9", "fields": [:]], day: 2)
+        let store = try await log.memoryStore()
+        #expect(try await store.current("9", in: CustomerProjection())?.lifecycle == .churned)
+        var more = log
+        more.add(
+            "OrderPlaced", "customer-9", ["customerId": "9", "quantity": 1, "amount": "1.00", "currency": "USD"], day: 3
+        )
+        #expect(try await more.memoryStore().current("9", in: CustomerProjection())?.lifecycle == .customer)
+    }
+
+    @Test func aContactRecordImportedAfterThePurchasesDoesNotMoveTheBuyerBack() async throws {
+        var log = TestLog()
+        log.add("OrderPlaced", "customer-5", ["customerId": "5", "quantity": 1, "amount": "9.99", "currency": "USD"], day: 10)
+        log.add("ContactCreated", "customer-5", ["customerId": "5", "lifecycleStage": "subscriber"], day: 1)
+        log.add("LeadCreated", "lead-5", ["leadId": "5", "source": "web", "customerId": "5"], day: 2)
+        log.add("ContactUpdated", "customer-5", ["customerId": "5", "changes": ["lifecycleStage": "lead"]], day: 3)
+        let buyer = try #require(try await log.memoryStore().current("5", in: CustomerProjection()))
+        #expect(buyer.lifecycle == .customer)
+        #expect(buyer.lifecycleHistory.map(\.to) == [.customer])
+    }
+
+    @Test func consentIsPerChannelAndTheLatestWordWins() async throws {
+        let ana = try await ana()
+        #expect(ana.consent.map(\.channel) == ["email"])
+        #expect(ana.consent.first?.granted == false)
+        #expect(ana.consent.first?.at == TestLog.day(32))
+    }
+
+    @Test func engagementCountsEveryInteractionTypeAndSpansFirstToLastActivity() async throws {
+        let ana = try await ana()
+        let counts = Dictionary(uniqueKeysWithValues: ana.engagement.map { ($0.activity, $0.count) })
+        #expect(
+            counts == [
+                "Subscribed": 1, "PageVisited": 3, "EmailOpened": 1, "EmailClicked": 1, "OrderPlaced": 4,
+                "OrderRefunded": 1, "Unsubscribed": 1,
+            ])
+        #expect(ana.engagement.map(\.activity) == ana.engagement.map(\.activity).sorted())
+        #expect(ana.firstActivityAt == TestLog.day(1))
+        #expect(ana.lastActivityAt == TestLog.day(32))
+    }
+
+    @Test func eventsAboutAMergedContactLandOnTheSurvivor() async throws {
+        let store = try await WorkedDomain.log.memoryStore()
+        let duplicate = try #require(try await store.current("1b", in: CustomerProjection()))
+        #expect(duplicate.mergedInto == "1")
+        #expect(duplicate.engagement.first { $0.activity == "PageVisited" }?.count == 1)  // the visit after the merge went to 1
+        let ana = try await ana()
+        #expect(ana.engagement.first { $0.activity == "PageVisited" }?.count == 3)
+    }
+
+    @Test func dealsScoresVariantsAndTags() async throws {
+        let ana = try await ana()
+        #expect(ana.deals.map(\.dealId) == ["D1"])
+        #expect(ana.deals.first?.outcome == .won)
+        #expect(ana.deals.first?.amount == Money("12000.00"))
+        #expect(ana.scores.map(\.model) == ["lead-propensity"])
+        #expect(ana.scores.first?.score == 0.72)
+        #expect(ana.variants.first?.variationKey == "b")
+        #expect(ana.tags == ["newsletter", "vip"])
+    }
+
+    @Test func summaryMeasuresRecencyToTheReferenceTimeAndRFMPerCurrency() async throws {
+        let ana = try await ana()
+        let summary = CustomerSummary(ana, referenceTime: TestLog.day(44.6), pipelines: .empty)
+        #expect(summary.recencyDays == 30)
+        #expect(summary.frequency == 4)
+        let usd = try #require(summary.monetary.first { $0.currency == "USD" })
+        #expect(usd.total == Money("125.30"))
+        #expect(usd.net == Money("115.20"))
+        #expect(usd.average == Money("41.7667"))
+        #expect(summary.wonDeals.map(\.dealId) == ["D1"])
+        let json = summary.json
+        #expect(json["rfm"]?["recencyDays"] == 30)
+        #expect(json["orders"]?["total"]?["USD"] == "125.30")
+    }
+
+    @Test func aCustomerKnownOnlyFromActivityStillHasARow() async throws {
+        let store = try await WorkedDomain.log.memoryStore()
+        let visitor = try #require(try await store.current("3", in: CustomerProjection()))
+        #expect(visitor.createdAt == nil)
+        #expect(visitor.lifecycle == nil)
+        #expect(visitor.lastActivityAt == TestLog.day(31))
+        #expect(try await store.current("nobody", in: CustomerProjection()) == nil)
+    }
+
+    @Test func listingFiltersSortsAndLeavesMergedContactsOut() async throws {
+        let store = try await WorkedDomain.log.memoryStore()
+        let all = try await store.all(in: CustomerProjection())
+        let byMoney = CustomerListing(
+            all, query: .init(sort: .monetary), referenceTime: TestLog.day(40), pipelines: .empty)
+        #expect(byMoney.customers.map(\.state.entity) == ["1", "2", "3"])
+        let reps = CustomerListing(all, query: .init(owner: "rep-2"), referenceTime: TestLog.day(40), pipelines: .empty)
+        #expect(reps.customers.map(\.state.entity) == ["2"])
+        let customers = CustomerListing(
+            all, query: .init(stage: .customer, limit: 1), referenceTime: TestLog.day(40), pipelines: .empty)
+        #expect(customers.matched == 1)
+    }
+}
