@@ -39,8 +39,26 @@ echo
 echo "== one customer's stream"
 "$ledgerline" --data "$data" read --stream customer-2 --limit 3
 
-# == Views: added when the Projections branch (customers, pipeline) merges. ==============
-# The integrator replaces these placeholders with the real commands:
-#   echo; echo "== three customers";    "$ledgerline" --data "$data" customers show 2   (and two more ids)
-#   echo; echo "== the pipeline";       "$ledgerline" --data "$data" pipeline summary
-#   echo; echo "== the funnel";         "$ledgerline" --data "$data" pipeline funnel
+echo
+echo "== the views: customer, pipeline and tasks, folded from the log"
+"$ledgerline" --data "$data" project rebuild
+"$ledgerline" --data "$data" project status
+echo
+echo "== the five customers who spent most"
+"$ledgerline" --data "$data" customers list --sort monetary --limit 5
+top="$("$ledgerline" --data "$data" customers list --sort monetary --limit 1 --json | sed -n 's/.*"customerId": "\([^"]*\)".*/\1/p' | head -1)"
+echo
+echo "== customer $top"
+"$ledgerline" --data "$data" customers show "$top"
+echo
+echo "== customer 2"
+"$ledgerline" --data "$data" customers show 2
+echo
+echo "== the pipeline by stage"
+"$ledgerline" --data "$data" pipeline summary
+echo
+echo "== the funnel"
+"$ledgerline" --data "$data" pipeline funnel
+echo
+echo "== open tasks, overdue first"
+"$ledgerline" --data "$data" tasks list --overdue --limit 5

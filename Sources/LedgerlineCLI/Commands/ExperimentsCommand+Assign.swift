@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Experiments
 import JSON
+import Projections
 
 extension ExperimentsCommand {
     /// `ledgerline experiments assign KEY --customer ID`: the decision and why; `--record` appends it.
@@ -11,8 +12,10 @@ extension ExperimentsCommand {
             discussion: """
                 The decision uses the configuration and weights in force, the customer's sticky \
                 assignments (their VariantAssigned events) and their attributes, which targeting \
-                reads as customer.<field>. Attributes come from --attributes; the customer id is \
-                always there as `id`. With --record a new assignment appends VariantAssigned and \
+                reads as customer.<field>. Attributes come from the customer view (see \
+                `customers show ID --json`; also `lifecycle_stage`, `unsubscribed`, `owner`, `tags`, \
+                `frequency`, `monetary` and `scores` at the top level), or from --attributes \
+                instead; the customer id is always there as `id`. With --record a new assignment appends VariantAssigned and \
                 every assignment appends ExperimentExposed to customer-<id>, with ids derived from \
                 the decision, so recording twice stores once.
 
@@ -48,9 +51,21 @@ extension ExperimentsCommand {
             try await CommandErrors.run {
                 let given = try parsedAttributes()
                 let time = try at.map { try ExperimentsCLI.time($0) }
-                let store = try global.openStore()
-                defer { store.close() }
-                let assigner = ExperimentAssigner(store: store)
+                // Targeting reads the customer view (caught up first), unless --attributes
+                // gives the attributes outright.
+                let session = try await ViewSession.open(global, try ViewQueryOptions.parse([]), views: [CustomerProjection()])
+                defer { session.close() }
+                let store = session.store
+                var profiles: (any CustomerProfileProvider)?
+                if given == nil {
+                    let pipelines = try PipelineConfiguration.load(explicit: nil)
+                    let profile = try session.queries.state(of: customer, in: CustomerProjection(), at: session.point).map {
+                        TargetingProfile.attributes(CustomerSummary($0, referenceTime: session.point.referenceTime, pipelines: pipelines))
+                    }
+                    let id = customer
+                    profiles = CustomerProfiles.closure { asked in asked == id ? profile : nil }
+                }
+                let assigner = ExperimentAssigner(store: store, profiles: profiles)
                 let decision = try assigner.decide(experimentKey: key, customerId: customer, attributes: given)
                 var recorded: [AppendedEvent] = []
                 if record { recorded = try await assigner.record(decision, at: time, actor: actor) }
@@ -114,5 +129,24 @@ extension JSONObject {
         var copy = self
         copy[key] = value
         return copy
+    }
+}
+
+/// The customer view as experiment targeting reads it: the whole customer summary, plus
+/// the handful of fields targeting rules use most, at the top level.
+enum TargetingProfile {
+    static func attributes(_ summary: CustomerSummary) -> JSONObject {
+        var object = summary.json.objectValue ?? JSONObject()
+        func at(_ path: String...) -> JSONValue? {
+            var value: JSONValue? = .object(object)
+            for key in path { value = value?.objectValue?[key] }
+            return value
+        }
+        if let stage = at("lifecycle", "stage") { object["lifecycle_stage"] = stage }
+        if case .bool(let granted)? = at("consent", "email", "granted") { object["unsubscribed"] = .bool(!granted) }
+        if let owner = at("identity", "ownerId") { object["owner"] = owner }
+        if let frequency = at("rfm", "frequency") { object["frequency"] = frequency }
+        if let monetary = at("rfm", "monetary") { object["monetary"] = monetary }
+        return object
     }
 }
