@@ -12,6 +12,15 @@ enum ProjectionFixture {
         let directory = context.workDirectory.appendingPathComponent("store")
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.copyItem(at: fixture.storeDirectory, to: directory)
+        // The copy sits in the page cache as dirty pages: flush it now, or the first
+        // durable commit of the scenario would pay for writing the whole copy out.
+        for file in ["data.mdb", "lock.mdb"] {
+            let fd = open(directory.appendingPathComponent(file).path, O_RDWR)
+            if fd >= 0 {
+                fsync(fd)
+                close(fd)
+            }
+        }
         var options = LMDBEventStore.Options()
         options.create = false
         options.validator = EventCatalog.embedded
