@@ -44,15 +44,16 @@ echo "== the views: customer, pipeline and tasks, folded from the log"
 "$ledgerline" --data "$data" project rebuild
 "$ledgerline" --data "$data" project status
 echo
+# Recency and overdue are measured to 1998-07-01, the end of the CDNOW period, not to today.
 echo "== the five customers who spent most"
-"$ledgerline" --data "$data" customers list --sort monetary --limit 5
+"$ledgerline" --data "$data" customers list --sort monetary --limit 5 --now 1998-07-01
 top="$("$ledgerline" --data "$data" customers list --sort monetary --limit 1 --json | sed -n 's/.*"customerId": "\([^"]*\)".*/\1/p' | head -1)"
 echo
 echo "== customer $top"
-"$ledgerline" --data "$data" customers show "$top"
+"$ledgerline" --data "$data" customers show "$top" --now 1998-07-01
 echo
 echo "== customer 2"
-"$ledgerline" --data "$data" customers show 2
+"$ledgerline" --data "$data" customers show 2 --now 1998-07-01
 echo
 echo "== the pipeline by stage"
 "$ledgerline" --data "$data" pipeline summary
@@ -61,4 +62,4 @@ echo "== the funnel"
 "$ledgerline" --data "$data" pipeline funnel
 echo
 echo "== open tasks, overdue first"
-"$ledgerline" --data "$data" tasks list --overdue --limit 5
+"$ledgerline" --data "$data" tasks list --overdue --limit 5 --now 1998-07-01
