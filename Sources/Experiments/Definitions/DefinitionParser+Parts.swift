@@ -1,3 +1,4 @@
+import EventLog
 import Yams
 
 extension DefinitionParser {
@@ -134,7 +135,7 @@ extension DefinitionParser {
                 if !valid {
                     r.problem(eventNode, path + ".event", "must be an event type such as `EmailReplied`; got `\(text)`")
                 } else if let eventTypes, !eventTypes.contains(text) {
-                    let hint = eventTypes.sorted().map { ($0, Self.editDistance($0, text)) }.min { $0.1 < $1.1 }
+                    let hint = eventTypes.sorted().map { ($0, Suggestion.editDistance($0, text)) }.min { $0.1 < $1.1 }
                     let close = hint.flatMap { $0.1 <= max(1, min(3, text.count / 3)) ? $0.0 : nil }
                     r.problem(
                         eventNode, path + ".event",
@@ -256,18 +257,4 @@ extension DefinitionParser {
             burnInUnits: burnInUnits)
     }
 
-    /// Levenshtein distance, for suggesting the event type meant. Cost: O(|a|·|b|), on error paths only.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.utf8)
-        let b = Array(b.utf8)
-        var previous = Array(0...b.count)
-        for i in 1...max(1, a.count) where !a.isEmpty {
-            var current = [i] + [Int](repeating: 0, count: b.count)
-            for j in stride(from: 1, through: b.count, by: 1) {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
-    }
 }

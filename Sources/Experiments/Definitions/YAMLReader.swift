@@ -1,3 +1,4 @@
+import EventLog
 import JSON
 import Yams
 
@@ -54,9 +55,9 @@ struct YAMLReader {
     /// Reports fields of `mapping` that are not in `allowed`, suggesting the nearest one.
     mutating func rejectUnknownFields(_ mapping: Mapping, allowed: [String]) {
         for entry in mapping.entries where !allowed.contains(entry.key) {
-            let nearest = allowed.min { editDistance($0, entry.key) < editDistance($1, entry.key) }
+            let nearest = allowed.min { Suggestion.editDistance($0, entry.key) < Suggestion.editDistance($1, entry.key) }
             let hint =
-                nearest.flatMap { editDistance($0, entry.key) <= 3 ? "; did you mean `\($0)`?" : nil }
+                nearest.flatMap { Suggestion.editDistance($0, entry.key) <= 3 ? "; did you mean `\($0)`?" : nil }
                 ?? "; known fields are \(allowed.joined(separator: ", "))"
             problem(entry.keyNode, mapping.child(entry.key), "is not a known field" + hint)
         }
@@ -169,20 +170,3 @@ struct YAMLReader {
 /// A number as a person would write it in YAML: `2`, not `2.0`.
 func display(_ value: Double) -> String { JavaScriptNumber.string(value) }
 
-/// Levenshtein distance, for "did you mean" hints on misspelt field names.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a.utf8)
-    let y = Array(b.utf8)
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var previous = Array(0...y.count)
-    var current = [Int](repeating: 0, count: y.count + 1)
-    for i in 1...x.count {
-        current[0] = i
-        for j in 1...y.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[y.count]
-}

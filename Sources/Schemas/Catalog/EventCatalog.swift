@@ -1,3 +1,4 @@
+import EventLog
 import JSON
 
 /// The catalog of event types: one compiled JSON Schema per type and version, the

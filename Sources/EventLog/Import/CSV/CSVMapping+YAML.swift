@@ -490,7 +490,7 @@ private struct MappingReader {
     }
 
     func suggestion(_ text: String, _ known: [String], listAll: Bool = false) -> String {
-        if let near = known.min(by: { editDistance($0, text) < editDistance($1, text) }), editDistance(near, text) <= 3
+        if let near = known.min(by: { Suggestion.editDistance($0, text) < Suggestion.editDistance($1, text) }), Suggestion.editDistance(near, text) <= 3
         {
             return "; did you mean `\(near)`?"
         }

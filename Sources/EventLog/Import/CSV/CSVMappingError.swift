@@ -78,7 +78,7 @@ struct ColumnResolver {
         if lower.count >= 3, let containing = header.first(where: { $0.lowercased().contains(lower) }) {
             return "; did you mean \"\(containing)\"?"
         }
-        let near = header.map { ($0, editDistance($0, name)) }.filter { $0.1 <= max(2, name.count / 3) }.min {
+        let near = header.map { ($0, Suggestion.editDistance($0, name)) }.filter { $0.1 <= max(2, name.count / 3) }.min {
             $0.1 < $1.1
         }
         if let near { return "; did you mean \"\(near.0)\"?" }
@@ -91,21 +91,3 @@ extension String {
     fileprivate func caseInsensitiveEquals(_ other: String) -> Bool { lowercased() == other.lowercased() }
 }
 
-/// Levenshtein distance over Unicode scalars, for "did you mean" hints.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a.unicodeScalars)
-    let y = Array(b.unicodeScalars)
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var previous = Array(0...y.count)
-    var current = [Int](repeating: 0, count: y.count + 1)
-    for i in 1...x.count {
-        current[0] = i
-        for j in 1...y.count {
-            current[j] = Swift.min(
-                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[y.count]
-}

@@ -1,9 +1,10 @@
-/// "Did you mean" for names a person typed: event types, versions, property names.
-enum Suggestion {
+/// "Did you mean" for names a person typed: event types, property names, mapping keys,
+/// CSV columns. One edit distance for every layer's messages.
+public enum Suggestion {
     /// The candidate closest to `name` by edit distance (case-insensitive), when it is
     /// close enough to be a plausible typo: at most a third of the name's length and
     /// at most 3 edits. Cost: O(candidates × length²); only on error paths.
-    static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
+    public static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
         let target = Array(name.lowercased().unicodeScalars)
         var best: (String, Int)?
         for candidate in candidates {
@@ -15,8 +16,13 @@ enum Suggestion {
         return distance <= limit ? candidate : nil
     }
 
+    /// ``editDistance(_:_:)-([Unicode.Scalar],_)`` over the strings' Unicode scalars.
+    public static func editDistance(_ a: String, _ b: String) -> Int {
+        editDistance(Array(a.unicodeScalars), Array(b.unicodeScalars))
+    }
+
     /// Levenshtein distance with adjacent transpositions counted as one edit.
-    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+    public static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previousPrevious = [Int](repeating: 0, count: b.count + 1)
