@@ -150,6 +150,16 @@ import Testing
             #expect(event.causationId == cause)
             #expect(event.correlationId == correlation)
             #expect(event.metadata == ["source": "test", "ip": "10.0.0.1"])
+            // The same event read twice is equal and hashes alike, however its metadata
+            // is held; a different metadata map makes it a different event.
+            let again = try #require(try store.read(from: .start, direction: .forward, limit: 1).first)
+            #expect(again == event)
+            #expect(Set([event, again]).count == 1)
+            var rebuilt = again
+            rebuilt.metadata = ["ip": "10.0.0.1", "source": "test"]
+            #expect(rebuilt == event)
+            rebuilt.metadata["source"] = "other"
+            #expect(rebuilt != event)
             #expect(event.data["subject"] == "Hi é 😀")
             #expect(event.hash == (try store.head().hash))
             #expect(event.recordedAt >= occurred)

@@ -166,6 +166,7 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// Runs `body` in a write transaction of its own and commits it, growing the map and
     /// retrying when it fills up. For setup work; appends go through the writer thread.
     func write<T>(_ body: (LMDBTransaction) throws -> T) throws -> T {
+        try growIfNearlyFull()
         while true {
             let result: Result<T, Error> = resizeLock.withShared {
                 do {
@@ -208,6 +209,22 @@ final class LMDBEnvironment: @unchecked Sendable {
                 throw error
             }
         }
+    }
+
+    /// Grows the map before a write when less than a quarter of it (or 64 MiB) is left
+    /// past the last page in use, so a large write (a view rebuild's commit, a bulk
+    /// import batch) rarely runs into `MDB_MAP_FULL` and has to be redone from the start.
+    /// Pages freed inside the map are not counted: the check can only grow early.
+    func growIfNearlyFull() throws {
+        var info = MDB_envinfo()
+        var stat = MDB_stat()
+        let free: Int = resizeLock.withShared {
+            guard !closed.load(ordering: .acquiring) else { return .max }
+            mdb_env_info(handle, &info)
+            mdb_env_stat(handle, &stat)
+            return mapSize - (info.me_last_pgno + 1) * Int(stat.ms_psize)
+        }
+        if free < max(64 << 20, mapSize / 4) { try grow() }
     }
 
     /// Doubles the map (at least +64 MiB). Waits for this process's open transactions to end.

@@ -18,8 +18,25 @@ public struct RecordedEvent: Sendable, Hashable {
     public var actor: String?
     public var correlationId: EventID?
     public var causationId: EventID?
-    /// Free-form string map.
-    public var metadata: [String: String]
+    /// Free-form string map. Reading the log keeps it as its stored JSON and parses it
+    /// here, when asked: most readers (replay, folds) never look at it.
+    public var metadata: [String: String] {
+        get {
+            switch metadataStorage {
+            case .map(let map): return map
+            case .json(let bytes): return Self.parseMetadata(bytes)
+            }
+        }
+        set { metadataStorage = .map(newValue) }
+    }
+
+    /// The metadata as given, or as the stored JSON object of a decoded record.
+    enum MetadataStorage: Sendable {
+        case map([String: String])
+        case json([UInt8])
+    }
+
+    var metadataStorage: MetadataStorage
     /// The payload as canonical JSON bytes: exactly what the hash chain covers.
     public var payload: [UInt8]
     /// SHA-256 over the previous event's hash and this event's canonical record bytes.
@@ -42,9 +59,45 @@ public struct RecordedEvent: Sendable, Hashable {
         self.actor = actor
         self.correlationId = correlationId
         self.causationId = causationId
-        self.metadata = metadata
+        self.metadataStorage = .map(metadata)
         self.payload = payload
         self.hash = hash
+    }
+
+    /// A decoded record's envelope, its metadata left as the stored JSON.
+    init(
+        position: LogPosition, id: EventID, stream: StreamName, version: StreamVersion, type: EventType,
+        schemaVersion: Int, occurredAt: Timestamp, recordedAt: Timestamp, actor: String?,
+        correlationId: EventID?, causationId: EventID?, metadataJSON: [UInt8], payload: [UInt8], hash: EventHash
+    ) {
+        self.init(
+            position: position, id: id, stream: stream, version: version, type: type, schemaVersion: schemaVersion,
+            occurredAt: occurredAt, recordedAt: recordedAt, actor: actor, correlationId: correlationId,
+            causationId: causationId, metadata: [:], payload: payload, hash: hash)
+        if !metadataJSON.isEmpty { metadataStorage = .json(metadataJSON) }
+    }
+
+    /// The stored metadata object as a string map (a non-string value as its JSON text).
+    static func parseMetadata(_ bytes: [UInt8]) -> [String: String] {
+        guard case .object(let object)? = try? JSONParser.parse(bytes) else { return [:] }
+        var metadata: [String: String] = [:]
+        for member in object { metadata[member.key] = member.value.stringValue ?? member.value.description }
+        return metadata
+    }
+
+    public static func == (a: RecordedEvent, b: RecordedEvent) -> Bool {
+        a.position == b.position && a.id == b.id && a.stream == b.stream && a.version == b.version
+            && a.type == b.type && a.schemaVersion == b.schemaVersion && a.occurredAt == b.occurredAt
+            && a.recordedAt == b.recordedAt && a.actor == b.actor && a.correlationId == b.correlationId
+            && a.causationId == b.causationId && a.payload == b.payload && a.hash == b.hash
+            && a.metadata == b.metadata
+    }
+
+    /// Hashes the fields that identify a stored event; equal events hash equally.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(position)
+        hasher.combine(id)
+        hasher.combine(hash)
     }
 
     /// The payload parsed. Cost: one parse of ``payload`` per call; keep the result.

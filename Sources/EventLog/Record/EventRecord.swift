@@ -170,13 +170,8 @@ enum EventRecord {
         offset += typeLength
         let actor = strings.string(UnsafeRawBufferPointer(rebasing: r[offset..<(offset + actorLength)]))
         offset += actorLength
-        var metadata: [String: String] = [:]
-        if metadataLength > 0 {
-            if case .object(let object)? = try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: r[offset..<(offset + metadataLength)])) {
-                for member in object { metadata[member.key] = member.value.stringValue ?? member.value.description }
-            }
-            offset += metadataLength
-        }
+        let metadata = Array(UnsafeRawBufferPointer(rebasing: r[offset..<(offset + metadataLength)]))
+        offset += metadataLength
         let payload = Array(UnsafeRawBufferPointer(rebasing: r[offset..<(offset + payloadLength)]))
         return RecordedEvent(
             position: LogPosition(u64(r, 20)),
@@ -190,7 +185,7 @@ enum EventRecord {
             actor: flags & 1 != 0 ? actor : nil,
             correlationId: flags & 2 != 0 ? EventID(bytes: UnsafeRawBufferPointer(rebasing: r[68..<84])) : nil,
             causationId: flags & 4 != 0 ? EventID(bytes: UnsafeRawBufferPointer(rebasing: r[84..<100])) : nil,
-            metadata: metadata,
+            metadataJSON: metadata,
             payload: payload,
             hash: hash(r))
     }

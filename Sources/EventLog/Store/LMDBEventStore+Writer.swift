@@ -158,6 +158,12 @@ extension LMDBEventStore {
         }
 
         private func process(_ group: [Job], store: LMDBEventStore, state: inout State) {
+            do {
+                try store.env.growIfNearlyFull()
+            } catch {
+                for job in group { job.continuation.resume(returning: .failure(error.asEventLogError)) }
+                return
+            }
             while true {
                 let current = state
                 let outcome = store.env.resizeLock.withShared { attempt(group, store: store, state: current) }

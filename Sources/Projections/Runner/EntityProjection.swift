@@ -87,20 +87,31 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     @_specialize(where P == CustomerProjection)
     @_specialize(where P == PipelineProjection)
     @_specialize(where P == TaskProjection)
-    func fold(_ event: ProjectedEvent) throws {
+    func fold(_ page: UnsafeBufferPointer<ProjectedEvent>) throws {
+        // One call per view and page (not per event through the driver protocol).
+        guard var event = page.baseAddress else { return }
+        for _ in 0..<page.count {
+            if event.pointee.position > folded && handled[event.pointee.kind.index] { try fold(event.pointee) }
+            event += 1
+        }
+    }
+
+    @inline(__always)
+    private func fold(_ event: ProjectedEvent) throws {
+        let position = event.position
         keys.removeAll(keepingCapacity: true)
         projection.entities(of: event, links: links, into: &keys)
         for key in keys {
             guard let box = try box(key, create: true) else { continue }
             projection.apply(event, to: &box.record.state, context: context)
-            if box.record.touch(event.position) {
+            if box.record.touch(position) {
                 let record = box.record
                 pendingVersions.append(
                     ViewWrite(
-                        table: versions, key: EntityVersion<P.State>.key(key, event.position),
+                        table: versions, key: EntityVersion<P.State>.key(key, position),
                         value: EntityVersion.encode(
                             previous: record.segmentStart, touches: record.touches, state: record.state)))
-                box.record.segmentStart = event.position
+                box.record.segmentStart = position
                 box.record.touches.removeAll(keepingCapacity: true)
             }
             if !box.dirty {
@@ -108,7 +119,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
                 dirty.append(box)
             }
         }
-        folded = event.position
+        folded = position
     }
 
     /// The working-set box of `key`, loading its row on a miss; a new empty entity when

@@ -20,18 +20,30 @@ public final class LinkTable {
     /// The value linked to `key`, or `nil`. Setting `nil` removes the link.
     public subscript(key: String) -> String? {
         get {
-            if let cached = cache[key] { return cached }
-            var found: String?
-            if !startsEmpty, let reader, let bytes = try? reader.get(table, Array(key.utf8)) {
-                found = String(decoding: bytes, as: UTF8.self)
-            }
-            cache[key] = .some(found)
+            // Routing asks for the same flag-like key for event after event (the
+            // customer view's `merges`): the last answer is kept beside the cache.
+            if let last, last.key == key { return last.value }
+            let found = lookUp(key)
+            last = (key, found)
             return found
         }
         set {
             cache[key] = .some(newValue)
             dirty[key] = .some(newValue)
+            if last?.key == key { last = (key, newValue) }
         }
+    }
+
+    private var last: (key: String, value: String?)?
+
+    private func lookUp(_ key: String) -> String? {
+        if let cached = cache[key] { return cached }
+        var found: String?
+        if !startsEmpty, let reader, let bytes = try? reader.get(table, Array(key.utf8)) {
+            found = String(decoding: bytes, as: UTF8.self)
+        }
+        cache[key] = .some(found)
+        return found
     }
 
     /// The writes of the links changed since the last commit, in key order.
@@ -45,6 +57,7 @@ public final class LinkTable {
     func didCommit(evict: Bool) {
         dirty.removeAll(keepingCapacity: true)
         if evict {
+            last = nil
             cache.removeAll()
             startsEmpty = false
         }
@@ -52,6 +65,7 @@ public final class LinkTable {
 
     func discard() {
         dirty.removeAll()
+        last = nil
         cache.removeAll()
         startsEmpty = false
     }

@@ -15,7 +15,8 @@ protocol ProjectionDriver: AnyObject {
     func handles(_ kind: EventKind) -> Bool
     /// Starts a batch: misses are read from `reader`, a snapshot taken for this batch.
     func begin(reader: any ViewReader)
-    func fold(_ event: ProjectedEvent) throws
+    /// Folds the events of `page` it handles and has not folded yet, in order.
+    func fold(_ page: UnsafeBufferPointer<ProjectedEvent>) throws
     func end()
     /// The rows changed since the last commit.
     func pendingWrites() -> [ViewWrite]

@@ -213,13 +213,10 @@ public actor ProjectionRunner {
                 try store.snapshot { reader in
                     for driver in drivers { driver.begin(reader: reader) }
                     defer { for driver in drivers { driver.end() } }
+                    // Views never read each other, so each folds the whole page in turn:
+                    // one call per view and page rather than per event.
                     try page.events.withUnsafeBufferPointer { events in
-                        for i in events.indices {
-                            for driver in drivers
-                            where events[i].position > driver.folded && driver.handles(events[i].kind) {
-                                try driver.fold(events[i])
-                            }
-                        }
+                        for driver in drivers { try driver.fold(events) }
                     }
                 }
             }
