@@ -55,6 +55,15 @@ struct LMDBViewTransaction: ViewWriter {
         try full.withUnsafeBytes { k in try value.withUnsafeBytes { v in try txn.put(dbi, k, v) } }
     }
 
+    func put(_ table: ViewTable, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws {
+        let prefix = table.prefix
+        try withUnsafeTemporaryAllocation(byteCount: prefix.count + key.count, alignment: 1) { full in
+            prefix.withUnsafeBytes { full.copyMemory(from: $0) }
+            if !key.isEmpty { (full.baseAddress! + prefix.count).copyMemory(from: key.baseAddress!, byteCount: key.count) }
+            try txn.put(dbi, UnsafeRawBufferPointer(full), value)
+        }
+    }
+
     func delete(_ table: ViewTable, _ key: [UInt8]) throws {
         let full = fullKey(table, key)
         try full.withUnsafeBytes { k in _ = try txn.delete(dbi, k) }

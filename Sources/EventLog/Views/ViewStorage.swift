@@ -43,6 +43,9 @@ public protocol ViewReader {
 
 public protocol ViewWriter: ViewReader {
     func put(_ table: ViewTable, _ key: [UInt8], _ value: [UInt8]) throws
+    /// As ``put(_:_:_:)-(_,[UInt8],[UInt8])``, from bytes the caller holds: a commit of
+    /// many rows encoded into one buffer writes each without copying it into an array.
+    func put(_ table: ViewTable, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws
     func delete(_ table: ViewTable, _ key: [UInt8]) throws
     /// Removes every entry of the table.
     func clear(_ table: ViewTable) throws
@@ -79,5 +82,11 @@ extension Array where Element == UInt8 {
     public func bigEndianUInt64(at offset: Int = 0) -> UInt64 {
         precondition(count >= offset + 8)
         return self[offset..<(offset + 8)].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+}
+
+extension ViewWriter {
+    public func put(_ table: ViewTable, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws {
+        try put(table, Array(key), Array(value))
     }
 }

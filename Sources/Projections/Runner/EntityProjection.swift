@@ -22,12 +22,10 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
             self.record = record
         }
 
-        /// The row bytes, encoded in place (an `inout` access does not copy the record)
-        /// through `scratch`, and copied out at their exact size.
-        func encodedRecord(using scratch: inout RowWriter) -> [UInt8] {
-            scratch.reset()
-            Self.encode(&record, &scratch)
-            return Array(scratch.bytes)
+        /// Appends the row to `writer`, encoded in place (an `inout` access does not
+        /// copy the record).
+        func encode(to writer: inout RowWriter) {
+            Self.encode(&record, &writer)
         }
 
         private static func encode(_ record: inout EntityRecord<P.State>, _ writer: inout RowWriter) {
@@ -45,8 +43,16 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     /// Entities kept in memory between batches; the working set is dropped past this.
     let cacheLimit: Int
 
-    private var cache: [String: Box] = [:]
+    /// The working set, split by ``share(of:)``: each share is folded by one thread
+    /// when a page is folded in parallel.
+    private var caches = [[String: Box]](repeating: [:], count: EntityProjection.shares)
     private var dirty: [Box] = []
+    /// Kinds whose fold reads other entities (``Projection/contextKinds``), by index.
+    private let readsContext: [Bool]
+    /// Whether a rebuild may fold pages in parallel.
+    private let parallel: Bool
+    /// Pages this view folded on several threads (tests check the path was taken).
+    private(set) var pagesFoldedInParallel = 0
     /// The routing buffer, reused for every event.
     private var keys: [String] = []
     private var pendingVersions: [ViewWrite] = []
@@ -56,8 +62,9 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
         try self.box(entity, create: false)?.record.state
     }
 
-    init(_ projection: P, cacheLimit: Int) {
+    init(_ projection: P, cacheLimit: Int, parallel: Bool = true) {
         self.projection = projection
+        self.parallel = parallel
         rows = ViewTables.rows(projection.name)
         versions = ViewTables.versions(projection.name)
         links = LinkTable(table: ViewTables.links(projection.name))
@@ -65,6 +72,20 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
         var handled = [Bool](repeating: false, count: EventKind.allCases.count)
         for kind in projection.handledKinds { handled[kind.index] = true }
         self.handled = handled
+        readsContext = EventKind.table(projection.contextKinds)
+    }
+
+    /// Shares of the working set; pages are folded on at most this many threads.
+    static var shares: Int { 2 }
+    /// Handled events a page needs before folding it in parallel pays for the hand-over.
+    static var parallelThreshold: Int { 1_024 }
+
+    /// The share an entity belongs to: a cheap hash of its key's bytes.
+    @inline(__always)
+    static func share(of key: String) -> Int {
+        var hash: UInt32 = 2_166_136_261
+        for byte in key.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return Int(hash >> 16) % shares
     }
 
     var name: String { projection.name }
@@ -88,6 +109,11 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     @_specialize(where P == PipelineProjection)
     @_specialize(where P == TaskProjection)
     func fold(_ page: UnsafeBufferPointer<ProjectedEvent>) throws {
+        if canFoldInParallel(page) {
+            pagesFoldedInParallel += 1
+            foldInParallel(page)
+            return
+        }
         // One call per view and page (not per event through the driver protocol).
         guard var event = page.baseAddress else { return }
         for _ in 0..<page.count {
@@ -122,13 +148,118 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
         folded = position
     }
 
+    // MARK: - Folding a page on several threads
+
+    /// Whether `page` may be folded in parallel: a rebuild from empty (no rows to load,
+    /// so no reads of the view), enough events, and none whose fold reads another
+    /// entity (which may belong to another thread's share).
+    private func canFoldInParallel(_ page: UnsafeBufferPointer<ProjectedEvent>) -> Bool {
+        guard parallel, startsEmpty, Self.shares > 1, page.count >= Self.parallelThreshold,
+            ProcessInfo.processInfo.activeProcessorCount > 1
+        else { return false }
+        var count = 0
+        guard let base = page.baseAddress else { return false }
+        for i in 0..<page.count where base[i].position > folded && handled[base[i].kind.index] {
+            if readsContext[base[i].kind.index] { return false }
+            count += 1
+        }
+        return count >= Self.parallelThreshold
+    }
+
+    /// One event routed to one entity of a share: the event's index in the page.
+    private struct Route {
+        var index: Int
+        var key: String
+    }
+
+    /// What one share's thread changed: boxes first made dirty, versions saved.
+    private struct ShareResult {
+        var dirty: [Box] = []
+        var versions: [ViewWrite] = []
+    }
+
+    /// Routes every event of `page` in order on this thread (routing reads and writes
+    /// the link table), then applies the routed events share by share, a thread per
+    /// share. Each entity's events are applied in log order by the one thread that owns
+    /// it, and no fold reads another entity (see ``canFoldInParallel(_:)``), so the
+    /// states, versions and rows are those of folding the page in order.
+    @_specialize(where P == CustomerProjection)
+    @_specialize(where P == PipelineProjection)
+    @_specialize(where P == TaskProjection)
+    private func foldInParallel(_ page: UnsafeBufferPointer<ProjectedEvent>) {
+        var routes = [[Route]](repeating: [], count: Self.shares)
+        for i in routes.indices { routes[i].reserveCapacity(page.count / Self.shares + 64) }
+        var last = folded
+        for i in page.indices where page[i].position > folded && handled[page[i].kind.index] {
+            keys.removeAll(keepingCapacity: true)
+            projection.entities(of: page[i], links: links, into: &keys)
+            for key in keys { routes[Self.share(of: key)].append(Route(index: i, key: key)) }
+            last = page[i].position
+        }
+        let context = self.context
+        var results = [ShareResult](repeating: ShareResult(), count: Self.shares)
+        caches.withUnsafeMutableBufferPointer { caches in
+            results.withUnsafeMutableBufferPointer { results in
+                nonisolated(unsafe) let caches = caches
+                nonisolated(unsafe) let results = results
+                nonisolated(unsafe) let routes = routes
+                nonisolated(unsafe) let page = page
+                nonisolated(unsafe) let context = context
+                let projection = projection
+                let versions = versions
+                DispatchQueue.concurrentPerform(iterations: Self.shares) { share in
+                    Self.apply(
+                        routes[share], of: page, projection: projection, context: context, versions: versions,
+                        cache: &caches[share], into: &results[share])
+                }
+            }
+        }
+        for result in results {
+            dirty += result.dirty
+            pendingVersions += result.versions
+        }
+        folded = last
+    }
+
+    /// Applies one share's routed events to the boxes of `cache`, creating them empty.
+    private static func apply(
+        _ routes: [Route], of page: UnsafeBufferPointer<ProjectedEvent>, projection: P, context: FoldContext<P.State>,
+        versions: ViewTable, cache: inout [String: Box], into result: inout ShareResult
+    ) {
+        for route in routes {
+            let box: Box
+            if let cached = cache[route.key] {
+                box = cached
+            } else {
+                box = Box(key: route.key, record: EntityRecord(state: P.State(entity: route.key)))
+                cache[route.key] = box
+            }
+            let position = page[route.index].position
+            projection.apply(page[route.index], to: &box.record.state, context: context)
+            if box.record.touch(position) {
+                result.versions.append(
+                    ViewWrite(
+                        table: versions, key: EntityVersion<P.State>.key(route.key, position),
+                        value: EntityVersion.encode(
+                            previous: box.record.segmentStart, touches: box.record.touches, state: box.record.state)))
+                box.record.segmentStart = position
+                box.record.touches.removeAll(keepingCapacity: true)
+            }
+            if !box.dirty {
+                box.dirty = true
+                result.dirty.append(box)
+            }
+        }
+    }
+
     /// The working-set box of `key`, loading its row on a miss; a new empty entity when
     /// there is none and `create` is set.
     @_specialize(where P == CustomerProjection)
     @_specialize(where P == PipelineProjection)
     @_specialize(where P == TaskProjection)
     private func box(_ key: String, create: Bool) throws -> Box? {
-        if let cached = cache[key] { return cached }
+        let share = Self.share(of: key)
+        if let cached = caches[share][key] { return cached }
         var record: EntityRecord<P.State>?
         if !startsEmpty, let reader, let bytes = try reader.get(rows, Array(key.utf8)) {
             record = try EntityRecord(decoding: bytes, entity: key, table: rows.name)
@@ -138,16 +269,14 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
             record = EntityRecord(state: P.State(entity: key))
         }
         let box = Box(key: key, record: record!)
-        cache[key] = box
+        caches[share][key] = box
         return box
     }
 
     @_specialize(where P == CustomerProjection)
     @_specialize(where P == PipelineProjection)
     @_specialize(where P == TaskProjection)
-    func pendingWrites() -> [ViewWrite] {
-        var writes: [ViewWrite] = []
-        writes.reserveCapacity(dirty.count + pendingVersions.count + links.dirty.count)
+    func pendingWrites() -> PendingWrites {
         // Rows go in key order, so the commit touches each B-tree page once. Sorting by
         // an 8-byte key prefix held in the array (boxes read only on a tie) keeps the
         // sort in cache.
@@ -157,34 +286,38 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
             return dirty[a.index].keyBytes.lexicographicallyPrecedes(dirty[b.index].keyBytes)
         }
         dirty = order.map { dirty[$0.index] }
-        for (box, value) in zip(dirty, Self.encodeRows(dirty)) {
-            writes.append(ViewWrite(table: rows, key: box.keyBytes, value: value))
-        }
-        writes += pendingVersions
-        writes += links.pendingWrites()
-        return writes
+        return PendingWrites(blocks: encodeRows(dirty), writes: pendingVersions + links.pendingWrites())
     }
 
     @_specialize(where P == CustomerProjection)
     @_specialize(where P == PipelineProjection)
     @_specialize(where P == TaskProjection)
-    /// The rows of `boxes`, encoded on every core when there are many: nothing else
-    /// touches the boxes while a commit is prepared, and each part encodes into its own
-    /// slots.
-    private static func encodeRows(_ boxes: [Box]) -> [[UInt8]] {
-        var values = [[UInt8]](repeating: [], count: boxes.count)
+    /// The rows of `boxes` in blocks of consecutive rows, encoded on every core when
+    /// there are many: nothing else touches the boxes while a commit is prepared, and
+    /// each part fills its own block.
+    private func encodeRows(_ boxes: [Box]) -> [RowBlock] {
+        guard !boxes.isEmpty else { return [] }
         let parts = boxes.count >= 20_000 ? max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)) : 1
-        values.withUnsafeMutableBufferPointer { slots in
+        var blocks = [RowBlock](repeating: RowBlock(table: rows), count: parts)
+        blocks.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let slots = slots
             nonisolated(unsafe) let boxes = boxes
             DispatchQueue.concurrentPerform(iterations: parts) { part in
-                var scratch = RowWriter(capacity: 4096)
-                for i in (part * boxes.count / parts)..<((part + 1) * boxes.count / parts) {
-                    slots[i] = boxes[i].encodedRecord(using: &scratch)
+                let range = (part * boxes.count / parts)..<((part + 1) * boxes.count / parts)
+                var block = slots[part]
+                var writer = RowWriter(capacity: range.count * 256)
+                block.keys.reserveCapacity(range.count)
+                block.ends.reserveCapacity(range.count)
+                for i in range {
+                    boxes[i].encode(to: &writer)
+                    block.keys.append(boxes[i].keyBytes)
+                    block.ends.append(writer.bytes.count)
                 }
+                block.bytes = writer.bytes
+                slots[part] = block
             }
         }
-        return values
+        return blocks
     }
 
     /// The first 8 bytes of `key`, big-endian, zero-padded: orders like the key itself.
@@ -199,16 +332,16 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
         dirty.removeAll(keepingCapacity: true)
         pendingVersions.removeAll(keepingCapacity: true)
         committed = folded
-        let evict = cache.count > cacheLimit
+        let evict = caches.reduce(0) { $0 + $1.count } > cacheLimit
         if evict {
-            cache.removeAll()
+            for share in caches.indices { caches[share].removeAll() }
             startsEmpty = false
         }
         links.didCommit(evict: evict)
     }
 
     func discard() {
-        cache.removeAll()
+        for share in caches.indices { caches[share].removeAll() }
         dirty.removeAll()
         pendingVersions.removeAll()
         links.discard()
@@ -218,7 +351,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
 
     func startEmpty() {
         discard()
-        cache.reserveCapacity(1 << 16)
+        for share in caches.indices { caches[share].reserveCapacity((1 << 16) / Self.shares) }
         startsEmpty = true
         links.startsEmpty = true
         committed = .start

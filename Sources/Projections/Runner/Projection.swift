@@ -34,6 +34,16 @@ public protocol Projection: Sendable {
     /// Applies `event` to one entity's `state`. `context` reads other entities of the
     /// same view as they stand at this event (a merge absorbs the merged contacts).
     func apply(_ event: ProjectedEvent, to state: inout State, context: FoldContext<State>)
+
+    /// The kinds whose ``apply(_:to:context:)`` reads other entities through its
+    /// context. A page holding none of them may be folded on several threads, each
+    /// owning a share of the entities. By default every handled kind, which keeps
+    /// every page on one thread.
+    var contextKinds: Set<EventKind> { get }
+}
+
+extension Projection {
+    public var contextKinds: Set<EventKind> { handledKinds }
 }
 
 /// One entity's state in a view, stored as a compact binary row.

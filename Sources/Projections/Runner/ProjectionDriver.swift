@@ -19,13 +19,15 @@ protocol ProjectionDriver: AnyObject {
     func fold(_ page: UnsafeBufferPointer<ProjectedEvent>) throws
     func end()
     /// The rows changed since the last commit.
-    func pendingWrites() -> [ViewWrite]
+    func pendingWrites() -> PendingWrites
     /// The writes are durable; keep the working set (evicting it when it grew too big).
     func didCommit()
     /// The writes were not kept; forget the working set.
     func discard()
     /// The view is being rebuilt: its tables were cleared.
     func startEmpty()
+    /// Pages folded on several threads so far.
+    var pagesFoldedInParallel: Int { get }
 }
 
 /// Names of a projection's tables.

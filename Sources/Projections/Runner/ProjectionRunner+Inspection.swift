@@ -50,3 +50,10 @@ extension ProjectionRunner {
         }
     }
 }
+
+extension ProjectionRunner {
+    /// Pages of view `name` folded on several threads by this runner (for tests).
+    func pagesFoldedInParallel(_ name: String) -> Int? {
+        drivers.first { $0.name == name }?.pagesFoldedInParallel
+    }
+}

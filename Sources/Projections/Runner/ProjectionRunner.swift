@@ -32,6 +32,9 @@ public actor ProjectionRunner {
         public var threadedReadThreshold = 50_000
         /// Entities kept in memory per view between batches.
         public var cacheLimit = 1_000_000
+        /// Whether a rebuild may fold a page of a view on several threads (see
+        /// ``Projection/contextKinds``). The views are the same either way.
+        public var parallelFold = true
         public init() {}
     }
 
@@ -53,11 +56,11 @@ public actor ProjectionRunner {
         self.store = store
         self.decoder = decoder
         self.options = options
-        drivers = projections.map { Self.driver(for: $0, cacheLimit: options.cacheLimit) }
+        drivers = projections.map { Self.driver(for: $0, options: options) }
     }
 
-    private static func driver<P: Projection>(for projection: P, cacheLimit: Int) -> any ProjectionDriver {
-        EntityProjection(projection, cacheLimit: cacheLimit)
+    private static func driver<P: Projection>(for projection: P, options: Options) -> any ProjectionDriver {
+        EntityProjection(projection, cacheLimit: options.cacheLimit, parallel: options.parallelFold)
     }
 
     /// The names of the projections this runner folds.
@@ -229,7 +232,7 @@ public actor ProjectionRunner {
 
     /// Writes every view's changed rows and new checkpoint in one transaction.
     private func commit() async throws {
-        let writes = drivers.flatMap { $0.pendingWrites() }
+        let pending = drivers.map { $0.pendingWrites() }
         let expected = drivers.map { ($0.name, $0.committed) }
         let checkpoints = drivers.map { ($0.name, Checkpoint(position: $0.folded, version: $0.version)) }
         let fault = faultInjection
@@ -237,7 +240,12 @@ public actor ProjectionRunner {
         do {
             try await store.writeViews { writer in
                 try Self.checkUnmoved(expected, writer)
-                for write in writes {
+                for block in pending.flatMap(\.blocks) {
+                    try block.forEach { key, value in
+                        try key.withUnsafeBytes { key in try writer.put(block.table, key: key, value: value) }
+                    }
+                }
+                for write in pending.flatMap(\.writes) {
                     if let value = write.value {
                         try writer.put(write.table, write.key, value)
                     } else {

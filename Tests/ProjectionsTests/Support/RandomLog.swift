@@ -23,7 +23,8 @@ struct RandomLog {
     static let stages = ["new", "qualified", "demo_scheduled", "demo_done", "proposal", "negotiation"]
 
     /// `count` events over `customers` customers and `deals` deals.
-    mutating func log(count: Int, customers: Int = 12, deals: Int = 6) -> TestLog {
+    /// Without `merges`, the twentieth of events that would merge two contacts visit a page instead.
+    mutating func log(count: Int, customers: Int = 12, deals: Int = 6, merges: Bool = true) -> TestLog {
         var log = TestLog()
         var dealStage: [Int: String] = [:]
         var openTasks: [Int] = []
@@ -111,7 +112,11 @@ struct RandomLog {
                 }
             default:
                 let other = below(customers)
-                if other != c {
+                if !merges {
+                    log.add(
+                        "PageVisited", "customer-\(c)",
+                        ["customerId": .string("c\(c)"), "url": "https://example.com/pricing"], day: day)
+                } else if other != c {
                     log.add(
                         "ContactMerged", "customer-\(c)",
                         [

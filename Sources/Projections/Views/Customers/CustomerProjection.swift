@@ -21,6 +21,9 @@ public struct CustomerProjection: Projection {
 
     public var handledKinds: Set<EventKind> { Self.kinds }
 
+    /// Only a merge reads other customers (the contacts it absorbs).
+    public var contextKinds: Set<EventKind> { [.contactMerged] }
+
     static let kinds: Set<EventKind> = [
         .contactCreated, .contactUpdated, .contactMerged, .subscribed, .unsubscribed, .formSubmitted, .pageVisited,
         .emailSent, .emailDelivered, .emailOpened, .emailClicked, .emailReplied, .emailBounced, .meetingBooked,

@@ -17,6 +17,9 @@ public struct PipelineProjection: Projection {
 
     public init() {}
 
+    /// No fold reads another entity.
+    public var contextKinds: Set<EventKind> { [] }
+
     public var handledKinds: Set<EventKind> {
         [.dealCreated, .dealStageChanged, .dealAmountChanged, .dealOwnerChanged, .dealWon, .dealLost]
     }

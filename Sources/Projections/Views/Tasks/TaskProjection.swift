@@ -16,6 +16,9 @@ public struct TaskProjection: Projection {
 
     public init() {}
 
+    /// No fold reads another entity.
+    public var contextKinds: Set<EventKind> { [] }
+
     public var handledKinds: Set<EventKind> { [.taskCreated, .taskCompleted, .taskCancelled] }
 
     public func entities(of event: ProjectedEvent, links: LinkTable, into keys: inout [String]) {
