@@ -202,7 +202,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
             results.withUnsafeMutableBufferPointer { results in
                 nonisolated(unsafe) let caches = caches
                 nonisolated(unsafe) let results = results
-                nonisolated(unsafe) let routes = routes
+                let routes = routes
                 nonisolated(unsafe) let page = page
                 nonisolated(unsafe) let context = context
                 let projection = projection
