@@ -57,7 +57,11 @@ import Testing
             child.standardError = FileHandle.nullDevice
             let launched = clock.now
             try child.run()
-            try await Task.sleep(for: .milliseconds(Int.random(in: (window / 20)...(window * 9 / 10), using: &rng)))
+            // A blocking sleep: with the other suites keeping every thread of the task
+            // pool busy, `Task.sleep` woke long after the run had ended. Whether the kill
+            // landed is read from how the child ended (`isRunning` only keeps a reaped
+            // child's id from being signalled).
+            usleep(UInt32(Int.random(in: (window / 20)...(window * 9 / 10), using: &rng) * 1_000))
             if child.isRunning { kill(child.processIdentifier, SIGKILL) }
             child.waitUntilExit()
             runs.append("\(Int((clock.now - launched) / .milliseconds(1)))ms/\(window)")

@@ -173,10 +173,13 @@ public actor ProjectionRunner {
                 try await commit()
                 conflicts = 0
             } catch let error as ProjectionError where error.code == .conflict && conflicts < 8 {
-                conflicts += 1
+                // Another runner moved the views on: go on from where it left them. Only
+                // conflicts that bring no progress count towards giving up.
+                let before = drivers.map(\.committed).min() ?? .start
                 reader?.cancel()
                 reader = nil
                 try reloadCheckpoints()
+                conflicts = (drivers.map(\.committed).min() ?? .start) > before ? 0 : conflicts + 1
                 continue
             } catch {
                 try? reloadCheckpoints()
@@ -205,7 +208,9 @@ public actor ProjectionRunner {
     ///
     /// Each page is folded against a fresh snapshot of the views, taken after the page
     /// was read: a read inside a read could wait forever behind a map resize queued
-    /// between them.
+    /// between them. Each snapshot checks the checkpoints again: a row loaded from a
+    /// snapshot where another runner had moved on would already hold events this batch
+    /// folds.
     private func foldBatch(from: LogPosition, pages: PageReader, limit: Int) throws -> Int {
         let expected = drivers.map { ($0.name, $0.committed) }
         try store.snapshot { reader in try Self.checkUnmoved(expected, reader) }
@@ -214,6 +219,10 @@ public actor ProjectionRunner {
         while count < limit, let page = try pages.next() {
             if !page.events.isEmpty {
                 try store.snapshot { reader in
+                    // Rows and checkpoints commit together, so rows read in a snapshot
+                    // whose checkpoints are still ours hold nothing past them. Another
+                    // runner may have committed since the last page: fold nothing then.
+                    try Self.checkUnmoved(expected, reader)
                     for driver in drivers { driver.begin(reader: reader) }
                     defer { for driver in drivers { driver.end() } }
                     // Views never read each other, so each folds the whole page in turn:
