@@ -125,3 +125,26 @@ public struct LogStatistics: Sendable, Hashable {
     public var firstRecordedAt: Timestamp?
     public var lastRecordedAt: Timestamp?
 }
+
+extension EventStore {
+    /// Calls `body` with every event of `stream`, oldest first, reading `pageSize` events
+    /// at a time, so a long stream is never held whole. A failed read is turned into the
+    /// caller's error by `readFailure`.
+    public func forEachEvent<Failure: Error>(
+        in stream: StreamName, pageSize: Int = 1024, readFailure: (EventLogError) -> Failure,
+        _ body: (RecordedEvent) throws(Failure) -> Void
+    ) throws(Failure) {
+        var next: StreamVersion? = nil
+        while true {
+            let page: [RecordedEvent]
+            do {
+                page = try readStream(stream, from: next, direction: .forward, limit: pageSize)
+            } catch {
+                throw readFailure(error)
+            }
+            for event in page { try body(event) }
+            guard page.count == pageSize, let last = page.last else { return }
+            next = last.version.next
+        }
+    }
+}

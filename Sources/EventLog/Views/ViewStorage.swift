@@ -43,8 +43,8 @@ public protocol ViewReader {
 
 public protocol ViewWriter: ViewReader {
     func put(_ table: ViewTable, _ key: [UInt8], _ value: [UInt8]) throws
-    /// As ``put(_:_:_:)-(_,[UInt8],[UInt8])``, from bytes the caller holds: a commit of
-    /// many rows encoded into one buffer writes each without copying it into an array.
+    /// Puts a row from bytes the caller holds: a commit of many rows encoded into one
+    /// buffer writes each without copying it into an array of its own.
     func put(_ table: ViewTable, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws
     func delete(_ table: ViewTable, _ key: [UInt8]) throws
     /// Removes every entry of the table.

@@ -57,18 +57,9 @@ public struct StickyAssignmentProjection: Sendable {
     {
         let stream = try ExperimentEvents.customerStream(customerId)
         var projection = StickyAssignmentProjection()
-        var next: StreamVersion? = nil
-        while true {
-            let page: [RecordedEvent]
-            do {
-                page = try store.readStream(stream, from: next, direction: .forward, limit: 1024)
-            } catch {
-                throw .logFailure(error, while: "reading the stream of customer `\(customerId)`")
-            }
-            for event in page { projection.apply(event) }
-            guard page.count == 1024, let last = page.last else { break }
-            next = last.version.next
-        }
+        try store.forEachEvent(
+            in: stream, readFailure: { ExperimentsError.logFailure($0, while: "reading the stream of customer `\(customerId)`") }
+        ) { event throws(ExperimentsError) in projection.apply(event) }
         return projection
     }
 

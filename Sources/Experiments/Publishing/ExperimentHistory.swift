@@ -27,18 +27,9 @@ public struct ExperimentHistory: Sendable {
     public static func load(_ key: String, from store: any EventStore) throws(ExperimentsError) -> ExperimentHistory {
         let stream = try ExperimentEvents.experimentStream(key)
         var history = ExperimentHistory(key: key)
-        var next: StreamVersion? = nil
-        while true {
-            let page: [RecordedEvent]
-            do {
-                page = try store.readStream(stream, from: next, direction: .forward, limit: 1024)
-            } catch {
-                throw .logFailure(error, while: "reading the history of experiment `\(key)`")
-            }
-            for event in page { try history.apply(event) }
-            guard page.count == 1024, let last = page.last else { break }
-            next = last.version.next
-        }
+        try store.forEachEvent(
+            in: stream, readFailure: { ExperimentsError.logFailure($0, while: "reading the history of experiment `\(key)`") }
+        ) { event throws(ExperimentsError) in try history.apply(event) }
         return history
     }
 

@@ -26,20 +26,11 @@ extension CustomersCommand {
                 let session = try await ViewSession.open(global, query, views: [CustomerProjection()])
                 defer { session.close() }
                 guard let state = try session.queries.state(of: id, in: CustomerProjection(), at: session.point) else {
-                    throw ProjectionError(
-                        .notFound,
-                        "there is no customer \(id.prefix(80)) in the customer view \(session.point.isHead ? "" : "as of position \(session.point.position) ")(no event names it); check the id, or run `ledgerline customers list`"
-                    )
+                    throw session.notFound("customer", id, in: "customer", hint: "ledgerline customers list")
                 }
                 let summary = CustomerSummary(state, referenceTime: session.point.referenceTime, pipelines: pipelines)
                 if query.json {
-                    var object = summary.json.objectValue ?? JSONObject()
-                    object = JSONObject(
-                        Dictionary(
-                            uniqueKeysWithValues: object.map { ($0.key, $0.value) } + [
-                                ("asOf", JSONValue.point(session.point))
-                            ]))
-                    Output.line(JSONWriter.prettyString(.object(object)))
+                    session.printJSON(summary.json)
                 } else {
                     for line in CustomerCard(summary).lines { Output.line(line) }
                     Output.line("")

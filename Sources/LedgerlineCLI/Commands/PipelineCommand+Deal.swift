@@ -25,10 +25,7 @@ extension PipelineCommand {
                 let session = try await ViewSession.open(global, query, views: [PipelineProjection()])
                 defer { session.close() }
                 guard let deal = try session.queries.state(of: id, in: PipelineProjection(), at: session.point) else {
-                    throw ProjectionError(
-                        .notFound,
-                        "there is no deal \(id.prefix(80)) in the pipeline view \(session.point.isHead ? "" : "as of position \(session.point.position) ")(no event names it); check the id, or run `ledgerline pipeline summary`"
-                    )
+                    throw session.notFound("deal", id, in: "pipeline", hint: "ledgerline pipeline summary")
                 }
                 // Inferring an unconfigured pipeline's order needs its other deals; a configured one does not.
                 let others =
@@ -36,13 +33,7 @@ extension PipelineCommand {
                     ? try session.queries.states(in: PipelineProjection(), at: session.point) : [deal]
                 let reading = DealReading(deal, book: PipelineBook(configuration: configuration, deals: others))
                 if query.json {
-                    var object = reading.json(referenceTime: session.point.referenceTime).objectValue ?? JSONObject()
-                    object = JSONObject(
-                        Dictionary(
-                            uniqueKeysWithValues: object.map { ($0.key, $0.value) } + [
-                                ("asOf", JSONValue.point(session.point))
-                            ]))
-                    Output.line(JSONWriter.prettyString(.object(object)))
+                    session.printJSON(reading.json(referenceTime: session.point.referenceTime))
                 } else {
                     print(reading, session)
                 }

@@ -39,13 +39,7 @@ extension PipelineCommand {
                 let (deals, book) = try PipelineCommand.deals(session, configuration)
                 let funnel = PipelineFunnel(deals: deals, book: book, filter: filter)
                 if query.json {
-                    var object = funnel.json.objectValue ?? JSONObject()
-                    object = JSONObject(
-                        Dictionary(
-                            uniqueKeysWithValues: object.map { ($0.key, $0.value) } + [
-                                ("asOf", JSONValue.point(session.point))
-                            ]))
-                    Output.line(JSONWriter.prettyString(.object(object)))
+                    session.printJSON(funnel.json)
                 } else {
                     for section in funnel.sections {
                         Output.line(

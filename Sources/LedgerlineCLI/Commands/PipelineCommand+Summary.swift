@@ -39,13 +39,7 @@ extension PipelineCommand {
                 let (deals, book) = try PipelineCommand.deals(session, configuration)
                 let summary = PipelineSummary(deals: deals, book: book, grouping: grouping, filter: filter)
                 if query.json {
-                    var object = summary.json.objectValue ?? JSONObject()
-                    object = JSONObject(
-                        Dictionary(
-                            uniqueKeysWithValues: object.map { ($0.key, $0.value) } + [
-                                ("asOf", JSONValue.point(session.point))
-                            ]))
-                    Output.line(JSONWriter.prettyString(.object(object)))
+                    session.printJSON(summary.json)
                 } else {
                     for section in summary.sections { print(section, grouping: grouping) }
                     if summary.sections.isEmpty { Output.line("no deals") }

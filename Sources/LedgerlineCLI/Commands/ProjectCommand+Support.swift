@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import JSON
 import Projections
 
 extension ProjectionError {
@@ -80,6 +81,21 @@ struct ViewSession {
     }
 
     func close() { store.close() }
+
+    /// Prints `value` (a JSON object) with the point it answers for added as `asOf`.
+    func printJSON(_ value: JSONValue) {
+        var object = value.objectValue ?? JSONObject()
+        object["asOf"] = .point(point)
+        Output.line(JSONWriter.prettyString(.object(object)))
+    }
+
+    /// The error for an entity the view has no row for at this point.
+    func notFound(_ noun: String, _ id: String, in view: String, hint: String) -> ProjectionError {
+        ProjectionError(
+            .notFound,
+            "there is no \(noun) \(id.prefix(80)) in the \(view) view \(point.isHead ? "" : "as of position \(point.position) ")(no event names it); check the id, or run `\(hint)`"
+        )
+    }
 
     /// `as of position 1200 (head) · now 2026-11-25T14:03:00Z`.
     var header: String {

@@ -92,7 +92,4 @@ public struct RowWriter: Sendable {
     }
 
     public mutating func raw(_ other: [UInt8]) { bytes.append(contentsOf: other) }
-
-    /// Empties the buffer, keeping its capacity.
-    public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
 }

@@ -15,12 +15,7 @@ public struct MoneyBag: Sendable, Hashable, Sequence {
 
     /// Adds `amount` to the `currency` total. Cost: O(currencies), a handful at most.
     public mutating func add(_ amount: Money, _ currency: String) {
-        var low = 0
-        var high = entries.count
-        while low < high {
-            let mid = (low + high) / 2
-            if entries[mid].currency < currency { low = mid + 1 } else { high = mid }
-        }
+        let low = entries.insertionIndex(of: currency, by: \.currency)
         if low < entries.count, entries[low].currency == currency {
             entries[low].amount += amount
         } else {

@@ -24,12 +24,7 @@ public struct MoneyTally: Sendable, Hashable {
 
     /// Adds one amount (`count` 1) or a subtotal of several.
     public mutating func add(_ amount: Money, _ currency: String, count: UInt64 = 1) {
-        var low = 0
-        var high = entries.count
-        while low < high {
-            let mid = (low + high) / 2
-            if entries[mid].currency < currency { low = mid + 1 } else { high = mid }
-        }
+        let low = entries.insertionIndex(of: currency, by: \.currency)
         if low < entries.count, entries[low].currency == currency {
             entries[low].amount += amount
             entries[low].count += count

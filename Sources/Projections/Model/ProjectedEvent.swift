@@ -28,17 +28,10 @@ public struct ProjectedEvent: Sendable {
         recordedAt: Timestamp, actor: String? = nil, causationId: EventID? = nil, correlationId: EventID? = nil,
         payload: Payload
     ) {
-        self.position = position
-        self.id = id
-        self.kind = EventKind(type)
-        self.type = type
-        self.stream = stream
-        self.occurredAt = occurredAt
-        self.recordedAt = recordedAt
-        self.actor = actor
-        self.causationId = causationId
-        self.correlationId = correlationId
-        self.payload = payload
+        self.init(
+            position: position, id: id, kind: EventKind(type), type: type, stream: stream, occurredAt: occurredAt,
+            recordedAt: recordedAt, actor: actor, causationId: causationId, correlationId: correlationId,
+            payload: payload)
     }
 
     init(

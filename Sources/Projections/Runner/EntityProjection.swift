@@ -22,6 +22,25 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
             self.record = record
         }
 
+        /// Records that an event at `position` was applied: saves a version row (in
+        /// table `versions`, appended to `saved`) when one is due, and lists the box in
+        /// `dirty` the first time it changes after a commit.
+        func touched(at position: LogPosition, versions: ViewTable, saving saved: inout [ViewWrite], dirty: inout [Box]) {
+            if record.touch(position) {
+                saved.append(
+                    ViewWrite(
+                        table: versions, key: EntityVersion<P.State>.key(key, position),
+                        value: EntityVersion.encode(
+                            previous: record.segmentStart, touches: record.touches, state: record.state)))
+                record.segmentStart = position
+                record.touches.removeAll(keepingCapacity: true)
+            }
+            if !self.dirty {
+                self.dirty = true
+                dirty.append(self)
+            }
+        }
+
         /// Appends the row to `writer`, encoded in place (an `inout` access does not
         /// copy the record).
         func encode(to writer: inout RowWriter) {
@@ -49,7 +68,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     private var dirty: [Box] = []
     /// Kinds whose fold reads other entities (``Projection/contextKinds``), by index.
     private let readsContext: [Bool]
-    /// Whether a rebuild may fold pages in parallel.
+    /// Whether a rebuild may fold pages in parallel (asked for, and more than one core).
     private let parallel: Bool
     /// Pages this view folded on several threads (tests check the path was taken).
     private(set) var pagesFoldedInParallel = 0
@@ -64,7 +83,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
 
     init(_ projection: P, cacheLimit: Int, parallel: Bool = true) {
         self.projection = projection
-        self.parallel = parallel
+        self.parallel = parallel && ProcessInfo.processInfo.activeProcessorCount > 1
         rows = ViewTables.rows(projection.name)
         versions = ViewTables.versions(projection.name)
         links = LinkTable(table: ViewTables.links(projection.name))
@@ -130,20 +149,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
         for key in keys {
             guard let box = try box(key, create: true) else { continue }
             projection.apply(event, to: &box.record.state, context: context)
-            if box.record.touch(position) {
-                let record = box.record
-                pendingVersions.append(
-                    ViewWrite(
-                        table: versions, key: EntityVersion<P.State>.key(key, position),
-                        value: EntityVersion.encode(
-                            previous: record.segmentStart, touches: record.touches, state: record.state)))
-                box.record.segmentStart = position
-                box.record.touches.removeAll(keepingCapacity: true)
-            }
-            if !box.dirty {
-                box.dirty = true
-                dirty.append(box)
-            }
+            box.touched(at: position, versions: versions, saving: &pendingVersions, dirty: &dirty)
         }
         folded = position
     }
@@ -154,9 +160,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     /// so no reads of the view), enough events, and none whose fold reads another
     /// entity (which may belong to another thread's share).
     private func canFoldInParallel(_ page: UnsafeBufferPointer<ProjectedEvent>) -> Bool {
-        guard parallel, startsEmpty, Self.shares > 1, page.count >= Self.parallelThreshold,
-            ProcessInfo.processInfo.activeProcessorCount > 1
-        else { return false }
+        guard parallel, startsEmpty, page.count >= Self.parallelThreshold else { return false }
         var count = 0
         guard let base = page.baseAddress else { return false }
         for i in 0..<page.count where base[i].position > folded && handled[base[i].kind.index] {
@@ -236,19 +240,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
             }
             let position = page[route.index].position
             projection.apply(page[route.index], to: &box.record.state, context: context)
-            if box.record.touch(position) {
-                result.versions.append(
-                    ViewWrite(
-                        table: versions, key: EntityVersion<P.State>.key(route.key, position),
-                        value: EntityVersion.encode(
-                            previous: box.record.segmentStart, touches: box.record.touches, state: box.record.state)))
-                box.record.segmentStart = position
-                box.record.touches.removeAll(keepingCapacity: true)
-            }
-            if !box.dirty {
-                box.dirty = true
-                result.dirty.append(box)
-            }
+            box.touched(at: position, versions: versions, saving: &result.versions, dirty: &result.dirty)
         }
     }
 

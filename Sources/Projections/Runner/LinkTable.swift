@@ -107,6 +107,4 @@ struct RowBlock: Sendable {
 struct PendingWrites: Sendable {
     var blocks: [RowBlock] = []
     var writes: [ViewWrite] = []
-
-    var count: Int { blocks.reduce(writes.count) { $0 + $1.keys.count } }
 }

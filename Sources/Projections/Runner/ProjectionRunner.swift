@@ -208,12 +208,11 @@ public actor ProjectionRunner {
     ///
     /// Each page is folded against a fresh snapshot of the views, taken after the page
     /// was read: a read inside a read could wait forever behind a map resize queued
-    /// between them. Each snapshot checks the checkpoints again: a row loaded from a
+    /// between them. Each snapshot checks the checkpoints first: a row loaded from a
     /// snapshot where another runner had moved on would already hold events this batch
     /// folds.
     private func foldBatch(from: LogPosition, pages: PageReader, limit: Int) throws -> Int {
         let expected = drivers.map { ($0.name, $0.committed) }
-        try store.snapshot { reader in try Self.checkUnmoved(expected, reader) }
         var position = from
         var count = 0
         while count < limit, let page = try pages.next() {

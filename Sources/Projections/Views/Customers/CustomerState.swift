@@ -62,12 +62,7 @@ public struct CustomerState: ViewState, Sendable, Hashable {
 extension CustomerState {
     /// Inserts or replaces the element whose `key` equals `key`, keeping `array` sorted by key.
     static func upsert<T>(_ array: inout [T], key: String, by keyOf: (T) -> String, _ make: (T?) -> T) {
-        var low = 0
-        var high = array.count
-        while low < high {
-            let mid = (low + high) / 2
-            if keyOf(array[mid]) < key { low = mid + 1 } else { high = mid }
-        }
+        let low = array.insertionIndex(of: key, by: keyOf)
         if low < array.count, keyOf(array[low]) == key {
             array[low] = make(array[low])
         } else {
