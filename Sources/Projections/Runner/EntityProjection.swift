@@ -62,9 +62,9 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     /// Entities kept in memory between batches; the working set is dropped past this.
     let cacheLimit: Int
 
-    /// The working set, split by ``share(of:)``: each share is folded by one thread
-    /// when a page is folded in parallel.
-    private var caches = [[String: Box]](repeating: [:], count: EntityProjection.shares)
+    /// The working set, split by ``share(of:)``: each share is folded by its own
+    /// queue when a page is folded in parallel.
+    private let shares: [Share] = (0..<EntityProjection.shareCount).map { Share(index: $0) }
     private var dirty: [Box] = []
     /// Kinds whose fold reads other entities (``Projection/contextKinds``), by index.
     private let readsContext: [Bool]
@@ -81,8 +81,12 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
         try self.box(entity, create: false)?.record.state
     }
 
-    init(_ projection: P, cacheLimit: Int, parallel: Bool = true) {
+    /// Microseconds each share waits before applying a page (tests only).
+    private let shareLag: UInt32
+
+    init(_ projection: P, cacheLimit: Int, parallel: Bool = true, shareLag: UInt32 = 0) {
         self.projection = projection
+        self.shareLag = shareLag
         self.parallel = parallel && ProcessInfo.processInfo.activeProcessorCount > 1
         rows = ViewTables.rows(projection.name)
         versions = ViewTables.versions(projection.name)
@@ -95,7 +99,9 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     }
 
     /// Shares of the working set; pages are folded on at most this many threads.
-    static var shares: Int { 2 }
+    static var shareCount: Int { 2 }
+    /// Pages a share may hold queued before routing waits for it.
+    static var pagesInFlight: Int { 3 }
     /// Handled events a page needs before folding it in parallel pays for the hand-over.
     static var parallelThreshold: Int { 1_024 }
 
@@ -104,7 +110,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     static func share(of key: String) -> Int {
         var hash: UInt32 = 2_166_136_261
         for byte in key.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        return Int(hash >> 16) % shares
+        return Int(hash >> 16) % shareCount
     }
 
     var name: String { projection.name }
@@ -127,17 +133,21 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     @_specialize(where P == CustomerProjection)
     @_specialize(where P == PipelineProjection)
     @_specialize(where P == TaskProjection)
-    func fold(_ page: UnsafeBufferPointer<ProjectedEvent>) throws {
+    func fold(_ page: [ProjectedEvent]) throws {
         if canFoldInParallel(page) {
             pagesFoldedInParallel += 1
             foldInParallel(page)
             return
         }
+        // The boxes are this thread's again once the shares have applied their pages.
+        waitForShares()
         // One call per view and page (not per event through the driver protocol).
-        guard var event = page.baseAddress else { return }
-        for _ in 0..<page.count {
-            if event.pointee.position > folded && handled[event.pointee.kind.index] { try fold(event.pointee) }
-            event += 1
+        try page.withUnsafeBufferPointer { page in
+            guard var event = page.baseAddress else { return }
+            for _ in 0..<page.count {
+                if event.pointee.position > folded && handled[event.pointee.kind.index] { try fold(event.pointee) }
+                event += 1
+            }
         }
     }
 
@@ -159,40 +169,76 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     /// Whether `page` may be folded in parallel: a rebuild from empty (no rows to load,
     /// so no reads of the view), enough events, and none whose fold reads another
     /// entity (which may belong to another thread's share).
-    private func canFoldInParallel(_ page: UnsafeBufferPointer<ProjectedEvent>) -> Bool {
+    private func canFoldInParallel(_ page: [ProjectedEvent]) -> Bool {
         guard parallel, startsEmpty, page.count >= Self.parallelThreshold else { return false }
-        var count = 0
-        guard let base = page.baseAddress else { return false }
-        for i in 0..<page.count where base[i].position > folded && handled[base[i].kind.index] {
-            if readsContext[base[i].kind.index] { return false }
-            count += 1
+        return page.withUnsafeBufferPointer { page in
+            var count = 0
+            guard let base = page.baseAddress else { return false }
+            for i in 0..<page.count where base[i].position > folded && handled[base[i].kind.index] {
+                if readsContext[base[i].kind.index] { return false }
+                count += 1
+            }
+            return count >= Self.parallelThreshold
         }
-        return count >= Self.parallelThreshold
     }
 
     /// One event routed to one entity of a share: the event's index in the page.
-    private struct Route {
+    struct Route {
         var index: Int
         var key: String
     }
 
-    /// What one share's thread changed: boxes first made dirty, versions saved.
-    private struct ShareResult {
+    /// One share of the working set and the serial queue that applies its events.
+    ///
+    /// Only the share's queue touches ``cache`` and ``result`` while pages are in
+    /// flight; the folding thread reads or changes them only after
+    /// ``EntityProjection/waitForShares()``.
+    final class Share: @unchecked Sendable {
+        let queue: DispatchQueue
+        /// Free places for queued pages: routing waits when the share is this far behind.
+        let slots = DispatchSemaphore(value: EntityProjection.pagesInFlight)
+        let idle = DispatchGroup()
+        var cache: [String: Box] = [:]
+        /// Boxes first made dirty, and versions saved, since the shares were last merged.
         var dirty: [Box] = []
         var versions: [ViewWrite] = []
+
+        init(index: Int) {
+            queue = DispatchQueue(label: "ledgerline.projection-share-\(index)")
+        }
     }
 
     /// Routes every event of `page` in order on this thread (routing reads and writes
-    /// the link table), then applies the routed events share by share, a thread per
-    /// share. Each entity's events are applied in log order by the one thread that owns
-    /// it, and no fold reads another entity (see ``canFoldInParallel(_:)``), so the
-    /// states, versions and rows are those of folding the page in order.
+    /// the link table), then hands each share its routed events, to be applied on the
+    /// share's queue while this thread goes on to the next view or page. Each entity's
+    /// events are applied in log order by the one queue that owns it, and no fold reads
+    /// another entity (see ``canFoldInParallel(_:)``), so the states, versions and rows
+    /// are those of folding the page in order.
     @_specialize(where P == CustomerProjection)
     @_specialize(where P == PipelineProjection)
     @_specialize(where P == TaskProjection)
-    private func foldInParallel(_ page: UnsafeBufferPointer<ProjectedEvent>) {
-        var routes = [[Route]](repeating: [], count: Self.shares)
-        for i in routes.indices { routes[i].reserveCapacity(page.count / Self.shares + 64) }
+    private func foldInParallel(_ page: [ProjectedEvent]) {
+        let (routes, last) = page.withUnsafeBufferPointer { route($0) }
+        let projection = projection
+        let versions = versions
+        let lag = shareLag
+        for (share, routes) in zip(shares, routes) where !routes.isEmpty {
+            share.slots.wait()
+            share.queue.async(group: share.idle) {
+                if lag > 0 { usleep(lag) }
+                page.withUnsafeBufferPointer { page in
+                    Self.apply(routes, of: page, projection: projection, versions: versions, share: share)
+                }
+                share.slots.signal()
+            }
+        }
+        folded = last
+    }
+
+    /// The events of `page` to fold, by share, and the last position among them.
+    private func route(_ page: UnsafeBufferPointer<ProjectedEvent>) -> ([[Route]], LogPosition) {
+        var routes = [[Route]](repeating: [], count: Self.shareCount)
+        for i in routes.indices { routes[i].reserveCapacity(page.count / Self.shareCount + 64) }
         var last = folded
         for i in page.indices where page[i].position > folded && handled[page[i].kind.index] {
             keys.removeAll(keepingCapacity: true)
@@ -200,47 +246,43 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
             for key in keys { routes[Self.share(of: key)].append(Route(index: i, key: key)) }
             last = page[i].position
         }
-        let context = self.context
-        var results = [ShareResult](repeating: ShareResult(), count: Self.shares)
-        caches.withUnsafeMutableBufferPointer { caches in
-            results.withUnsafeMutableBufferPointer { results in
-                nonisolated(unsafe) let caches = caches
-                nonisolated(unsafe) let results = results
-                let routes = routes
-                nonisolated(unsafe) let page = page
-                nonisolated(unsafe) let context = context
-                let projection = projection
-                let versions = versions
-                DispatchQueue.concurrentPerform(iterations: Self.shares) { share in
-                    Self.apply(
-                        routes[share], of: page, projection: projection, context: context, versions: versions,
-                        cache: &caches[share], into: &results[share])
-                }
-            }
-        }
-        for result in results {
-            dirty += result.dirty
-            pendingVersions += result.versions
-        }
-        folded = last
+        return (routes, last)
     }
 
-    /// Applies one share's routed events to the boxes of `cache`, creating them empty.
+    /// Applies one share's routed events to the boxes of its cache, creating them empty.
     private static func apply(
-        _ routes: [Route], of page: UnsafeBufferPointer<ProjectedEvent>, projection: P, context: FoldContext<P.State>,
-        versions: ViewTable, cache: inout [String: Box], into result: inout ShareResult
+        _ routes: [Route], of page: UnsafeBufferPointer<ProjectedEvent>, projection: P, versions: ViewTable,
+        share: Share
     ) {
+        // Never read: no event of a page folded in parallel reads another entity.
+        let context = FoldContext<P.State> { _ in nil }
         for route in routes {
             let box: Box
-            if let cached = cache[route.key] {
+            if let cached = share.cache[route.key] {
                 box = cached
             } else {
                 box = Box(key: route.key, record: EntityRecord(state: P.State(entity: route.key)))
-                cache[route.key] = box
+                share.cache[route.key] = box
             }
             let position = page[route.index].position
             projection.apply(page[route.index], to: &box.record.state, context: context)
-            box.touched(at: position, versions: versions, saving: &result.versions, dirty: &result.dirty)
+            box.touched(at: position, versions: versions, saving: &share.versions, dirty: &share.dirty)
+        }
+    }
+
+    /// Waits until every share has applied the pages handed to it, then takes over
+    /// what they changed: after this the working set is this thread's alone.
+    private func waitForShares() {
+        for share in shares {
+            share.idle.wait()
+            if !share.dirty.isEmpty {
+                dirty += share.dirty
+                share.dirty.removeAll(keepingCapacity: true)
+            }
+            if !share.versions.isEmpty {
+                pendingVersions += share.versions
+                share.versions.removeAll(keepingCapacity: true)
+            }
         }
     }
 
@@ -250,8 +292,8 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     @_specialize(where P == PipelineProjection)
     @_specialize(where P == TaskProjection)
     private func box(_ key: String, create: Bool) throws -> Box? {
-        let share = Self.share(of: key)
-        if let cached = caches[share][key] { return cached }
+        let share = shares[Self.share(of: key)]
+        if let cached = share.cache[key] { return cached }
         var record: EntityRecord<P.State>?
         if !startsEmpty, let reader, let bytes = try reader.get(rows, Array(key.utf8)) {
             record = try EntityRecord(decoding: bytes, entity: key, table: rows.name)
@@ -261,7 +303,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
             record = EntityRecord(state: P.State(entity: key))
         }
         let box = Box(key: key, record: record!)
-        caches[share][key] = box
+        share.cache[key] = box
         return box
     }
 
@@ -269,6 +311,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     @_specialize(where P == PipelineProjection)
     @_specialize(where P == TaskProjection)
     func pendingWrites() -> PendingWrites {
+        waitForShares()
         // Rows go in key order, so the commit touches each B-tree page once. Sorting by
         // an 8-byte key prefix held in the array (boxes read only on a tie) keeps the
         // sort in cache.
@@ -320,20 +363,22 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     }
 
     func didCommit() {
+        waitForShares()
         for box in dirty { box.dirty = false }
         dirty.removeAll(keepingCapacity: true)
         pendingVersions.removeAll(keepingCapacity: true)
         committed = folded
-        let evict = caches.reduce(0) { $0 + $1.count } > cacheLimit
+        let evict = shares.reduce(0) { $0 + $1.cache.count } > cacheLimit
         if evict {
-            for share in caches.indices { caches[share].removeAll() }
+            for share in shares { share.cache.removeAll() }
             startsEmpty = false
         }
         links.didCommit(evict: evict)
     }
 
     func discard() {
-        for share in caches.indices { caches[share].removeAll() }
+        waitForShares()
+        for share in shares { share.cache.removeAll() }
         dirty.removeAll()
         pendingVersions.removeAll()
         links.discard()
@@ -343,7 +388,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
 
     func startEmpty() {
         discard()
-        for share in caches.indices { caches[share].reserveCapacity((1 << 16) / Self.shares) }
+        for share in shares { share.cache.reserveCapacity((1 << 16) / Self.shareCount) }
         startsEmpty = true
         links.startsEmpty = true
         committed = .start

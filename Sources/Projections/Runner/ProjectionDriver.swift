@@ -15,8 +15,11 @@ protocol ProjectionDriver: AnyObject {
     func handles(_ kind: EventKind) -> Bool
     /// Starts a batch: misses are read from `reader`, a snapshot taken for this batch.
     func begin(reader: any ViewReader)
-    /// Folds the events of `page` it handles and has not folded yet, in order.
-    func fold(_ page: UnsafeBufferPointer<ProjectedEvent>) throws
+    /// Folds the events of `page` it handles and has not folded yet, in order. Some of
+    /// the work may still be running when this returns (see
+    /// ``EntityProjection/foldInParallel(_:)``); ``pendingWrites()`` and ``discard()``
+    /// wait for it.
+    func fold(_ page: [ProjectedEvent]) throws
     func end()
     /// The rows changed since the last commit.
     func pendingWrites() -> PendingWrites

@@ -35,6 +35,9 @@ public actor ProjectionRunner {
         /// Whether a rebuild may fold a page of a view on several threads (see
         /// ``Projection/contextKinds``). The views are the same either way.
         public var parallelFold = true
+        /// Microseconds each share waits before applying a page, so that tests can
+        /// make the shares fall behind the routing thread.
+        var shareLagForTesting: UInt32 = 0
         public init() {}
     }
 
@@ -60,7 +63,9 @@ public actor ProjectionRunner {
     }
 
     private static func driver<P: Projection>(for projection: P, options: Options) -> any ProjectionDriver {
-        EntityProjection(projection, cacheLimit: options.cacheLimit, parallel: options.parallelFold)
+        EntityProjection(
+            projection, cacheLimit: options.cacheLimit, parallel: options.parallelFold,
+            shareLag: options.shareLagForTesting)
     }
 
     /// The names of the projections this runner folds.
@@ -226,9 +231,7 @@ public actor ProjectionRunner {
                     defer { for driver in drivers { driver.end() } }
                     // Views never read each other, so each folds the whole page in turn:
                     // one call per view and page rather than per event.
-                    try page.events.withUnsafeBufferPointer { events in
-                        for driver in drivers { try driver.fold(events) }
-                    }
+                    for driver in drivers { try driver.fold(page.events) }
                 }
             }
             position = page.last
