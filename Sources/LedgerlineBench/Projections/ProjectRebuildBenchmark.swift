@@ -13,11 +13,12 @@ struct ProjectRebuildBenchmark: BenchmarkScenario {
         defer { store.close() }
         _ = try store.scan(from: .start, limit: .max) { _ in true }  // warm the page cache, as `replay` does
         let runner = ProjectionRunner(store: store, projections: StandardViews.all)
-        let cpu0 = processCPUSeconds()
+        let usage0 = ProcessUsage.now()
         let started = monotonicNanoseconds()
         let reached = try await runner.rebuild()
         let seconds = Double(monotonicNanoseconds() - started) / 1e9
-        let cpu = processCPUSeconds() - cpu0
+        let usage = ProcessUsage.now() - usage0
+        let cpu = usage.cpuSeconds
         let status = try await runner.status()
         let events = Int(reached.rawValue)
         let fields: KeyValuePairs<String, BenchValue> = [
@@ -30,6 +31,8 @@ struct ProjectRebuildBenchmark: BenchmarkScenario {
             "deals": .int(status.first { $0.name == "pipeline" }?.entities ?? 0),
             "tasks": .int(status.first { $0.name == "tasks" }?.entities ?? 0),
             "process_cpu_s": .double(cpu),
+            "process_system_s": .double(usage.systemSeconds),
+            "minor_faults": .int(usage.minorFaults),
             "events_per_cpu_s": .double(Double(events) / cpu),
         ]
         return [BenchResult(name, fields)]

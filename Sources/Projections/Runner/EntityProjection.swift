@@ -133,10 +133,11 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     @_specialize(where P == CustomerProjection)
     @_specialize(where P == PipelineProjection)
     @_specialize(where P == TaskProjection)
-    func fold(_ page: [ProjectedEvent]) throws {
+    func fold(_ events: EventPage) throws {
+        let page = events.events
         if canFoldInParallel(page) {
             pagesFoldedInParallel += 1
-            foldInParallel(page)
+            foldInParallel(events)
             return
         }
         // The boxes are this thread's again once the shares have applied their pages.
@@ -217,8 +218,8 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     @_specialize(where P == CustomerProjection)
     @_specialize(where P == PipelineProjection)
     @_specialize(where P == TaskProjection)
-    private func foldInParallel(_ page: [ProjectedEvent]) {
-        let (routes, last) = page.withUnsafeBufferPointer { route($0) }
+    private func foldInParallel(_ page: EventPage) {
+        let (routes, last) = page.events.withUnsafeBufferPointer { route($0) }
         let projection = projection
         let versions = versions
         let lag = shareLag
@@ -226,7 +227,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
             share.slots.wait()
             share.queue.async(group: share.idle) {
                 if lag > 0 { usleep(lag) }
-                page.withUnsafeBufferPointer { page in
+                page.events.withUnsafeBufferPointer { page in
                     Self.apply(routes, of: page, projection: projection, versions: versions, share: share)
                 }
                 share.slots.signal()

@@ -10,7 +10,7 @@ import Foundation
 final class PageReader: @unchecked Sendable {
     struct Page {
         /// The events of the page some view handles, decoded.
-        var events: [ProjectedEvent]
+        var events: EventPage
         /// The last position of the page (read, whether handled or not).
         var last: LogPosition
         /// Events read.
@@ -32,6 +32,10 @@ final class PageReader: @unchecked Sendable {
     private var cancelled = false
     private var failure: (any Error)?
     private let threaded: Bool
+    /// Event arrays of pages every fold has let go of, to be refilled (see ``EventPage``).
+    private var returned: [[ProjectedEvent]] = []
+    /// Pages read into a returned array (tests check that arrays come back).
+    private(set) var refilled = 0
 
     /// Reads `(from, goal]`; on a thread when `threaded`, else page by page as asked.
     init(
@@ -103,13 +107,31 @@ final class PageReader: @unchecked Sendable {
         }
     }
 
+    /// Takes back the events of a page no fold holds any more.
+    fileprivate func giveBack(_ events: [ProjectedEvent]) {
+        condition.lock()
+        if returned.count < Self.capacity * 2 { returned.append(events) }
+        condition.unlock()
+    }
+
+    /// An array to fill with the next page: a returned one, emptied here (so its events'
+    /// payloads are freed by the thread that allocated them), or a new one.
+    private func emptyArray(capacity: Int) -> [ProjectedEvent] {
+        condition.lock()
+        var events = returned.popLast() ?? []
+        if events.capacity > 0 { refilled += 1 }
+        condition.unlock()
+        events.removeAll(keepingCapacity: true)
+        events.reserveCapacity(capacity)
+        return events
+    }
+
     /// Scans the next page after ``position``. Only the reader thread (or, unthreaded,
     /// the caller) touches ``position``.
     private func readPage() throws -> Page? {
         guard position < goal else { return nil }
         let want = Int(min(UInt64(pageSize), goal.rawValue - position.rawValue))
-        var events: [ProjectedEvent] = []
-        events.reserveCapacity(want)
+        var events = emptyArray(capacity: want)
         var last = position
         let handled = handled
         let decoder = decoder
@@ -121,6 +143,26 @@ final class PageReader: @unchecked Sendable {
         }
         guard visited > 0 else { return nil }
         position = last
-        return Page(events: events, last: last, count: visited)
+        return Page(events: EventPage(events, returningTo: self), last: last, count: visited)
     }
+}
+
+/// The decoded events of one page, shared by the views that fold it (and by the queues
+/// that apply a share of it, which may outlive the fold that started them).
+///
+/// When the last of them lets go, the array goes back to its reader, which empties and
+/// refills it for a later page. A page holds thousands of payloads allocated by the
+/// reader's thread; freed on the folding threads they went through the allocator's
+/// locks of another thread's heap, and each page's array (about 700 KB) was a fresh
+/// mapping whose pages all faulted in.
+final class EventPage: @unchecked Sendable {
+    let events: [ProjectedEvent]
+    private weak var reader: PageReader?
+
+    init(_ events: [ProjectedEvent], returningTo reader: PageReader? = nil) {
+        self.events = events
+        self.reader = reader
+    }
+
+    deinit { reader?.giveBack(events) }
 }

@@ -19,7 +19,7 @@ protocol ProjectionDriver: AnyObject {
     /// the work may still be running when this returns (see
     /// ``EntityProjection/foldInParallel(_:)``); ``pendingWrites()`` and ``discard()``
     /// wait for it.
-    func fold(_ page: [ProjectedEvent]) throws
+    func fold(_ page: EventPage) throws
     func end()
     /// The rows changed since the last commit.
     func pendingWrites() -> PendingWrites

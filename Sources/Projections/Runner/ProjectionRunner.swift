@@ -221,7 +221,7 @@ public actor ProjectionRunner {
         var position = from
         var count = 0
         while count < limit, let page = try pages.next() {
-            if !page.events.isEmpty {
+            if !page.events.events.isEmpty {
                 try store.snapshot { reader in
                     // Rows and checkpoints commit together, so rows read in a snapshot
                     // whose checkpoints are still ours hold nothing past them. Another
