@@ -242,6 +242,11 @@ public struct EventImporter: Sendable {
                 let line = logError?.batchIndex.map { current.block.lines[$0] } ?? current.block.lines.first ?? 0
                 throw ImportFailure(file: displayName, problems: [.init(line: line, reason: logError?.message ?? "\(error)")], totalProblems: 1, appended: appended)
             }
+            #if canImport(Glibc)
+            // The batch just written (tens of megabytes) was freed on the writer's
+            // thread; without a trim its arena keeps the pages for the whole import.
+            _ = malloc_trim(0)
+            #endif
             appended += result.appendedCount
             duplicates += result.duplicateCount
             head = result.head
@@ -253,9 +258,12 @@ public struct EventImporter: Sendable {
         func submit() async throws(ImportFailure) {
             try await settle()
             guard !pending.batch.isEmpty else { return }
-            let batch = pending.batch
-            inFlight = (Task { try await target.append(prepared: batch) }, pending)
+            // The store takes the only reference to the batch (see `BatchHandover`); the
+            // lines and restore claims stay here for messages and checks.
+            let batch = BatchHandover(pending.batch)
+            let sent = ImportSpool.Block(batch: PreparedBatch(), lines: pending.lines, restores: pending.restores)
             pending = ImportSpool.Block(batch: PreparedBatch(), lines: [], restores: [])
+            inFlight = (Task { try await target.append(prepared: batch.take()) }, sent)
         }
 
         while true {
@@ -266,6 +274,7 @@ public struct EventImporter: Sendable {
             } catch {
                 throw ImportFailure(file: displayName, cannotRead: error)
             }
+            if pending.batch.isEmpty { pending.batch.reserve(toHold: options.batchSize, like: block.batch) }
             pending.batch.append(contentsOf: block.batch)
             pending.lines += block.lines
             pending.restores += block.restores

@@ -67,6 +67,16 @@ struct PreparedBatch: Sendable {
 }
 
 extension PreparedBatch {
+    /// Reserves room for `count` events the size of those in `sample`, plus one more
+    /// block like it (a batch is sent once it holds `count` or more), so filling the
+    /// batch copies no bytes: doubling a 25 MB array holds the old and the new at once.
+    mutating func reserve(toHold count: Int, like sample: PreparedBatch) {
+        guard !sample.isEmpty else { return }
+        let perEvent = (sample.bytes.count + sample.count - 1) / sample.count
+        bytes.reserveCapacity((count + sample.count) * perEvent * 9 / 8)
+        events.reserveCapacity(count + sample.count)
+    }
+
     /// Appends every event of `other`.
     mutating func append(contentsOf other: PreparedBatch) {
         let shift = bytes.count
@@ -81,12 +91,26 @@ extension PreparedBatch {
 
 /// A store that takes batches already prepared by this module (the importer's path).
 protocol PreparedAppending: EventStore {
-    func append(prepared batch: PreparedBatch) async throws(EventLogError) -> AppendResult
+    /// Appends `batch`, which the store takes over: the writer seals its templates in
+    /// place, and a batch still referenced elsewhere would be copied first.
+    func append(prepared batch: consuming PreparedBatch) async throws(EventLogError) -> AppendResult
 }
 
 extension LMDBEventStore: PreparedAppending {
-    func append(prepared batch: PreparedBatch) async throws(EventLogError) -> AppendResult {
+    func append(prepared batch: consuming PreparedBatch) async throws(EventLogError) -> AppendResult {
         guard !batch.isEmpty else { return AppendResult(events: [], head: try head().position) }
-        return try await writer.submit(batch).get()
+        return try await writer.submit(BatchHandover(consume batch)).get()
     }
+}
+
+/// Moves a batch to the writer thread without a copy left behind: whoever submits a
+/// batch hands over the only reference, so sealing its templates does not copy them
+/// (an import batch is tens of megabytes).
+final class BatchHandover: @unchecked Sendable {
+    private var batch: PreparedBatch?
+
+    init(_ batch: consuming PreparedBatch) { self.batch = batch }
+
+    /// The batch; the hand-over keeps nothing. Called once.
+    func take() -> PreparedBatch { batch.take()! }
 }

@@ -67,7 +67,7 @@ struct AppendPlanner {
         let saved = (head, headHash, lastRecordedAt, recordBytes, records.count, newStreamCount)
         var touched: [(slot: Int, version: UInt64)] = []
         var added: [EventID] = []
-        batches.append(batch)
+        batches.append(consume batch)
         do {
             return try planUnchecked(
                 batchIndex: batches.count - 1, streams: streams, types: types, stored: stored, now: now, touched: &touched, added: &added)

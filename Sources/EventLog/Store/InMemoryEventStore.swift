@@ -52,7 +52,7 @@ public final class InMemoryEventStore: EventStore, PreparedAppending, Sendable {
         return try append(prepared: batch, now: now)
     }
 
-    func append(prepared batch: PreparedBatch) async throws(EventLogError) -> AppendResult {
+    func append(prepared batch: consuming PreparedBatch) async throws(EventLogError) -> AppendResult {
         try append(prepared: batch, now: clock())
     }
 

@@ -71,7 +71,7 @@ extension LMDBEventStore {
             thread.start()
         }
 
-        func submit(_ batch: PreparedBatch) async -> Result<AppendResult, EventLogError> {
+        func submit(_ batch: BatchHandover) async -> Result<AppendResult, EventLogError> {
             await withCheckedContinuation { continuation in
                 condition.lock()
                 if stopping {
@@ -79,7 +79,7 @@ extension LMDBEventStore {
                     continuation.resume(returning: .failure(.closed()))
                     return
                 }
-                queue.append(.append(Job(batch: batch, continuation: continuation)))
+                queue.append(.append(Job(batch: batch.take(), continuation: continuation)))
                 condition.signal()
                 condition.unlock()
             }
@@ -221,7 +221,7 @@ extension LMDBEventStore {
                     var batch = PreparedBatch()
                     swap(&batch, &job.batch)
                     do {
-                        results.append(.success(try planner.plan(batch, lookup: lookup, now: now)))
+                        results.append(.success(try planner.plan(consume batch, lookup: lookup, now: now)))
                         plannedJobs.append(job)
                     } catch let error as EventLogError {
                         job.failure = error

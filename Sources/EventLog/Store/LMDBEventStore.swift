@@ -150,7 +150,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
     public func append(_ events: [ProposedEvent]) async throws(EventLogError) -> AppendResult {
         guard !events.isEmpty else { return AppendResult(events: [], head: try head().position) }
         let batch = try ProposedEvent.prepare(events, validator: options.validator, maxRecordBytes: options.maxRecordBytes)
-        return try await writer.submit(batch).get()
+        return try await writer.submit(BatchHandover(batch)).get()
     }
 
     // MARK: - Reading
