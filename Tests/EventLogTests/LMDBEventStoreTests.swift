@@ -77,6 +77,60 @@ import Testing
         #expect(report.problem?.contains("the hash does not match") == true)
     }
 
+    @Test func aLargeReadDecodesOnEveryCoreAndNamesTheFirstDamagedRecord() async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let count = 3_000
+        var pageByPage: [RecordedEvent] = []
+        do {
+            let store = try open(scratch)
+            let events = (1...count).map { n in
+                Fixture.event(StreamName("customer-\(n % 97)")!, "Note", ["marker": .string("damage-marker-\(String(format: "%05d", n))")])
+            }
+            _ = try await store.append(events)
+            // Reads of 1,024 events or more decode in parts on every core; small reads
+            // decode on the caller's thread. Both give the same events in the same order.
+            let whole = try store.read(from: .start, direction: .forward, limit: count)
+            var position = LogPosition.start
+            while true {
+                let page = try store.read(from: position.next, direction: .forward, limit: 100)
+                guard let last = page.last else { break }
+                pageByPage += page
+                position = last.position
+            }
+            #expect(whole.count == count)
+            // Compared whole, without listing 3,000 events when they differ.
+            let samePages = whole == pageByPage
+            #expect(samePages, "a read of \(count) events differs from reading them 100 at a time")
+            let backward = try store.read(from: nil, direction: .backward, limit: count)
+            let sameBackward = backward == whole.reversed()
+            #expect(sameBackward, "a backward read differs from the forward read reversed")
+            store.close()
+        }
+
+        // Damage the format byte of the record at position 2,345: the record starts 20
+        // bytes before its position field, which precedes its payload.
+        let file = scratch.url.appendingPathComponent("data.mdb")
+        var bytes = try Data(contentsOf: file)
+        let marker = try #require(bytes.range(of: Data("damage-marker-02345".utf8)))
+        var positionField = Data(count: 8)
+        positionField.withUnsafeMutableBytes { $0.storeBytes(of: UInt64(2_345).littleEndian, as: UInt64.self) }
+        let field = try #require(bytes.range(of: positionField, options: .backwards, in: (marker.lowerBound - 400)..<marker.lowerBound))
+        bytes[field.lowerBound - 20] = 0xEE
+        try bytes.write(to: file)
+
+        let store = try open(scratch, create: false)
+        defer { store.close() }
+        let error = #expect(throws: EventLogError.self) { try store.read(from: .start, direction: .forward, limit: count) }
+        #expect(error?.code == .corrupted)
+        #expect(error?.position == LogPosition(2_345))
+        #expect(error?.message.contains("run `ledgerline verify`") == true)
+        let small = #expect(throws: EventLogError.self) { try store.read(from: LogPosition(2_300), direction: .forward, limit: 100) }
+        #expect(small?.position == LogPosition(2_345))
+        // Reads that stop short of it still answer.
+        #expect(try store.read(from: .start, direction: .forward, limit: 2_344).count == 2_344)
+    }
+
     @Test func theMapGrowsWhenItFillsUp() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }

@@ -27,7 +27,10 @@ import Testing
             try child.run()
             defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
             // Let it append for a random while: sometimes mid-start, mostly mid-commit.
-            try await Task.sleep(for: .milliseconds(Int.random(in: 40...450, using: &rng)))
+            // This thread sleeps itself: with the task pool busy (other suites wait for
+            // child processes on it), `Task.sleep` once woke after the child's own
+            // `--max-seconds` limit had ended it.
+            usleep(UInt32(Int.random(in: 40...450, using: &rng)) * 1_000)
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             try output.close()
@@ -79,7 +82,7 @@ import Testing
         try child.run()
         var partial: UInt64 = 0
         for _ in 0..<600 where partial == 0 {
-            try await Task.sleep(for: .milliseconds(50))
+            usleep(50_000)  // on this thread, as above
             if let store = try? LMDBEventStore(directory: URL(fileURLWithPath: scratch.data), options: options) {
                 partial = (try? store.head().position.rawValue) ?? 0
                 store.close()

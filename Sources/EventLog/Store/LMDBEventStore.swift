@@ -180,6 +180,17 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                 }
             }
             let step = direction == .forward ? MDB_NEXT : MDB_PREV
+            if limit >= Self.parallelDecodeThreshold && Self.cores > 1 {
+                // Walking the cursor is cheap; decoding is most of a read. Collect the
+                // records (valid while the transaction lives), then decode on every core.
+                var records: [(position: UInt64, bytes: UnsafeRawBufferPointer)] = []
+                records.reserveCapacity(min(limit, 4096))
+                while let current = entry, records.count < limit {
+                    records.append((readUInt64(current.key), current.value))
+                    entry = try cursor.get(step)
+                }
+                return try decodeRecords(records)
+            }
             out.reserveCapacity(min(limit, 4096))
             var strings = RecordStrings()
             while let current = entry, out.count < limit {
@@ -188,6 +199,62 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
             }
             return out
         }
+    }
+
+    /// Reads asking for at least this many events decode them on every core.
+    static let parallelDecodeThreshold = 1_024
+    static let cores = ProcessInfo.processInfo.activeProcessorCount
+
+    /// Decodes `records` in order, a contiguous part per core. A damaged record fails the
+    /// whole read, with the first damaged position, as a read on one thread would.
+    private func decodeRecords(_ records: [(position: UInt64, bytes: UnsafeRawBufferPointer)]) throws -> [RecordedEvent] {
+        let parts = min(Self.cores, max(1, records.count / (Self.parallelDecodeThreshold / 2)))
+        var damaged: (position: UInt64, problem: String)?
+        let events = [RecordedEvent](unsafeUninitializedCapacity: records.count) { buffer, count in
+            // Each part decodes `bounds(part)`; `done[part]` elements from its start are
+            // initialized, and `problems[part]` holds its first damaged record.
+            var done = [Int](repeating: 0, count: parts)
+            var problems = [(position: UInt64, problem: String)?](repeating: nil, count: parts)
+            let n = records.count
+            @Sendable func bounds(_ part: Int) -> Range<Int> { (part * n / parts)..<((part + 1) * n / parts) }
+            done.withUnsafeMutableBufferPointer { done in
+                problems.withUnsafeMutableBufferPointer { problems in
+                    nonisolated(unsafe) let buffer = buffer
+                    nonisolated(unsafe) let done = done
+                    nonisolated(unsafe) let problems = problems
+                    nonisolated(unsafe) let records = records
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        var strings = RecordStrings()
+                        for i in bounds(part) {
+                            let (position, bytes) = records[i]
+                            if let problem = EventRecord.structuralProblem(bytes) {
+                                problems[part] = (position, problem)
+                                return
+                            }
+                            (buffer.baseAddress! + i).initialize(to: EventRecord.decode(bytes, strings: &strings))
+                            done[part] += 1
+                        }
+                    }
+                }
+            }
+            if let first = problems.lazy.compactMap({ $0 }).first {
+                for part in 0..<parts {
+                    let start = bounds(part).lowerBound
+                    (buffer.baseAddress! + start).deinitialize(count: done[part])
+                }
+                damaged = first
+                count = 0
+            } else {
+                count = n
+            }
+        }
+        if let damaged {
+            throw EventLogError(
+                .corrupted,
+                "the record at position \(damaged.position) is damaged (\(damaged.problem)); run `ledgerline verify`",
+                position: LogPosition(damaged.position))
+        }
+        return events
     }
 
     public func readStream(_ stream: StreamName, from version: StreamVersion?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent] {
