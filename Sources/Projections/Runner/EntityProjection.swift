@@ -191,9 +191,10 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
 
     /// One share of the working set and the serial queue that applies its events.
     ///
-    /// Only the share's queue touches ``cache`` and ``result`` while pages are in
-    /// flight; the folding thread reads or changes them only after
-    /// ``EntityProjection/waitForShares()``.
+    /// Only the share's queue touches ``cache``, ``dirty`` and ``versions`` while
+    /// pages are in flight; the folding thread reads or changes them only after
+    /// ``EntityProjection/waitForShares()``. Routing blocks on ``slots`` when the share
+    /// is ``EntityProjection/pagesInFlight`` pages behind, which bounds the pages held.
     final class Share: @unchecked Sendable {
         let queue: DispatchQueue
         /// Free places for queued pages: routing waits when the share is this far behind.
