@@ -143,9 +143,14 @@ public struct Payload: Sendable {
         var name = key
         return name.withUTF8 { wanted -> Member? in
             bytes.withUnsafeBufferPointer { buffer -> Member? in
-                for member in members where Int(member.keyEnd - member.keyStart) == wanted.count {
-                    if member.escaped, parseKey(member) == key { return member }
-                    if memcmp(buffer.baseAddress! + Int(member.keyStart), wanted.baseAddress!, wanted.count) == 0 {
+                for member in members {
+                    let start = buffer.baseAddress! + Int(member.keyStart)
+                    let length = Int(member.keyEnd - member.keyStart)
+                    if member.escaped, memchr(start, Int32(UInt8(ascii: "\\")), length) != nil {
+                        // Written with escapes, the key is longer raw than the name it
+                        // spells: compare it parsed.
+                        if length > wanted.count, parseKey(member) == key { return member }
+                    } else if length == wanted.count, memcmp(start, wanted.baseAddress!, wanted.count) == 0 {
                         return member
                     }
                 }
@@ -223,6 +228,17 @@ public struct Payload: Sendable {
     private static func skipString(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> (Int, Bool)? {
         var escaped = false
         i += 1
+        // Most strings hold no escape: find the closing quote with `memchr`, and walk
+        // byte by byte only when a backslash comes before it.
+        if i < b.count, let base = b.baseAddress,
+            let quote = memchr(base + i, Int32(UInt8(ascii: "\"")), b.count - i)
+        {
+            let end = UnsafePointer<UInt8>(quote.assumingMemoryBound(to: UInt8.self)) - base
+            if memchr(base + i, Int32(UInt8(ascii: "\\")), end - i) == nil {
+                i = end + 1
+                return (end, false)
+            }
+        }
         while i < b.count {
             switch b[i] {
             case UInt8(ascii: "\""):

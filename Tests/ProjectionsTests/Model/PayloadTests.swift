@@ -24,6 +24,17 @@ import Testing
         #expect(payload.object("nested")?["a"]?[1]?["b"] == "}")
     }
 
+    @Test func escapesBeforeAClosingQuoteDoNotEndTheString() {
+        // A value ending in an escaped backslash, a quote escaped inside a value, and a
+        // key written with an escape: the index must not stop at the first quote byte.
+        let escaped = Payload(
+            Array(#"{"path":"C:\\","quote":"say \"hi\", then go","k\u0065y":"v","after":7}"#.utf8))
+        #expect(escaped.string("path") == "C:\\")
+        #expect(escaped.string("quote") == "say \"hi\", then go")
+        #expect(escaped.string("key") == "v")
+        #expect(escaped.int("after") == 7)
+    }
+
     @Test func absentOrMistypedFieldsReadAsNil() {
         #expect(payload.string("missing") == nil)
         #expect(payload.string("count") == nil)
