@@ -73,4 +73,11 @@ public struct EventLogError: Error, Sendable, CustomStringConvertible {
     static func closed() -> EventLogError {
         EventLogError(.closed, "the event store has been closed; open it again")
     }
+
+    /// A stored record whose bytes fail ``EventRecord/structuralProblem(_:)``.
+    static func damagedRecord(at position: UInt64, _ problem: String) -> EventLogError {
+        EventLogError(
+            .corrupted, "the record at position \(position) is damaged (\(problem)); run `ledgerline verify`",
+            position: LogPosition(position))
+    }
 }

@@ -10,8 +10,7 @@ extension LMDBEventStore {
                     var entry = try withUInt64Bytes(max(position.rawValue, 1)) { key in try cursor.get(MDB_SET_RANGE, key: key) }
                     while let current = entry, visited < limit {
                         if let problem = EventRecord.structuralProblem(current.value) {
-                            let at = readUInt64(current.key)
-                            throw EventLogError(.corrupted, "the record at position \(at) is damaged (\(problem)); run `ledgerline verify`", position: LogPosition(at))
+                            throw EventLogError.damagedRecord(at: readUInt64(current.key), problem)
                         }
                         visited += 1
                         guard body(StoredEvent(record: current.value)) else { break }

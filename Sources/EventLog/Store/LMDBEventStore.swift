@@ -31,7 +31,10 @@ import Synchronization
 /// acknowledges many appenders. When the map fills up the writer grows it and retries.
 ///
 /// ## Reading
-/// Reads use pooled read-only transactions and never wait for the writer.
+/// Reads use pooled read-only transactions and never wait for the writer. A read by
+/// position walks the cursor first and then decodes the records; one of 1,024 events
+/// or more decodes them on every core, a contiguous part each, inside the same
+/// transaction.
 public final class LMDBEventStore: EventStore, @unchecked Sendable {
     public struct Options: Sendable {
         /// Create the store when the folder holds none (`init` does; other commands do not).
@@ -162,7 +165,6 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
 
     func readEvents(_ txn: LMDBTransaction, from position: LogPosition?, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {
         try withCursor(txn, databases.events) { cursor in
-            var out: [RecordedEvent] = []
             var entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
             switch direction {
             case .forward:
@@ -180,35 +182,31 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                 }
             }
             let step = direction == .forward ? MDB_NEXT : MDB_PREV
-            if limit >= Self.parallelDecodeThreshold && Self.cores > 1 {
-                // Walking the cursor is cheap; decoding is most of a read. Collect the
-                // records (valid while the transaction lives), then decode on every core.
-                var records: [(position: UInt64, bytes: UnsafeRawBufferPointer)] = []
-                records.reserveCapacity(min(limit, 4096))
-                while let current = entry, records.count < limit {
-                    records.append((readUInt64(current.key), current.value))
-                    entry = try cursor.get(step)
-                }
-                return try decodeRecords(records)
-            }
-            out.reserveCapacity(min(limit, 4096))
-            var strings = RecordStrings()
-            while let current = entry, out.count < limit {
-                out.append(try decodeRecord(current.value, at: readUInt64(current.key), strings: &strings))
+            // Walking the cursor is cheap; decoding is most of a read. Collect the
+            // records (valid while the transaction lives), then decode them.
+            var records: [(position: UInt64, bytes: UnsafeRawBufferPointer)] = []
+            records.reserveCapacity(min(limit, 4096))
+            while let current = entry, records.count < limit {
+                records.append((readUInt64(current.key), current.value))
                 entry = try cursor.get(step)
             }
-            return out
+            return try decodeRecords(records)
         }
     }
 
-    /// Reads asking for at least this many events decode them on every core.
+    /// Reads of at least this many events decode them on every core.
     static let parallelDecodeThreshold = 1_024
     static let cores = ProcessInfo.processInfo.activeProcessorCount
 
-    /// Decodes `records` in order, a contiguous part per core. A damaged record fails the
-    /// whole read, with the first damaged position, as a read on one thread would.
+    /// Decodes `records` in order: on this thread for a short read, else a contiguous
+    /// part per core. A damaged record fails the whole read, with the first damaged
+    /// position, either way.
     private func decodeRecords(_ records: [(position: UInt64, bytes: UnsafeRawBufferPointer)]) throws -> [RecordedEvent] {
-        let parts = min(Self.cores, max(1, records.count / (Self.parallelDecodeThreshold / 2)))
+        guard Self.cores > 1, records.count >= Self.parallelDecodeThreshold else {
+            var strings = RecordStrings()
+            return try records.map { try decodeRecord($0.bytes, at: $0.position, strings: &strings) }
+        }
+        let parts = min(Self.cores, records.count / (Self.parallelDecodeThreshold / 2))
         var damaged: (position: UInt64, problem: String)?
         let events = [RecordedEvent](unsafeUninitializedCapacity: records.count) { buffer, count in
             // Each part decodes `bounds(part)`; `done[part]` elements from its start are
@@ -248,12 +246,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                 count = n
             }
         }
-        if let damaged {
-            throw EventLogError(
-                .corrupted,
-                "the record at position \(damaged.position) is damaged (\(damaged.problem)); run `ledgerline verify`",
-                position: LogPosition(damaged.position))
-        }
+        if let damaged { throw EventLogError.damagedRecord(at: damaged.position, damaged.problem) }
         return events
     }
 
@@ -422,7 +415,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
 
     func decodeRecord(_ bytes: UnsafeRawBufferPointer, at position: UInt64, strings: inout RecordStrings) throws -> RecordedEvent {
         if let problem = EventRecord.structuralProblem(bytes) {
-            throw EventLogError(.corrupted, "the record at position \(position) is damaged (\(problem)); run `ledgerline verify`", position: LogPosition(position))
+            throw EventLogError.damagedRecord(at: position, problem)
         }
         return EventRecord.decode(bytes, strings: &strings)
     }

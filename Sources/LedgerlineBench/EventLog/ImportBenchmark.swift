@@ -26,7 +26,7 @@ struct ImportBenchmark: BenchmarkScenario {
                 "baseline_events_per_s": .double(baseline),
                 "ratio": .double(engineRate / baseline),
                 "seconds": .double(outcome.seconds),
-                "peak_rss_mb": .double(Double(outcome.peakRSS) / 1_048_576),
+                "peak_rss_mib": .double(Double(outcome.peakRSS) / 1_048_576),
                 "input_mb": .double(Double(fileBytes) / 1_048_576),
                 "batch_size": .int(batchSize),
                 "durable": .bool(true),

@@ -92,9 +92,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
         versions = ViewTables.versions(projection.name)
         links = LinkTable(table: ViewTables.links(projection.name))
         self.cacheLimit = cacheLimit
-        var handled = [Bool](repeating: false, count: EventKind.allCases.count)
-        for kind in projection.handledKinds { handled[kind.index] = true }
-        self.handled = handled
+        handled = EventKind.table(projection.handledKinds)
         readsContext = EventKind.table(projection.contextKinds)
     }
 
@@ -326,12 +324,12 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
         return PendingWrites(blocks: encodeRows(dirty), writes: pendingVersions + links.pendingWrites())
     }
 
-    @_specialize(where P == CustomerProjection)
-    @_specialize(where P == PipelineProjection)
-    @_specialize(where P == TaskProjection)
     /// The rows of `boxes` in blocks of consecutive rows, encoded on every core when
     /// there are many: nothing else touches the boxes while a commit is prepared, and
     /// each part fills its own block.
+    @_specialize(where P == CustomerProjection)
+    @_specialize(where P == PipelineProjection)
+    @_specialize(where P == TaskProjection)
     private func encodeRows(_ boxes: [Box]) -> [RowBlock] {
         guard !boxes.isEmpty else { return [] }
         let parts = boxes.count >= 20_000 ? max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)) : 1
@@ -364,8 +362,8 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
         return value
     }
 
+    /// Called after ``pendingWrites()``, which took over what the shares changed.
     func didCommit() {
-        waitForShares()
         for box in dirty { box.dirty = false }
         dirty.removeAll(keepingCapacity: true)
         pendingVersions.removeAll(keepingCapacity: true)

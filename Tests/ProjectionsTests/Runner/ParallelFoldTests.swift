@@ -7,10 +7,14 @@ import Testing
 /// of the customers, unless the page holds a merge (which reads other customers). The
 /// views must come out byte for byte as a fold on one thread leaves them.
 @Suite struct ParallelFoldTests {
-    func digests(_ runner: ProjectionRunner) async throws -> [String] {
-        var out: [String] = []
-        for name in StandardViews.names { out.append(try await runner.digest(name).sha256) }
-        return out
+    /// The digests of the views of `store` rebuilt on one thread. Every runner here
+    /// rebuilds the same store, so the digests are taken before the next rebuild.
+    func foldOnOneThread(_ store: InMemoryEventStore) async throws -> [String] {
+        var sequential = ProjectionRunner.Options()
+        sequential.parallelFold = false
+        let reference = ProjectionRunner(store: store, projections: StandardViews.all, options: sequential)
+        try await reference.rebuild()
+        return try await reference.viewDigests()
     }
 
     @Test func aParallelRebuildEqualsAFoldOnOneThread() async throws {
@@ -21,17 +25,13 @@ import Testing
         log.add("ContactMerged", "customer-3", ["customerId": "c3", "mergedCustomerIds": ["c4"], "reason": "manual"], day: 3_000)
         let store = try await log.memoryStore()
 
-        var sequential = ProjectionRunner.Options()
-        sequential.parallelFold = false
-        let reference = ProjectionRunner(store: store, projections: StandardViews.all, options: sequential)
-        try await reference.rebuild()
-        let expected = try await digests(reference)
+        let expected = try await foldOnOneThread(store)
 
         var parallel = ProjectionRunner.Options()
         parallel.pageSize = 2_048
         let runner = ProjectionRunner(store: store, projections: StandardViews.all, options: parallel)
         try await runner.rebuild()
-        #expect(try await digests(runner) == expected)
+        #expect(try await runner.viewDigests() == expected)
 
         #expect((await runner.pagesFoldedInParallel("customers") ?? 0) > 0, "no page took the parallel path")
         // Catching up in small batches that evict the working set, so rows are read
@@ -43,7 +43,7 @@ import Testing
         let followed = try await log.memoryStore()
         let live = ProjectionRunner(store: followed, projections: StandardViews.all, options: small)
         try await live.catchUp()
-        #expect(try await digests(live) == expected)
+        #expect(try await live.viewDigests() == expected)
     }
 
     @Test func sharesStillApplyingWhenABatchCommitsOrAMergeArrivesAreWaitedFor() async throws {
@@ -59,12 +59,7 @@ import Testing
         }
         let store = try await log.memoryStore()
 
-        var sequential = ProjectionRunner.Options()
-        sequential.parallelFold = false
-        let reference = ProjectionRunner(store: store, projections: StandardViews.all, options: sequential)
-        try await reference.rebuild()
-        // Both runners write the same store: take the reference digests before the rebuild.
-        let expected = try await digests(reference)
+        let expected = try await foldOnOneThread(store)
 
         var options = ProjectionRunner.Options()
         options.pageSize = 1_400
@@ -73,7 +68,7 @@ import Testing
         let runner = ProjectionRunner(store: store, projections: StandardViews.all, options: options)
         try await runner.rebuild()
         #expect((await runner.pagesFoldedInParallel("customers") ?? 0) >= 4, "too few pages took the parallel path")
-        #expect(try await digests(runner) == expected)
+        #expect(try await runner.viewDigests() == expected)
     }
 
     @Test func aPageWithAMergeIsFoldedOnOneThread() async throws {
@@ -81,17 +76,12 @@ import Testing
         var log = random.log(count: 3_000, customers: 50, deals: 5)
         log.add("ContactMerged", "customer-1", ["customerId": "c1", "mergedCustomerIds": ["c2"], "reason": "manual"], day: 400)
         let store = try await log.memoryStore()
-        var sequential = ProjectionRunner.Options()
-        sequential.parallelFold = false
-        let reference = ProjectionRunner(store: store, projections: StandardViews.all, options: sequential)
-        try await reference.rebuild()
-        // Both runners write the same store: take the reference digests before the rebuild.
-        let expected = try await digests(reference)
+        let expected = try await foldOnOneThread(store)
         var options = ProjectionRunner.Options()
         options.pageSize = 8_192
         let runner = ProjectionRunner(store: store, projections: StandardViews.all, options: options)
         try await runner.rebuild()
         #expect(await runner.pagesFoldedInParallel("customers") == 0)
-        #expect(try await digests(runner) == expected)
+        #expect(try await runner.viewDigests() == expected)
     }
 }
