@@ -105,6 +105,11 @@ import Testing
             let backward = try store.read(from: nil, direction: .backward, limit: count)
             let sameBackward = backward == whole.reversed()
             #expect(sameBackward, "a backward read differs from the forward read reversed")
+            // A long read from part-way through that asks for more than there is stops at the head.
+            let tail = try store.read(from: LogPosition(1_500), direction: .forward, limit: 2_000)
+            #expect(tail.first?.position == LogPosition(1_500) && tail.count == 1_501)
+            let sameTail = tail == Array(whole[1_499...])
+            #expect(sameTail, "a long read from position 1,500 differs from the whole read's tail")
             store.close()
         }
 
@@ -129,6 +134,32 @@ import Testing
         #expect(small?.position == LogPosition(2_345))
         // Reads that stop short of it still answer.
         #expect(try store.read(from: .start, direction: .forward, limit: 2_344).count == 2_344)
+    }
+
+    /// Long forward reads walk one part per core, each in a transaction of its own; all
+    /// of them must see one snapshot even while appends commit.
+    @Test func longReadsWhileAppendsCommitSeeOneSnapshotWithoutGaps() async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let store = try open(scratch)
+        defer { store.close() }
+        _ = try await store.append((1...2_000).map { n in Fixture.event(StreamName("customer-\(n % 31)")!, "Note", ["n": .string("\(n)")]) })
+        let appender = Task {
+            for n in 0..<300 { _ = try await store.append([Fixture.event("customer-live", "Note", ["n": .string("\(n)")])]) }
+        }
+        var largest = 0
+        for reads in 0..<200 {
+            let from = reads % 2 == 0 ? 1 : 700
+            let events = try store.read(from: LogPosition(UInt64(from)), direction: .forward, limit: 10_000)
+            let contiguous = events.enumerated().allSatisfy { $0.element.position.rawValue == UInt64(from + $0.offset) }
+            #expect(contiguous, "read \(reads) from \(from) skipped or repeated a position")
+            let head = try store.head().position.rawValue
+            #expect(events.count >= 2_001 - from && UInt64(from + events.count - 1) <= head)
+            largest = max(largest, events.count)
+        }
+        try await appender.value
+        #expect(largest > 1_000)
+        #expect(try store.read(from: .start, direction: .forward, limit: 10_000).count == 2_300)
     }
 
     @Test func theMapGrowsWhenItFillsUp() async throws {

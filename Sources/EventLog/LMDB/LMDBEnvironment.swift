@@ -112,25 +112,11 @@ final class LMDBEnvironment: @unchecked Sendable {
             let outcome: Result<T, Error>? = resizeLock.withShared {
                 if closed.load(ordering: .acquiring) { return .failure(EventLogError.closed()) }
                 let txn: OpaquePointer
-                if let pooled = readPool.withLock({ $0.popLast() }) {
-                    let rc = mdb_txn_renew(pooled.pointer)
-                    if rc != 0 {
-                        mdb_txn_abort(pooled.pointer)
-                        return rc == MDB_MAP_RESIZED ? nil : .failure(LMDBFailure(code: rc, operation: "starting a read"))
-                    }
-                    txn = pooled.pointer
-                } else {
-                    var fresh: OpaquePointer?
-                    let rc = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &fresh)
-                    if rc != 0 {
-                        return rc == MDB_MAP_RESIZED ? nil : .failure(LMDBFailure(code: rc, operation: "starting a read"))
-                    }
-                    txn = fresh!
+                switch beginPooledRead() {
+                case .success(let begun): txn = begun
+                case .failure(let failure): return failure.code == MDB_MAP_RESIZED ? nil : .failure(failure)
                 }
-                defer {
-                    mdb_txn_reset(txn)
-                    readPool.withLock { $0.append(TransactionHandle(pointer: txn)) }
-                }
+                defer { endPooledRead(txn) }
                 do { return .success(try body(LMDBTransaction(handle: txn))) } catch { return .failure(error) }
             }
             switch outcome {
@@ -139,6 +125,41 @@ final class LMDBEnvironment: @unchecked Sendable {
             case nil: adoptGrownMap()
             }
         }
+    }
+
+    /// Runs `body` in a second read transaction on the same snapshot as `txn`, so that
+    /// another thread can read part of what `txn` sees: LMDB binds a transaction to one
+    /// thread at a time, and with `MDB_NOTLS` one thread may hold several. Returns `nil`
+    /// without running `body` when a commit landed between the two (the snapshots
+    /// differ) or no transaction could begin. Call only inside ``read(_:)``'s body,
+    /// which holds ``resizeLock``.
+    func readSameSnapshot<T>(as txn: LMDBTransaction, _ body: (LMDBTransaction) throws -> T) rethrows -> T? {
+        guard case .success(let sibling) = beginPooledRead() else { return nil }
+        defer { endPooledRead(sibling) }
+        guard mdb_txn_id(sibling) == mdb_txn_id(txn.handle) else { return nil }
+        return try body(LMDBTransaction(handle: sibling))
+    }
+
+    /// A read transaction from the pool, renewed, or a new one. Call holding ``resizeLock``.
+    private func beginPooledRead() -> Result<OpaquePointer, LMDBFailure> {
+        if let pooled = readPool.withLock({ $0.popLast() }) {
+            let rc = mdb_txn_renew(pooled.pointer)
+            guard rc == 0 else {
+                mdb_txn_abort(pooled.pointer)
+                return .failure(LMDBFailure(code: rc, operation: "starting a read"))
+            }
+            return .success(pooled.pointer)
+        }
+        var fresh: OpaquePointer?
+        let rc = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &fresh)
+        guard rc == 0 else { return .failure(LMDBFailure(code: rc, operation: "starting a read")) }
+        return .success(fresh!)
+    }
+
+    /// Ends a read begun by ``beginPooledRead()`` and keeps it for the next one.
+    private func endPooledRead(_ txn: OpaquePointer) {
+        mdb_txn_reset(txn)
+        readPool.withLock { $0.append(TransactionHandle(pointer: txn)) }
     }
 
     // MARK: - Writing (the writer thread only)

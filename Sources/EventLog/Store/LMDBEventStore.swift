@@ -164,7 +164,10 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
     }
 
     func readEvents(_ txn: LMDBTransaction, from position: LogPosition?, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {
-        try withCursor(txn, databases.events) { cursor in
+        if direction == .forward, let events = try readForwardInParts(txn, from: max(position?.rawValue ?? 1, 1), limit: limit) {
+            return events
+        }
+        return try withCursor(txn, databases.events) { cursor in
             var entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
             switch direction {
             case .forward:
@@ -198,6 +201,42 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
     static let parallelDecodeThreshold = 1_024
     static let cores = ProcessInfo.processInfo.activeProcessorCount
 
+    /// A long forward read split by position into one part per core, each walked and
+    /// decoded on its own thread in a transaction of its own on `txn`'s snapshot.
+    ///
+    /// Positions run without gaps from 1 to the head, so where each part starts is known
+    /// before anything is read, and the walk (a cache miss per record) is shared out as
+    /// well as the decoding. `nil` — read it on one cursor instead — for a short read,
+    /// when a commit landed before the other transactions began, or when a part finds a
+    /// gap, which only a damaged log has.
+    private func readForwardInParts(_ txn: LMDBTransaction, from first: UInt64, limit: Int) throws -> [RecordedEvent]? {
+        guard Self.cores > 1, limit >= Self.parallelDecodeThreshold else { return nil }
+        let head = try Self.readHead(txn, databases).position.rawValue
+        guard head >= first else { return nil }
+        let n = Int(min(UInt64(limit), head - first + 1))
+        guard n >= Self.parallelDecodeThreshold else { return nil }
+        let parts = min(Self.cores, n / (Self.parallelDecodeThreshold / 2))
+        let events = databases.events
+        nonisolated(unsafe) let txn = txn  // used by one thread at a time: see below
+        return try decodeInParts(count: n, parts: parts) { part, range, emit in
+            func walk(_ txn: LMDBTransaction) throws -> Bool {
+                try self.withCursor(txn, events) { cursor in
+                    var expected = first + UInt64(range.lowerBound)
+                    var entry = try withUInt64Bytes(expected) { key in try cursor.get(MDB_SET_RANGE, key: key) }
+                    for _ in range {
+                        guard let current = entry, readUInt64(current.key) == expected else { return false }
+                        guard emit(expected, current.value) else { return true }
+                        expected += 1
+                        entry = try cursor.get(MDB_NEXT)
+                    }
+                    return true
+                }
+            }
+            // The first part reads in `txn`, whose thread waits for all of them meanwhile.
+            return part == 0 ? try walk(txn) : try self.env.readSameSnapshot(as: txn, walk) ?? false
+        }
+    }
+
     /// Decodes `records` in order: on this thread for a short read, else a contiguous
     /// part per core. A damaged record fails the whole read, with the first damaged
     /// position, either way.
@@ -207,47 +246,76 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
             return try records.map { try decodeRecord($0.bytes, at: $0.position, strings: &strings) }
         }
         let parts = min(Self.cores, records.count / (Self.parallelDecodeThreshold / 2))
-        var damaged: (position: UInt64, problem: String)?
-        let events = [RecordedEvent](unsafeUninitializedCapacity: records.count) { buffer, count in
-            // Each part decodes `bounds(part)`; `done[part]` elements from its start are
-            // initialized, and `problems[part]` holds its first damaged record.
+        nonisolated(unsafe) let records = records
+        let events = try decodeInParts(count: records.count, parts: parts) { _, range, emit in
+            for i in range where !emit(records[i].position, records[i].bytes) { break }
+            return true
+        }
+        return events!
+    }
+
+    /// Builds `count` events on `parts` threads at once, part `k` holding the events at
+    /// `k * count / parts ..< (k + 1) * count / parts`.
+    ///
+    /// `produce(k, range, emit)` calls `emit(position, record)` for each record of its
+    /// range in order, stopping when `emit` returns `false` (a damaged record), and
+    /// returns whether it could produce its whole range. Returns `nil` when a part could
+    /// not; throws the first damaged record, or the first error a part threw.
+    private func decodeInParts(
+        count n: Int, parts: Int,
+        _ produce: @Sendable (Int, Range<Int>, (UInt64, UnsafeRawBufferPointer) -> Bool) throws -> Bool
+    ) throws -> [RecordedEvent]? {
+        var failure: Error?
+        var incomplete = false
+        let events = [RecordedEvent](unsafeUninitializedCapacity: n) { buffer, count in
+            // `done[k]` events from part k's start are initialized; `problems[k]` holds its
+            // first damaged record; `outcomes[k]` whether it produced its range or threw.
             var done = [Int](repeating: 0, count: parts)
             var problems = [(position: UInt64, problem: String)?](repeating: nil, count: parts)
-            let n = records.count
+            var outcomes = [Result<Bool, Error>](repeating: .success(false), count: parts)
             @Sendable func bounds(_ part: Int) -> Range<Int> { (part * n / parts)..<((part + 1) * n / parts) }
             done.withUnsafeMutableBufferPointer { done in
                 problems.withUnsafeMutableBufferPointer { problems in
-                    nonisolated(unsafe) let buffer = buffer
-                    nonisolated(unsafe) let done = done
-                    nonisolated(unsafe) let problems = problems
-                    nonisolated(unsafe) let records = records
-                    DispatchQueue.concurrentPerform(iterations: parts) { part in
-                        var strings = RecordStrings()
-                        for i in bounds(part) {
-                            let (position, bytes) = records[i]
-                            if let problem = EventRecord.structuralProblem(bytes) {
-                                problems[part] = (position, problem)
-                                return
+                    outcomes.withUnsafeMutableBufferPointer { outcomes in
+                        nonisolated(unsafe) let buffer = buffer
+                        nonisolated(unsafe) let done = done
+                        nonisolated(unsafe) let problems = problems
+                        nonisolated(unsafe) let outcomes = outcomes
+                        DispatchQueue.concurrentPerform(iterations: parts) { part in
+                            var strings = RecordStrings()
+                            let range = bounds(part)
+                            outcomes[part] = Result {
+                                try produce(part, range) { position, bytes in
+                                    if let problem = EventRecord.structuralProblem(bytes) {
+                                        problems[part] = (position, problem)
+                                        return false
+                                    }
+                                    (buffer.baseAddress! + range.lowerBound + done[part]).initialize(to: EventRecord.decode(bytes, strings: &strings))
+                                    done[part] += 1
+                                    return true
+                                }
                             }
-                            (buffer.baseAddress! + i).initialize(to: EventRecord.decode(bytes, strings: &strings))
-                            done[part] += 1
                         }
                     }
                 }
             }
-            if let first = problems.lazy.compactMap({ $0 }).first {
-                for part in 0..<parts {
-                    let start = bounds(part).lowerBound
-                    (buffer.baseAddress! + start).deinitialize(count: done[part])
+            let damaged = problems.lazy.compactMap { $0 }.first
+            for outcome in outcomes {
+                switch outcome {
+                case .failure(let error): failure = failure ?? error
+                case .success(let complete): incomplete = incomplete || !complete
                 }
-                damaged = first
+            }
+            if let damaged, failure == nil { failure = EventLogError.damagedRecord(at: damaged.position, damaged.problem) }
+            if failure != nil || incomplete {
+                for part in 0..<parts { (buffer.baseAddress! + bounds(part).lowerBound).deinitialize(count: done[part]) }
                 count = 0
             } else {
                 count = n
             }
         }
-        if let damaged { throw EventLogError.damagedRecord(at: damaged.position, damaged.problem) }
-        return events
+        if let failure { throw failure }
+        return incomplete ? nil : events
     }
 
     public func readStream(_ stream: StreamName, from version: StreamVersion?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent] {
