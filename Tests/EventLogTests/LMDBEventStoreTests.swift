@@ -145,7 +145,9 @@ import Testing
         defer { store.close() }
         _ = try await store.append((1...2_000).map { n in Fixture.event(StreamName("customer-\(n % 31)")!, "Note", ["n": .string("\(n)")]) })
         let appender = Task {
-            for n in 0..<300 { _ = try await store.append([Fixture.event("customer-live", "Note", ["n": .string("\(n)")])]) }
+            for n in 0..<300 {
+                _ = try await store.append([Fixture.event(n % 2 == 0 ? "customer-live" : "customer-0", "Note", ["n": .string("\(n)")])])
+            }
         }
         var largest = 0
         for reads in 0..<200 {
@@ -156,10 +158,25 @@ import Testing
             let head = try store.head().position.rawValue
             #expect(events.count >= 2_001 - from && UInt64(from + events.count - 1) <= head)
             largest = max(largest, events.count)
+            // A stream of 64 events or more is looked up in parts, one per core, too.
+            let stream = try store.readStream("customer-0", from: nil, direction: .forward, limit: 1_000)
+            let inOrder = stream.enumerated().allSatisfy { $0.element.version.rawValue == UInt64($0.offset + 1) && $0.element.stream == "customer-0" }
+            #expect(inOrder && stream.count >= 64, "read \(reads) of customer-0 skipped or repeated a version")
         }
         try await appender.value
         #expect(largest > 1_000)
         #expect(try store.read(from: .start, direction: .forward, limit: 10_000).count == 2_300)
+        let whole = try store.readStream("customer-0", from: nil, direction: .forward, limit: 1_000)
+        var pieces: [RecordedEvent] = []
+        while true {
+            let next = StreamVersion((pieces.last?.version.rawValue ?? 0) + 1)
+            let piece = try store.readStream("customer-0", from: next, direction: .forward, limit: 10)
+            if piece.isEmpty { break }
+            pieces += piece
+        }
+        #expect(whole.count == 64 + 150)
+        let samePieces = whole == pieces
+        #expect(samePieces, "a stream read whole differs from reading it 10 events at a time")
     }
 
     @Test func theMapGrowsWhenItFillsUp() async throws {

@@ -225,9 +225,12 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                     var entry = try withUInt64Bytes(expected) { key in try cursor.get(MDB_SET_RANGE, key: key) }
                     for _ in range {
                         guard let current = entry, readUInt64(current.key) == expected else { return false }
+                        // Step first and ask for the next record, so that loading it
+                        // overlaps with decoding this one.
+                        entry = try cursor.get(MDB_NEXT)
+                        if let next = entry { ledgerline_prefetch(next.value.baseAddress, next.value.count) }
                         guard emit(expected, current.value) else { return true }
                         expected += 1
-                        entry = try cursor.get(MDB_NEXT)
                     }
                     return true
                 }
@@ -235,6 +238,43 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
             // The first part reads in `txn`, whose thread waits for all of them meanwhile.
             return part == 0 ? try walk(txn) : try self.env.readSameSnapshot(as: txn, walk) ?? false
         }
+    }
+
+    /// Reads of at least this many scattered positions (a stream, a type) look them up
+    /// on every core.
+    static let parallelLookupThreshold = 64
+
+    /// The events at `positions`, an index's list, in that order; `missing` says what a
+    /// position the log lacks means.
+    ///
+    /// Each lookup descends the `events` tree to a leaf page nothing else read, so a
+    /// stream's read is a chain of cache misses. A long list is looked up in one
+    /// contiguous part per core, each in a transaction of its own on `txn`'s snapshot.
+    /// Either way each record is found first and asked into the cache at once, then
+    /// decoded, so its misses overlap with the next lookups.
+    private func readRecords(_ txn: LMDBTransaction, at positions: [UInt64], missing: @escaping @Sendable (UInt64) -> EventLogError) throws -> [RecordedEvent] {
+        let events = databases.events
+        @Sendable func lookUp(_ txn: LMDBTransaction, _ range: Range<Int>) throws -> [(position: UInt64, bytes: UnsafeRawBufferPointer)] {
+            try positions[range].map { position in
+                guard let bytes = try withUInt64Bytes(position, { key in try txn.get(events, key) }) else { throw missing(position) }
+                ledgerline_prefetch(bytes.baseAddress, bytes.count)
+                return (position, bytes)
+            }
+        }
+        if Self.cores > 1, positions.count >= Self.parallelLookupThreshold {
+            let parts = min(Self.cores, positions.count / (Self.parallelLookupThreshold / 2))
+            nonisolated(unsafe) let txn = txn  // used by one thread at a time: see below
+            let found = try decodeInParts(count: positions.count, parts: parts) { part, range, emit in
+                func decode(_ txn: LMDBTransaction) throws -> Bool {
+                    for record in try lookUp(txn, range) where !emit(record.position, record.bytes) { break }
+                    return true
+                }
+                // The first part reads in `txn`, whose thread waits for all of them meanwhile.
+                return part == 0 ? try decode(txn) : try self.env.readSameSnapshot(as: txn, decode) ?? false
+            }
+            if let found { return found }
+        }
+        return try decodeRecords(lookUp(txn, positions.indices))
     }
 
     /// Decodes `records` in order: on this thread for a short read, else a contiguous
@@ -325,12 +365,8 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                 let positions = try withCursor(txn, databases.streams) { cursor in
                     try streamPositions(cursor, stream: stream, from: version, direction: direction, limit: limit)
                 }
-                var strings = RecordStrings()
-                return try positions.map { position in
-                    guard let bytes = try withUInt64Bytes(position, { key in try txn.get(databases.events, key) }) else {
-                        throw EventLogError(.corrupted, "stream \(stream) lists position \(position), which is not in the log; run `ledgerline verify`", stream: stream, position: LogPosition(position))
-                    }
-                    return try decodeRecord(bytes, at: position, strings: &strings)
+                return try readRecords(txn, at: positions) { position in
+                    EventLogError(.corrupted, "stream \(stream) lists position \(position), which is not in the log; run `ledgerline verify`", stream: stream, position: LogPosition(position))
                 }
             }
         }
@@ -408,12 +444,8 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                     }
                     return out
                 }
-                var strings = RecordStrings()
-                return try positions.map { position in
-                    guard let bytes = try withUInt64Bytes(position, { key in try txn.get(databases.events, key) }) else {
-                        throw EventLogError(.corrupted, "the type index lists position \(position), which is not in the log; run `ledgerline verify`", position: LogPosition(position))
-                    }
-                    return try decodeRecord(bytes, at: position, strings: &strings)
+                return try readRecords(txn, at: positions) { position in
+                    EventLogError(.corrupted, "the type index lists position \(position), which is not in the log; run `ledgerline verify`", position: LogPosition(position))
                 }
             }
         }
