@@ -31,10 +31,14 @@ import Synchronization
 /// acknowledges many appenders. When the map fills up the writer grows it and retries.
 ///
 /// ## Reading
-/// Reads use pooled read-only transactions and never wait for the writer. A read by
-/// position walks the cursor first and then decodes the records; one of 1,024 events
-/// or more decodes them on every core, a contiguous part each, inside the same
-/// transaction.
+/// Reads use pooled read-only transactions and never wait for the writer. Long reads
+/// use every core: a forward read of 1,024 events or more is split by position (the
+/// log has no gaps), and a stream or type read of 64 events or more by its index's
+/// list; each part is looked up and decoded on its own thread, in a read transaction
+/// of its own on the same snapshot (same `mdb_txn_id`; if a commit slipped in between,
+/// the read runs on one thread instead). Records are asked into the cache as soon as
+/// they are found, so their cache misses overlap. A damaged record fails the whole
+/// read with its position, whichever part found it.
 public final class LMDBEventStore: EventStore, @unchecked Sendable {
     public struct Options: Sendable {
         /// Create the store when the folder holds none (`init` does; other commands do not).
