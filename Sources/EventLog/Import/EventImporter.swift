@@ -118,40 +118,42 @@ public struct EventImporter: Sendable {
     /// Parses and validates every line on both cores; with a `spool`, also writes the
     /// encoded events there. Returns the number of lines.
     private func scan(url: URL, displayName: String, spool: URL?, progress: (@Sendable (Progress) -> Void)?) throws(ImportFailure) -> Int {
-        var reader: LineReader
+        let reader: LineReader
         do { reader = try LineReader(url: url) } catch { throw ImportFailure(file: displayName, cannotRead: error) }
-        defer { reader.close() }
         var output: FileHandle?
         if let spool {
             FileManager.default.createFile(atPath: spool.path, contents: nil)
             do { output = try FileHandle(forWritingTo: spool) } catch {
+                reader.close()
                 throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "cannot write the import's scratch file in \(spool.deletingLastPathComponent().path): \(error.localizedDescription)")], totalProblems: 1, appended: 0)
             }
         }
-        defer { try? output?.close() }
+        let files = ScanFiles(reader: reader, spool: output)
+        defer { files.close() }
         var problems: [ImportFailure.Problem] = []
         var problemCount = 0
         var lines = 0
+        // Reading the next chunk and writing the last one's blocks run on the I/O queue
+        // while both cores check this chunk.
+        files.readNext()
         while true {
             let chunk: LineReader.Chunk
             do {
-                guard let next = try reader.next() else { break }
+                guard let next = try files.takeChunk() else { break }
                 chunk = next
             } catch {
                 throw ImportFailure(file: displayName, cannotRead: error)
             }
+            files.readNext()
             let (blocks, found) = processInParallel(chunk, encode: spool != nil)
             problemCount += found.count
             for problem in found where problems.count < options.maxReportedProblems { problems.append(problem) }
-            if problemCount == 0, let output {
-                do {
-                    for block in blocks where !block.isEmpty { try output.write(contentsOf: block.serialized()) }
-                } catch {
-                    throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "cannot write the import's scratch file: \(error.localizedDescription)")], totalProblems: 1, appended: 0)
-                }
-            }
+            if problemCount == 0 { files.write(blocks) }
             lines = chunk.lines.last?.number ?? lines
             progress?(Progress(phase: .checking, bytesDone: chunk.fileOffset, bytesTotal: reader.size, lines: lines, appended: 0, duplicates: 0))
+        }
+        if let error = files.finishWriting() {
+            throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "cannot write the import's scratch file: \(error.localizedDescription)")], totalProblems: 1, appended: 0)
         }
         if problemCount > 0 {
             throw ImportFailure(file: displayName, problems: problems, totalProblems: problemCount, appended: 0)
@@ -352,6 +354,66 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
                 ? "\(file): nothing was appended; fix the lines above and run the import again"
                 : "\(file): \(appended) events were appended before this; fix the line and run the same import again — lines already stored are skipped")
         return out.joined(separator: "\n")
+    }
+}
+
+/// The check pass's file work on a serial queue of its own: reading the next chunk of
+/// the input ahead and writing checked blocks to the spool, in the order asked, so
+/// neither leaves a core idle while the lines are checked. At most one chunk is read
+/// ahead and one chunk's blocks wait to be written, which keeps memory bounded.
+private final class ScanFiles: @unchecked Sendable {
+    private var reader: LineReader
+    private let spool: FileHandle?
+    private let queue = DispatchQueue(label: "ledgerline.import-files")
+    private let chunkReady = DispatchSemaphore(value: 0)
+    /// Set on the queue before `chunkReady` is signalled; read after waiting for it.
+    private var readAhead: Result<LineReader.Chunk?, Error> = .success(nil)
+    /// The first failed write; later blocks are dropped. Read after the queue drains.
+    private var writeError: Error?
+
+    init(reader: LineReader, spool: FileHandle?) {
+        self.reader = reader
+        self.spool = spool
+    }
+
+    /// Starts reading the next chunk.
+    func readNext() {
+        queue.async { [self] in
+            readAhead = Result { try reader.next() }
+            chunkReady.signal()
+        }
+    }
+
+    /// The chunk ``readNext()`` read, once it is there.
+    func takeChunk() throws -> LineReader.Chunk? {
+        chunkReady.wait()
+        return try readAhead.get()
+    }
+
+    /// Queues `blocks` to be written to the spool after those before them.
+    func write(_ blocks: [ImportSpool.Builder]) {
+        guard let spool else { return }
+        queue.async { [self] in
+            guard writeError == nil else { return }
+            do {
+                for block in blocks where !block.isEmpty { try spool.write(contentsOf: block.serialized()) }
+            } catch {
+                writeError = error
+            }
+        }
+    }
+
+    /// Waits for the queued writes; the first error among them, if any.
+    func finishWriting() -> Error? {
+        queue.sync { writeError }
+    }
+
+    /// Waits for the queue, then closes both files.
+    func close() {
+        queue.sync {
+            reader.close()
+            try? spool?.close()
+        }
     }
 }
 
