@@ -132,6 +132,9 @@ import Testing
         #expect(error?.message.contains("run `ledgerline verify`") == true)
         let small = #expect(throws: EventLogError.self) { try store.read(from: LogPosition(2_300), direction: .forward, limit: 100) }
         #expect(small?.position == LogPosition(2_345))
+        // A type's 3,000 positions are looked up in parts, one per core: the same answer.
+        let byType = #expect(throws: EventLogError.self) { try store.readType("Note", from: .start, limit: count) }
+        #expect(byType?.code == .corrupted && byType?.position == LogPosition(2_345))
         // Reads that stop short of it still answer.
         #expect(try store.read(from: .start, direction: .forward, limit: 2_344).count == 2_344)
     }
