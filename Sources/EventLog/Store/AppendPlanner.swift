@@ -87,6 +87,9 @@ struct AppendPlanner {
     private mutating func assignStreamSlots(_ batch: PreparedBatch, lookup: some AppendLookup) throws -> [Int32] {
         var slots: [Int32] = []
         slots.reserveCapacity(batch.count)
+        // At most one new stream per event: growing the table once beats rehashing it
+        // several times while an import batch of 50,000 events fills it.
+        streamSlots.reserveCapacity(streamSlots.count + batch.count)
         var fresh: [Int] = []
         for event in batch.events {
             if let slot = streamSlots[event.stream] {

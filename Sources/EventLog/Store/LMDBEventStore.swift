@@ -167,6 +167,9 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         return try guarded { try env.read { txn in try readEvents(txn, from: position, direction: direction, limit: limit) } }
     }
 
+    /// The events from `position` on, read in `txn`, which must be a read transaction:
+    /// a long read hands it to another thread (see ``readForwardInParts(_:from:limit:)``),
+    /// which LMDB allows for read transactions only.
     func readEvents(_ txn: LMDBTransaction, from position: LogPosition?, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {
         if direction == .forward, let events = try readForwardInParts(txn, from: max(position?.rawValue ?? 1, 1), limit: limit) {
             return events
@@ -249,7 +252,8 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
     static let parallelLookupThreshold = 64
 
     /// The events at `positions`, an index's list, in that order; `missing` says what a
-    /// position the log lacks means.
+    /// position the log lacks means. `txn` must be a read transaction, as for
+    /// ``readEvents(_:from:direction:limit:)``.
     ///
     /// Each lookup descends the `events` tree to a leaf page nothing else read, so a
     /// stream's read is a chain of cache misses. A long list is looked up in one
