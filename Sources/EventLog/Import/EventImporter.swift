@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 /// glibc's `malloc_trim` (declared in malloc.h, which the Glibc module does not export).
@@ -130,6 +131,9 @@ public struct EventImporter: Sendable {
         }
         let files = ScanFiles(reader: reader, spool: output)
         defer { files.close() }
+        func cannotWriteSpool(_ error: any Error) -> ImportFailure {
+            ImportFailure(file: displayName, problems: [.init(line: 0, reason: "cannot write the import's scratch file: \(error.localizedDescription)")], totalProblems: 1, appended: 0)
+        }
         var problems: [ImportFailure.Problem] = []
         var problemCount = 0
         var lines = 0
@@ -149,12 +153,12 @@ public struct EventImporter: Sendable {
             problemCount += found.count
             for problem in found where problems.count < options.maxReportedProblems { problems.append(problem) }
             if problemCount == 0 { files.write(blocks) }
+            // A full disk stops the check at the next chunk, not after the whole file.
+            if let error = files.writeFailure { throw cannotWriteSpool(error) }
             lines = chunk.lines.last?.number ?? lines
             progress?(Progress(phase: .checking, bytesDone: chunk.fileOffset, bytesTotal: reader.size, lines: lines, appended: 0, duplicates: 0))
         }
-        if let error = files.finishWriting() {
-            throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "cannot write the import's scratch file: \(error.localizedDescription)")], totalProblems: 1, appended: 0)
-        }
+        if let error = files.finishWriting() { throw cannotWriteSpool(error) }
         if problemCount > 0 {
             throw ImportFailure(file: displayName, problems: problems, totalProblems: problemCount, appended: 0)
         }
@@ -368,8 +372,8 @@ private final class ScanFiles: @unchecked Sendable {
     private let chunkReady = DispatchSemaphore(value: 0)
     /// Set on the queue before `chunkReady` is signalled; read after waiting for it.
     private var readAhead: Result<LineReader.Chunk?, Error> = .success(nil)
-    /// The first failed write; later blocks are dropped. Read after the queue drains.
-    private var writeError: Error?
+    /// The first failed write; later blocks are dropped.
+    private let writeError = Mutex<(any Error)?>(nil)
 
     init(reader: LineReader, spool: FileHandle?) {
         self.reader = reader
@@ -394,18 +398,22 @@ private final class ScanFiles: @unchecked Sendable {
     func write(_ blocks: [ImportSpool.Builder]) {
         guard let spool else { return }
         queue.async { [self] in
-            guard writeError == nil else { return }
+            guard writeFailure == nil else { return }
             do {
                 for block in blocks where !block.isEmpty { try spool.write(contentsOf: block.serialized()) }
             } catch {
-                writeError = error
+                writeError.withLock { $0 = error }
             }
         }
     }
 
+    /// The first write that failed so far, if any.
+    var writeFailure: (any Error)? { writeError.withLock { $0 } }
+
     /// Waits for the queued writes; the first error among them, if any.
-    func finishWriting() -> Error? {
-        queue.sync { writeError }
+    func finishWriting() -> (any Error)? {
+        queue.sync {}
+        return writeFailure
     }
 
     /// Waits for the queue, then closes both files.

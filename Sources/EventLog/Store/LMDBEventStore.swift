@@ -222,28 +222,22 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         guard head >= first else { return nil }
         let n = Int(min(UInt64(limit), head - first + 1))
         guard n >= Self.parallelDecodeThreshold else { return nil }
-        let parts = min(Self.cores, n / (Self.parallelDecodeThreshold / 2))
         let events = databases.events
-        nonisolated(unsafe) let txn = txn  // used by one thread at a time: see below
-        return try decodeInParts(count: n, parts: parts) { part, range, emit in
-            func walk(_ txn: LMDBTransaction) throws -> Bool {
-                try self.withCursor(txn, events) { cursor in
-                    var expected = first + UInt64(range.lowerBound)
-                    var entry = try withUInt64Bytes(expected) { key in try cursor.get(MDB_SET_RANGE, key: key) }
-                    for _ in range {
-                        guard let current = entry, readUInt64(current.key) == expected else { return false }
-                        // Step first and ask for the next record, so that loading it
-                        // overlaps with decoding this one.
-                        entry = try cursor.get(MDB_NEXT)
-                        if let next = entry { ledgerline_prefetch(next.value.baseAddress, next.value.count) }
-                        guard emit(expected, current.value) else { return true }
-                        expected += 1
-                    }
-                    return true
+        return try readInParts(txn, count: n, threshold: Self.parallelDecodeThreshold) { txn, range, emit in
+            try self.withCursor(txn, events) { cursor in
+                var expected = first + UInt64(range.lowerBound)
+                var entry = try withUInt64Bytes(expected) { key in try cursor.get(MDB_SET_RANGE, key: key) }
+                for _ in range {
+                    guard let current = entry, readUInt64(current.key) == expected else { return false }
+                    // Step first and ask for the next record, so that loading it
+                    // overlaps with decoding this one.
+                    entry = try cursor.get(MDB_NEXT)
+                    if let next = entry { ledgerline_prefetch(next.value.baseAddress, next.value.count) }
+                    guard emit(expected, current.value) else { return true }
+                    expected += 1
                 }
+                return true
             }
-            // The first part reads in `txn`, whose thread waits for all of them meanwhile.
-            return part == 0 ? try walk(txn) : try self.env.readSameSnapshot(as: txn, walk) ?? false
         }
     }
 
@@ -269,20 +263,37 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                 return (position, bytes)
             }
         }
-        if Self.cores > 1, positions.count >= Self.parallelLookupThreshold {
-            let parts = min(Self.cores, positions.count / (Self.parallelLookupThreshold / 2))
-            nonisolated(unsafe) let txn = txn  // used by one thread at a time: see below
-            let found = try decodeInParts(count: positions.count, parts: parts) { part, range, emit in
-                func decode(_ txn: LMDBTransaction) throws -> Bool {
-                    for record in try lookUp(txn, range) where !emit(record.position, record.bytes) { break }
-                    return true
-                }
-                // The first part reads in `txn`, whose thread waits for all of them meanwhile.
-                return part == 0 ? try decode(txn) : try self.env.readSameSnapshot(as: txn, decode) ?? false
-            }
-            if let found { return found }
+        if Self.cores > 1, positions.count >= Self.parallelLookupThreshold,
+            let found = try readInParts(txn, count: positions.count, threshold: Self.parallelLookupThreshold, { txn, range, emit in
+                for record in try lookUp(txn, range) where !emit(record.position, record.bytes) { break }
+                return true
+            })
+        {
+            return found
         }
         return try decodeRecords(lookUp(txn, positions.indices))
+    }
+
+    /// `count` events read in one contiguous part per core (each at least half of
+    /// `threshold` long), every part on its own thread: the first in `txn`, whose thread
+    /// waits for all of them meanwhile, the others each in a read transaction of its own
+    /// on `txn`'s snapshot. `read(txn, range, emit)` is ``decodeInParts(count:parts:_:)``'s
+    /// producer, given the transaction its part reads in. `nil` when a commit landed
+    /// before a part's transaction began, or a part could not read its whole range.
+    private func readInParts(
+        _ txn: LMDBTransaction, count: Int, threshold: Int,
+        _ read: @escaping @Sendable (LMDBTransaction, Range<Int>, (UInt64, UnsafeRawBufferPointer) -> Bool) throws -> Bool
+    ) throws -> [RecordedEvent]? {
+        nonisolated(unsafe) let txn = txn  // a read transaction, used by one thread at a time
+        return try decodeInParts(count: count, parts: Self.parts(count, threshold: threshold)) { part, range, emit in
+            if part == 0 { return try read(txn, range, emit) }
+            return try self.env.readSameSnapshot(as: txn) { sibling in try read(sibling, range, emit) } ?? false
+        }
+    }
+
+    /// One part per core, each at least half of `threshold` long.
+    private static func parts(_ count: Int, threshold: Int) -> Int {
+        max(1, min(cores, count / (threshold / 2)))
     }
 
     /// Decodes `records` in order: on this thread for a short read, else a contiguous
@@ -293,9 +304,8 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
             var strings = RecordStrings()
             return try records.map { try decodeRecord($0.bytes, at: $0.position, strings: &strings) }
         }
-        let parts = min(Self.cores, records.count / (Self.parallelDecodeThreshold / 2))
         nonisolated(unsafe) let records = records
-        let events = try decodeInParts(count: records.count, parts: parts) { _, range, emit in
+        let events = try decodeInParts(count: records.count, parts: Self.parts(records.count, threshold: Self.parallelDecodeThreshold)) { _, range, emit in
             for i in range where !emit(records[i].position, records[i].bytes) { break }
             return true
         }
