@@ -41,21 +41,34 @@ public struct EventDecoder: Sendable {
     }
 
     /// A stored event read in place by a scan (see ``EventStore/scan(from:limit:_:)``).
-    /// Cost: one copy of the payload bytes and the stream name; no metadata parse.
+    /// Cost: one copy of the payload bytes (with its index, in one allocation) and the
+    /// stream name; no metadata parse.
     func decode(_ stored: StoredEvent, kind: EventKind) -> ProjectedEvent {
         let type = kind.eventType ?? stored.type
+        let bytes = stored.payloadBytes
+        let payload =
+            upcast(bytes, type: type, kind: kind, from: stored.schemaVersion).map { Payload($0) }
+            ?? Payload(copying: bytes)
         return ProjectedEvent(
             position: stored.position, id: stored.id, kind: kind, type: type, stream: stored.stream,
             occurredAt: stored.occurredAt, recordedAt: stored.recordedAt, actor: stored.actor,
-            causationId: stored.causationId, correlationId: stored.correlationId,
-            payload: Payload(upcast(Array(stored.payloadBytes), type: type, kind: kind, from: stored.schemaVersion)))
+            causationId: stored.causationId, correlationId: stored.correlationId, payload: payload)
     }
 
-    /// `bytes` at the latest version of the type: as stored when they are, upcast otherwise.
+    /// `bytes` as stored when they are at the latest version of the type.
     private func upcast(_ bytes: [UInt8], type: EventType, kind: EventKind, from version: Int) -> [UInt8] {
-        guard version < latestVersions[kind.index], let stored = try? JSONParser.parse(bytes),
+        bytes.withUnsafeBytes { upcast($0, type: type, kind: kind, from: version) } ?? bytes
+    }
+
+    /// `bytes` upcast to the latest version of the type; `nil` when they are at it
+    /// already (or the catalog has no step to take them there).
+    private func upcast(_ bytes: UnsafeRawBufferPointer, type: EventType, kind: EventKind, from version: Int)
+        -> [UInt8]?
+    {
+        guard version < latestVersions[kind.index],
+            let stored = try? JSONParser.parse(bytes.bindMemory(to: UInt8.self)),
             let upcast = try? catalog.upcast(type: type.rawValue, from: version, data: stored)
-        else { return bytes }
+        else { return nil }
         return JSONWriter.canonicalBytes(upcast.data)
     }
 }

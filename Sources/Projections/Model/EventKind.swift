@@ -61,12 +61,19 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     }
 
     /// The kind of the type named by `bytes` (a stored record's type, in place), without
-    /// building a `String`. Cost: an FNV-1a hash of the bytes and one comparison.
+    /// building a `String`. Cost: an FNV-1a hash of the bytes, a probe or two of a small
+    /// open-addressed table, and one comparison of the name.
     public init(typeBytes bytes: UnsafeRawBufferPointer) {
         let hash = Self.fnv1a(bytes)
-        for (candidateHash, name, kind) in Self.byHash where candidateHash == hash && name.elementsEqual(bytes) {
-            self = kind
-            return
+        var slot = Int(truncatingIfNeeded: hash) & (Self.slotCount - 1)
+        while true {
+            let kind = Self.slotKinds[slot]
+            if kind == Self.emptySlot { break }
+            if Self.slotHashes[slot] == hash, Self.names[Int(kind)].elementsEqual(bytes) {
+                self = Self.byIndex[Int(kind)]
+                return
+            }
+            slot = (slot + 1) & (Self.slotCount - 1)
         }
         self = .other
     }
@@ -84,10 +91,26 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
         allCases.map { kinds.contains($0) }
     }
     private static let types: [EventType?] = allCases.map { $0 == .other ? nil : EventType($0.rawValue) }
-    private static let byHash: [(UInt64, [UInt8], EventKind)] = allCases.filter { $0 != .other }.map {
-        let name = Array($0.rawValue.utf8)
-        return (name.withUnsafeBytes { fnv1a($0) }, name, $0)
-    }
+    /// The kinds by ``index`` (`allCases` builds a new array on every call).
+    private static let byIndex = allCases
+    /// Type names by ``index`` (empty for ``other``).
+    private static let names: [[UInt8]] = allCases.map { Array($0.rawValue.utf8) }
+    /// The lookup table of ``init(typeBytes:)``: each kind's name hash in the slot its
+    /// hash picks (or the next free one), and its ``index`` there.
+    private static let slotCount = 128
+    private static let emptySlot = UInt8.max
+    private static let (slotHashes, slotKinds): ([UInt64], [UInt8]) = {
+        var hashes = [UInt64](repeating: 0, count: slotCount)
+        var kinds = [UInt8](repeating: emptySlot, count: slotCount)
+        for kind in allCases where kind != .other {
+            let hash = names[kind.index].withUnsafeBytes { fnv1a($0) }
+            var slot = Int(truncatingIfNeeded: hash) & (slotCount - 1)
+            while kinds[slot] != emptySlot { slot = (slot + 1) & (slotCount - 1) }
+            hashes[slot] = hash
+            kinds[slot] = UInt8(kind.index)
+        }
+        return (hashes, kinds)
+    }()
 
     private static func fnv1a(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

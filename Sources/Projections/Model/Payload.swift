@@ -19,8 +19,10 @@ import JSON
 ///
 /// Malformed bytes (which the log never holds: it stores validated canonical JSON) give
 /// an empty index, so every field reads as absent rather than trapping.
-public struct Payload: Sendable {
-    /// Where one top-level member's key and value lie in ``bytes``.
+///
+/// Sendable because its storage is written once, when it is made, and only read after.
+public struct Payload: @unchecked Sendable {
+    /// Where one top-level member's key and value lie in the payload's bytes.
     struct Member: Sendable {
         var keyStart: Int32
         var keyEnd: Int32
@@ -30,87 +32,98 @@ public struct Payload: Sendable {
         var escaped: Bool
     }
 
-    public let bytes: [UInt8]
-    let members: [Member]
+    /// The index and the bytes in one allocation: a payload is made once per event
+    /// folded, and copied each time an event is handed to a fold, so one buffer halves
+    /// both the allocations and the reference counting of two arrays.
+    let storage: Storage
 
     /// Indexes `bytes`, a JSON object. Cost: one pass over the bytes, no parse.
     public init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-        members = bytes.withUnsafeBufferPointer { Self.index($0) } ?? []
+        storage = bytes.withUnsafeBytes { Storage.make($0) }
+    }
+
+    /// Indexes and copies `bytes` (read in place from the log) in one allocation.
+    public init(copying bytes: UnsafeRawBufferPointer) {
+        storage = Storage.make(bytes)
     }
 
     /// An empty object.
     public init() {
-        bytes = Array("{}".utf8)
-        members = []
+        storage = Array("{}".utf8).withUnsafeBytes { Storage.make($0) }
     }
 
-    /// The JSON object, parsed whole (for output and tests; folds use the accessors).
-    public var object: JSONObject { (try? JSONParser.parse(bytes))?.objectValue ?? JSONObject() }
+    /// The payload's canonical JSON bytes.
+    public var bytes: [UInt8] { storage.withParts { _, bytes in Array(bytes) } }
 
-    /// Whether the payload has `key`, whatever its value.
-    public func contains(_ key: String) -> Bool { find(key) != nil }
+    /// The JSON object, parsed whole (for output and tests; folds use the accessors).
+    public var object: JSONObject {
+        storage.withParts { _, bytes in (try? JSONParser.parse(bytes))?.objectValue } ?? JSONObject()
+    }
 
     // MARK: - Field accessors (absent or mistyped fields read as nil)
 
     /// A string field, unescaped.
     public func string(_ key: String) -> String? {
-        guard let member = find(key), byte(at: member.valueStart) == UInt8(ascii: "\"") else { return nil }
-        if !member.escaped {
-            return bytes.withUnsafeBufferPointer { buffer in
-                String(
-                    decoding: UnsafeBufferPointer(
-                        rebasing: buffer[Int(member.valueStart + 1)..<Int(member.valueEnd - 1)]), as: UTF8.self)
-            }
+        storage.withParts { members, bytes in
+            guard let member = Self.find(key, members, bytes), Self.byte(bytes, member.valueStart) == UInt8(ascii: "\"")
+            else { return nil }
+            let value = UnsafeBufferPointer(rebasing: bytes[Int(member.valueStart)..<Int(member.valueEnd)])
+            if !member.escaped { return String(decoding: UnsafeBufferPointer(rebasing: value.dropFirst().dropLast()), as: UTF8.self) }
+            return (try? JSONParser.parse(value))?.stringValue
         }
-        return parse(member)?.stringValue
     }
 
     /// A whole-number field (`2`, `2.0`, `2e0`).
     public func int(_ key: String) -> Int64? {
-        guard let member = find(key) else { return nil }
-        var value: Int64 = 0
-        var negative = false
-        var i = Int(member.valueStart)
-        let end = Int(member.valueEnd)
-        if i < end, bytes[i] == UInt8(ascii: "-") {
-            negative = true
-            i += 1
+        storage.withParts { members, bytes in
+            guard let member = Self.find(key, members, bytes) else { return nil }
+            var value: Int64 = 0
+            var negative = false
+            var i = Int(member.valueStart)
+            let end = Int(member.valueEnd)
+            if i < end, bytes[i] == UInt8(ascii: "-") {
+                negative = true
+                i += 1
+            }
+            guard i < end, end - i <= 18 else { return Self.parse(member, bytes)?.numberValue?.int64Value }
+            while i < end {
+                let digit = bytes[i] &- 0x30
+                guard digit < 10 else { return Self.parse(member, bytes)?.numberValue?.int64Value }
+                value = value * 10 + Int64(digit)
+                i += 1
+            }
+            return negative ? -value : value
         }
-        guard i < end, end - i <= 18 else { return parse(member)?.numberValue?.int64Value }
-        while i < end {
-            let digit = bytes[i] &- 0x30
-            guard digit < 10 else { return parse(member)?.numberValue?.int64Value }
-            value = value * 10 + Int64(digit)
-            i += 1
-        }
-        return negative ? -value : value
     }
 
     /// A number field as the nearest double (scores, probabilities; never money).
     public func double(_ key: String) -> Double? {
-        guard let member = find(key), let first = byte(at: member.valueStart),
-            first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39)
-        else { return nil }
-        return Double(String(decoding: bytes[Int(member.valueStart)..<Int(member.valueEnd)], as: UTF8.self))
+        storage.withParts { members, bytes in
+            guard let member = Self.find(key, members, bytes), let first = Self.byte(bytes, member.valueStart),
+                first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39)
+            else { return nil }
+            return Double(String(decoding: bytes[Int(member.valueStart)..<Int(member.valueEnd)], as: UTF8.self))
+        }
     }
 
     public func bool(_ key: String) -> Bool? {
-        guard let member = find(key) else { return nil }
-        switch byte(at: member.valueStart) {
-        case UInt8(ascii: "t"): return true
-        case UInt8(ascii: "f"): return false
-        default: return nil
+        storage.withParts { members, bytes in
+            guard let member = Self.find(key, members, bytes) else { return nil }
+            switch Self.byte(bytes, member.valueStart) {
+            case UInt8(ascii: "t"): return true
+            case UInt8(ascii: "f"): return false
+            default: return nil
+            }
         }
     }
 
     /// An exact amount written as a money string (`"1234.50"`), without building a `String`.
     public func money(_ key: String) -> Money? {
-        guard let member = find(key), !member.escaped, byte(at: member.valueStart) == UInt8(ascii: "\"") else {
-            return nil
-        }
-        return bytes.withUnsafeBufferPointer { buffer in
-            Money.parse(UnsafeBufferPointer(rebasing: buffer[Int(member.valueStart + 1)..<Int(member.valueEnd - 1)]))
+        storage.withParts { members, bytes in
+            guard let member = Self.find(key, members, bytes), !member.escaped,
+                Self.byte(bytes, member.valueStart) == UInt8(ascii: "\"")
+            else { return nil }
+            return Money.parse(UnsafeBufferPointer(rebasing: bytes[Int(member.valueStart + 1)..<Int(member.valueEnd - 1)]))
         }
     }
 
@@ -118,97 +131,100 @@ public struct Payload: Sendable {
     public func timestamp(_ key: String) -> Timestamp? { string(key).flatMap { Timestamp(rfc3339: $0) } }
 
     /// A nested object field, parsed.
-    public func object(_ key: String) -> JSONObject? { find(key).flatMap(parse)?.objectValue }
+    public func object(_ key: String) -> JSONObject? { value(key)?.objectValue }
 
     /// An array of strings (tags, consent channels, merged ids); non-strings are skipped.
-    public func strings(_ key: String) -> [String]? { find(key).flatMap(parse)?.arrayValue?.compactMap(\.stringValue) }
+    public func strings(_ key: String) -> [String]? { value(key)?.arrayValue?.compactMap(\.stringValue) }
 
     /// Any field, parsed.
-    public func value(_ key: String) -> JSONValue? { find(key).flatMap(parse) }
+    public func value(_ key: String) -> JSONValue? {
+        storage.withParts { members, bytes in Self.find(key, members, bytes).flatMap { Self.parse($0, bytes) } }
+    }
+
+    /// Whether the payload has `key`, whatever its value.
+    public func contains(_ key: String) -> Bool {
+        storage.withParts { members, bytes in Self.find(key, members, bytes) != nil }
+    }
 
     // MARK: - Index
 
-    private func byte(at offset: Int32) -> UInt8? {
+    @inline(__always)
+    private static func byte(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int32) -> UInt8? {
         Int(offset) < bytes.count ? bytes[Int(offset)] : nil
     }
 
-    private func parse(_ member: Member) -> JSONValue? {
-        bytes.withUnsafeBufferPointer { buffer in
-            try? JSONParser.parse(UnsafeBufferPointer(rebasing: buffer[Int(member.valueStart)..<Int(member.valueEnd)]))
-        }
+    private static func parse(_ member: Member, _ bytes: UnsafeBufferPointer<UInt8>) -> JSONValue? {
+        try? JSONParser.parse(UnsafeBufferPointer(rebasing: bytes[Int(member.valueStart)..<Int(member.valueEnd)]))
     }
 
     /// The member named `key`. Cost: compares key lengths first, then bytes.
-    private func find(_ key: String) -> Member? {
+    private static func find(
+        _ key: String, _ members: UnsafeBufferPointer<Member>, _ bytes: UnsafeBufferPointer<UInt8>
+    ) -> Member? {
         var name = key
         return name.withUTF8 { wanted -> Member? in
-            bytes.withUnsafeBufferPointer { buffer -> Member? in
-                for member in members {
-                    let start = buffer.baseAddress! + Int(member.keyStart)
-                    let length = Int(member.keyEnd - member.keyStart)
-                    if member.escaped, memchr(start, Int32(UInt8(ascii: "\\")), length) != nil {
-                        // Written with escapes, the key is longer raw than the name it
-                        // spells: compare it parsed.
-                        if length > wanted.count, parseKey(member) == key { return member }
-                    } else if length == wanted.count, memcmp(start, wanted.baseAddress!, wanted.count) == 0 {
-                        return member
-                    }
+            for member in members {
+                let start = bytes.baseAddress! + Int(member.keyStart)
+                let length = Int(member.keyEnd - member.keyStart)
+                if member.escaped, memchr(start, Int32(UInt8(ascii: "\\")), length) != nil {
+                    // Written with escapes, the key is longer raw than the name it
+                    // spells: compare it parsed.
+                    if length > wanted.count, parseKey(member, bytes) == key { return member }
+                } else if length == wanted.count, memcmp(start, wanted.baseAddress!, wanted.count) == 0 {
+                    return member
                 }
-                return nil
             }
+            return nil
         }
     }
 
-    private func parseKey(_ member: Member) -> String? {
-        bytes.withUnsafeBufferPointer { buffer in
-            try? JSONParser.parse(UnsafeBufferPointer(rebasing: buffer[Int(member.keyStart - 1)...Int(member.keyEnd)]))
-                .stringValue
-        }
+    private static func parseKey(_ member: Member, _ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        (try? JSONParser.parse(UnsafeBufferPointer(rebasing: bytes[Int(member.keyStart - 1)...Int(member.keyEnd)])))?
+            .stringValue
     }
 
-    /// The top-level members of the object in `b`, or `nil` when it is not one.
-    static func index(_ b: UnsafeBufferPointer<UInt8>) -> [Member]? {
+    /// Appends the top-level members of the object in `b` to `members`; `false` when
+    /// `b` is not one.
+    static func index(_ b: UnsafeBufferPointer<UInt8>, into members: inout MemberList) -> Bool {
         var i = 0
         skipSpace(b, &i)
-        guard i < b.count, b[i] == UInt8(ascii: "{") else { return nil }
+        guard i < b.count, b[i] == UInt8(ascii: "{") else { return false }
         i += 1
-        var members: [Member] = []
-        members.reserveCapacity(12)
         skipSpace(b, &i)
-        if i < b.count, b[i] == UInt8(ascii: "}") { return members }
+        if i < b.count, b[i] == UInt8(ascii: "}") { return true }
         while true {
             skipSpace(b, &i)
-            guard i < b.count, b[i] == UInt8(ascii: "\"") else { return nil }
+            guard i < b.count, b[i] == UInt8(ascii: "\"") else { return false }
             let keyStart = i + 1
-            guard let (keyEnd, keyEscaped) = skipString(b, &i) else { return nil }
+            guard let (keyEnd, keyEscaped) = skipString(b, &i) else { return false }
             skipSpace(b, &i)
-            guard i < b.count, b[i] == UInt8(ascii: ":") else { return nil }
+            guard i < b.count, b[i] == UInt8(ascii: ":") else { return false }
             i += 1
             skipSpace(b, &i)
             let valueStart = i
             var valueEscaped = false
-            guard i < b.count else { return nil }
+            guard i < b.count else { return false }
             switch b[i] {
             case UInt8(ascii: "\""):
-                guard let (_, escaped) = skipString(b, &i) else { return nil }
+                guard let (_, escaped) = skipString(b, &i) else { return false }
                 valueEscaped = escaped
             case UInt8(ascii: "{"), UInt8(ascii: "["):
-                guard skipContainer(b, &i) else { return nil }
+                guard skipContainer(b, &i) else { return false }
             default:
                 while i < b.count, !isDelimiter(b[i]) { i += 1 }
             }
-            guard i > valueStart else { return nil }
+            guard i > valueStart else { return false }
             members.append(
                 Member(
                     keyStart: Int32(keyStart), keyEnd: Int32(keyEnd), valueStart: Int32(valueStart), valueEnd: Int32(i),
                     escaped: keyEscaped || valueEscaped))
             skipSpace(b, &i)
-            guard i < b.count else { return nil }
+            guard i < b.count else { return false }
             if b[i] == UInt8(ascii: ",") {
                 i += 1
                 continue
             }
-            return b[i] == UInt8(ascii: "}") ? members : nil
+            return b[i] == UInt8(ascii: "}")
         }
     }
 
@@ -228,29 +244,41 @@ public struct Payload: Sendable {
     private static func skipString(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> (Int, Bool)? {
         var escaped = false
         i += 1
-        // Most strings hold no escape: find the closing quote with `memchr`, and walk
-        // byte by byte only when a backslash comes before it.
-        if i < b.count, let base = b.baseAddress,
-            let quote = memchr(base + i, Int32(UInt8(ascii: "\"")), b.count - i)
-        {
-            let end = UnsafePointer<UInt8>(quote.assumingMemoryBound(to: UInt8.self)) - base
-            if memchr(base + i, Int32(UInt8(ascii: "\\")), end - i) == nil {
-                i = end + 1
-                return (end, false)
+        while let found = quoteOrBackslash(b, from: i) {
+            if b[found] == UInt8(ascii: "\"") {
+                i = found + 1
+                return (found, escaped)
             }
+            escaped = true
+            i = found + 2
+        }
+        return nil
+    }
+
+    /// The offset of the first quote or backslash at or after `start`.
+    ///
+    /// Tests eight bytes at a time: a byte equal to the one sought is zero after an
+    /// exclusive or, and `(x - 0x01…) & ~x & 0x80…` marks the lowest zero byte of `x`
+    /// exactly (a borrow can only mark bytes above it), so the lowest marked byte of
+    /// either test is the answer. Payload strings are short: this beats two `memchr`
+    /// calls per string, which is what the index did before.
+    @inline(__always)
+    private static func quoteOrBackslash(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let base = b.baseAddress else { return nil }
+        var i = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= b.count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let marks = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & highs
+            if marks != 0 { return i + marks.trailingZeroBitCount >> 3 }
+            i += 8
         }
         while i < b.count {
-            switch b[i] {
-            case UInt8(ascii: "\""):
-                let end = i
-                i += 1
-                return (end, escaped)
-            case UInt8(ascii: "\\"):
-                escaped = true
-                i += 2
-            default:
-                i += 1
-            }
+            if base[i] == 0x22 || base[i] == 0x5C { return i }
+            i += 1
         }
         return nil
     }
@@ -277,5 +305,84 @@ public struct Payload: Sendable {
             i += 1
         }
         return false
+    }
+}
+
+extension Payload {
+    /// Members found while indexing: kept on the stack up to its capacity, in an array
+    /// past it (a payload with that many top-level fields is rare).
+    struct MemberList {
+        let scratch: UnsafeMutableBufferPointer<Member>
+        private(set) var count = 0
+        private var spill: [Member] = []
+
+        init(scratch: UnsafeMutableBufferPointer<Member>) { self.scratch = scratch }
+
+        mutating func append(_ member: Member) {
+            if count < scratch.count {
+                scratch[count] = member
+            } else {
+                if spill.isEmpty { spill = Array(scratch) }
+                spill.append(member)
+            }
+            count += 1
+        }
+
+        mutating func removeAll() {
+            count = 0
+            spill = []
+        }
+
+        func withMembers<R>(_ body: (UnsafeBufferPointer<Member>) -> R) -> R {
+            if count <= scratch.count { return body(UnsafeBufferPointer(rebasing: scratch[..<count])) }
+            return spill.withUnsafeBufferPointer(body)
+        }
+    }
+
+    struct StorageHeader {
+        var memberCount: Int
+        var byteCount: Int
+    }
+
+    /// A payload's member index followed by its bytes, in the tail of one object.
+    final class Storage: ManagedBuffer<StorageHeader, UInt8> {
+        /// Indexes `bytes` and copies the index and the bytes into a new storage.
+        /// Malformed bytes get an empty index.
+        static func make(_ bytes: UnsafeRawBufferPointer) -> Storage {
+            withUnsafeTemporaryAllocation(of: Member.self, capacity: 24) { scratch in
+                var members = MemberList(scratch: scratch)
+                let text = bytes.bindMemory(to: UInt8.self)
+                if !Payload.index(text, into: &members) { members.removeAll() }
+                return members.withMembers { members in
+                    let indexSize = members.count * MemoryLayout<Member>.stride
+                    let storage = unsafeDowncast(
+                        Storage.create(minimumCapacity: indexSize + bytes.count) { _ in
+                            StorageHeader(memberCount: members.count, byteCount: bytes.count)
+                        }, to: Storage.self)
+                    storage.withUnsafeMutablePointerToElements { elements in
+                        let raw = UnsafeMutableRawPointer(elements)
+                        if let base = members.baseAddress {
+                            raw.initializeMemory(as: Member.self, from: base, count: members.count)
+                        }
+                        if let base = bytes.baseAddress { (raw + indexSize).copyMemory(from: base, byteCount: bytes.count) }
+                    }
+                    return storage
+                }
+            }
+        }
+
+        /// Calls `body` with the member index and the bytes.
+        @inline(__always)
+        func withParts<R>(_ body: (UnsafeBufferPointer<Member>, UnsafeBufferPointer<UInt8>) -> R) -> R {
+            withUnsafeMutablePointers { header, elements in
+                let raw = UnsafeRawPointer(elements)
+                let count = header.pointee.memberCount
+                let indexSize = count * MemoryLayout<Member>.stride
+                return body(
+                    UnsafeBufferPointer(start: raw.assumingMemoryBound(to: Member.self), count: count),
+                    UnsafeBufferPointer(
+                        start: (raw + indexSize).assumingMemoryBound(to: UInt8.self), count: header.pointee.byteCount))
+            }
+        }
     }
 }

@@ -57,4 +57,58 @@ import Testing
         #expect(p.int("b") == 20)
         #expect(p.int("c") == nil)
     }
+
+    /// Quotes and backslashes at every offset of an eight-byte word, and strings longer
+    /// than one: the index tests eight bytes at a time, so each position in a word and
+    /// the tail after the last whole word must be found.
+    @Test func findsQuotesAndEscapesAtEveryOffset() {
+        for length in 0..<40 {
+            let plain = String(repeating: "a", count: length)
+            for escapeAt in [-1] + Array(0..<length) {
+                var value = plain
+                if escapeAt >= 0 {
+                    value = String(plain.prefix(escapeAt)) + "\\\"" + String(plain.dropFirst(escapeAt))
+                }
+                let text = #"{"k":"\#(value)","after":\#(length)}"#
+                let payload = Payload(Array(text.utf8))
+                let expected = escapeAt >= 0 ? String(plain.prefix(escapeAt)) + "\"" + String(plain.dropFirst(escapeAt)) : plain
+                #expect(payload.string("k") == expected, "length \(length), escape at \(escapeAt)")
+                #expect(payload.int("after") == Int64(length))
+            }
+        }
+    }
+
+    /// More top-level members than the index keeps on the stack while indexing.
+    @Test func indexesPayloadsWithManyMembers() {
+        let fields = (0..<100).map { #""f\#($0)":\#($0)"# }.joined(separator: ",")
+        let payload = Payload(Array("{\(fields)}".utf8))
+        for i in [0, 23, 24, 25, 99] { #expect(payload.int("f\(i)") == Int64(i)) }
+        #expect(payload.int("f100") == nil)
+        #expect(payload.bytes == Array("{\(fields)}".utf8))
+    }
+
+    /// Bytes read in place (as a scan hands them over) index the same as an array.
+    @Test func indexesBytesCopiedInPlace() {
+        let text = Array(#"{"a":"x","b":[1,2],"c":{"d":"e"}}"#.utf8)
+        let payload = text.withUnsafeBytes { Payload(copying: $0) }
+        #expect(payload.string("a") == "x")
+        #expect(payload.value("b") == [1, 2])
+        #expect(payload.object("c")?["d"] == "e")
+        #expect(Payload().object == JSONObject())
+    }
+}
+
+@Suite struct EventKindTests {
+    @Test func everyCatalogTypeIsFoundByItsStoredBytes() {
+        for kind in EventKind.allCases where kind != .other {
+            let found = Array(kind.rawValue.utf8).withUnsafeBytes { EventKind(typeBytes: $0) }
+            #expect(found == kind)
+            #expect(EventKind(EventType(kind.rawValue)!) == kind)
+        }
+    }
+
+    @Test(arguments: ["", "Order", "OrderPlace", "OrderPlacedX", "orderPlaced", "CustomThing"])
+    func namesOutsideTheCatalogAreOther(_ name: String) {
+        #expect(Array(name.utf8).withUnsafeBytes { EventKind(typeBytes: $0) } == .other)
+    }
 }
