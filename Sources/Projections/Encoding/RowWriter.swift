@@ -7,38 +7,79 @@ import EventLog
 /// equal bytes (callers write collections in a fixed order), which is what lets
 /// `project digest` compare a rebuilt view with a live one bit for bit.
 ///
-/// Cost: appends to one growing array; no allocation per field once it has grown.
-public struct RowWriter: Sendable {
-    public private(set) var bytes: [UInt8]
+/// Cost: writes into one growing buffer that it owns (so it cannot be copied); a field
+/// costs one capacity check and its bytes, with no allocation once the buffer has grown.
+/// The rows of a rebuild are all encoded in one go at its commit, so this is on the
+/// path of every rebuild.
+public struct RowWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written so far.
+    public private(set) var count = 0
 
     public init(capacity: Int = 128) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(16, capacity)
+        base = .allocate(capacity: self.capacity)
     }
 
-    public mutating func byte(_ value: UInt8) { bytes.append(value) }
+    deinit { base.deallocate() }
+
+    /// The bytes written, copied out.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    @inline(never)
+    private mutating func grow(to needed: Int) {
+        let newCapacity = max(needed, capacity * 2)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.initialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    public mutating func byte(_ value: UInt8) {
+        reserve(1)
+        base[count] = value
+        count += 1
+    }
 
     public mutating func uint(_ value: UInt64) {
+        reserve(10)
         var v = value
         while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            base[count] = UInt8(truncatingIfNeeded: v) | 0x80
+            count += 1
             v >>= 7
         }
-        bytes.append(UInt8(v))
+        base[count] = UInt8(v)
+        count += 1
     }
 
     public mutating func uint(_ value: Int) { uint(UInt64(max(0, value))) }
 
     public mutating func int(_ value: Int64) { uint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
 
-    public mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    public mutating func bool(_ value: Bool) { byte(value ? 1 : 0) }
 
     public mutating func string(_ value: String) {
         var copy = value
         copy.withUTF8 { utf8 in
             uint(utf8.count)
-            bytes.append(contentsOf: utf8)
+            append(UnsafeRawBufferPointer(utf8))
         }
+    }
+
+    private mutating func append(_ raw: UnsafeRawBufferPointer) {
+        guard let source = raw.baseAddress, !raw.isEmpty else { return }
+        reserve(raw.count)
+        UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: raw.count)
+        count += raw.count
     }
 
     /// A presence byte, then the string.
@@ -60,13 +101,15 @@ public struct RowWriter: Sendable {
     public mutating func money(_ value: Money) {
         uint(value.scale)
         let units = value.units
-        let zigzag = UInt128(bitPattern: (units << 1) ^ (units >> 127))
-        var v = zigzag
+        var v = UInt128(bitPattern: (units << 1) ^ (units >> 127))
+        reserve(19)
         while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            base[count] = UInt8(truncatingIfNeeded: v) | 0x80
+            count += 1
             v >>= 7
         }
-        bytes.append(UInt8(v))
+        base[count] = UInt8(v)
+        count += 1
     }
 
     public mutating func optionalMoney(_ value: Money?) {
@@ -84,12 +127,8 @@ public struct RowWriter: Sendable {
 
     /// A double by its bit pattern (scores and probabilities; never money).
     public mutating func double(_ value: Double) {
-        var bits = value.bitPattern
-        for _ in 0..<8 {
-            bytes.append(UInt8(truncatingIfNeeded: bits))
-            bits >>= 8
-        }
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { append($0) }
     }
 
-    public mutating func raw(_ other: [UInt8]) { bytes.append(contentsOf: other) }
+    public mutating func raw(_ other: [UInt8]) { other.withUnsafeBytes { append($0) } }
 }

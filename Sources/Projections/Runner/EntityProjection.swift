@@ -346,7 +346,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
                 for i in range {
                     boxes[i].encode(to: &writer)
                     block.keys.append(boxes[i].keyBytes)
-                    block.ends.append(writer.bytes.count)
+                    block.ends.append(writer.count)
                 }
                 block.bytes = writer.bytes
                 slots[part] = block
