@@ -60,7 +60,7 @@ struct LMDBViewTransaction: ViewWriter {
         try withUnsafeTemporaryAllocation(byteCount: prefix.count + key.count, alignment: 1) { full in
             prefix.withUnsafeBytes { full.copyMemory(from: $0) }
             if !key.isEmpty { (full.baseAddress! + prefix.count).copyMemory(from: key.baseAddress!, byteCount: key.count) }
-            try txn.put(dbi, UnsafeRawBufferPointer(full), value)
+            try txn.putInOrder(dbi, UnsafeRawBufferPointer(full), value)
         }
     }
 
