@@ -132,3 +132,33 @@ public struct RowWriter: ~Copyable {
 
     public mutating func raw(_ other: [UInt8]) { other.withUnsafeBytes { append($0) } }
 }
+
+extension RowWriter {
+    /// Hands the bytes written over without copying them.
+    consuming func finish() -> RowBytes {
+        let bytes = RowBytes(base: base, count: count)
+        discard self
+        return bytes
+    }
+}
+
+/// Bytes a ``RowWriter`` wrote, owned and freed by this object: many rows encoded for a
+/// commit go to the writer thread without a copy.
+final class RowBytes: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<UInt8>
+    let count: Int
+
+    init(base: UnsafeMutablePointer<UInt8>, count: Int) {
+        self.base = base
+        self.count = count
+    }
+
+    /// No bytes.
+    convenience init() { self.init(base: .allocate(capacity: 1), count: 0) }
+
+    deinit { base.deallocate() }
+
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+}

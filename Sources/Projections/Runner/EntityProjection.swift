@@ -340,7 +340,10 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let range = (part * boxes.count / parts)..<((part + 1) * boxes.count / parts)
                 var block = slots[part]
-                var writer = RowWriter(capacity: range.count * 256)
+                // Room for rows of 1 KiB on average: pages of the buffer that are never
+                // written are never touched, so a generous guess costs nothing, and a
+                // buffer that had to grow would be copied.
+                var writer = RowWriter(capacity: range.count * 1_024)
                 block.keys.reserveCapacity(range.count)
                 block.ends.reserveCapacity(range.count)
                 for i in range {
@@ -348,7 +351,7 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
                     block.keys.append(boxes[i].keyBytes)
                     block.ends.append(writer.count)
                 }
-                block.bytes = writer.bytes
+                block.bytes = writer.finish()
                 slots[part] = block
             }
         }

@@ -15,7 +15,7 @@ struct ViewWrite: Sendable {
 struct RowBlock: Sendable {
     var table: ViewTable
     var keys: [[UInt8]] = []
-    var bytes: [UInt8] = []
+    var bytes = RowBytes()
     var ends: [Int] = []
 
     init(table: ViewTable) { self.table = table }
