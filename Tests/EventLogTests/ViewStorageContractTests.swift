@@ -51,49 +51,53 @@ import Testing
         }
     }
 
-    /// Rows put from bytes the caller holds are appended when they sort last and put
-    /// in place otherwise: rows in order after existing ones, rows before and between
-    /// them, rows of a table that sorts before another's, and rows already there
-    /// (overwritten) all read back as written, in key order.
+    /// Rows put in ascending order are appended when they sort last and put in place
+    /// otherwise: rows after every key, before and between existing ones, over existing
+    /// ones, in a table that sorts before another's, and rows handed over out of order
+    /// all read back as written, in key order.
     @Test(arguments: StoreKind.allCases)
-    func rowsPutInAndOutOfKeyOrderReadBackInOrder(kind: StoreKind) async throws {
+    func rowsPutInAscendingOrderReadBackAsWritten(kind: StoreKind) async throws {
         try await kind.withStore { store in
             let views = try storage(store)
             let early = ViewTable("a-table")
             let late = ViewTable("b-table")
-            @Sendable func put(_ writer: any ViewWriter, _ table: ViewTable, _ n: UInt64, _ value: String) throws {
-                try Array(bigEndian: n).withUnsafeBytes { key in
-                    try Array(value.utf8).withUnsafeBytes { try writer.put(table, key: key, value: $0) }
+            let last = ViewTable("c-table")
+            @Sendable func rows(_ writer: any ViewWriter, _ table: ViewTable, _ rows: [(UInt64, String)]) throws {
+                try writer.putAscending(table) { put in
+                    for (n, value) in rows {
+                        try Array(bigEndian: n).withUnsafeBytes { key in
+                            try Array(value.utf8).withUnsafeBytes { try put(key, $0) }
+                        }
+                    }
                 }
             }
             try await views.writeViews { writer in
-                for n in stride(from: 100, to: 2_000, by: 10) { try put(writer, late, UInt64(n), "late \(n)") }
+                try rows(writer, late, stride(from: 100, to: 2_000, by: 10).map { (UInt64($0), "old \($0)") })
             }
             try await views.writeViews { writer in
-                // Ascending, after every key of the database: appended.
-                for n in stride(from: 2_000, to: 3_000, by: 10) { try put(writer, late, UInt64(n), "late \(n)") }
-                // Before and between existing keys, and in a table that sorts first.
-                for n in stride(from: 5, to: 3_000, by: 10) { try put(writer, late, UInt64(n), "late \(n)") }
-                for n in stride(from: 0, to: 500, by: 1) { try put(writer, early, UInt64(n), "early \(n)") }
-                // Overwritten.
-                for n in stride(from: 100, to: 3_000, by: 100) { try put(writer, late, UInt64(n), "new \(n)") }
+                // Before, between, over and after the existing keys, in one ascending run.
+                try rows(writer, late, stride(from: 5, to: 3_000, by: 5).map { (UInt64($0), "new \($0)") })
+                // A table that sorts before: every row lands before existing keys.
+                try rows(writer, early, (0..<500).map { (UInt64($0), "early \($0)") })
+                // Out of order: still put, each where it belongs.
+                try rows(writer, last, (1...50).reversed().map { (UInt64($0), "last \($0)") })
             }
             try views.readViews { reader in
-                var rows: [(UInt64, String)] = []
-                try reader.scan(late, from: nil, reverse: false) { key, value in
-                    rows.append((key.bigEndianUInt64(), String(decoding: value, as: UTF8.self)))
-                    return true
+                func read(_ table: ViewTable) throws -> [(UInt64, String)] {
+                    var found: [(UInt64, String)] = []
+                    try reader.scan(table, from: nil, reverse: false) { key, value in
+                        found.append((key.bigEndianUInt64(), String(decoding: value, as: UTF8.self)))
+                        return true
+                    }
+                    return found
                 }
-                let keys = Set(stride(from: 100, to: 3_000, by: 10)).union(stride(from: 5, to: 3_000, by: 10)).sorted()
-                #expect(rows.map(\.0) == keys.map(UInt64.init))
-                for (n, value) in rows { #expect(value == (n % 100 == 0 ? "new \(n)" : "late \(n)")) }
-                var earlyCount = 0
-                try reader.scan(early, from: nil, reverse: false) { key, value in
-                    #expect(String(decoding: value, as: UTF8.self) == "early \(key.bigEndianUInt64())")
-                    earlyCount += 1
-                    return true
-                }
-                #expect(earlyCount == 500)
+                let lateRows = try read(late)
+                #expect(lateRows.map(\.0) == stride(from: 5, to: 3_000, by: 5).map(UInt64.init))
+                #expect(lateRows.allSatisfy { $0.1 == "new \($0.0)" })
+                let earlyRows = try read(early)
+                #expect(earlyRows.map(\.0) == (0..<500).map(UInt64.init))
+                #expect(earlyRows.allSatisfy { $0.1 == "early \($0.0)" })
+                #expect(try read(last).map(\.1) == (1...50).map { "last \($0)" })
             }
         }
     }

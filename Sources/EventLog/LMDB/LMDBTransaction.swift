@@ -23,22 +23,6 @@ struct LMDBTransaction {
         try lmdbCheck(mdb_put(handle, dbi, &k, &v, UInt32(flags)), "writing a key")
     }
 
-    /// Puts `key`, appending it when it sorts after every key of the database (LMDB then
-    /// fills each leaf page before starting the next, rather than splitting full pages
-    /// in half), and as an ordinary put otherwise. Many keys written in ascending order
-    /// into an empty range (the rows of a rebuild) take half the pages this way.
-    @inline(__always)
-    func putInOrder(_ dbi: MDB_dbi, _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws(LMDBFailure) {
-        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
-        var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
-        let rc = mdb_put(handle, dbi, &k, &v, UInt32(MDB_APPEND))
-        if rc == MDB_KEYEXIST {
-            try lmdbCheck(mdb_put(handle, dbi, &k, &v, 0), "writing a key")
-        } else {
-            try lmdbCheck(rc, "writing a key")
-        }
-    }
-
     /// Deletes `key` (and all its duplicates); `false` when it was not there.
     @discardableResult
     func delete(_ dbi: MDB_dbi, _ key: UnsafeRawBufferPointer) throws(LMDBFailure) -> Bool {
@@ -92,6 +76,19 @@ struct LMDBCursor {
         if rc == MDB_NOTFOUND { return nil }
         try lmdbCheck(rc, "moving a cursor")
         return (UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size), UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+    }
+
+    /// Puts `key`, appending it when it sorts after every key of the database, as an
+    /// ordinary put otherwise. An append neither searches the tree (the cursor is at
+    /// its end already) nor splits a full leaf in half (LMDB starts a new one), so keys
+    /// written in ascending order into an empty range fill their pages.
+    @inline(__always)
+    func putAppendingIfLast(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(LMDBFailure) {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+        let rc = mdb_cursor_put(handle, &k, &v, UInt32(MDB_APPEND))
+        // MDB_KEYEXIST: the key does not sort after the last one; nothing was written.
+        try lmdbCheck(rc == MDB_KEYEXIST ? mdb_cursor_put(handle, &k, &v, 0) : rc, "writing a key")
     }
 
     @inline(__always)

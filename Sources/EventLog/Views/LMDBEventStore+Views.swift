@@ -56,11 +56,31 @@ struct LMDBViewTransaction: ViewWriter {
     }
 
     func put(_ table: ViewTable, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws {
+        try Self.withFullKey(table.prefix, key) { full in try txn.put(dbi, full, value) }
+    }
+
+    /// One cursor for all the rows, each appended when it sorts after every key of the
+    /// database and put in place otherwise (see ``LMDBCursor/putAppendingIfLast(key:value:)``).
+    func putAscending(
+        _ table: ViewTable,
+        _ body: (_ put: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) throws {
+        let cursor = try txn.cursor(dbi)
+        defer { cursor.close() }
         let prefix = table.prefix
+        try body { key, value in
+            try Self.withFullKey(prefix, key) { full in try cursor.putAppendingIfLast(key: full, value: value) }
+        }
+    }
+
+    /// Calls `body` with the table's prefix and `key` in one buffer on the stack.
+    private static func withFullKey(
+        _ prefix: [UInt8], _ key: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         try withUnsafeTemporaryAllocation(byteCount: prefix.count + key.count, alignment: 1) { full in
             prefix.withUnsafeBytes { full.copyMemory(from: $0) }
             if !key.isEmpty { (full.baseAddress! + prefix.count).copyMemory(from: key.baseAddress!, byteCount: key.count) }
-            try txn.putInOrder(dbi, UnsafeRawBufferPointer(full), value)
+            try body(UnsafeRawBufferPointer(full))
         }
     }
 

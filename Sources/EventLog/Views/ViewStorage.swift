@@ -46,9 +46,28 @@ public protocol ViewWriter: ViewReader {
     /// Puts a row from bytes the caller holds: a commit of many rows encoded into one
     /// buffer writes each without copying it into an array of its own.
     func put(_ table: ViewTable, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws
+    /// Puts many rows of `table`: `body` calls `put` for each, in ascending key order.
+    /// A store may append the rows that sort after all of its keys without searching for
+    /// each (LMDB then also fills its pages instead of splitting them in half), so a
+    /// commit of many rows should write them this way. Rows out of order are still put,
+    /// only at the cost of an ordinary put.
+    func putAscending(
+        _ table: ViewTable,
+        _ body: (_ put: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) throws
     func delete(_ table: ViewTable, _ key: [UInt8]) throws
     /// Removes every entry of the table.
     func clear(_ table: ViewTable) throws
+}
+
+extension ViewWriter {
+    /// One ``put(_:key:value:)`` per row.
+    public func putAscending(
+        _ table: ViewTable,
+        _ body: (_ put: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) throws {
+        try body { key, value in try put(table, key: key, value: value) }
+    }
 }
 
 extension ViewReader {

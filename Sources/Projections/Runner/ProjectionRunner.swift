@@ -252,8 +252,8 @@ public actor ProjectionRunner {
             try await store.writeViews { writer in
                 try Self.checkUnmoved(expected, writer)
                 for block in pending.flatMap(\.blocks) {
-                    try block.forEach { key, value in
-                        try key.withUnsafeBytes { key in try writer.put(block.table, key: key, value: value) }
+                    try writer.putAscending(block.table) { put in
+                        try block.forEach { key, value in try key.withUnsafeBytes { key in try put(key, value) } }
                     }
                 }
                 for write in pending.flatMap(\.writes) {
