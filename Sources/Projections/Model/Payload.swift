@@ -13,9 +13,10 @@ import JSON
 /// Folds read three to six fields of a payload that holds ten or more (a page visit's
 /// referrer, session and campaign tags are no view's business). Parsing the whole
 /// object would allocate a string for every key and value; indexing it walks the bytes
-/// once and allocates one small array, and a field read afterwards is a short linear
-/// search over keys plus the conversion of that one value. Nested objects and arrays
-/// are skipped while indexing and parsed only by ``object(_:)`` and ``strings(_:)``.
+/// once, and the index and the bytes share one allocation. A field read afterwards is a
+/// short linear search over keys plus the conversion of that one value. Nested objects
+/// and arrays are skipped while indexing and parsed only by ``object(_:)`` and
+/// ``strings(_:)``.
 ///
 /// Malformed bytes (which the log never holds: it stores validated canonical JSON) give
 /// an empty index, so every field reads as absent rather than trapping.
