@@ -312,16 +312,49 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     @_specialize(where P == TaskProjection)
     func pendingWrites() -> PendingWrites {
         waitForShares()
-        // Rows go in key order, so the commit touches each B-tree page once. Sorting by
-        // an 8-byte key prefix held in the array (boxes read only on a tie) keeps the
-        // sort in cache.
-        var order = dirty.indices.map { (prefix: Self.prefix(dirty[$0].keyBytes), index: $0) }
-        order.sort { a, b in
-            if a.prefix != b.prefix { return a.prefix < b.prefix }
-            return dirty[a.index].keyBytes.lexicographicallyPrecedes(dirty[b.index].keyBytes)
-        }
-        dirty = order.map { dirty[$0.index] }
+        // Rows go in key order, so the commit appends them page after page.
+        dirty = Self.sortedByKey(dirty)
         return PendingWrites(blocks: encodeRows(dirty), writes: pendingVersions + links.pendingWrites())
+    }
+
+    /// `boxes` in key order. Sorting by an 8-byte key prefix held in the array (boxes
+    /// are read only on a tie) keeps the sort in cache; many boxes are sorted in halves
+    /// on two cores, then merged.
+    static func sortedByKey(_ boxes: [Box]) -> [Box] {
+        typealias Entry = (prefix: UInt64, index: Int)
+        nonisolated(unsafe) let boxes = boxes
+        @Sendable func inOrder(_ a: Entry, _ b: Entry) -> Bool {
+            if a.prefix != b.prefix { return a.prefix < b.prefix }
+            return boxes[a.index].keyBytes.lexicographicallyPrecedes(boxes[b.index].keyBytes)
+        }
+        let parts = boxes.count >= 20_000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
+        var runs = [[Entry]](repeating: [], count: parts)
+        runs.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let slots = slots
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let range = (part * boxes.count / parts)..<((part + 1) * boxes.count / parts)
+                var run = range.map { (prefix: Self.prefix(boxes[$0].keyBytes), index: $0) }
+                run.sort(by: inOrder)
+                slots[part] = run
+            }
+        }
+        guard parts == 2 else { return runs[0].map { boxes[$0.index] } }
+        var sorted: [Box] = []
+        sorted.reserveCapacity(boxes.count)
+        var (i, j) = (0, 0)
+        let (a, b) = (runs[0], runs[1])
+        while i < a.count && j < b.count {
+            if inOrder(b[j], a[i]) {
+                sorted.append(boxes[b[j].index])
+                j += 1
+            } else {
+                sorted.append(boxes[a[i].index])
+                i += 1
+            }
+        }
+        for entry in a[i...] { sorted.append(boxes[entry.index]) }
+        for entry in b[j...] { sorted.append(boxes[entry.index]) }
+        return sorted
     }
 
     /// The rows of `boxes` in blocks of consecutive rows, encoded on every core when

@@ -84,4 +84,22 @@ import Testing
         #expect(await runner.pagesFoldedInParallel("customers") == 0)
         #expect(try await runner.viewDigests() == expected)
     }
+
+    /// A commit's rows are sorted in halves on two cores and merged once there are many:
+    /// every box comes out once, in key order, keys sharing their first eight bytes
+    /// included.
+    @Test func rowsOfAManyEntityCommitAreSortedByKey() {
+        typealias Box = EntityProjection<CustomerProjection>.Box
+        var random = SystemRandomNumberGenerator()
+        let keys = (0..<25_000).map { i in
+            i % 3 == 0 ? "customer-\(random.next() % 1_000_000)-\(i)" : "c\(random.next() % 1_000_000_000)-\(i)"
+        }
+        let boxes = keys.map { Box(key: $0, record: EntityRecord(state: CustomerState(entity: $0))) }
+        let sorted = EntityProjection<CustomerProjection>.sortedByKey(boxes)
+        #expect(sorted.count == boxes.count)
+        #expect(Set(sorted.map(\.key)) == Set(keys))
+        #expect(zip(sorted, sorted.dropFirst()).allSatisfy { $0.keyBytes.lexicographicallyPrecedes($1.keyBytes) })
+        let few = Array(boxes.prefix(100))
+        #expect(EntityProjection<CustomerProjection>.sortedByKey(few).map(\.key) == few.map(\.key).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+    }
 }
