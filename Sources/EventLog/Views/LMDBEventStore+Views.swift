@@ -59,8 +59,10 @@ struct LMDBViewTransaction: ViewWriter {
         try Self.withFullKey(table.prefix, key) { full in try txn.put(dbi, full, value) }
     }
 
-    /// One cursor for all the rows, each appended when it sorts after every key of the
-    /// database and put in place otherwise (see ``LMDBCursor/putAppendingIfLast(key:value:)``).
+    /// One cursor for all the rows. The database's last key is read once: rows up to it
+    /// are put in place, and from the first row past it on (the rows ascend) each is
+    /// appended (see ``LMDBCursor/putAppendingIfLast(key:value:)``). A commit that only
+    /// updates rows (a live view's) so never tries an append that cannot succeed.
     func putAscending(
         _ table: ViewTable,
         _ body: (_ put: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) throws -> Void
@@ -68,8 +70,17 @@ struct LMDBViewTransaction: ViewWriter {
         let cursor = try txn.cursor(dbi)
         defer { cursor.close() }
         let prefix = table.prefix
+        let last = try cursor.get(MDB_LAST).map { Array($0.key) }
+        var appending = last == nil
         try body { key, value in
-            try Self.withFullKey(prefix, key) { full in try cursor.putAppendingIfLast(key: full, value: value) }
+            try Self.withFullKey(prefix, key) { full in
+                if !appending, let last, last.lexicographicallyPrecedes(full) { appending = true }
+                if appending {
+                    try cursor.putAppendingIfLast(key: full, value: value)
+                } else {
+                    try cursor.put(key: full, value: value, flags: 0)
+                }
+            }
         }
     }
 

@@ -43,8 +43,7 @@ public protocol ViewReader {
 
 public protocol ViewWriter: ViewReader {
     func put(_ table: ViewTable, _ key: [UInt8], _ value: [UInt8]) throws
-    /// Puts a row from bytes the caller holds: a commit of many rows encoded into one
-    /// buffer writes each without copying it into an array of its own.
+    /// Puts a row from bytes the caller holds, without copying it into an array of its own.
     func put(_ table: ViewTable, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws
     /// Puts many rows of `table`: `body` calls `put` for each, in ascending key order.
     /// A store may append the rows that sort after all of its keys without searching for
@@ -58,16 +57,6 @@ public protocol ViewWriter: ViewReader {
     func delete(_ table: ViewTable, _ key: [UInt8]) throws
     /// Removes every entry of the table.
     func clear(_ table: ViewTable) throws
-}
-
-extension ViewWriter {
-    /// One ``put(_:key:value:)`` per row.
-    public func putAscending(
-        _ table: ViewTable,
-        _ body: (_ put: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) throws -> Void
-    ) throws {
-        try body { key, value in try put(table, key: key, value: value) }
-    }
 }
 
 extension ViewReader {
@@ -107,5 +96,13 @@ extension Array where Element == UInt8 {
 extension ViewWriter {
     public func put(_ table: ViewTable, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws {
         try put(table, Array(key), Array(value))
+    }
+
+    /// One ``put(_:key:value:)`` per row.
+    public func putAscending(
+        _ table: ViewTable,
+        _ body: (_ put: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) throws {
+        try body { key, value in try put(table, key: key, value: value) }
     }
 }
