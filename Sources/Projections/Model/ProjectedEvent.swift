@@ -52,6 +52,24 @@ public struct ProjectedEvent: Sendable {
         self.payload = payload
     }
 
+    /// Where the reference to the payload's storage lies in an event, for ``prefetch(_:)``.
+    private static let payloadStorageOffset: Int? = MemoryLayout<ProjectedEvent>.offset(of: \.payload).flatMap {
+        offset in MemoryLayout<Payload>.offset(of: \.storage).map { offset + $0 }
+    }
+
+    /// Starts loading the first lines of the payload of the event at `event` (its index,
+    /// then its first bytes) into the cache without copying the event, which would
+    /// retain the payload and wait for the miss. Returns what it read, for the caller to
+    /// fold into a sink so the loads are not optimised away.
+    @inline(__always)
+    static func prefetch(_ event: UnsafePointer<ProjectedEvent>) -> UInt64 {
+        guard let offset = payloadStorageOffset,
+            let storage = UnsafeRawPointer(bitPattern: UnsafeRawPointer(event).load(fromByteOffset: offset, as: UInt.self))
+        else { return 0 }
+        return storage.load(as: UInt64.self) &+ storage.load(fromByteOffset: 64, as: UInt64.self)
+            &+ storage.load(fromByteOffset: 128, as: UInt64.self)
+    }
+
     // MARK: - Payload accessors (absent or mistyped fields read as nil)
 
     public func string(_ key: String) -> String? { payload.string(key) }

@@ -14,6 +14,9 @@ import EventLog
 struct EntityRecord<State: ViewState> {
     /// Touches per saved version.
     static var segmentLength: Int { 32 }
+    /// Room for the touches of most entities' segments (a customer of the benchmark
+    /// log has 4 to 16 events), so the list rarely grows.
+    static var initialTouchCapacity: Int { 16 }
     static var formatByte: UInt8 { 1 }
 
     var state: State
@@ -34,7 +37,7 @@ struct EntityRecord<State: ViewState> {
     mutating func touch(_ position: LogPosition) -> Bool {
         if touchCount == 0 { firstTouch = position }
         touchCount += 1
-        if touches.capacity == 0 { touches.reserveCapacity(8) }
+        if touches.capacity == 0 { touches.reserveCapacity(Self.initialTouchCapacity) }
         touches.append(position)
         return touches.count >= Self.segmentLength
     }

@@ -20,12 +20,16 @@ extension CustomerState {
         }
         let name = kind.rawValue
         let i = engagement.firstIndex { $0.activity > name } ?? engagement.count
+        // Customers see three to six kinds of activity: one allocation instead of
+        // growing 1, 2, 4, 8 (each growth a copy and a free on the fold's hot path).
+        if engagement.capacity == 0 { engagement.reserveCapacity(6) }
         engagement.insert(EngagementCount(kind: kind, count: count, lastAt: lastAt), at: i)
     }
 
     /// Sets the lifecycle stage whatever it was (an explicit `lifecycleStage`).
     mutating func setLifecycle(_ stage: LifecycleStage, _ event: ProjectedEvent) {
         guard stage != lifecycle else { return }
+        if lifecycleHistory.capacity == 0 { lifecycleHistory.reserveCapacity(4) }
         lifecycleHistory.append(
             LifecycleTransition(
                 from: lifecycle, to: stage, at: event.occurredAt, cause: event.kind.rawValue, position: event.position))
@@ -70,6 +74,8 @@ extension CustomerState {
         if recentOrders.count >= OrderSummary.recentLimit, let oldest = recentOrders.first, order.at < oldest.at {
             return
         }
+        // Most buyers order one to four times: room for four up front.
+        if recentOrders.capacity == 0 { recentOrders.reserveCapacity(4) }
         var i = recentOrders.count
         while i > 0, recentOrders[i - 1].at > order.at { i -= 1 }
         recentOrders.insert(order, at: i)
