@@ -57,17 +57,18 @@ public struct ProjectedEvent: Sendable {
         offset in MemoryLayout<Payload>.offset(of: \.storage).map { offset + $0 }
     }
 
-    /// Starts loading the first lines of the payload of the event at `event` (its index,
-    /// then its first bytes) into the cache without copying the event, which would
-    /// retain the payload and wait for the miss. Returns what it read, for the caller to
-    /// fold into a sink so the loads are not optimised away.
+    /// Starts loading the first `lines` cache lines of the payload of the event at
+    /// `event` (its header and index, then its first bytes) without copying the event,
+    /// which would retain the payload and wait for the miss. Returns what it read, for
+    /// the caller to fold into a sink so the loads are not optimised away.
     @inline(__always)
-    static func prefetch(_ event: UnsafePointer<ProjectedEvent>) -> UInt64 {
+    static func prefetch(_ event: UnsafePointer<ProjectedEvent>, lines: Int = 3) -> UInt64 {
         guard let offset = payloadStorageOffset,
             let storage = UnsafeRawPointer(bitPattern: UnsafeRawPointer(event).load(fromByteOffset: offset, as: UInt.self))
         else { return 0 }
-        return storage.load(as: UInt64.self) &+ storage.load(fromByteOffset: 64, as: UInt64.self)
-            &+ storage.load(fromByteOffset: 128, as: UInt64.self)
+        var sum: UInt64 = 0
+        for line in 0..<lines { sum &+= storage.load(fromByteOffset: line * 64, as: UInt64.self) }
+        return sum
     }
 
     // MARK: - Payload accessors (absent or mistyped fields read as nil)

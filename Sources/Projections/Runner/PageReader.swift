@@ -34,6 +34,8 @@ final class PageReader: @unchecked Sendable {
     private let threaded: Bool
     /// Event arrays of pages every fold has let go of, to be refilled (see ``EventPage``).
     private var returned: [[ProjectedEvent]] = []
+    /// What prefetching read, kept so the loads are not optimised away.
+    private var prefetched: UInt64 = 0
     /// Pages read into a returned array (tests check that arrays come back).
     private(set) var refilled = 0
 
@@ -121,6 +123,14 @@ final class PageReader: @unchecked Sendable {
         var events = returned.popLast() ?? []
         if events.capacity > 0 { refilled += 1 }
         condition.unlock()
+        // Releasing each payload waits for its line (last written on a folding core)
+        // before the next: loading them all first lets the misses overlap.
+        prefetched = events.withUnsafeBufferPointer { events in
+            guard let base = events.baseAddress else { return 0 }
+            var sum: UInt64 = 0
+            for i in events.indices { sum &+= ProjectedEvent.prefetch(base + i, lines: 1) }
+            return sum
+        }
         events.removeAll(keepingCapacity: true)
         events.reserveCapacity(capacity)
         return events
