@@ -356,8 +356,11 @@ extension Payload {
                 if !Payload.index(text, into: &members) { members.removeAll() }
                 return members.withMembers { members in
                     let indexSize = members.count * MemoryLayout<Member>.stride
+                    // The object (16 bytes of header, then 16 of `StorageHeader`) is at
+                    // least `prefetchableLines` cache lines long.
+                    let room = max(indexSize + bytes.count, prefetchableLines * 64 - 32)
                     let storage = unsafeDowncast(
-                        Storage.create(minimumCapacity: indexSize + bytes.count) { _ in
+                        Storage.create(minimumCapacity: room) { _ in
                             StorageHeader(memberCount: members.count, byteCount: bytes.count)
                         }, to: Storage.self)
                     storage.withUnsafeMutablePointerToElements { elements in
@@ -371,6 +374,12 @@ extension Payload {
                 }
             }
         }
+
+        /// Cache lines from the start of every storage that lie inside it: storages are
+        /// made at least this many lines long, so ``ProjectedEvent/prefetch(_:lines:)``
+        /// may load them without first reading the storage's size (a load that would
+        /// wait for the very miss it means to start).
+        static let prefetchableLines = 3
 
         /// Calls `body` with the member index and the bytes.
         @inline(__always)

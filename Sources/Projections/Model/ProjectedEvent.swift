@@ -66,8 +66,12 @@ public struct ProjectedEvent: Sendable {
         guard let offset = payloadStorageOffset,
             let storage = UnsafeRawPointer(bitPattern: UnsafeRawPointer(event).load(fromByteOffset: offset, as: UInt.self))
         else { return 0 }
+        // The event holds the storage, so it is alive; it spans at least
+        // `prefetchableLines` lines, so every load is inside it.
         var sum: UInt64 = 0
-        for line in 0..<lines { sum &+= storage.load(fromByteOffset: line * 64, as: UInt64.self) }
+        for line in 0..<min(lines, Payload.Storage.prefetchableLines) {
+            sum &+= storage.load(fromByteOffset: line * 64, as: UInt64.self)
+        }
         return sum
     }
 
