@@ -52,7 +52,7 @@ public struct ProjectedEvent: Sendable {
         self.payload = payload
     }
 
-    /// Where the reference to the payload's storage lies in an event, for ``prefetch(_:)``.
+    /// Where the reference to the payload's storage lies in an event, for ``prefetch(_:lines:)``.
     private static let payloadStorageOffset: Int? = MemoryLayout<ProjectedEvent>.offset(of: \.payload).flatMap {
         offset in MemoryLayout<Payload>.offset(of: \.storage).map { offset + $0 }
     }

@@ -75,6 +75,7 @@ struct EntityTable<Value: EntityTableValue> {
 
     /// Stores `value` for its key (hash `hash`); the key must not be in the table.
     mutating func insert(_ value: Value, hash: UInt64) {
+        assert(self.value(for: value.key, hash: hash) == nil, "\(value.key) is in the table already")
         if (values.count + 1) * 2 > slots.count { resize(to: slots.count * 2) }
         place(Unmanaged.passUnretained(value), hash: hash)
         values.append(value)
