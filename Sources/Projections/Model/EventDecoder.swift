@@ -44,11 +44,18 @@ public struct EventDecoder: Sendable {
     /// Cost: one copy of the payload bytes (with its index, in one allocation) and the
     /// stream name; no metadata parse.
     func decode(_ stored: StoredEvent, kind: EventKind) -> ProjectedEvent {
+        var pool = Payload.StoragePool(limit: 0)
+        return decode(stored, kind: kind, pool: &pool)
+    }
+
+    /// As ``decode(_:kind:)``, copying the payload into a storage from `pool` when it
+    /// has one large enough.
+    func decode(_ stored: StoredEvent, kind: EventKind, pool: inout Payload.StoragePool) -> ProjectedEvent {
         let type = kind.eventType ?? stored.type
         let bytes = stored.payloadBytes
         let payload =
             upcast(bytes, type: type, kind: kind, from: stored.schemaVersion).map { Payload($0) }
-            ?? Payload(copying: bytes)
+            ?? Payload(copying: bytes, pool: &pool)
         return ProjectedEvent(
             position: stored.position, id: stored.id, kind: kind, type: type, stream: stored.stream,
             occurredAt: stored.occurredAt, recordedAt: stored.recordedAt, actor: stored.actor,

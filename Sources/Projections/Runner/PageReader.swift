@@ -36,6 +36,11 @@ final class PageReader: @unchecked Sendable {
     private var returned: [[ProjectedEvent]] = []
     /// What prefetching read, kept so the loads are not optimised away.
     private var prefetched: UInt64 = 0
+    /// Payload storages of returned pages, refilled by later pages: only the thread
+    /// that reads pages touches it.
+    private var storages = Payload.StoragePool(limit: PageReader.capacity * 2 * 4_096)
+    /// Storages taken from ``storages`` to be refilled (tests check they come back).
+    private(set) var takenStorages = 0
     /// Pages read into a returned array (tests check that arrays come back).
     private(set) var refilled = 0
 
@@ -124,13 +129,15 @@ final class PageReader: @unchecked Sendable {
         if events.capacity > 0 { refilled += 1 }
         condition.unlock()
         // Releasing each payload waits for its line (last written on a folding core)
-        // before the next: loading them all first lets the misses overlap.
+        // before the next: loading them all first lets the misses overlap. Storages
+        // nothing else holds go to the pool, to be refilled instead of freed.
         prefetched = events.withUnsafeBufferPointer { events in
             guard let base = events.baseAddress else { return 0 }
             var sum: UInt64 = 0
             for i in events.indices { sum &+= ProjectedEvent.prefetch(base + i, lines: 1) }
             return sum
         }
+        for i in events.indices { events[i].payload.release(to: &storages) }
         events.removeAll(keepingCapacity: true)
         events.reserveCapacity(capacity)
         return events
@@ -145,10 +152,19 @@ final class PageReader: @unchecked Sendable {
         var last = position
         let handled = handled
         let decoder = decoder
+        // The pool is moved to a local while the page is read (an access to a property
+        // from the closure would be checked for exclusivity on every event).
+        var storages = self.storages
+        self.storages = Payload.StoragePool(limit: 0)
+        let pooled = storages.count
+        defer {
+            takenStorages += pooled - storages.count
+            self.storages = storages
+        }
         let visited = try store.scan(from: position.next, limit: want) { stored in
             last = stored.position
             let kind = EventKind(typeBytes: stored.typeBytes)
-            if handled[kind.index] { events.append(decoder.decode(stored, kind: kind)) }
+            if handled[kind.index] { events.append(decoder.decode(stored, kind: kind, pool: &storages)) }
             return true
         }
         guard visited > 0 else { return nil }

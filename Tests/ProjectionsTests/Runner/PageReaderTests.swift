@@ -41,6 +41,28 @@ import Testing
         #expect(positions == Array(1...1_000))
     }
 
+    @Test func payloadStoragesOfDroppedPagesAreRefilledButHeldOnesAreNot() async throws {
+        var random = RandomLog(seed: 7)
+        let store = try await random.log(count: 1_200, customers: 30, merges: false).memoryStore()
+        let stored = try await store.read(from: .start.next, direction: .forward, limit: 1_200)
+        let pages = try await reader(store, pageSize: 200, threaded: false)
+
+        // An event kept past its page keeps its payload: that storage is not refilled.
+        let kept = try #require(try pages.next()).events.events[5]
+        var read = 0
+        while let page = try pages.next() {
+            for event in page.events.events {
+                // Every payload, refilled storage or new, reads as the stored data.
+                #expect(event.payload.object == stored[Int(event.position.rawValue) - 1].data)
+                read += 1
+            }
+        }
+        #expect(read == 1_000)
+        #expect(pages.takenStorages > 0, "no payload storage was refilled")
+        #expect(kept.payload.object == stored[5].data)
+        #expect(kept.position.rawValue == 6)
+    }
+
     @Test func aThreadedReaderDeliversTheSamePages() async throws {
         var random = RandomLog(seed: 6)
         let store = try await random.log(count: 5_000, customers: 50, merges: false).memoryStore()
