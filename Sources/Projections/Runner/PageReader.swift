@@ -37,8 +37,9 @@ final class PageReader: @unchecked Sendable {
     /// What prefetching read, kept so the loads are not optimised away.
     private var prefetched: UInt64 = 0
     /// Payload storages of returned pages, refilled by later pages: only the thread
-    /// that reads pages touches it.
-    private var storages = Payload.StoragePool(limit: PageReader.capacity * 2 * 4_096)
+    /// that reads pages touches it. It holds at most the payloads of the pages that may
+    /// be returned (``giveBack(_:)``).
+    private var storages: Payload.StoragePool
     /// Storages taken from ``storages`` to be refilled (tests check they come back).
     private(set) var takenStorages = 0
     /// Pages read into a returned array (tests check that arrays come back).
@@ -56,6 +57,7 @@ final class PageReader: @unchecked Sendable {
         self.pageSize = pageSize
         self.position = from
         self.threaded = threaded
+        storages = Payload.StoragePool(limit: Self.capacity * 2 * pageSize)
         if threaded {
             let thread = Thread { [self] in produce() }
             thread.name = "ledgerline.projection-reader"
@@ -121,8 +123,8 @@ final class PageReader: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// An array to fill with the next page: a returned one, emptied here (so its events'
-    /// payloads are freed by the thread that allocated them), or a new one.
+    /// An array to fill with the next page: a returned one, emptied here (its payload
+    /// storages go to ``storages`` on the thread that reads pages), or a new one.
     private func emptyArray(capacity: Int) -> [ProjectedEvent] {
         condition.lock()
         var events = returned.popLast() ?? []
