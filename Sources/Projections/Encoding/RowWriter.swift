@@ -49,15 +49,19 @@ public struct RowWriter: ~Copyable {
         count += 1
     }
 
-    public mutating func uint(_ value: UInt64) {
-        reserve(10)
+    public mutating func uint(_ value: UInt64) { varint(value) }
+
+    /// `value` in base-128 groups, low first, the high bit set on all but the last.
+    @inline(__always)
+    private mutating func varint<Value: FixedWidthInteger & UnsignedInteger>(_ value: Value) {
+        reserve((Value.bitWidth + 6) / 7)
         var v = value
         while v >= 0x80 {
             base[count] = UInt8(truncatingIfNeeded: v) | 0x80
             count += 1
             v >>= 7
         }
-        base[count] = UInt8(v)
+        base[count] = UInt8(truncatingIfNeeded: v)
         count += 1
     }
 
@@ -101,15 +105,7 @@ public struct RowWriter: ~Copyable {
     public mutating func money(_ value: Money) {
         uint(value.scale)
         let units = value.units
-        var v = UInt128(bitPattern: (units << 1) ^ (units >> 127))
-        reserve(19)
-        while v >= 0x80 {
-            base[count] = UInt8(truncatingIfNeeded: v) | 0x80
-            count += 1
-            v >>= 7
-        }
-        base[count] = UInt8(v)
-        count += 1
+        varint(UInt128(bitPattern: (units << 1) ^ (units >> 127)))
     }
 
     public mutating func optionalMoney(_ value: Money?) {

@@ -41,15 +41,9 @@ public struct EventDecoder: Sendable {
     }
 
     /// A stored event read in place by a scan (see ``EventStore/scan(from:limit:_:)``).
-    /// Cost: one copy of the payload bytes (with its index, in one allocation) and the
-    /// stream name; no metadata parse.
-    func decode(_ stored: StoredEvent, kind: EventKind) -> ProjectedEvent {
-        var pool = Payload.StoragePool(limit: 0)
-        return decode(stored, kind: kind, pool: &pool)
-    }
-
-    /// As ``decode(_:kind:)``, copying the payload into a storage from `pool` when it
-    /// has one large enough.
+    /// Cost: one copy of the payload bytes with its index, into a storage from `pool`
+    /// when it has one large enough (else a new one), and the stream name; no metadata
+    /// parse.
     func decode(_ stored: StoredEvent, kind: EventKind, pool: inout Payload.StoragePool) -> ProjectedEvent {
         let type = kind.eventType ?? stored.type
         let bytes = stored.payloadBytes

@@ -64,7 +64,7 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     /// building a `String`. Cost: an FNV-1a hash of the bytes, a probe or two of a small
     /// open-addressed table, and one comparison of the name.
     public init(typeBytes bytes: UnsafeRawBufferPointer) {
-        let hash = Self.fnv1a(bytes)
+        let hash = FNV1a.hash(bytes)
         var slot = Int(truncatingIfNeeded: hash) & (Self.slotCount - 1)
         while true {
             let kind = Self.slotKinds[slot]
@@ -103,7 +103,7 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
         var hashes = [UInt64](repeating: 0, count: slotCount)
         var kinds = [UInt8](repeating: emptySlot, count: slotCount)
         for kind in allCases where kind != .other {
-            let hash = names[kind.index].withUnsafeBytes { fnv1a($0) }
+            let hash = FNV1a.hash(names[kind.index])
             var slot = Int(truncatingIfNeeded: hash) & (slotCount - 1)
             while kinds[slot] != emptySlot { slot = (slot + 1) & (slotCount - 1) }
             hashes[slot] = hash
@@ -111,10 +111,4 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
         }
         return (hashes, kinds)
     }()
-
-    private static func fnv1a(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        return hash
-    }
 }

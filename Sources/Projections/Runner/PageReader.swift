@@ -123,9 +123,9 @@ final class PageReader: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// An array to fill with the next page: a returned one, emptied here (its payload
-    /// storages go to ``storages`` on the thread that reads pages), or a new one.
-    private func emptyArray(capacity: Int) -> [ProjectedEvent] {
+    /// An array to fill with the next page: a returned one, emptied here (the payload
+    /// storages nothing else holds go to `pool`), or a new one.
+    private func emptyArray(capacity: Int, pool: inout Payload.StoragePool) -> [ProjectedEvent] {
         condition.lock()
         var events = returned.popLast() ?? []
         if events.capacity > 0 { refilled += 1 }
@@ -139,7 +139,7 @@ final class PageReader: @unchecked Sendable {
             for i in events.indices { sum &+= ProjectedEvent.prefetch(base + i, lines: 1) }
             return sum
         }
-        for i in events.indices { events[i].payload.release(to: &storages) }
+        for i in events.indices { events[i].payload.release(to: &pool) }
         events.removeAll(keepingCapacity: true)
         events.reserveCapacity(capacity)
         return events
@@ -150,19 +150,17 @@ final class PageReader: @unchecked Sendable {
     private func readPage() throws -> Page? {
         guard position < goal else { return nil }
         let want = Int(min(UInt64(pageSize), goal.rawValue - position.rawValue))
-        var events = emptyArray(capacity: want)
+        // The pool is a local while the page is emptied and read: an access to the
+        // property would be checked for exclusivity on every event.
+        var storages = self.storages
+        self.storages = Payload.StoragePool(limit: 0)
+        defer { self.storages = storages }
+        var events = emptyArray(capacity: want, pool: &storages)
+        let pooled = storages.count
+        defer { takenStorages += pooled - storages.count }
         var last = position
         let handled = handled
         let decoder = decoder
-        // The pool is moved to a local while the page is read (an access to a property
-        // from the closure would be checked for exclusivity on every event).
-        var storages = self.storages
-        self.storages = Payload.StoragePool(limit: 0)
-        let pooled = storages.count
-        defer {
-            takenStorages += pooled - storages.count
-            self.storages = storages
-        }
         let visited = try store.scan(from: position.next, limit: want) { stored in
             last = stored.position
             let kind = EventKind(typeBytes: stored.typeBytes)
