@@ -96,12 +96,48 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// After a large write the process has touched most index pages once; without this
     /// they all count toward its resident memory although nothing will read them soon.
     /// The next access faults a page back in from the page cache, cheaply.
+    ///
+    /// LMDB does not tell where it mapped the file (`mdb_env_info`'s `me_mapaddr` is set
+    /// only for `MDB_FIXEDMAP`), so the mapping is looked up in `/proc/self/maps` by the
+    /// data file's path. Call it on the writer thread, which is the only one that maps
+    /// the file anew (when the map grows).
     func releaseMappedPages() {
-        guard !closed.load(ordering: .acquiring) else { return }
-        var info = MDB_envinfo()
-        mdb_env_info(handle, &info)
-        guard let address = info.me_mapaddr else { return }
-        madvise(address, info.me_mapsize, MADV_DONTNEED)
+        guard !closed.load(ordering: .acquiring), let range = mappedRange() else { return }
+        madvise(range.start, range.count, MADV_DONTNEED)
+    }
+
+    /// A file read to its end with plain `read` calls: files under `/proc` report a size
+    /// of zero, and reading one by its size would stop short.
+    static func readWhole(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { _ = Glibc.close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { return nil }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Where this process maps `data.mdb`: the first `/proc/self/maps` line naming it.
+    func mappedRange() -> (start: UnsafeMutableRawPointer, count: Int)? {
+        guard let resolved = realpath(directory.appendingPathComponent("data.mdb").path, nil) else { return nil }
+        let path = String(cString: resolved)
+        free(resolved)
+        guard let maps = Self.readWhole("/proc/self/maps") else { return nil }
+        for line in maps.split(separator: "\n") where line.hasSuffix(" " + path) {
+            let bounds = line.prefix { $0 != " " }.split(separator: "-")
+            guard bounds.count == 2, let start = UInt(bounds[0], radix: 16), let end = UInt(bounds[1], radix: 16), end > start,
+                let pointer = UnsafeMutableRawPointer(bitPattern: start)
+            else { return nil }
+            return (pointer, Int(end - start))
+        }
+        return nil
     }
 
     // MARK: - Reading
