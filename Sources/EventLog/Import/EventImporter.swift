@@ -16,8 +16,11 @@ import JSON
 ///    the store. The templates go to a scratch file beside the store. Any bad line
 ///    stops the import before anything is appended, reporting each as
 ///    `FILE:LINE: reason`.
-/// 2. **Append.** The scratch file is read back and appended in large batches; reading
-///    the next batch overlaps writing this one. Nothing is parsed twice.
+/// 2. **Append.** The scratch file is read back and appended in large batches. While
+///    the writer writes one batch, the importer reads the next and plans it (positions,
+///    versions, duplicates, hashes) as if the batch in flight commits as planned, so
+///    the writer thread only writes it. If anything else was appended in between, the
+///    writer plans that batch again itself. Nothing is parsed twice.
 ///
 /// Re-running an import that was interrupted — even by `kill -9` — appends only what
 /// is missing: lines keep their ids (given, or derived from content and line number),
@@ -236,6 +239,8 @@ public struct EventImporter: Sendable {
         var head = LogPosition.start
         var pending = ImportSpool.Block(batch: PreparedBatch(), lines: [], restores: [])
         var inFlight: (task: Task<AppendResult, Error>, block: ImportSpool.Block)?
+        /// The plan of the batch in flight, which the next batch is planned after.
+        var inFlightPlan: PreplannedBatch?
 
         func settle() async throws(ImportFailure) {
             guard let current = inFlight else { return }
@@ -262,14 +267,26 @@ public struct EventImporter: Sendable {
         }
 
         func submit() async throws(ImportFailure) {
+            // Plan this batch while the writer writes the one in flight, as if that one
+            // commits as planned; the writer then only has to write this one.
+            let plan = pending.batch.isEmpty ? nil : target.preplan(&pending.batch, after: inFlightPlan)
+            // The writer holds what it writes; keeping the plan in flight here too would
+            // keep its batch alive past the write.
+            inFlightPlan = nil
             try await settle()
-            guard !pending.batch.isEmpty else { return }
-            // The store takes the only reference to the batch (see `BatchHandover`); the
-            // lines and restore claims stay here for messages and checks.
-            let batch = BatchHandover(pending.batch)
+            guard plan != nil || !pending.batch.isEmpty else { return }
+            // The lines and restore claims stay here for messages and checks. The store
+            // takes the only reference to the batch or plan (see `Handover`).
             let sent = ImportSpool.Block(batch: PreparedBatch(), lines: pending.lines, restores: pending.restores)
+            if let plan {
+                inFlightPlan = plan
+                let handover = Handover(plan)
+                inFlight = (Task { try await target.append(preplanned: handover.take()) }, sent)
+            } else {
+                let batch = BatchHandover(pending.batch)
+                inFlight = (Task { try await target.append(prepared: batch.take()) }, sent)
+            }
             pending = ImportSpool.Block(batch: PreparedBatch(), lines: [], restores: [])
-            inFlight = (Task { try await target.append(prepared: batch.take()) }, sent)
         }
 
         while true {

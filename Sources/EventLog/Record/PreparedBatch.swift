@@ -94,6 +94,45 @@ protocol PreparedAppending: EventStore {
     /// Appends `batch`, which the store takes over: the writer seals its templates in
     /// place, and a batch still referenced elsewhere would be copied first.
     func append(prepared batch: consuming PreparedBatch) async throws(EventLogError) -> AppendResult
+
+    /// Plans `batch` on the calling thread, as the writer would if it came right after
+    /// `previous` (a plan still being written), or after what is committed now when
+    /// `previous` is `nil`. Takes `batch` only when it returns a plan; returns `nil` when
+    /// the batch cannot be planned ahead (the writer plans it then, and refuses it
+    /// there if it must).
+    func preplan(_ batch: inout PreparedBatch, after previous: PreplannedBatch?) -> PreplannedBatch?
+
+    /// Appends a plan made by ``preplan(_:after:)``. If anything else committed since
+    /// the state it started from, the writer plans the batch again.
+    func append(preplanned plan: PreplannedBatch) async throws(EventLogError) -> AppendResult
+}
+
+extension PreparedAppending {
+    func preplan(_ batch: inout PreparedBatch, after previous: PreplannedBatch?) -> PreplannedBatch? { nil }
+
+    func append(preplanned plan: PreplannedBatch) async throws(EventLogError) -> AppendResult {
+        var planner = plan.planner
+        return try await append(prepared: planner.takeBatches()[0])
+    }
+}
+
+/// One batch planned ahead of its turn, off the writer thread: its records sealed,
+/// its positions, versions and hashes assigned, as if the writer were in `base`.
+///
+/// Planning is most of the writer's work for a large batch. An import plans its next
+/// batch while the writer writes the current one (see ``PlannedOverlay``), so the
+/// writer only writes — as long as nothing else was appended in between, which the
+/// writer checks by comparing its state with `base`.
+struct PreplannedBatch: Sendable {
+    var planner: AppendPlanner
+    var result: AppendResult
+    /// The writer's state the plan starts from: its head and last `recordedAt`.
+    let base: LMDBEventStore.Writer.State
+
+    /// The writer's state once the plan has committed.
+    var end: LMDBEventStore.Writer.State {
+        .init(head: LogHead(position: planner.head, hash: planner.headHash), lastRecordedAt: planner.lastRecordedAt)
+    }
 }
 
 extension LMDBEventStore: PreparedAppending {
@@ -101,16 +140,46 @@ extension LMDBEventStore: PreparedAppending {
         guard !batch.isEmpty else { return AppendResult(events: [], head: try head().position) }
         return try await writer.submit(BatchHandover(consume batch)).get()
     }
+
+    func preplan(_ batch: inout PreparedBatch, after previous: PreplannedBatch?) -> PreplannedBatch? {
+        guard !batch.isEmpty else { return nil }
+        do {
+            return try env.read { txn in
+                let base = try previous?.end ?? Self.writerState(txn, databases)
+                let cursor = try txn.cursor(databases.streams)
+                defer { cursor.close() }
+                let committed = WriteLookup(store: self, txn: txn, streamCursor: cursor)
+                var planner = AppendPlanner(head: base.head, lastRecordedAt: base.lastRecordedAt)
+                let now = options.clock()
+                let result: AppendResult
+                if let previous {
+                    result = try planner.plan(from: &batch, lookup: PlannedOverlay(planned: previous.planner, committed: committed), now: now)
+                } else {
+                    result = try planner.plan(from: &batch, lookup: committed, now: now)
+                }
+                return PreplannedBatch(planner: planner, result: result, base: base)
+            }
+        } catch {
+            return nil
+        }
+    }
+
+    func append(preplanned plan: PreplannedBatch) async throws(EventLogError) -> AppendResult {
+        try await writer.submit(plan).get()
+    }
 }
 
-/// Moves a batch to the writer thread without a copy left behind: whoever submits a
-/// batch hands over the only reference, so sealing its templates does not copy them
-/// (an import batch is tens of megabytes).
-final class BatchHandover: @unchecked Sendable {
-    private var batch: PreparedBatch?
+/// Moves a batch (or a plan) to the writer thread without a reference left behind:
+/// whoever submits one hands over the only reference, so sealing its templates does
+/// not copy them, and its memory (an import batch is tens of megabytes) goes as soon as
+/// the writer is done with it, not when the task that submitted it is released.
+final class Handover<Value>: @unchecked Sendable {
+    private var value: Value?
 
-    init(_ batch: consuming PreparedBatch) { self.batch = batch }
+    init(_ value: consuming Value) { self.value = value }
 
-    /// The batch; the hand-over keeps nothing. Called once.
-    func take() -> PreparedBatch { batch.take()! }
+    /// The value; the hand-over keeps nothing. Called once.
+    func take() -> Value { value.take()! }
 }
+
+typealias BatchHandover = Handover<PreparedBatch>

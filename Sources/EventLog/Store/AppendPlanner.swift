@@ -10,6 +10,37 @@ protocol AppendLookup {
     func forEachCommittedRecord(ids: [EventID], _ body: (EventID, UnsafeRawBufferPointer) -> Void) throws
 }
 
+/// Committed state as it will be once `planned` commits: what `planned` appends (its
+/// streams' versions, its ids and records) over what `committed` holds. Planning the
+/// next batch against it lets that batch be planned while `planned` is still being
+/// written; the writer uses such a plan only if `planned` did commit as planned.
+///
+/// `committed` may be a snapshot from before or after `planned` committed: for
+/// everything `planned` touched, the overlay answers, and it answers the same either way.
+struct PlannedOverlay<Committed: AppendLookup>: AppendLookup {
+    let planned: AppendPlanner
+    let committed: Committed
+
+    func committedVersions(of streams: [StreamName]) throws -> [UInt64] {
+        var versions = [UInt64](repeating: 0, count: streams.count)
+        var unmet: [Int] = []
+        for (index, stream) in streams.enumerated() {
+            if let version = planned.version(of: stream) { versions[index] = version } else { unmet.append(index) }
+        }
+        guard !unmet.isEmpty else { return versions }
+        let found = try committed.committedVersions(of: unmet.map { streams[$0] })
+        for (index, version) in zip(unmet, found) { versions[index] = version }
+        return versions
+    }
+
+    func forEachCommittedRecord(ids: [EventID], _ body: (EventID, UnsafeRawBufferPointer) -> Void) throws {
+        var unmet: [EventID] = []
+        for id in ids where !planned.withPlannedRecord(id: id, { body(id, $0) }) { unmet.append(id) }
+        guard !unmet.isEmpty else { return }
+        try committed.forEachCommittedRecord(ids: unmet, body)
+    }
+}
+
 /// Turns prepared batches into sealed, hash-chained records and index entries,
 /// checking expected versions and ids along the way.
 ///
@@ -61,13 +92,23 @@ struct AppendPlanner {
     /// Plans `batch` atomically, recording it at `now`. The planner takes the batch
     /// over and seals its templates in place.
     mutating func plan(_ batch: consuming PreparedBatch, lookup: some AppendLookup, now: Timestamp) throws -> AppendResult {
+        var batch = batch
+        return try plan(from: &batch, lookup: lookup, now: now)
+    }
+
+    /// Plans `batch` like ``plan(_:lookup:now:)``, taking it only when planning
+    /// succeeds: a refused batch is left in `batch`, so the caller can still hand it to
+    /// someone else. A failed lookup may leave slots behind; drop the planner then.
+    mutating func plan(from batch: inout PreparedBatch, lookup: some AppendLookup, now: Timestamp) throws -> AppendResult {
         let streams = try assignStreamSlots(batch, lookup: lookup)
         let types = assignTypeSlots(batch)
         let stored = try committedMatches(batch, lookup: lookup)
         let saved = (head, headHash, lastRecordedAt, recordBytes, records.count, newStreamCount)
         var touched: [(slot: Int, version: UInt64)] = []
         var added: [EventID] = []
-        batches.append(consume batch)
+        var taken = PreparedBatch()
+        swap(&taken, &batch)
+        batches.append(consume taken)
         do {
             return try planUnchecked(
                 batchIndex: batches.count - 1, streams: streams, types: types, stored: stored, now: now, touched: &touched, added: &added)
@@ -75,11 +116,33 @@ struct AppendPlanner {
             (head, headHash, lastRecordedAt, recordBytes) = (saved.0, saved.1, saved.2, saved.3)
             records.removeSubrange(saved.4...)
             newStreamCount = saved.5
-            batches.removeLast()
+            batch = batches.removeLast()
             for (slot, version) in touched.reversed() { streamVersions[slot] = version }
             for id in added { plannedIds[id] = nil }
             throw error
         }
+    }
+
+    /// Hands back the planned batches (their templates sealed), leaving none here.
+    mutating func takeBatches() -> [PreparedBatch] {
+        defer { batches = [] }
+        return batches
+    }
+
+    // MARK: - What this transaction will have committed
+
+    /// The version `stream` has once this transaction commits, if the transaction met
+    /// the stream (appended to it or looked it up); `nil` otherwise.
+    func version(of stream: StreamName) -> UInt64? {
+        streamSlots[stream].map { streamVersions[$0] }
+    }
+
+    /// Calls `body` with the sealed record of `id` if this transaction appends it;
+    /// returns whether it does.
+    func withPlannedRecord(id: EventID, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        guard let index = plannedIds[id] else { return false }
+        withRecord(index, body)
+        return true
     }
 
     /// The stream slot of each event; streams new to the transaction get their

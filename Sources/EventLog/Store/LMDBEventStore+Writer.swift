@@ -9,8 +9,10 @@ extension LMDBEventStore {
     /// write transaction, commits (one `fsync` for the whole group) and resumes each
     /// appender with its own result. Batches are planned one after another, so one
     /// batch's failure (a version conflict, say) never affects the others in its group.
+    /// A batch planned ahead (``PreplannedBatch``, an import's) is only written, when it
+    /// comes first in its group and the writer is in the state it was planned for.
     final class Writer: @unchecked Sendable {
-        struct State {
+        struct State: Hashable, Sendable {
             var head: LogHead
             var lastRecordedAt: Timestamp
         }
@@ -23,12 +25,23 @@ extension LMDBEventStore {
             let count: Int
             /// Set when planning refused the batch, so a retry of the group refuses it again.
             var failure: EventLogError?
+            /// A plan made off this thread; used when the job comes first in its group
+            /// and the writer is in the state the plan started from, else planned again.
+            var preplanned: PreplannedBatch?
 
             init(batch: PreparedBatch, continuation: CheckedContinuation<Result<AppendResult, EventLogError>, Never>) {
                 self.batch = batch
                 self.continuation = continuation
                 bytes = batch.bytes.count
                 count = batch.count
+            }
+
+            init(preplanned: PreplannedBatch, continuation: CheckedContinuation<Result<AppendResult, EventLogError>, Never>) {
+                batch = PreparedBatch()
+                self.preplanned = preplanned
+                self.continuation = continuation
+                bytes = preplanned.planner.recordBytes
+                count = preplanned.result.events.count
             }
         }
 
@@ -56,9 +69,12 @@ extension LMDBEventStore {
         private let finished = DispatchSemaphore(value: 0)
         private let commits = Atomic<Int>(0)
         private let written = Atomic<Int>(0)
+        private let plannedAhead = Atomic<Int>(0)
 
         /// Transactions committed and events written so far.
         var statistics: (commits: Int, events: Int) { (commits.load(ordering: .relaxed), written.load(ordering: .relaxed)) }
+        /// Batches written as planned ahead (see ``PreplannedBatch``), not planned again here.
+        var plannedAheadCount: Int { plannedAhead.load(ordering: .relaxed) }
 
         func start(store: LMDBEventStore, state: State) {
             let thread = Thread { [unowned store] in
@@ -73,16 +89,27 @@ extension LMDBEventStore {
 
         func submit(_ batch: BatchHandover) async -> Result<AppendResult, EventLogError> {
             await withCheckedContinuation { continuation in
-                condition.lock()
-                if stopping {
-                    condition.unlock()
-                    continuation.resume(returning: .failure(.closed()))
-                    return
-                }
-                queue.append(.append(Job(batch: batch.take(), continuation: continuation)))
-                condition.signal()
-                condition.unlock()
+                enqueue(Job(batch: batch.take(), continuation: continuation))
             }
+        }
+
+        /// Queues a batch planned ahead (see ``PreplannedBatch``).
+        func submit(_ plan: PreplannedBatch) async -> Result<AppendResult, EventLogError> {
+            await withCheckedContinuation { continuation in
+                enqueue(Job(preplanned: plan, continuation: continuation))
+            }
+        }
+
+        private func enqueue(_ job: Job) {
+            condition.lock()
+            if stopping {
+                condition.unlock()
+                job.continuation.resume(returning: .failure(.closed()))
+                return
+            }
+            queue.append(.append(job))
+            condition.signal()
+            condition.unlock()
         }
 
         /// Runs `body` in a write transaction of its own on the writer thread.
@@ -204,7 +231,8 @@ extension LMDBEventStore {
                 defer { streamCursor.close() }
                 let lookup = WriteLookup(store: store, txn: txn, streamCursor: streamCursor)
                 var planner = AppendPlanner(head: state.head, lastRecordedAt: state.lastRecordedAt)
-                let now = store.options.clock()
+                // Read once, and only if a batch is planned here (not for one planned ahead).
+                var clockReading: Timestamp?
                 var results: [Result<AppendResult, EventLogError>] = []
                 // Each job's batch moves into the planner (so sealing it copies nothing)
                 // and moves back if the group has to be retried after growing the map.
@@ -212,15 +240,31 @@ extension LMDBEventStore {
                 defer {
                     for (job, batch) in zip(plannedJobs, planner.batches) where job.batch.isEmpty { job.batch = batch }
                 }
-                for job in group {
+                for (index, job) in group.enumerated() {
                     if let failure = job.failure {
                         // Planned before a retry and refused: the state it met is the same.
                         results.append(.failure(failure))
                         continue
                     }
+                    if let plan = job.preplanned {
+                        job.preplanned = nil
+                        if index == 0 && plan.base == state {
+                            // Planned against exactly this state: only writing is left.
+                            plannedAhead.add(1, ordering: .relaxed)
+                            planner = plan.planner
+                            results.append(.success(plan.result))
+                            plannedJobs.append(job)
+                            continue
+                        }
+                        // Something else committed first: plan the batch again, here.
+                        var stale = plan.planner
+                        job.batch = stale.takeBatches()[0]
+                    }
                     var batch = PreparedBatch()
                     swap(&batch, &job.batch)
                     do {
+                        let now = clockReading ?? store.options.clock()
+                        clockReading = now
                         results.append(.success(try planner.plan(consume batch, lookup: lookup, now: now)))
                         plannedJobs.append(job)
                     } catch let error as EventLogError {

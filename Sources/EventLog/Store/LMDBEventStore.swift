@@ -555,19 +555,21 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
     }
 
     static func loadWriterState(_ env: LMDBEnvironment, _ databases: Databases) throws(EventLogError) -> Writer.State {
-        try guarded {
-            try env.read { txn in
-                let head = try readHead(txn, databases)
-                var last = Timestamp(rawValue: 0)
-                if head.position > .start,
-                    let record = try withUInt64Bytes(head.position.rawValue, { key in try txn.get(databases.events, key) }),
-                    EventRecord.structuralProblem(record) == nil
-                {
-                    last = EventRecord.decode(record).recordedAt
-                }
-                return Writer.State(head: head, lastRecordedAt: last)
-            }
+        try guarded { try env.read { txn in try writerState(txn, databases) } }
+    }
+
+    /// The writer's state as committed in `txn`'s snapshot: the head, and the last
+    /// record's `recordedAt`.
+    static func writerState(_ txn: LMDBTransaction, _ databases: Databases) throws -> Writer.State {
+        let head = try readHead(txn, databases)
+        var last = Timestamp(rawValue: 0)
+        if head.position > .start,
+            let record = try withUInt64Bytes(head.position.rawValue, { key in try txn.get(databases.events, key) }),
+            EventRecord.structuralProblem(record) == nil
+        {
+            last = EventRecord.decode(record).recordedAt
         }
+        return Writer.State(head: head, lastRecordedAt: last)
     }
 }
 

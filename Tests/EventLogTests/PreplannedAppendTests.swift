@@ -1,0 +1,157 @@
+import Foundation
+import JSON
+import Testing
+
+@testable import EventLog
+
+/// Batches planned ahead of the writer (`PreplannedBatch`): an import plans its next
+/// batch while the writer writes the current one. A plan is only written in the state
+/// it was made for; in any other state the writer plans the batch again, so planning
+/// ahead never changes what the log holds.
+@Suite("Planning batches ahead of the writer")
+struct PreplannedAppendTests {
+    private func withLMDBStore(clock: StepClock = StepClock(), _ body: (LMDBEventStore) async throws -> Void) async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        var options = LMDBEventStore.Options()
+        options.sync = false
+        options.clock = clock.closure
+        let store = try LMDBEventStore(directory: scratch.url, options: options)
+        defer { store.close() }
+        try await body(store)
+    }
+
+    private func prepared(_ events: [ProposedEvent]) throws -> PreparedBatch {
+        try ProposedEvent.prepare(events, validator: nil, maxRecordBytes: 1 << 20)
+    }
+
+    private func customer(_ n: Int, _ type: EventType = "ContactUpdated", id: EventID? = nil, expected: ExpectedVersion = .any) -> ProposedEvent {
+        Fixture.event(StreamName("customer-\(n)")!, type, ["customerId": .string("\(n)")], id: id, expected: expected)
+    }
+
+    @Test("an import whose batches are planned ahead lands exactly as the in-memory store places it")
+    func importPlannedAheadMatchesTheInMemoryStore() async throws {
+        // 1,000 lines in batches of 100 or more (the check pass hands over blocks of
+        // lines, and a batch goes once it holds 100). Streams recur across batches, some lines expect
+        // the version an earlier batch left, and some lines repeat an earlier batch's
+        // line (same id, same content): planning ahead must see the batch in flight.
+        let scratch = ScratchDirectory("import")
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
+        var lines: [String] = []
+        var versions: [Int: Int] = [:]
+        for n in 0..<1_000 {
+            if n >= 150 && n % 97 == 50 {
+                lines.append(lines[n - 150])
+                continue
+            }
+            let customer = (n * 37) % 60
+            let version = versions[customer, default: 0]
+            let expected = n % 5 == 0 ? ", \"expectedVersion\": \(version)" : ""
+            let id = String(format: "0190f0a0-0000-7000-8000-%012d", n)
+            lines.append(
+                "{\"stream\": \"customer-\(customer)\", \"type\": \"ContactUpdated\", \"id\": \"\(id)\", \"data\": {\"n\": \(n)}\(expected)}")
+            versions[customer] = version + 1
+        }
+        let file = scratch.url.appendingPathComponent("events.jsonl")
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        var options = EventImporter.Options()
+        options.batchSize = 100
+        options.scratchDirectory = scratch.url
+
+        let memory = InMemoryEventStore(clock: StepClock().closure)
+        let expected = try await EventImporter(store: memory, validator: nil, options: options).importFile(at: file, displayName: "events.jsonl")
+        try await withLMDBStore { store in
+            let summary = try await EventImporter(store: store, validator: nil, options: options).importFile(at: file, displayName: "events.jsonl")
+            #expect(summary.appended == expected.appended)
+            #expect(summary.duplicates == expected.duplicates)
+            #expect(summary.duplicates == 8)
+            // Every batch was planned off the writer thread, each after the one before
+            // it, and written as planned.
+            #expect(store.writer.plannedAheadCount >= 2)
+            #expect(store.writer.plannedAheadCount == store.writer.statistics.commits)
+            #expect(try store.head() == memory.head())
+            let stored = try store.read(from: .start, direction: .forward, limit: 2_000)
+            let reference = try memory.read(from: .start, direction: .forward, limit: 2_000)
+            #expect(stored.count == reference.count)
+            let firstDifference = zip(stored, reference).first { $0 != $1 }
+            #expect(firstDifference == nil)
+            #expect(try store.verify(progress: nil).firstBadPosition == nil)
+        }
+    }
+
+    @Test("a plan overtaken by another append is planned again, and refused if its expectation no longer holds")
+    func overtakenPlanIsPlannedAgain() async throws {
+        try await withLMDBStore { store in
+            var first = try prepared([customer(1), customer(2)])
+            let plan = try #require(store.preplan(&first, after: nil))
+            #expect(first.isEmpty)
+            #expect(plan.result.events.map(\.position) == [LogPosition(1), LogPosition(2)])
+
+            _ = try await store.append([customer(9)])
+            let result = try await store.append(preplanned: plan)
+            #expect(result.events.map(\.position) == [LogPosition(2), LogPosition(3)])
+            #expect(store.writer.plannedAheadCount == 0)
+            #expect(try store.verify(progress: nil).firstBadPosition == nil)
+
+            var strict = try prepared([customer(3, expected: .noStream)])
+            let strictPlan = try #require(store.preplan(&strict, after: nil))
+            _ = try await store.append([customer(3)])
+            await #expect(throws: EventLogError.self) { try await store.append(preplanned: strictPlan) }
+            #expect(try store.head().position == LogPosition(4))
+            #expect(try store.streamVersion("customer-3") == StreamVersion(1))
+        }
+    }
+
+    @Test("a batch that cannot be planned ahead stays with the caller, whole, and the writer refuses it")
+    func refusedPlanLeavesTheBatch() async throws {
+        try await withLMDBStore { store in
+            _ = try await store.append([customer(1)])
+            var batch = try prepared([customer(2), customer(1, expected: .noStream)])
+            #expect(store.preplan(&batch, after: nil) == nil)
+            #expect(batch.count == 2)
+            do {
+                _ = try await store.append(prepared: batch)
+                Issue.record("the writer appended a batch whose expectation fails")
+            } catch let error as EventLogError {
+                #expect(error.code == .wrongExpectedVersion)
+                #expect(error.batchIndex == 1)
+            }
+            #expect(try store.head().position == LogPosition(1))
+        }
+    }
+
+    @Test("a plan made after another sees that plan's streams and ids, and is planned again if that plan was never written")
+    func planAfterPlanSeesItsStreamsAndIds() async throws {
+        let repeated = customer(1, "ContactCreated", id: EventID("0190f0a0-0000-7000-8000-000000000001")!)
+        try await withLMDBStore { store in
+            var a = try prepared([repeated, customer(2)])
+            let planA = try #require(store.preplan(&a, after: nil))
+            var b = try prepared([repeated, customer(1, expected: .exact(StreamVersion(1))), customer(3)])
+            let planB = try #require(store.preplan(&b, after: planA))
+            #expect(planB.result.events.map(\.isDuplicate) == [true, false, false])
+            #expect(planB.result.events.map(\.position) == [LogPosition(1), LogPosition(3), LogPosition(4)])
+            #expect(planB.result.events.map(\.version) == [StreamVersion(1), StreamVersion(2), StreamVersion(1)])
+
+            _ = try await store.append(preplanned: planA)
+            let result = try await store.append(preplanned: planB)
+            #expect(result == planB.result)
+            #expect(store.writer.plannedAheadCount == 2)
+            #expect(try store.verify(progress: nil).firstBadPosition == nil)
+        }
+        try await withLMDBStore { store in
+            var a = try prepared([repeated, customer(2)])
+            let planA = try #require(store.preplan(&a, after: nil))
+            var b = try prepared([repeated, customer(1, expected: .exact(StreamVersion(1))), customer(3)])
+            let planB = try #require(store.preplan(&b, after: planA))
+            // A is never written: B meets an empty log and is planned again there, so
+            // its first event is new, not a repeat, and the rest move up by one.
+            let result = try await store.append(preplanned: planB)
+            #expect(result.events.map(\.isDuplicate) == [false, false, false])
+            #expect(result.events.map(\.position) == [LogPosition(1), LogPosition(2), LogPosition(3)])
+            #expect(try store.head().position == LogPosition(3))
+            #expect(try store.verify(progress: nil).firstBadPosition == nil)
+            #expect(store.writer.plannedAheadCount == 0)
+        }
+    }
+}
