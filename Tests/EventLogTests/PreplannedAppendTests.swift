@@ -154,4 +154,22 @@ struct PreplannedAppendTests {
             #expect(store.writer.plannedAheadCount == 0)
         }
     }
+
+    @Test("no plan is made after a plan when the log holds other appends than that plan's")
+    func noPlanAfterAPlanOvertakenInTheSnapshot() async throws {
+        try await withLMDBStore { store in
+            var a = try prepared([customer(1)])
+            let planA = try #require(store.preplan(&a, after: nil))
+            // Something else commits before A: the snapshot is neither just before A nor
+            // just after it, so an overlay of A alone would miss this event's stream.
+            _ = try await store.append([customer(2)])
+            var b = try prepared([customer(2, expected: .exact(StreamVersion(1)))])
+            #expect(store.preplan(&b, after: planA) == nil)
+            #expect(b.count == 1)
+            _ = try await store.append(preplanned: planA)
+            let result = try await store.append(prepared: b)
+            #expect(result.events.map(\.version) == [StreamVersion(2)])
+            #expect(try store.verify(progress: nil).firstBadPosition == nil)
+        }
+    }
 }

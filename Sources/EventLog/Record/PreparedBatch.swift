@@ -99,7 +99,8 @@ protocol PreparedAppending: EventStore {
     /// `previous` (a plan still being written), or after what is committed now when
     /// `previous` is `nil`. Takes `batch` only when it returns a plan; returns `nil` when
     /// the batch cannot be planned ahead (the writer plans it then, and refuses it
-    /// there if it must).
+    /// there if it must), which includes when the log is neither just before nor just
+    /// after `previous`.
     func preplan(_ batch: inout PreparedBatch, after previous: PreplannedBatch?) -> PreplannedBatch?
 
     /// Appends a plan made by ``preplan(_:after:)``. If anything else committed since
@@ -145,6 +146,12 @@ extension LMDBEventStore: PreparedAppending {
         guard !batch.isEmpty else { return nil }
         do {
             return try env.read { txn in
+                let snapshot = try Self.readHead(txn, databases)
+                if let previous, snapshot != previous.base.head && snapshot != previous.end.head {
+                    // The overlay holds only `previous`: the snapshot must be the state
+                    // just before it or just after it, not one with other commits.
+                    return nil
+                }
                 let base = try previous?.end ?? Self.writerState(txn, databases)
                 let cursor = try txn.cursor(databases.streams)
                 defer { cursor.close() }

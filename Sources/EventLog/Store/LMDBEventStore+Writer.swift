@@ -233,6 +233,7 @@ extension LMDBEventStore {
                 var planner = AppendPlanner(head: state.head, lastRecordedAt: state.lastRecordedAt)
                 // Read once, and only if a batch is planned here (not for one planned ahead).
                 var clockReading: Timestamp?
+                var wroteAPlan = false
                 var results: [Result<AppendResult, EventLogError>] = []
                 // Each job's batch moves into the planner (so sealing it copies nothing)
                 // and moves back if the group has to be retried after growing the map.
@@ -250,13 +251,14 @@ extension LMDBEventStore {
                         job.preplanned = nil
                         if index == 0 && plan.base == state {
                             // Planned against exactly this state: only writing is left.
-                            plannedAhead.add(1, ordering: .relaxed)
+                            wroteAPlan = true
                             planner = plan.planner
                             results.append(.success(plan.result))
                             plannedJobs.append(job)
                             continue
                         }
-                        // Something else committed first: plan the batch again, here.
+                        // Planned for another state (something else was written first, or
+                        // the job is not first in its group): plan the batch again, here.
                         var stale = plan.planner
                         job.batch = stale.takeBatches()[0]
                     }
@@ -285,6 +287,7 @@ extension LMDBEventStore {
                 try store.env.commit(txn)
                 if planner.recordBytes > 4 << 20 { store.env.releaseMappedPages() }
                 commits.add(1, ordering: .relaxed)
+                if wroteAPlan { plannedAhead.add(1, ordering: .relaxed) }
                 written.add(planner.recordCount, ordering: .relaxed)
                 return .committed(results, State(head: LogHead(position: planner.head, hash: planner.headHash), lastRecordedAt: planner.lastRecordedAt))
             } catch let error as LMDBFailure {

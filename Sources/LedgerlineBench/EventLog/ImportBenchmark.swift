@@ -1,5 +1,6 @@
 @_spi(Benchmarking) import EventLog
 import Foundation
+import JSON
 
 /// `import`: the realistic workload through the real `ledgerline import` (a child
 /// process, durable), against raw LMDB writing the same records and index keys in the
@@ -16,6 +17,11 @@ struct ImportBenchmark: BenchmarkScenario {
             context.ledgerlineExecutable, ["--data", store.path, "import", file.path, "--json", "--batch-size", String(batchSize)])
         guard outcome.status == 0 else { throw BenchError("import failed: \(outcome.stderr)") }
         let engineRate = Double(workload.events) / outcome.seconds
+        // The import's own summary splits its time into the check pass and the rest.
+        let summary = try? JSONParser.parse(outcome.stdout)
+        guard let checkSeconds = summary?["checkSeconds"]?.numberValue?.doubleValue,
+            let importSeconds = summary?["seconds"]?.numberValue?.doubleValue
+        else { throw BenchError("import printed no JSON summary with seconds and checkSeconds: \(outcome.stdout)") }
         let fileBytes = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
 
         let baseline = try Self.baselineRate(file: file, directory: context.workDirectory.appendingPathComponent("raw"), batchSize: batchSize)
@@ -26,6 +32,8 @@ struct ImportBenchmark: BenchmarkScenario {
                 "baseline_events_per_s": .double(baseline),
                 "ratio": .double(engineRate / baseline),
                 "seconds": .double(outcome.seconds),
+                "check_seconds": .double(checkSeconds),
+                "append_seconds": .double(importSeconds - checkSeconds),
                 "peak_rss_mib": .double(Double(outcome.peakRSS) / 1_048_576),
                 "input_mb": .double(Double(fileBytes) / 1_048_576),
                 "batch_size": .int(batchSize),
