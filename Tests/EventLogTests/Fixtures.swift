@@ -62,16 +62,21 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertibleShim 
         case .memory:
             try await body(InMemoryEventStore(clock: clock.closure))
         case .lmdb:
-            let scratch = ScratchDirectory()
-            defer { scratch.cleanup() }
-            var options = LMDBEventStore.Options()
-            options.sync = sync
-            options.clock = clock.closure
-            let store = try LMDBEventStore(directory: scratch.url, options: options)
-            defer { store.close() }
-            try await body(store)
+            try await withLMDBStore(clock: clock, sync: sync) { try await body($0) }
         }
     }
+}
+
+/// Runs `body` with a fresh LMDB store in a scratch folder, removed afterwards.
+func withLMDBStore(clock: StepClock = StepClock(), sync: Bool = false, _ body: (LMDBEventStore) async throws -> Void) async throws {
+    let scratch = ScratchDirectory()
+    defer { scratch.cleanup() }
+    var options = LMDBEventStore.Options()
+    options.sync = sync
+    options.clock = clock.closure
+    let store = try LMDBEventStore(directory: scratch.url, options: options)
+    defer { store.close() }
+    try await body(store)
 }
 
 protocol CustomTestStringConvertibleShim {}

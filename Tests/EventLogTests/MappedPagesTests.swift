@@ -25,29 +25,22 @@ struct MappedPagesTests {
 
     @Test("the data file's mapping is found, and releasing it leaves none of its pages resident")
     func releasingDropsResidentPages() async throws {
-        let scratch = ScratchDirectory()
-        defer { scratch.cleanup() }
-        var options = LMDBEventStore.Options()
-        options.sync = false
-        let store = try LMDBEventStore(directory: scratch.url, options: options)
-        defer { store.close() }
-        let events = (0..<5_000).map { n in
-            Fixture.event(StreamName("customer-\(n % 700)")!, "ContactUpdated", ["n": .number(JSONNumber(n)), "note": .string(String(repeating: "x", count: 300))])
-        }
-        _ = try await store.append(events)
+        try await withLMDBStore { store in
+            let events = (0..<5_000).map { n in
+                Fixture.event(StreamName("customer-\(n % 700)")!, "ContactUpdated", ["n": .number(JSONNumber(n)), "note": .string(String(repeating: "x", count: 300))])
+            }
+            _ = try await store.append(events)
 
-        let range = try #require(store.env.mappedRange())
-        #expect(range.count == store.env.mapSize)
-        let path = try #require(realpath(scratch.url.appendingPathComponent("data.mdb").path, nil).map { pointer in
-            defer { free(pointer) }
-            return String(cString: pointer)
-        })
-        // Reading every record maps its pages into this process.
-        #expect(try store.read(from: .start, direction: .forward, limit: 10_000).count == 5_000)
-        #expect(try residentKilobytes(of: path) > 1_000)
-        store.env.releaseMappedPages()
-        #expect(try residentKilobytes(of: path) == 0)
-        // The pages come back from the page cache on the next read.
-        #expect(try store.read(from: .start, direction: .forward, limit: 10_000).count == 5_000)
+            let range = try #require(store.env.mappedRange())
+            #expect(range.count == store.env.mapSize)
+            let path = try #require(store.env.dataFilePath)
+            // Reading every record maps its pages into this process.
+            #expect(try store.read(from: .start, direction: .forward, limit: 10_000).count == 5_000)
+            #expect(try residentKilobytes(of: path) > 1_000)
+            store.env.releaseMappedPages()
+            #expect(try residentKilobytes(of: path) == 0)
+            // The pages come back from the page cache on the next read.
+            #expect(try store.read(from: .start, direction: .forward, limit: 10_000).count == 5_000)
+        }
     }
 }

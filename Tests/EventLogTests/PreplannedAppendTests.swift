@@ -10,17 +10,6 @@ import Testing
 /// ahead never changes what the log holds.
 @Suite("Planning batches ahead of the writer")
 struct PreplannedAppendTests {
-    private func withLMDBStore(clock: StepClock = StepClock(), _ body: (LMDBEventStore) async throws -> Void) async throws {
-        let scratch = ScratchDirectory()
-        defer { scratch.cleanup() }
-        var options = LMDBEventStore.Options()
-        options.sync = false
-        options.clock = clock.closure
-        let store = try LMDBEventStore(directory: scratch.url, options: options)
-        defer { store.close() }
-        try await body(store)
-    }
-
     private func prepared(_ events: [ProposedEvent]) throws -> PreparedBatch {
         try ProposedEvent.prepare(events, validator: nil, maxRecordBytes: 1 << 20)
     }

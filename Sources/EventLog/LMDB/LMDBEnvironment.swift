@@ -124,12 +124,16 @@ final class LMDBEnvironment: @unchecked Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The data file's path with links resolved, as `/proc/self/maps` names it.
+    var dataFilePath: String? {
+        guard let resolved = realpath(directory.appendingPathComponent("data.mdb").path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     /// Where this process maps `data.mdb`: the first `/proc/self/maps` line naming it.
     func mappedRange() -> (start: UnsafeMutableRawPointer, count: Int)? {
-        guard let resolved = realpath(directory.appendingPathComponent("data.mdb").path, nil) else { return nil }
-        let path = String(cString: resolved)
-        free(resolved)
-        guard let maps = Self.readWhole("/proc/self/maps") else { return nil }
+        guard let path = dataFilePath, let maps = Self.readWhole("/proc/self/maps") else { return nil }
         for line in maps.split(separator: "\n") where line.hasSuffix(" " + path) {
             let bounds = line.prefix { $0 != " " }.split(separator: "-")
             guard bounds.count == 2, let start = UInt(bounds[0], radix: 16), let end = UInt(bounds[1], radix: 16), end > start,

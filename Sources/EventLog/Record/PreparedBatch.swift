@@ -146,13 +146,16 @@ extension LMDBEventStore: PreparedAppending {
         guard !batch.isEmpty else { return nil }
         do {
             return try env.read { txn in
-                let snapshot = try Self.readHead(txn, databases)
-                if let previous, snapshot != previous.base.head && snapshot != previous.end.head {
+                let base: Writer.State
+                if let previous {
                     // The overlay holds only `previous`: the snapshot must be the state
                     // just before it or just after it, not one with other commits.
-                    return nil
+                    let snapshot = try Self.readHead(txn, databases)
+                    guard snapshot == previous.base.head || snapshot == previous.end.head else { return nil }
+                    base = previous.end
+                } else {
+                    base = try Self.writerState(txn, databases)
                 }
-                let base = try previous?.end ?? Self.writerState(txn, databases)
                 let cursor = try txn.cursor(databases.streams)
                 defer { cursor.close() }
                 let committed = WriteLookup(store: self, txn: txn, streamCursor: cursor)
