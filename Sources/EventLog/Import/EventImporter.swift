@@ -168,20 +168,27 @@ public struct EventImporter: Sendable {
         return lines
     }
 
-    /// Checks (and encodes) a chunk's lines on two threads, each taking one half.
+    /// Checks (and encodes) a chunk's lines on both cores. The chunk is cut into more
+    /// parts than there are cores, so a core slowed by the file work on the I/O queue
+    /// takes fewer parts instead of holding the other one at the end of the chunk.
     private func processInParallel(_ chunk: LineReader.Chunk, encode: Bool) -> ([ImportSpool.Builder], [ImportFailure.Problem]) {
-        let halves = 2
-        let results = UnsafeMutableBufferPointer<(ImportSpool.Builder, [ImportFailure.Problem])>.allocate(capacity: halves)
+        let parts = 16
+        let results = UnsafeMutableBufferPointer<(ImportSpool.Builder, [ImportFailure.Problem])>.allocate(capacity: parts)
         results.initialize(repeating: (ImportSpool.Builder(), []))
         defer { results.deinitialize().deallocate() }
         let slots = UnsafeSendableBox(results)
-        let per = (chunk.lines.count + halves - 1) / halves
+        let per = (chunk.lines.count + parts - 1) / parts
         chunk.bytes.withUnsafeBufferPointer { buffer in
             let shared = UnsafeSendableBox(buffer)
-            DispatchQueue.concurrentPerform(iterations: halves) { part in
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
                 var builder = ImportSpool.Builder()
                 var found: [ImportFailure.Problem] = []
-                let range = (part * per)..<min(chunk.lines.count, (part + 1) * per)
+                let range = min(chunk.lines.count, part * per)..<min(chunk.lines.count, (part + 1) * per)
+                if encode, let first = range.first, let last = range.last {
+                    // A template holds parts of its line (the payload is never longer than
+                    // its JSON there) plus a fixed header, so this much room is never outgrown.
+                    builder.reserve(lines: range.count, bytes: chunk.lines[last].end - chunk.lines[first].start)
+                }
                 for line in chunk.lines[range] {
                     let bytes = UnsafeBufferPointer(rebasing: shared.value[line.start..<line.end])
                     if isBlank(bytes) { continue }
@@ -290,17 +297,21 @@ public struct EventImporter: Sendable {
         }
 
         while true {
-            let block: ImportSpool.Block
+            let empty = pending.batch.isEmpty
             do {
-                guard let next = try reader.next() else { break }
-                block = next
+                guard try reader.next(appendingTo: &pending) else { break }
             } catch {
                 throw ImportFailure(file: displayName, cannotRead: error)
             }
-            if pending.batch.isEmpty { pending.batch.reserve(toHold: options.batchSize, like: block.batch) }
-            pending.batch.append(contentsOf: block.batch)
-            pending.lines += block.lines
-            pending.restores += block.restores
+            if empty {
+                // Room for a whole batch like this block, plus one more block (a batch is
+                // sent once it holds a batch or more), so filling it copies nothing:
+                // doubling a 25 MB array holds the old and the new at once.
+                let perEvent = (pending.batch.bytes.count + pending.batch.count - 1) / max(1, pending.batch.count)
+                let events = options.batchSize + pending.batch.count
+                pending.batch.bytes.reserveCapacity(events * perEvent * 9 / 8)
+                pending.batch.events.reserveCapacity(events)
+            }
             if pending.batch.count >= options.batchSize { try await submit() }
         }
         try await submit()
@@ -417,7 +428,7 @@ private final class ScanFiles: @unchecked Sendable {
         queue.async { [self] in
             guard writeFailure == nil else { return }
             do {
-                for block in blocks where !block.isEmpty { try spool.write(contentsOf: block.serialized()) }
+                for block in blocks where !block.isEmpty { try block.write(to: spool) }
             } catch {
                 writeError.withLock { $0 = error }
             }

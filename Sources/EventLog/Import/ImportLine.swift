@@ -112,9 +112,27 @@ public enum ImportLine {
     /// The id of a line without one: its line number, then SHA-256 of the line's bytes
     /// and its line number (see ``EventID/derived(ordinal:from:)`` for why in that order).
     static func derivedID(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int) -> EventID {
-        var name = Array("ledgerline-import-line:\(lineNumber):".utf8)
-        name.append(contentsOf: bytes)
-        return EventID.derived(ordinal: UInt64(lineNumber), from: name)
+        // "ledgerline-import-line:N:" is built on the stack; this runs for every line.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { prefix in
+            var count = 0
+            for byte in "ledgerline-import-line:".utf8 {
+                prefix[count] = byte
+                count += 1
+            }
+            var digits = 1
+            var rest = lineNumber / 10
+            while rest > 0 { digits += 1; rest /= 10 }
+            var value = lineNumber
+            for k in stride(from: digits - 1, through: 0, by: -1) {
+                prefix[count + k] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+            count += digits
+            prefix[count] = UInt8(ascii: ":")
+            count += 1
+            return EventID.derived(
+                ordinal: UInt64(lineNumber), fromParts: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: prefix[..<count])), UnsafeRawBufferPointer(bytes))
+        }
     }
 
     // MARK: - Fields

@@ -38,6 +38,13 @@ struct ImportSpool {
 
         var isEmpty: Bool { entries.isEmpty }
 
+        /// Makes room for `lines` lines of `bytes` bytes in all.
+        mutating func reserve(lines: Int, bytes: Int) {
+            entries.reserveCapacity(lines)
+            batch.events.reserveCapacity(lines)
+            batch.bytes.reserveCapacity(bytes + lines * (EventRecord.headerSize + 64))
+        }
+
         mutating func add(_ parsed: ImportLine.Parsed, line: Int) {
             let id = parsed.event.id ?? EventID.generate()
             batch.append(parsed.event, id: id, schemaVersion: parsed.event.schemaVersion ?? 1)
@@ -72,77 +79,99 @@ struct ImportSpool {
             entries.append(entry)
         }
 
-        /// The block's bytes.
-        func serialized() -> Data {
-            var data = Data()
+        /// Writes the block to `file`, straight from its arrays (a block holds megabytes;
+        /// gathering it into one buffer first would copy all of them once more).
+        func write(to file: FileHandle) throws {
             var header = (magic, UInt32(entries.count), UInt64(batch.bytes.count))
-            withUnsafeBytes(of: &header) { data.append(contentsOf: $0) }
-            entries.withUnsafeBytes { data.append(contentsOf: $0) }
-            data.append(contentsOf: batch.bytes)
-            return data
+            try withUnsafeBytes(of: &header) { try file.write(contentsOf: $0) }
+            try entries.withUnsafeBytes { try file.write(contentsOf: $0) }
+            try batch.bytes.withUnsafeBytes { try file.write(contentsOf: $0) }
         }
     }
 
-    /// Reads blocks back in order.
+    /// Reads blocks back in order, straight into the batch being filled.
     struct Reader {
         let handle: FileHandle
+        /// The entries of the block being read; kept from block to block.
+        private var entries: [Entry] = []
 
         init(url: URL) throws { handle = try FileHandle(forReadingFrom: url) }
 
         func close() { try? handle.close() }
 
-        mutating func next() throws -> Block? {
-            let headerSize = MemoryLayout<(UInt32, UInt32, UInt64)>.size
-            guard let header = try handle.read(upToCount: headerSize), header.count == headerSize else { return nil }
-            let (magic, count, byteCount) = header.withUnsafeBytes { $0.loadUnaligned(as: (UInt32, UInt32, UInt64).self) }
-            guard magic == ImportSpool.magic else { throw EventLogError(.storage, "the import's scratch file is damaged; run the import again") }
-            let entryBytes = Int(count) * MemoryLayout<Entry>.stride
-            let entryData = try handle.read(upToCount: entryBytes) ?? Data()
-            let bytes = try handle.read(upToCount: Int(byteCount)) ?? Data()
-            guard entryData.count == entryBytes, bytes.count == Int(byteCount) else {
+        /// Appends the next block's events (and their lines and export claims) to
+        /// `block`; `false` at the end of the spool. The templates are read from the file
+        /// into the end of the batch's bytes, so they are copied once, not through a
+        /// buffer of their own.
+        mutating func next(appendingTo block: inout Block) throws -> Bool {
+            let fd = handle.fileDescriptor
+            var header: (UInt32, UInt32, UInt64) = (0, 0, 0)
+            let headerRead = try withUnsafeMutableBytes(of: &header) { try Self.readFully(fd, into: $0) }
+            guard headerRead == MemoryLayout.size(ofValue: header) else {
+                if headerRead == 0 { return false }
                 throw EventLogError(.storage, "the import's scratch file ends early; run the import again")
             }
-            var batch = PreparedBatch()
-            batch.bytes = [UInt8](bytes)
-            var lines: [Int] = []
-            var restores: [ImportLine.Restore] = []
-            lines.reserveCapacity(Int(count))
-            batch.events.reserveCapacity(Int(count))
-            entryData.withUnsafeBytes { raw in
-                let entries = raw.bindMemory(to: Entry.self)
-                batch.bytes.withUnsafeBytes { templates in
-                    for entry in entries {
-                        let template = UnsafeRawBufferPointer(rebasing: templates[Int(entry.offset)..<Int(entry.offset + entry.length)])
-                        let streamLength = Int(EventRecord.u16(template, 2))
-                        let typeLength = Int(EventRecord.u16(template, 4))
-                        let h = EventRecord.headerSize
-                        let expected: ExpectedVersion =
-                            entry.expectedKind == 0 ? .any : entry.expectedKind == 1 ? .noStream : .exact(StreamVersion(entry.expectedValue))
-                        batch.events.append(
-                            PreparedBatch.Event(
-                                offset: Int(entry.offset), length: Int(entry.length), id: EventRecord.id(template),
-                                stream: StreamName(unchecked: String(decoding: UnsafeRawBufferPointer(rebasing: template[h..<(h + streamLength)]), as: UTF8.self)),
-                                type: EventType(unchecked: String(decoding: UnsafeRawBufferPointer(rebasing: template[(h + streamLength)..<(h + streamLength + typeLength)]), as: UTF8.self)),
-                                expectedVersion: expected, given: PreparedBatch.Given(rawValue: entry.given)))
-                        lines.append(Int(entry.line))
-                        var restore = ImportLine.Restore()
-                        if entry.restoreFlags & 1 != 0 { restore.position = LogPosition(entry.restoreSeq) }
-                        if entry.restoreFlags & 2 != 0 { restore.version = StreamVersion(entry.restoreVersion) }
-                        if entry.restoreFlags & 4 != 0 {
-                            var hash = [UInt8](repeating: 0, count: 32)
-                            hash.withUnsafeMutableBytes { out in
-                                out.storeBytes(of: entry.restoreHash.0, toByteOffset: 0, as: UInt64.self)
-                                out.storeBytes(of: entry.restoreHash.1, toByteOffset: 8, as: UInt64.self)
-                                out.storeBytes(of: entry.restoreHash.2, toByteOffset: 16, as: UInt64.self)
-                                out.storeBytes(of: entry.restoreHash.3, toByteOffset: 24, as: UInt64.self)
-                            }
-                            restore.hash = EventHash(bytes: hash)
+            let (magic, count, byteCount) = header
+            guard magic == ImportSpool.magic else { throw EventLogError(.storage, "the import's scratch file is damaged; run the import again") }
+            entries = Array(repeating: Entry(), count: Int(count))
+            let entryBytes = try entries.withUnsafeMutableBytes { try Self.readFully(fd, into: $0) }
+            let shift = block.batch.bytes.count
+            block.batch.bytes.append(contentsOf: repeatElement(0, count: Int(byteCount)))
+            let templateBytes = try block.batch.bytes.withUnsafeMutableBytes { try Self.readFully(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[shift...])) }
+            guard entryBytes == Int(count) * MemoryLayout<Entry>.stride, templateBytes == Int(byteCount) else {
+                throw EventLogError(.storage, "the import's scratch file ends early; run the import again")
+            }
+            block.lines.reserveCapacity(block.lines.count + Int(count))
+            block.restores.reserveCapacity(block.restores.count + Int(count))
+            block.batch.events.reserveCapacity(block.batch.events.count + Int(count))
+            block.batch.bytes.withUnsafeBytes { all in
+                let templates = UnsafeRawBufferPointer(rebasing: all[shift...])
+                for entry in entries {
+                    let template = UnsafeRawBufferPointer(rebasing: templates[Int(entry.offset)..<Int(entry.offset + entry.length)])
+                    let streamLength = Int(EventRecord.u16(template, 2))
+                    let typeLength = Int(EventRecord.u16(template, 4))
+                    let h = EventRecord.headerSize
+                    let expected: ExpectedVersion =
+                        entry.expectedKind == 0 ? .any : entry.expectedKind == 1 ? .noStream : .exact(StreamVersion(entry.expectedValue))
+                    block.batch.events.append(
+                        PreparedBatch.Event(
+                            offset: shift + Int(entry.offset), length: Int(entry.length), id: EventRecord.id(template),
+                            stream: StreamName(unchecked: String(decoding: UnsafeRawBufferPointer(rebasing: template[h..<(h + streamLength)]), as: UTF8.self)),
+                            type: EventType(unchecked: String(decoding: UnsafeRawBufferPointer(rebasing: template[(h + streamLength)..<(h + streamLength + typeLength)]), as: UTF8.self)),
+                            expectedVersion: expected, given: PreparedBatch.Given(rawValue: entry.given)))
+                    block.lines.append(Int(entry.line))
+                    var restore = ImportLine.Restore()
+                    if entry.restoreFlags & 1 != 0 { restore.position = LogPosition(entry.restoreSeq) }
+                    if entry.restoreFlags & 2 != 0 { restore.version = StreamVersion(entry.restoreVersion) }
+                    if entry.restoreFlags & 4 != 0 {
+                        var hash = [UInt8](repeating: 0, count: 32)
+                        hash.withUnsafeMutableBytes { out in
+                            out.storeBytes(of: entry.restoreHash.0, toByteOffset: 0, as: UInt64.self)
+                            out.storeBytes(of: entry.restoreHash.1, toByteOffset: 8, as: UInt64.self)
+                            out.storeBytes(of: entry.restoreHash.2, toByteOffset: 16, as: UInt64.self)
+                            out.storeBytes(of: entry.restoreHash.3, toByteOffset: 24, as: UInt64.self)
                         }
-                        restores.append(restore)
+                        restore.hash = EventHash(bytes: hash)
                     }
+                    block.restores.append(restore)
                 }
             }
-            return Block(batch: batch, lines: lines, restores: restores)
+            return true
+        }
+
+        /// Fills `buffer` from the file; the bytes read, fewer only at the end of the file.
+        private static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            var done = 0
+            while done < buffer.count {
+                let n = read(fd, buffer.baseAddress! + done, buffer.count - done)
+                if n == 0 { break }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw EventLogError(.storage, "cannot read the import's scratch file: \(String(cString: strerror(errno)))")
+                }
+                done += n
+            }
+            return done
         }
     }
 }

@@ -51,8 +51,19 @@ public struct EventID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// always gives the same id. Used where an import must be re-runnable without
     /// duplicates but the input carries no ids.
     public static func derived(from name: some DataProtocol) -> EventID {
-        let digest = SHA256.hash(data: name)
-        return digest.withUnsafeBytes { raw in
+        versionEight(SHA256.hash(data: name))
+    }
+
+    /// ``derived(ordinal:from:)`` for a name given in parts (the parts back to back are
+    /// the name), so a caller need not copy them together first.
+    public static func derived(ordinal: UInt64, fromParts parts: UnsafeRawBufferPointer...) -> EventID {
+        var hasher = SHA256()
+        for part in parts { hasher.update(bufferPointer: part) }
+        return withOrdinal(ordinal, versionEight(hasher.finalize()))
+    }
+
+    private static func versionEight(_ digest: SHA256.Digest) -> EventID {
+        digest.withUnsafeBytes { raw in
             let id = EventID(bytes: raw)
             return EventID(high: (id.high & ~0xF000) | 0x8000, low: (id.low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000)
         }
@@ -66,9 +77,11 @@ public struct EventID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// grows at a few places per batch instead of at a random leaf per event, which is
     /// most of what a bulk load costs in B-tree writes.
     public static func derived(ordinal: UInt64, from name: some DataProtocol) -> EventID {
-        let hashed = derived(from: name)
-        let high = (ordinal & 0xFFFF_FFFF_FFFF) << 16 | 0x8000 | (hashed.high & 0x0FFF)
-        return EventID(high: high, low: hashed.low)
+        withOrdinal(ordinal, derived(from: name))
+    }
+
+    private static func withOrdinal(_ ordinal: UInt64, _ hashed: EventID) -> EventID {
+        EventID(high: (ordinal & 0xFFFF_FFFF_FFFF) << 16 | 0x8000 | (hashed.high & 0x0FFF), low: hashed.low)
     }
 
     /// Writes the 16 bytes, big-endian, at `offset`.

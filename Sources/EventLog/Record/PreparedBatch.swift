@@ -66,29 +66,6 @@ struct PreparedBatch: Sendable {
     }
 }
 
-extension PreparedBatch {
-    /// Reserves room for `count` events the size of those in `sample`, plus one more
-    /// block like it (a batch is sent once it holds `count` or more), so filling the
-    /// batch copies no bytes: doubling a 25 MB array holds the old and the new at once.
-    mutating func reserve(toHold count: Int, like sample: PreparedBatch) {
-        guard !sample.isEmpty else { return }
-        let perEvent = (sample.bytes.count + sample.count - 1) / sample.count
-        bytes.reserveCapacity((count + sample.count) * perEvent * 9 / 8)
-        events.reserveCapacity(count + sample.count)
-    }
-
-    /// Appends every event of `other`.
-    mutating func append(contentsOf other: PreparedBatch) {
-        let shift = bytes.count
-        bytes.append(contentsOf: other.bytes)
-        events.reserveCapacity(events.count + other.events.count)
-        for var event in other.events {
-            event.offset += shift
-            events.append(event)
-        }
-    }
-}
-
 /// A store that takes batches already prepared by this module (the importer's path).
 protocol PreparedAppending: EventStore {
     /// Appends `batch`, which the store takes over: the writer seals its templates in

@@ -215,7 +215,7 @@ public struct CSVImporter: Sendable {
             if problemCount == 0, let output {
                 do {
                     for part in parts where !part.builder.isEmpty {
-                        try output.write(contentsOf: part.builder.serialized())
+                        try part.builder.write(to: output)
                     }
                 } catch {
                     throw ImportFailure(
