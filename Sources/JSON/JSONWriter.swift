@@ -18,9 +18,10 @@ public struct JSONWriter {
         self.pretty = pretty
     }
 
-    /// The canonical bytes of `value`.
-    public static func canonicalBytes(_ value: JSONValue) -> [UInt8] {
-        var writer = JSONWriter()
+    /// The canonical bytes of `value`; `capacity` is room to reserve for them (the length
+    /// of the text it was parsed from is never too little).
+    public static func canonicalBytes(_ value: JSONValue, reservingCapacity capacity: Int = 256) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: capacity)
         writer.write(value)
         return writer.bytes
     }

@@ -86,7 +86,7 @@ public enum ImportLine {
         if checkOnly, bytes.count > 1 << 20, JSONWriter.canonicalBytes(dataValue).count > 1 << 20 - 4096 {
             throw ImportLineError("the event's data is larger than 1 MiB; store large documents elsewhere and reference them")
         }
-        let payload = checkOnly ? [] : JSONWriter.canonicalBytes(dataValue)
+        let payload = checkOnly ? [] : JSONWriter.canonicalBytes(dataValue, reservingCapacity: bytes.count)
         let givenID = try optionalID(fields.id, "id")
         let id = givenID ?? (checkOnly ? nil : derivedID(bytes, lineNumber: lineNumber))
         var event = ProposedEvent(
