@@ -311,6 +311,8 @@ public struct EventImporter: Sendable {
                 let events = options.batchSize + pending.batch.count
                 pending.batch.bytes.reserveCapacity(events * perEvent * 9 / 8)
                 pending.batch.events.reserveCapacity(events)
+                pending.lines.reserveCapacity(events)
+                pending.restores.reserveCapacity(events)
             }
             if pending.batch.count >= options.batchSize { try await submit() }
         }

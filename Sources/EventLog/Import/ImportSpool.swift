@@ -121,9 +121,6 @@ struct ImportSpool {
             guard entryBytes == Int(count) * MemoryLayout<Entry>.stride, templateBytes == Int(byteCount) else {
                 throw EventLogError(.storage, "the import's scratch file ends early; run the import again")
             }
-            block.lines.reserveCapacity(block.lines.count + Int(count))
-            block.restores.reserveCapacity(block.restores.count + Int(count))
-            block.batch.events.reserveCapacity(block.batch.events.count + Int(count))
             block.batch.bytes.withUnsafeBytes { all in
                 let templates = UnsafeRawBufferPointer(rebasing: all[shift...])
                 for entry in entries {

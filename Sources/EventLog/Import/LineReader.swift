@@ -61,8 +61,11 @@ struct LineReader {
         var lines: [(number: Int, start: Int, end: Int)] = []
         lines.reserveCapacity(bytes.count / 256)
         bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
             var start = 0
-            for i in 0..<buffer.count where buffer[i] == 0x0A {
+            // memchr finds each newline a vector at a time.
+            while start < buffer.count, let found = memchr(base + start, 0x0A, buffer.count - start) {
+                let i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
                 var end = i
                 if end > start, buffer[end - 1] == 0x0D { end -= 1 }
                 lines.append((nextLine, start, end))
