@@ -117,8 +117,15 @@ struct ImportSpool {
             let entryBytes = try entries.withUnsafeMutableBytes { try Self.readFully(fd, into: $0) }
             let shift = block.batch.bytes.count
             block.batch.bytes.append(contentsOf: repeatElement(0, count: Int(byteCount)))
-            let templateBytes = try block.batch.bytes.withUnsafeMutableBytes { try Self.readFully(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[shift...])) }
+            let templateBytes: Int
+            do {
+                templateBytes = try block.batch.bytes.withUnsafeMutableBytes { try Self.readFully(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[shift...])) }
+            } catch {
+                block.batch.bytes.removeSubrange(shift...)
+                throw error
+            }
             guard entryBytes == Int(count) * MemoryLayout<Entry>.stride, templateBytes == Int(byteCount) else {
+                block.batch.bytes.removeSubrange(shift...)
                 throw EventLogError(.storage, "the import's scratch file ends early; run the import again")
             }
             block.batch.bytes.withUnsafeBytes { all in
