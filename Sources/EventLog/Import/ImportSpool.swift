@@ -113,7 +113,8 @@ struct ImportSpool {
             }
             let (magic, count, byteCount) = header
             guard magic == ImportSpool.magic else { throw EventLogError(.storage, "the import's scratch file is damaged; run the import again") }
-            entries = Array(repeating: Entry(), count: Int(count))
+            entries.removeAll(keepingCapacity: true)
+            entries.append(contentsOf: repeatElement(Entry(), count: Int(count)))
             let entryBytes = try entries.withUnsafeMutableBytes { try Self.readFully(fd, into: $0) }
             let shift = block.batch.bytes.count
             block.batch.bytes.append(contentsOf: repeatElement(0, count: Int(byteCount)))
