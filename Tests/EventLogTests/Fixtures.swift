@@ -80,3 +80,11 @@ func withLMDBStore(clock: StepClock = StepClock(), sync: Bool = false, _ body: (
 }
 
 protocol CustomTestStringConvertibleShim {}
+
+extension ImportLine {
+    /// Parses one import line given as text (the importer's path, without a file).
+    static func parse(_ text: String, lineNumber: Int) throws -> Parsed {
+        var bytes = Array(text.utf8)
+        return try bytes.withUnsafeMutableBufferPointer { try parse(UnsafeBufferPointer($0), lineNumber: lineNumber) }
+    }
+}

@@ -8,21 +8,16 @@ import Testing
 /// is refused with a message, never read as events.
 @Suite("Import spool")
 struct ImportSpoolTests {
-    private func parsed(_ line: String, _ number: Int) throws -> ImportLine.Parsed {
-        var bytes = Array(line.utf8)
-        return try bytes.withUnsafeMutableBufferPointer { try ImportLine.parse(UnsafeBufferPointer($0), lineNumber: number) }
-    }
-
     /// Two blocks (the second with an export line's claims) in a fresh spool file.
     private func writeSpool(_ url: URL) throws -> [ImportSpool.Builder] {
         var first = ImportSpool.Builder()
-        first.add(try parsed(#"{"stream":"customer-1","type":"PageVisited","data":{"url":"/pricing"}}"#, 1), line: 1)
-        first.add(try parsed(#"{"stream":"customer-2","type":"PageVisited","data":{"url":"/"},"expectedVersion":"no-stream","actor":"web"}"#, 2), line: 2)
+        first.add(try ImportLine.parse(#"{"stream":"customer-1","type":"PageVisited","data":{"url":"/pricing"}}"#, lineNumber: 1), line: 1)
+        first.add(try ImportLine.parse(#"{"stream":"customer-2","type":"PageVisited","data":{"url":"/"},"expectedVersion":"no-stream","actor":"web"}"#, lineNumber: 2), line: 2)
         var second = ImportSpool.Builder()
         second.reserve(lines: 1, bytes: 200)
         let hash = String(repeating: "ab", count: 32)
         second.add(
-            try parsed(#"{"stream":"customer-1","type":"EmailOpened","data":{"n":1},"expectedVersion":1,"seq":3,"version":2,"hash":"\#(hash)"}"#, 7),
+            try ImportLine.parse(#"{"stream":"customer-1","type":"EmailOpened","data":{"n":1},"expectedVersion":1,"seq":3,"version":2,"hash":"\#(hash)"}"#, lineNumber: 7),
             line: 7)
         FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
