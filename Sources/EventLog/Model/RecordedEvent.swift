@@ -70,11 +70,22 @@ public struct RecordedEvent: Sendable, Hashable {
         schemaVersion: Int, occurredAt: Timestamp, recordedAt: Timestamp, actor: String?,
         correlationId: EventID?, causationId: EventID?, metadataJSON: [UInt8], payload: [UInt8], hash: EventHash
     ) {
-        self.init(
-            position: position, id: id, stream: stream, version: version, type: type, schemaVersion: schemaVersion,
-            occurredAt: occurredAt, recordedAt: recordedAt, actor: actor, correlationId: correlationId,
-            causationId: causationId, metadata: [:], payload: payload, hash: hash)
-        if !metadataJSON.isEmpty { metadataStorage = .json(metadataJSON) }
+        // Every field set here, not through the public initializer and a mutation
+        // after it: that built the event twice, a copy per event read.
+        self.position = position
+        self.id = id
+        self.stream = stream
+        self.version = version
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.occurredAt = occurredAt
+        self.recordedAt = recordedAt
+        self.actor = actor
+        self.correlationId = correlationId
+        self.causationId = causationId
+        self.metadataStorage = metadataJSON.isEmpty ? .map([:]) : .json(metadataJSON)
+        self.payload = payload
+        self.hash = hash
     }
 
     /// The stored metadata object as a string map (a non-string value as its JSON text).
