@@ -34,6 +34,14 @@ public final class RawLMDBBaseline: @unchecked Sendable {
         }
     }
 
+    /// Raw reads through `store`'s own environment and databases, so the engine and the
+    /// baseline can take turns on one mapping: LMDB forbids opening an environment twice
+    /// in one process. Only for reading; the store must stay open while this is used.
+    public init(readingThrough store: LMDBEventStore) {
+        env = store.env
+        databases = store.databases
+    }
+
     /// Encodes `events` as the engine would (positions from 1) in batches of `batchSize`.
     public static func encode(_ events: [ProposedEvent], batchSize: Int, clock: @Sendable () -> Timestamp = { .now }) throws -> [Batch] {
         final class Versions: AppendLookup {
