@@ -71,7 +71,8 @@ public struct RecordedEvent: Sendable, Hashable {
         correlationId: EventID?, causationId: EventID?, metadataJSON: [UInt8], payload: [UInt8], hash: EventHash
     ) {
         // Every field set here, not through the public initializer and a mutation
-        // after it: that built the event twice, a copy per event read.
+        // after it: that built the event and then copied it whole to set the metadata,
+        // once more per event read.
         self.position = position
         self.id = id
         self.stream = stream

@@ -417,6 +417,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         case .forward:
             let first = max(version?.rawValue ?? 1, 1)
             guard first <= count else { return [] }
+            out.reserveCapacity(min(limit, Int(count - first + 1)))
             var seen: UInt64 = 0
             var page = try cursor.get(MDB_GET_MULTIPLE)
             while let current = page, out.count < limit {
@@ -433,6 +434,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         case .backward:
             let last = min(version?.rawValue ?? count, count)
             guard last >= 1 else { return [] }
+            out.reserveCapacity(min(limit, Int(last)))
             if last == count {
                 var entry = try cursor.get(MDB_LAST_DUP)
                 while let current = entry, out.count < limit {
@@ -441,6 +443,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                 }
             } else {
                 var all: [UInt64] = []
+                all.reserveCapacity(Int(last))
                 var page = try cursor.get(MDB_GET_MULTIPLE)
                 while let current = page, UInt64(all.count) < last {
                     for i in 0..<(current.value.count / 8) { all.append(current.value.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
@@ -464,6 +467,8 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                             try cursor.get(MDB_GET_BOTH_RANGE, key: UnsafeRawBufferPointer(key), value: value)
                         }
                     }
+                    // The type's whole count bounds what is left from `position`.
+                    if entry != nil { out.reserveCapacity(min(limit, try cursor.duplicateCount())) }
                     while let current = entry, out.count < limit {
                         out.append(readUInt64(current.value))
                         entry = try cursor.get(MDB_NEXT_DUP)
