@@ -48,20 +48,10 @@ public struct RecordedEvent: Sendable, Hashable {
         correlationId: EventID?, causationId: EventID?, metadata: [String: String], payload: [UInt8],
         hash: EventHash
     ) {
-        self.position = position
-        self.id = id
-        self.stream = stream
-        self.version = version
-        self.type = type
-        self.schemaVersion = schemaVersion
-        self.occurredAt = occurredAt
-        self.recordedAt = recordedAt
-        self.actor = actor
-        self.correlationId = correlationId
-        self.causationId = causationId
-        self.metadataStorage = .map(metadata)
-        self.payload = payload
-        self.hash = hash
+        self.init(
+            position: position, id: id, stream: stream, version: version, type: type, schemaVersion: schemaVersion,
+            occurredAt: occurredAt, recordedAt: recordedAt, actor: actor, correlationId: correlationId,
+            causationId: causationId, metadataStorage: .map(metadata), payload: payload, hash: hash)
     }
 
     /// A decoded record's envelope, its metadata left as the stored JSON.
@@ -70,9 +60,22 @@ public struct RecordedEvent: Sendable, Hashable {
         schemaVersion: Int, occurredAt: Timestamp, recordedAt: Timestamp, actor: String?,
         correlationId: EventID?, causationId: EventID?, metadataJSON: [UInt8], payload: [UInt8], hash: EventHash
     ) {
-        // Every field set here, not through the public initializer and a mutation
-        // after it: that built the event and then copied it whole to set the metadata,
-        // once more per event read.
+        self.init(
+            position: position, id: id, stream: stream, version: version, type: type, schemaVersion: schemaVersion,
+            occurredAt: occurredAt, recordedAt: recordedAt, actor: actor, correlationId: correlationId,
+            causationId: causationId, metadataStorage: metadataJSON.isEmpty ? .map([:]) : .json(metadataJSON),
+            payload: payload, hash: hash)
+    }
+
+    /// Every field given, the metadata in its final form: both initializers above come
+    /// here. Setting the metadata after building the event copied the whole event once
+    /// more per event read.
+    private init(
+        position: LogPosition, id: EventID, stream: StreamName, version: StreamVersion, type: EventType,
+        schemaVersion: Int, occurredAt: Timestamp, recordedAt: Timestamp, actor: String?,
+        correlationId: EventID?, causationId: EventID?, metadataStorage: MetadataStorage, payload: [UInt8],
+        hash: EventHash
+    ) {
         self.position = position
         self.id = id
         self.stream = stream
@@ -84,7 +87,7 @@ public struct RecordedEvent: Sendable, Hashable {
         self.actor = actor
         self.correlationId = correlationId
         self.causationId = causationId
-        self.metadataStorage = metadataJSON.isEmpty ? .map([:]) : .json(metadataJSON)
+        self.metadataStorage = metadataStorage
         self.payload = payload
         self.hash = hash
     }

@@ -467,8 +467,6 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                             try cursor.get(MDB_GET_BOTH_RANGE, key: UnsafeRawBufferPointer(key), value: value)
                         }
                     }
-                    // The type's whole count bounds what is left from `position`.
-                    if entry != nil { out.reserveCapacity(min(limit, try cursor.duplicateCount())) }
                     while let current = entry, out.count < limit {
                         out.append(readUInt64(current.value))
                         entry = try cursor.get(MDB_NEXT_DUP)

@@ -78,36 +78,18 @@ struct StreamReadBenchmark: BenchmarkScenario {
         let streams = try fixture.workload.fullDealStreams(in: store)
         guard !streams.isEmpty else { throw BenchError("no 100-event streams in the fixture") }
         let raw = RawLMDBBaseline(readingThrough: store)
-        var samples: [Double] = []
-        var rawSamples: [Double] = []
-        samples.reserveCapacity(reads)
-        rawSamples.reserveCapacity(reads)
-        var engineStreams = SplitMix64(seed: 7)
-        var rawStreams = SplitMix64(seed: 8)
-        func engineRead(_ counted: Bool) throws {
-            let stream = streams[Int(engineStreams.next() % UInt64(streams.count))]
-            let t0 = monotonicNanoseconds()
-            let events = try store.readStream(stream, from: nil, direction: .forward, limit: 100)
-            let elapsed = Double(monotonicNanoseconds() - t0) / 1000
-            precondition(events.count == 100)
-            if counted { samples.append(elapsed) }
+        var engine = TimedReads(streams: streams, seed: 7, reserving: reads) { stream in
+            try store.readStream(stream, from: nil, direction: .forward, limit: 100).count
         }
-        func rawRead(_ counted: Bool) throws {
-            let stream = streams[Int(rawStreams.next() % UInt64(streams.count))]
-            let t0 = monotonicNanoseconds()
-            let count = try raw.readStream(stream)
-            let elapsed = Double(monotonicNanoseconds() - t0) / 1000
-            precondition(count == 100)
-            if counted { rawSamples.append(elapsed) }
-        }
+        var baseline = TimedReads(streams: streams, seed: 8, reserving: reads) { stream in try raw.readStream(stream) }
         for i in 0..<(reads + warmUp) {
             let counted = i >= warmUp  // the first reads warm the cache
             if i % 2 == 0 {
-                try engineRead(counted)
-                try rawRead(counted)
+                try engine.readOne(counted: counted)
+                try baseline.readOne(counted: counted)
             } else {
-                try rawRead(counted)
-                try engineRead(counted)
+                try baseline.readOne(counted: counted)
+                try engine.readOne(counted: counted)
             }
         }
         return [
@@ -115,11 +97,38 @@ struct StreamReadBenchmark: BenchmarkScenario {
                 "reads": .int(reads),
                 "streams": .int(streams.count),
                 "events_per_read": .int(100),
-                "p50_us": .double(percentile(&samples, 0.5)),
-                "p99_us": .double(percentile(&samples, 0.99)),
-                "baseline_p50_us": .double(percentile(&rawSamples, 0.5)),
-                "baseline_p99_us": .double(percentile(&rawSamples, 0.99)),
+                "p50_us": .double(percentile(&engine.samples, 0.5)),
+                "p99_us": .double(percentile(&engine.samples, 0.99)),
+                "baseline_p50_us": .double(percentile(&baseline.samples, 0.5)),
+                "baseline_p99_us": .double(percentile(&baseline.samples, 0.99)),
             ])
         ]
+    }
+}
+
+/// One side of `stream-read`: whole 100-event streams drawn from its own random
+/// sequence, and how long each read took, in microseconds.
+private struct TimedReads {
+    let streams: [StreamName]
+    var next: SplitMix64
+    var samples: [Double] = []
+    /// Reads a stream whole; returns how many events it found.
+    let read: (StreamName) throws -> Int
+
+    init(streams: [StreamName], seed: UInt64, reserving count: Int, read: @escaping (StreamName) throws -> Int) {
+        self.streams = streams
+        next = SplitMix64(seed: seed)
+        samples.reserveCapacity(count)
+        self.read = read
+    }
+
+    /// Reads one random stream; keeps its time when `counted`.
+    mutating func readOne(counted: Bool) throws {
+        let stream = streams[Int(next.next() % UInt64(streams.count))]
+        let t0 = monotonicNanoseconds()
+        let found = try read(stream)
+        let elapsed = Double(monotonicNanoseconds() - t0) / 1000
+        precondition(found == 100)
+        if counted { samples.append(elapsed) }
     }
 }
