@@ -11,6 +11,13 @@ extension LMDBEventStore {
     /// batch's failure (a version conflict, say) never affects the others in its group.
     /// A batch planned ahead (``PreplannedBatch``, an import's) is only written, when it
     /// comes first in its group and the writer is in the state it was planned for.
+    ///
+    /// While the writer writes and commits one group, a second thread, the stager,
+    /// plans the batches queuing up behind it (``Staged``): in a read transaction, as if
+    /// the group in flight had committed (``PlannedOverlay``). Once the commit returns,
+    /// the writer takes the staged group and, if it is in the state the stager assumed,
+    /// only writes it; otherwise it plans the group again itself. Planning thus
+    /// overlaps the `fsync` instead of preceding the next one.
     final class Writer: @unchecked Sendable {
         struct State: Hashable, Sendable {
             var head: LogHead
@@ -61,12 +68,37 @@ extension LMDBEventStore {
             case custom(CustomJob)
         }
 
+        /// The group the writer is writing: what the stager plans after.
+        struct InFlight {
+            let planner: AppendPlanner
+            let base: State
+            let end: State
+        }
+
+        /// Jobs the stager took from the queue and planned ahead, in queue order.
+        struct Staged {
+            var jobs: [Job] = []
+            var events = 0
+            var bytes = 0
+            /// The plan of every job so far, as if the writer were in `base`; `nil` once
+            /// planning ahead failed (the writer then plans the jobs itself).
+            var plan: (planner: AppendPlanner, results: [Result<AppendResult, EventLogError>], base: State)?
+        }
+
         private let condition = NSCondition()
         private var queue: [Work] = []
         private var stopping = false
         private var stopped = false
         private var thread: Thread?
+        /// Signalled once by each of the two threads as it ends.
         private let finished = DispatchSemaphore(value: 0)
+        /// Shared under `condition`: the group being written (`nil` while the writer
+        /// picks its next group or idles), the jobs staged behind it, and whether the
+        /// stager is planning them right now (the writer waits for it to finish).
+        private var inFlight: InFlight?
+        private var staged: Staged?
+        private var stagerBusy = false
+        private let stagedJobs = Atomic<Int>(0)
         private let commits = Atomic<Int>(0)
         private let written = Atomic<Int>(0)
         private let plannedAhead = Atomic<Int>(0)
@@ -75,6 +107,15 @@ extension LMDBEventStore {
         var statistics: (commits: Int, events: Int) { (commits.load(ordering: .relaxed), written.load(ordering: .relaxed)) }
         /// Batches written as planned ahead (see ``PreplannedBatch``), not planned again here.
         var plannedAheadCount: Int { plannedAhead.load(ordering: .relaxed) }
+        /// Appends the stager planned that the writer then wrote as planned.
+        var stagedCount: Int { stagedJobs.load(ordering: .relaxed) }
+
+        /// Appends planned by the stager and waiting for the writer (for tests).
+        var stagedWaiting: Int {
+            condition.lock()
+            defer { condition.unlock() }
+            return stagerBusy ? 0 : staged?.plan.map { $0.results.count } ?? 0
+        }
 
         func start(store: LMDBEventStore, state: State) {
             let thread = Thread { [unowned store] in
@@ -85,6 +126,10 @@ extension LMDBEventStore {
             thread.stackSize = 4 << 20
             self.thread = thread
             thread.start()
+            let stager = Thread { [unowned store] in self.stage(store: store) }
+            stager.name = "ledgerline-stager"
+            stager.stackSize = 4 << 20
+            stager.start()
         }
 
         func submit(_ batch: BatchHandover) async -> Result<AppendResult, EventLogError> {
@@ -108,7 +153,7 @@ extension LMDBEventStore {
                 return
             }
             queue.append(.append(job))
-            condition.signal()
+            condition.broadcast()
             condition.unlock()
         }
 
@@ -122,7 +167,7 @@ extension LMDBEventStore {
                     return
                 }
                 queue.append(.custom(CustomJob(body: body, continuation: continuation)))
-                condition.signal()
+                condition.broadcast()
                 condition.unlock()
             }
         }
@@ -132,15 +177,27 @@ extension LMDBEventStore {
             condition.lock()
             let wasRunning = thread != nil && !stopping
             stopping = true
-            condition.signal()
+            condition.broadcast()
             condition.unlock()
-            if wasRunning { finished.wait() }
+            if wasRunning {
+                finished.wait()
+                finished.wait()
+            }
         }
 
         private func run(store: LMDBEventStore, state: inout State) {
             while true {
                 condition.lock()
-                while queue.isEmpty && !stopping { condition.wait() }
+                // The last group has committed (or failed): nothing is in flight to stage
+                // behind until the next group is planned.
+                inFlight = nil
+                // A staged group is taken whole, once the stager has planned all of it.
+                while stagerBusy || (queue.isEmpty && staged == nil && !stopping) { condition.wait() }
+                if let group = staged.take() {
+                    condition.unlock()
+                    process(group.jobs, staged: group.plan, store: store, state: &state)
+                    continue
+                }
                 if queue.isEmpty && stopping {
                     condition.unlock()
                     break
@@ -163,9 +220,114 @@ extension LMDBEventStore {
                     queue.removeFirst()
                 }
                 condition.unlock()
-                process(group, store: store, state: &state)
+                process(group, staged: nil, store: store, state: &state)
             }
             finished.signal()
+        }
+
+        /// Tells the stager what is being written now, so it plans what queues up next
+        /// as if that had committed.
+        private func publishInFlight(_ planner: AppendPlanner, base: State, end: State) {
+            condition.lock()
+            inFlight = InFlight(planner: planner, base: base, end: end)
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        // MARK: - The stager
+
+        /// The stager's loop: while a group is in flight, takes the appends queued
+        /// behind it and plans them (see ``Staged``).
+        private func stage(store: LMDBEventStore) {
+            condition.lock()
+            while true {
+                while !stopping && (inFlight == nil || !canStage(store)) { condition.wait() }
+                if stopping { break }
+                let current = inFlight!
+                var group = staged.take() ?? Staged()
+                if let plan = group.plan, plan.base != current.end {
+                    // The group in flight was planned again (after the map grew, say):
+                    // what was staged after its first plan is stale.
+                    group.plan = nil
+                    var planner = plan.planner
+                    Self.returnBatches(of: &planner, to: group.jobs, results: plan.results)
+                    staged = group
+                    continue
+                }
+                let first = group.jobs.count
+                while case .append(let job) = queue.first, job.preplanned == nil,
+                    group.jobs.isEmpty || (group.events + job.count <= store.options.maxGroupEvents && group.bytes + job.bytes <= store.options.maxGroupBytes)
+                {
+                    group.jobs.append(job)
+                    group.events += job.count
+                    group.bytes += job.bytes
+                    queue.removeFirst()
+                }
+                stagerBusy = true
+                condition.unlock()
+                if first == 0 { group.plan = (AppendPlanner(head: current.end.head, lastRecordedAt: current.end.lastRecordedAt), [], current.end) }
+                plan(&group, from: first, after: current, store: store)
+                condition.lock()
+                staged = group
+                stagerBusy = false
+                condition.broadcast()
+            }
+            condition.unlock()
+            finished.signal()
+        }
+
+        /// Whether the queue's first job can join the staged group (under `condition`).
+        private func canStage(_ store: LMDBEventStore) -> Bool {
+            guard case .append(let job) = queue.first, job.preplanned == nil else { return false }
+            guard let group = staged else { return true }
+            return group.plan != nil && group.events + job.count <= store.options.maxGroupEvents && group.bytes + job.bytes <= store.options.maxGroupBytes
+        }
+
+        /// Plans `group`'s jobs from `first` on, after `current`, in one read
+        /// transaction. Any failure other than a refused batch drops the plan: the
+        /// writer plans the jobs itself then, and reports what it finds.
+        private func plan(_ group: inout Staged, from first: Int, after current: InFlight, store: LMDBEventStore) {
+            guard var plan = group.plan else { return }
+            group.plan = nil
+            let jobs = group.jobs[first...]
+            let planned: Bool
+            do {
+                planned = try store.env.read { txn in
+                    // The overlay holds only the group in flight: the snapshot must be the
+                    // state just before it or just after it.
+                    let snapshot = try LMDBEventStore.readHead(txn, store.databases)
+                    guard snapshot == current.base.head || snapshot == current.end.head else { return false }
+                    let cursor = try txn.cursor(store.databases.streams)
+                    defer { cursor.close() }
+                    let lookup = PlannedOverlay(planned: current.planner, committed: WriteLookup(store: store, txn: txn, streamCursor: cursor))
+                    let now = store.options.clock()
+                    for job in jobs {
+                        do {
+                            plan.results.append(.success(try plan.planner.plan(from: &job.batch, lookup: lookup, now: now)))
+                        } catch let error as EventLogError where error.code == .wrongExpectedVersion || error.code == .idConflict {
+                            // Refused as a whole; the planner is as it was before the batch.
+                            plan.results.append(.failure(error))
+                        }
+                    }
+                    return true
+                }
+            } catch {
+                planned = false
+            }
+            if planned {
+                group.plan = plan
+            } else {
+                Self.returnBatches(of: &plan.planner, to: group.jobs, results: plan.results)
+            }
+        }
+
+        /// Moves the batches `planner` took back to the jobs it planned (those whose
+        /// result is a success), so the jobs can be planned again.
+        private static func returnBatches(of planner: inout AppendPlanner, to jobs: [Job], results: [Result<AppendResult, EventLogError>]) {
+            var batches = planner.takeBatches().makeIterator()
+            for (job, result) in zip(jobs, results) {
+                if case .success = result, let batch = batches.next() { job.batch = batch }
+            }
         }
 
         private func runCustom(_ job: CustomJob, store: LMDBEventStore) {
@@ -184,7 +346,12 @@ extension LMDBEventStore {
             case failed(EventLogError)
         }
 
-        private func process(_ group: [Job], store: LMDBEventStore, state: inout State) {
+        private typealias StagedPlan = (planner: AppendPlanner, results: [Result<AppendResult, EventLogError>], base: State)
+
+        private func process(_ group: [Job], staged: StagedPlan?, store: LMDBEventStore, state: inout State) {
+            // The staged plan serves the first attempt only: an attempt that fails hands
+            // the batches back to their jobs.
+            var staged = staged
             do {
                 try store.env.growIfNearlyFull()
             } catch {
@@ -193,7 +360,8 @@ extension LMDBEventStore {
             }
             while true {
                 let current = state
-                let outcome = store.env.resizeLock.withShared { attempt(group, store: store, state: current) }
+                let plan = staged.take()
+                let outcome = store.env.resizeLock.withShared { attempt(group, staged: plan, store: store, state: current) }
                 switch outcome {
                 case .committed(let results, let newState):
                     let moved = newState.head != state.head
@@ -217,7 +385,7 @@ extension LMDBEventStore {
             }
         }
 
-        private func attempt(_ group: [Job], store: LMDBEventStore, state: State) -> Outcome {
+        private func attempt(_ group: [Job], staged: StagedPlan?, store: LMDBEventStore, state: State) -> Outcome {
             let txn: LMDBTransaction
             do {
                 txn = try store.env.beginWrite()
@@ -241,7 +409,25 @@ extension LMDBEventStore {
                 defer {
                     for (job, batch) in zip(plannedJobs, planner.batches) where job.batch.isEmpty { job.batch = batch }
                 }
-                for (index, job) in group.enumerated() {
+                var toPlan = group[...]
+                if var staged {
+                    if staged.base == state {
+                        // Planned by the stager against exactly this state.
+                        planner = staged.planner
+                        for (job, result) in zip(group, staged.results) {
+                            results.append(result)
+                            switch result {
+                            case .success: plannedJobs.append(job)
+                            case .failure(let error): job.failure = error
+                            }
+                        }
+                        toPlan = []
+                        stagedJobs.add(group.count, ordering: .relaxed)
+                    } else {
+                        Self.returnBatches(of: &staged.planner, to: group, results: staged.results)
+                    }
+                }
+                for (index, job) in zip(toPlan.indices, toPlan) {
                     if let failure = job.failure {
                         // Planned before a retry and refused: the state it met is the same.
                         results.append(.failure(failure))
@@ -278,6 +464,9 @@ extension LMDBEventStore {
                     store.env.abort(txn)
                     return .committed(results, state)
                 }
+                let end = State(head: LogHead(position: planner.head, hash: planner.headHash), lastRecordedAt: planner.lastRecordedAt)
+                publishInFlight(planner, base: state, end: end)
+                try store.options.groupWillWrite?()
                 try write(planner, txn: txn, cursor: streamCursor, databases: dbs)
                 let streams = try LMDBEventStore.metaValue(txn, dbs, "streams")
                 try LMDBEventStore.setMetaValue(txn, dbs, "streams", streams + UInt64(planner.newStreamCount))
@@ -289,7 +478,7 @@ extension LMDBEventStore {
                 commits.add(1, ordering: .relaxed)
                 if wroteAPlan { plannedAhead.add(1, ordering: .relaxed) }
                 written.add(planner.recordCount, ordering: .relaxed)
-                return .committed(results, State(head: LogHead(position: planner.head, hash: planner.headHash), lastRecordedAt: planner.lastRecordedAt))
+                return .committed(results, end)
             } catch let error as LMDBFailure {
                 if !committing { store.env.abort(txn) }
                 if error.isMapFull { return .retryAfterGrowing }

@@ -28,12 +28,14 @@ import Synchronization
 /// plans each batch in turn, writes them in one transaction and acknowledges each
 /// batch only after `mdb_txn_commit` returned — after `fsync`, unless
 /// ``Options/sync`` is off. This is group commit: under load, one disk flush
-/// acknowledges many appenders. When the map fills up the writer grows it and retries.
+/// acknowledges many appenders. While a group commits, a second thread plans the
+/// appends queued behind it, so the writer only writes them next (see
+/// ``Writer``). When the map fills up the writer grows it and retries.
 ///
 /// ## Reading
 /// Reads use pooled read-only transactions and never wait for the writer. Long reads
 /// use every core: a forward read of 1,024 events or more is split by position (the
-/// log has no gaps), and a stream or type read of 64 events or more by its index's
+/// log has no gaps), and a stream or type read of 512 events or more by its index's
 /// list; each part is looked up and decoded on its own thread, in a read transaction
 /// of its own on the same snapshot (same `mdb_txn_id`; if a commit slipped in between,
 /// the read runs on one thread instead). Records are asked into the cache as soon as
@@ -57,6 +59,9 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         public var validator: (any EventValidator)?
         /// The clock that stamps `recordedAt`.
         public var clock: @Sendable () -> Timestamp = { Timestamp.now }
+        /// Tests only: called on the writer thread once a group is planned, before it is
+        /// written. Blocking holds the group in flight; throwing fails the group.
+        var groupWillWrite: (@Sendable () throws -> Void)?
 
         public init() {}
     }
