@@ -82,8 +82,12 @@ extension LMDBEventStore {
             var bytes = 0
             /// The plan of every job so far, as if the writer were in `base`; `nil` once
             /// planning ahead failed (the writer then plans the jobs itself).
-            var plan: (planner: AppendPlanner, results: [Result<AppendResult, EventLogError>], base: State)?
+            var plan: StagedPlan?
         }
+
+        /// Staged jobs' plan: one planner for all of them, each job's result (a refused
+        /// job's error included) and the writer state it assumes.
+        typealias StagedPlan = (planner: AppendPlanner, results: [Result<AppendResult, EventLogError>], base: State)
 
         private let condition = NSCondition()
         private var queue: [Work] = []
@@ -107,7 +111,7 @@ extension LMDBEventStore {
         var statistics: (commits: Int, events: Int) { (commits.load(ordering: .relaxed), written.load(ordering: .relaxed)) }
         /// Batches written as planned ahead (see ``PreplannedBatch``), not planned again here.
         var plannedAheadCount: Int { plannedAhead.load(ordering: .relaxed) }
-        /// Appends the stager planned that the writer then wrote as planned.
+        /// Appends whose staged plan the writer used (written, or refused, as planned).
         var stagedCount: Int { stagedJobs.load(ordering: .relaxed) }
 
         /// Appends planned by the stager and waiting for the writer (for tests).
@@ -345,8 +349,6 @@ extension LMDBEventStore {
             case retryAfterResize
             case failed(EventLogError)
         }
-
-        private typealias StagedPlan = (planner: AppendPlanner, results: [Result<AppendResult, EventLogError>], base: State)
 
         private func process(_ group: [Job], staged: StagedPlan?, store: LMDBEventStore, state: inout State) {
             // The staged plan serves the first attempt only: an attempt that fails hands
