@@ -126,7 +126,7 @@ public struct EventImporter: Sendable {
         do { reader = try LineReader(url: url) } catch { throw ImportFailure(file: displayName, cannotRead: error) }
         var output: FileHandle?
         if let spool {
-            FileManager.default.createFile(atPath: spool.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: spool.path, contents: nil)
             do { output = try FileHandle(forWritingTo: spool) } catch {
                 reader.close()
                 throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "cannot write the import's scratch file in \(spool.deletingLastPathComponent().path): \(error.localizedDescription)")], totalProblems: 1, appended: 0)

@@ -22,7 +22,7 @@ struct EventLogWorkload {
 
     /// Writes the workload as import JSON Lines to `url` (no ids: the importer derives them).
     func write(to url: URL) throws {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         var rng = SplitMix64(seed: 0x1ED6_E711)

@@ -70,7 +70,7 @@ struct ImportCommand: AsyncParsableCommand {
             return (url, file, false)
         }
         let spool = FileManager.default.temporaryDirectory.appendingPathComponent("ledgerline-import-\(UUID().uuidString).jsonl")
-        FileManager.default.createFile(atPath: spool.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: spool.path, contents: nil)
         let handle = try FileHandle(forWritingTo: spool)
         defer { try? handle.close() }
         while let chunk = try FileHandle.standardInput.read(upToCount: 4 << 20), !chunk.isEmpty {
