@@ -143,4 +143,9 @@ extension LMDBEventStore {
     /// Transactions committed and events written by this store's writer since it opened.
     @_spi(Benchmarking)
     public var writerStatistics: (commits: Int, events: Int) { writer.statistics }
+
+    /// Appends whose plan the stager made while the group ahead of them committed (see
+    /// the writer's documentation), since the store opened.
+    @_spi(Benchmarking)
+    public var stagedAppends: Int { writer.stagedCount }
 }

@@ -52,6 +52,7 @@ struct ConcurrentAppendBenchmark: BenchmarkScenario {
             rawSeconds += Double(monotonicNanoseconds() - rawStart) / 1e9
         }
         let (commits, written) = store.writerStatistics
+        let staged = store.stagedAppends
         store.close()
         let rate = Double(latencies.count) / engineSeconds
         let baseline = Double(rawEvents) / rawSeconds
@@ -67,6 +68,8 @@ struct ConcurrentAppendBenchmark: BenchmarkScenario {
                 "commits": .int(commits),
                 "mean_group_size": .double(Double(written) / Double(max(commits, 1))),
                 "baseline_group_size": .int(groupSize),
+                // Appends planned while the group ahead committed, of all appends.
+                "staged_share": .double(Double(staged) / Double(max(latencies.count, 1))),
                 "ack_p50_us": .double(percentile(&latencies, 0.5)),
                 "ack_p99_us": .double(percentile(&latencies, 0.99)),
                 "durable": .bool(true),
