@@ -19,7 +19,7 @@ struct ImportSpoolTests {
         second.add(
             try ImportLine.parse(#"{"stream":"customer-1","type":"EmailOpened","data":{"n":1},"expectedVersion":1,"seq":3,"version":2,"hash":"\#(hash)"}"#, lineNumber: 7),
             line: 7)
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         try first.write(to: handle)
         try second.write(to: handle)

@@ -50,6 +50,31 @@ import Testing
         #expect(refused?.code == .closed)
     }
 
+    /// A store nobody references any more (never closed) deinitializes: its writer and
+    /// stager threads do not keep it alive, it stops them, and its folder can be opened
+    /// again. In some rounds the last reference is the writer's own, held just after it
+    /// acknowledged the append, so the store deinitializes on the writer thread, which
+    /// must then not wait for itself.
+    @Test(.timeLimit(.minutes(1))) func aStoreNobodyReferencesStopsItsThreadsAndLetsGoOfItsFolder() async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        for round in 1...20 {
+            weak var released: LMDBEventStore?
+            do {
+                let store = try open(scratch, create: round == 1)
+                released = store
+                _ = try await store.append([Fixture.contactCreated(round)])
+            }
+            let deadline = Date().addingTimeInterval(10)
+            while released != nil && Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
+            #expect(released == nil, "round \(round): the store is still alive")
+        }
+        let store = try open(scratch, create: false)
+        defer { store.close() }
+        #expect(try store.head().position == LogPosition(20))
+        #expect(try store.verify(progress: nil).firstBadPosition == nil)
+    }
+
     @Test func aChangedByteOnDiskMakesVerifyNameThatEventsPosition() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }

@@ -94,8 +94,11 @@ extension LMDBEventStore {
         private var stopping = false
         private var stopped = false
         private var thread: Thread?
+        private var stagerThread: Thread?
         /// Signalled once by each of the two threads as it ends.
         private let finished = DispatchSemaphore(value: 0)
+        /// The store's group limits (``Options/maxGroupEvents``, ``Options/maxGroupBytes``).
+        private var maxGroup = (events: 0, bytes: 0)
         /// Shared under `condition`: the group being written (`nil` while the writer
         /// picks its next group or idles), the jobs staged behind it, and whether the
         /// stager is planning them right now (the writer waits for it to finish).
@@ -121,18 +124,22 @@ extension LMDBEventStore {
             return stagerBusy ? 0 : staged?.plan.map { $0.results.count } ?? 0
         }
 
+        /// Starts the writer and the stager. Both hold `store` only while they work on
+        /// it, so a store nobody references any more deinitializes (and stops them).
         func start(store: LMDBEventStore, state: State) {
-            let thread = Thread { [unowned store] in
+            maxGroup = (store.options.maxGroupEvents, store.options.maxGroupBytes)
+            let thread = Thread { [weak store] in
                 var state = state
-                self.run(store: store, state: &state)
+                self.run(store: { store }, state: &state)
             }
             thread.name = "ledgerline-writer"
             thread.stackSize = 4 << 20
             self.thread = thread
             thread.start()
-            let stager = Thread { [unowned store] in self.stage(store: store) }
+            let stager = Thread { [weak store] in self.stage(store: { store }) }
             stager.name = "ledgerline-stager"
             stager.stackSize = 4 << 20
+            stagerThread = stager
             stager.start()
         }
 
@@ -176,20 +183,20 @@ extension LMDBEventStore {
             }
         }
 
-        /// Finishes the queued work, then ends the thread. Idempotent.
+        /// Finishes the queued work, then ends both threads. Idempotent. Called on one of
+        /// them (the store's last reference went away there), it waits only for the other.
         func stop() {
             condition.lock()
             let wasRunning = thread != nil && !stopping
             stopping = true
             condition.broadcast()
             condition.unlock()
-            if wasRunning {
-                finished.wait()
-                finished.wait()
-            }
+            guard wasRunning else { return }
+            let current = Thread.current
+            for other in [thread, stagerThread] where other !== current { finished.wait() }
         }
 
-        private func run(store: LMDBEventStore, state: inout State) {
+        private func run(store current: () -> LMDBEventStore?, state: inout State) {
             while true {
                 condition.lock()
                 // The last group has committed (or failed): nothing is in flight to stage
@@ -199,6 +206,10 @@ extension LMDBEventStore {
                 while stagerBusy || (queue.isEmpty && staged == nil && !stopping) { condition.wait() }
                 if let group = staged.take() {
                     condition.unlock()
+                    guard let store = current() else {
+                        for job in group.jobs { job.continuation.resume(returning: .failure(.closed())) }
+                        continue
+                    }
                     process(group.jobs, staged: group.plan, store: store, state: &state)
                     continue
                 }
@@ -209,6 +220,10 @@ extension LMDBEventStore {
                 if case .custom(let job) = queue.first {
                     queue.removeFirst()
                     condition.unlock()
+                    guard let store = current() else {
+                        job.continuation.resume(returning: .failure(EventLogError.closed()))
+                        continue
+                    }
                     runCustom(job, store: store)
                     continue
                 }
@@ -216,7 +231,7 @@ extension LMDBEventStore {
                 var events = 0
                 var bytes = 0
                 while case .append(let job) = queue.first,
-                    group.isEmpty || (events + job.count <= store.options.maxGroupEvents && bytes + job.bytes <= store.options.maxGroupBytes)
+                    group.isEmpty || (events + job.count <= maxGroup.events && bytes + job.bytes <= maxGroup.bytes)
                 {
                     group.append(job)
                     events += job.count
@@ -224,6 +239,10 @@ extension LMDBEventStore {
                     queue.removeFirst()
                 }
                 condition.unlock()
+                guard let store = current() else {
+                    for job in group { job.continuation.resume(returning: .failure(.closed())) }
+                    continue
+                }
                 process(group, staged: nil, store: store, state: &state)
             }
             finished.signal()
@@ -242,14 +261,14 @@ extension LMDBEventStore {
 
         /// The stager's loop: while a group is in flight, takes the appends queued
         /// behind it and plans them (see ``Staged``).
-        private func stage(store: LMDBEventStore) {
+        private func stage(store current: () -> LMDBEventStore?) {
             condition.lock()
             while true {
-                while !stopping && (inFlight == nil || !canStage(store)) { condition.wait() }
+                while !stopping && (inFlight == nil || !canStage()) { condition.wait() }
                 if stopping { break }
-                let current = inFlight!
+                let inFlightNow = inFlight!
                 var group = staged.take() ?? Staged()
-                if let plan = group.plan, plan.base != current.end {
+                if let plan = group.plan, plan.base != inFlightNow.end {
                     // The group in flight was planned again (after the map grew, say):
                     // what was staged after its first plan is stale.
                     group.plan = nil
@@ -260,7 +279,7 @@ extension LMDBEventStore {
                 }
                 let first = group.jobs.count
                 while case .append(let job) = queue.first, job.preplanned == nil,
-                    group.jobs.isEmpty || (group.events + job.count <= store.options.maxGroupEvents && group.bytes + job.bytes <= store.options.maxGroupBytes)
+                    group.jobs.isEmpty || (group.events + job.count <= maxGroup.events && group.bytes + job.bytes <= maxGroup.bytes)
                 {
                     group.jobs.append(job)
                     group.events += job.count
@@ -269,8 +288,8 @@ extension LMDBEventStore {
                 }
                 stagerBusy = true
                 condition.unlock()
-                if first == 0 { group.plan = (AppendPlanner(head: current.end.head, lastRecordedAt: current.end.lastRecordedAt), [], current.end) }
-                plan(&group, from: first, after: current, store: store)
+                if first == 0 { group.plan = (AppendPlanner(head: inFlightNow.end.head, lastRecordedAt: inFlightNow.end.lastRecordedAt), [], inFlightNow.end) }
+                plan(&group, from: first, after: inFlightNow, store: current())
                 condition.lock()
                 staged = group
                 stagerBusy = false
@@ -281,18 +300,23 @@ extension LMDBEventStore {
         }
 
         /// Whether the queue's first job can join the staged group (under `condition`).
-        private func canStage(_ store: LMDBEventStore) -> Bool {
+        private func canStage() -> Bool {
             guard case .append(let job) = queue.first, job.preplanned == nil else { return false }
             guard let group = staged else { return true }
-            return group.plan != nil && group.events + job.count <= store.options.maxGroupEvents && group.bytes + job.bytes <= store.options.maxGroupBytes
+            return group.plan != nil && group.events + job.count <= maxGroup.events && group.bytes + job.bytes <= maxGroup.bytes
         }
 
         /// Plans `group`'s jobs from `first` on, after `current`, in one read
         /// transaction. Any failure other than a refused batch drops the plan: the
         /// writer plans the jobs itself then, and reports what it finds.
-        private func plan(_ group: inout Staged, from first: Int, after current: InFlight, store: LMDBEventStore) {
+        private func plan(_ group: inout Staged, from first: Int, after current: InFlight, store: LMDBEventStore?) {
             guard var plan = group.plan else { return }
             group.plan = nil
+            guard let store else {
+                // The store is going away: the writer fails these jobs.
+                Self.returnBatches(of: &plan.planner, to: group.jobs, results: plan.results)
+                return
+            }
             let jobs = group.jobs[first...]
             let planned: Bool
             do {
