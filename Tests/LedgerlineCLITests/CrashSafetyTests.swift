@@ -15,7 +15,7 @@ import Testing
         #expect(try CLI.run(["--data", scratch.data, "init"]).status == 0)
         for round in 0..<24 {
             let ackFile = scratch.url.appendingPathComponent("acks-\(round).txt")
-            FileManager.default.createFile(atPath: ackFile.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: ackFile.path, contents: nil)
             let output = try FileHandle(forWritingTo: ackFile)
             let child = Process()
             child.executableURL = executable

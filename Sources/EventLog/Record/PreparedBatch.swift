@@ -107,9 +107,47 @@ struct PreplannedBatch: Sendable {
     /// The writer's state the plan starts from: its head and last `recordedAt`.
     let base: LMDBEventStore.Writer.State
 
+    /// The plan as something to plan after while it is being written.
+    var inFlight: PlanInFlight { PlanInFlight(planner: planner, base: base) }
+}
+
+/// A plan the writer is writing, or will write next: what planning ahead plans after
+/// (an import's next batch, the stager's group).
+struct PlanInFlight {
+    let planner: AppendPlanner
+    /// The writer's state the plan starts from.
+    let base: LMDBEventStore.Writer.State
     /// The writer's state once the plan has committed.
-    var end: LMDBEventStore.Writer.State {
-        .init(head: LogHead(position: planner.head, hash: planner.headHash), lastRecordedAt: planner.lastRecordedAt)
+    var end: LMDBEventStore.Writer.State { .init(after: planner) }
+}
+
+extension LMDBEventStore.Writer.State {
+    /// The writer's state once `planner`'s transaction has committed.
+    init(after planner: AppendPlanner) {
+        self.init(head: LogHead(position: planner.head, hash: planner.headHash), lastRecordedAt: planner.lastRecordedAt)
+    }
+}
+
+extension LMDBEventStore {
+    /// Runs `body` in a read transaction with the lookup the writer will have once
+    /// `previous` (a plan still being written) has committed, or, without `previous`,
+    /// what is committed now; and the writer state that lookup stands for. `nil`
+    /// without running `body` when the snapshot is neither just before nor just after
+    /// `previous`: the overlay holds only `previous`, not other commits.
+    func withLookupAhead<T>(after previous: PlanInFlight?, _ body: (PlannedOverlay<WriteLookup>, Writer.State) throws -> T) throws -> T? {
+        try env.read { txn in
+            let base: Writer.State
+            if let previous {
+                let snapshot = try Self.readHead(txn, databases)
+                guard snapshot == previous.base.head || snapshot == previous.end.head else { return nil }
+                base = previous.end
+            } else {
+                base = try Self.writerState(txn, databases)
+            }
+            let cursor = try txn.cursor(databases.streams)
+            defer { cursor.close() }
+            return try body(PlannedOverlay(planned: previous?.planner, committed: WriteLookup(store: self, txn: txn, streamCursor: cursor)), base)
+        }
     }
 }
 
@@ -122,28 +160,9 @@ extension LMDBEventStore: PreparedAppending {
     func preplan(_ batch: inout PreparedBatch, after previous: PreplannedBatch?) -> PreplannedBatch? {
         guard !batch.isEmpty else { return nil }
         do {
-            return try env.read { txn in
-                let base: Writer.State
-                if let previous {
-                    // The overlay holds only `previous`: the snapshot must be the state
-                    // just before it or just after it, not one with other commits.
-                    let snapshot = try Self.readHead(txn, databases)
-                    guard snapshot == previous.base.head || snapshot == previous.end.head else { return nil }
-                    base = previous.end
-                } else {
-                    base = try Self.writerState(txn, databases)
-                }
-                let cursor = try txn.cursor(databases.streams)
-                defer { cursor.close() }
-                let committed = WriteLookup(store: self, txn: txn, streamCursor: cursor)
+            return try withLookupAhead(after: previous?.inFlight) { lookup, base in
                 var planner = AppendPlanner(head: base.head, lastRecordedAt: base.lastRecordedAt)
-                let now = options.clock()
-                let result: AppendResult
-                if let previous {
-                    result = try planner.plan(from: &batch, lookup: PlannedOverlay(planned: previous.planner, committed: committed), now: now)
-                } else {
-                    result = try planner.plan(from: &batch, lookup: committed, now: now)
-                }
+                let result = try planner.plan(from: &batch, lookup: lookup, now: options.clock())
                 return PreplannedBatch(planner: planner, result: result, base: base)
             }
         } catch {

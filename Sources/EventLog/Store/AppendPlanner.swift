@@ -18,14 +18,15 @@ protocol AppendLookup {
 /// `committed` may be a snapshot from before or after `planned` committed: for
 /// everything `planned` touched, the overlay answers, and it answers the same either way.
 struct PlannedOverlay<Committed: AppendLookup>: AppendLookup {
-    let planned: AppendPlanner
+    /// `nil`: nothing is in flight, `committed` answers alone.
+    let planned: AppendPlanner?
     let committed: Committed
 
     func committedVersions(of streams: [StreamName]) throws -> [UInt64] {
         var versions = [UInt64](repeating: 0, count: streams.count)
         var unmet: [Int] = []
         for (index, stream) in streams.enumerated() {
-            if let version = planned.version(of: stream) { versions[index] = version } else { unmet.append(index) }
+            if let version = planned?.version(of: stream) { versions[index] = version } else { unmet.append(index) }
         }
         guard !unmet.isEmpty else { return versions }
         let found = try committed.committedVersions(of: unmet.map { streams[$0] })
@@ -35,7 +36,7 @@ struct PlannedOverlay<Committed: AppendLookup>: AppendLookup {
 
     func forEachCommittedRecord(ids: [EventID], _ body: (EventID, UnsafeRawBufferPointer) -> Void) throws {
         var unmet: [EventID] = []
-        for id in ids where !planned.withPlannedRecord(id: id, { body(id, $0) }) { unmet.append(id) }
+        for id in ids where planned?.withPlannedRecord(id: id, { body(id, $0) }) != true { unmet.append(id) }
         guard !unmet.isEmpty else { return }
         try committed.forEachCommittedRecord(ids: unmet, body)
     }

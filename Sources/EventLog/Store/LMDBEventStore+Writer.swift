@@ -68,13 +68,6 @@ extension LMDBEventStore {
             case custom(CustomJob)
         }
 
-        /// The group the writer is writing: what the stager plans after.
-        struct InFlight {
-            let planner: AppendPlanner
-            let base: State
-            let end: State
-        }
-
         /// Jobs the stager took from the queue and planned ahead, in queue order.
         struct Staged {
             var jobs: [Job] = []
@@ -92,7 +85,6 @@ extension LMDBEventStore {
         private let condition = NSCondition()
         private var queue: [Work] = []
         private var stopping = false
-        private var stopped = false
         private var thread: Thread?
         private var stagerThread: Thread?
         /// Signalled once by each of the two threads as it ends.
@@ -102,7 +94,7 @@ extension LMDBEventStore {
         /// Shared under `condition`: the group being written (`nil` while the writer
         /// picks its next group or idles), the jobs staged behind it, and whether the
         /// stager is planning them right now (the writer waits for it to finish).
-        private var inFlight: InFlight?
+        private var inFlight: PlanInFlight?
         private var staged: Staged?
         private var stagerBusy = false
         private let stagedJobs = Atomic<Int>(0)
@@ -249,11 +241,11 @@ extension LMDBEventStore {
         }
 
         /// Tells the stager what is being written now, so it plans what queues up next
-        /// as if that had committed.
-        private func publishInFlight(_ planner: AppendPlanner, base: State, end: State) {
+        /// as if that had committed; wakes it only if something is queued for it.
+        private func publishInFlight(_ plan: PlanInFlight) {
             condition.lock()
-            inFlight = InFlight(planner: planner, base: base, end: end)
-            condition.broadcast()
+            inFlight = plan
+            if canStage() { condition.broadcast() }
             condition.unlock()
         }
 
@@ -267,8 +259,9 @@ extension LMDBEventStore {
                 while !stopping && (inFlight == nil || !canStage()) { condition.wait() }
                 if stopping { break }
                 let inFlightNow = inFlight!
+                let base = inFlightNow.end
                 var group = staged.take() ?? Staged()
-                if let plan = group.plan, plan.base != inFlightNow.end {
+                if let plan = group.plan, plan.base != base {
                     // The group in flight was planned again (after the map grew, say):
                     // what was staged after its first plan is stale.
                     group.plan = nil
@@ -288,7 +281,7 @@ extension LMDBEventStore {
                 }
                 stagerBusy = true
                 condition.unlock()
-                if first == 0 { group.plan = (AppendPlanner(head: inFlightNow.end.head, lastRecordedAt: inFlightNow.end.lastRecordedAt), [], inFlightNow.end) }
+                if first == 0 { group.plan = (AppendPlanner(head: base.head, lastRecordedAt: base.lastRecordedAt), [], base) }
                 plan(&group, from: first, after: inFlightNow, store: current())
                 condition.lock()
                 staged = group
@@ -309,7 +302,7 @@ extension LMDBEventStore {
         /// Plans `group`'s jobs from `first` on, after `current`, in one read
         /// transaction. Any failure other than a refused batch drops the plan: the
         /// writer plans the jobs itself then, and reports what it finds.
-        private func plan(_ group: inout Staged, from first: Int, after current: InFlight, store: LMDBEventStore?) {
+        private func plan(_ group: inout Staged, from first: Int, after current: PlanInFlight, store: LMDBEventStore?) {
             guard var plan = group.plan else { return }
             group.plan = nil
             guard let store else {
@@ -320,14 +313,8 @@ extension LMDBEventStore {
             let jobs = group.jobs[first...]
             let planned: Bool
             do {
-                planned = try store.env.read { txn in
-                    // The overlay holds only the group in flight: the snapshot must be the
-                    // state just before it or just after it.
-                    let snapshot = try LMDBEventStore.readHead(txn, store.databases)
-                    guard snapshot == current.base.head || snapshot == current.end.head else { return false }
-                    let cursor = try txn.cursor(store.databases.streams)
-                    defer { cursor.close() }
-                    let lookup = PlannedOverlay(planned: current.planner, committed: WriteLookup(store: store, txn: txn, streamCursor: cursor))
+                // The lookup's state is `current.end`, the plan's base (checked by the caller).
+                planned = try store.withLookupAhead(after: current) { lookup, _ -> Bool in
                     let now = store.options.clock()
                     for job in jobs {
                         do {
@@ -338,7 +325,7 @@ extension LMDBEventStore {
                         }
                     }
                     return true
-                }
+                } ?? false
             } catch {
                 planned = false
             }
@@ -490,8 +477,8 @@ extension LMDBEventStore {
                     store.env.abort(txn)
                     return .committed(results, state)
                 }
-                let end = State(head: LogHead(position: planner.head, hash: planner.headHash), lastRecordedAt: planner.lastRecordedAt)
-                publishInFlight(planner, base: state, end: end)
+                let end = State(after: planner)
+                publishInFlight(PlanInFlight(planner: planner, base: state))
                 try store.options.groupWillWrite?()
                 try write(planner, txn: txn, cursor: streamCursor, databases: dbs)
                 let streams = try LMDBEventStore.metaValue(txn, dbs, "streams")
