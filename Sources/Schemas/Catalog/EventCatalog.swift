@@ -24,14 +24,19 @@ public struct EventCatalog: Sendable {
     final class TypeEntry: @unchecked Sendable {
         /// Indexed by version; `nil` where a version has no schema.
         var schemas: [Schema?] = []
-        /// The schemas' root nodes, indexed like `schemas`, for the allocation-free check.
-        var roots: [NodeLink?] = []
         var files: [Int: String] = [:]
         var upcasters: [Int: Upcaster] = [:]
         var versions: [Int] = []
     }
 
     let entries: [String: TypeEntry]
+    /// Every type's schema roots by version, flattened: `rootSpans[type]` says where a
+    /// type's run of `roots` starts and how long it is. The validation path looks
+    /// here rather than in `entries`, because neither lookup retains anything: every
+    /// appending and importing thread validates against this one catalog at once, and
+    /// each retain of a shared object is an atomic write they would contend for.
+    let rootSpans: [String: (start: Int, count: Int)]
+    let roots: [NodeLink?]
     /// The graph every schema of the catalog was compiled into.
     let graph: SchemaGraph
     /// Every event type, sorted by name.
@@ -83,10 +88,8 @@ public struct EventCatalog: Sendable {
             let entry = entries[file.type] ?? TypeEntry()
             if entry.schemas.count <= file.version {
                 entry.schemas.append(contentsOf: repeatElement(nil, count: file.version + 1 - entry.schemas.count))
-                entry.roots.append(contentsOf: repeatElement(nil, count: file.version + 1 - entry.roots.count))
             }
             entry.schemas[file.version] = set.schemas[file.index]
-            entry.roots[file.version] = set.schemas[file.index].root
             entry.files[file.version] = file.name
             entry.versions.append(file.version)
             entries[file.type] = entry
@@ -106,6 +109,14 @@ public struct EventCatalog: Sendable {
                 description: latest["description"]?.stringValue ?? ""))
         }
         self.entries = entries
+        var rootSpans: [String: (start: Int, count: Int)] = [:]
+        var roots: [NodeLink?] = []
+        for (name, entry) in entries {
+            rootSpans[name] = (roots.count, entry.schemas.count)
+            roots.append(contentsOf: entry.schemas.map { $0?.root })
+        }
+        self.rootSpans = rootSpans
+        self.roots = roots
         graph = set.graph
         self.types = types.sorted { $0.name < $1.name }
         self.files = texts
@@ -118,7 +129,11 @@ public struct EventCatalog: Sendable {
     /// - Throws: ``SchemaError`` (`unknownType`) naming the known types, with a
     ///   "did you mean" when `type` is close to one.
     public func latestVersion(of type: String) throws(SchemaError) -> Int {
-        try entry(type).versions.last!
+        // A type's run of roots ends at its newest version; looking there retains
+        // nothing (see `rootSpans`), and the append path asks this for every event
+        // that does not name its version.
+        if let span = rootSpans[type] { return span.count - 1 }
+        return try entry(type).versions.last!
     }
 
     /// The compiled schema of `type` at `version`; keep it to validate many events of
@@ -155,11 +170,7 @@ public struct EventCatalog: Sendable {
     /// - Throws: ``SchemaError`` with code `unknownType`, `unknownVersion` or
     ///   `invalidPayload` (every violation in ``SchemaError/violations``).
     public func validate(type: String, version: Int, data: JSONValue) throws(SchemaError) {
-        if let entry = entries[type], version >= 0, version < entry.roots.count, let root = entry.roots[version],
-            Schema.isValid(data, graph: graph, root: root)
-        {
-            return
-        }
+        if let root = root(type: type, version: version), Schema.isValid(data, graph: graph, root: root) { return }
         // Unknown type or version, or invalid: the slow path explains.
         try schema(type: type, version: version).validate(data, at: Self.dataPointer)
     }
@@ -167,8 +178,14 @@ public struct EventCatalog: Sendable {
     /// Whether `data` is a valid payload of `type` at `version`; `false` for unknown
     /// types and versions too.
     public func isValid(type: String, version: Int, data: JSONValue) -> Bool {
-        guard let entry = entries[type], version >= 0, version < entry.roots.count, let root = entry.roots[version] else { return false }
+        guard let root = root(type: type, version: version) else { return false }
         return Schema.isValid(data, graph: graph, root: root)
+    }
+
+    /// The root of the schema of `type` at `version`, found without retaining anything.
+    private func root(type: String, version: Int) -> NodeLink? {
+        guard let span = rootSpans[type], version >= 0, version < span.count else { return nil }
+        return roots[span.start + version]
     }
 
     static let dataPointer = JSONPointer(tokens: ["data"])

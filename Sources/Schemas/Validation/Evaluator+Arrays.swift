@@ -49,11 +49,11 @@ extension Evaluator {
         var valid = true
         var ignored = Annotations()
         for i in items.indices {
-            let schema: SchemaNode
+            let schema: NodeLink
             if i < prefix.count {
-                schema = prefix[i].node
+                schema = prefix[i]
             } else if let rest {
-                schema = rest.node
+                schema = rest
             } else {
                 break
             }

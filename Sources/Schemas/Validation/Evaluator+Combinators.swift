@@ -9,7 +9,7 @@ extension Evaluator {
         for schema in schemas {
             var local = Annotations()
             let mark = violationCount
-            let ok = evaluate(schema.node, instance, tracking: tracking, &local)
+            let ok = evaluate(schema, instance, tracking: tracking, &local)
             let found = takeViolations(since: mark)
             if ok {
                 anyValid = true
@@ -31,7 +31,7 @@ extension Evaluator {
         for (i, schema) in schemas.enumerated() {
             var local = Annotations()
             let mark = violationCount
-            let ok = evaluate(schema.node, instance, tracking: tracking, &local)
+            let ok = evaluate(schema, instance, tracking: tracking, &local)
             let found = takeViolations(since: mark)
             if ok {
                 matched.append(i)

@@ -59,7 +59,7 @@ extension Evaluator {
                     present |= 1 << UInt64(e & 63)
                     if let schema = entries[e].schema {
                         matched = true
-                        let ok = descend(.key(buffer[i].key)) { $0.evaluate(schema.node, buffer[i].value, tracking: false, &ignored) }
+                        let ok = descend(.key(buffer[i].key)) { $0.evaluate(schema, buffer[i].value, tracking: false, &ignored) }
                         if !ok {
                             valid = false
                             if !collecting { return false }
@@ -71,7 +71,7 @@ extension Evaluator {
             }
             for (regex, schema) in members.patterns where regex.matches(buffer[i].key) {
                 matched = true
-                let ok = descend(.key(buffer[i].key)) { $0.evaluate(schema.node, buffer[i].value, tracking: false, &ignored) }
+                let ok = descend(.key(buffer[i].key)) { $0.evaluate(schema, buffer[i].value, tracking: false, &ignored) }
                 if !ok {
                     valid = false
                     if !collecting { return false }
@@ -87,7 +87,7 @@ extension Evaluator {
                         evaluator.report(node, "additionalProperties", "unexpected property\(hint.map { "; did you mean \"\($0)\"?" } ?? " (additionalProperties is false)")")
                     }
                 } else {
-                    let ok = descend(.key(buffer[i].key)) { $0.evaluate(additional.node, buffer[i].value, tracking: false, &ignored) }
+                    let ok = descend(.key(buffer[i].key)) { $0.evaluate(additional, buffer[i].value, tracking: false, &ignored) }
                     if !ok {
                         valid = false
                         if !collecting { return false }
@@ -137,7 +137,7 @@ extension Evaluator {
         guard case .object(let object) = instance else { return true }
         var valid = true
         for (property, schema) in dependencies where Self.has(object, property) {
-            if !evaluate(schema.node, instance, tracking: tracking, &annotations) {
+            if !evaluate(schema, instance, tracking: tracking, &annotations) {
                 valid = false
                 if !collecting { return false }
             }

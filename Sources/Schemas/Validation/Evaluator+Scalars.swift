@@ -34,16 +34,17 @@ extension Evaluator {
             report(node, "multipleOf", "expected a multiple of \(divisor)")
             return false
         case .bound(let box):
-            let bound = box.object
-            let order = n.compare(to: bound.limit, fixed: bound.fixed)
-            let ok: Bool
-            switch (bound.isUpper, bound.isExclusive) {
-            case (true, false): ok = order <= 0
-            case (true, true): ok = order < 0
-            case (false, false): ok = order >= 0
-            case (false, true): ok = order > 0
+            let ok = box.with { bound in
+                let order = n.compare(to: bound.limit, fixed: bound.fixed)
+                switch (bound.isUpper, bound.isExclusive) {
+                case (true, false): return order <= 0
+                case (true, true): return order < 0
+                case (false, false): return order >= 0
+                case (false, true): return order > 0
+                }
             }
             if !ok {
+                let bound = box.object
                 let relation = bound.isUpper ? (bound.isExclusive ? "less than" : "at most") : (bound.isExclusive ? "more than" : "at least")
                 report(node, bound.keyword, "expected a number \(relation) \(bound.limit)")
             }
@@ -71,14 +72,13 @@ extension Evaluator {
             report(node, "minLength", "expected at least \(limit) characters, found \(length)")
             return false
         case .pattern(let box):
-            let regex = box.object
-            switch regex.search(s) {
+            switch box.with({ $0.search(s) }) {
             case .match:
                 return true
             case .noMatch:
-                report(node, "pattern", "expected string matching \(regex.pattern)")
+                report(node, "pattern", "expected string matching \(box.object.pattern)")
             case .tooComplex:
-                report(node, "pattern", "the pattern \(regex.pattern) needed too many steps on this string; simplify the pattern")
+                report(node, "pattern", "the pattern \(box.object.pattern) needed too many steps on this string; simplify the pattern")
             }
             return false
         case .format(let format):

@@ -15,7 +15,11 @@ struct Evaluator: ~Copyable {
     /// into the instance would otherwise recurse forever.
     static let maximumDepth = 512
 
-    let graph: SchemaGraph
+    /// Unowned: every caller holds the graph for the whole evaluation, and a retain
+    /// of an object all validating threads share is an atomic write they contend for.
+    unowned(unsafe) let graph: SchemaGraph
+    /// Read once here rather than from the graph at every node.
+    private let usesDynamicScope: Bool
     let collecting: Bool
     private(set) var violations: [SchemaViolation] = []
     /// The instance location, kept only when collecting.
@@ -31,6 +35,7 @@ struct Evaluator: ~Copyable {
 
     init(graph: SchemaGraph, collecting: Bool) {
         self.graph = graph
+        self.usesDynamicScope = graph.usesDynamicScope
         self.collecting = collecting
     }
 
@@ -47,7 +52,7 @@ struct Evaluator: ~Copyable {
             return false
         }
         var enteredResource = false
-        if graph.usesDynamicScope, dynamicScope.last != node.resource {
+        if usesDynamicScope, dynamicScope.last != node.resource {
             dynamicScope.append(node.resource)
             enteredResource = true
         }
@@ -61,6 +66,13 @@ struct Evaluator: ~Copyable {
             return valid
         }
         return run(node, instance, tracking: tracking, &annotations)
+    }
+
+    /// Evaluates `instance` against the node `link` leads to, borrowing the node (see
+    /// ``NodeLink/withNode(_:)``).
+    @inline(__always)
+    mutating func evaluate(_ link: NodeLink, _ instance: JSONValue, tracking: Bool, _ annotations: inout Annotations) -> Bool {
+        link.withNode { node in evaluate(node, instance, tracking: tracking, &annotations) }
     }
 
     private mutating func run(_ node: SchemaNode, _ instance: JSONValue, tracking: Bool, _ annotations: inout Annotations) -> Bool {
@@ -87,7 +99,7 @@ struct Evaluator: ~Copyable {
             report(node, "const", "expected \(Self.excerpt(box.object.value))")
             return false
         case .enumeration(let values):
-            return checkEnum(values.object, node, instance)
+            return values.with { checkEnum($0, node, instance) }
         case .multipleOf, .bound:
             return checkNumber(keyword, node, instance)
         case .maxLength, .minLength, .pattern, .format:
@@ -97,13 +109,13 @@ struct Evaluator: ~Copyable {
         case .contains(let schema, let min, let max):
             return applyContains(schema.node, min: min, max: max, node, instance, tracking, &annotations)
         case .items(let prefix, let rest):
-            return applyItems(prefix.object.links, rest, node, instance, tracking, &annotations)
+            return prefix.with { applyItems($0.links, rest, node, instance, tracking, &annotations) }
         case .unevaluatedItems(let schema):
             return applyUnevaluatedItems(schema.node, node, instance, &annotations)
         case .maxProperties, .minProperties, .dependentRequired:
             return checkObjectShape(keyword, node, instance)
         case .objectMembers(let members):
-            return applyMembers(members.object, node, instance, tracking, &annotations)
+            return members.with { applyMembers($0, node, instance, tracking, &annotations) }
         case .propertyNames(let schema):
             return applyPropertyNames(schema.node, node, instance)
         case .dependentSchemas(let dependencies):
@@ -111,20 +123,22 @@ struct Evaluator: ~Copyable {
         case .unevaluatedProperties(let schema):
             return applyUnevaluatedProperties(schema.node, node, instance, &annotations)
         case .ref(let target):
-            return evaluate(target.node, instance, tracking: tracking, &annotations)
+            return evaluate(target, instance, tracking: tracking, &annotations)
         case .dynamicRef(let target, let anchor):
             return evaluate(resolveDynamic(target.node, anchor.object.string), instance, tracking: tracking, &annotations)
         case .allOf(let schemas):
-            var valid = true
-            for schema in schemas.object.links where !evaluate(schema.node, instance, tracking: tracking, &annotations) {
-                valid = false
-                if !collecting { return false }
+            return schemas.with { list in
+                var valid = true
+                for schema in list.links where !evaluate(schema, instance, tracking: tracking, &annotations) {
+                    valid = false
+                    if !collecting { return false }
+                }
+                return valid
             }
-            return valid
         case .anyOf(let schemas):
-            return applyAnyOf(schemas.object.links, node, instance, tracking, &annotations)
+            return schemas.with { applyAnyOf($0.links, node, instance, tracking, &annotations) }
         case .oneOf(let schemas):
-            return applyOneOf(schemas.object.links, node, instance, tracking, &annotations)
+            return schemas.with { applyOneOf($0.links, node, instance, tracking, &annotations) }
         case .not(let schema):
             return applyNot(schema.node, node, instance)
         case .conditional(let condition, let then, let otherwise):

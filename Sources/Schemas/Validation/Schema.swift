@@ -60,7 +60,7 @@ public struct Schema: Sendable {
     static func isValid(_ instance: JSONValue, graph: SchemaGraph, root: NodeLink) -> Bool {
         var evaluator = Evaluator(graph: graph, collecting: false)
         var annotations = Annotations()
-        return evaluator.evaluate(root.node, instance, tracking: false, &annotations)
+        return evaluator.evaluate(root, instance, tracking: false, &annotations)
     }
 
     /// Every reason `instance` is invalid (empty when it is valid), with instance
@@ -68,7 +68,7 @@ public struct Schema: Sendable {
     public func violations(of instance: JSONValue) -> [SchemaViolation] {
         var evaluator = Evaluator(graph: graph, collecting: true)
         var annotations = Annotations()
-        _ = evaluator.evaluate(root.node, instance, tracking: false, &annotations)
+        _ = evaluator.evaluate(root, instance, tracking: false, &annotations)
         return evaluator.violations
     }
 
