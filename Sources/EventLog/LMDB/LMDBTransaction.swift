@@ -59,7 +59,8 @@ struct LMDBTransaction {
     }
 }
 
-/// An LMDB cursor. Close it before its transaction ends.
+/// An LMDB cursor. Close it before its transaction ends: a write transaction frees its
+/// cursors when it commits or aborts, so closing one afterwards frees it twice.
 struct LMDBCursor {
     let handle: OpaquePointer
 

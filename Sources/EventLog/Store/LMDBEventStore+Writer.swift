@@ -408,8 +408,17 @@ extension LMDBEventStore {
             var committing = false  // a failed commit has ended the transaction already
             do {
                 let dbs = store.databases
+                // A write transaction frees its cursors when it ends, so this one is closed
+                // before the commit or abort, and only once: closing it afterwards freed
+                // it a second time (found by AddressSanitizer; in a plain build it could
+                // free memory another allocation had taken in the meantime).
                 let streamCursor = try txn.cursor(dbs.streams)
-                defer { streamCursor.close() }
+                var cursorOpen = true
+                func closeCursor() {
+                    if cursorOpen { streamCursor.close() }
+                    cursorOpen = false
+                }
+                defer { closeCursor() }
                 let lookup = WriteLookup(store: store, txn: txn, streamCursor: streamCursor)
                 var planner = AppendPlanner(head: state.head, lastRecordedAt: state.lastRecordedAt)
                 // Read once, and only if a batch is planned here (not for one planned ahead).
@@ -474,6 +483,7 @@ extension LMDBEventStore {
                     }
                 }
                 guard !planner.isEmpty else {
+                    closeCursor()
                     store.env.abort(txn)
                     return .committed(results, state)
                 }
@@ -485,6 +495,7 @@ extension LMDBEventStore {
                 try LMDBEventStore.setMetaValue(txn, dbs, "streams", streams + UInt64(planner.newStreamCount))
                 let recordBytes = try LMDBEventStore.metaValue(txn, dbs, "recordBytes")
                 try LMDBEventStore.setMetaValue(txn, dbs, "recordBytes", recordBytes + UInt64(planner.recordBytes))
+                closeCursor()
                 committing = true
                 try store.env.commit(txn)
                 if planner.recordBytes > 4 << 20 { store.env.releaseMappedPages() }
