@@ -20,7 +20,6 @@ public struct JSONParser: ~Copyable {
     private var position = 0
     private let maxDepth: Int
     private var scratch: [UInt8] = []
-    private var memberStack: [JSONObject.Member] = []
     private var keyStack: [(start: Int, count: Int)] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
@@ -86,14 +85,15 @@ public struct JSONParser: ~Copyable {
             position += 1
             return .object(JSONObject())
         }
-        // Members of nested objects share one scratch stack; this object's members are
-        // the ones from `base` up. Each member also records where its key's raw bytes
-        // are, so members can be sorted with memcmp instead of String comparisons.
-        let base = memberStack.count
-        defer {
-            memberStack.removeSubrange(base...)
-            keyStack.removeSubrange(base...)
-        }
+        // The members go straight into the array the object keeps, and are sorted there:
+        // one allocation per object, where copying them off a shared stack and sorting
+        // through an index took three. Where each key's raw bytes are goes on a stack
+        // shared by nested objects (this object's entries are the ones from `base` up),
+        // so members sort by comparing input bytes rather than Strings.
+        var members: [JSONObject.Member] = []
+        members.reserveCapacity(8)
+        let base = keyStack.count
+        defer { keyStack.removeLast(keyStack.count - base) }
         var rawKeys = true
         while true {
             guard position < bytes.count else { throw error("unexpected end of input inside an object") }
@@ -111,7 +111,7 @@ public struct JSONParser: ~Copyable {
             position += 1
             skipWhitespace()
             let value = try parseValue(depth: depth)
-            memberStack.append((key: key, value: value))
+            members.append((key: key, value: value))
             keyStack.append((keyStart + 1, rawCount))
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input inside an object") }
@@ -126,52 +126,50 @@ public struct JSONParser: ~Copyable {
             }
             throw error("expected ',' or '}' in the object, found \(describeCurrent())")
         }
-        let count = memberStack.count - base
         guard rawKeys else {
             // A key had escapes: compare the decoded strings.
             do {
-                return .object(try JSONObject(Array(memberStack[base...])))
+                return .object(try JSONObject(members))
             } catch {
                 throw self.error("duplicate key \"\(error.key)\" in the object")
             }
         }
+        let count = members.count
         let input = bytes.baseAddress!
-        let keys = keyStack
-        func compare(_ i: Int, _ j: Int) -> Int {
-            let a = keys[base + i]
-            let b = keys[base + j]
-            let n = a.count < b.count ? a.count : b.count
-            var k = 0
-            while k < n {
-                let x = input[a.start + k]
-                let y = input[b.start + k]
-                if x != y { return Int(x) - Int(y) }
-                k += 1
+        let duplicate: Int? = keyStack.withUnsafeMutableBufferPointer { stack in
+            let keys = UnsafeMutableBufferPointer(rebasing: stack[base...])
+            func compare(_ a: (start: Int, count: Int), _ b: (start: Int, count: Int)) -> Int32 {
+                let c = memcmp(input + a.start, input + b.start, min(a.count, b.count))
+                return c != 0 ? c : Int32(a.count - b.count)
             }
-            return a.count - b.count
-        }
-        var sorted = true
-        var i = 1
-        while i < count {
-            let c = compare(i - 1, i)
-            if c == 0 {
-                position = keys[base + i].start - 1
-                throw error("duplicate key \"\(memberStack[base + i].key)\" in the object")
+            // Both sorts are stable, so equal keys end up next to each other, the later
+            // one second. Large objects sort an index (O(n log n) whatever the order).
+            if count > 24 {
+                let order = (0..<count).sorted { compare(keys[$0], keys[$1]) < 0 }
+                let sortedKeys = order.map { keys[$0] }
+                members = order.map { members[$0] }
+                for k in 0..<count { keys[k] = sortedKeys[k] }
             }
-            if c > 0 { sorted = false }
-            i += 1
+            // Small ones sort in place, moving members and key ranges together: they
+            // have few members and often arrive sorted or nearly so.
+            var i = 1
+            while i < count {
+                var j = i
+                while j > 0, compare(keys[j - 1], keys[j]) > 0 {
+                    keys.swapAt(j - 1, j)
+                    members.swapAt(j - 1, j)
+                    j -= 1
+                }
+                i += 1
+            }
+            for k in keys.indices.dropFirst() where compare(keys[k - 1], keys[k]) == 0 { return k }
+            return nil
         }
-        if sorted { return .object(JSONObject(sortedUnchecked: Array(memberStack[base...]))) }
-        var order = Array(0..<count)
-        order.sort { compare($0, $1) < 0 }
-        for k in 1..<count where compare(order[k - 1], order[k]) == 0 {
-            position = keys[base + order[k]].start - 1
-            throw error("duplicate key \"\(memberStack[base + order[k]].key)\" in the object")
+        if let duplicate {
+            position = keyStack[base + duplicate].start - 1
+            throw error("duplicate key \"\(members[duplicate].key)\" in the object")
         }
-        var out: [JSONObject.Member] = []
-        out.reserveCapacity(count)
-        for index in order { out.append(memberStack[base + index]) }
-        return .object(JSONObject(sortedUnchecked: out))
+        return .object(JSONObject(sortedUnchecked: members))
     }
 
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {

@@ -48,22 +48,28 @@ public struct JSONWriter {
         case .string(let s): writeString(s)
         case .array(let elements):
             bytes.append(UInt8(ascii: "["))
-            for (i, element) in elements.enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
-                newline(indent + 1)
-                write(element, indent: indent + 1)
+            // Borrowed buffers, here and for members: walking them costs no reference
+            // counting per element.
+            elements.withUnsafeBufferPointer { elements in
+                for i in elements.indices {
+                    if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                    newline(indent + 1)
+                    write(elements[i], indent: indent + 1)
+                }
             }
             if !elements.isEmpty { newline(indent) }
             bytes.append(UInt8(ascii: "]"))
         case .object(let object):
             bytes.append(UInt8(ascii: "{"))
-            for (i, member) in object.enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
-                newline(indent + 1)
-                writeString(member.key)
-                bytes.append(UInt8(ascii: ":"))
-                if pretty { bytes.append(UInt8(ascii: " ")) }
-                write(member.value, indent: indent + 1)
+            object.withMembers { members in
+                for i in members.indices {
+                    if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                    newline(indent + 1)
+                    writeString(members[i].key)
+                    bytes.append(UInt8(ascii: ":"))
+                    if pretty { bytes.append(UInt8(ascii: " ")) }
+                    write(members[i].value, indent: indent + 1)
+                }
             }
             if !object.isEmpty { newline(indent) }
             bytes.append(UInt8(ascii: "}"))

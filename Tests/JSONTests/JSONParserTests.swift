@@ -42,6 +42,31 @@ import Testing
         }
     }
 
+    /// Objects small and large, in the worst order for sorting, come out in byte order,
+    /// and a repeated key is found wherever it sits, at its second occurrence.
+    @Test(arguments: [3, 24, 25, 300])
+    func objectsOfAnySizeSortAndRefuseRepeatedKeys(count: Int) throws {
+        // Keys in descending order, the worst case for sorting in place; "k10" sorts
+        // before "k9" by bytes, so the order is not numeric.
+        let keys = (0..<count).reversed().map { "k\($0)" }
+        let text = "{" + keys.map { "\"\($0)\":\"v\($0)\"" }.joined(separator: ",") + "}"
+        let object = try #require(try JSONParser.parse(text).objectValue)
+        #expect(object.keys == keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        #expect(object["k0"] == "vk0")
+
+        for repeated in [keys.first!, keys[keys.count / 2], keys.last!] {
+            let withRepeat = "{" + keys.map { "\"\($0)\":0" }.joined(separator: ",") + ",\"\(repeated)\":1}"
+            do {
+                _ = try JSONParser.parse(withRepeat)
+                Issue.record("a repeated \(repeated) in \(count) members was accepted")
+            } catch {
+                #expect(error.reason == "duplicate key \"\(repeated)\" in the object")
+                // The column is that of the second occurrence, the last member.
+                #expect(error.offset == withRepeat.utf8.count - "\"\(repeated)\":1}".utf8.count)
+            }
+        }
+    }
+
     @Test func invalidUTF8IsRejected() {
         let bytes: [UInt8] = [0x22, 0xC3, 0x28, 0x22]
         #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
