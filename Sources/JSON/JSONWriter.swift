@@ -21,9 +21,17 @@ public struct JSONWriter {
     /// The canonical bytes of `value`; `capacity` is room to reserve for them (the length
     /// of the text it was parsed from is never too little).
     public static func canonicalBytes(_ value: JSONValue, reservingCapacity capacity: Int = 256) -> [UInt8] {
-        var writer = JSONWriter(reservingCapacity: capacity)
-        writer.write(value)
-        return writer.bytes
+        var room = max(capacity, 16)
+        while true {
+            var fits = false
+            let bytes = [UInt8](unsafeUninitializedCapacity: room) { buffer, count in
+                var emitter = CanonicalEmitter(buffer)
+                fits = emitter.write(value)
+                count = fits ? emitter.count : 0
+            }
+            if fits { return bytes }
+            room *= 2
+        }
     }
 
     /// The canonical text of `value`.
@@ -38,8 +46,11 @@ public struct JSONWriter {
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    public mutating func write(_ value: JSONValue) { write(value, indent: 0) }
+    public mutating func write(_ value: JSONValue) {
+        if pretty { write(value, indent: 0) } else { bytes.append(contentsOf: Self.canonicalBytes(value)) }
+    }
 
+    /// The indented form; canonical output goes through ``CanonicalEmitter``.
     private mutating func write(_ value: JSONValue, indent: Int) {
         switch value {
         case .null: append("null")
@@ -48,28 +59,21 @@ public struct JSONWriter {
         case .string(let s): writeString(s)
         case .array(let elements):
             bytes.append(UInt8(ascii: "["))
-            // Borrowed buffers, here and for members: walking them costs no reference
-            // counting per element.
-            elements.withUnsafeBufferPointer { elements in
-                for i in elements.indices {
-                    if i > 0 { bytes.append(UInt8(ascii: ",")) }
-                    newline(indent + 1)
-                    write(elements[i], indent: indent + 1)
-                }
+            for (i, element) in elements.enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                newline(indent + 1)
+                write(element, indent: indent + 1)
             }
             if !elements.isEmpty { newline(indent) }
             bytes.append(UInt8(ascii: "]"))
         case .object(let object):
             bytes.append(UInt8(ascii: "{"))
-            object.withMembers { members in
-                for i in members.indices {
-                    if i > 0 { bytes.append(UInt8(ascii: ",")) }
-                    newline(indent + 1)
-                    writeString(members[i].key)
-                    bytes.append(UInt8(ascii: ":"))
-                    if pretty { bytes.append(UInt8(ascii: " ")) }
-                    write(members[i].value, indent: indent + 1)
-                }
+            for (i, member) in object.enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                newline(indent + 1)
+                writeString(member.key)
+                append(": ")
+                write(member.value, indent: indent + 1)
             }
             if !object.isEmpty { newline(indent) }
             bytes.append(UInt8(ascii: "}"))
@@ -77,7 +81,6 @@ public struct JSONWriter {
     }
 
     private mutating func newline(_ indent: Int) {
-        guard pretty else { return }
         bytes.append(0x0A)
         bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
     }
@@ -90,29 +93,18 @@ public struct JSONWriter {
 
     /// Appends the UTF-8 bytes as a JSON string literal with the canonical escapes.
     public mutating func writeString(utf8 source: UnsafeBufferPointer<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
-        var runStart = 0
-        for i in 0..<source.count {
-            let b = source[i]
-            guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
-            if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<i])) }
-            runStart = i + 1
-            switch b {
-            case 0x22: append("\\\"")
-            case 0x5C: append("\\\\")
-            case 0x08: append("\\b")
-            case 0x0C: append("\\f")
-            case 0x0A: append("\\n")
-            case 0x0D: append("\\r")
-            case 0x09: append("\\t")
-            default:
-                append("\\u00")
-                bytes.append(Self.hexDigit(b >> 4))
-                bytes.append(Self.hexDigit(b & 0xF))
-            }
+        // Room for the worst case, six bytes a byte (`\u00XX`) and the quotes; the
+        // escaping itself is ``CanonicalEmitter``'s, so there is one copy of it.
+        let start = bytes.count
+        let room = source.count * 6 + 2
+        bytes.append(contentsOf: repeatElement(0, count: room))
+        let written = bytes.withUnsafeMutableBufferPointer { all in
+            var emitter = CanonicalEmitter(UnsafeMutableBufferPointer(rebasing: all[start...]))
+            let fits = emitter.putString(utf8: source)
+            assert(fits, "a string literal took more than six bytes per byte")
+            return emitter.count
         }
-        if runStart < source.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<source.count])) }
-        bytes.append(UInt8(ascii: "\""))
+        bytes.removeLast(room - written)
     }
 
     /// Appends text that is already valid JSON (a number's text, a canonical payload).
@@ -128,9 +120,5 @@ public struct JSONWriter {
 
     private mutating func append(_ literal: StaticString) {
         literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
-    }
-
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10
     }
 }

@@ -15,6 +15,25 @@ import Testing
         #expect(once.contains(#""\"\\/\b\f\r\t\u0001""#))
     }
 
+    /// Canonical bytes are written into room reserved up front and written again with
+    /// more when they do not fit; the writer's string escaping is the same code.
+    @Test func canonicalBytesOutgrowTheRoomReservedAndMatchTheWriter() throws {
+        let control = String(repeating: "\u{01}", count: 100)
+        let value: JSONValue = ["b": .string(control), "a": [1, "x\"y", nil, true]]
+        let expected = #"{"a":[1,"x\"y",null,true],"b":""# + String(repeating: #"\u0001"#, count: 100) + #""}"#
+        for room in [0, 1, 16, 64, 4096] {
+            #expect(String(decoding: JSONWriter.canonicalBytes(value, reservingCapacity: room), as: UTF8.self) == expected)
+        }
+        var writer = JSONWriter(reservingCapacity: 1)
+        writer.writeRaw("[")
+        writer.write(value)
+        writer.writeRaw(",")
+        writer.writeString(control)
+        writer.writeRaw("]")
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == "[" + expected + ",\"" + String(repeating: #"\u0001"#, count: 100) + "\"]")
+        #expect(JSONWriter.prettyString(["k": [1, 2]]) == "{\n  \"k\": [\n    1,\n    2\n  ]\n}")
+    }
+
     @Test func surrogatePairsDecodeToOneScalar() throws {
         #expect(try JSONParser.parse(#""\ud83d\ude00""#) == .string("😀"))
     }
