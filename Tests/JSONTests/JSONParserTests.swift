@@ -86,6 +86,25 @@ import Testing
         }
     }
 
+    /// Strings are scanned eight bytes at a time until something stops the scan: a
+    /// quote, an escape, a control character or invalid UTF-8 must be found wherever
+    /// it falls in a word, and non-ASCII text must be kept whole.
+    @Test(arguments: 0..<20)
+    func whatEndsAFastStringScanIsFoundAtEveryOffset(offset: Int) throws {
+        let lead = String(repeating: "a", count: offset)
+        let tail = String(repeating: "b", count: 11)
+        #expect(try JSONParser.parse("\"" + lead + "\"") == .string(lead))
+        #expect(try JSONParser.parse("\"" + lead + #"\n"# + tail + "\"") == .string(lead + "\n" + tail))
+        #expect(try JSONParser.parse("\"" + lead + "é" + tail + "\"") == .string(lead + "é" + tail))
+        #expect(try JSONParser.parse("[\"" + lead + "\",\"" + tail + "\"]") == [.string(lead), .string(tail)])
+        #expect(throws: JSONParseError.self) { try JSONParser.parse("\"" + lead + "\u{01}" + tail + "\"") }
+        var invalid = Array(("\"" + lead).utf8)
+        invalid.append(0xFF)
+        invalid.append(contentsOf: (tail + "\"").utf8)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(invalid) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parse("\"" + lead + tail) }
+    }
+
     @Test func invalidUTF8IsRejected() {
         let bytes: [UInt8] = [0x22, 0xC3, 0x28, 0x22]
         #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
