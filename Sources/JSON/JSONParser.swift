@@ -20,7 +20,7 @@ public struct JSONParser: ~Copyable {
     private var position = 0
     private let maxDepth: Int
     private var scratch: [UInt8] = []
-    private var keyStack: [(start: Int, count: Int)] = []
+    private var keyStack: [KeySpan] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -85,11 +85,10 @@ public struct JSONParser: ~Copyable {
             position += 1
             return .object(JSONObject())
         }
-        // The members go straight into the array the object keeps, and are sorted there:
-        // one allocation per object, where copying them off a shared stack and sorting
-        // through an index took three. Where each key's raw bytes are goes on a stack
-        // shared by nested objects (this object's entries are the ones from `base` up),
-        // so members sort by comparing input bytes rather than Strings.
+        // The members go straight into the array the object keeps and are put in order
+        // there: one allocation per object. Each key's span of raw input bytes goes on a
+        // stack shared by nested objects (this object's entries are the ones from `base`
+        // up); the spans are what gets sorted, by input bytes rather than Strings.
         var members: [JSONObject.Member] = []
         members.reserveCapacity(8)
         let base = keyStack.count
@@ -112,7 +111,7 @@ public struct JSONParser: ~Copyable {
             skipWhitespace()
             let value = try parseValue(depth: depth)
             members.append((key: key, value: value))
-            keyStack.append((keyStart + 1, rawCount))
+            keyStack.append(KeySpan(start: keyStart + 1, count: rawCount, index: members.count - 1, in: bytes))
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input inside an object") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -137,42 +136,45 @@ public struct JSONParser: ~Copyable {
         let count = members.count
         let input = bytes.baseAddress!
         let duplicate: Int? = keyStack.withUnsafeMutableBufferPointer { stack in
-            let keys = UnsafeMutableBufferPointer(rebasing: stack[base...])
-            // Byte by byte rather than memcmp: keys are short and most pairs differ in
-            // their first bytes, so a call per comparison cost more than the comparing
-            // (a tenth of all parsing time when it was memcmp).
-            func compare(_ a: (start: Int, count: Int), _ b: (start: Int, count: Int)) -> Int {
-                let n = min(a.count, b.count)
-                var k = 0
-                while k < n {
-                    let x = input[a.start + k]
-                    let y = input[b.start + k]
-                    if x != y { return Int(x) - Int(y) }
-                    k += 1
-                }
-                return a.count - b.count
-            }
-            // Both sorts are stable, so equal keys end up next to each other, the later
-            // one second. Large objects sort an index (O(n log n) whatever the order).
+            var keys = UnsafeMutableBufferPointer(rebasing: stack[base...])
+            // The key spans are sorted, not the members: spans are small and trivial to
+            // move. Ties go by input order, so equal keys end up side by side, the later
+            // one second. Small objects (most, often sorted or nearly so) by insertion,
+            // large ones by the library sort, O(n log n) whatever the order.
+            var moved = false
             if count > 24 {
-                let order = (0..<count).sorted { compare(keys[$0], keys[$1]) < 0 }
-                let sortedKeys = order.map { keys[$0] }
-                members = order.map { members[$0] }
-                for k in 0..<count { keys[k] = sortedKeys[k] }
-            }
-            // Small ones sort in place, moving members and key ranges together: they
-            // have few members and often arrive sorted or nearly so.
-            var i = 1
-            while i < count {
-                var j = i
-                while j > 0, compare(keys[j - 1], keys[j]) > 0 {
-                    keys.swapAt(j - 1, j)
-                    members.swapAt(j - 1, j)
-                    j -= 1
+                keys.sort { a, b in
+                    let order = a.compare(b, in: input)
+                    return order != 0 ? order < 0 : a.index < b.index
                 }
-                i += 1
+                moved = true
+            } else {
+                var i = 1
+                while i < count {
+                    let key = keys[i]
+                    var j = i
+                    while j > 0, keys[j - 1].compare(key, in: input) > 0 {
+                        keys[j] = keys[j - 1]
+                        j -= 1
+                    }
+                    if j != i {
+                        keys[j] = key
+                        moved = true
+                    }
+                    i += 1
+                }
             }
-            for k in keys.indices.dropFirst() where compare(keys[k - 1], keys[k]) == 0 { return k }
+            if moved {
+                // Put the members in the keys' order: moved out and back, no copies.
+                members.withUnsafeMutableBufferPointer { members in
+                    withUnsafeTemporaryAllocation(of: JSONObject.Member.self, capacity: count) { spare in
+                        let old = spare.baseAddress!
+                        old.moveInitialize(from: members.baseAddress!, count: count)
+                        for k in 0..<count { (members.baseAddress! + k).moveInitialize(from: old + keys[k].index, count: 1) }
+                    }
+                }
+            }
+            for k in keys.indices.dropFirst() where keys[k - 1].compare(keys[k], in: input) == 0 { return k }
             return nil
         }
         if let duplicate {
@@ -399,5 +401,42 @@ public struct JSONParser: ~Copyable {
             lineStart = i + 1
         }
         return JSONParseError(offset: position, line: line, column: position - lineStart + 1, reason: reason)
+    }
+}
+
+/// Where an object key's raw bytes are in the input (keys without escapes only), and
+/// which member it names; what the parser sorts an object's members by.
+private struct KeySpan {
+    let start: Int
+    let count: Int
+    /// The member's position in input order.
+    let index: Int
+    /// The first eight bytes, big-endian, zero-padded: most keys differ there, so most
+    /// comparisons are one integer comparison. Raw keys hold no zero bytes (control
+    /// characters must be escaped), so the padding orders a key before its extensions.
+    let prefix: UInt64
+
+    init(start: Int, count: Int, index: Int, in bytes: UnsafeBufferPointer<UInt8>) {
+        self.start = start
+        self.count = count
+        self.index = index
+        var prefix: UInt64 = 0
+        for k in 0..<8 { prefix = prefix << 8 | UInt64(k < count ? bytes[start + k] : 0) }
+        self.prefix = prefix
+    }
+
+    /// Negative, zero or positive as this key's bytes sort before, equal or after `other`'s.
+    @inline(__always)
+    func compare(_ other: KeySpan, in input: UnsafePointer<UInt8>) -> Int {
+        if prefix != other.prefix { return prefix < other.prefix ? -1 : 1 }
+        let n = min(count, other.count)
+        var k = 8
+        while k < n {
+            let x = input[start + k]
+            let y = input[other.start + k]
+            if x != y { return Int(x) - Int(y) }
+            k += 1
+        }
+        return count - other.count
     }
 }
