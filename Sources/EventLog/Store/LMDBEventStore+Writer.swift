@@ -408,18 +408,6 @@ extension LMDBEventStore {
             var committing = false  // a failed commit has ended the transaction already
             do {
                 let dbs = store.databases
-                // A write transaction frees its cursors when it ends, so this one is closed
-                // before the commit or abort, and only once: closing it afterwards freed
-                // it a second time (found by AddressSanitizer; in a plain build it could
-                // free memory another allocation had taken in the meantime).
-                let streamCursor = try txn.cursor(dbs.streams)
-                var cursorOpen = true
-                func closeCursor() {
-                    if cursorOpen { streamCursor.close() }
-                    cursorOpen = false
-                }
-                defer { closeCursor() }
-                let lookup = WriteLookup(store: store, txn: txn, streamCursor: streamCursor)
                 var planner = AppendPlanner(head: state.head, lastRecordedAt: state.lastRecordedAt)
                 // Read once, and only if a batch is planned here (not for one planned ahead).
                 var clockReading: Timestamp?
@@ -431,78 +419,83 @@ extension LMDBEventStore {
                 defer {
                     for (job, batch) in zip(plannedJobs, planner.batches) where job.batch.isEmpty { job.batch = batch }
                 }
-                var toPlan = group[...]
-                if var staged {
-                    if staged.base == state {
-                        // Planned by the stager against exactly this state.
-                        planner = staged.planner
-                        for (job, result) in zip(group, staged.results) {
-                            results.append(result)
-                            switch result {
-                            case .success: plannedJobs.append(job)
-                            case .failure(let error): job.failure = error
+                // The stream cursor lives only while planning and writing: a write
+                // transaction frees its cursors when it ends, so one closed after the
+                // commit or abort is freed twice.
+                let wrote = try store.withCursor(txn, dbs.streams) { streamCursor -> Bool in
+                    let lookup = WriteLookup(store: store, txn: txn, streamCursor: streamCursor)
+                    var toPlan = group[...]
+                    if var staged {
+                        if staged.base == state {
+                            // Planned by the stager against exactly this state.
+                            planner = staged.planner
+                            for (job, result) in zip(group, staged.results) {
+                                results.append(result)
+                                switch result {
+                                case .success: plannedJobs.append(job)
+                                case .failure(let error): job.failure = error
+                                }
                             }
+                            toPlan = []
+                            stagedJobs.add(group.count, ordering: .relaxed)
+                        } else {
+                            Self.returnBatches(of: &staged.planner, to: group, results: staged.results)
                         }
-                        toPlan = []
-                        stagedJobs.add(group.count, ordering: .relaxed)
-                    } else {
-                        Self.returnBatches(of: &staged.planner, to: group, results: staged.results)
                     }
-                }
-                for (index, job) in zip(toPlan.indices, toPlan) {
-                    if let failure = job.failure {
-                        // Planned before a retry and refused: the state it met is the same.
-                        results.append(.failure(failure))
-                        continue
-                    }
-                    if let plan = job.preplanned {
-                        job.preplanned = nil
-                        if index == 0 && plan.base == state {
-                            // Planned against exactly this state: only writing is left.
-                            wroteAPlan = true
-                            planner = plan.planner
-                            results.append(.success(plan.result))
-                            plannedJobs.append(job)
+                    for (index, job) in zip(toPlan.indices, toPlan) {
+                        if let failure = job.failure {
+                            // Planned before a retry and refused: the state it met is the same.
+                            results.append(.failure(failure))
                             continue
                         }
-                        // Planned for another state (something else was written first, or
-                        // the job is not first in its group): plan the batch again, here.
-                        var stale = plan.planner
-                        job.batch = stale.takeBatches()[0]
+                        if let plan = job.preplanned {
+                            job.preplanned = nil
+                            if index == 0 && plan.base == state {
+                                // Planned against exactly this state: only writing is left.
+                                wroteAPlan = true
+                                planner = plan.planner
+                                results.append(.success(plan.result))
+                                plannedJobs.append(job)
+                                continue
+                            }
+                            // Planned for another state (something else was written first, or
+                            // the job is not first in its group): plan the batch again, here.
+                            var stale = plan.planner
+                            job.batch = stale.takeBatches()[0]
+                        }
+                        var batch = PreparedBatch()
+                        swap(&batch, &job.batch)
+                        do {
+                            let now = clockReading ?? store.options.clock()
+                            clockReading = now
+                            results.append(.success(try planner.plan(consume batch, lookup: lookup, now: now)))
+                            plannedJobs.append(job)
+                        } catch let error as EventLogError {
+                            job.failure = error
+                            results.append(.failure(error))
+                        }
                     }
-                    var batch = PreparedBatch()
-                    swap(&batch, &job.batch)
-                    do {
-                        let now = clockReading ?? store.options.clock()
-                        clockReading = now
-                        results.append(.success(try planner.plan(consume batch, lookup: lookup, now: now)))
-                        plannedJobs.append(job)
-                    } catch let error as EventLogError {
-                        job.failure = error
-                        results.append(.failure(error))
-                    }
+                    guard !planner.isEmpty else { return false }
+                    publishInFlight(PlanInFlight(planner: planner, base: state))
+                    try store.options.groupWillWrite?()
+                    try write(planner, txn: txn, cursor: streamCursor, databases: dbs)
+                    return true
                 }
-                guard !planner.isEmpty else {
-                    closeCursor()
+                guard wrote else {
                     store.env.abort(txn)
                     return .committed(results, state)
                 }
-                let end = State(after: planner)
-                publishInFlight(PlanInFlight(planner: planner, base: state))
-                try store.options.groupWillWrite?()
-                try write(planner, txn: txn, cursor: streamCursor, databases: dbs)
                 let streams = try LMDBEventStore.metaValue(txn, dbs, "streams")
                 try LMDBEventStore.setMetaValue(txn, dbs, "streams", streams + UInt64(planner.newStreamCount))
                 let recordBytes = try LMDBEventStore.metaValue(txn, dbs, "recordBytes")
                 try LMDBEventStore.setMetaValue(txn, dbs, "recordBytes", recordBytes + UInt64(planner.recordBytes))
-                closeCursor()
                 committing = true
                 try store.env.commit(txn)
                 if planner.recordBytes > 4 << 20 { store.env.releaseMappedPages() }
                 commits.add(1, ordering: .relaxed)
                 if wroteAPlan { plannedAhead.add(1, ordering: .relaxed) }
                 written.add(planner.recordCount, ordering: .relaxed)
-                return .committed(results, end)
+                return .committed(results, State(after: planner))
             } catch let error as LMDBFailure {
                 if !committing { store.env.abort(txn) }
                 if error.isMapFull { return .retryAfterGrowing }

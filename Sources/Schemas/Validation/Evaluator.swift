@@ -69,10 +69,10 @@ struct Evaluator: ~Copyable {
     }
 
     /// Evaluates `instance` against the node `link` leads to, borrowing the node (see
-    /// ``NodeLink/withNode(_:)``).
+    /// ``Box/with(_:)``).
     @inline(__always)
     mutating func evaluate(_ link: NodeLink, _ instance: JSONValue, tracking: Bool, _ annotations: inout Annotations) -> Bool {
-        link.withNode { node in evaluate(node, instance, tracking: tracking, &annotations) }
+        link.with { node in evaluate(node, instance, tracking: tracking, &annotations) }
     }
 
     private mutating func run(_ node: SchemaNode, _ instance: JSONValue, tracking: Bool, _ annotations: inout Annotations) -> Bool {

@@ -53,27 +53,14 @@ final class SchemaNode: @unchecked Sendable {
     }
 }
 
-/// A link to a node owned by the same ``SchemaGraph``.
-///
-/// Unmanaged: the graph keeps every node alive for as long as any ``Schema`` that can
-/// reach it exists, so the link never dangles and costs no retain/release.
-struct NodeLink: @unchecked Sendable {
-    private let unmanaged: Unmanaged<SchemaNode>
+/// A link to a node owned by the same ``SchemaGraph``: the graph keeps every node
+/// alive for as long as any ``Schema`` that can reach it exists, so the link never
+/// dangles and costs no retain/release.
+typealias NodeLink = Box<SchemaNode>
 
-    init(_ node: SchemaNode) { unmanaged = .passUnretained(node) }
-
-    /// The node as a strong reference, which the compiler retains and releases around
-    /// each use. Fine at compile time; evaluation goes through ``withNode(_:)``.
-    var node: SchemaNode { unmanaged.takeUnretainedValue() }
-
-    /// Calls `body` with the node borrowed: no retain and no release. Evaluation runs
-    /// on several threads at once over one catalog, and each retain of a shared node is
-    /// an atomic write to a cache line the other threads are writing too; measured on
-    /// two threads, those writes cost more than the validation itself.
-    @inline(__always)
-    func withNode<Result>(_ body: (SchemaNode) -> Result) -> Result {
-        unmanaged._withUnsafeGuaranteedRef(body)
-    }
+extension Box where Object == SchemaNode {
+    /// The node (see ``Box/object``).
+    var node: SchemaNode { object }
 }
 
 /// Owns every node compiled together (one document, or a whole catalog).
