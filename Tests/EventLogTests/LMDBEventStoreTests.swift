@@ -254,6 +254,28 @@ import Testing
         }
     }
 
+    /// An import whose append fails for a reason none of its lines caused (here, the
+    /// store was closed) says which lines it was appending, blames none of them, and
+    /// does not ask for the file to be fixed.
+    @Test func anImportThatFailsForNoLinesReasonSaysSo() async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let store = try open(scratch)
+        store.close()
+        let file = scratch.url.appendingPathComponent("events.jsonl")
+        let lines = (1...3).map { #"{"stream":"customer-\#($0)","type":"PageVisited","data":{"url":"/"}}"# }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+        var options = EventImporter.Options()
+        options.scratchDirectory = scratch.url
+        let failure = await #expect(throws: ImportFailure.self) {
+            try await EventImporter(store: store, validator: nil, options: options).importFile(at: file, displayName: "events.jsonl")
+        }
+        #expect(failure?.problems.map(\.line) == [0])
+        #expect(failure?.problems.first?.reason.hasPrefix("appending lines 1–3 failed: ") == true, "\(failure?.problems ?? [])")
+        #expect(failure?.description.hasSuffix("events.jsonl: nothing was appended; run the import again once that is fixed") == true)
+        #expect(failure?.description.contains("fix the lines") == false)
+    }
+
     @Test func openingWithoutCreateOnAnEmptyFolderSaysWhatToDo() {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }

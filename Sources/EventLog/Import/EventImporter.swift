@@ -257,8 +257,15 @@ public struct EventImporter: Sendable {
                 result = try await current.task.value
             } catch {
                 let logError = error as? EventLogError
-                let line = logError?.batchIndex.map { current.block.lines[$0] } ?? current.block.lines.first ?? 0
-                throw ImportFailure(file: displayName, problems: [.init(line: line, reason: logError?.message ?? "\(error)")], totalProblems: 1, appended: appended)
+                let reason = logError?.message ?? "\(error)"
+                if let index = logError?.batchIndex {
+                    throw ImportFailure(file: displayName, problems: [.init(line: current.block.lines[index], reason: reason)], totalProblems: 1, appended: appended)
+                }
+                // Not about any one line (the disk is full, the store was closed): say
+                // which lines were being appended, and blame none of them.
+                let lines = current.block.lines
+                let span = lines.count > 1 ? "lines \(lines[0])–\(lines[lines.count - 1])" : "line \(lines.first ?? 0)"
+                throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "appending \(span) failed: \(reason)")], totalProblems: 1, appended: appended)
             }
             #if canImport(Glibc)
             // The batch just written (tens of megabytes) was freed on the writer's
@@ -383,10 +390,17 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
             out.append("\(file): \(totalProblems) bad line\(totalProblems == 1 ? "" : "s")")
             return out.joined(separator: "\n")
         }
-        out.append(
-            appended == 0
-                ? "\(file): nothing was appended; fix the lines above and run the import again"
-                : "\(file): \(appended) events were appended before this; fix the line and run the same import again — lines already stored are skipped")
+        // A problem with no line (the file, the scratch space, the store) is fixed
+        // outside the file.
+        let aboutLines = problems.contains { $0.line > 0 }
+        switch (appended, aboutLines) {
+        case (0, true): out.append("\(file): nothing was appended; fix the lines above and run the import again")
+        case (0, false): out.append("\(file): nothing was appended; run the import again once that is fixed")
+        case (_, true):
+            out.append("\(file): \(appended) events were appended before this; fix the line and run the same import again — lines already stored are skipped")
+        case (_, false):
+            out.append("\(file): \(appended) events were appended before this; run the same import again once that is fixed — lines already stored are skipped")
+        }
         return out.joined(separator: "\n")
     }
 }

@@ -18,6 +18,12 @@ extension LMDBEventStore {
     /// the writer takes the staged group and, if it is in the state the stager assumed,
     /// only writes it; otherwise it plans the group again itself. Planning thus
     /// overlaps the `fsync` instead of preceding the next one.
+    ///
+    /// Several processes may write one store (an import in one shell, appends in
+    /// another): LMDB's write lock makes their transactions take turns. The writer's
+    /// state (head, last `recordedAt`) is therefore only what this process last
+    /// committed; each transaction compares it with the head it finds and, when another
+    /// process has moved it, reads the state from the log before planning anything.
     final class Writer: @unchecked Sendable {
         struct State: Hashable, Sendable {
             var head: LogHead
@@ -398,7 +404,7 @@ extension LMDBEventStore {
             }
         }
 
-        private func attempt(_ group: [Job], staged: StagedPlan?, store: LMDBEventStore, state: State) -> Outcome {
+        private func attempt(_ group: [Job], staged: StagedPlan?, store: LMDBEventStore, state cached: State) -> Outcome {
             let txn: LMDBTransaction
             do {
                 txn = try store.env.beginWrite()
@@ -408,6 +414,14 @@ extension LMDBEventStore {
             var committing = false  // a failed commit has ended the transaction already
             do {
                 let dbs = store.databases
+                // The state is what this writer last committed, unless another process
+                // has appended since: LMDB lets one process write at a time, not one
+                // process ever. The head in the transaction settles it; plans made for
+                // the older state then fail the checks below and are made again.
+                var state = cached
+                if try LMDBEventStore.readHead(txn, dbs) != cached.head {
+                    state = try LMDBEventStore.writerState(txn, dbs)
+                }
                 var planner = AppendPlanner(head: state.head, lastRecordedAt: state.lastRecordedAt)
                 // Read once, and only if a batch is planned here (not for one planned ahead).
                 var clockReading: Timestamp?
