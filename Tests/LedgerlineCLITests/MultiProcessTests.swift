@@ -70,6 +70,68 @@ import Testing
         }
     }
 
+    /// A writer killed with SIGKILL, possibly holding LMDB's write lock, must not stop
+    /// another process's appends: the lock is released with the dead process, and the
+    /// survivor starts each transaction from the head the dead one left.
+    @Test func aWriterKilledMidAppendDoesNotStopAnotherProcess() throws {
+        let executable = try CLI.requireExecutable()
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        #expect(try CLI.run(["--data", scratch.data, "init"]).status == 0)
+        func appendLoop(_ name: String, seconds: Double) throws -> (Process, URL, Pipe) {
+            let acks = scratch.url.appendingPathComponent("acks-\(name).txt")
+            _ = FileManager.default.createFile(atPath: acks.path, contents: nil)
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["--data", scratch.data, "debug", "append-loop", "--tasks", "4", "--max-seconds", "\(seconds)"]
+            process.standardOutput = try FileHandle(forWritingTo: acks)
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            return (process, acks, errors)
+        }
+        let survivor = try appendLoop("survivor", seconds: 3)
+        var rng = SystemRandomNumberGenerator()
+        var victims: [URL] = []
+        for round in 0..<8 {
+            let (victim, acks, _) = try appendLoop("victim-\(round)", seconds: 60)
+            defer { if victim.isRunning { kill(victim.processIdentifier, SIGKILL) } }
+            usleep(UInt32(Int.random(in: 50...300, using: &rng)) * 1_000)
+            kill(victim.processIdentifier, SIGKILL)
+            victim.waitUntilExit()
+            victims.append(acks)
+        }
+        let stderr = String(decoding: survivor.2.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        survivor.0.waitUntilExit()
+        #expect(survivor.0.terminationStatus == 0, "the surviving process failed: \(stderr)")
+
+        var options = LMDBEventStore.Options()
+        options.create = false
+        let store = try LMDBEventStore(directory: URL(fileURLWithPath: scratch.data), options: options)
+        defer { store.close() }
+        let report = try store.verify(progress: nil)
+        #expect(report.isIntact, "\(report.problem ?? "")")
+        let survived = try acknowledgements(survivor.1)
+        #expect(survived.count > 20, "the survivor appended only \(survived.count) events")
+        // Every acknowledged event is there; a victim may have committed one it had not
+        // yet printed when it died, so the head can be a little past the acknowledgements.
+        var acknowledged = survived
+        for file in victims {
+            // The last line of a killed process can be cut short.
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                let parts = line.split(separator: " ")
+                if parts.count == 2, let position = UInt64(parts[0]), parts[1].count == 36 { acknowledged.append((position, String(parts[1]))) }
+            }
+        }
+        #expect(Set(acknowledged.map(\.0)).count == acknowledged.count, "a position was acknowledged twice")
+        #expect(report.head.position.rawValue >= UInt64(acknowledged.count))
+        for (position, id) in acknowledged {
+            let stored = try store.read(from: LogPosition(position), direction: .forward, limit: 1).first
+            #expect(stored?.id.description == id, "acknowledged event \(id) at \(position) is missing")
+        }
+    }
+
     @Test func aStoreHeldOpenAppendsAfterAnotherProcessHasAppended() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
