@@ -37,6 +37,25 @@ import Testing
         #expect(try head(scratch.data) == 0)
     }
 
+    /// A file saved by Windows tools: a byte order mark, CRLF line ends, no newline at
+    /// the end. It imports as the same events, with the same ids, as the plain file
+    /// (an id derives from the line's number and bytes): importing both appends each
+    /// event once.
+    @Test func aByteOrderMarkAndWindowsLineEndsImportLikeThePlainFile() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let second = Self.good.replacingOccurrences(of: "customer-1", with: "customer-2")
+        let plain = try scratch.file("plain.jsonl", Self.good + "\n" + second + "\n")
+        let windows = scratch.url.appendingPathComponent("windows.jsonl")
+        try Data([0xEF, 0xBB, 0xBF] + Array((Self.good + "\r\n" + second).utf8)).write(to: windows)
+        let first = try CLI.run(["--data", scratch.data, "import", windows.path, "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains(#""appended":2"#))
+        let again = try CLI.run(["--data", scratch.data, "import", plain, "--json"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains(#""appended":0"#) && again.stdout.contains(#""duplicates":2"#), "\(again.stdout)")
+    }
+
     @Test func oversizedEventIsRefusedAndNothingIsAppended() throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Memory stays bounded by the chunk size (plus the longest line), whatever the size
 /// of the file. A final line without a newline is still a line; a trailing `\r` is
-/// dropped, so files written on Windows read the same.
+/// dropped, and so is a UTF-8 byte order mark before the first line (RFC 8259 lets a
+/// parser ignore one), so files written on Windows read the same.
 struct LineReader {
     struct Chunk {
         /// The bytes of whole lines, newlines included.
@@ -63,6 +64,7 @@ struct LineReader {
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             var start = 0
+            if offset == 0 && buffer.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
             // memchr finds each newline a vector at a time.
             while start < buffer.count, let found = memchr(base + start, 0x0A, buffer.count - start) {
                 let i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
