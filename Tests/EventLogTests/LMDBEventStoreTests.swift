@@ -276,6 +276,61 @@ import Testing
         #expect(failure?.description.contains("fix the lines") == false)
     }
 
+    /// A data file shorter than its last commit (a copy that stopped early) is refused
+    /// at open with a message, and left as it is. LMDB itself would open it and the
+    /// first read past the end would kill the process with `SIGBUS`.
+    @Test func aDataFileCutShortIsRefusedNotReadUntilItCrashes() async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        do {
+            let store = try open(scratch)
+            for n in 1...300 { _ = try await store.append([Fixture.contactCreated(n)]) }
+            store.close()
+        }
+        let dataFile = scratch.url.appendingPathComponent("data.mdb")
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: dataFile.path)[.size] as? NSNumber).intValue
+        #expect(truncate(dataFile.path, off_t(size / 2)) == 0)
+        for create in [false, true] {
+            let error = #expect(throws: EventLogError.self) { try open(scratch, create: create) }
+            #expect(error?.code == .corrupted)
+            #expect(
+                error?.message.hasPrefix("\(dataFile.path) is cut short: it is \((size / 2).formatted()) bytes, but its last commit uses ") == true,
+                "\(error?.message ?? "")")
+        }
+        let after = try #require(try FileManager.default.attributesOfItem(atPath: dataFile.path)[.size] as? NSNumber).intValue
+        #expect(after == size / 2)
+    }
+
+    /// A `data.mdb` that is not an LMDB file is refused with LMDB's reason. (The
+    /// environment used to be closed twice on this path: once when opening failed, once
+    /// more when the failed initializer's `deinit` ran.)
+    @Test func aDataFileThatIsNotLMDBIsRefused() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
+        var rng = SystemRandomNumberGenerator()
+        try Data((0..<20_000).map { _ in UInt8.random(in: 0...255, using: &rng) }).write(to: scratch.url.appendingPathComponent("data.mdb"))
+        for create in [false, true] {
+            let error = #expect(throws: EventLogError.self) { try open(scratch, create: create) }
+            #expect(error?.message.contains("MDB_INVALID") == true, "\(error?.message ?? "")")
+        }
+    }
+
+    /// An empty `data.mdb` (a copy that never started) is not a new store for commands
+    /// that only read: LMDB would write a fresh environment over it, and `verify` would
+    /// call the empty result intact.
+    @Test func anEmptyDataFileIsNotTakenForANewStore() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
+        let dataFile = scratch.url.appendingPathComponent("data.mdb")
+        #expect(FileManager.default.createFile(atPath: dataFile.path, contents: nil))
+        let error = #expect(throws: EventLogError.self) { try open(scratch, create: false) }
+        #expect(error?.code == .storeNotFound)
+        #expect(error?.message.hasPrefix("\(dataFile.path) is empty, so there is no event store in \(scratch.url.path)") == true, "\(error?.message ?? "")")
+        #expect((try FileManager.default.attributesOfItem(atPath: dataFile.path)[.size] as? NSNumber)?.intValue == 0)
+    }
+
     @Test func openingWithoutCreateOnAnEmptyFolderSaysWhatToDo() {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }

@@ -35,7 +35,9 @@ final class LMDBEnvironment: @unchecked Sendable {
             if !sync { flags |= UInt32(MDB_NOSYNC) }
             try lmdbCheck(mdb_env_open(handle, directory.path, flags, 0o644), "opening \(directory.path)")
         } catch {
-            mdb_env_close(handle)
+            // `close()`, not `mdb_env_close`: `deinit` runs when an initializer throws,
+            // and closes the handle again unless it is marked closed.
+            close()
             throw error
         }
         var dead: Int32 = 0
@@ -43,6 +45,28 @@ final class LMDBEnvironment: @unchecked Sendable {
         var info = MDB_envinfo()
         mdb_env_info(handle, &info)
         currentMapSize.store(info.me_mapsize, ordering: .relaxed)
+        if let problem = Self.truncation(handle, lastPage: info.me_last_pgno) {
+            close()
+            throw EventLogError(.corrupted, "\(directory.appendingPathComponent("data.mdb").path) \(problem)")
+        }
+    }
+
+    /// Why the data file cannot hold what its last commit records, or `nil`.
+    ///
+    /// LMDB writes a commit's pages before the meta page that points to them, so in a
+    /// healthy file every page up to the last one in use exists. A copy that stopped
+    /// early, or a disk that filled up under `cp`, leaves a file that is shorter; LMDB
+    /// opens it (it reads only the meta pages) and the first read past the end is a
+    /// `SIGBUS` that kills the process. Checked here, it is a message instead.
+    private static func truncation(_ handle: OpaquePointer, lastPage: Int) -> String? {
+        var fd: Int32 = -1
+        var stat = MDB_stat()
+        var file = Glibc.stat()
+        guard mdb_env_get_fd(handle, &fd) == 0, mdb_env_stat(handle, &stat) == 0, fstat(fd, &file) == 0 else { return nil }
+        let needed = (lastPage + 1) * Int(stat.ms_psize)
+        guard Int(file.st_size) < needed else { return nil }
+        return "is cut short: it is \(Int(file.st_size).formatted()) bytes, but its last commit uses \(needed.formatted()) "
+            + "(a copy that did not finish, or a disk that filled up?); restore it from a backup, or from an export with `ledgerline import`"
     }
 
     deinit {

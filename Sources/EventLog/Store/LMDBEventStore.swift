@@ -90,6 +90,13 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         self.directory = directory
         self.options = options
         let dataFile = directory.appendingPathComponent("data.mdb")
+        // LMDB takes an empty data file for a new environment and writes one over it;
+        // only a command that may create a store should let it.
+        if !options.create, let size = (try? FileManager.default.attributesOfItem(atPath: dataFile.path))?[.size] as? NSNumber, size.intValue == 0 {
+            throw EventLogError(
+                .storeNotFound,
+                "\(dataFile.path) is empty, so there is no event store in \(directory.path) (a copy that did not finish?); restore it from a backup, or run `ledgerline init` to start a new one")
+        }
         if !FileManager.default.fileExists(atPath: dataFile.path) {
             guard options.create else {
                 throw EventLogError(.storeNotFound, "there is no event store in \(directory.path); run `ledgerline init` or pass --data")
