@@ -104,8 +104,13 @@ public struct VerificationReport: Sendable, Hashable {
     public var firstBadPosition: LogPosition?
     /// What is wrong at ``firstBadPosition``.
     public var problem: String?
+    /// What is wrong with the indexes (by id, stream and type) when the chain holds
+    /// but they do not describe exactly the events in it: reads by id, stream or type
+    /// could then miss events or return the wrong ones. Always `nil` for a store that
+    /// keeps no indexes on disk.
+    public var indexProblem: String? = nil
 
-    public var isIntact: Bool { firstBadPosition == nil }
+    public var isIntact: Bool { firstBadPosition == nil && indexProblem == nil }
 }
 
 /// Counts and sizes reported by ``EventStore/statistics()``.

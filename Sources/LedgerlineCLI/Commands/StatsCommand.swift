@@ -60,10 +60,12 @@ struct StatsCommand: AsyncParsableCommand {
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Recompute the hash chain; name the first position that does not match.",
+        abstract: "Recompute the hash chain and check the indexes; name what does not match.",
         discussion: """
-            Exits 0 with a summary when every event's hash matches the chain and positions \
-            are gapless; exits 1 naming the first bad position otherwise.
+            Exits 0 with a summary when every event's hash matches the chain, positions \
+            are gapless, and the indexes by id, stream and type hold exactly the log's \
+            events; exits 1 naming the first bad position, or the first wrong index entry, \
+            otherwise.
 
             Example:
               ledgerline verify && echo intact
@@ -89,12 +91,19 @@ struct VerifyCommand: AsyncParsableCommand {
                     "headHash": .string(report.head.hash.description),
                     "firstBadPosition": report.firstBadPosition.map { .number(JSONNumber($0.rawValue)) } ?? .null,
                     "problem": report.problem.map { .string($0) } ?? .null,
+                    "indexProblem": report.indexProblem.map { .string($0) } ?? .null,
                 ]
                 Output.line(value.description)
                 Output.flush()
             }
             if let bad = report.firstBadPosition {
                 throw EventLogError(.corrupted, "the chain breaks at position \(bad): \(report.problem ?? "mismatch"); \(report.verifiedEvents.formatted()) events before it verified")
+            }
+            if let problem = report.indexProblem {
+                throw EventLogError(
+                    .corrupted,
+                    "the chain holds (\(report.verifiedEvents.formatted()) events verified), but \(problem); reads by id, stream or type may be wrong. "
+                        + "`ledgerline export` and an `import` of it into an empty store rebuild the indexes from the log")
             }
             if !json {
                 Output.line("intact: \(report.verifiedEvents.formatted()) events verified, head \(report.head.position.rawValue.formatted()) sealed by \(report.head.hash)")
