@@ -56,6 +56,24 @@ import Testing
         #expect(again.stdout.contains(#""appended":0"#) && again.stdout.contains(#""duplicates":2"#), "\(again.stdout)")
     }
 
+    /// A JSON array given instead of JSON Lines is one enormous line. It is reported as
+    /// such without being held in memory, and the lines after it are still checked.
+    @Test func aLineTooLongToBeAnEventIsReportedAndTheRestStillChecked() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let array = "[" + Array(repeating: Self.good, count: 80_000).joined(separator: ",") + "]"
+        let file = try scratch.file("events.jsonl", array + "\n" + Self.good + "\n{\"stream\":\n")
+        let result = try CLI.run(["--data", scratch.data, "import", file])
+        #expect(result.status == 65)
+        #expect(
+            result.stderr.contains(
+                "ledgerline: \(file):1: the line is longer than 8 MiB, so it cannot hold one event; an import file holds one JSON object per line (JSON Lines). "
+                    + "A JSON array can be converted with `jq -c '.[]' FILE > FILE.jsonl`"), "\(result.stderr)")
+        #expect(result.stderr.contains("ledgerline: \(file):3: invalid JSON"), "\(result.stderr)")
+        #expect(!result.stderr.contains("\(file):2:"))
+        #expect(try head(scratch.data) == 0)
+    }
+
     @Test func oversizedEventIsRefusedAndNothingIsAppended() throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }

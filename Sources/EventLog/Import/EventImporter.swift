@@ -152,7 +152,14 @@ public struct EventImporter: Sendable {
                 throw ImportFailure(file: displayName, cannotRead: error)
             }
             files.readNext()
-            let (blocks, found) = processInParallel(chunk, encode: spool != nil)
+            var (blocks, found) = processInParallel(chunk, encode: spool != nil)
+            found += chunk.overlongLines.map { line in
+                .init(
+                    line: line,
+                    reason: "the line is longer than \(reader.maxLineBytes >> 20) MiB, so it cannot hold one event; an import file holds one JSON object per line "
+                        + "(JSON Lines). A JSON array can be converted with `jq -c '.[]' FILE > FILE.jsonl`")
+            }
+            if !found.isEmpty { found.sort { $0.line < $1.line } }
             problemCount += found.count
             for problem in found where problems.count < options.maxReportedProblems { problems.append(problem) }
             if problemCount == 0 { files.write(blocks) }

@@ -2,8 +2,9 @@ import Foundation
 
 /// Reads a file in large chunks and hands out whole lines with their line numbers.
 ///
-/// Memory stays bounded by the chunk size (plus the longest line), whatever the size
-/// of the file. A final line without a newline is still a line; a trailing `\r` is
+/// Memory stays bounded by the chunk size plus ``maxLineBytes``, whatever the size of
+/// the file: a longer line (a JSON array given instead of JSON Lines, a file with no
+/// newlines) is not kept, only its number, in ``Chunk/overlongLines``. A final line without a newline is still a line; a trailing `\r` is
 /// dropped, and so is a UTF-8 byte order mark before the first line (RFC 8259 lets a
 /// parser ignore one), so files written on Windows read the same.
 struct LineReader {
@@ -14,7 +15,14 @@ struct LineReader {
         var lines: [(number: Int, start: Int, end: Int)]
         /// Bytes of the file consumed up to the end of this chunk.
         var fileOffset: Int
+        /// Lines before the end of this chunk that were longer than ``maxLineBytes``,
+        /// skipped unread.
+        var overlongLines: [Int] = []
     }
+
+    /// The longest line kept. An event's record is at most 1 MiB; its line can be
+    /// longer (escapes, whitespace), but not by this much without being absurd.
+    static let defaultMaxLineBytes = 8 << 20
 
     private let handle: FileHandle
     private let chunkSize: Int
@@ -22,13 +30,18 @@ struct LineReader {
     private var nextLine = 1
     private var offset = 0
     private var finished = false
+    /// Inside a line longer than ``maxLineBytes``: dropping bytes up to its newline.
+    private var skipping = false
+    private var overlong: [Int] = []
     /// The file's size when it was opened.
     let size: Int
+    let maxLineBytes: Int
 
-    init(url: URL, chunkSize: Int = 4 << 20) throws {
+    init(url: URL, chunkSize: Int = 4 << 20, maxLineBytes: Int = LineReader.defaultMaxLineBytes) throws {
         handle = try FileHandle(forReadingFrom: url)
         size = Int((try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0)
         self.chunkSize = chunkSize
+        self.maxLineBytes = maxLineBytes
     }
 
     func close() { try? handle.close() }
@@ -36,10 +49,24 @@ struct LineReader {
     /// The next chunk of whole lines, or `nil` at the end of the file.
     mutating func next() throws -> Chunk? {
         while !finished {
-            let data = try handle.read(upToCount: chunkSize) ?? Data()
+            var data = try handle.read(upToCount: chunkSize) ?? Data()
+            if skipping, !data.isEmpty {
+                offset += data.count
+                let newline = data.withUnsafeBytes { raw in
+                    memchr(raw.baseAddress!, 0x0A, raw.count).map { raw.baseAddress!.distance(to: UnsafeRawPointer($0)) }
+                }
+                guard let newline else { continue }
+                endOverlongLine()
+                offset -= data.count - (newline + 1)
+                data = data.subdata(in: (data.startIndex + newline + 1)..<data.endIndex)
+                if data.isEmpty { continue }
+            }
             if data.isEmpty {
                 finished = true
-                if carry.isEmpty { return nil }
+                if skipping { endOverlongLine() }
+                if carry.isEmpty {
+                    return overlong.isEmpty ? nil : Chunk(bytes: [], lines: [], fileOffset: min(offset, size), overlongLines: overlong.take())
+                }
                 var bytes = carry
                 carry = []
                 bytes.append(0x0A)
@@ -48,7 +75,14 @@ struct LineReader {
             var bytes = carry
             bytes.append(contentsOf: data)
             guard let lastNewline = bytes.lastIndex(of: 0x0A) else {
-                carry = bytes
+                if bytes.count > maxLineBytes {
+                    // Not kept: the rest of the line is dropped as it is read.
+                    skipping = true
+                    offset += bytes.count
+                    carry = []
+                } else {
+                    carry = bytes
+                }
                 continue
             }
             carry = Array(bytes[(lastNewline + 1)...])
@@ -56,6 +90,13 @@ struct LineReader {
             return split(bytes)
         }
         return nil
+    }
+
+    /// The line being skipped has ended: it is the next line number, reported.
+    private mutating func endOverlongLine() {
+        skipping = false
+        overlong.append(nextLine)
+        nextLine += 1
     }
 
     private mutating func split(_ bytes: [UInt8]) -> Chunk {
@@ -70,12 +111,24 @@ struct LineReader {
                 let i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
                 var end = i
                 if end > start, buffer[end - 1] == 0x0D { end -= 1 }
-                lines.append((nextLine, start, end))
+                if end - start > maxLineBytes {
+                    overlong.append(nextLine)
+                } else {
+                    lines.append((nextLine, start, end))
+                }
                 nextLine += 1
                 start = i + 1
             }
         }
         offset += bytes.count
-        return Chunk(bytes: bytes, lines: lines, fileOffset: min(offset, size))
+        return Chunk(bytes: bytes, lines: lines, fileOffset: min(offset, size), overlongLines: overlong.take())
+    }
+}
+
+extension Array {
+    /// The elements, leaving the array empty.
+    fileprivate mutating func take() -> [Element] {
+        defer { removeAll() }
+        return self
     }
 }

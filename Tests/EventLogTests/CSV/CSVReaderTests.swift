@@ -14,12 +14,12 @@ import Testing
     }
 
     private func records(
-        _ bytes: [UInt8], dialect: CSVDialect = CSVDialect(), chunkSize: Int = 1 << 20
+        _ bytes: [UInt8], dialect: CSVDialect = CSVDialect(), chunkSize: Int = 1 << 20, maxRecordBytes: Int = 8 << 20
     ) throws -> [(line: Int, fields: [String], problem: String?)] {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString).csv")
         try Data(bytes).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        var reader = try CSVReader(url: url, dialect: dialect, chunkSize: chunkSize)
+        var reader = try CSVReader(url: url, dialect: dialect, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes)
         defer { reader.close() }
         var out: [(line: Int, fields: [String], problem: String?)] = []
         while let chunk = try reader.next() {
@@ -87,6 +87,26 @@ import Testing
         #expect(got[2].fields == ["3", "4"])
         #expect(got[3].line == 4)
         #expect(got[3].problem?.contains("never closed") == true)
+    }
+
+    /// A quote never closed turns the rest of the file into one field. Once that record
+    /// passes the limit it is reported at the line it started on and reading stops,
+    /// instead of the whole file being held (and re-scanned at every read).
+    @Test(arguments: [1, 5, 64])
+    func aRecordThatNeverEndsIsReportedAtItsFirstLineAndReadingStops(chunkSize: Int) throws {
+        let text = "id,name\n1,Ana\n2,\"Bo\n" + (3..<200).map { "\($0),Name \($0)\n" }.joined()
+        let got = try records(Array(text.utf8), chunkSize: chunkSize, maxRecordBytes: 256)
+        #expect(got.map(\.line) == [1, 2, 3])
+        #expect(got.prefix(2).allSatisfy { $0.problem == nil })
+        #expect(
+            got.last?.problem
+                == "the record starting on this line runs past 256 bytes without ending: most likely a quoted field opened on it is never closed (a quote inside a quoted field is written twice, \"\"); the rest of the file was not read")
+        #expect(got.last?.fields == [])
+        // A long record that does end is read whole.
+        let long = "id,note\n1,\"" + String(repeating: "x\n", count: 100) + "\"\n2,y\n"
+        let whole = try records(Array(long.utf8), chunkSize: chunkSize, maxRecordBytes: 256)
+        #expect(whole.map(\.line) == [1, 2, 103])
+        #expect(whole.allSatisfy { $0.problem == nil })
     }
 
     @Test func aQuoteInsideAnUnquotedFieldIsKept() throws {

@@ -5,8 +5,10 @@ import Foundation
 ///
 /// Quoted fields may hold delimiters, doubled quotes and line breaks; a record that
 /// spans lines is reported at its first line, and the line count stays physical. Memory
-/// is bounded by the chunk size plus the longest record, whatever the file's size.
-/// Blank lines are skipped.
+/// is bounded by the chunk size plus ``maxRecordBytes``, whatever the file's size: a
+/// record that grows past it without ending (most often a quote never closed, which
+/// makes the rest of the file one field) is reported as a problem at its first line
+/// and reading stops there. Blank lines are skipped.
 ///
 /// A record the reader cannot make sense of (text after a closing quote, a quote never
 /// closed) is still handed out, with ``Chunk/problems`` saying why, so a caller can
@@ -68,13 +70,16 @@ public struct CSVReader {
     private var finished = false
     /// The file's size when it was opened.
     public let size: Int
+    /// The longest record read; see the type's documentation.
+    public let maxRecordBytes: Int
 
     /// Opens `url`. `chunkSize` is how much is read at a time (4 MiB by default).
-    public init(url: URL, dialect: CSVDialect, chunkSize: Int = 4 << 20) throws {
+    public init(url: URL, dialect: CSVDialect, chunkSize: Int = 4 << 20, maxRecordBytes: Int = 8 << 20) throws {
         handle = try FileHandle(forReadingFrom: url)
         size = Int((try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0)
         self.dialect = dialect
         self.chunkSize = max(1, chunkSize)
+        self.maxRecordBytes = maxRecordBytes
     }
 
     public func close() { try? handle.close() }
@@ -152,6 +157,17 @@ public struct CSVReader {
         }
         nextLine = line
         carry = atEnd ? [] : Array(bytes[consumed...])
+        if carry.count > maxRecordBytes {
+            // Nothing after this can be read reliably: if a quote was left open, every
+            // later quote is off by one.
+            problems[records.count] =
+                "the record starting on this line runs past \(maxRecordBytes % (1 << 20) == 0 ? "\(maxRecordBytes >> 20) MiB" : "\(maxRecordBytes) bytes") without ending: most likely a quoted field opened on it is never closed "
+                + "(a quote inside a quoted field is written twice, \"\"); the rest of the file was not read"
+            records.append(Record(line: line, fields: fields.count..<fields.count))
+            carry = []
+            finished = true
+            consumed = bytes.count
+        }
         offset += consumed
         return Chunk(bytes: bytes, fields: fields, records: records, problems: problems, fileOffset: min(offset, size))
     }
