@@ -331,6 +331,19 @@ import Testing
         #expect((try FileManager.default.attributesOfItem(atPath: dataFile.path)[.size] as? NSNumber)?.intValue == 0)
     }
 
+    /// A store asked for under a file, or in place of one, says which path is the file.
+    @Test func aStoreUnderAFileSaysWhichPathIsTheFile() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
+        let file = scratch.url.appendingPathComponent("notes.txt")
+        try Data("hello".utf8).write(to: file)
+        for target in [file, file.appendingPathComponent("store"), file.appendingPathComponent("a/b")] {
+            let error = #expect(throws: EventLogError.self) { try LMDBEventStore(directory: target) }
+            #expect(error?.message == "cannot create \(target.path): \(file.path) is a file, not a folder; pass another --data", "\(error?.message ?? "")")
+        }
+    }
+
     @Test func openingWithoutCreateOnAnEmptyFolderSaysWhatToDo() {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }

@@ -104,7 +104,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             } catch {
-                throw EventLogError(.storage, "cannot create \(directory.path): \(error.localizedDescription)")
+                throw EventLogError(.storage, "cannot create \(directory.path): \(Self.whyNotCreatable(directory) ?? error.localizedDescription)")
             }
         }
         do {
@@ -120,6 +120,23 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
 
     deinit {
         writer.stop()
+    }
+
+    /// Why a folder cannot be made at `directory`, in words Foundation's error does not
+    /// give ("error 512"): the nearest existing path above it is a file, or a folder
+    /// this process may not write to.
+    static func whyNotCreatable(_ directory: URL) -> String? {
+        var existing = directory.standardizedFileURL
+        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
+            existing.deleteLastPathComponent()
+        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: existing.path, isDirectory: &isFolder) else { return nil }
+        if !isFolder.boolValue { return "\(existing.path) is a file, not a folder; pass another --data" }
+        if existing != directory.standardizedFileURL, !FileManager.default.isWritableFile(atPath: existing.path) {
+            return "this user may not create folders in \(existing.path); pass another --data or change its permissions"
+        }
+        return nil
     }
 
     /// Stops the writer after the queued appends, then closes the environment once the
