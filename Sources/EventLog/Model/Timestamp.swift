@@ -23,7 +23,9 @@ public struct Timestamp: RawRepresentable, Sendable, Hashable, Comparable, Custo
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// Parses an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
-    /// `nil` for anything else, including impossible dates such as February 30.
+    /// `nil` for anything else, including impossible dates such as February 30. A
+    /// fraction is cut to microseconds; a leap second (23:59:60 UTC, in any offset)
+    /// reads as 23:59:59.999999.
     public init?(rfc3339 text: String) {
         var copy = text
         guard let micros = copy.withUTF8({ Timestamp.parse($0) }) else { return nil }
@@ -135,7 +137,8 @@ public struct Timestamp: RawRepresentable, Sendable, Hashable, Comparable, Custo
             expect(0x54, 0x74), let hour = digits(2), expect(0x3A), let minute = digits(2), expect(0x3A),
             let second = digits(2)
         else { return nil }
-        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year, month), hour < 24, minute < 60, second < 60
+        // Second 60 is a leap second (checked against the offset below).
+        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year, month), hour < 24, minute < 60, second <= 60
         else { return nil }
         var micros: Int64 = 0
         if i < s.count, s[i] == 0x2E {
@@ -160,6 +163,16 @@ public struct Timestamp: RawRepresentable, Sendable, Hashable, Comparable, Custo
             return nil
         }
         guard i == s.count else { return nil }
+        if second == 60 {
+            // RFC 3339 allows a leap second where UTC has one: at 23:59:60 UTC. Time
+            // counted in microseconds since the epoch has no room for it, so it is read
+            // as the last microsecond of 23:59:59: after every earlier instant, before
+            // the next day, as ordering needs.
+            let utcMinuteOfDay = ((hour * 60 + minute) * 60 - offsetSeconds) / 60
+            guard (utcMinuteOfDay % 1440 + 1440) % 1440 == 1439 else { return nil }
+            let seconds = days(fromCivil: year, month, day) * 86_400 + hour * 3600 + minute * 60 + 59 - offsetSeconds
+            return seconds * 1_000_000 + 999_999
+        }
         let seconds = days(fromCivil: year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return seconds * 1_000_000 + micros
     }
