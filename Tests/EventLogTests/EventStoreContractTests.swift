@@ -90,6 +90,22 @@ import Testing
                     && error.message.contains("stored already at position 1 with different content")
             }
             #expect(try store.head().position == LogPosition(1))
+            // One batch giving an id twice with different content: nothing is stored, so
+            // the error names the two events of the batch, not a position.
+            let twice = EventID.generate()
+            await #expect {
+                try await store.append([
+                    Fixture.event("deal-9", "DealCreated", ["dealId": "9"], id: twice), Fixture.contactCreated(4),
+                    Fixture.event("deal-9", "DealCreated", ["dealId": "10"], id: twice),
+                ])
+            } throws: { error in
+                guard let error = error as? EventLogError else { return false }
+                return error.code == .idConflict && error.eventID == twice && error.position == nil
+                    && error.batchIndex == 2 && error.earlierBatchIndex == 0
+                    && error.message
+                        == "event \(twice) is given twice in this append, with different content (events 1 and 3 of 3); nothing was appended — give each event its own id"
+            }
+            #expect(try store.head().position == LogPosition(1))
         }
     }
 

@@ -74,6 +74,24 @@ import Testing
         #expect(try head(scratch.data) == 0)
     }
 
+    /// One file giving an id twice with different content names both lines; nothing
+    /// was stored, so no position is mentioned.
+    @Test func anIdGivenTwiceWithDifferentContentNamesBothLines() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let id = "0190f0a0-0000-7000-8000-000000000001"
+        let first = Self.good.replacingOccurrences(of: #"{"stream""#, with: #"{"id":"\#(id)","stream""#)
+        let changed = first.replacingOccurrences(of: "Ana", with: "Anna")
+        let second = Self.good.replacingOccurrences(of: "customer-1", with: "customer-2")
+        let file = try scratch.file("events.jsonl", [first, second, changed].joined(separator: "\n") + "\n")
+        let result = try CLI.run(["--data", scratch.data, "import", file])
+        #expect(result.status == 65)
+        #expect(
+            result.stderr.contains("ledgerline: \(file):3: event \(id) is on line 1 too, with different content; give each event its own id"),
+            "\(result.stderr)")
+        #expect(try head(scratch.data) == 0)
+    }
+
     @Test func oversizedEventIsRefusedAndNothingIsAppended() throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }

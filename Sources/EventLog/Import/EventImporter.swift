@@ -266,6 +266,10 @@ public struct EventImporter: Sendable {
                 let logError = error as? EventLogError
                 let reason = logError?.message ?? "\(error)"
                 if let index = logError?.batchIndex {
+                    var reason = reason
+                    if let logError, let earlier = logError.earlierBatchIndex, let id = logError.eventID {
+                        reason = "event \(id) is on line \(current.block.lines[earlier]) too, with different content; give each event its own id"
+                    }
                     throw ImportFailure(file: displayName, problems: [.init(line: current.block.lines[index], reason: reason)], totalProblems: 1, appended: appended)
                 }
                 // Not about any one line (the disk is full, the store was closed): say

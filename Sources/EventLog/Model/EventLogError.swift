@@ -39,6 +39,9 @@ public struct EventLogError: Error, Sendable, CustomStringConvertible {
     public var eventID: EventID?
     /// Index of the offending event within its batch, where there is one.
     public var batchIndex: Int?
+    /// For ``Code/idConflict`` within one batch (its id given twice, with different
+    /// content): the index of the id's first event in the batch.
+    public var earlierBatchIndex: Int?
 
     public init(
         _ code: Code, _ message: String, stream: StreamName? = nil, expected: ExpectedVersion? = nil,

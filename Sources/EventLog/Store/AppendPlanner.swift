@@ -231,6 +231,17 @@ struct AppendPlanner {
                     (batches[batchIndex].withTemplate(index) { EventRecord.matches(stored: record, template: $0, given: event.given) }, EventRecord.version(record))
                 }
                 let position = LogPosition(firstPosition.rawValue + UInt64(planned))
+                if !same, records[planned].batch == batchIndex {
+                    // Not stored anywhere: the batch itself gives the id twice.
+                    let offset = records[planned].offset
+                    let earlier = events.firstIndex { $0.offset == offset } ?? 0
+                    var error = EventLogError(
+                        .idConflict,
+                        "event \(event.id) is given twice in this append, with different content (events \(earlier + 1) and \(index + 1) of \(events.count)); nothing was appended — give each event its own id",
+                        stream: event.stream, eventID: event.id, batchIndex: index)
+                    error.earlierBatchIndex = earlier
+                    throw error
+                }
                 try checkDuplicate(same, event: event, index: index, position: position)
                 results.append(AppendedEvent(id: event.id, stream: event.stream, position: position, version: version, isDuplicate: true))
                 continue
