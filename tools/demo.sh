@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo behind `make demo`: import the real CDNOW purchase log through its CSV mapping,
 # add seeded, generated CRM activity around those customers (contacts, leads, deals moving
-# through the pipeline, emails, meetings, calls, tasks), verify the hash chain, and show
+# through the pipeline, emails, meetings, calls, tasks), verify the hash chain and the indexes, and show
 # what the log holds.
 #   tools/demo.sh PATH/TO/ledgerline DATA_DIR
 # DEMO_CUSTOMERS (default 5000) and DEMO_SEED (default 7) size and seed the activity.
@@ -30,7 +30,7 @@ else
     echo "python3 is not installed: skipped (the log holds the CDNOW orders only)"
 fi
 echo
-echo "== verify the hash chain"
+echo "== verify the hash chain and the indexes"
 "$ledgerline" --data "$data" verify
 echo
 echo "== the log"

@@ -7,42 +7,61 @@ import Testing
 /// process's writer must take the log as it finds it in each transaction, not as it
 /// last left it.
 @Suite(.serialized) struct MultiProcessTests {
-    /// `(position, id)` pairs a `debug append-loop` child printed.
-    private func acknowledgements(_ file: URL) throws -> [(UInt64, String)] {
-        try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map { line in
-            let parts = line.split(separator: " ")
-            return (try #require(UInt64(parts[0])), String(parts[1]))
+    /// A running `ledgerline debug append-loop --tasks 4` on a store, printing each
+    /// acknowledged `position id` to its own file.
+    private struct AppendLoop {
+        let process = Process()
+        let acks: URL
+        let errors = Pipe()
+
+        init(_ scratch: Scratch, name: String, seconds: Double) throws {
+            acks = scratch.url.appendingPathComponent("acks-\(name).txt")
+            _ = FileManager.default.createFile(atPath: acks.path, contents: nil)
+            process.executableURL = try CLI.requireExecutable()
+            process.arguments = ["--data", scratch.data, "debug", "append-loop", "--tasks", "4", "--max-seconds", "\(seconds)"]
+            process.standardOutput = try FileHandle(forWritingTo: acks)
+            process.standardError = errors
+        }
+
+        /// Waits for it to end on its own; its exit status and what it wrote to stderr.
+        func finish() -> (status: Int32, stderr: String) {
+            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, stderr)
+        }
+
+        /// The `(position, id)` pairs it printed; a last line cut short by a kill is left out.
+        func acknowledgements() throws -> [(UInt64, String)] {
+            try String(contentsOf: acks, encoding: .utf8).split(separator: "\n").compactMap { line in
+                let parts = line.split(separator: " ")
+                guard parts.count == 2, let position = UInt64(parts[0]), parts[1].count == 36 else { return nil }
+                return (position, String(parts[1]))
+            }
         }
     }
 
+    /// The store the children wrote, opened for checking.
+    private func openWritten(_ scratch: Scratch) throws -> LMDBEventStore {
+        var options = LMDBEventStore.Options()
+        options.create = false
+        return try LMDBEventStore(directory: URL(fileURLWithPath: scratch.data), options: options)
+    }
+
     @Test func twoProcessesAppendingAtOnceBothSucceedAndTheChainHolds() throws {
-        let executable = try CLI.requireExecutable()
         let scratch = Scratch()
         defer { scratch.cleanup() }
         #expect(try CLI.run(["--data", scratch.data, "init"]).status == 0)
         // Both append to the same 200 streams (`customer-T-N` for task T), for the same
         // 1.5 seconds, so their commits interleave and each finds the other's events in
         // the streams it appends to.
-        var children: [(Process, URL, Pipe)] = []
-        for child in 0..<2 {
-            let acks = scratch.url.appendingPathComponent("acks-\(child).txt")
-            _ = FileManager.default.createFile(atPath: acks.path, contents: nil)
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = ["--data", scratch.data, "debug", "append-loop", "--tasks", "4", "--max-seconds", "1.5"]
-            process.standardOutput = try FileHandle(forWritingTo: acks)
-            let errors = Pipe()
-            process.standardError = errors
-            children.append((process, acks, errors))
-        }
-        for (process, _, _) in children { try process.run() }
+        let children = try (0..<2).map { try AppendLoop(scratch, name: "\($0)", seconds: 1.5) }
+        for child in children { try child.process.run() }
         var positions: [UInt64: String] = [:]
         var ranges: [ClosedRange<UInt64>] = []
-        for (index, (process, acks, errors)) in children.enumerated() {
-            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "process \(index) failed: \(stderr)")
-            let acknowledged = try acknowledgements(acks)
+        for (index, child) in children.enumerated() {
+            let (status, stderr) = child.finish()
+            #expect(status == 0, "process \(index) failed: \(stderr)")
+            let acknowledged = try child.acknowledgements()
             #expect(acknowledged.count > 20, "process \(index) appended only \(acknowledged.count) events")
             for (position, id) in acknowledged {
                 #expect(positions.updateValue(id, forKey: position) == nil, "position \(position) was acknowledged twice")
@@ -52,9 +71,7 @@ import Testing
         // The two really wrote at the same time: their positions interleave.
         #expect(ranges.count == 2 && ranges[0].overlaps(ranges[1]), "the processes did not overlap: \(ranges)")
 
-        var options = LMDBEventStore.Options()
-        options.create = false
-        let store = try LMDBEventStore(directory: URL(fileURLWithPath: scratch.data), options: options)
+        let store = try openWritten(scratch)
         defer { store.close() }
         let report = try store.verify(progress: nil)
         #expect(report.isIntact, "\(report.problem ?? "")")
@@ -74,56 +91,34 @@ import Testing
     /// another process's appends: the lock is released with the dead process, and the
     /// survivor starts each transaction from the head the dead one left.
     @Test func aWriterKilledMidAppendDoesNotStopAnotherProcess() throws {
-        let executable = try CLI.requireExecutable()
         let scratch = Scratch()
         defer { scratch.cleanup() }
         #expect(try CLI.run(["--data", scratch.data, "init"]).status == 0)
-        func appendLoop(_ name: String, seconds: Double) throws -> (Process, URL, Pipe) {
-            let acks = scratch.url.appendingPathComponent("acks-\(name).txt")
-            _ = FileManager.default.createFile(atPath: acks.path, contents: nil)
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = ["--data", scratch.data, "debug", "append-loop", "--tasks", "4", "--max-seconds", "\(seconds)"]
-            process.standardOutput = try FileHandle(forWritingTo: acks)
-            let errors = Pipe()
-            process.standardError = errors
-            try process.run()
-            return (process, acks, errors)
-        }
-        let survivor = try appendLoop("survivor", seconds: 3)
+        let survivor = try AppendLoop(scratch, name: "survivor", seconds: 3)
+        try survivor.process.run()
         var rng = SystemRandomNumberGenerator()
-        var victims: [URL] = []
+        var victims: [AppendLoop] = []
         for round in 0..<8 {
-            let (victim, acks, _) = try appendLoop("victim-\(round)", seconds: 60)
-            defer { if victim.isRunning { kill(victim.processIdentifier, SIGKILL) } }
+            let victim = try AppendLoop(scratch, name: "victim-\(round)", seconds: 60)
+            try victim.process.run()
+            defer { if victim.process.isRunning { kill(victim.process.processIdentifier, SIGKILL) } }
             usleep(UInt32(Int.random(in: 50...300, using: &rng)) * 1_000)
-            kill(victim.processIdentifier, SIGKILL)
-            victim.waitUntilExit()
-            victims.append(acks)
+            kill(victim.process.processIdentifier, SIGKILL)
+            victim.process.waitUntilExit()
+            victims.append(victim)
         }
-        let stderr = String(decoding: survivor.2.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        survivor.0.waitUntilExit()
-        #expect(survivor.0.terminationStatus == 0, "the surviving process failed: \(stderr)")
+        let (status, stderr) = survivor.finish()
+        #expect(status == 0, "the surviving process failed: \(stderr)")
 
-        var options = LMDBEventStore.Options()
-        options.create = false
-        let store = try LMDBEventStore(directory: URL(fileURLWithPath: scratch.data), options: options)
+        let store = try openWritten(scratch)
         defer { store.close() }
         let report = try store.verify(progress: nil)
         #expect(report.isIntact, "\(report.problem ?? "")")
-        let survived = try acknowledgements(survivor.1)
+        let survived = try survivor.acknowledgements()
         #expect(survived.count > 20, "the survivor appended only \(survived.count) events")
         // Every acknowledged event is there; a victim may have committed one it had not
         // yet printed when it died, so the head can be a little past the acknowledgements.
-        var acknowledged = survived
-        for file in victims {
-            // The last line of a killed process can be cut short.
-            let text = try String(contentsOf: file, encoding: .utf8)
-            for line in text.split(separator: "\n") {
-                let parts = line.split(separator: " ")
-                if parts.count == 2, let position = UInt64(parts[0]), parts[1].count == 36 { acknowledged.append((position, String(parts[1]))) }
-            }
-        }
+        let acknowledged = try survived + victims.flatMap { try $0.acknowledgements() }
         #expect(Set(acknowledged.map(\.0)).count == acknowledged.count, "a position was acknowledged twice")
         #expect(report.head.position.rawValue >= UInt64(acknowledged.count))
         for (position, id) in acknowledged {

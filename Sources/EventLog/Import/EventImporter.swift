@@ -159,7 +159,7 @@ public struct EventImporter: Sendable {
                     reason: "the line is longer than \(reader.maxLineBytes >> 20) MiB, so it cannot hold one event; an import file holds one JSON object per line "
                         + "(JSON Lines). A JSON array can be converted with `jq -c '.[]' FILE > FILE.jsonl`")
             }
-            if !found.isEmpty { found.sort { $0.line < $1.line } }
+            found.sort { $0.line < $1.line }  // the first reported are the first in the file
             problemCount += found.count
             for problem in found where problems.count < options.maxReportedProblems { problems.append(problem) }
             if problemCount == 0 { files.write(blocks) }

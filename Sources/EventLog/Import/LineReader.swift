@@ -4,9 +4,11 @@ import Foundation
 ///
 /// Memory stays bounded by the chunk size plus ``maxLineBytes``, whatever the size of
 /// the file: a longer line (a JSON array given instead of JSON Lines, a file with no
-/// newlines) is not kept, only its number, in ``Chunk/overlongLines``. A final line without a newline is still a line; a trailing `\r` is
-/// dropped, and so is a UTF-8 byte order mark before the first line (RFC 8259 lets a
-/// parser ignore one), so files written on Windows read the same.
+/// newlines) is not kept, only its number, in ``Chunk/overlongLines``.
+///
+/// A final line without a newline is still a line; a trailing `\r` is dropped, and so
+/// is a UTF-8 byte order mark before the first line (RFC 8259 lets a parser ignore
+/// one), so files written on Windows read the same.
 struct LineReader {
     struct Chunk {
         /// The bytes of whole lines, newlines included.

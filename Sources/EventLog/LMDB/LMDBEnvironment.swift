@@ -45,7 +45,7 @@ final class LMDBEnvironment: @unchecked Sendable {
         var info = MDB_envinfo()
         mdb_env_info(handle, &info)
         currentMapSize.store(info.me_mapsize, ordering: .relaxed)
-        if let problem = Self.truncation(handle, lastPage: info.me_last_pgno) {
+        if let problem = truncation() {
             close()
             throw EventLogError(.corrupted, "\(directory.appendingPathComponent("data.mdb").path) \(problem)")
         }
@@ -58,12 +58,11 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// early, or a disk that filled up under `cp`, leaves a file that is shorter; LMDB
     /// opens it (it reads only the meta pages) and the first read past the end is a
     /// `SIGBUS` that kills the process. Checked here, it is a message instead.
-    private static func truncation(_ handle: OpaquePointer, lastPage: Int) -> String? {
+    private func truncation() -> String? {
         var fd: Int32 = -1
-        var stat = MDB_stat()
-        var file = Glibc.stat()
-        guard mdb_env_get_fd(handle, &fd) == 0, mdb_env_stat(handle, &stat) == 0, fstat(fd, &file) == 0 else { return nil }
-        let needed = (lastPage + 1) * Int(stat.ms_psize)
+        var file = stat()
+        guard mdb_env_get_fd(handle, &fd) == 0, fstat(fd, &file) == 0 else { return nil }
+        let needed = usedBytes
         guard Int(file.st_size) < needed else { return nil }
         return "is cut short: it is \(Int(file.st_size).formatted()) bytes, but its last commit uses \(needed.formatted()) "
             + "(a copy that did not finish, or a disk that filled up?); restore it from a backup, or from an export with `ledgerline import`"

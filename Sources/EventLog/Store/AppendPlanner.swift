@@ -231,23 +231,12 @@ struct AppendPlanner {
                     (batches[batchIndex].withTemplate(index) { EventRecord.matches(stored: record, template: $0, given: event.given) }, EventRecord.version(record))
                 }
                 let position = LogPosition(firstPosition.rawValue + UInt64(planned))
-                if !same, records[planned].batch == batchIndex {
-                    // Not stored anywhere: the batch itself gives the id twice.
-                    let offset = records[planned].offset
-                    let earlier = events.firstIndex { $0.offset == offset } ?? 0
-                    var error = EventLogError(
-                        .idConflict,
-                        "event \(event.id) is given twice in this append, with different content (events \(earlier + 1) and \(index + 1) of \(events.count)); nothing was appended — give each event its own id",
-                        stream: event.stream, eventID: event.id, batchIndex: index)
-                    error.earlierBatchIndex = earlier
-                    throw error
-                }
-                try checkDuplicate(same, event: event, index: index, position: position)
+                try checkDuplicate(same, event: event, index: index, position: position, batchIndex: batchIndex, planned: planned)
                 results.append(AppendedEvent(id: event.id, stream: event.stream, position: position, version: version, isDuplicate: true))
                 continue
             }
             if let found = stored[index] {
-                try checkDuplicate(found.matches, event: event, index: index, position: found.position)
+                try checkDuplicate(found.matches, event: event, index: index, position: found.position, batchIndex: batchIndex)
                 results.append(AppendedEvent(id: event.id, stream: event.stream, position: found.position, version: found.version, isDuplicate: true))
                 continue
             }
@@ -285,13 +274,26 @@ struct AppendPlanner {
         return batches[record.batch].bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[record.offset..<(record.offset + record.length)])) }
     }
 
-    private func checkDuplicate(_ matches: Bool, event: PreparedBatch.Event, index: Int, position: LogPosition) throws {
-        guard matches else {
-            throw EventLogError(
+    /// Refuses event `index` of batch `batchIndex` unless it `matches` the event its id
+    /// already has at `position`: stored, or `planned` (an index in ``records``) in this
+    /// transaction.
+    private func checkDuplicate(_ matches: Bool, event: PreparedBatch.Event, index: Int, position: LogPosition, batchIndex: Int, planned: Int? = nil) throws {
+        guard !matches else { return }
+        if let planned, records[planned].batch == batchIndex {
+            // Not stored anywhere: the batch itself gives the id twice.
+            let events = batches[batchIndex].events
+            let earlier = events.firstIndex { $0.offset == records[planned].offset } ?? 0
+            var error = EventLogError(
                 .idConflict,
-                "event \(event.id) is stored already at position \(position) with different content; nothing was appended — give a changed event a new id",
-                stream: event.stream, position: position, eventID: event.id, batchIndex: index)
+                "event \(event.id) is given twice in this append, with different content (events \(earlier + 1) and \(index + 1) of \(events.count)); nothing was appended — give each event its own id",
+                stream: event.stream, eventID: event.id, batchIndex: index)
+            error.earlierBatchIndex = earlier
+            throw error
         }
+        throw EventLogError(
+            .idConflict,
+            "event \(event.id) is stored already at position \(position) with different content; nothing was appended — give a changed event a new id",
+            stream: event.stream, position: position, eventID: event.id, batchIndex: index)
     }
 
     // MARK: - What the transaction writes

@@ -25,7 +25,7 @@ extension LMDBEventStore {
                 }
                 // The indexes are only worth checking against a log that holds together,
                 // and in the same snapshot.
-                if report.isIntact { report.indexProblem = try Self.indexProblem(txn, databases, events: report.verifiedEvents) }
+                if report.isIntact { report.indexProblem = try indexProblem(txn, events: report.verifiedEvents) }
                 return report
             }
         }
@@ -41,99 +41,97 @@ extension LMDBEventStore {
     /// version its place in the list says; the type), and each index must have one
     /// entry per event, so together they are exactly the log's. The stream count kept
     /// for `stats` must match too.
-    static func indexProblem(_ txn: LMDBTransaction, _ databases: Databases, events: UInt64) throws -> String? {
-        // Looked up through one cursor: positions listed in ascending order (a type's,
-        // a stream's) then often fall on the page the last one was on, which LMDB
-        // checks before searching the tree again.
-        let log = try txn.cursor(databases.events)
-        defer { log.close() }
-        func record(_ position: UInt64) throws -> UnsafeRawBufferPointer? {
-            guard let found = try withUInt64Bytes(position, { key in try log.get(MDB_SET_KEY, key: key) }),
-                EventRecord.structuralProblem(found.value) == nil
-            else { return nil }
-            return found.value
-        }
+    func indexProblem(_ txn: LMDBTransaction, events: UInt64) throws -> String? {
+        /// The first wrong entry, thrown out of the walks below.
+        struct Found: Error { let problem: String }
         func text(_ bytes: UnsafeRawBufferPointer) -> String { String(decoding: bytes, as: UTF8.self) }
-        /// The stream's and the type's bytes in `record`.
-        func names(_ record: UnsafeRawBufferPointer) -> (stream: UnsafeRawBufferPointer, type: UnsafeRawBufferPointer) {
-            let streamEnd = EventRecord.headerSize + Int(EventRecord.u16(record, 2))
-            let typeEnd = streamEnd + Int(EventRecord.u16(record, 4))
-            return (
-                UnsafeRawBufferPointer(rebasing: record[EventRecord.headerSize..<streamEnd]),
-                UnsafeRawBufferPointer(rebasing: record[streamEnd..<typeEnd])
-            )
-        }
-        func scan(_ dbi: MDB_dbi, _ body: (LMDBCursor) throws -> String?) throws -> String? {
-            let cursor = try txn.cursor(dbi)
-            defer { cursor.close() }
-            return try body(cursor)
-        }
-
-        var ids: UInt64 = 0
-        if let problem = try scan(databases.ids, { cursor in
-            var entry = try cursor.get(MDB_FIRST)
-            while let current = entry {
-                ids += 1
-                guard current.key.count == 16, current.value.count == 8 else {
-                    return "the id index holds an entry of \(current.key.count) and \(current.value.count) bytes, not 16 and 8"
+        do {
+            // Records are looked up through one cursor: positions listed in ascending
+            // order (a type's, a stream's) then often fall on the page the last one was
+            // on, which LMDB checks before searching the tree again.
+            return try withCursor(txn, databases.events) { log -> String? in
+                func record(_ position: UInt64) throws -> StoredEvent? {
+                    guard let found = try withUInt64Bytes(position, { key in try log.get(MDB_SET_KEY, key: key) }),
+                        EventRecord.structuralProblem(found.value) == nil
+                    else { return nil }
+                    return StoredEvent(record: found.value)
                 }
-                let id = EventID(bytes: current.key)
-                let position = readUInt64(current.value)
-                guard let stored = try record(position) else { return "the id index maps \(id) to position \(position), which is not in the log" }
-                guard EventRecord.id(stored) == id else {
-                    return "the id index maps \(id) to position \(position), which holds event \(EventRecord.id(stored))"
-                }
-                entry = try cursor.get(MDB_NEXT)
-            }
-            return nil
-        }) { return problem }
-        guard ids == events else { return "the id index has \(ids.formatted()) entries for \(events.formatted()) events" }
 
-        // A list of positions per key (a stream, a type), ascending; `check` is given
-        // the key, the record at each position and its place in the list from 1.
-        func checkLists(_ dbi: MDB_dbi, _ index: String, keys: inout UInt64, check: (UnsafeRawBufferPointer, UInt64, UInt64, UnsafeRawBufferPointer) -> String?) throws -> String? {
-            var entries: UInt64 = 0
-            let problem = try scan(dbi) { cursor in
-                var entry = try cursor.get(MDB_FIRST)
-                while let current = entry {
-                    keys += 1
-                    var place: UInt64 = 0
-                    var duplicate: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)? = current
-                    while let item = duplicate {
-                        place += 1
-                        entries += 1
-                        guard item.value.count == 8 else { return "the \(index) index lists an entry of \(item.value.count) bytes for \(text(current.key)), not 8" }
-                        let position = readUInt64(item.value)
-                        guard let stored = try record(position) else {
-                            return "the \(index) index lists position \(position) for \(text(current.key)), which is not in the log"
+                var ids: UInt64 = 0
+                try withCursor(txn, databases.ids) { cursor in
+                    var entry = try cursor.get(MDB_FIRST)
+                    while let current = entry {
+                        ids += 1
+                        guard current.key.count == 16, current.value.count == 8 else {
+                            throw Found(problem: "the id index holds an entry of \(current.key.count) and \(current.value.count) bytes, not 16 and 8")
                         }
-                        if let problem = check(current.key, position, place, stored) { return problem }
-                        duplicate = try cursor.get(MDB_NEXT_DUP)
+                        let id = EventID(bytes: current.key)
+                        let position = readUInt64(current.value)
+                        guard let stored = try record(position) else {
+                            throw Found(problem: "the id index maps \(id) to position \(position), which is not in the log")
+                        }
+                        guard stored.id == id else {
+                            throw Found(problem: "the id index maps \(id) to position \(position), which holds event \(stored.id)")
+                        }
+                        entry = try cursor.get(MDB_NEXT)
                     }
-                    entry = try cursor.get(MDB_NEXT_NODUP)
+                }
+                guard ids == events else { throw Found(problem: "the id index has \(ids.formatted()) entries for \(events.formatted()) events") }
+
+                /// Walks a list of positions per key (a stream's, a type's), giving
+                /// `check` the key, each position, its place in the list from 1 and
+                /// its record; returns the number of keys.
+                func checkLists(_ dbi: MDB_dbi, _ index: String, _ check: (UnsafeRawBufferPointer, UInt64, UInt64, StoredEvent) throws -> Void) throws -> UInt64 {
+                    var keys: UInt64 = 0
+                    var entries: UInt64 = 0
+                    try withCursor(txn, dbi) { cursor in
+                        var entry = try cursor.get(MDB_FIRST)
+                        while let current = entry {
+                            keys += 1
+                            var place: UInt64 = 0
+                            var item: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)? = current
+                            while let listed = item {
+                                place += 1
+                                entries += 1
+                                guard listed.value.count == 8 else {
+                                    throw Found(problem: "the \(index) index lists an entry of \(listed.value.count) bytes for \(text(current.key)), not 8")
+                                }
+                                let position = readUInt64(listed.value)
+                                guard let stored = try record(position) else {
+                                    throw Found(problem: "the \(index) index lists position \(position) for \(text(current.key)), which is not in the log")
+                                }
+                                try check(current.key, position, place, stored)
+                                item = try cursor.get(MDB_NEXT_DUP)
+                            }
+                            entry = try cursor.get(MDB_NEXT_NODUP)
+                        }
+                    }
+                    guard entries == events else {
+                        throw Found(problem: "the \(index) index lists \(entries.formatted()) positions for \(events.formatted()) events")
+                    }
+                    return keys
+                }
+                let streams = try checkLists(databases.streams, "stream") { key, position, place, stored in
+                    let version = EventRecord.version(stored.record).rawValue
+                    guard stored.streamBytes.elementsEqual(key), version == place else {
+                        throw Found(
+                            problem: "the stream index lists position \(position) as version \(place) of \(text(key)), but it is version \(version) of \(text(stored.streamBytes))")
+                    }
+                }
+                _ = try checkLists(databases.types, "type") { key, position, _, stored in
+                    guard stored.typeBytes.elementsEqual(key) else {
+                        throw Found(problem: "the type index lists position \(position) under \(text(key)), but it is a \(text(stored.typeBytes))")
+                    }
+                }
+                let counted = try Self.metaValue(txn, databases, "streams")
+                guard counted == streams else {
+                    throw Found(problem: "the log counts \(counted.formatted()) streams, but the stream index has \(streams.formatted())")
                 }
                 return nil
             }
-            if let problem { return problem }
-            return entries == events ? nil : "the \(index) index lists \(entries.formatted()) positions for \(events.formatted()) events"
+        } catch let found as Found {
+            return found.problem
         }
-        var streams: UInt64 = 0
-        if let problem = try checkLists(databases.streams, "stream", keys: &streams, check: { key, position, place, stored in
-            let stream = names(stored).stream
-            let version = EventRecord.version(stored).rawValue
-            guard stream.elementsEqual(key), version == place else {
-                return "the stream index lists position \(position) as version \(place) of \(text(key)), but it is version \(version) of \(text(stream))"
-            }
-            return nil
-        }) { return problem }
-        var types: UInt64 = 0
-        if let problem = try checkLists(databases.types, "type", keys: &types, check: { key, position, _, stored in
-            let type = names(stored).type
-            return type.elementsEqual(key) ? nil : "the type index lists position \(position) under \(text(key)), but it is a \(text(type))"
-        }) { return problem }
-        let counted = try metaValue(txn, databases, "streams")
-        guard counted == streams else { return "the log counts \(counted.formatted()) streams, but the stream index has \(streams.formatted())" }
-        return nil
     }
 
     /// The chain check shared by both stores. `entries` calls its visitor with each
