@@ -97,9 +97,18 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                 .storeNotFound,
                 "\(dataFile.path) is empty, so there is no event store in \(directory.path) (a copy that did not finish?); restore it from a backup, or run `ledgerline init` to start a new one")
         }
-        if !FileManager.default.fileExists(atPath: dataFile.path) {
+        let creating = !FileManager.default.fileExists(atPath: dataFile.path)
+        /// Folders this call makes, outermost first: their entries in their parents are
+        /// made durable with the store's first commit.
+        var madeFolders: [URL] = []
+        if creating {
             guard options.create else {
                 throw EventLogError(.storeNotFound, "there is no event store in \(directory.path); run `ledgerline init` or pass --data")
+            }
+            var missing = directory.standardizedFileURL
+            while !FileManager.default.fileExists(atPath: missing.path), missing.path != "/" {
+                madeFolders.insert(missing, at: 0)
+                missing.deleteLastPathComponent()
             }
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -113,6 +122,14 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
             throw error.asEventLogError
         }
         databases = try Self.openDatabases(env, directory: directory)
+        if creating && options.sync {
+            // The first commit is on disk, but the new file's name (and any folder made
+            // for it) is an entry in its parent folder, which only an fsync of that
+            // folder makes durable: without it, a power cut just after `init` can leave
+            // no store at all.
+            let parents = [directory.standardizedFileURL] + madeFolders.map { $0.deletingLastPathComponent() }
+            for folder in Set(parents.map(\.path)) { Self.syncFolder(folder) }
+        }
         writer = Writer()
         let initial = try Self.loadWriterState(env, databases)
         writer.start(store: self, state: initial)
@@ -120,6 +137,15 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
 
     deinit {
         writer.stop()
+    }
+
+    /// Flushes a folder's entries to disk (best effort: a file system that cannot sync
+    /// folders keeps them as durable as it makes them).
+    static func syncFolder(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        _ = Glibc.close(fd)
     }
 
     /// Why a folder cannot be made at `directory`, in words Foundation's error does not
