@@ -49,6 +49,10 @@ public protocol EventStore: AnyObject, Sendable {
     func subscribe(after position: LogPosition) -> EventSubscription
 
     /// Recomputes the hash chain from the first event and checks positions are gapless.
+    ///
+    /// `progress` is called with (verified through, head) after every event the chain
+    /// walk verifies, and once more with (head, head) when the chain holds; it runs on
+    /// the walking thread, so it must be cheap.
     func verify(progress: (@Sendable (LogPosition, LogPosition) -> Void)?) throws(EventLogError) -> VerificationReport
 
     /// Counts and sizes.

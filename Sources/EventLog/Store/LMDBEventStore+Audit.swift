@@ -45,6 +45,8 @@ extension LMDBEventStore {
         /// The first wrong entry, thrown out of the walks below.
         struct Found: Error { let problem: String }
         func text(_ bytes: UnsafeRawBufferPointer) -> String { String(decoding: bytes, as: UTF8.self) }
+        /// The index being walked, for a walk that LMDB cannot finish.
+        var walking = "id"
         do {
             // Records are looked up through one cursor: positions listed in ascending
             // order (a type's, a stream's) then often fall on the page the last one was
@@ -82,6 +84,7 @@ extension LMDBEventStore {
                 /// `check` the key, each position, its place in the list from 1 and
                 /// its record; returns the number of keys.
                 func checkLists(_ dbi: MDB_dbi, _ index: String, _ check: (UnsafeRawBufferPointer, UInt64, UInt64, StoredEvent) throws -> Void) throws -> UInt64 {
+                    walking = index
                     var keys: UInt64 = 0
                     var entries: UInt64 = 0
                     try withCursor(txn, dbi) { cursor in
@@ -131,6 +134,8 @@ extension LMDBEventStore {
             }
         } catch let found as Found {
             return found.problem
+        } catch let failure as LMDBFailure where failure.code == MDB_CORRUPTED || failure.code == MDB_PAGE_NOTFOUND {
+            return "the \(walking) index's pages are damaged: LMDB cannot read them (\(failure.lmdbMessage))"
         }
     }
 
@@ -143,29 +148,36 @@ extension LMDBEventStore {
         var previous = EventHash.genesis
         var expected: UInt64 = 1
         var bad: (position: UInt64, problem: String)?
-        try entries { key, record in
-            if key != expected {
-                bad = (expected, key > expected ? "position \(expected) is missing (the next stored position is \(key))" : "a record is stored under an invalid key")
-                return false
+        do {
+            try entries { key, record in
+                if key != expected {
+                    bad = (expected, key > expected ? "position \(expected) is missing (the next stored position is \(key))" : "a record is stored under an invalid key")
+                    return false
+                }
+                if let problem = EventRecord.structuralProblem(record) {
+                    bad = (key, "the record is damaged: \(problem)")
+                    return false
+                }
+                if EventRecord.position(record).rawValue != key {
+                    bad = (key, "the record says it is position \(EventRecord.position(record)) but is stored at \(key)")
+                    return false
+                }
+                let computed = EventRecord.chainHash(previous: previous, body: EventRecord.body(record))
+                let stored = EventRecord.hash(record)
+                if computed != stored {
+                    bad = (key, "the hash does not match: this event, or the chain before it, was altered (stored \(stored.description.prefix(16))…, computed \(computed.description.prefix(16))…)")
+                    return false
+                }
+                previous = stored
+                progress?(LogPosition(key), head.position)
+                expected += 1
+                return true
             }
-            if let problem = EventRecord.structuralProblem(record) {
-                bad = (key, "the record is damaged: \(problem)")
-                return false
-            }
-            if EventRecord.position(record).rawValue != key {
-                bad = (key, "the record says it is position \(EventRecord.position(record)) but is stored at \(key)")
-                return false
-            }
-            let computed = EventRecord.chainHash(previous: previous, body: EventRecord.body(record))
-            let stored = EventRecord.hash(record)
-            if computed != stored {
-                bad = (key, "the hash does not match: this event, or the chain before it, was altered (stored \(stored.description.prefix(16))…, computed \(computed.description.prefix(16))…)")
-                return false
-            }
-            previous = stored
-            if let progress, key % 65_536 == 0 { progress(LogPosition(key), head.position) }
-            expected += 1
-            return true
+        } catch let failure as LMDBFailure where failure.code == MDB_CORRUPTED || failure.code == MDB_PAGE_NOTFOUND {
+            // The records are fine as far as they could be reached; the B-tree pages
+            // that lead past them are not. That is a finding about the file, not a
+            // failure of the check.
+            bad = (expected, "the file's pages are damaged: LMDB cannot read past position \(expected - 1) (\(failure.lmdbMessage))")
         }
         if bad == nil, expected - 1 != head.position.rawValue {
             bad = (expected, "the log ends at \(expected - 1) but its head is \(head.position)")

@@ -79,8 +79,16 @@ struct VerifyCommand: AsyncParsableCommand {
             let store = try global.openStore()
             defer { store.close() }
             let bar = ProgressBar()
+            // A file with damaged B-tree pages can make LMDB end the process; it then
+            // still says how far the chain held.
+            DamagedPagesReport.install(json: json)
+            DamagedPagesReport.head.store(try store.head().position.rawValue, ordering: .relaxed)
             let report = try store.verify { done, total in
-                bar.update(label: "verifying", done: Int(done.rawValue), total: Int(total.rawValue), detail: "\(Int(done.rawValue).grouped) events")
+                DamagedPagesReport.verifiedThrough.store(done.rawValue, ordering: .relaxed)
+                DamagedPagesReport.head.store(total.rawValue, ordering: .relaxed)
+                if done.rawValue % 65_536 == 0 || done == total {
+                    bar.update(label: "verifying", done: Int(done.rawValue), total: Int(total.rawValue), detail: "\(Int(done.rawValue).grouped) events")
+                }
             }
             bar.finish()
             if json {

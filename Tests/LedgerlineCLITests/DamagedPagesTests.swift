@@ -1,0 +1,190 @@
+import EventLog
+import Foundation
+import JSON
+import Testing
+
+/// Damage to LMDB's own B-tree pages, which the hash chain does not cover: `verify`
+/// must name how far the log holds whether LMDB reports the damage as an error or
+/// stops the process on it.
+@Suite struct DamagedPagesTests {
+    /// 1,500 events of about 1.5 KB: two records fill a leaf, so the log's tree has a
+    /// root over several branch pages, and the id index has a branch page too.
+    static let events = 1_500
+
+    /// A store of ``events`` events in a scratch folder, closed, and its file's pages.
+    private func makeStore() async throws -> (Scratch, LMDBFile) {
+        let scratch = Scratch()
+        let directory = URL(fileURLWithPath: scratch.data)
+        let store = try LMDBEventStore(directory: directory)
+        let padding = String(repeating: "notes on the call; ", count: 78)
+        // One transaction, so the file holds no stale copies of pages that an earlier
+        // one replaced: every branch page found below is in use.
+        _ = try await store.append(try (0..<Self.events).map { n in
+            ProposedEvent(
+                stream: try #require(StreamName("customer-\(n % 97)")), type: n % 3 == 0 ? "CallLogged" : "EmailSent",
+                data: ["n": .number(JSONNumber(n)), "notes": .string(padding)])
+        })
+        store.close()
+        return (scratch, try LMDBFile(directory.appendingPathComponent("data.mdb")))
+    }
+
+    @Test func aBranchPageLMDBCrashesOnIsReportedWithThePositionWhereTheChainStops() async throws {
+        let (scratch, file) = try await makeStore()
+        defer { scratch.cleanup() }
+        let (page, firstPosition) = try file.logSubtree(2)
+        var damaged = file
+        damaged.zero(page: page)
+        try damaged.write()
+
+        // LMDB fails one of its assertions (or faults) walking into the zeroed page.
+        let text = try CLI.run(["--data", scratch.data, "verify"])
+        #expect(text.status == 1, "verify must end with its own exit code, not a signal: \(text.stderr)")
+        #expect(text.stderr.contains("ledgerline: the chain breaks at position \(firstPosition): the file's pages are damaged: LMDB stopped the process ("))
+        #expect(text.stderr.contains("reading past position \(firstPosition - 1); \((firstPosition - 1).formatted()) events before it verified. Restore data.mdb"))
+
+        let json = try CLI.run(["--data", scratch.data, "verify", "--json"])
+        #expect(json.status == 1)
+        let report = try JSONParser.parse(Array(json.stdout.utf8))
+        #expect(report["intact"] == .bool(false))
+        #expect(report["verified"]?.numberValue?.int64Value == Int64(firstPosition - 1))
+        #expect(report["firstBadPosition"]?.numberValue?.int64Value == Int64(firstPosition))
+        #expect(report["head"]?.numberValue?.int64Value == Int64(Self.events))
+        #expect(report["problem"]?.stringValue?.hasPrefix("the file's pages are damaged: LMDB stopped the process") == true)
+        #expect(report["indexProblem"] == .null)
+    }
+
+    @Test func aBranchPageWhoseChildrenAreNotThereIsReportedAtTheFirstUnreachablePosition() async throws {
+        let (scratch, file) = try await makeStore()
+        defer { scratch.cleanup() }
+        let (page, firstPosition) = try file.logSubtree(2)
+        var damaged = file
+        damaged.pointChildrenOutside(page: page)
+        try damaged.write()
+
+        var options = LMDBEventStore.Options()
+        options.create = false
+        let store = try LMDBEventStore(directory: URL(fileURLWithPath: scratch.data), options: options)
+        defer { store.close() }
+        let report = try store.verify(progress: nil)
+        #expect(report.firstBadPosition == LogPosition(firstPosition))
+        #expect(report.verifiedEvents == firstPosition - 1)
+        #expect(report.problem == "the file's pages are damaged: LMDB cannot read past position \(firstPosition - 1) (MDB_PAGE_NOTFOUND: Requested page not found)")
+    }
+
+    @Test func anIndexPageLMDBCrashesOnIsReportedAfterTheWholeChainVerified() async throws {
+        let (scratch, file) = try await makeStore()
+        defer { scratch.cleanup() }
+        var damaged = file
+        // A node of the id index marked as holding duplicates: the id index has none,
+        // so LMDB follows a cursor for them that does not exist.
+        damaged.setNodeFlags(page: try file.firstIdLeaf(), node: 0, flags: 0x04)
+        try damaged.write()
+
+        let text = try CLI.run(["--data", scratch.data, "verify"])
+        #expect(text.status == 1, "verify must end with its own exit code, not a signal: \(text.stderr)")
+        #expect(text.stderr.contains("ledgerline: the chain holds (1,500 events verified), but the indexes' pages are damaged: LMDB stopped the process ("))
+        #expect(text.stderr.contains("`ledgerline export` and an `import` of it into an empty store rebuild the indexes from the log"))
+
+        let json = try CLI.run(["--data", scratch.data, "verify", "--json"])
+        let report = try JSONParser.parse(Array(json.stdout.utf8))
+        #expect(report["verified"]?.numberValue?.int64Value == Int64(Self.events))
+        #expect(report["firstBadPosition"] == .null)
+        #expect(report["indexProblem"]?.stringValue?.hasPrefix("the indexes' pages are damaged") == true)
+    }
+
+    @Test func anIndexPageOfTheWrongKindIsAnIndexProblemNamingTheIndex() async throws {
+        let (scratch, file) = try await makeStore()
+        defer { scratch.cleanup() }
+        var damaged = file
+        damaged.zero(page: try file.idBranch())
+        try damaged.write()
+
+        let text = try CLI.run(["--data", scratch.data, "verify"])
+        #expect(text.status == 1)
+        #expect(
+            text.stderr.contains(
+                "the chain holds (1,500 events verified), but the id index's pages are damaged: LMDB cannot read them (MDB_CORRUPTED: Located page was wrong type)"))
+    }
+}
+
+/// The pages of a `data.mdb`, read and edited as bytes: just enough of LMDB's page
+/// layout (lmdb.h's `MDB_page` and `MDB_node`) to find a given kind of page.
+private struct LMDBFile {
+    let url: URL
+    var bytes: [UInt8]
+    let pageSize = Int(getpagesize())
+
+    init(_ url: URL) throws {
+        self.url = url
+        bytes = Array(try Data(contentsOf: url))
+    }
+
+    func write() throws { try Data(bytes).write(to: url) }
+
+    var pageCount: Int { bytes.count / pageSize }
+
+    func u16(_ offset: Int) -> Int { Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 }
+
+    func u64(_ offset: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(bytes[offset + $1]) << (8 * $1) } }
+
+    /// The page's flags: 1 branch, 2 leaf, 0x20 a leaf of fixed-size duplicates.
+    func flags(_ page: Int) -> Int { u16(page * pageSize + 10) }
+
+    func nodeCount(_ page: Int) -> Int { (u16(page * pageSize + 12) - 16) / 2 }
+
+    /// Where node `index` of `page` starts in the file.
+    func node(_ page: Int, _ index: Int) -> Int { page * pageSize + u16(page * pageSize + 16 + 2 * index) }
+
+    func keySize(_ page: Int, _ index: Int) -> Int { u16(node(page, index) + 6) }
+
+    /// The page a branch node points to.
+    func child(_ page: Int, _ index: Int) -> Int {
+        let start = node(page, index)
+        return u16(start) | u16(start + 2) << 16 | u16(start + 4) << 32
+    }
+
+    func isBranch(_ page: Int, keySize: Int) -> Bool { flags(page) == 1 && nodeCount(page) > 1 && self.keySize(page, 1) == keySize }
+
+    func isLeaf(_ page: Int, keySize: Int) -> Bool { flags(page) == 2 && nodeCount(page) > 0 && self.keySize(page, 0) == keySize }
+
+    /// A branch page of the log (8-byte keys) over plain leaves of the log, not over
+    /// the fixed-size leaves of the type index's positions (8-byte keys too).
+    func isLogBranch(_ page: Int) -> Bool {
+        guard isBranch(page, keySize: 8) else { return false }
+        let below = child(page, 0)
+        return isLeaf(below, keySize: 8) || isLogBranch(below)
+    }
+
+    /// The page of the `index`th subtree under the log's root, and the first position in it.
+    func logSubtree(_ index: Int) throws -> (page: Int, firstPosition: UInt64) {
+        let branches = (0..<pageCount).filter(isLogBranch)
+        let children = Set(branches.flatMap { page in (0..<nodeCount(page)).map { child(page, $0) } })
+        let root = try #require(branches.first { !children.contains($0) }, "no root branch page in the log's tree")
+        try #require(nodeCount(root) > index, "the log's root has \(nodeCount(root)) subtrees")
+        return (child(root, index), u64(node(root, index) + 8))
+    }
+
+    /// The first leaf of the id index (16-byte keys).
+    func firstIdLeaf() throws -> Int { try #require((0..<pageCount).first { isLeaf($0, keySize: 16) }) }
+
+    /// The id index's root branch page.
+    func idBranch() throws -> Int { try #require((0..<pageCount).first { isBranch($0, keySize: 16) }) }
+
+    mutating func zero(page: Int) {
+        for i in (page * pageSize)..<((page + 1) * pageSize) { bytes[i] = 0 }
+    }
+
+    /// Points every child of a branch page past the end of the file.
+    mutating func pointChildrenOutside(page: Int) {
+        for index in 0..<nodeCount(page) {
+            let start = node(page, index)
+            for i in 0..<4 { bytes[start + i] = 0xFF }
+        }
+    }
+
+    mutating func setNodeFlags(page: Int, node index: Int, flags: Int) {
+        let start = node(page, index) + 4
+        bytes[start] = UInt8(flags & 0xFF)
+        bytes[start + 1] = UInt8(flags >> 8)
+    }
+}
