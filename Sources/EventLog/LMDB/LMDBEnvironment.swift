@@ -167,6 +167,29 @@ final class LMDBEnvironment: @unchecked Sendable {
         return nil
     }
 
+    // MARK: - Copying
+
+    /// Writes one snapshot of the whole environment to `fd` (from its current offset,
+    /// which must be the start of an empty file); with `compact`, without free pages
+    /// and with the pages renumbered. Writers go on meanwhile: LMDB copies through a
+    /// read transaction of its own.
+    func copy(to fd: Int32, compact: Bool) throws {
+        while true {
+            let code: Int32 = try resizeLock.withShared {
+                try checkOpen()
+                return mdb_env_copyfd2(handle, fd, compact ? UInt32(MDB_CP_COMPACT) : 0)
+            }
+            if code == MDB_MAP_RESIZED {
+                // Another process grew the map before the copy's snapshot began; nothing
+                // was written yet.
+                adoptGrownMap()
+                continue
+            }
+            try lmdbCheck(code, "copying the store")
+            return
+        }
+    }
+
     // MARK: - Reading
 
     /// Runs `body` in a read transaction from the pool. Never blocks the writer.

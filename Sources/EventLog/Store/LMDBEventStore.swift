@@ -105,11 +105,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
             guard options.create else {
                 throw EventLogError(.storeNotFound, "there is no event store in \(directory.path); run `ledgerline init` or pass --data")
             }
-            var missing = directory.standardizedFileURL
-            while !FileManager.default.fileExists(atPath: missing.path), missing.path != "/" {
-                madeFolders.insert(missing, at: 0)
-                missing.deleteLastPathComponent()
-            }
+            madeFolders = Self.missingFolders(directory)
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             } catch {
@@ -139,6 +135,18 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         writer.stop()
     }
 
+    /// The folders that do not exist yet on the way to `directory` (itself included),
+    /// outermost first.
+    static func missingFolders(_ directory: URL) -> [URL] {
+        var missing: [URL] = []
+        var folder = directory.standardizedFileURL
+        while !FileManager.default.fileExists(atPath: folder.path), folder.path != "/" {
+            missing.insert(folder, at: 0)
+            folder.deleteLastPathComponent()
+        }
+        return missing
+    }
+
     /// Flushes a folder's entries to disk (best effort: a file system that cannot sync
     /// folders keeps them as durable as it makes them).
     static func syncFolder(_ path: String) {
@@ -151,16 +159,16 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
     /// Why a folder cannot be made at `directory`, in words Foundation's error does not
     /// give ("error 512"): the nearest existing path above it is a file, or a folder
     /// this process may not write to.
-    static func whyNotCreatable(_ directory: URL) -> String? {
+    static func whyNotCreatable(_ directory: URL, otherwise advice: String = "pass another --data") -> String? {
         var existing = directory.standardizedFileURL
         while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
             existing.deleteLastPathComponent()
         }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: existing.path, isDirectory: &isFolder) else { return nil }
-        if !isFolder.boolValue { return "\(existing.path) is a file, not a folder; pass another --data" }
+        if !isFolder.boolValue { return "\(existing.path) is a file, not a folder; \(advice)" }
         if existing != directory.standardizedFileURL, !FileManager.default.isWritableFile(atPath: existing.path) {
-            return "this user may not create folders in \(existing.path); pass another --data or change its permissions"
+            return "this user may not create folders in \(existing.path); \(advice) or change its permissions"
         }
         return nil
     }

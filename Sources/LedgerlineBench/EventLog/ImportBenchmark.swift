@@ -34,6 +34,9 @@ struct ImportBenchmark: BenchmarkScenario {
                 "seconds": .double(outcome.seconds),
                 "check_seconds": .double(checkSeconds),
                 "append_seconds": .double(importSeconds - checkSeconds),
+                // The append pass alone against raw LMDB: the store's write path, apart
+                // from parsing, validating and encoding JSON, which raw LMDB never does.
+                "append_ratio": .double(Double(workload.events) / (importSeconds - checkSeconds) / baseline),
                 "peak_rss_mib": .double(Double(outcome.peakRSS) / 1_048_576),
                 "input_mb": .double(Double(fileBytes) / 1_048_576),
                 "batch_size": .int(batchSize),

@@ -1,0 +1,105 @@
+import EventLog
+import Foundation
+import JSON
+import Synchronization
+import Testing
+
+@Suite struct BackupTests {
+    private func openCopy(_ directory: URL) throws -> LMDBEventStore {
+        var options = LMDBEventStore.Options()
+        options.create = false
+        return try LMDBEventStore(directory: directory, options: options)
+    }
+
+    @Test func aBackupTakenWhileAppendsGoOnIsOneSnapshotThatVerifies() async throws {
+        try await withLMDBStore { store in
+            let target = store.directory.deletingLastPathComponent().appendingPathComponent("backups/first")
+            _ = try await store.append((1...200).map { Fixture.contactCreated($0) })
+            let appending = Task {
+                var n = 1_000
+                while !Task.isCancelled {
+                    _ = try await store.append((n..<(n + 20)).map { Fixture.orderPlaced($0 % 50, amount: "\($0).00") })
+                    n += 20
+                }
+            }
+            // Let the appender get going, so the copy is taken between its commits.
+            while try store.head().position.rawValue < 400 { try await Task.sleep(for: .milliseconds(1)) }
+            let before = try store.head().position
+            let backup = try store.backup(to: target)
+            let after = try store.head().position
+            appending.cancel()
+            _ = await appending.result
+
+            #expect(backup.head.position >= before && backup.head.position <= after)
+            #expect(backup.directory == target.standardizedFileURL)
+            #expect(FileManager.default.fileExists(atPath: target.appendingPathComponent("data.mdb").path))
+            #expect(!FileManager.default.fileExists(atPath: target.appendingPathComponent("data.mdb.partial").path))
+            #expect(backup.bytes == (try FileManager.default.attributesOfItem(atPath: target.appendingPathComponent("data.mdb").path)[.size] as? Int))
+
+            let copy = try openCopy(target)
+            defer { copy.close() }
+            let report = try copy.verify(progress: nil)
+            #expect(report.isIntact && report.indexProblem == nil, "\(report.problem ?? report.indexProblem ?? "")")
+            #expect(report.head == backup.head)
+            // The copy is the live log up to its head: same events, same chain.
+            let live = try store.read(from: LogPosition(1), direction: .forward, limit: Int(backup.head.position.rawValue))
+            let copied = try copy.read(from: LogPosition(1), direction: .forward, limit: Int(backup.head.position.rawValue) + 10)
+            #expect(copied.map(\.id) == live.map(\.id))
+            #expect(copied.last?.hash == live.last?.hash)
+            // And its indexes are the snapshot's: a stream's version is its last event there.
+            let lastOfStream = live.last { $0.stream == "customer-7" }
+            #expect(try copy.streamVersion("customer-7") == lastOfStream?.version)
+        }
+    }
+
+    @Test func aCompactBackupLeavesFreePagesOutAndHoldsTheSameLog() async throws {
+        try await withLMDBStore { store in
+            // Many small commits leave pages behind that later commits replaced.
+            for n in 0..<300 { _ = try await store.append([Fixture.orderPlaced(n % 40, amount: "\(n).00")]) }
+            let scratch = store.directory.deletingLastPathComponent()
+            let plain = try store.backup(to: scratch.appendingPathComponent("plain"))
+            let compact = try store.backup(to: scratch.appendingPathComponent("compact"), compact: true)
+            #expect(compact.bytes < plain.bytes)
+            #expect(compact.head == plain.head)
+            let copy = try openCopy(compact.directory)
+            defer { copy.close() }
+            let report = try copy.verify(progress: nil)
+            #expect(report.isIntact && report.indexProblem == nil)
+            #expect(report.head == (try store.head()))
+        }
+    }
+
+    @Test func aFolderThatHoldsAnythingIsRefusedAndLeftAsItWas() async throws {
+        try await withLMDBStore { store in
+            _ = try await store.append([Fixture.contactCreated(1)])
+            let target = store.directory.deletingLastPathComponent().appendingPathComponent("earlier-backup")
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            try "keep me".write(to: target.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+            let error = #expect(throws: EventLogError.self) { try store.backup(to: target) }
+            #expect(
+                error?.message
+                    == "cannot back up to \(target.standardizedFileURL.path): the folder is not empty (it holds notes.txt); name a new or empty folder, so no earlier backup is overwritten")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: target.path) == ["notes.txt"])
+            #expect(try String(contentsOf: target.appendingPathComponent("notes.txt"), encoding: .utf8) == "keep me")
+
+            let file = store.directory.deletingLastPathComponent().appendingPathComponent("a-file")
+            try "x".write(to: file, atomically: true, encoding: .utf8)
+            let fileError = #expect(throws: EventLogError.self) { try store.backup(to: file) }
+            #expect(fileError?.message == "cannot back up to \(file.standardizedFileURL.path): it is a file; name a new or empty folder")
+            let under = #expect(throws: EventLogError.self) { try store.backup(to: file.appendingPathComponent("copy")) }
+            #expect(under?.message.hasSuffix("is a file, not a folder; name another folder") == true)
+        }
+    }
+
+    @Test func aBackupThatFailsLeavesNoFolderBehind() async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let store = try LMDBEventStore(directory: scratch.url)
+        _ = try await store.append([Fixture.contactCreated(1)])
+        store.close()
+        let target = scratch.url.deletingLastPathComponent().appendingPathComponent("new/nested/copy")
+        let error = #expect(throws: EventLogError.self) { try store.backup(to: target) }
+        #expect(error?.message.hasPrefix("backing up to \(target.standardizedFileURL.path) failed: the event store has been closed") == true, "\(error?.message ?? "")")
+        #expect(!FileManager.default.fileExists(atPath: scratch.url.deletingLastPathComponent().appendingPathComponent("new").path))
+    }
+}
