@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The demo behind `make demo`: import the real CDNOW purchase log through its CSV mapping,
 # add seeded, generated CRM activity around those customers (contacts, leads, deals moving
-# through the pipeline, emails, meetings, calls, tasks), verify the hash chain and the indexes, and show
-# what the log holds.
+# through the pipeline, emails, meetings, calls, tasks), verify the hash chain and the indexes, show
+# what the log holds, and back the store up.
 #   tools/demo.sh PATH/TO/ledgerline DATA_DIR
 # DEMO_CUSTOMERS (default 5000) and DEMO_SEED (default 7) size and seed the activity.
 set -euo pipefail
@@ -63,3 +63,6 @@ echo "== the funnel"
 echo
 echo "== open tasks, overdue first"
 "$ledgerline" --data "$data" tasks list --overdue --limit 5 --now 1998-07-01
+echo
+echo "== a backup of the whole store (log, indexes, views) from one snapshot, then verified"
+"$ledgerline" --data "$data" backup "$work/backup" --verify
