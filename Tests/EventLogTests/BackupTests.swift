@@ -58,13 +58,13 @@ import Testing
             for n in 0..<300 { _ = try await store.append([Fixture.orderPlaced(n % 40, amount: "\(n).00")]) }
             let scratch = store.directory.deletingLastPathComponent()
             let plain = try store.backup(to: scratch.appendingPathComponent("plain"))
-            let compact = try store.backup(to: scratch.appendingPathComponent("compact"), compact: true)
+            let compact = try store.backup(to: scratch.appendingPathComponent("compact"), compact: true, verify: true)
             #expect(compact.bytes < plain.bytes)
             #expect(compact.head == plain.head)
-            let copy = try openCopy(compact.directory)
-            defer { copy.close() }
-            let report = try copy.verify(progress: nil)
+            #expect(plain.verification == nil)
+            let report = try #require(compact.verification)
             #expect(report.isIntact && report.indexProblem == nil)
+            #expect(report.verifiedEvents == 300)
             #expect(report.head == (try store.head()))
         }
     }

@@ -28,23 +28,27 @@ import Testing
         return (scratch, try LMDBFile(directory.appendingPathComponent("data.mdb")))
     }
 
-    @Test func aBranchPageLMDBCrashesOnIsReportedWithThePositionWhereTheChainStops() async throws {
-        let (scratch, file) = try await makeStore()
-        defer { scratch.cleanup() }
-        let (page, firstPosition) = try file.logSubtree(2)
-        var damaged = file
-        damaged.zero(page: page)
-        try damaged.write()
-
-        // LMDB fails one of its assertions (or faults) walking into the zeroed page.
+    /// `ledgerline verify` on the damaged store, as text and as JSON: both must end
+    /// with verify's own exit code for damage, not a signal.
+    private func verifyDamaged(_ scratch: Scratch) throws -> (stderr: String, report: JSONValue) {
         let text = try CLI.run(["--data", scratch.data, "verify"])
         #expect(text.status == 1, "verify must end with its own exit code, not a signal: \(text.stderr)")
-        #expect(text.stderr.contains("ledgerline: the chain breaks at position \(firstPosition): the file's pages are damaged: LMDB stopped the process ("))
-        #expect(text.stderr.contains("reading past position \(firstPosition - 1); \((firstPosition - 1).formatted()) events before it verified. Restore data.mdb"))
-
         let json = try CLI.run(["--data", scratch.data, "verify", "--json"])
-        #expect(json.status == 1)
-        let report = try JSONParser.parse(Array(json.stdout.utf8))
+        #expect(json.status == 1, "\(json.stderr)")
+        return (text.stderr, try JSONParser.parse(Array(json.stdout.utf8)))
+    }
+
+    @Test func aBranchPageLMDBCrashesOnIsReportedWithThePositionWhereTheChainStops() async throws {
+        var (scratch, file) = try await makeStore()
+        defer { scratch.cleanup() }
+        let (page, firstPosition) = try file.logSubtree(2)
+        file.zero(page: page)
+        try file.write()
+
+        // LMDB fails one of its assertions (or faults) walking into the zeroed page.
+        let (stderr, report) = try verifyDamaged(scratch)
+        #expect(stderr.contains("ledgerline: the chain breaks at position \(firstPosition): the file's pages are damaged: LMDB stopped the process ("))
+        #expect(stderr.contains("reading past position \(firstPosition - 1); \((firstPosition - 1).formatted()) events before it verified. Restore data.mdb"))
         #expect(report["intact"] == .bool(false))
         #expect(report["verified"]?.numberValue?.int64Value == Int64(firstPosition - 1))
         #expect(report["firstBadPosition"]?.numberValue?.int64Value == Int64(firstPosition))
@@ -54,12 +58,11 @@ import Testing
     }
 
     @Test func aBranchPageWhoseChildrenAreNotThereIsReportedAtTheFirstUnreachablePosition() async throws {
-        let (scratch, file) = try await makeStore()
+        var (scratch, file) = try await makeStore()
         defer { scratch.cleanup() }
         let (page, firstPosition) = try file.logSubtree(2)
-        var damaged = file
-        damaged.pointChildrenOutside(page: page)
-        try damaged.write()
+        file.pointChildrenOutside(page: page)
+        try file.write()
 
         var options = LMDBEventStore.Options()
         options.create = false
@@ -72,37 +75,31 @@ import Testing
     }
 
     @Test func anIndexPageLMDBCrashesOnIsReportedAfterTheWholeChainVerified() async throws {
-        let (scratch, file) = try await makeStore()
+        var (scratch, file) = try await makeStore()
         defer { scratch.cleanup() }
-        var damaged = file
         // A node of the id index marked as holding duplicates: the id index has none,
         // so LMDB follows a cursor for them that does not exist.
-        damaged.setNodeFlags(page: try file.firstIdLeaf(), node: 0, flags: 0x04)
-        try damaged.write()
+        file.setNodeFlags(page: try file.firstIdLeaf(), node: 0, flags: 0x04)
+        try file.write()
 
-        let text = try CLI.run(["--data", scratch.data, "verify"])
-        #expect(text.status == 1, "verify must end with its own exit code, not a signal: \(text.stderr)")
-        #expect(text.stderr.contains("ledgerline: the chain holds (1,500 events verified), but the indexes' pages are damaged: LMDB stopped the process ("))
-        #expect(text.stderr.contains("`ledgerline export` and an `import` of it into an empty store rebuild the indexes from the log"))
-
-        let json = try CLI.run(["--data", scratch.data, "verify", "--json"])
-        let report = try JSONParser.parse(Array(json.stdout.utf8))
+        let (stderr, report) = try verifyDamaged(scratch)
+        #expect(stderr.contains("ledgerline: the chain holds (1,500 events verified), but the indexes' pages are damaged: LMDB stopped the process ("))
+        #expect(stderr.contains("`ledgerline export` and an `import` of it into an empty store rebuild the indexes from the log"))
         #expect(report["verified"]?.numberValue?.int64Value == Int64(Self.events))
         #expect(report["firstBadPosition"] == .null)
         #expect(report["indexProblem"]?.stringValue?.hasPrefix("the indexes' pages are damaged") == true)
     }
 
     @Test func anIndexPageOfTheWrongKindIsAnIndexProblemNamingTheIndex() async throws {
-        let (scratch, file) = try await makeStore()
+        var (scratch, file) = try await makeStore()
         defer { scratch.cleanup() }
-        var damaged = file
-        damaged.zero(page: try file.idBranch())
-        try damaged.write()
+        file.zero(page: try file.idBranch())
+        try file.write()
 
-        let text = try CLI.run(["--data", scratch.data, "verify"])
-        #expect(text.status == 1)
+        let (stderr, report) = try verifyDamaged(scratch)
+        #expect(report["indexProblem"]?.stringValue?.hasPrefix("the id index's pages are damaged") == true)
         #expect(
-            text.stderr.contains(
+            stderr.contains(
                 "the chain holds (1,500 events verified), but the id index's pages are damaged: LMDB cannot read them (MDB_CORRUPTED: Located page was wrong type)"))
     }
 }

@@ -10,6 +10,8 @@ struct LMDBFailure: Error {
 
     var isMapFull: Bool { code == MDB_MAP_FULL }
     var isMapResized: Bool { code == MDB_MAP_RESIZED }
+    /// LMDB found a page that is not what the tree says it is: the file is damaged.
+    var isDamage: Bool { code == MDB_CORRUPTED || code == MDB_PAGE_NOTFOUND }
 
     var lmdbMessage: String { String(cString: mdb_strerror(code)) }
 
@@ -19,8 +21,7 @@ struct LMDBFailure: Error {
         case MDB_MAP_FULL: advice = "; the map could not grow — check free disk space"
         case MDB_READERS_FULL: advice = "; too many concurrent readers — close idle readers or processes"
         case MDB_VERSION_MISMATCH, MDB_INVALID: advice = "; the files are not an LMDB environment this library can read"
-        case MDB_CORRUPTED, MDB_PAGE_NOTFOUND: advice = "; the store is damaged — restore it from an export"
-        default: break
+        default: if isDamage { advice = "; the store is damaged — restore it from an export" }
         }
         return EventLogError(.storage, "LMDB failed while \(operation): \(lmdbMessage)\(advice)")
     }

@@ -134,7 +134,7 @@ extension LMDBEventStore {
             }
         } catch let found as Found {
             return found.problem
-        } catch let failure as LMDBFailure where failure.code == MDB_CORRUPTED || failure.code == MDB_PAGE_NOTFOUND {
+        } catch let failure as LMDBFailure where failure.isDamage {
             return "the \(walking) index's pages are damaged: LMDB cannot read them (\(failure.lmdbMessage))"
         }
     }
@@ -173,7 +173,7 @@ extension LMDBEventStore {
                 expected += 1
                 return true
             }
-        } catch let failure as LMDBFailure where failure.code == MDB_CORRUPTED || failure.code == MDB_PAGE_NOTFOUND {
+        } catch let failure as LMDBFailure where failure.isDamage {
             // The records are fine as far as they could be reached; the B-tree pages
             // that lead past them are not. That is a finding about the file, not a
             // failure of the check.

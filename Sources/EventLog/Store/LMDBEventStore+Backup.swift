@@ -2,7 +2,7 @@ import CLMDB
 import Foundation
 
 extension LMDBEventStore {
-    /// What ``backup(to:compact:)`` wrote.
+    /// What ``backup(to:compact:verify:)`` wrote.
     public struct Backup: Sendable, Hashable {
         /// The folder holding the copy; open it as a store to read or restore it.
         public var directory: URL
@@ -10,6 +10,8 @@ extension LMDBEventStore {
         public var head: LogHead
         /// Size of the copy's `data.mdb`.
         public var bytes: Int
+        /// With `verify`, what ``verify(progress:)`` found in the copy.
+        public var verification: VerificationReport?
     }
 
     /// Copies the whole store (log, indexes, views) as it stands at one moment into
@@ -19,11 +21,12 @@ extension LMDBEventStore {
     /// or put its `data.mdb` in place of a lost one. It is written to a scratch name,
     /// synced, and only then renamed to `data.mdb`, so a backup cut short by a crash or
     /// a full disk is never mistaken for a store. With `compact`, free pages are left
-    /// out, which makes the copy smaller and slower to write.
+    /// out, which makes the copy smaller and slower to write. With `verify`, the copy's
+    /// chain and indexes are checked once it is complete.
     ///
     /// - Throws: ``EventLogError/Code/storage`` when `target` is a file or a folder that
     ///   holds anything, or the copy cannot be written; nothing is left behind then.
-    public func backup(to target: URL, compact: Bool = false) throws(EventLogError) -> Backup {
+    public func backup(to target: URL, compact: Bool = false, verify: Bool = false) throws(EventLogError) -> Backup {
         let target = target.standardizedFileURL
         var isFolder: ObjCBool = false
         var madeFolders: [URL] = []
@@ -39,12 +42,7 @@ extension LMDBEventStore {
                         + "name a new or empty folder, so no earlier backup is overwritten")
             }
         } else {
-            madeFolders = Self.missingFolders(target)
-            do {
-                try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
-            } catch {
-                throw EventLogError(.storage, "cannot create \(target.path): \(Self.whyNotCreatable(target, otherwise: "name another folder") ?? error.localizedDescription)")
-            }
+            madeFolders = try Self.makeFolders(target, otherwise: "name another folder")
         }
         let partial = target.appendingPathComponent("data.mdb.partial")
         let final = target.appendingPathComponent("data.mdb")
@@ -78,7 +76,7 @@ extension LMDBEventStore {
             throw EventLogError(.storage, "cannot rename \(partial.path) to data.mdb: \(reason)")
         }
         // The new name, and any folder made for it, are entries in their parent folders.
-        for folder in Set(([target] + madeFolders.map { $0.deletingLastPathComponent() }).map(\.path)) { Self.syncFolder(folder) }
+        Self.syncEntries(in: target, made: madeFolders)
 
         // What the snapshot holds, read from the copy itself.
         var options = Options()
@@ -86,6 +84,6 @@ extension LMDBEventStore {
         let copy = try LMDBEventStore(directory: target, options: options)
         defer { copy.close() }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: final.path)[.size] as? Int) ?? 0
-        return Backup(directory: target, head: try copy.head(), bytes: bytes)
+        return Backup(directory: target, head: try copy.head(), bytes: bytes, verification: verify ? try copy.verify(progress: nil) : nil)
     }
 }

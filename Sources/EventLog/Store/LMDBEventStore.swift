@@ -105,12 +105,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
             guard options.create else {
                 throw EventLogError(.storeNotFound, "there is no event store in \(directory.path); run `ledgerline init` or pass --data")
             }
-            madeFolders = Self.missingFolders(directory)
-            do {
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            } catch {
-                throw EventLogError(.storage, "cannot create \(directory.path): \(Self.whyNotCreatable(directory) ?? error.localizedDescription)")
-            }
+            madeFolders = try Self.makeFolders(directory, otherwise: "pass another --data")
         }
         do {
             env = try LMDBEnvironment(directory: directory, mapSize: options.initialMapSize, sync: options.sync)
@@ -123,8 +118,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
             // for it) is an entry in its parent folder, which only an fsync of that
             // folder makes durable: without it, a power cut just after `init` can leave
             // no store at all.
-            let parents = [directory.standardizedFileURL] + madeFolders.map { $0.deletingLastPathComponent() }
-            for folder in Set(parents.map(\.path)) { Self.syncFolder(folder) }
+            Self.syncEntries(in: directory, made: madeFolders)
         }
         writer = Writer()
         let initial = try Self.loadWriterState(env, databases)
@@ -135,42 +129,44 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         writer.stop()
     }
 
-    /// The folders that do not exist yet on the way to `directory` (itself included),
-    /// outermost first.
-    static func missingFolders(_ directory: URL) -> [URL] {
-        var missing: [URL] = []
-        var folder = directory.standardizedFileURL
-        while !FileManager.default.fileExists(atPath: folder.path), folder.path != "/" {
-            missing.insert(folder, at: 0)
-            folder.deleteLastPathComponent()
-        }
-        return missing
-    }
-
-    /// Flushes a folder's entries to disk (best effort: a file system that cannot sync
-    /// folders keeps them as durable as it makes them).
-    static func syncFolder(_ path: String) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY)
-        guard fd >= 0 else { return }
-        _ = fsync(fd)
-        _ = Glibc.close(fd)
-    }
-
-    /// Why a folder cannot be made at `directory`, in words Foundation's error does not
-    /// give ("error 512"): the nearest existing path above it is a file, or a folder
-    /// this process may not write to.
-    static func whyNotCreatable(_ directory: URL, otherwise advice: String = "pass another --data") -> String? {
+    /// Makes `directory` and the folders above it that are missing; returns those it
+    /// made, outermost first. A failure says why in words Foundation's error does not
+    /// give ("error 512"): the nearest existing path above is a file, or a folder this
+    /// process may not write to; `advice` says what to do instead.
+    static func makeFolders(_ directory: URL, otherwise advice: String) throws(EventLogError) -> [URL] {
+        var made: [URL] = []
         var existing = directory.standardizedFileURL
         while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
+            made.insert(existing, at: 0)
             existing.deleteLastPathComponent()
         }
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: existing.path, isDirectory: &isFolder) else { return nil }
-        if !isFolder.boolValue { return "\(existing.path) is a file, not a folder; \(advice)" }
-        if existing != directory.standardizedFileURL, !FileManager.default.isWritableFile(atPath: existing.path) {
-            return "this user may not create folders in \(existing.path); \(advice) or change its permissions"
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            var isFolder: ObjCBool = false
+            var reason = error.localizedDescription
+            if FileManager.default.fileExists(atPath: existing.path, isDirectory: &isFolder), !isFolder.boolValue {
+                reason = "\(existing.path) is a file, not a folder; \(advice)"
+            } else if !made.isEmpty, !FileManager.default.isWritableFile(atPath: existing.path) {
+                reason = "this user may not create folders in \(existing.path); \(advice) or change its permissions"
+            }
+            throw EventLogError(.storage, "cannot create \(directory.path): \(reason)")
         }
-        return nil
+        return made
+    }
+
+    /// Flushes to disk the entries of a file just created in `directory`, and of the
+    /// folders ``makeFolders(_:otherwise:)`` `made` for it, each in its parent (best
+    /// effort: a file system that cannot sync folders keeps them as durable as it makes
+    /// them).
+    static func syncEntries(in directory: URL, made: [URL]) {
+        let folders = [directory.standardizedFileURL] + made.map { $0.deletingLastPathComponent() }
+        for path in Set(folders.map(\.path)) {
+            let fd = open(path, O_RDONLY | O_DIRECTORY)
+            guard fd >= 0 else { continue }
+            _ = fsync(fd)
+            _ = Glibc.close(fd)
+        }
     }
 
     /// Stops the writer after the queued appends, then closes the environment once the

@@ -30,20 +30,12 @@ struct BackupCommand: AsyncParsableCommand {
         try await CommandErrors.run {
             let store = try global.openStore()
             defer { store.close() }
-            let backup = try store.backup(to: URL(fileURLWithPath: folder), compact: compact)
-            var verified: VerificationReport?
-            if verify {
-                var options = LMDBEventStore.Options()
-                options.create = false
-                let copy = try LMDBEventStore(directory: backup.directory, options: options)
-                defer { copy.close() }
-                let report = try copy.verify(progress: nil)
-                if let problem = report.problem ?? report.indexProblem {
-                    throw EventLogError(
-                        .corrupted,
-                        "the backup in \(backup.directory.path) does not verify: \(problem); the store it was copied from is damaged too — run `ledgerline verify` on it")
-                }
-                verified = report
+            let backup = try store.backup(to: URL(fileURLWithPath: folder), compact: compact, verify: verify)
+            let verified = backup.verification
+            if let problem = verified?.problem ?? verified?.indexProblem {
+                throw EventLogError(
+                    .corrupted,
+                    "the backup in \(backup.directory.path) does not verify: \(problem); the store it was copied from is damaged too — run `ledgerline verify` on it")
             }
             if json {
                 let value: JSONValue = [

@@ -130,12 +130,13 @@ private struct SignalSafeWriter {
 
     /// Appends `value` in decimal, with thousands separators when `grouped`.
     mutating func put(_ value: UInt64, grouped: Bool) {
-        var digits: (UInt64, Int) = (value, 1)
-        while digits.0 >= 10 {
-            digits.0 /= 10
-            digits.1 += 1
+        var digits = 1
+        var scale = value
+        while scale >= 10 {
+            scale /= 10
+            digits += 1
         }
-        let width = digits.1 + (grouped ? (digits.1 - 1) / 3 : 0)
+        let width = digits + (grouped ? (digits - 1) / 3 : 0)
         guard count + width <= buffer.count else { return }
         var rest = value
         var written = 0
