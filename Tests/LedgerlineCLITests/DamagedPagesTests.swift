@@ -96,11 +96,49 @@ import Testing
         file.zero(page: try file.idBranch())
         try file.write()
 
+        // A command that meets the damage as an error says what to do about it.
+        let append = try CLI.run([
+            "--data", scratch.data, "append", "--stream", "customer-9", "--type", "ContactCreated", "--data", #"{"customerId":"9","email":"zoe@example.com"}"#,
+        ])
+        #expect(append.status == 1)
+        #expect(
+            append.stderr
+                == "ledgerline: LMDB failed while reading a key: MDB_CORRUPTED: Located page was wrong type; "
+                + "data.mdb is damaged: `ledgerline verify` finds where, and a backup or an export restores it\n")
+
         let (stderr, report) = try verifyDamaged(scratch)
         #expect(report["indexProblem"]?.stringValue?.hasPrefix("the id index's pages are damaged") == true)
         #expect(
             stderr.contains(
                 "the chain holds (1,500 events verified), but the id index's pages are damaged: LMDB cannot read them (MDB_CORRUPTED: Located page was wrong type)"))
+    }
+}
+
+extension DamagedPagesTests {
+    @Test func otherCommandsLMDBCrashesOnSayToRunVerifyOnTheStore() async throws {
+        var (scratch, file) = try await makeStore()
+        defer { scratch.cleanup() }
+        file.zero(page: try file.logSubtree(2).page)
+        try file.write()
+        // A folder name the shell would split, so the advice must quote it to be pasted.
+        let folder = scratch.url.appendingPathComponent("the store").path
+        try FileManager.default.moveItem(atPath: scratch.data, toPath: folder)
+
+        for command in [["read", "--limit", "\(Self.events)"], ["export"], ["read", "--backward", "--from", "\(Self.events)", "--limit", "\(Self.events)"]] {
+            let result = try CLI.run(["--data", folder] + command)
+            #expect(result.status == 1, "\(command) must end with exit 1, not a signal: \(result.stderr)")
+            #expect(result.stderr.contains("ledgerline: the process stopped ("), "\(command): \(result.stderr)")
+            #expect(
+                result.stderr.contains(
+                    ") while reading the store in '\(folder)'. LMDB stops a process like this when data.mdb's pages are damaged: "
+                        + "run `ledgerline --data '\(folder)' verify` to find where the log breaks, then restore data.mdb from a backup or an export."),
+                "\(command): \(result.stderr)")
+        }
+
+        // Asked for, the crash goes to Swift's own reporter, as any other crash does.
+        let reported = try CLI.run(["--data", folder, "export"], environment: ["LEDGERLINE_CRASH_REPORT": "1", "SWIFT_BACKTRACE": "enable=no"])
+        #expect(reported.status != 0 && reported.status != 1, "\(reported.stderr)")
+        #expect(!reported.stderr.contains("the process stopped"))
     }
 }
 

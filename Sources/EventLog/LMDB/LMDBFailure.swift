@@ -21,7 +21,7 @@ struct LMDBFailure: Error {
         case MDB_MAP_FULL: advice = "; the map could not grow — check free disk space"
         case MDB_READERS_FULL: advice = "; too many concurrent readers — close idle readers or processes"
         case MDB_VERSION_MISMATCH, MDB_INVALID: advice = "; the files are not an LMDB environment this library can read"
-        default: if isDamage { advice = "; the store is damaged — restore it from an export" }
+        default: if isDamage { advice = "; data.mdb is damaged: `ledgerline verify` finds where, and a backup or an export restores it" }
         }
         return EventLogError(.storage, "LMDB failed while \(operation): \(lmdbMessage)\(advice)")
     }

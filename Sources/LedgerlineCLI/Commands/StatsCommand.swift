@@ -81,7 +81,7 @@ struct VerifyCommand: AsyncParsableCommand {
             let bar = ProgressBar()
             // A file with damaged B-tree pages can make LMDB end the process; it then
             // still says how far the chain held.
-            DamagedPagesReport.install(json: json)
+            DamagedPagesReport.installForVerify(json: json)
             DamagedPagesReport.head.store(try store.head().position.rawValue, ordering: .relaxed)
             let report = try store.verify { done, total in
                 DamagedPagesReport.verifiedThrough.store(done.rawValue, ordering: .relaxed)

@@ -1,20 +1,27 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import Synchronization
 
-/// What `verify` says when LMDB, reading a file whose B-tree pages are damaged, stops
+/// What a command says when LMDB, reading a file whose B-tree pages are damaged, stops
 /// the process instead of returning an error.
 ///
 /// LMDB keeps no page checksums and trusts every page it reads. A damaged branch page
 /// can fail one of its assertions (an abort) or send it through a pointer outside the
 /// map (a segmentation fault or a bus error). The records themselves are covered by
-/// the hash chain; the pages that lead to them are not. An auditor running `verify`
-/// on such a file still needs an answer: how far the chain holds, and what to do.
+/// the hash chain; the pages that lead to them are not.
+///
+/// Every command that opens a store installs the report (``install(store:)``), so such
+/// a crash ends with one line that says what probably happened and to run `verify`,
+/// not with a crash report that reads like a bug. `verify` itself installs its own
+/// (``installForVerify(json:)``): an auditor running it still needs an answer, namely
+/// how far the chain holds. Setting `LEDGERLINE_CRASH_REPORT` leaves the signals to
+/// Swift's crash reporter, for a backtrace when the store turns out to be intact.
 ///
 /// A signal handler may do very little safely, so everything it prints is prepared
-/// before the walk begins. The handler only copies those bytes and two numbers into a
-/// buffer allocated beforehand, writes it, and exits 1, as `verify` does for any
+/// before the store is read. The handler only copies those bytes and two numbers into
+/// a buffer allocated beforehand, writes it, and exits 1, as `verify` does for any
 /// other damage it finds.
 enum DamagedPagesReport {
     /// The last position whose hash the chain walk confirmed.
@@ -22,17 +29,42 @@ enum DamagedPagesReport {
     /// The head of the snapshot being verified.
     static let head = Atomic<UInt64>(0)
 
-    /// Set by ``install(json:)``; read only by the handler.
+    /// Whether `verify` is walking the store; else some other command is reading it.
+    nonisolated(unsafe) private static var verifying = false
+    /// Set by ``installForVerify(json:)``; read only by the handler.
     nonisolated(unsafe) private static var json = false
+    /// For any other command: the store's folder, quoted for a shell, as UTF-8.
+    nonisolated(unsafe) private static var folder: UnsafeMutableBufferPointer<UInt8>?
     nonisolated(unsafe) private static var buffer: UnsafeMutableBufferPointer<UInt8>?
 
-    /// Routes the signals LMDB dies of on damaged pages to the report until the
-    /// process exits. Call once, before the walk starts.
-    static func install(json: Bool) {
+    /// Routes the signals LMDB dies of on damaged pages to a report that names the
+    /// store in `directory` and says to verify it. Every command calls this as it opens
+    /// a store; the first call wins, so `verify`'s own report is never replaced.
+    static func install(store directory: URL) {
+        guard buffer == nil, !crashReportWanted else { return }
+        let path = Array(shellQuoted(directory.path).utf8.prefix(2048))
+        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: path.count)
+        _ = copy.initialize(from: path)
+        folder = copy
+        installHandlers()
+    }
+
+    /// Routes the signals to `verify`'s report, which says how far the chain held
+    /// (``verifiedThrough``) in text, and also as JSON when `json`. Call once, before
+    /// the walk starts.
+    static func installForVerify(json: Bool) {
+        verifying = true
         Self.json = json
-        buffer = .allocate(capacity: 4096)
         _ = verifiedThrough.load(ordering: .relaxed)  // initialised before any signal
         _ = head.load(ordering: .relaxed)
+        if buffer == nil, !crashReportWanted { installHandlers() }
+    }
+
+    /// `LEDGERLINE_CRASH_REPORT` is set: crashes go to Swift's reporter, with a backtrace.
+    private static var crashReportWanted: Bool { ProcessInfo.processInfo.environment["LEDGERLINE_CRASH_REPORT"] != nil }
+
+    private static func installHandlers() {
+        buffer = .allocate(capacity: 8192)
         for signal in [SIGSEGV, SIGBUS, SIGABRT] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { signal in DamagedPagesReport.report(signal) }
@@ -42,11 +74,40 @@ enum DamagedPagesReport {
         }
     }
 
+    /// `path` as one shell word, so the advice can be pasted as it is.
+    private static func shellQuoted(_ path: String) -> String {
+        let plain = path.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+            default: "/._-+,:@%".utf8.contains(byte)
+            }
+        }
+        return plain ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     /// Writes the report for `signal` and ends the process. Runs in a signal handler:
     /// no allocation, no locks, no Swift strings.
     private static func report(_ signal: Int32) -> Never {
         guard let buffer else { _exit(1) }
         var out = SignalSafeWriter(buffer)
+        guard verifying else {
+            out.put("\nledgerline: the process stopped (")
+            describe(signal, &out)
+            out.put(") while reading the store")
+            if let folder {
+                out.put(" in ")
+                out.put(UnsafeBufferPointer(folder))
+            }
+            out.put(". LMDB stops a process like this when data.mdb's pages are damaged: run `ledgerline")
+            if let folder {
+                out.put(" --data ")
+                out.put(UnsafeBufferPointer(folder))
+            }
+            out.put(" verify` to find where the log breaks, then restore data.mdb from a backup or an export. ")
+            out.put("If verify finds the store intact, this is a bug in ledgerline: run the command again with LEDGERLINE_CRASH_REPORT=1 for a crash report\n")
+            out.flush(to: 2)
+            _exit(1)
+        }
         let verified = verifiedThrough.load(ordering: .relaxed)
         let head = head.load(ordering: .relaxed)
         // The walk reports (head, head) once the chain holds; the index walk follows.
@@ -125,6 +186,14 @@ private struct SignalSafeWriter {
                 buffer[count] = byte
                 count += 1
             }
+        }
+    }
+
+    /// Appends bytes prepared before the signal.
+    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        for byte in bytes where count < buffer.count {
+            buffer[count] = byte
+            count += 1
         }
     }
 

@@ -27,6 +27,8 @@ struct GlobalOptions: ParsableArguments {
         var options = LMDBEventStore.Options()
         options.create = create
         options.validator = Catalog.validator
+        // From here on, a crash on damaged pages ends with advice, not a crash report.
+        DamagedPagesReport.install(store: directory)
         return try LMDBEventStore(directory: directory, options: options)
     }
 }
