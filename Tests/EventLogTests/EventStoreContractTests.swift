@@ -140,6 +140,42 @@ import Testing
             let orders = try store.readType("OrderPlaced", from: LogPosition(5), limit: 10)
             #expect(orders.map(\.position.rawValue) == [6, 8, 10])
             #expect(orders.allSatisfy { $0.type == "OrderPlaced" })
+            func typePositions(_ type: EventType, from position: LogPosition?, _ direction: ReadDirection, limit: Int = 10) throws -> [UInt64] {
+                try store.readType(type, from: position, direction: direction, limit: limit).map(\.position.rawValue)
+            }
+            #expect(try typePositions("OrderPlaced", from: nil, .forward) == [2, 4, 6, 8, 10])
+            #expect(try typePositions("OrderPlaced", from: nil, .backward, limit: 2) == [10, 8])
+            #expect(try typePositions("OrderPlaced", from: LogPosition(7), .backward) == [6, 4, 2])
+            #expect(try typePositions("OrderPlaced", from: LogPosition(6), .backward, limit: 2) == [6, 4])
+            #expect(try typePositions("OrderPlaced", from: LogPosition(99), .backward, limit: 1) == [10])
+            #expect(try typePositions("OrderPlaced", from: LogPosition(1), .backward).isEmpty)
+            #expect(try typePositions("OrderPlaced", from: .start, .backward).isEmpty)
+            #expect(try typePositions("OrderPlaced", from: nil, .backward, limit: 0).isEmpty)
+            #expect(try typePositions("Nothing", from: nil, .backward).isEmpty)
+            // A type with one event (stored inline rather than as a duplicate set in LMDB).
+            let solo = try #require(try store.readStream("deal-solo", from: nil, direction: .forward, limit: 1).first).position.rawValue
+            #expect(try typePositions("DealCreated", from: nil, .backward) == [solo])
+            #expect(try typePositions("DealCreated", from: LogPosition(solo), .backward) == [solo])
+            #expect(try typePositions("DealCreated", from: LogPosition(solo - 1), .backward).isEmpty)
+            #expect(try typePositions("DealCreated", from: LogPosition(solo + 1), .forward).isEmpty)
+        }
+    }
+
+    /// Enough events of one type that LMDB keeps their positions in a tree of several
+    /// pages: a backward read must cross from page to page, from any start.
+    @Test(arguments: StoreKind.allCases)
+    func readsOfATypeBackwardMatchForwardReadsReversed(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            _ = try await store.append((1...3_000).map { n in
+                n % 3 == 0 ? Fixture.orderPlaced(n, amount: "1.00") : Fixture.event(StreamName("note-\(n)")!, "NoteTaken", ["n": .number(JSONNumber(n))])
+            })
+            let forward = try store.readType("OrderPlaced", from: nil, direction: .forward, limit: 5_000).map(\.position.rawValue)
+            #expect(forward.count == 1_000)
+            #expect(try store.readType("OrderPlaced", from: nil, direction: .backward, limit: 5_000).map(\.position.rawValue) == forward.reversed())
+            for start: UInt64 in [2_999, 1_500, 1_001, 700, 3] {
+                let expected = Array(forward.reversed().filter { $0 <= start }.prefix(400))
+                #expect(try store.readType("OrderPlaced", from: LogPosition(start), direction: .backward, limit: 400).map(\.position.rawValue) == expected)
+            }
         }
     }
 

@@ -32,8 +32,10 @@ public protocol EventStore: AnyObject, Sendable {
     /// forward and the last going backward).
     func readStream(_ stream: StreamName, from version: StreamVersion?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent]
 
-    /// Events of one type in log order, at or after `position`.
-    func readType(_ type: EventType, from position: LogPosition, limit: Int) throws(EventLogError) -> [RecordedEvent]
+    /// Events of one type from `position` (inclusive) going `direction`: forward from
+    /// `nil` reads from the first, backward from `nil` from the last (as
+    /// ``read(from:direction:limit:)`` does).
+    func readType(_ type: EventType, from position: LogPosition?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent]
 
     /// The event stored under `id`, if any.
     func event(id: EventID) throws(EventLogError) -> RecordedEvent?
@@ -136,6 +138,11 @@ public struct LogStatistics: Sendable, Hashable {
 }
 
 extension EventStore {
+    /// Events of one type in log order, at or after `position`.
+    public func readType(_ type: EventType, from position: LogPosition, limit: Int) throws(EventLogError) -> [RecordedEvent] {
+        try readType(type, from: position, direction: .forward, limit: limit)
+    }
+
     /// Calls `body` with every event of `stream`, oldest first, reading `pageSize` events
     /// at a time, so a long stream is never held whole. A failed read is turned into the
     /// caller's error by `readFailure`.

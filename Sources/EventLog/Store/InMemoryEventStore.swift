@@ -114,10 +114,17 @@ public final class InMemoryEventStore: EventStore, PreparedAppending, Sendable {
         }
     }
 
-    public func readType(_ type: EventType, from position: LogPosition, limit: Int) throws(EventLogError) -> [RecordedEvent] {
+    public func readType(_ type: EventType, from position: LogPosition?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent] {
         state.withLock { state in
-            guard let positions = state.types[type] else { return [] }
-            return positions.lazy.filter { $0 >= position.rawValue }.prefix(limit).map { decode(state, $0) }
+            guard let positions = state.types[type], limit > 0 else { return [] }
+            switch direction {
+            case .forward:
+                let first = position?.rawValue ?? 1
+                return positions.lazy.filter { $0 >= first }.prefix(limit).map { decode(state, $0) }
+            case .backward:
+                let last = position?.rawValue ?? UInt64.max
+                return positions.reversed().lazy.filter { $0 <= last }.prefix(limit).map { decode(state, $0) }
+            }
         }
     }
 

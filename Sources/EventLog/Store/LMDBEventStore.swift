@@ -514,28 +514,52 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         return out
     }
 
-    public func readType(_ type: EventType, from position: LogPosition, limit: Int) throws(EventLogError) -> [RecordedEvent] {
+    public func readType(_ type: EventType, from position: LogPosition?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent] {
         guard limit > 0 else { return [] }
         return try guarded {
             try env.read { txn in
                 let positions = try withCursor(txn, databases.types) { cursor in
-                    var name = type.rawValue
-                    var out: [UInt64] = []
-                    var entry = try name.withUTF8 { key in
-                        try withUInt64Bytes(max(position.rawValue, 1)) { value in
-                            try cursor.get(MDB_GET_BOTH_RANGE, key: UnsafeRawBufferPointer(key), value: value)
-                        }
-                    }
-                    while let current = entry, out.count < limit {
-                        out.append(readUInt64(current.value))
-                        entry = try cursor.get(MDB_NEXT_DUP)
-                    }
-                    return out
+                    try typePositions(cursor, type: type, from: position, direction: direction, limit: limit)
                 }
                 return try readRecords(txn, at: positions) { position in
                     EventLogError(.corrupted, "the type index lists position \(position), which is not in the log; run `ledgerline verify`", position: LogPosition(position))
                 }
             }
+        }
+    }
+
+    /// The positions of a type's events from `position` in `direction`, at most `limit`:
+    /// one seek into the type's sorted positions, then one step per event.
+    private func typePositions(_ cursor: LMDBCursor, type: EventType, from position: LogPosition?, direction: ReadDirection, limit: Int) throws -> [UInt64] {
+        var name = type.rawValue
+        return try name.withUTF8 { utf8 in
+            let key = UnsafeRawBufferPointer(utf8)
+            var out: [UInt64] = []
+            switch direction {
+            case .forward:
+                var entry = try withUInt64Bytes(max(position?.rawValue ?? 1, 1)) { value in try cursor.get(MDB_GET_BOTH_RANGE, key: key, value: value) }
+                while let current = entry, out.count < limit {
+                    out.append(readUInt64(current.value))
+                    entry = try cursor.get(MDB_NEXT_DUP)
+                }
+            case .backward:
+                if position == .start { return [] }
+                // The first position after `position`, then one step back; with none after
+                // it (or no `position`), the type's last.
+                var entry = try position.map { last in
+                    try withUInt64Bytes(last.rawValue + 1) { value in try cursor.get(MDB_GET_BOTH_RANGE, key: key, value: value) }
+                } ?? nil
+                if entry != nil {
+                    entry = try cursor.get(MDB_PREV_DUP)
+                } else if try cursor.get(MDB_SET, key: key) != nil {
+                    entry = try cursor.get(MDB_LAST_DUP)
+                }
+                while let current = entry, out.count < limit {
+                    out.append(readUInt64(current.value))
+                    entry = try cursor.get(MDB_PREV_DUP)
+                }
+            }
+            return out
         }
     }
 

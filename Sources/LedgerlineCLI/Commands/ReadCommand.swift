@@ -9,13 +9,18 @@ struct ReadCommand: AsyncParsableCommand {
         abstract: "Print events as JSON Lines of whole envelopes.",
         discussion: """
             Reads the whole log, one stream (--stream, --from is then a version) or one \
-            type (--type), forward or --backward.
+            type (--type), forward or --backward; or the events with the given ids (--id). \
+            --correlation-id, --causation-id and --actor keep only the events that carry \
+            them: what one request set off, what one event caused, what one rule or person \
+            did. Without --stream or --type they read the whole log to find them.
 
             Examples:
               ledgerline read --from 1000 --limit 10
               ledgerline read --stream deal-7
-              ledgerline read --type OrderPlaced --limit 5
-              ledgerline read --backward --limit 1
+              ledgerline read --type OrderPlaced --backward --limit 5
+              ledgerline read --id 0b4c1f6e-8d36-4c0f-9a51-2f1d7c9e4b10
+              ledgerline read --causation-id 0b4c1f6e-8d36-4c0f-9a51-2f1d7c9e4b10
+              ledgerline read --stream customer-42 --actor rule:welcome@3
               ledgerline read --type DealStageChanged --latest-schema
             """)
 
@@ -25,63 +30,118 @@ struct ReadCommand: AsyncParsableCommand {
     @Option(help: "At most this many events.") var limit: Int = 100
     @Option(help: "Only this stream.") var stream: String?
     @Option(help: "Only events of this type.") var type: String?
+    @Option(help: "The event with this id (repeat for several); exits 1 naming any id not stored.") var id: [String] = []
+    @Option(help: "Only events with this correlation id.") var correlationId: String?
+    @Option(help: "Only events caused by the event with this id.") var causationId: String?
+    @Option(help: "Only events appended by this actor.") var actor: String?
     @Flag(help: "Newest first.") var backward = false
     @Flag(help: "Give each event in the latest schema version of its type (upcast on read; what is stored is unchanged).")
     var latestSchema = false
 
+    /// Events asked for per read; filtered reads keep reading pages of this size.
+    static let pageSize = 1000
+
     func validate() throws {
         if stream != nil && type != nil { throw ValidationError("--stream and --type cannot be combined") }
         if limit < 0 { throw ValidationError("--limit must be zero or more") }
-        if backward && type != nil { throw ValidationError("--backward is not available with --type") }
+        if !id.isEmpty {
+            let others = [("--stream", stream != nil), ("--type", type != nil), ("--from", from != nil), ("--backward", backward), ("--correlation-id", correlationId != nil),
+                ("--causation-id", causationId != nil), ("--actor", actor != nil)]
+            if let (name, _) = others.first(where: \.1) { throw ValidationError("--id reads events by id alone; it cannot be combined with \(name)") }
+        }
     }
 
     func run() async throws {
         try await CommandErrors.run {
             let store = try global.openStore()
             defer { store.close() }
-            let direction: ReadDirection = backward ? .backward : .forward
-            var remaining = limit
             var writer = JSONWriter(reservingCapacity: 1024)
             let catalog = EventCatalog.embedded
-            func emit(_ events: [RecordedEvent]) throws {
-                for var event in events {
-                    if latestSchema { event = try catalog.latest(event) }
-                    writer.bytes.removeAll(keepingCapacity: true)
-                    event.writeJSONLine(to: &writer)
-                    Output.line(writer.bytes)
-                }
-                remaining -= events.count
+            func emit(_ event: RecordedEvent) throws {
+                var event = event
+                if latestSchema { event = try catalog.latest(event) }
+                writer.bytes.removeAll(keepingCapacity: true)
+                event.writeJSONLine(to: &writer)
+                Output.line(writer.bytes)
             }
-            if let stream {
-                guard let name = StreamName(stream) else { throw InputError("--stream: \(StreamName.validationProblem(stream) ?? "invalid")") }
-                var version = from.map { StreamVersion($0) }
-                while remaining > 0 {
-                    let page = try store.readStream(name, from: version, direction: direction, limit: min(remaining, 1000))
-                    try emit(page)
-                    guard let last = page.last, page.count == min(remaining + page.count, 1000) else { break }
-                    if direction == .backward && last.version.rawValue <= 1 { break }
-                    version = StreamVersion(direction == .forward ? last.version.rawValue + 1 : last.version.rawValue - 1)
-                }
-            } else if let type {
-                guard let eventType = EventType(type) else { throw InputError("--type: \(EventType.validationProblem(type) ?? "invalid")") }
-                var position = LogPosition(from ?? 1)
-                while remaining > 0 {
-                    let page = try store.readType(eventType, from: position, limit: min(remaining, 1000))
-                    try emit(page)
-                    guard let last = page.last, page.count == 1000 else { break }
-                    position = last.position.next
-                }
-            } else {
-                var position: LogPosition? = from.map { LogPosition($0) } ?? (backward ? nil : .start)
-                while remaining > 0 {
-                    let page = try store.read(from: position, direction: direction, limit: min(remaining, 1000))
-                    try emit(page)
-                    guard let last = page.last, page.count == 1000 else { break }
-                    if direction == .backward && last.position.rawValue <= 1 { break }
-                    position = direction == .forward ? last.position.next : LogPosition(last.position.rawValue - 1)
-                }
+            defer { Output.flush() }
+            if !id.isEmpty {
+                try readByID(store, emit)
+                return
             }
+            let keep = try filter()
+            let read = try pages(store)
+            var remaining = limit
+            var last: RecordedEvent?
+            while remaining > 0 {
+                let asked = keep == nil ? min(remaining, Self.pageSize) : Self.pageSize
+                let page = try read(last, asked)
+                for event in page where remaining > 0 && keep?(event) ?? true {
+                    try emit(event)
+                    remaining -= 1
+                }
+                guard page.count == asked, let end = page.last else { break }
+                last = end
+            }
+        }
+    }
+
+    /// Prints the events with the given ids, in the order given; throws naming the
+    /// ids not stored, after printing the others.
+    private func readByID(_ store: some EventStore, _ emit: (RecordedEvent) throws -> Void) throws {
+        var missing: [String] = []
+        for text in id {
+            guard let eventID = EventID(text) else { throw InputError("--id is not a UUID: \"\(text)\"") }
+            if let event = try store.event(id: eventID) { try emit(event) } else { missing.append(text) }
+        }
+        guard missing.isEmpty else {
             Output.flush()
+            throw InputError.notFound(
+                "no event has id \(missing.joined(separator: ", ")): ids are kept forever, so \(missing.count == 1 ? "it was" : "they were") never appended to this store")
+        }
+    }
+
+    /// The envelope fields the events must carry, as one test; `nil` keeps every event.
+    private func filter() throws -> ((RecordedEvent) -> Bool)? {
+        func parse(_ text: String?, _ option: String) throws -> EventID? {
+            guard let text else { return nil }
+            guard let id = EventID(text) else { throw InputError("\(option) is not a UUID: \"\(text)\"") }
+            return id
+        }
+        let correlation = try parse(correlationId, "--correlation-id")
+        let causation = try parse(causationId, "--causation-id")
+        guard correlation != nil || causation != nil || actor != nil else { return nil }
+        return { [actor] event in
+            (correlation == nil || event.correlationId == correlation) && (causation == nil || event.causationId == causation)
+                && (actor == nil || event.actor == actor)
+        }
+    }
+
+    /// Reads the page after `last` (the first page for `nil`) of the chosen events, in
+    /// the chosen direction, at most `limit` long.
+    private func pages(_ store: some EventStore) throws -> (RecordedEvent?, Int) throws -> [RecordedEvent] {
+        let direction: ReadDirection = backward ? .backward : .forward
+        /// The position or version after `value` going `direction` (0 once backward is done).
+        func step(_ value: UInt64) -> UInt64 { backward ? value - 1 : value + 1 }
+        if let stream {
+            guard let name = StreamName(stream) else { throw InputError("--stream: \(StreamName.validationProblem(stream) ?? "invalid")") }
+            return { last, limit in
+                let version = last.map { StreamVersion(step($0.version.rawValue)) } ?? from.map { StreamVersion($0) }
+                if version == StreamVersion(0), last != nil { return [] }
+                return try store.readStream(name, from: version, direction: direction, limit: limit)
+            }
+        }
+        if let type {
+            guard let eventType = EventType(type) else { throw InputError("--type: \(EventType.validationProblem(type) ?? "invalid")") }
+            return { last, limit in
+                let position = last.map { LogPosition(step($0.position.rawValue)) } ?? from.map { LogPosition($0) }
+                return try store.readType(eventType, from: position, direction: direction, limit: limit)
+            }
+        }
+        return { last, limit in
+            let position = last.map { LogPosition(step($0.position.rawValue)) } ?? from.map { LogPosition($0) } ?? (backward ? nil : .start)
+            if position == .start, backward { return [] }
+            return try store.read(from: position, direction: direction, limit: limit)
         }
     }
 }
@@ -91,35 +151,62 @@ struct TailCommand: AsyncParsableCommand {
         commandName: "tail",
         abstract: "Print the last events; with --follow, keep printing new ones.",
         discussion: """
-            Prints the last N events as JSON Lines, oldest first. With --follow it then \
-            waits and prints every event appended afterwards, by this or any other process, \
+            Prints the last N events as JSON Lines, oldest first: of the whole log, of one \
+            stream (--stream) or of one type (--type). With --follow it then waits and \
+            prints every such event appended afterwards, by this or any other process, \
             never skipping or repeating a position, until interrupted.
 
-            Example:
+            Examples:
               ledgerline tail -n 5 --follow
+              ledgerline tail --type EmailBounced --follow
             """)
 
     @OptionGroup var global: GlobalOptions
 
     @Option(name: [.customShort("n"), .long], help: "How many of the last events to print first.") var lines: Int = 10
+    @Option(help: "Only this stream.") var stream: String?
+    @Option(help: "Only events of this type.") var type: String?
     @Flag(help: "Keep printing events as they are appended.") var follow = false
+
+    func validate() throws {
+        if stream != nil && type != nil { throw ValidationError("--stream and --type cannot be combined") }
+        if lines < 0 { throw ValidationError("--lines must be zero or more") }
+    }
 
     func run() async throws {
         try await CommandErrors.run {
+            let streamName = try stream.map { text in
+                guard let name = StreamName(text) else { throw InputError("--stream: \(StreamName.validationProblem(text) ?? "invalid")") }
+                return name
+            }
+            let eventType = try type.map { text in
+                guard let type = EventType(text) else { throw InputError("--type: \(EventType.validationProblem(text) ?? "invalid")") }
+                return type
+            }
             let store = try global.openStore()
             defer { store.close() }
             let head = try store.head().position
-            let start = LogPosition(head.rawValue > UInt64(max(lines, 0)) ? head.rawValue - UInt64(max(lines, 0)) : 0)
             var writer = JSONWriter(reservingCapacity: 1024)
             func emit(_ event: RecordedEvent) {
                 writer.bytes.removeAll(keepingCapacity: true)
                 event.writeJSONLine(to: &writer)
                 Output.line(writer.bytes)
             }
-            for event in try store.read(from: start.next, direction: .forward, limit: Int(head.rawValue - start.rawValue)) { emit(event) }
+            // The last events up to `head`, where following starts: an event appended
+            // meanwhile is printed once, by the subscription.
+            let last: [RecordedEvent]
+            if let streamName {
+                last = try store.readStream(streamName, from: nil, direction: .backward, limit: lines).filter { $0.position <= head }
+            } else if let eventType {
+                last = try store.readType(eventType, from: head, direction: .backward, limit: lines)
+            } else {
+                last = head == .start ? [] : try store.read(from: head, direction: .backward, limit: lines)
+            }
+            for event in last.reversed() { emit(event) }
             Output.flush()
             guard follow else { return }
-            for try await event in store.subscribe(after: head).polling(every: .milliseconds(200)) {
+            for try await event in store.subscribe(after: head).polling(every: .milliseconds(200))
+            where (streamName == nil || event.stream == streamName) && (eventType == nil || event.type == eventType) {
                 emit(event)
                 Output.flush()
             }

@@ -55,7 +55,7 @@ enum CommandErrors {
             }
             return (error.description.split(separator: "\n").map { "ledgerline: \($0)" }, code)
         case let error as InputError:
-            return (["ledgerline: \(error.message)"], 65)
+            return (["ledgerline: \(error.message)"], error.isNotFound ? 1 : 65)
         case let error as ProjectionError:
             return (error.lines.map { "ledgerline: \($0)" }, error.exitCode)
         default:
@@ -67,6 +67,14 @@ enum CommandErrors {
 /// Bad input given on the command line: says what was wrong and what is expected.
 struct InputError: Error, CustomStringConvertible {
     var message: String
+    /// Well-formed, but naming something the store does not hold: exit 1, not 65.
+    var isNotFound = false
     init(_ message: String) { self.message = message }
     var description: String { message }
+
+    static func notFound(_ message: String) -> InputError {
+        var error = InputError(message)
+        error.isNotFound = true
+        return error
+    }
 }

@@ -1,0 +1,156 @@
+import Foundation
+import JSON
+import Testing
+
+/// `ledgerline read` and `tail`: the selections an operator or an auditor asks for, by
+/// stream, type, id and envelope field, in either direction.
+@Suite struct ReadCommandTests {
+    /// Ids of the fixture's events that tests look up.
+    static let signupID = "7d1e2a30-0000-4000-8000-000000000001"
+    static let welcomeID = "7d1e2a30-0000-4000-8000-000000000002"
+    static let correlation = "7d1e2a30-0000-4000-8000-0000000000cc"
+    static let unknownID = "7d1e2a30-0000-4000-8000-0000000000ff"
+
+    /// A store of 12 events: 5 contacts and 5 orders interleaved (orders at 2, 4, … 10),
+    /// then a sign-up and the welcome email a rule queued because of it.
+    private func makeStore() throws -> Scratch {
+        let scratch = Scratch()
+        var lines: [String] = []
+        for n in 1...5 {
+            lines.append(#"{"stream":"customer-\#(n)","type":"ContactCreated","data":{"customerId":"\#(n)"},"actor":"import:crm"}"#)
+            lines.append(
+                #"{"stream":"customer-\#(n)","type":"OrderPlaced","data":{"customerId":"\#(n)","quantity":1,"amount":"\#(n).00","currency":"USD"},"actor":"import:shop"}"#)
+        }
+        lines.append(
+            #"{"id":"\#(Self.signupID)","stream":"customer-9","type":"ContactCreated","data":{"customerId":"9"},"correlationId":"\#(Self.correlation)","actor":"web:signup"}"#)
+        lines.append(
+            #"{"id":"\#(Self.welcomeID)","stream":"customer-9","type":"EmailQueued","data":{"emailId":"e-9","customerId":"9","to":"nine@example.com","template":"welcome"},"#
+                + #""correlationId":"\#(Self.correlation)","causationId":"\#(Self.signupID)","actor":"rule:welcome@3"}"#)
+        let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
+        let imported = try CLI.run(["--data", scratch.data, "import", file])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        return scratch
+    }
+
+    /// Runs `read` (or `tail`) and returns the positions of the envelopes it printed.
+    private func positions(_ scratch: Scratch, _ arguments: [String]) throws -> [Int64] {
+        let result = try CLI.run(["--data", scratch.data] + arguments)
+        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        return try result.stdout.split(separator: "\n").map { line in
+            try #require(try JSONParser.parse(Array(line.utf8))["seq"]?.numberValue?.int64Value)
+        }
+    }
+
+    @Test func aTypeReadsBackwardFromTheHeadOrFromAPosition() throws {
+        let scratch = try makeStore()
+        defer { scratch.cleanup() }
+        #expect(try positions(scratch, ["read", "--type", "OrderPlaced", "--backward", "--limit", "2"]) == [10, 8])
+        #expect(try positions(scratch, ["read", "--type", "OrderPlaced", "--backward", "--from", "7"]) == [6, 4, 2])
+        #expect(try positions(scratch, ["read", "--type", "OrderPlaced", "--from", "7"]) == [8, 10])
+        #expect(try positions(scratch, ["read", "--type", "OrderPlaced", "--backward", "--from", "1"]) == [])
+    }
+
+    @Test func idsReadInTheOrderGivenAndAMissingOneIsNamed() throws {
+        let scratch = try makeStore()
+        defer { scratch.cleanup() }
+        #expect(try positions(scratch, ["read", "--id", Self.welcomeID, "--id", Self.signupID]) == [12, 11])
+
+        let missing = try CLI.run(["--data", scratch.data, "read", "--id", Self.signupID, "--id", Self.unknownID])
+        #expect(missing.status == 1)
+        #expect(missing.stdout.split(separator: "\n").count == 1, "the ids found are still printed")
+        #expect(missing.stderr == "ledgerline: no event has id \(Self.unknownID): ids are kept forever, so it was never appended to this store\n")
+
+        let malformed = try CLI.run(["--data", scratch.data, "read", "--id", "42"])
+        #expect(malformed.status == 65)
+        #expect(malformed.stderr == "ledgerline: --id is not a UUID: \"42\"\n")
+
+        let combined = try CLI.run(["--data", scratch.data, "read", "--id", Self.signupID, "--type", "OrderPlaced"])
+        #expect(combined.status == 64)
+        #expect(combined.stderr.contains("--id reads events by id alone; it cannot be combined with --type"))
+    }
+
+    @Test func envelopeFiltersFindWhatOneEventCausedAndWhatOneActorDid() throws {
+        let scratch = try makeStore()
+        defer { scratch.cleanup() }
+        // Why was the welcome email queued? Its cause, then everything the cause set off.
+        #expect(try positions(scratch, ["read", "--causation-id", Self.signupID]) == [12])
+        #expect(try positions(scratch, ["read", "--correlation-id", Self.correlation]) == [11, 12])
+        #expect(try positions(scratch, ["read", "--correlation-id", Self.correlation, "--backward", "--limit", "1"]) == [12])
+        #expect(try positions(scratch, ["read", "--actor", "import:shop"]) == [2, 4, 6, 8, 10])
+        #expect(try positions(scratch, ["read", "--actor", "import:shop", "--limit", "2", "--from", "5"]) == [6, 8])
+        // Filters narrow a stream or a type too.
+        #expect(try positions(scratch, ["read", "--stream", "customer-9", "--actor", "rule:welcome@3"]) == [12])
+        #expect(try positions(scratch, ["read", "--type", "ContactCreated", "--actor", "import:crm", "--backward", "--limit", "2"]) == [9, 7])
+        #expect(try positions(scratch, ["read", "--actor", "nobody"]) == [])
+
+        let malformed = try CLI.run(["--data", scratch.data, "read", "--causation-id", "welcome"])
+        #expect(malformed.status == 65)
+        #expect(malformed.stderr == "ledgerline: --causation-id is not a UUID: \"welcome\"\n")
+    }
+
+    @Test func filteredReadsPageThroughLongLogs() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        // 2,500 events in two streams, one in 500 by a second actor: each filtered read
+        // crosses pages, of the log, of a stream (1,250 events) and of a type.
+        let lines = (1...2_500).map { n in
+            #"{"stream":"customer-\#(n % 2)","type":"ContactUpdated","data":{"customerId":"\#(n % 2)","changes":{"phone":"+1 555 \#(1000 + n)"}},"actor":"\#(n % 500 == 0 ? "user:ana" : "sync")"}"#
+        }
+        let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
+        #expect(try CLI.run(["--data", scratch.data, "import", file]).status == 0)
+        #expect(try positions(scratch, ["read", "--actor", "user:ana"]) == [500, 1000, 1500, 2000, 2500])
+        #expect(try positions(scratch, ["read", "--actor", "user:ana", "--backward"]) == [2500, 2000, 1500, 1000, 500])
+        #expect(try positions(scratch, ["read", "--stream", "customer-0", "--actor", "user:ana", "--backward"]) == [2500, 2000, 1500, 1000, 500])
+        #expect(try positions(scratch, ["read", "--type", "ContactUpdated", "--limit", "1500", "--backward"]).count == 1500)
+    }
+
+    @Test func tailPrintsTheLastEventsOfAStreamOrAType() throws {
+        let scratch = try makeStore()
+        defer { scratch.cleanup() }
+        #expect(try positions(scratch, ["tail", "-n", "3"]) == [10, 11, 12])
+        #expect(try positions(scratch, ["tail", "-n", "2", "--type", "OrderPlaced"]) == [8, 10])
+        #expect(try positions(scratch, ["tail", "--stream", "customer-9"]) == [11, 12])
+        #expect(try positions(scratch, ["tail", "-n", "0"]) == [])
+        let both = try CLI.run(["--data", scratch.data, "tail", "--stream", "customer-9", "--type", "OrderPlaced"])
+        #expect(both.status == 64)
+    }
+
+    @Test func tailFollowsOnlyTheChosenType() throws {
+        let scratch = try makeStore()
+        defer { scratch.cleanup() }
+        let process = Process()
+        process.executableURL = try CLI.requireExecutable()
+        process.arguments = ["--data", scratch.data, "tail", "-n", "1", "--type", "OrderPlaced", "--follow"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // Reading the pipe blocks; ending the process ends the read, whatever happens.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if process.isRunning { process.terminate() } }
+        for n in 20...22 {
+            let contact = try CLI.run(["--data", scratch.data, "append", "--stream", "customer-\(n)", "--type", "ContactCreated", "--data", #"{"customerId":"\#(n)"}"#])
+            #expect(contact.status == 0)
+            let order = try CLI.run([
+                "--data", scratch.data, "append", "--stream", "customer-\(n)", "--type", "OrderPlaced",
+                "--data", #"{"customerId":"\#(n)","quantity":2,"amount":"9.50","currency":"EUR"}"#,
+            ])
+            #expect(order.status == 0)
+        }
+        // The last order before following, then the three appended: 14, 16, 18.
+        var seen: [Int64] = []
+        var buffer = Data()
+        while seen.count < 4 {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer += chunk
+            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Array(buffer[buffer.startIndex..<newline])
+                buffer = Data(buffer[(newline + 1)...])
+                seen.append(try #require(try JSONParser.parse(line)["seq"]?.numberValue?.int64Value))
+            }
+        }
+        process.terminate()
+        process.waitUntilExit()
+        #expect(seen == [10, 14, 16, 18])
+    }
+}
