@@ -14,5 +14,6 @@ let allScenarios: [any BenchmarkScenario] = [
     ExprBenchmark(),
     ProjectRebuildBenchmark(),
     ProjectLiveBenchmark(),
+    FollowOtherProcessBenchmark(),
     CustomerShowBenchmark(),
 ]

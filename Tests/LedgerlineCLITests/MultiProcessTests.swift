@@ -127,6 +127,40 @@ import Testing
         }
     }
 
+    /// A subscription that looks for other processes' appends hears of each one as it
+    /// is committed: polling once an hour, it could only see them through the commit
+    /// watcher.
+    @Test func aSubscriptionIsWokenByAnotherProcessesCommitsWithoutWaitingForItsPoll() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let store = try LMDBEventStore(directory: URL(fileURLWithPath: scratch.data))
+        defer { store.close() }
+        let received = Task {
+            var positions: [UInt64] = []
+            for try await event in store.subscribe(after: .start).polling(every: .seconds(3_600)) {
+                positions.append(event.position.rawValue)
+                if positions.count == 3 { break }
+            }
+            return positions
+        }
+        // If the watcher missed a commit, the test ends here instead of waiting an hour.
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(60))
+            received.cancel()
+        }
+        defer { watchdog.cancel() }
+        for n in 1...3 {
+            // Appended only after the subscription has caught up with the last one, so
+            // each is a live delivery, not part of catching up.
+            let appended = try CLI.run([
+                "--data", scratch.data, "append", "--stream", "customer-\(n)", "--type", "ContactCreated", "--data", #"{"customerId":"\#(n)"}"#,
+            ])
+            #expect(appended.status == 0, "\(appended.stderr)")
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try await received.value == [1, 2, 3], "the watcher did not deliver every commit of the other process")
+    }
+
     @Test func aStoreHeldOpenAppendsAfterAnotherProcessHasAppended() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }

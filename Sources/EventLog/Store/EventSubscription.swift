@@ -45,7 +45,12 @@ public struct EventSubscription: AsyncSequence, Sendable {
     let reader: @Sendable (LogPosition, Int) throws(EventLogError) -> [RecordedEvent]
     let notifier: HeadNotifier
     /// How often to look for appends made by other processes; `nil` relies on in-process signals only.
+    /// Where the store can watch its file for other processes' commits (see
+    /// ``LMDBEventStore``), a polling subscription is also woken by each of them at
+    /// once, and the polls only back that up.
     public var pollInterval: Duration?
+    /// Starts watching for other processes' commits; returns the function that stops it.
+    var watchOtherProcesses: (@Sendable () -> @Sendable () -> Void)?
     /// Events read per page.
     public var pageSize = 512
 
@@ -64,6 +69,14 @@ public struct EventSubscription: AsyncSequence, Sendable {
         return copy
     }
 
+    /// The same subscription without the file watcher: other processes' appends are
+    /// found by polling alone (what the `follow-other-process` benchmark compares with).
+    @_spi(Benchmarking) public func withoutCommitWatcher() -> EventSubscription {
+        var copy = self
+        copy.watchOtherProcesses = nil
+        return copy
+    }
+
     public func makeAsyncIterator() -> Iterator {
         Iterator(subscription: self)
     }
@@ -76,6 +89,7 @@ public struct EventSubscription: AsyncSequence, Sendable {
         private let token: UInt64
         private var signals: AsyncStream<Void>.Iterator
         private var poller: Task<Void, Never>?
+        private var stopWatching: (@Sendable () -> Void)?
 
         init(subscription: EventSubscription) {
             self.subscription = subscription
@@ -85,6 +99,7 @@ public struct EventSubscription: AsyncSequence, Sendable {
             let (token, stream) = subscription.notifier.register()
             self.token = token
             signals = stream.makeAsyncIterator()
+            if subscription.pollInterval != nil { stopWatching = subscription.watchOtherProcesses?() }
             if let interval = subscription.pollInterval, let continuation = subscription.notifier.continuation(for: token) {
                 poller = Task {
                     while !Task.isCancelled {
@@ -97,6 +112,7 @@ public struct EventSubscription: AsyncSequence, Sendable {
 
         deinit {
             poller?.cancel()
+            stopWatching?()
             subscription.notifier.unregister(token)
         }
 

@@ -74,6 +74,8 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
     let databases: Databases
     let options: Options
     let notifier = HeadNotifier()
+    /// Wakes polling subscriptions when another process commits (see ``CommitWatcher``).
+    let commitWatcher: SharedCommitWatcher
     let writer: Writer
 
     struct Databases: Sendable {
@@ -90,6 +92,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         self.directory = directory
         self.options = options
         let dataFile = directory.appendingPathComponent("data.mdb")
+        commitWatcher = SharedCommitWatcher(file: dataFile.path) { [notifier] in notifier.publish() }
         // LMDB takes an empty data file for a new environment and writes one over it;
         // only a command that may create a store should let it.
         if !options.create, let size = (try? FileManager.default.attributesOfItem(atPath: dataFile.path))?[.size] as? NSNumber, size.intValue == 0 {
@@ -587,9 +590,11 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
     }
 
     public func subscribe(after position: LogPosition) -> EventSubscription {
-        EventSubscription(after: position, notifier: notifier) { [self] (from, limit) throws(EventLogError) in
+        var subscription = EventSubscription(after: position, notifier: notifier) { [self] (from, limit) throws(EventLogError) in
             try read(from: from, direction: .forward, limit: limit)
         }
+        subscription.watchOtherProcesses = { [commitWatcher] in commitWatcher.acquire() }
+        return subscription
     }
 
     // MARK: - Helpers shared with the writer and the audits

@@ -24,6 +24,9 @@ struct DebugCommand: AsyncParsableCommand {
         @Option(help: "Concurrent appenders.") var tasks = 4
         @Option(help: "Stop after this many events per task (0: no limit).") var count = 0
         @Option(help: "Stop after this many seconds, so a test that loses track of it cannot leave it running.") var maxSeconds = 60.0
+        @Option(help: "Wait this many milliseconds between one task's appends (0: none).") var paceMs = 0
+        @Flag(help: "Also print when each append was acknowledged, in nanoseconds of CLOCK_MONOTONIC (shared by every process on the machine).")
+        var clock = false
 
         func run() async throws {
             try await CommandErrors.run {
@@ -35,6 +38,7 @@ struct DebugCommand: AsyncParsableCommand {
                         group.addTask {
                             var n = 0
                             while (count == 0 || n < count) && Date() < deadline {
+                                if paceMs > 0 && n > 0 { try? await Task.sleep(for: .milliseconds(paceMs)) }
                                 n += 1
                                 let event = ProposedEvent(
                                     stream: StreamName("customer-\(task)-\(n % 50)")!, type: "PageVisited",
@@ -46,7 +50,8 @@ struct DebugCommand: AsyncParsableCommand {
                                     FileHandle.standardError.write(Data("ledgerline: \(error)\n".utf8))
                                     Foundation.exit(1)
                                 }
-                                acknowledged.write(Data("\(result.events[0].position.rawValue) \(result.events[0].id)\n".utf8))
+                                let at = clock ? " \(monotonicClockNanoseconds())" : ""
+                                acknowledged.write(Data("\(result.events[0].position.rawValue) \(result.events[0].id)\(at)\n".utf8))
                             }
                         }
                     }
@@ -55,4 +60,11 @@ struct DebugCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// Nanoseconds of `CLOCK_MONOTONIC`, which every process on the machine reads alike.
+func monotonicClockNanoseconds() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }

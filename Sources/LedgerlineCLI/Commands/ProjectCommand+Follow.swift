@@ -9,9 +9,10 @@ extension ProjectCommand {
         static let configuration = CommandConfiguration(
             abstract: "Catch the views up, then fold each new event as it is appended, until Ctrl-C.",
             discussion: """
-                Appends made in this process wake the views at once; --poll looks for appends \
-                made by other processes (an import, another ledgerline) every so many \
-                milliseconds. Each commit writes rows and checkpoint in one transaction, so \
+                Appends wake the views at once, those made by other processes (an import, \
+                another ledgerline) too: the store's file is watched for their commits. \
+                --poll also looks every so many milliseconds, for file systems that report \
+                no changes. Each commit writes rows and checkpoint in one transaction, so \
                 stopping at any moment loses nothing.
 
                 Example:
@@ -21,7 +22,7 @@ extension ProjectCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The views to keep current (customers, pipeline, tasks); all when none is given.") var names:
             [String] = []
-        @Option(help: "Look for appends by other processes every this many milliseconds.") var poll: Int = 500
+        @Option(help: "Also look for appends by other processes every this many milliseconds.") var poll: Int = 500
 
         func validate() throws {
             if poll < 10 { throw ValidationError("--poll must be at least 10 milliseconds") }
