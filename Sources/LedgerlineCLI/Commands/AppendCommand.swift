@@ -68,18 +68,12 @@ struct AppendCommand: AsyncParsableCommand {
             throw InputError("--expected-version must be any, no-stream or a version number, not \"\(expectedVersion)\"")
         }
         return ProposedEvent(
-            id: try parseID(id, "--id"), stream: streamName, type: eventType, schemaVersion: schemaVersion, data: object,
+            id: try EventID.parse(id, option: "--id"), stream: streamName, type: eventType, schemaVersion: schemaVersion, data: object,
             occurredAt: try occurredAt.map { text in
                 guard let t = Timestamp(rfc3339: text) else { throw InputError("--occurred-at is not \(Timestamp.formatHint): \"\(text)\"") }
                 return t
             },
-            actor: actor, correlationId: try parseID(correlationId, "--correlation-id"),
-            causationId: try parseID(causationId, "--causation-id"), expectedVersion: expected)
-    }
-
-    private func parseID(_ text: String?, _ option: String) throws -> EventID? {
-        guard let text else { return nil }
-        guard let id = EventID(text) else { throw InputError("\(option) is not a UUID: \"\(text)\"") }
-        return id
+            actor: actor, correlationId: try EventID.parse(correlationId, option: "--correlation-id"),
+            causationId: try EventID.parse(causationId, option: "--causation-id"), expectedVersion: expected)
     }
 }

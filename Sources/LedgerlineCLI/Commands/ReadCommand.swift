@@ -89,13 +89,12 @@ struct ReadCommand: AsyncParsableCommand {
     /// Prints the events with the given ids, in the order given; throws naming the
     /// ids not stored, after printing the others.
     private func readByID(_ store: some EventStore, _ emit: (RecordedEvent) throws -> Void) throws {
+        let ids = try id.map { text in (text, try EventID.parse(text, option: "--id")!) }
         var missing: [String] = []
-        for text in id {
-            guard let eventID = EventID(text) else { throw InputError("--id is not a UUID: \"\(text)\"") }
+        for (text, eventID) in ids {
             if let event = try store.event(id: eventID) { try emit(event) } else { missing.append(text) }
         }
         guard missing.isEmpty else {
-            Output.flush()
             throw InputError.notFound(
                 "no event has id \(missing.joined(separator: ", ")): ids are kept forever, so \(missing.count == 1 ? "it was" : "they were") never appended to this store")
         }
@@ -103,13 +102,8 @@ struct ReadCommand: AsyncParsableCommand {
 
     /// The envelope fields the events must carry, as one test; `nil` keeps every event.
     private func filter() throws -> ((RecordedEvent) -> Bool)? {
-        func parse(_ text: String?, _ option: String) throws -> EventID? {
-            guard let text else { return nil }
-            guard let id = EventID(text) else { throw InputError("\(option) is not a UUID: \"\(text)\"") }
-            return id
-        }
-        let correlation = try parse(correlationId, "--correlation-id")
-        let causation = try parse(causationId, "--causation-id")
+        let correlation = try EventID.parse(correlationId, option: "--correlation-id")
+        let causation = try EventID.parse(causationId, option: "--causation-id")
         guard correlation != nil || causation != nil || actor != nil else { return nil }
         return { [actor] event in
             (correlation == nil || event.correlationId == correlation) && (causation == nil || event.causationId == causation)

@@ -78,3 +78,12 @@ struct InputError: Error, CustomStringConvertible {
         return error
     }
 }
+
+extension EventID {
+    /// The id given to `option` on the command line; `nil` when it was not given.
+    static func parse(_ text: String?, option: String) throws(InputError) -> EventID? {
+        guard let text else { return nil }
+        guard let id = EventID(text) else { throw InputError("\(option) is not a UUID: \"\(text)\"") }
+        return id
+    }
+}
