@@ -34,7 +34,7 @@ import Testing
         #expect(CommitWatcher(file: "/nonexistent/data.mdb") {} == nil)
     }
 
-    @Test func pollingSubscriptionsShareOneWatcherWhileAnyIsIterating() async throws {
+    @Test func pollingSubscriptionsShareOneWatcherThatOutlivesTheLastOnlyBriefly() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("commit-watcher-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try LMDBEventStore(directory: folder)
@@ -43,13 +43,28 @@ import Testing
         // A subscription that relies on this process's own signals watches nothing.
         let local = store.subscribe(after: .start).makeAsyncIterator()
         #expect(!store.commitWatcher.isWatching)
-        var first: EventSubscription.Iterator? = store.subscribe(after: .start).polling(every: .seconds(60)).makeAsyncIterator()
-        var second: EventSubscription.Iterator? = store.subscribe(after: .start).polling(every: .seconds(60)).makeAsyncIterator()
-        #expect(first != nil && second != nil && store.commitWatcher.isWatching)
-        first = nil
-        #expect(store.commitWatcher.isWatching, "the second subscription still needs it")
-        second = nil
-        #expect(!store.commitWatcher.isWatching)
         withExtendedLifetime(local) {}
+
+        let shared = SharedCommitWatcher(file: folder.appendingPathComponent("data.mdb").path, linger: .milliseconds(200)) {}
+        let first = shared.acquire()
+        let second = shared.acquire()
+        #expect(shared.isWatching)
+        first()
+        first()  // counted out once only
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(shared.isWatching, "the second user still needs it")
+        second()
+        // A user coming back within the linger keeps the same watcher running.
+        let third = shared.acquire()
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(shared.isWatching)
+        third()
+        #expect(shared.isWatching, "it lingers")
+        var stopped = false
+        for _ in 0..<100 where !stopped {
+            try await Task.sleep(for: .milliseconds(50))
+            stopped = !shared.isWatching
+        }
+        #expect(stopped, "the watcher stops once nobody has needed it for the linger")
     }
 }

@@ -99,35 +99,61 @@ final class CommitWatcher: @unchecked Sendable {
 }
 
 /// One ``CommitWatcher`` shared by the subscriptions that want other processes'
-/// commits: started by the first, stopped when the last ends.
+/// commits: started by the first, stopped a moment (the `linger`) after the last ends.
+///
+/// A follower that takes a fresh subscription after each wake-up (as
+/// `ProjectionRunner.follow` does) thus keeps one watcher thread instead of starting
+/// and joining one per commit.
 final class SharedCommitWatcher: Sendable {
-    private let file: String
-    private let onChange: @Sendable () -> Void
-    private let state = Mutex<(watcher: CommitWatcher?, users: Int)>((nil, 0))
+    private struct State {
+        var watcher: CommitWatcher?
+        var users = 0
+        /// Counts the times the users dropped to none, so a late stop can tell that
+        /// the watcher was taken up again meanwhile.
+        var idleSince = 0
+    }
 
-    init(file: String, onChange: @escaping @Sendable () -> Void) {
+    private let file: String
+    private let linger: Duration
+    private let onChange: @Sendable () -> Void
+    private let state = Mutex(State())
+
+    init(file: String, linger: Duration = .seconds(2), onChange: @escaping @Sendable () -> Void) {
         self.file = file
+        self.linger = linger
         self.onChange = onChange
     }
 
-    /// Counts a user in, starting the watcher if it is the first; returns the
+    /// Counts a user in, starting the watcher if none is running; returns the
     /// function that counts it out.
     func acquire() -> @Sendable () -> Void {
         state.withLock { state in
             state.users += 1
-            if state.users == 1 { state.watcher = CommitWatcher(file: file, onChange: onChange) }
+            if state.watcher == nil { state.watcher = CommitWatcher(file: file, onChange: onChange) }
         }
         let once = Once()
         return { [self] in
             guard once.first() else { return }
-            let stopping = state.withLock { state -> CommitWatcher? in
+            let idle = state.withLock { state -> Int? in
                 state.users -= 1
                 guard state.users == 0 else { return nil }
-                defer { state.watcher = nil }
-                return state.watcher
+                state.idleSince += 1
+                return state.idleSince
             }
-            stopping?.stop()
+            guard let idle else { return }
+            let (seconds, attoseconds) = linger.components
+            let delay = Double(seconds) + Double(attoseconds) / 1e18
+            DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [self] in stopIfStillIdle(since: idle) }
         }
+    }
+
+    private func stopIfStillIdle(since idle: Int) {
+        let stopping = state.withLock { state -> CommitWatcher? in
+            guard state.users == 0, state.idleSince == idle else { return nil }
+            defer { state.watcher = nil }
+            return state.watcher
+        }
+        stopping?.stop()
     }
 
     /// Whether a watcher is running (for tests).
