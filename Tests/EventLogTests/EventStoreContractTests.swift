@@ -136,6 +136,8 @@ import Testing
             #expect(try store.readStream("deal-solo", from: StreamVersion(2), direction: .forward, limit: 5).isEmpty)
             #expect(try store.readStream("deal-solo", from: nil, direction: .backward, limit: 5).map(\.version.rawValue) == [1])
             #expect(try store.readStream("deal-solo", from: StreamVersion(1), direction: .backward, limit: 5).count == 1)
+            #expect(try store.readStream("deal-solo", from: StreamVersion(0), direction: .backward, limit: 5).isEmpty)
+            #expect(try store.readStream("deal-7", from: StreamVersion(0), direction: .backward, limit: 5).isEmpty)
 
             let orders = try store.readType("OrderPlaced", from: LogPosition(5), limit: 10)
             #expect(orders.map(\.position.rawValue) == [6, 8, 10])
@@ -148,6 +150,7 @@ import Testing
             #expect(try typePositions("OrderPlaced", from: LogPosition(7), .backward) == [6, 4, 2])
             #expect(try typePositions("OrderPlaced", from: LogPosition(6), .backward, limit: 2) == [6, 4])
             #expect(try typePositions("OrderPlaced", from: LogPosition(99), .backward, limit: 1) == [10])
+            #expect(try typePositions("OrderPlaced", from: LogPosition(.max), .backward, limit: 1) == [10])
             #expect(try typePositions("OrderPlaced", from: LogPosition(1), .backward).isEmpty)
             #expect(try typePositions("OrderPlaced", from: .start, .backward).isEmpty)
             #expect(try typePositions("OrderPlaced", from: nil, .backward, limit: 0).isEmpty)

@@ -11,8 +11,10 @@ import Testing
     /// root over several branch pages, and the id index has a branch page too.
     static let events = 1_500
 
-    /// A store of ``events`` events in a scratch folder, closed, and its file's pages.
-    private func makeStore() async throws -> (Scratch, LMDBFile) {
+    /// A store of ``events`` events in a scratch folder, closed, then damaged on disk by
+    /// `damage`, which edits the file's pages and returns what the test needs to know
+    /// about the damage (the first position it cuts off, say).
+    private func damagedStore<T>(_ damage: (inout LMDBFile) throws -> T) async throws -> (Scratch, T) {
         let scratch = Scratch()
         let directory = URL(fileURLWithPath: scratch.data)
         let store = try LMDBEventStore(directory: directory)
@@ -25,7 +27,10 @@ import Testing
                 data: ["n": .number(JSONNumber(n)), "notes": .string(padding)])
         })
         store.close()
-        return (scratch, try LMDBFile(directory.appendingPathComponent("data.mdb")))
+        var file = try LMDBFile(directory.appendingPathComponent("data.mdb"))
+        let found = try damage(&file)
+        try file.write()
+        return (scratch, found)
     }
 
     /// `ledgerline verify` on the damaged store, as text and as JSON: both must end
@@ -39,11 +44,12 @@ import Testing
     }
 
     @Test func aBranchPageLMDBCrashesOnIsReportedWithThePositionWhereTheChainStops() async throws {
-        var (scratch, file) = try await makeStore()
+        let (scratch, firstPosition) = try await damagedStore { file in
+            let (page, firstPosition) = try file.logSubtree(2)
+            file.zero(page: page)
+            return firstPosition
+        }
         defer { scratch.cleanup() }
-        let (page, firstPosition) = try file.logSubtree(2)
-        file.zero(page: page)
-        try file.write()
 
         // LMDB fails one of its assertions (or faults) walking into the zeroed page.
         let (stderr, report) = try verifyDamaged(scratch)
@@ -58,11 +64,12 @@ import Testing
     }
 
     @Test func aBranchPageWhoseChildrenAreNotThereIsReportedAtTheFirstUnreachablePosition() async throws {
-        var (scratch, file) = try await makeStore()
+        let (scratch, firstPosition) = try await damagedStore { file in
+            let (page, firstPosition) = try file.logSubtree(2)
+            file.pointChildrenOutside(page: page)
+            return firstPosition
+        }
         defer { scratch.cleanup() }
-        let (page, firstPosition) = try file.logSubtree(2)
-        file.pointChildrenOutside(page: page)
-        try file.write()
 
         var options = LMDBEventStore.Options()
         options.create = false
@@ -75,12 +82,10 @@ import Testing
     }
 
     @Test func anIndexPageLMDBCrashesOnIsReportedAfterTheWholeChainVerified() async throws {
-        var (scratch, file) = try await makeStore()
-        defer { scratch.cleanup() }
         // A node of the id index marked as holding duplicates: the id index has none,
         // so LMDB follows a cursor for them that does not exist.
-        file.setNodeFlags(page: try file.firstIdLeaf(), node: 0, flags: 0x04)
-        try file.write()
+        let (scratch, _) = try await damagedStore { file in file.setNodeFlags(page: try file.firstIdLeaf(), node: 0, flags: 0x04) }
+        defer { scratch.cleanup() }
 
         let (stderr, report) = try verifyDamaged(scratch)
         #expect(stderr.contains("ledgerline: the chain holds (1,500 events verified), but the indexes' pages are damaged: LMDB stopped the process ("))
@@ -91,10 +96,8 @@ import Testing
     }
 
     @Test func anIndexPageOfTheWrongKindIsAnIndexProblemNamingTheIndex() async throws {
-        var (scratch, file) = try await makeStore()
+        let (scratch, _) = try await damagedStore { file in file.zero(page: try file.idBranch()) }
         defer { scratch.cleanup() }
-        file.zero(page: try file.idBranch())
-        try file.write()
 
         // A command that meets the damage as an error says what to do about it.
         let append = try CLI.run([
@@ -112,14 +115,10 @@ import Testing
             stderr.contains(
                 "the chain holds (1,500 events verified), but the id index's pages are damaged: LMDB cannot read them (MDB_CORRUPTED: Located page was wrong type)"))
     }
-}
 
-extension DamagedPagesTests {
     @Test func otherCommandsLMDBCrashesOnSayToRunVerifyOnTheStore() async throws {
-        var (scratch, file) = try await makeStore()
+        let (scratch, _) = try await damagedStore { file in file.zero(page: try file.logSubtree(2).page) }
         defer { scratch.cleanup() }
-        file.zero(page: try file.logSubtree(2).page)
-        try file.write()
         // A folder name the shell would split, so the advice must quote it to be pasted.
         let folder = scratch.url.appendingPathComponent("the store").path
         try FileManager.default.moveItem(atPath: scratch.data, toPath: folder)

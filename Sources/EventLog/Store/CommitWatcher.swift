@@ -1,7 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+import Glibc
 import Synchronization
 
 /// Notices commits made by other processes to a store, as they happen.
@@ -30,7 +28,6 @@ final class CommitWatcher: @unchecked Sendable {
 
     /// Starts watching `file`; `nil` when inotify is unavailable or cannot watch it.
     init?(file: String, onChange: @escaping @Sendable () -> Void) {
-        #if canImport(Glibc)
         let inotify = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard inotify >= 0 else { return nil }
         guard inotify_add_watch(inotify, file, UInt32(IN_MODIFY)) >= 0 else {
@@ -49,9 +46,6 @@ final class CommitWatcher: @unchecked Sendable {
         let thread = Thread { [self] in watch() }
         thread.name = "ledgerline-commit-watcher"
         thread.start()
-        #else
-        return nil
-        #endif
     }
 
     /// Ends the thread and closes the watch. Call once.

@@ -45,9 +45,10 @@ public struct EventSubscription: AsyncSequence, Sendable {
     let reader: @Sendable (LogPosition, Int) throws(EventLogError) -> [RecordedEvent]
     let notifier: HeadNotifier
     /// How often to look for appends made by other processes; `nil` relies on in-process signals only.
-    /// Where the store can watch its file for other processes' commits (see
-    /// ``LMDBEventStore``), a polling subscription is also woken by each of them at
-    /// once, and the polls only back that up.
+    ///
+    /// Where the store watches its file for other processes' commits (``LMDBEventStore``
+    /// does), a polling subscription is also woken by each of them at once, and the
+    /// polls only back that up.
     public var pollInterval: Duration?
     /// Starts watching for other processes' commits; returns the function that stops it.
     var watchOtherProcesses: (@Sendable () -> @Sendable () -> Void)?
@@ -99,12 +100,14 @@ public struct EventSubscription: AsyncSequence, Sendable {
             let (token, stream) = subscription.notifier.register()
             self.token = token
             signals = stream.makeAsyncIterator()
-            if subscription.pollInterval != nil { stopWatching = subscription.watchOtherProcesses?() }
-            if let interval = subscription.pollInterval, let continuation = subscription.notifier.continuation(for: token) {
-                poller = Task {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: interval)
-                        continuation.yield(())
+            if let interval = subscription.pollInterval {
+                stopWatching = subscription.watchOtherProcesses?()
+                if let continuation = subscription.notifier.continuation(for: token) {
+                    poller = Task {
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: interval)
+                            continuation.yield(())
+                        }
                     }
                 }
             }

@@ -472,7 +472,10 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         var out: [UInt64] = []
         if count == 1 {
             // A single value is stored inline, not as a duplicate set: GET_MULTIPLE has nothing to give.
-            guard let current = try cursor.get(MDB_GET_CURRENT), (version?.rawValue ?? 1) <= 1 || direction == .backward else { return [] }
+            // Version 1 is the only one: forward it is read from versions up to 1,
+            // backward from versions 1 and up.
+            let wanted = direction == .forward ? (version?.rawValue ?? 1) <= 1 : (version?.rawValue ?? 1) >= 1
+            guard wanted, let current = try cursor.get(MDB_GET_CURRENT) else { return [] }
             return [readUInt64(current.value)]
         }
         switch direction {
@@ -546,12 +549,13 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                     entry = try cursor.get(MDB_NEXT_DUP)
                 }
             case .backward:
-                if position == .start { return [] }
-                // The first position after `position`, then one step back; with none after
-                // it (or no `position`), the type's last.
-                var entry = try position.map { last in
-                    try withUInt64Bytes(last.rawValue + 1) { value in try cursor.get(MDB_GET_BOTH_RANGE, key: key, value: value) }
-                } ?? nil
+                // The first position after `position`, then one step back (nothing when
+                // that was the type's first); with none after it, or no `position`, the
+                // type's last.
+                let after = position.flatMap { $0.rawValue < .max ? $0.rawValue + 1 : nil }
+                var entry = try after.flatMap { first in
+                    try withUInt64Bytes(first) { value in try cursor.get(MDB_GET_BOTH_RANGE, key: key, value: value) }
+                }
                 if entry != nil {
                     entry = try cursor.get(MDB_PREV_DUP)
                 } else if try cursor.get(MDB_SET, key: key) != nil {

@@ -1,16 +1,13 @@
 @_spi(Benchmarking) import EventLog
 import Foundation
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `follow-other-process`: how soon a subscription in one process sees an event another
 /// process appended. A `ledgerline debug append-loop` child appends one event every
 /// 10 ms, durable, printing when each append was acknowledged; this process follows the
 /// store with a subscription that polls every 500 ms (as `project follow` does) and
-/// notes when each event arrives. The lag is arrival minus acknowledgement, on the
-/// machine's monotonic clock.
+/// notes when each event arrives. The lag is arrival minus acknowledgement, both read
+/// from `CLOCK_MONOTONIC`, which every process on the machine shares.
 ///
 /// The baseline is the same run with the store's commit watcher off, so only the poll
 /// finds the other process's appends: what following cost before the watcher.
@@ -50,7 +47,7 @@ struct FollowOtherProcessBenchmark: BenchmarkScenario {
         let arrivals = Mutex<[UInt64: UInt64]>([:])
         let follower = Task { [subscription] in
             for try await event in subscription {
-                let now = Self.now()
+                let now = monotonicNanoseconds()
                 let count = arrivals.withLock { arrivals in
                     arrivals[event.position.rawValue] = now
                     return arrivals.count
@@ -70,8 +67,8 @@ struct FollowOtherProcessBenchmark: BenchmarkScenario {
         }
         guard outcome.status == 0 else { throw BenchError("the appending process failed: \(outcome.stderr)") }
         // Every event arrives within a poll of its append; wait a few polls at most.
-        let deadline = Self.now() + UInt64(poll) * 4_000_000
-        while arrivals.withLock({ $0.count }) < events && Self.now() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        let deadline = monotonicNanoseconds() + UInt64(poll) * 4_000_000
+        while arrivals.withLock({ $0.count }) < events && monotonicNanoseconds() < deadline { try await Task.sleep(for: .milliseconds(5)) }
         follower.cancel()
         let arrived = arrivals.withLock { $0 }
         var lags: [Double] = []
@@ -84,12 +81,5 @@ struct FollowOtherProcessBenchmark: BenchmarkScenario {
         }
         guard lags.count == events else { throw BenchError("the appending process acknowledged \(lags.count) events, not \(events)") }
         return lags
-    }
-
-    /// `CLOCK_MONOTONIC`, as the child reads it.
-    private static func now() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
     }
 }

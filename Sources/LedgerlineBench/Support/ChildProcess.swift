@@ -49,9 +49,14 @@ struct BenchError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Nanoseconds of a monotonic clock.
+/// Nanoseconds of `CLOCK_MONOTONIC`, which every process on the machine shares:
+/// `ledgerline debug append-loop --clock` prints the same clock.
 @inline(__always)
-func monotonicNanoseconds() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+func monotonicNanoseconds() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+}
 
 /// The value at quantile `q` (0...1) of `samples`, which it sorts.
 func percentile(_ samples: inout [Double], _ q: Double) -> Double {

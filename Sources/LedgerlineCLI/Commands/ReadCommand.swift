@@ -115,13 +115,13 @@ struct ReadCommand: AsyncParsableCommand {
     /// the chosen direction, at most `limit` long.
     private func pages(_ store: some EventStore) throws -> (RecordedEvent?, Int) throws -> [RecordedEvent] {
         let direction: ReadDirection = backward ? .backward : .forward
-        /// The position or version after `value` going `direction` (0 once backward is done).
+        /// The position or version after `value` going `direction`: 0 once backward
+        /// reads are done, where every read of the store finds nothing.
         func step(_ value: UInt64) -> UInt64 { backward ? value - 1 : value + 1 }
         if let stream {
             guard let name = StreamName(stream) else { throw InputError("--stream: \(StreamName.validationProblem(stream) ?? "invalid")") }
             return { last, limit in
                 let version = last.map { StreamVersion(step($0.version.rawValue)) } ?? from.map { StreamVersion($0) }
-                if version == StreamVersion(0), last != nil { return [] }
                 return try store.readStream(name, from: version, direction: direction, limit: limit)
             }
         }
@@ -134,7 +134,6 @@ struct ReadCommand: AsyncParsableCommand {
         }
         return { last, limit in
             let position = last.map { LogPosition(step($0.position.rawValue)) } ?? from.map { LogPosition($0) } ?? (backward ? nil : .start)
-            if position == .start, backward { return [] }
             return try store.read(from: position, direction: direction, limit: limit)
         }
     }
