@@ -18,7 +18,7 @@ struct Ledgerline: AsyncParsableCommand {
             """,
         subcommands: [
             InitCommand.self, AppendCommand.self, ImportCommand.self, ImportCSVCommand.self, ReadCommand.self, TailCommand.self,
-            StatsCommand.self, VerifyCommand.self, ExportCommand.self, BackupCommand.self, SchemasCommand.self, Expr.self, DebugCommand.self,
+            StreamsCommand.self, StatsCommand.self, VerifyCommand.self, ExportCommand.self, BackupCommand.self, SchemasCommand.self, Expr.self, DebugCommand.self,
             ExperimentsCommand.self, ProjectCommand.self, CustomersCommand.self, PipelineCommand.self, TasksCommand.self,
         ]
     )

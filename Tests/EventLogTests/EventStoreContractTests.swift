@@ -183,6 +183,72 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func streamsAreListedInByteOrderByPrefixAndPage(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            #expect(try store.streams(prefix: "", after: nil, limit: 10).isEmpty)
+            _ = try await store.append([
+                Fixture.contactCreated(1), Fixture.contactCreated(2), Fixture.event("deal-7", "DealCreated"), Fixture.orderPlaced(1, amount: "1.00"),
+                Fixture.contactCreated(10), Fixture.event("deal-ä", "DealCreated"), Fixture.event("a", "NoteTaken"),
+            ])
+            _ = try await store.append([Fixture.orderPlaced(2, amount: "2.00"), Fixture.event("customer-1", "ContactUpdated")])
+            func names(_ prefix: String, after: StreamName? = nil, limit: Int = 10) throws -> [String] {
+                try store.streams(prefix: prefix, after: after, limit: limit).map(\.stream.rawValue)
+            }
+            // The order of the names' bytes: "customer-10" before "customer-2", "deal-7" before "deal-ä".
+            #expect(try names("") == ["a", "customer-1", "customer-10", "customer-2", "deal-7", "deal-ä"])
+            #expect(try names("customer-") == ["customer-1", "customer-10", "customer-2"])
+            #expect(try names("customer-1") == ["customer-1", "customer-10"])
+            #expect(try names("deal-ä") == ["deal-ä"])
+            #expect(try names("customer-3").isEmpty)
+            #expect(try names("zzz").isEmpty)
+            #expect(try names(String(repeating: "c", count: 300)).isEmpty)
+            #expect(try names("", limit: 0).isEmpty)
+            #expect(try names("customer-", limit: 2) == ["customer-1", "customer-10"])
+            // Paging: strictly after the name given, whether or not it is a stream.
+            #expect(try names("customer-", after: "customer-1") == ["customer-10", "customer-2"])
+            #expect(try names("customer-", after: "customer-0") == ["customer-1", "customer-10", "customer-2"])
+            #expect(try names("customer-", after: "b") == ["customer-1", "customer-10", "customer-2"])
+            #expect(try names("customer-", after: "customer-2").isEmpty)
+            #expect(try names("customer-", after: "customer-3").isEmpty)
+            #expect(try names("", after: "deal-7") == ["deal-ä"])
+            var paged: [String] = []
+            var last: StreamName?
+            while let next = try store.streams(prefix: "", after: last, limit: 1).first {
+                paged.append(next.stream.rawValue)
+                last = next.stream
+            }
+            #expect(paged == (try names("")))
+
+            let customers = try store.streams(prefix: "customer-", after: nil, limit: 10)
+            #expect(customers.map(\.version.rawValue) == [3, 1, 2])
+            #expect(customers.map(\.firstPosition.rawValue) == [1, 5, 2])
+            #expect(customers.map(\.lastPosition.rawValue) == [9, 5, 8])
+            #expect(customers.map(\.lastType.rawValue) == ["ContactUpdated", "ContactCreated", "OrderPlaced"])
+            for summary in customers {
+                let events = try store.readStream(summary.stream, from: nil, direction: .forward, limit: 10)
+                #expect(summary.firstRecordedAt == events.first?.recordedAt)
+                #expect(summary.lastRecordedAt == events.last?.recordedAt)
+            }
+        }
+    }
+
+    /// A stream long enough that LMDB keeps its positions in a tree of several pages.
+    @Test(arguments: StoreKind.allCases)
+    func aLongStreamIsListedWithItsVersionAndEnds(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            _ = try await store.append((1...1_500).map { n in
+                n % 2 == 0 ? Fixture.event("deal-long", "NoteTaken", ["n": .number(JSONNumber(n))]) : Fixture.event(StreamName("note-\(n)")!, "NoteTaken")
+            })
+            let summary = try #require(try store.streams(prefix: "deal-", after: nil, limit: 5).first)
+            #expect(summary.stream == "deal-long")
+            #expect(summary.version == StreamVersion(750))
+            #expect(summary.firstPosition == LogPosition(2))
+            #expect(summary.lastPosition == LogPosition(1_500))
+            #expect(try store.streams(prefix: "note-", after: nil, limit: 1_000).count == 750)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func recordedEventsCarryTheWholeEnvelope(kind: StoreKind) async throws {
         try await kind.withStore { store in
             let cause = EventID.generate()

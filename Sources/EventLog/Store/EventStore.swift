@@ -46,6 +46,11 @@ public protocol EventStore: AnyObject, Sendable {
     /// A stream's current version; ``StreamVersion/none`` when it has no events.
     func streamVersion(_ stream: StreamName) throws(EventLogError) -> StreamVersion
 
+    /// The streams whose names start with `prefix` (`""` for all), in the order of
+    /// their names' UTF-8 bytes, beginning after `after` (exclusive), at most `limit`.
+    /// Pass the last stream of one page as `after` to get the next.
+    func streams(prefix: String, after: StreamName?, limit: Int) throws(EventLogError) -> [StreamSummary]
+
     /// Every event after `position`, then each new event as it is appended: never
     /// skipping or repeating a position. Ends when the task is cancelled.
     func subscribe(after position: LogPosition) -> EventSubscription

@@ -140,6 +140,26 @@ public final class InMemoryEventStore: EventStore, PreparedAppending, Sendable {
         state.withLock { StreamVersion(UInt64($0.streams[stream]?.count ?? 0)) }
     }
 
+    public func streams(prefix: String, after: StreamName?, limit: Int) throws(EventLogError) -> [StreamSummary] {
+        state.withLock { state in
+            guard limit > 0 else { return [] }
+            let names = state.streams.keys.filter { StreamSummary.isListed($0, prefix: prefix, after: after) }
+                .sorted { $0.rawValue.utf8.lexicographicallyPrecedes($1.rawValue.utf8) }
+            return names.prefix(limit).map { name in
+                let positions = state.streams[name]!
+                let (first, last) = (positions[0], positions[positions.count - 1])
+                return state.records[Int(first - 1)].withUnsafeBytes { firstRecord in
+                    state.records[Int(last - 1)].withUnsafeBytes { lastRecord in
+                        let (first, last) = (StoredEvent(record: firstRecord), StoredEvent(record: lastRecord))
+                        return StreamSummary(
+                            stream: name, version: StreamVersion(UInt64(positions.count)), firstPosition: first.position, lastPosition: last.position,
+                            firstRecordedAt: first.recordedAt, lastRecordedAt: last.recordedAt, lastType: last.type)
+                    }
+                }
+            }
+        }
+    }
+
     public func subscribe(after position: LogPosition) -> EventSubscription {
         EventSubscription(after: position, notifier: notifier) { [self] (from, limit) throws(EventLogError) in
             try read(from: from, direction: .forward, limit: limit)

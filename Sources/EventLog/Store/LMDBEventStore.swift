@@ -593,6 +593,60 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         }
     }
 
+    public func streams(prefix: String, after: StreamName?, limit: Int) throws(EventLogError) -> [StreamSummary] {
+        // No stream name is longer than the maximum, so no longer prefix starts one (and
+        // LMDB refuses keys over 511 bytes).
+        guard limit > 0, prefix.utf8.count <= StreamName.maximumLength else { return [] }
+        return try guarded {
+            try env.read { txn in
+                try withCursor(txn, databases.streams) { cursor in
+                    var out: [StreamSummary] = []
+                    var prefix = prefix
+                    try prefix.withUTF8 { prefix in
+                        let prefix = UnsafeRawBufferPointer(prefix)
+                        // The first key at or after the prefix, or after `after` when that is later.
+                        var entry: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+                        if var after = after?.rawValue, !after.utf8.lexicographicallyPrecedes(prefix) {
+                            entry = try after.withUTF8 { after in
+                                let after = UnsafeRawBufferPointer(after)
+                                let found = try cursor.get(MDB_SET_RANGE, key: after)
+                                return try found.map { $0.key.elementsEqual(after) } == true ? cursor.get(MDB_NEXT_NODUP) : found
+                            }
+                        } else {
+                            entry = try prefix.isEmpty ? cursor.get(MDB_FIRST) : cursor.get(MDB_SET_RANGE, key: prefix)
+                        }
+                        while let current = entry, out.count < limit, current.key.starts(with: prefix) {
+                            out.append(try streamSummary(txn, cursor, name: current.key, first: current.value))
+                            entry = try cursor.get(MDB_NEXT_NODUP)
+                        }
+                    }
+                    return out
+                }
+            }
+        }
+    }
+
+    /// The summary of the stream at the cursor, which stands on its first position.
+    /// Leaves the cursor on the stream's last position.
+    private func streamSummary(_ txn: LMDBTransaction, _ cursor: LMDBCursor, name: UnsafeRawBufferPointer, first: UnsafeRawBufferPointer) throws -> StreamSummary {
+        let stream = StreamName(unchecked: String(decoding: name, as: UTF8.self))
+        let count = try cursor.duplicateCount()
+        let firstPosition = readUInt64(first)
+        // A lone position is stored inline: the cursor is already on the last one.
+        let lastPosition = count == 1 ? firstPosition : try cursor.get(MDB_LAST_DUP).map { readUInt64($0.value) } ?? firstPosition
+        func record(_ position: UInt64) throws -> StoredEvent {
+            guard let bytes = try withUInt64Bytes(position, { key in try txn.get(databases.events, key) }) else {
+                throw EventLogError(.corrupted, "stream \(stream) lists position \(position), which is not in the log; run `ledgerline verify`", stream: stream, position: LogPosition(position))
+            }
+            if let problem = EventRecord.structuralProblem(bytes) { throw EventLogError.damagedRecord(at: position, problem) }
+            return StoredEvent(record: bytes)
+        }
+        let (firstEvent, lastEvent) = (try record(firstPosition), try record(lastPosition))
+        return StreamSummary(
+            stream: stream, version: StreamVersion(UInt64(count)), firstPosition: LogPosition(firstPosition), lastPosition: LogPosition(lastPosition),
+            firstRecordedAt: firstEvent.recordedAt, lastRecordedAt: lastEvent.recordedAt, lastType: lastEvent.type)
+    }
+
     public func subscribe(after position: LogPosition) -> EventSubscription {
         var subscription = EventSubscription(after: position, notifier: notifier) { [self] (from, limit) throws(EventLogError) in
             try read(from: from, direction: .forward, limit: limit)
