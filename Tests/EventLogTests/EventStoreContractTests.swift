@@ -232,6 +232,30 @@ import Testing
         }
     }
 
+    /// A name's bytes are the stream: the same letters encoded differently (precomposed
+    /// é, or e and a combining accent) are two streams, even within one batch.
+    @Test(arguments: StoreKind.allCases)
+    func namesThatDifferOnlyInUnicodeNormalizationAreTwoStreams(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let texts = ["caf\u{E9}-1", "cafe\u{301}-1"]
+            let (composed, decomposed) = (StreamName(texts[0])!, StreamName(texts[1])!)
+            #expect(composed != decomposed)
+            let appended = try await store.append([
+                Fixture.event(composed, "NoteTaken"), Fixture.event(decomposed, "NoteTaken"), Fixture.event(composed, "NoteTaken"),
+            ])
+            #expect(appended.events.map(\.version.rawValue) == [1, 1, 2])
+            _ = try await store.append([Fixture.event(decomposed, "NoteTaken", expected: .exact(StreamVersion(1)))])
+            #expect(try store.streamVersion(composed) == StreamVersion(2))
+            #expect(try store.streamVersion(decomposed) == StreamVersion(2))
+            #expect(try store.readStream(composed, from: nil, direction: .forward, limit: 10).map(\.position.rawValue) == [1, 3])
+            #expect(try store.readStream(decomposed, from: nil, direction: .forward, limit: 10).map(\.position.rawValue) == [2, 4])
+            // "cafe" + U+0301 sorts before "caf" + U+00E9 by bytes (0x65 < 0xC3).
+            #expect(try store.streams(prefix: "caf", after: nil, limit: 10).map(\.stream) == [decomposed, composed])
+            let report = try store.verify(progress: nil)
+            #expect(report.isIntact, "\(report.indexProblem ?? report.problem ?? "")")
+        }
+    }
+
     /// A stream long enough that LMDB keeps its positions in a tree of several pages.
     @Test(arguments: StoreKind.allCases)
     func aLongStreamIsListedWithItsVersionAndEnds(kind: StoreKind) async throws {

@@ -88,11 +88,11 @@ import Testing
         defer { scratch.cleanup() }
 
         let (stderr, report) = try verifyDamaged(scratch)
-        #expect(stderr.contains("ledgerline: the chain holds (1,500 events verified), but the indexes' pages are damaged: LMDB stopped the process ("))
+        #expect(stderr.contains("ledgerline: the chain holds (1,500 events verified), but the id index's pages are damaged: LMDB stopped the process ("))
         #expect(stderr.contains("`ledgerline export` and an `import` of it into an empty store rebuild the indexes from the log"))
         #expect(report["verified"]?.numberValue?.int64Value == Int64(Self.events))
         #expect(report["firstBadPosition"] == .null)
-        #expect(report["indexProblem"]?.stringValue?.hasPrefix("the indexes' pages are damaged") == true)
+        #expect(report["indexProblem"]?.stringValue?.hasPrefix("the id index's pages are damaged: LMDB stopped the process (") == true)
     }
 
     @Test func anIndexPageOfTheWrongKindIsAnIndexProblemNamingTheIndex() async throws {

@@ -1,7 +1,10 @@
 /// The name of a stream, such as `customer-42`, `deal-7` or `rule-demo-followup`.
 ///
 /// A valid name is 1 to ``maximumLength`` bytes of UTF-8 with no control characters
-/// and no whitespace. The name's bytes are the stream index key on disk.
+/// and no whitespace. The name's bytes are the stream index key on disk, and they are
+/// what identifies the stream: names are equal, hash and sort by their UTF-8 bytes, not
+/// by `String`'s Unicode equivalence. `café` written precomposed (U+00E9) and with a
+/// combining accent (U+0301) are two streams, in memory as on disk.
 public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The longest name accepted, in UTF-8 bytes. LMDB keys are limited to 511 bytes.
     public static let maximumLength = 255
@@ -40,7 +43,19 @@ public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertibl
     public var category: Substring { rawValue.split(separator: "-", maxSplits: 1).first ?? Substring(rawValue) }
 
     public var description: String { rawValue }
-    public static func < (lhs: StreamName, rhs: StreamName) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public static func == (lhs: StreamName, rhs: StreamName) -> Bool {
+        lhs.rawValue.utf8.count == rhs.rawValue.utf8.count && lhs.rawValue.utf8.elementsEqual(rhs.rawValue.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        var text = rawValue
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        hasher.combine(0xFF as UInt8)  // no UTF-8 byte: ends the name
+    }
+
+    /// The order of the names' UTF-8 bytes, which is the stream index's order on disk.
+    public static func < (lhs: StreamName, rhs: StreamName) -> Bool { lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8) }
 }
 
 /// The type of an event, such as `DealStageChanged`: a letter followed by letters,

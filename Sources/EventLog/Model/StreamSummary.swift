@@ -27,11 +27,9 @@ public struct StreamSummary: Sendable, Hashable {
     }
 
     /// Whether a stream named `name` is listed for `prefix` after `after`: its UTF-8
-    /// bytes start with the prefix's and sort after `after`'s. Names are ordered by their
-    /// bytes, as the LMDB store keeps them, not by `String`'s Unicode ordering.
+    /// bytes start with the prefix's, and it sorts after `after` (by bytes, as
+    /// ``StreamName`` does).
     static func isListed(_ name: StreamName, prefix: String, after: StreamName?) -> Bool {
-        guard name.rawValue.utf8.starts(with: prefix.utf8) else { return false }
-        guard let after else { return true }
-        return after.rawValue.utf8.lexicographicallyPrecedes(name.rawValue.utf8)
+        name.rawValue.utf8.starts(with: prefix.utf8) && after.map { $0 < name } ?? true
     }
 }

@@ -143,8 +143,7 @@ public final class InMemoryEventStore: EventStore, PreparedAppending, Sendable {
     public func streams(prefix: String, after: StreamName?, limit: Int) throws(EventLogError) -> [StreamSummary] {
         state.withLock { state in
             guard limit > 0 else { return [] }
-            let names = state.streams.keys.filter { StreamSummary.isListed($0, prefix: prefix, after: after) }
-                .sorted { $0.rawValue.utf8.lexicographicallyPrecedes($1.rawValue.utf8) }
+            let names = state.streams.keys.filter { StreamSummary.isListed($0, prefix: prefix, after: after) }.sorted()
             return names.prefix(limit).map { name in
                 let positions = state.streams[name]!
                 let (first, last) = (positions[0], positions[positions.count - 1])

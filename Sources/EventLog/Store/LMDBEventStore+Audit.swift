@@ -10,6 +10,27 @@ extension LMDBEventStore {
     /// transaction (the writer keeps appending meanwhile; the scan sees the log as it
     /// stood when it began).
     public func verify(progress: (@Sendable (LogPosition, LogPosition) -> Void)?) throws(EventLogError) -> VerificationReport {
+        try verify(progress: progress, walkingIndex: nil)
+    }
+
+    /// An index `verify` checks against the log once the chain holds.
+    public enum Index: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+        case id = 1, stream, type
+        public var description: String {
+            switch self {
+            case .id: "id"
+            case .stream: "stream"
+            case .type: "type"
+            }
+        }
+    }
+
+    /// ``verify(progress:)``, also calling `walkingIndex` as the check of each index
+    /// begins: for a caller that must say which index LMDB was reading should damaged
+    /// pages end the process.
+    public func verify(
+        progress: (@Sendable (LogPosition, LogPosition) -> Void)?, walkingIndex: (@Sendable (Index) -> Void)?
+    ) throws(EventLogError) -> VerificationReport {
         try guarded {
             try env.read { txn in
                 let head = try Self.readHead(txn, databases)
@@ -25,7 +46,7 @@ extension LMDBEventStore {
                 }
                 // The indexes are only worth checking against a log that holds together,
                 // and in the same snapshot.
-                if report.isIntact { report.indexProblem = try indexProblem(txn, events: report.verifiedEvents) }
+                if report.isIntact { report.indexProblem = try indexProblem(txn, events: report.verifiedEvents, walking: walkingIndex) }
                 return report
             }
         }
@@ -41,12 +62,13 @@ extension LMDBEventStore {
     /// version its place in the list says; the type), and each index must have one
     /// entry per event, so together they are exactly the log's. The stream count kept
     /// for `stats` must match too.
-    func indexProblem(_ txn: LMDBTransaction, events: UInt64) throws -> String? {
+    func indexProblem(_ txn: LMDBTransaction, events: UInt64, walking announce: (@Sendable (Index) -> Void)?) throws -> String? {
         /// The first wrong entry, thrown out of the walks below.
         struct Found: Error { let problem: String }
         func text(_ bytes: UnsafeRawBufferPointer) -> String { String(decoding: bytes, as: UTF8.self) }
         /// The index being walked, for a walk that LMDB cannot finish.
-        var walking = "id"
+        var walking = Index.id
+        announce?(walking)
         do {
             // Records are looked up through one cursor: positions listed in ascending
             // order (a type's, a stream's) then often fall on the page the last one was
@@ -83,8 +105,9 @@ extension LMDBEventStore {
                 /// Walks a list of positions per key (a stream's, a type's), giving
                 /// `check` the key, each position, its place in the list from 1 and
                 /// its record; returns the number of keys.
-                func checkLists(_ dbi: MDB_dbi, _ index: String, _ check: (UnsafeRawBufferPointer, UInt64, UInt64, StoredEvent) throws -> Void) throws -> UInt64 {
+                func checkLists(_ dbi: MDB_dbi, _ index: Index, _ check: (UnsafeRawBufferPointer, UInt64, UInt64, StoredEvent) throws -> Void) throws -> UInt64 {
                     walking = index
+                    announce?(index)
                     var keys: UInt64 = 0
                     var entries: UInt64 = 0
                     try withCursor(txn, dbi) { cursor in
@@ -114,14 +137,14 @@ extension LMDBEventStore {
                     }
                     return keys
                 }
-                let streams = try checkLists(databases.streams, "stream") { key, position, place, stored in
+                let streams = try checkLists(databases.streams, .stream) { key, position, place, stored in
                     let version = EventRecord.version(stored.record).rawValue
                     guard stored.streamBytes.elementsEqual(key), version == place else {
                         throw Found(
                             problem: "the stream index lists position \(position) as version \(place) of \(text(key)), but it is version \(version) of \(text(stored.streamBytes))")
                     }
                 }
-                _ = try checkLists(databases.types, "type") { key, position, _, stored in
+                _ = try checkLists(databases.types, .type) { key, position, _, stored in
                     guard stored.typeBytes.elementsEqual(key) else {
                         throw Found(problem: "the type index lists position \(position) under \(text(key)), but it is a \(text(stored.typeBytes))")
                     }

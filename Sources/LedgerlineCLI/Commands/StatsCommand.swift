@@ -83,13 +83,15 @@ struct VerifyCommand: AsyncParsableCommand {
             // still says how far the chain held.
             DamagedPagesReport.installForVerify(json: json)
             DamagedPagesReport.head.store(try store.head().position.rawValue, ordering: .relaxed)
-            let report = try store.verify { done, total in
-                DamagedPagesReport.verifiedThrough.store(done.rawValue, ordering: .relaxed)
-                DamagedPagesReport.head.store(total.rawValue, ordering: .relaxed)
-                if done.rawValue % 65_536 == 0 || done == total {
-                    bar.update(label: "verifying", done: Int(done.rawValue), total: Int(total.rawValue), detail: "\(Int(done.rawValue).grouped) events")
-                }
-            }
+            let report = try store.verify(
+                progress: { done, total in
+                    DamagedPagesReport.verifiedThrough.store(done.rawValue, ordering: .relaxed)
+                    DamagedPagesReport.head.store(total.rawValue, ordering: .relaxed)
+                    if done.rawValue % 65_536 == 0 || done == total {
+                        bar.update(label: "verifying", done: Int(done.rawValue), total: Int(total.rawValue), detail: "\(Int(done.rawValue).grouped) events")
+                    }
+                },
+                walkingIndex: { index in DamagedPagesReport.index.store(index.rawValue, ordering: .relaxed) })
             bar.finish()
             if json {
                 let value: JSONValue = [

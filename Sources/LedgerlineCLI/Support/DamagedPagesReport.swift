@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import EventLog
 import Foundation
 import Synchronization
 
@@ -28,6 +29,9 @@ enum DamagedPagesReport {
     static let verifiedThrough = Atomic<UInt64>(0)
     /// The head of the snapshot being verified.
     static let head = Atomic<UInt64>(0)
+    /// The index the walk after the chain is checking (``LMDBEventStore/Index``'s raw
+    /// value), 0 before it starts.
+    static let index = Atomic<UInt8>(0)
 
     /// Whether `verify` is walking the store; else some other command is reading it.
     nonisolated(unsafe) private static var verifying = false
@@ -57,6 +61,7 @@ enum DamagedPagesReport {
         Self.json = json
         _ = verifiedThrough.load(ordering: .relaxed)  // initialised before any signal
         _ = head.load(ordering: .relaxed)
+        _ = index.load(ordering: .relaxed)
         if buffer == nil, !crashReportWanted { installHandlers() }
     }
 
@@ -158,7 +163,13 @@ enum DamagedPagesReport {
     }
 
     private static func describeIndexes(_ signal: Int32, _ out: inout SignalSafeWriter) {
-        out.put("the indexes' pages are damaged: LMDB stopped the process (")
+        switch LMDBEventStore.Index(rawValue: index.load(ordering: .relaxed)) {
+        case .id: out.put("the id index's")
+        case .stream: out.put("the stream index's")
+        case .type: out.put("the type index's")
+        case nil: out.put("the indexes'")
+        }
+        out.put(" pages are damaged: LMDB stopped the process (")
         describe(signal, &out)
         out.put(") reading them")
     }
