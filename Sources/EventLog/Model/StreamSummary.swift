@@ -25,11 +25,4 @@ public struct StreamSummary: Sendable, Hashable {
         self.lastRecordedAt = lastRecordedAt
         self.lastType = lastType
     }
-
-    /// Whether a stream named `name` is listed for `prefix` after `after`: its UTF-8
-    /// bytes start with the prefix's, and it sorts after `after` (by bytes, as
-    /// ``StreamName`` does).
-    static func isListed(_ name: StreamName, prefix: String, after: StreamName?) -> Bool {
-        name.rawValue.utf8.starts(with: prefix.utf8) && after.map { $0 < name } ?? true
-    }
 }

@@ -143,7 +143,10 @@ public final class InMemoryEventStore: EventStore, PreparedAppending, Sendable {
     public func streams(prefix: String, after: StreamName?, limit: Int) throws(EventLogError) -> [StreamSummary] {
         state.withLock { state in
             guard limit > 0 else { return [] }
-            let names = state.streams.keys.filter { StreamSummary.isListed($0, prefix: prefix, after: after) }.sorted()
+            // Byte order, as StreamName sorts and as the LMDB store keeps names.
+            let names = state.streams.keys.filter { name in
+                name.rawValue.utf8.starts(with: prefix.utf8) && after.map { $0 < name } ?? true
+            }.sorted()
             return names.prefix(limit).map { name in
                 let positions = state.streams[name]!
                 let (first, last) = (positions[0], positions[positions.count - 1])

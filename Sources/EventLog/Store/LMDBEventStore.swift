@@ -454,7 +454,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                     try streamPositions(cursor, stream: stream, from: version, direction: direction, limit: limit)
                 }
                 return try readRecords(txn, at: positions) { position in
-                    EventLogError(.corrupted, "stream \(stream) lists position \(position), which is not in the log; run `ledgerline verify`", stream: stream, position: LogPosition(position))
+                    Self.streamListsMissing(stream, position)
                 }
             }
         }
@@ -610,7 +610,8 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                             entry = try after.withUTF8 { after in
                                 let after = UnsafeRawBufferPointer(after)
                                 let found = try cursor.get(MDB_SET_RANGE, key: after)
-                                return try found.map { $0.key.elementsEqual(after) } == true ? cursor.get(MDB_NEXT_NODUP) : found
+                                guard let found, found.key.elementsEqual(after) else { return found }
+                                return try cursor.get(MDB_NEXT_NODUP)
                             }
                         } else {
                             entry = try prefix.isEmpty ? cursor.get(MDB_FIRST) : cursor.get(MDB_SET_RANGE, key: prefix)
@@ -636,7 +637,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         let lastPosition = count == 1 ? firstPosition : try cursor.get(MDB_LAST_DUP).map { readUInt64($0.value) } ?? firstPosition
         func record(_ position: UInt64) throws -> StoredEvent {
             guard let bytes = try withUInt64Bytes(position, { key in try txn.get(databases.events, key) }) else {
-                throw EventLogError(.corrupted, "stream \(stream) lists position \(position), which is not in the log; run `ledgerline verify`", stream: stream, position: LogPosition(position))
+                throw Self.streamListsMissing(stream, position)
             }
             if let problem = EventRecord.structuralProblem(bytes) { throw EventLogError.damagedRecord(at: position, problem) }
             return StoredEvent(record: bytes)
@@ -645,6 +646,11 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         return StreamSummary(
             stream: stream, version: StreamVersion(UInt64(count)), firstPosition: LogPosition(firstPosition), lastPosition: LogPosition(lastPosition),
             firstRecordedAt: firstEvent.recordedAt, lastRecordedAt: lastEvent.recordedAt, lastType: lastEvent.type)
+    }
+
+    /// The error for a stream index entry whose record is not in the log.
+    private static func streamListsMissing(_ stream: StreamName, _ position: UInt64) -> EventLogError {
+        EventLogError(.corrupted, "stream \(stream) lists position \(position), which is not in the log; run `ledgerline verify`", stream: stream, position: LogPosition(position))
     }
 
     public func subscribe(after position: LogPosition) -> EventSubscription {

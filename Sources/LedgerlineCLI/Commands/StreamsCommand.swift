@@ -53,7 +53,7 @@ struct StreamsCommand: AsyncParsableCommand {
                     ])
                 }
                 if found.isEmpty {
-                    Output.line(prefix.isEmpty ? "no streams\(after.map { " after \($0)" } ?? "")" : "no streams start with \(prefix)\(after.map { " after \($0)" } ?? "")")
+                    Output.line("no streams" + (prefix.isEmpty ? "" : " start with \(prefix)") + (after.map { " after \($0)" } ?? ""))
                 } else if !page.isEmpty {
                     table.print()
                 }
