@@ -439,4 +439,78 @@ import Testing
             #expect(try await task.value == 1)
         }
     }
+
+    /// `recordedAt` never goes backward along the log, whatever the clock does: an
+    /// append after the clock was set back is stamped with the last event's time. So
+    /// the first event recorded at or after a time is found by a binary search.
+    @Test(arguments: StoreKind.allCases)
+    func recordedAtNeverGoesBackwardSoTimesAreFoundBySearch(kind: StoreKind) async throws {
+        let clock = StepClock()
+        try await kind.withStore(clock: clock) { store in
+            #expect(try store.firstPosition(recordedAtOrAfter: Timestamp(rawValue: .min)) == nil)
+            _ = try await store.append([Fixture.contactCreated(1)])
+            _ = try await store.append([Fixture.contactCreated(2), Fixture.contactCreated(3)])
+            clock.set(Timestamp(rawValue: 1_000_000))  // back to 1970
+            _ = try await store.append([Fixture.contactCreated(4)])
+            clock.set(Timestamp(rfc3339: "2030-01-01T00:00:00Z")!)
+            _ = try await store.append([Fixture.contactCreated(5)])
+
+            let times = try store.read(from: .start, direction: .forward, limit: 10).map(\.recordedAt)
+            #expect(times.count == 5)
+            #expect(times == times.sorted())
+            #expect(times[0] < times[1])
+            #expect(times[1] == times[2], "one batch, one time")
+            #expect(times[3] == times[2], "the clock was behind the log")
+            #expect(times[4] == Timestamp(rfc3339: "2030-01-01T00:00:00Z"))
+
+            func first(_ time: Timestamp) throws -> UInt64? { try store.firstPosition(recordedAtOrAfter: time)?.rawValue }
+            func plus(_ time: Timestamp, _ micros: Int64) -> Timestamp { Timestamp(rawValue: time.rawValue + micros) }
+            #expect(try first(Timestamp(rawValue: .min)) == 1)
+            #expect(try first(times[0]) == 1)
+            #expect(try first(plus(times[0], 1)) == 2)
+            #expect(try first(times[1]) == 2, "the first of the events recorded at that time")
+            #expect(try first(plus(times[1], 1)) == 5)
+            #expect(try first(times[4]) == 5)
+            #expect(try first(plus(times[4], 1)) == nil)
+        }
+    }
+
+    /// A restored event keeps the `recordedAt` it gives, which must not be earlier than
+    /// the event before it; an event after it that gives none is stamped no earlier.
+    @Test(arguments: StoreKind.allCases)
+    func aGivenRecordedAtMustNotGoBackward(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            _ = try await store.append([Fixture.contactCreated(1)])
+            let first = try #require(try store.read(from: .start, direction: .forward, limit: 1).first)
+            func restored(_ n: Int, at time: Timestamp) -> ProposedEvent {
+                var event = Fixture.contactCreated(n)
+                event.recordedAt = time
+                return event
+            }
+
+            let earlier = restored(2, at: Timestamp(rawValue: first.recordedAt.rawValue - 1))
+            let refused = await #expect(throws: EventLogError.self) { try await store.append([Fixture.contactCreated(3), earlier]) }
+            #expect(refused?.code == .invalidEvent)
+            #expect(refused?.batchIndex == 1)
+            #expect(refused?.stream == earlier.stream)
+            #expect(
+                refused?.message.contains("gives recordedAt \(Timestamp(rawValue: first.recordedAt.rawValue - 1)), but the event before it (position 2) was recorded at ") == true,
+                "\(refused?.message ?? "")")
+            #expect(refused?.message.contains("recordedAt never goes backward in the log") == true)
+
+            // Out of order within one batch: refused at the second.
+            let later = Timestamp(rawValue: first.recordedAt.rawValue + 60_000_000)
+            let unordered = await #expect(throws: EventLogError.self) {
+                try await store.append([restored(4, at: later), restored(5, at: Timestamp(rawValue: later.rawValue - 1))])
+            }
+            #expect(unordered?.batchIndex == 1)
+            #expect(try store.head().position == LogPosition(1), "nothing of either batch was appended")
+
+            // Equal times are in order; an event that gives none follows the last one.
+            _ = try await store.append([restored(6, at: later), restored(7, at: later), Fixture.contactCreated(8)])
+            let times = try store.read(from: LogPosition(2), direction: .forward, limit: 10).map(\.recordedAt)
+            #expect(times == [later, later, later])
+            #expect(try store.verify(progress: nil).isIntact)
+        }
+    }
 }

@@ -34,6 +34,11 @@ final class StepClock: Sendable {
     var closure: @Sendable () -> Timestamp {
         { [self] in now.withLock { $0 += 1000; return Timestamp(rawValue: $0) } }
     }
+
+    /// Makes the next reading `time` (earlier than the last one, for a clock set back).
+    func set(_ time: Timestamp) {
+        now.withLock { $0 = time.rawValue - 1000 }
+    }
 }
 
 /// A fresh scratch folder under the system temporary directory, removed by `cleanup()`.

@@ -157,11 +157,25 @@ import Testing
         #expect(a["head"] == b["head"])
         #expect(a["headHash"] == b["headHash"])
         #expect(try CLI.run(["--data", restored, "export"]).stdout == export.stdout)
-        // Restoring the same export on top of a different log is refused, naming the line.
+        // Restoring the same export on top of a different log is refused, naming the
+        // line, before anything is appended.
         let other = scratch.url.appendingPathComponent("other").path
         _ = try CLI.run(["--data", other, "import", "-"], stdin: Self.good + "\n")
         let clash = try CLI.run(["--data", other, "import", backup])
         #expect(clash.status == 65)
-        #expect(clash.stderr.contains("\(backup):1: the line says seq 1 but the log placed it at 2"), "\(clash.stderr)")
+        #expect(clash.stderr.contains("\(backup):1: event "), "\(clash.stderr)")
+        #expect(clash.stderr.contains(" says it is seq 1, but this log would place it at 2; nothing was appended: restore an export into an empty store"), "\(clash.stderr)")
+        #expect(try JSONParser.parse(try CLI.run(["--data", other, "stats", "--json"]).stdout)["head"] == 1)
+        // So is a line whose version was edited, though it is the 2nd of the batch.
+        var edited = export.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(edited[1].contains(#""version":1,"#))
+        edited[1] = edited[1].replacingOccurrences(of: #""version":1,"#, with: #""version":3,"#)
+        let editedFile = try scratch.file("edited.jsonl", edited.joined(separator: "\n"))
+        let fresh = scratch.url.appendingPathComponent("fresh").path
+        let refused = try CLI.run(["--data", fresh, "import", editedFile])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("\(editedFile):2: event "), "\(refused.stderr)")
+        #expect(refused.stderr.contains(" says it is version 3 of customer-2, but this log would make it version 1; nothing was appended"), "\(refused.stderr)")
+        #expect(try JSONParser.parse(try CLI.run(["--data", fresh, "stats", "--json"]).stdout)["head"] == 0)
     }
 }

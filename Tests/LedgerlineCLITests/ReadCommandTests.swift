@@ -104,6 +104,50 @@ import Testing
         #expect(try positions(scratch, ["read", "--type", "ContactUpdated", "--limit", "1500", "--backward"]).count == 1500)
     }
 
+    /// What happened in a period: reads of the log and of a type start where the period
+    /// does (found by a binary search on recordedAt), reads of a stream skip to it, and
+    /// every read stops where it ends. A day means all of it.
+    @Test func sinceAndUntilKeepWhatWasRecordedInThatTime() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        // Ten events, one each noon from 2026-11-01 to 2026-11-10; orders on even days,
+        // in two streams (customer-0 on days 1, 3, … and customer-1 on days 2, 4, …).
+        let lines = (1...10).map { day in
+            let type = day % 2 == 0 ? #""OrderPlaced","data":{"customerId":"1","quantity":1,"amount":"5.00","currency":"USD"}"# : #""ContactUpdated","data":{"customerId":"0","changes":{"phone":"+1 555 0100"}}"#
+            let date = "2026-11-\(day < 10 ? "0" : "")\(day)T12:00:00Z"
+            return #"{"stream":"customer-\#(1 - day % 2)","type":\#(type),"recordedAt":"\#(date)"}"#
+        }
+        let file = try scratch.file("restore.jsonl", lines.joined(separator: "\n") + "\n")
+        let imported = try CLI.run(["--data", scratch.data, "import", file])
+        #expect(imported.status == 0, "\(imported.stderr)")
+
+        #expect(try positions(scratch, ["read", "--since", "2026-11-03", "--until", "2026-11-05"]) == [3, 4, 5])
+        #expect(try positions(scratch, ["read", "--since", "2026-11-03T12:00:00Z", "--until", "2026-11-05T11:59:59Z"]) == [3, 4])
+        #expect(try positions(scratch, ["read", "--since", "2026-11-03T12:00:00.000001Z", "--limit", "2"]) == [4, 5])
+        #expect(try positions(scratch, ["read", "--until", "2026-11-02", "--backward"]) == [2, 1])
+        #expect(try positions(scratch, ["read", "--since", "2026-11-08", "--backward"]) == [10, 9, 8])
+        #expect(try positions(scratch, ["read", "--since", "2026-11-02", "--from", "6", "--limit", "2"]) == [6, 7])
+        #expect(try positions(scratch, ["read", "--until", "2026-11-08", "--from", "4", "--backward"]) == [4, 3, 2, 1])
+        #expect(try positions(scratch, ["read", "--type", "OrderPlaced", "--since", "2026-11-03", "--until", "2026-11-08"]) == [4, 6, 8])
+        #expect(try positions(scratch, ["read", "--type", "OrderPlaced", "--until", "2026-11-07", "--backward"]) == [6, 4, 2])
+        #expect(try positions(scratch, ["read", "--stream", "customer-1", "--since", "2026-11-05", "--until", "2026-11-08"]) == [6, 8])
+        #expect(try positions(scratch, ["read", "--stream", "customer-0", "--since", "2026-11-04", "--backward"]) == [9, 7, 5])
+        #expect(try positions(scratch, ["read", "--since", "2026-11-11"]) == [])
+        #expect(try positions(scratch, ["read", "--until", "2026-10-31", "--backward"]) == [])
+
+        let reversed = try CLI.run(["--data", scratch.data, "read", "--since", "2026-11-05", "--until", "2026-11-04"])
+        #expect(reversed.status == 65)
+        #expect(
+            reversed.stderr
+                == "ledgerline: --since 2026-11-05T00:00:00Z is after --until 2026-11-04T23:59:59.999999Z, so no event can have been recorded in between; swap them\n")
+        let malformed = try CLI.run(["--data", scratch.data, "read", "--until", "yesterday"])
+        #expect(malformed.status == 65)
+        #expect(malformed.stderr == "ledgerline: --until \"yesterday\" is not a time such as 2026-11-25T14:03:00Z or a day such as 2026-11-25\n")
+        let combined = try CLI.run(["--data", scratch.data, "read", "--id", Self.signupID, "--since", "2026-11-01"])
+        #expect(combined.status == 64)
+        #expect(combined.stderr.contains("--id reads events by id alone; it cannot be combined with --since"))
+    }
+
     @Test func tailPrintsTheLastEventsOfAStreamOrAType() throws {
         let scratch = try makeStore()
         defer { scratch.cleanup() }

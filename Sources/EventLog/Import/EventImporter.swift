@@ -30,7 +30,10 @@ import JSON
 /// Conflicts with the store's state (a wrong `expectedVersion`, an id stored with
 /// other content) can only be found while appending. Such a batch is refused whole;
 /// the batches before it stay appended, and the error says which line failed and
-/// that re-running the fixed file resumes where it stopped.
+/// that re-running the fixed file resumes where it stopped. An export's lines say where
+/// they go (`seq`, `version`) and must not go back in time (`recordedAt`); the batch
+/// that would break either is refused the same way, so a restore into the wrong store
+/// stops at its first batch, with nothing appended.
 public struct EventImporter: Sendable {
     public struct Options: Sendable {
         /// Events per append. Larger batches write the indexes more efficiently.
@@ -140,6 +143,7 @@ public struct EventImporter: Sendable {
         var problems: [ImportFailure.Problem] = []
         var problemCount = 0
         var lines = 0
+        var latestClaim: RecordedAtClaim?
         // Reading the next chunk and writing the last one's blocks run on the I/O queue
         // while both cores check this chunk.
         files.readNext()
@@ -152,7 +156,8 @@ public struct EventImporter: Sendable {
                 throw ImportFailure(file: displayName, cannotRead: error)
             }
             files.readNext()
-            var (blocks, found) = processInParallel(chunk, encode: spool != nil)
+            var (blocks, found, claims) = processInParallel(chunk, encode: spool != nil)
+            found += Self.recordedAtProblems(claims, latest: &latestClaim)
             found += chunk.overlongLines.map { line in
                 .init(
                     line: line,
@@ -178,10 +183,13 @@ public struct EventImporter: Sendable {
     /// Checks (and encodes) a chunk's lines on both cores. The chunk is cut into more
     /// parts than there are cores, so a core slowed by the file work on the I/O queue
     /// takes fewer parts instead of holding the other one at the end of the chunk.
-    private func processInParallel(_ chunk: LineReader.Chunk, encode: Bool) -> ([ImportSpool.Builder], [ImportFailure.Problem]) {
+    ///
+    /// Also returns, in line order, the `recordedAt` of each line that gives one (a
+    /// restore's lines), for the check that they never go backward.
+    private func processInParallel(_ chunk: LineReader.Chunk, encode: Bool) -> ([ImportSpool.Builder], [ImportFailure.Problem], [RecordedAtClaim]) {
         let parts = 16
-        let results = UnsafeMutableBufferPointer<(ImportSpool.Builder, [ImportFailure.Problem])>.allocate(capacity: parts)
-        results.initialize(repeating: (ImportSpool.Builder(), []))
+        let results = UnsafeMutableBufferPointer<(ImportSpool.Builder, [ImportFailure.Problem], [RecordedAtClaim])>.allocate(capacity: parts)
+        results.initialize(repeating: (ImportSpool.Builder(), [], []))
         defer { results.deinitialize().deallocate() }
         let slots = UnsafeSendableBox(results)
         let per = (chunk.lines.count + parts - 1) / parts
@@ -190,6 +198,7 @@ public struct EventImporter: Sendable {
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 var builder = ImportSpool.Builder()
                 var found: [ImportFailure.Problem] = []
+                var claims: [RecordedAtClaim] = []
                 let range = min(chunk.lines.count, part * per)..<min(chunk.lines.count, (part + 1) * per)
                 if encode, let first = range.first, let last = range.last {
                     // A template holds parts of its line (the payload is never longer than
@@ -201,15 +210,40 @@ public struct EventImporter: Sendable {
                     if isBlank(bytes) { continue }
                     do throws(ImportLineError) {
                         let parsed = try prepare(bytes, lineNumber: line.number, checkOnly: !encode)
+                        if let recordedAt = parsed.event.recordedAt { claims.append(RecordedAtClaim(time: recordedAt, line: line.number)) }
                         if encode && found.isEmpty { builder.add(parsed, line: line.number) }
                     } catch {
                         found.append(.init(line: line.number, reason: error.reason))
                     }
                 }
-                slots.value[part] = (builder, found)
+                slots.value[part] = (builder, found, claims)
             }
         }
-        return (results.map(\.0), results.flatMap(\.1))
+        return (results.map(\.0), results.flatMap(\.1), results.flatMap(\.2))
+    }
+
+    /// A line that gives `recordedAt`.
+    struct RecordedAtClaim {
+        var time: Timestamp
+        var line: Int
+    }
+
+    /// The lines among `claims` whose `recordedAt` is earlier than an earlier line's;
+    /// `latest` is the latest claim so far in the file, carried from chunk to chunk.
+    static func recordedAtProblems(_ claims: [RecordedAtClaim], latest: inout RecordedAtClaim?) -> [ImportFailure.Problem] {
+        var problems: [ImportFailure.Problem] = []
+        for claim in claims {
+            guard let before = latest, claim.time < before.time else {
+                latest = claim
+                continue
+            }
+            problems.append(
+                .init(
+                    line: claim.line,
+                    reason: "recordedAt \(claim.time) is earlier than line \(before.line)'s (\(before.time)): recordedAt never goes backward in the log, "
+                        + "so lines that give it must give it in order, as an export does; give when an event happened as occurredAt instead"))
+        }
+        return problems
     }
 
     /// One line, parsed and validated.

@@ -6,8 +6,9 @@ import JSON
 /// `id`, `occurredAt`, `expectedVersion` (`"any"`, `"no-stream"` or a number),
 /// `actor`, `correlationId`, `causationId`, `metadata` (an object of strings) and
 /// `schemaVersion`. Lines written by `export` also carry `seq`, `version`,
-/// `recordedAt` and `hash`: `recordedAt` is kept (so a restore hashes identically)
-/// and the others are checked against what the log assigns.
+/// `recordedAt` and `hash`: `recordedAt` is kept (so a restore hashes identically;
+/// it must not go backward from line to line) and the others are checked against
+/// what the log assigns.
 ///
 /// A line without an `id` gets one derived from its content and line number, so
 /// importing the same file again appends nothing new.

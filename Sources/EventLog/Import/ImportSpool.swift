@@ -138,16 +138,22 @@ struct ImportSpool {
                     let h = EventRecord.headerSize
                     let expected: ExpectedVersion =
                         entry.expectedKind == 0 ? .any : entry.expectedKind == 1 ? .noStream : .exact(StreamVersion(entry.expectedValue))
-                    block.batch.events.append(
-                        PreparedBatch.Event(
-                            offset: shift + Int(entry.offset), length: Int(entry.length), id: EventRecord.id(template),
-                            stream: StreamName(unchecked: String(decoding: UnsafeRawBufferPointer(rebasing: template[h..<(h + streamLength)]), as: UTF8.self)),
-                            type: EventType(unchecked: String(decoding: UnsafeRawBufferPointer(rebasing: template[(h + streamLength)..<(h + streamLength + typeLength)]), as: UTF8.self)),
-                            expectedVersion: expected, given: PreparedBatch.Given(rawValue: entry.given)))
+                    var event = PreparedBatch.Event(
+                        offset: shift + Int(entry.offset), length: Int(entry.length), id: EventRecord.id(template),
+                        stream: StreamName(unchecked: String(decoding: UnsafeRawBufferPointer(rebasing: template[h..<(h + streamLength)]), as: UTF8.self)),
+                        type: EventType(unchecked: String(decoding: UnsafeRawBufferPointer(rebasing: template[(h + streamLength)..<(h + streamLength + typeLength)]), as: UTF8.self)),
+                        expectedVersion: expected, given: PreparedBatch.Given(rawValue: entry.given))
                     block.lines.append(Int(entry.line))
                     var restore = ImportLine.Restore()
-                    if entry.restoreFlags & 1 != 0 { restore.position = LogPosition(entry.restoreSeq) }
-                    if entry.restoreFlags & 2 != 0 { restore.version = StreamVersion(entry.restoreVersion) }
+                    if entry.restoreFlags & 1 != 0 {
+                        restore.position = LogPosition(entry.restoreSeq)
+                        event.claimedPosition = entry.restoreSeq
+                    }
+                    if entry.restoreFlags & 2 != 0 {
+                        restore.version = StreamVersion(entry.restoreVersion)
+                        event.claimedVersion = entry.restoreVersion
+                    }
+                    block.batch.events.append(event)
                     if entry.restoreFlags & 4 != 0 {
                         var hash = [UInt8](repeating: 0, count: 32)
                         hash.withUnsafeMutableBytes { out in

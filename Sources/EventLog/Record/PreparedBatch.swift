@@ -14,6 +14,11 @@ struct PreparedBatch: Sendable {
         var type: EventType
         var expectedVersion: ExpectedVersion
         var given: Given
+        /// Where a restored event says it goes (an export line's `seq` and `version`; 0
+        /// when it says nothing): the planner refuses the batch when it would go
+        /// elsewhere, so a restore into the wrong store appends nothing.
+        var claimedPosition: UInt64 = 0
+        var claimedVersion: UInt64 = 0
     }
 
     /// Which optional fields the client set: only those take part in deciding whether a

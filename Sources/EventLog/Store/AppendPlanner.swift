@@ -223,7 +223,6 @@ struct AppendPlanner {
         let events = batches[batchIndex].events
         var results: [AppendedEvent] = []
         results.reserveCapacity(events.count)
-        let recordedAt = max(now, lastRecordedAt)
         plannedIds.reserveCapacity(plannedIds.count + events.count)
         for (index, event) in events.enumerated() {
             if let planned = plannedIds[event.id] {
@@ -245,6 +244,9 @@ struct AppendPlanner {
             guard event.expectedVersion.isSatisfied(by: StreamVersion(current)) else {
                 throw EventLogError.wrongExpectedVersion(stream: event.stream, expected: event.expectedVersion, actual: StreamVersion(current), batchIndex: index)
             }
+            if event.claimedPosition != 0 && event.claimedPosition != head.next.rawValue || event.claimedVersion != 0 && event.claimedVersion != current + 1 {
+                throw misplacedRestore(event, index: index, position: head.next, version: StreamVersion(current + 1))
+            }
             touched.append((slot, current))
             if current == 0 { newStreamCount += 1 }
             streamVersions[slot] = current + 1
@@ -252,13 +254,21 @@ struct AppendPlanner {
             let position = head.next
             let version = StreamVersion(current + 1)
             let previous = headHash
+            // recordedAt never goes backward along the log (reads by time search for it):
+            // the clock's time, or the last event's when the clock is behind it; a
+            // restored event keeps its own, which must not be earlier.
+            let recordedAt = max(now, lastRecordedAt)
+            if event.given.contains(.recordedAt) {
+                let given = Timestamp(rawValue: batches[batchIndex].bytes.withUnsafeBytes { EventRecord.i64($0, event.offset + 60) })
+                guard given >= lastRecordedAt else { throw recordedBackward(event, index: index, given: given) }
+            }
             let (hash, stamp) = batches[batchIndex].bytes.withUnsafeMutableBytes { all in
                 let record = UnsafeMutableRawBufferPointer(rebasing: all[event.offset..<(event.offset + event.length)])
                 let hash = EventRecord.seal(record, position: position, version: version, recordedAt: recordedAt, given: event.given, previous: previous)
                 return (hash, Timestamp(rawValue: EventRecord.i64(UnsafeRawBufferPointer(record), 60)))
             }
             headHash = hash
-            lastRecordedAt = max(lastRecordedAt, stamp)
+            lastRecordedAt = stamp
             records.append((batchIndex, event.offset, event.length, streams[index], types[index]))
             recordBytes += event.length
             head = position
@@ -267,6 +277,29 @@ struct AppendPlanner {
             results.append(AppendedEvent(id: event.id, stream: event.stream, position: position, version: version, isDuplicate: false))
         }
         return AppendResult(events: results, head: head)
+    }
+
+    /// Refuses event `index`, a restored event that would land at `position` and
+    /// `version` rather than where it says it goes.
+    private func misplacedRestore(_ event: PreparedBatch.Event, index: Int, position: LogPosition, version: StreamVersion) -> EventLogError {
+        let problem =
+            event.claimedPosition != 0 && event.claimedPosition != position.rawValue
+            ? "says it is seq \(event.claimedPosition), but this log would place it at \(position)"
+            : "says it is version \(event.claimedVersion) of \(event.stream), but this log would make it version \(version)"
+        return EventLogError(
+            .invalidEvent,
+            "event \(event.id) \(problem); nothing was appended: restore an export into an empty store, and an `export --from N` into a store that holds the N − 1 events before it",
+            stream: event.stream, eventID: event.id, batchIndex: index)
+    }
+
+    /// Refuses event `index`, which gives a `recordedAt` earlier than the last event's.
+    private func recordedBackward(_ event: PreparedBatch.Event, index: Int, given: Timestamp) -> EventLogError {
+        EventLogError(
+            .invalidEvent,
+            "event \(event.id) gives recordedAt \(given), but the event before it (position \(head)) was recorded at \(lastRecordedAt): "
+                + "recordedAt never goes backward in the log, so only a restore gives it, in order, into a log recorded before it; "
+                + "give when the event happened as occurredAt instead",
+            stream: event.stream, eventID: event.id, batchIndex: index)
     }
 
     private func withRecord<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T {

@@ -37,6 +37,12 @@ public protocol EventStore: AnyObject, Sendable {
     /// ``read(from:direction:limit:)`` does).
     func readType(_ type: EventType, from position: LogPosition?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent]
 
+    /// The first position whose event was recorded at or after `time`; `nil` when every
+    /// event was recorded before it (or there are none). Where reads by time start:
+    /// `recordedAt` never goes backward along the log, so this is a binary search,
+    /// O(log n) record reads.
+    func firstPosition(recordedAtOrAfter time: Timestamp) throws(EventLogError) -> LogPosition?
+
     /// The event stored under `id`, if any.
     func event(id: EventID) throws(EventLogError) -> RecordedEvent?
 

@@ -128,6 +128,18 @@ public final class InMemoryEventStore: EventStore, PreparedAppending, Sendable {
         }
     }
 
+    public func firstPosition(recordedAtOrAfter time: Timestamp) throws(EventLogError) -> LogPosition? {
+        state.withLock { state in
+            var (low, high) = (0, state.records.count)
+            while low < high {
+                let mid = (low + high) / 2
+                let recorded = state.records[mid].withUnsafeBytes { EventRecord.i64($0, 60) }
+                if recorded < time.rawValue { low = mid + 1 } else { high = mid }
+            }
+            return low < state.records.count ? LogPosition(UInt64(low + 1)) : nil
+        }
+    }
+
     public func event(id: EventID) throws(EventLogError) -> RecordedEvent? {
         state.withLock { state in state.ids[id].map { decode(state, $0) } }
     }

@@ -169,6 +169,7 @@ extension LMDBEventStore {
         entries: ((UInt64, UnsafeRawBufferPointer) -> Bool) throws -> Void
     ) throws -> VerificationReport {
         var previous = EventHash.genesis
+        var lastRecorded = Timestamp(rawValue: .min)
         var expected: UInt64 = 1
         var bad: (position: UInt64, problem: String)?
         do {
@@ -191,6 +192,17 @@ extension LMDBEventStore {
                     bad = (key, "the hash does not match: this event, or the chain before it, was altered (stored \(stored.description.prefix(16))…, computed \(computed.description.prefix(16))…)")
                     return false
                 }
+                let recorded = Timestamp(rawValue: EventRecord.i64(record, 60))
+                if recorded < lastRecorded {
+                    bad = (
+                        key,
+                        "the event was recorded at \(recorded), before the event at position \(key - 1) (\(lastRecorded)); recordedAt never goes backward "
+                            + "in the log, and reads by time rely on that. Only builds before November 2026 let an import give recordedAt out of order: "
+                            + "export the log, put its recordedAt fields in order (or drop them and the hash fields) and import it into an empty store"
+                    )
+                    return false
+                }
+                lastRecorded = recorded
                 previous = stored
                 progress?(LogPosition(key), head.position)
                 expected += 1

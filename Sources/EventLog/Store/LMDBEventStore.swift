@@ -570,6 +570,24 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         }
     }
 
+    public func firstPosition(recordedAtOrAfter time: Timestamp) throws(EventLogError) -> LogPosition? {
+        try guarded {
+            try env.read { txn in
+                let head = try Self.readHead(txn, databases).position.rawValue
+                // The first position in [low, high) recorded at or after `time`; high if none.
+                var (low, high) = (UInt64(1), head + 1)
+                while low < high {
+                    let mid = low + (high - low) / 2
+                    guard let record = try withUInt64Bytes(mid, { key in try txn.get(databases.events, key) }), record.count >= EventRecord.headerSize else {
+                        throw EventLogError(.corrupted, "position \(mid) is missing from the log or damaged; run `ledgerline verify`", position: LogPosition(mid))
+                    }
+                    if EventRecord.i64(record, 60) < time.rawValue { low = mid + 1 } else { high = mid }
+                }
+                return low <= head ? LogPosition(low) : nil
+            }
+        }
+    }
+
     public func event(id: EventID) throws(EventLogError) -> RecordedEvent? {
         try guarded {
             try env.read { txn in

@@ -12,7 +12,11 @@ struct ReadCommand: AsyncParsableCommand {
             type (--type), forward or --backward; or the events with the given ids (--id). \
             --correlation-id, --causation-id and --actor keep only the events that carry \
             them: what one request set off, what one event caused, what one rule or person \
-            did. Without --stream or --type they read the whole log to find them.
+            did. Without --stream or --type they read the whole log to find them. \
+            --since and --until keep the events recorded in that time (both inclusive; \
+            a day such as 2026-11-03 means from its start or to its end, UTC): reads of \
+            the log or of a type find where to start by a binary search, since \
+            recordedAt never goes backward along the log.
 
             Examples:
               ledgerline read --from 1000 --limit 10
@@ -22,6 +26,8 @@ struct ReadCommand: AsyncParsableCommand {
               ledgerline read --causation-id 0b4c1f6e-8d36-4c0f-9a51-2f1d7c9e4b10
               ledgerline read --stream customer-42 --actor rule:welcome@3
               ledgerline read --type DealStageChanged --latest-schema
+              ledgerline read --since 2026-11-03T14:00:00Z --until 2026-11-03T15:00:00Z
+              ledgerline read --type OrderPlaced --since 2026-11-03 --until 2026-11-03
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -34,6 +40,8 @@ struct ReadCommand: AsyncParsableCommand {
     @Option(help: "Only events with this correlation id.") var correlationId: String?
     @Option(help: "Only events caused by the event with this id.") var causationId: String?
     @Option(help: "Only events appended by this actor.") var actor: String?
+    @Option(help: "Only events recorded at or after this time (RFC 3339, or a day from its start, UTC).") var since: String?
+    @Option(help: "Only events recorded at or before this time (RFC 3339, or a day to its end, UTC).") var until: String?
     @Flag(help: "Newest first.") var backward = false
     @Flag(help: "Give each event in the latest schema version of its type (upcast on read; what is stored is unchanged).")
     var latestSchema = false
@@ -46,13 +54,14 @@ struct ReadCommand: AsyncParsableCommand {
         if limit < 0 { throw ValidationError("--limit must be zero or more") }
         if !id.isEmpty {
             let others = [("--stream", stream != nil), ("--type", type != nil), ("--from", from != nil), ("--backward", backward), ("--correlation-id", correlationId != nil),
-                ("--causation-id", causationId != nil), ("--actor", actor != nil)]
+                ("--causation-id", causationId != nil), ("--actor", actor != nil), ("--since", since != nil), ("--until", until != nil)]
             if let (name, _) = others.first(where: \.1) { throw ValidationError("--id reads events by id alone; it cannot be combined with \(name)") }
         }
     }
 
     func run() async throws {
         try await CommandErrors.run {
+            let window = try recordedWindow()
             let store = try global.openStore()
             defer { store.close() }
             var writer = JSONWriter(reservingCapacity: 1024)
@@ -70,13 +79,22 @@ struct ReadCommand: AsyncParsableCommand {
                 return
             }
             let keep = try filter()
-            let read = try pages(store)
+            let read = try pages(store, window: window)
+            // Reads of a stream start at its first or last event whatever the window, so
+            // they may skip events before they reach it.
+            let skips = keep != nil || (stream != nil && window != nil)
             var remaining = limit
             var last: RecordedEvent?
-            while remaining > 0 {
-                let asked = keep == nil ? min(remaining, Self.pageSize) : Self.pageSize
+            reading: while remaining > 0 {
+                let asked = skips ? Self.pageSize : min(remaining, Self.pageSize)
                 let page = try read(last, asked)
-                for event in page where remaining > 0 && keep?(event) ?? true {
+                for event in page where remaining > 0 {
+                    if let window {
+                        // recordedAt never goes backward along the log, nor along a stream.
+                        if backward ? event.recordedAt < window.lowerBound : event.recordedAt > window.upperBound { break reading }
+                        if !window.contains(event.recordedAt) { continue }
+                    }
+                    guard keep?(event) ?? true else { continue }
                     try emit(event)
                     remaining -= 1
                 }
@@ -111,9 +129,39 @@ struct ReadCommand: AsyncParsableCommand {
         }
     }
 
+    /// The times --since and --until keep (recordedAt, both inclusive); `nil` when
+    /// neither is given.
+    private func recordedWindow() throws -> ClosedRange<Timestamp>? {
+        guard since != nil || until != nil else { return nil }
+        let start = try since.map { try ViewQueryOptions.instant($0, option: "--since", endOfDay: false) } ?? Timestamp(rawValue: .min)
+        let end = try until.map { try ViewQueryOptions.instant($0, option: "--until", endOfDay: true) } ?? Timestamp(rawValue: .max)
+        guard start <= end else {
+            throw InputError("--since \(start) is after --until \(end), so no event can have been recorded in between; swap them")
+        }
+        return start...end
+    }
+
+    /// `--from` for a read of the whole log or of a type, moved into `window`: the
+    /// window's first position going forward, its last going backward, found by a
+    /// binary search on `recordedAt`. A position with nothing to read there when the
+    /// window holds no event.
+    private func start(_ store: some EventStore, window: ClosedRange<Timestamp>?) throws -> LogPosition? {
+        let from = from.map { LogPosition($0) }
+        guard let window else { return from }
+        if backward {
+            guard window.upperBound.rawValue < .max else { return from }
+            // The position before the first one recorded after the window, else the head.
+            let after = try store.firstPosition(recordedAtOrAfter: Timestamp(rawValue: window.upperBound.rawValue + 1))
+            let last = try after.map { LogPosition($0.rawValue - 1) } ?? store.head().position
+            return min(from ?? last, last)
+        }
+        let first = try store.firstPosition(recordedAtOrAfter: window.lowerBound) ?? store.head().position.next
+        return max(from ?? first, first)
+    }
+
     /// Reads the page after `last` (the first page for `nil`) of the chosen events, in
     /// the chosen direction, at most `limit` long.
-    private func pages(_ store: some EventStore) throws -> (RecordedEvent?, Int) throws -> [RecordedEvent] {
+    private func pages(_ store: some EventStore, window: ClosedRange<Timestamp>?) throws -> (RecordedEvent?, Int) throws -> [RecordedEvent] {
         let direction: ReadDirection = backward ? .backward : .forward
         /// The position or version after `value` going `direction`: 0 once backward
         /// reads are done, where every read of the store finds nothing.
@@ -127,13 +175,15 @@ struct ReadCommand: AsyncParsableCommand {
         }
         if let type {
             guard let eventType = EventType(type) else { throw InputError("--type: \(EventType.validationProblem(type) ?? "invalid")") }
+            let first = try start(store, window: window)
             return { last, limit in
-                let position = last.map { LogPosition(step($0.position.rawValue)) } ?? from.map { LogPosition($0) }
+                let position = last.map { LogPosition(step($0.position.rawValue)) } ?? first
                 return try store.readType(eventType, from: position, direction: direction, limit: limit)
             }
         }
+        let first = try start(store, window: window)
         return { last, limit in
-            let position = last.map { LogPosition(step($0.position.rawValue)) } ?? from.map { LogPosition($0) } ?? (backward ? nil : .start)
+            let position = last.map { LogPosition(step($0.position.rawValue)) } ?? first ?? (backward ? nil : .start)
             return try store.read(from: position, direction: direction, limit: limit)
         }
     }

@@ -38,24 +38,19 @@ public enum PointInTime: Sendable, Hashable, CustomStringConvertible {
     /// The log position this stands for in `store`: the position itself (capped at the
     /// head), or the last event recorded at or before the instant.
     ///
-    /// Cost: O(log n) single-event reads (a binary search over positions, using that
-    /// `recordedAt` never decreases along the log).
+    /// Cost: O(log n) record reads (the store's binary search over positions, using
+    /// that `recordedAt` never goes backward along the log).
     public func resolve(in store: any EventStore) throws -> LogPosition {
         let head = try store.head().position
         switch self {
         case .position(let position):
             return min(position, head)
         case .instant(let instant):
-            var low: UInt64 = 0  // recorded at or before the instant (0: nothing yet)
-            var high = head.rawValue + 1  // recorded after it
-            while high - low > 1 {
-                let mid = low + (high - low) / 2
-                guard let event = try store.read(from: LogPosition(mid), direction: .forward, limit: 1).first else {
-                    break
-                }
-                if event.recordedAt <= instant { low = mid } else { high = mid }
+            // The position before the first one recorded after the instant.
+            guard instant.rawValue < .max, let after = try store.firstPosition(recordedAtOrAfter: Timestamp(rawValue: instant.rawValue + 1)) else {
+                return head
             }
-            return LogPosition(low)
+            return min(LogPosition(after.rawValue - 1), head)
         }
     }
 
