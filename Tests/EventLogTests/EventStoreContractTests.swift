@@ -448,6 +448,7 @@ import Testing
         let clock = StepClock()
         try await kind.withStore(clock: clock) { store in
             #expect(try store.firstPosition(recordedAtOrAfter: Timestamp(rawValue: .min)) == nil)
+            #expect(try store.lastPosition(recordedAtOrBefore: Timestamp(rawValue: .max)) == .start)
             _ = try await store.append([Fixture.contactCreated(1)])
             _ = try await store.append([Fixture.contactCreated(2), Fixture.contactCreated(3)])
             clock.set(Timestamp(rawValue: 1_000_000))  // back to 1970
@@ -472,6 +473,13 @@ import Testing
             #expect(try first(plus(times[1], 1)) == 5)
             #expect(try first(times[4]) == 5)
             #expect(try first(plus(times[4], 1)) == nil)
+
+            func last(_ time: Timestamp) throws -> UInt64 { try store.lastPosition(recordedAtOrBefore: time).rawValue }
+            #expect(try last(plus(times[0], -1)) == 0)
+            #expect(try last(times[0]) == 1)
+            #expect(try last(times[1]) == 4, "the last of the events recorded at that time")
+            #expect(try last(plus(times[4], -1)) == 4)
+            #expect(try last(Timestamp(rawValue: .max)) == 5)
         }
     }
 

@@ -247,6 +247,13 @@ struct AppendPlanner {
             if event.claimedPosition != 0 && event.claimedPosition != head.next.rawValue || event.claimedVersion != 0 && event.claimedVersion != current + 1 {
                 throw misplacedRestore(event, index: index, position: head.next, version: StreamVersion(current + 1))
             }
+            // recordedAt never goes backward along the log (reads by time search for it):
+            // an event is stamped with the clock's time, or the last event's when the
+            // clock is behind it; a restored event keeps its own, which must not be earlier.
+            if event.given.contains(.recordedAt) {
+                let given = Timestamp(rawValue: batches[batchIndex].bytes.withUnsafeBytes { EventRecord.i64($0, event.offset + 60) })
+                guard given >= lastRecordedAt else { throw recordedBackward(event, index: index, given: given) }
+            }
             touched.append((slot, current))
             if current == 0 { newStreamCount += 1 }
             streamVersions[slot] = current + 1
@@ -254,14 +261,7 @@ struct AppendPlanner {
             let position = head.next
             let version = StreamVersion(current + 1)
             let previous = headHash
-            // recordedAt never goes backward along the log (reads by time search for it):
-            // the clock's time, or the last event's when the clock is behind it; a
-            // restored event keeps its own, which must not be earlier.
             let recordedAt = max(now, lastRecordedAt)
-            if event.given.contains(.recordedAt) {
-                let given = Timestamp(rawValue: batches[batchIndex].bytes.withUnsafeBytes { EventRecord.i64($0, event.offset + 60) })
-                guard given >= lastRecordedAt else { throw recordedBackward(event, index: index, given: given) }
-            }
             let (hash, stamp) = batches[batchIndex].bytes.withUnsafeMutableBytes { all in
                 let record = UnsafeMutableRawBufferPointer(rebasing: all[event.offset..<(event.offset + event.length)])
                 let hash = EventRecord.seal(record, position: position, version: version, recordedAt: recordedAt, given: event.given, previous: previous)
@@ -284,12 +284,11 @@ struct AppendPlanner {
     private func misplacedRestore(_ event: PreparedBatch.Event, index: Int, position: LogPosition, version: StreamVersion) -> EventLogError {
         let problem =
             event.claimedPosition != 0 && event.claimedPosition != position.rawValue
-            ? "says it is seq \(event.claimedPosition), but this log would place it at \(position)"
-            : "says it is version \(event.claimedVersion) of \(event.stream), but this log would make it version \(version)"
-        return EventLogError(
-            .invalidEvent,
-            "event \(event.id) \(problem); nothing was appended: restore an export into an empty store, and an `export --from N` into a store that holds the N − 1 events before it",
-            stream: event.stream, eventID: event.id, batchIndex: index)
+            ? "says it is seq \(event.claimedPosition), but this log would place it at \(position): restore an export into an empty store, "
+                + "and an `export --from N` into a store that holds the N − 1 events before it"
+            : "says it is version \(event.claimedVersion) of \(event.stream), but this log would make it version \(version): "
+                + "the export was altered or misses events of that stream; restore a whole, unaltered export"
+        return EventLogError(.invalidEvent, "event \(event.id) \(problem)", stream: event.stream, eventID: event.id, batchIndex: index)
     }
 
     /// Refuses event `index`, which gives a `recordedAt` earlier than the last event's.

@@ -149,6 +149,17 @@ public struct LogStatistics: Sendable, Hashable {
 }
 
 extension EventStore {
+    /// The last position whose event was recorded at or before `time`: the position
+    /// before the first one recorded after it, or the head when none was; `.start`
+    /// when every event was recorded after it. O(log n), as
+    /// ``firstPosition(recordedAtOrAfter:)``.
+    public func lastPosition(recordedAtOrBefore time: Timestamp) throws(EventLogError) -> LogPosition {
+        guard time.rawValue < .max, let after = try firstPosition(recordedAtOrAfter: Timestamp(rawValue: time.rawValue + 1)) else {
+            return try head().position
+        }
+        return LogPosition(after.rawValue - 1)
+    }
+
     /// Events of one type in log order, at or after `position`.
     public func readType(_ type: EventType, from position: LogPosition, limit: Int) throws(EventLogError) -> [RecordedEvent] {
         try readType(type, from: position, direction: .forward, limit: limit)

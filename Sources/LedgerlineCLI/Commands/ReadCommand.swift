@@ -149,10 +149,7 @@ struct ReadCommand: AsyncParsableCommand {
         let from = from.map { LogPosition($0) }
         guard let window else { return from }
         if backward {
-            guard window.upperBound.rawValue < .max else { return from }
-            // The position before the first one recorded after the window, else the head.
-            let after = try store.firstPosition(recordedAtOrAfter: Timestamp(rawValue: window.upperBound.rawValue + 1))
-            let last = try after.map { LogPosition($0.rawValue - 1) } ?? store.head().position
+            let last = try store.lastPosition(recordedAtOrBefore: window.upperBound)
             return min(from ?? last, last)
         }
         let first = try store.firstPosition(recordedAtOrAfter: window.lowerBound) ?? store.head().position.next

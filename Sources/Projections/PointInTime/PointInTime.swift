@@ -46,11 +46,7 @@ public enum PointInTime: Sendable, Hashable, CustomStringConvertible {
         case .position(let position):
             return min(position, head)
         case .instant(let instant):
-            // The position before the first one recorded after the instant.
-            guard instant.rawValue < .max, let after = try store.firstPosition(recordedAtOrAfter: Timestamp(rawValue: instant.rawValue + 1)) else {
-                return head
-            }
-            return min(LogPosition(after.rawValue - 1), head)
+            return min(try store.lastPosition(recordedAtOrBefore: instant), head)
         }
     }
 
