@@ -34,6 +34,23 @@ import Testing
         #expect(JSONWriter.prettyString(["k": [1, 2]]) == "{\n  \"k\": [\n    1,\n    2\n  ]\n}")
     }
 
+    /// Keys are compared by their bytes once decoded, escapes or not: `é` precomposed
+    /// and `e` + U+0301 are two keys (Swift's `String ==` would call them one), while
+    /// `é` written plainly and as `\u00e9` are the same key twice.
+    @Test func escapedKeysAreComparedByTheirDecodedBytes() throws {
+        let object = try #require(try JSONParser.parse(#"{"e\u0301":2,"\u00e9":1}"#).objectValue)
+        #expect(object.count == 2)
+        #expect(object.keys.map { Array($0.utf8) } == [[0x65, 0xCC, 0x81], [0xC3, 0xA9]])
+        #expect(object["\u{E9}"] == 1)
+        #expect(object["e\u{301}"] == 2)
+        #expect(JSONWriter.canonicalString(.object(object)) == "{\"e\u{301}\":2,\"\u{E9}\":1}")
+        #expect {
+            try JSONParser.parse(#"{"é":1,"\u00e9":2}"#)
+        } throws: { error in
+            (error as? JSONParseError)?.reason == "duplicate key \"é\" in the object"
+        }
+    }
+
     @Test func surrogatePairsDecodeToOneScalar() throws {
         #expect(try JSONParser.parse(#""\ud83d\ude00""#) == .string("😀"))
     }

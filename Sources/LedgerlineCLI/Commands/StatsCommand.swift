@@ -67,15 +67,29 @@ struct VerifyCommand: AsyncParsableCommand {
             events; exits 1 naming the first bad position, or the first wrong index entry, \
             otherwise.
 
-            Example:
+            The chain alone cannot tell a log rewritten from some position on (its \
+            hashes recomputed) or cut short at its end. Keep the head it prints \
+            (SEQ:HASH) somewhere else, and pass it back with --anchor: the event at SEQ \
+            must still be sealed by HASH.
+
+            Examples:
               ledgerline verify && echo intact
+              ledgerline verify --anchor 133796:3f6c…   (the 64 hex digits of the hash)
             """)
 
     @OptionGroup var global: GlobalOptions
+    @Option(
+        name: .customLong("anchor"),
+        help: ArgumentHelp("A head kept from an earlier verify: the event at SEQ must still be sealed by HASH (repeat for several).", valueName: "SEQ:HASH"))
+    var anchors: [String] = []
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() async throws {
         try await CommandErrors.run {
+            let anchors = try self.anchors.map { text in
+                guard let anchor = ChainAnchor(parsing: text) else { throw InputError("--anchor \"\(text.prefix(80))\" is not \(ChainAnchor.formatHint)") }
+                return anchor
+            }
             let store = try global.openStore()
             defer { store.close() }
             let bar = ProgressBar()
@@ -93,6 +107,11 @@ struct VerifyCommand: AsyncParsableCommand {
                 },
                 walkingIndex: { index in DamagedPagesReport.index.store(index.rawValue, ordering: .relaxed) })
             bar.finish()
+            // An anchor vouches for what comes before it only through an intact chain.
+            var anchorProblem: String?
+            if report.isIntact && report.indexProblem == nil {
+                for anchor in anchors where anchorProblem == nil { anchorProblem = try store.problem(with: anchor) }
+            }
             if json {
                 let value: JSONValue = [
                     "intact": .bool(report.isIntact),
@@ -102,6 +121,8 @@ struct VerifyCommand: AsyncParsableCommand {
                     "firstBadPosition": report.firstBadPosition.map { .number(JSONNumber($0.rawValue)) } ?? .null,
                     "problem": report.problem.map { .string($0) } ?? .null,
                     "indexProblem": report.indexProblem.map { .string($0) } ?? .null,
+                    "anchors": .number(JSONNumber(Int64(anchors.count))),
+                    "anchorProblem": anchorProblem.map { .string($0) } ?? .null,
                 ]
                 Output.line(value.description)
                 Output.flush()
@@ -115,8 +136,15 @@ struct VerifyCommand: AsyncParsableCommand {
                     "the chain holds (\(report.verifiedEvents.formatted()) events verified), but \(problem); reads by id, stream or type may be wrong. "
                         + "`ledgerline export` and an `import` of it into an empty store rebuild the indexes from the log")
             }
+            if let problem = anchorProblem {
+                throw EventLogError(.corrupted, "the chain holds (\(report.verifiedEvents.formatted()) events verified), but \(problem)")
+            }
             if !json {
-                Output.line("intact: \(report.verifiedEvents.formatted()) events verified, head \(report.head.position.rawValue.formatted()) sealed by \(report.head.hash)")
+                let anchored = anchors.isEmpty ? "" : ", \(anchors.count == 1 ? "the anchor holds" : "all \(anchors.count) anchors hold")"
+                Output.line("intact: \(report.verifiedEvents.formatted()) events verified\(anchored), head \(report.head.position.rawValue.formatted()) sealed by \(report.head.hash)")
+                if report.head.position > .start {
+                    Output.line("anchor: \(ChainAnchor(position: report.head.position, hash: report.head.hash)) (keep it elsewhere; `verify --anchor` checks the log still holds it)")
+                }
                 Output.flush()
             }
         }
