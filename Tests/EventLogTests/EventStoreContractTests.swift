@@ -512,7 +512,12 @@ import Testing
                 try await store.append([restored(4, at: later), restored(5, at: Timestamp(rawValue: later.rawValue - 1))])
             }
             #expect(unordered?.batchIndex == 1)
-            #expect(try store.head().position == LogPosition(1), "nothing of either batch was appended")
+            // Nor may it be later than the clock, beyond the skew allowed between machines.
+            let future = Timestamp(rawValue: first.recordedAt.rawValue + 3_600_000_000)
+            let ahead = await #expect(throws: EventLogError.self) { try await store.append([restored(9, at: future)]) }
+            #expect(ahead?.code == .invalidEvent)
+            #expect(ahead?.message.contains("gives recordedAt \(future), later than this machine's clock (") == true, "\(ahead?.message ?? "")")
+            #expect(try store.head().position == LogPosition(1), "nothing of these batches was appended")
 
             // Equal times are in order; an event that gives none follows the last one.
             _ = try await store.append([restored(6, at: later), restored(7, at: later), Fixture.contactCreated(8)])

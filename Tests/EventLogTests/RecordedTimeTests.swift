@@ -39,9 +39,9 @@ import Testing
             "\(report.problem ?? "")")
     }
 
-    /// Lines that give `recordedAt` (an export's do) must give it in order: each line
-    /// that goes back is named with the line it goes back from, across the check pass's
-    /// parallel parts and chunks, and nothing is appended.
+    /// Lines that give `recordedAt` (an export's do) must give it in order, and not
+    /// after the clock: each line that goes back is named with the line it goes back
+    /// from, across the check pass's parallel parts and chunks, and nothing is appended.
     @Test func anImportRefusesLinesWhoseRecordedAtGoesBackward() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
@@ -58,6 +58,7 @@ import Testing
             lines.append(#"{"stream":"customer-\#(n % 7)","type":"ContactCreated","data":{"customerId":"\#(n % 7)"},"recordedAt":"\#(time)"}"#)
         }
         lines.insert(#"{"stream":"customer-1","type":"ContactCreated","data":{"customerId":"1"}}"#, at: 10)  // gives none: not compared
+        lines.append(#"{"stream":"customer-1","type":"ContactCreated","data":{"customerId":"1"},"recordedAt":"2100-01-01T00:00:00Z"}"#)  // after the clock
         let file = scratch.url.appendingPathComponent("restore.jsonl")
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
 
@@ -71,12 +72,13 @@ import Testing
             try await EventImporter(store: store, validator: nil, options: options).importFile(at: file, displayName: "restore.jsonl")
         }
         // Line numbers count the inserted line 11.
-        #expect(failure?.problems.map(\.line) == [1_201, 2_901])
+        #expect(failure?.problems.map(\.line) == [1_201, 2_901, 3_002])
         #expect(
             failure?.problems.first?.reason
                 == "recordedAt 2026-11-01T00:19:58Z is earlier than line 1200's (2026-11-01T00:19:59Z): recordedAt never goes backward in the log, "
                 + "so lines that give it must give it in order, as an export does; give when an event happened as occurredAt instead")
-        #expect(failure?.problems.last?.reason.hasPrefix("recordedAt 2026-11-01T00:01:40Z is earlier than line 2900's (2026-11-01T00:48:19Z)") == true)
+        #expect(failure?.problems[1].reason.hasPrefix("recordedAt 2026-11-01T00:01:40Z is earlier than line 2900's (2026-11-01T00:48:19Z)") == true)
+        #expect(failure?.problems[2].reason.hasPrefix("recordedAt 2100-01-01T00:00:00Z is later than this machine's clock (") == true)
         #expect(failure?.appended == 0)
         #expect(try store.head().position == .start)
     }

@@ -228,11 +228,20 @@ public struct EventImporter: Sendable {
         var line: Int
     }
 
-    /// The lines among `claims` whose `recordedAt` is earlier than an earlier line's;
-    /// `latest` is the latest claim so far in the file, carried from chunk to chunk.
-    static func recordedAtProblems(_ claims: [RecordedAtClaim], latest: inout RecordedAtClaim?) -> [ImportFailure.Problem] {
+    /// The lines among `claims` whose `recordedAt` is earlier than an earlier line's, or
+    /// later than `now` (beyond the clock skew the store allows); `latest` is the latest
+    /// claim so far in the file, carried from chunk to chunk.
+    static func recordedAtProblems(_ claims: [RecordedAtClaim], latest: inout RecordedAtClaim?, now: Timestamp = .now) -> [ImportFailure.Problem] {
         var problems: [ImportFailure.Problem] = []
         for claim in claims {
+            if claim.time.rawValue > now.rawValue &+ AppendPlanner.clockSkewAllowed {
+                problems.append(
+                    .init(
+                        line: claim.line,
+                        reason: "recordedAt \(claim.time) is later than this machine's clock (\(now)): an event cannot have been recorded in the future; "
+                            + "check the clock here and where the export came from"))
+                continue
+            }
             guard let before = latest, claim.time < before.time else {
                 latest = claim
                 continue

@@ -253,6 +253,9 @@ struct AppendPlanner {
             if event.given.contains(.recordedAt) {
                 let given = Timestamp(rawValue: batches[batchIndex].bytes.withUnsafeBytes { EventRecord.i64($0, event.offset + 60) })
                 guard given >= lastRecordedAt else { throw recordedBackward(event, index: index, given: given) }
+                // Every event after it would be stamped with that time until the clock
+                // caught up: refuse a time no clock here has reached.
+                guard given.rawValue <= now.rawValue &+ Self.clockSkewAllowed else { throw recordedInTheFuture(event, index: index, given: given, now: now) }
             }
             touched.append((slot, current))
             if current == 0 { newStreamCount += 1 }
@@ -289,6 +292,19 @@ struct AppendPlanner {
             : "says it is version \(event.claimedVersion) of \(event.stream), but this log would make it version \(version): "
                 + "the export was altered or misses events of that stream; restore a whole, unaltered export"
         return EventLogError(.invalidEvent, "event \(event.id) \(problem)", stream: event.stream, eventID: event.id, batchIndex: index)
+    }
+
+    /// How far past this machine's clock a restored event's `recordedAt` may be (the
+    /// clocks of the machine it was exported from and of this one differ): 5 minutes.
+    static let clockSkewAllowed: Int64 = 5 * 60 * 1_000_000
+
+    /// Refuses event `index`, which gives a `recordedAt` later than the clock.
+    private func recordedInTheFuture(_ event: PreparedBatch.Event, index: Int, given: Timestamp, now: Timestamp) -> EventLogError {
+        EventLogError(
+            .invalidEvent,
+            "event \(event.id) gives recordedAt \(given), later than this machine's clock (\(now)): an event cannot have been recorded in the future, "
+                + "and every event after it would be stamped with that time. Check the clock here and where the export came from",
+            stream: event.stream, eventID: event.id, batchIndex: index)
     }
 
     /// Refuses event `index`, which gives a `recordedAt` earlier than the last event's.
