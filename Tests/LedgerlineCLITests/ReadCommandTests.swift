@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import JSON
 import Testing
@@ -146,6 +147,33 @@ import Testing
         let combined = try CLI.run(["--data", scratch.data, "read", "--id", Self.signupID, "--since", "2026-11-01"])
         #expect(combined.status == 64)
         #expect(combined.stderr.contains("--id reads events by id alone; it cannot be combined with --since"))
+    }
+
+    /// Filtered forward reads of the whole log scan records in place, one read
+    /// transaction per 16,384 events: matches on both sides of a slice's end, the
+    /// limit, and a --until window that ends the scan must all come out right.
+    @Test func filteredScansCrossSlicesOfTheLog() throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        // 40,000 events, recorded a second apart from 2026-11-01T00:00:00Z; user:ana
+        // appended positions 16,384, 16,385 and every 5,000th.
+        let start = try #require(Timestamp(rfc3339: "2026-11-01T00:00:00Z")).rawValue
+        let ana: Set<Int> = Set(stride(from: 5_000, through: 40_000, by: 5_000)).union([16_384, 16_385])
+        let lines = (1...40_000).map { n in
+            let time = Timestamp(rawValue: start + Int64(n) * 1_000_000)
+            return #"{"stream":"customer-\#(n % 5)","type":"ContactUpdated","data":{"customerId":"\#(n % 5)","changes":{"phone":"+1 555 \#(n)"}},"#
+                + #""actor":"\#(ana.contains(n) ? "user:ana" : "sync")","recordedAt":"\#(time)"}"#
+        }
+        let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
+        let imported = try CLI.run(["--data", scratch.data, "import", file])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let all = ana.sorted().map(Int64.init)
+        #expect(try positions(scratch, ["read", "--actor", "user:ana"]) == all)
+        #expect(try positions(scratch, ["read", "--actor", "user:ana", "--limit", "4"]) == Array(all.prefix(4)))
+        #expect(try positions(scratch, ["read", "--actor", "user:ana", "--from", "16385"]) == all.filter { $0 >= 16_385 })
+        // 2026-11-01T05:33:20Z is position 20,000; 09:43:20Z is 35,000.
+        #expect(try positions(scratch, ["read", "--actor", "user:ana", "--since", "2026-11-01T05:33:20Z", "--until", "2026-11-01T09:43:19Z"]) == [20_000, 25_000, 30_000])
+        #expect(try positions(scratch, ["read", "--actor", "nobody"]) == [])
     }
 
     @Test func tailPrintsTheLastEventsOfAStreamOrAType() throws {

@@ -39,11 +39,14 @@ public struct StoredEvent {
     public var stream: StreamName { StreamName(unchecked: String(decoding: streamBytes, as: UTF8.self)) }
     public var type: EventType { EventType(unchecked: String(decoding: typeBytes, as: UTF8.self)) }
 
-    public var actor: String? {
+    /// The actor's UTF-8 bytes, in place; `nil` when the event has no actor.
+    public var actorBytes: UnsafeRawBufferPointer? {
         guard record[1] & 1 != 0 else { return nil }
         let start = typeStart + typeLength
-        return String(decoding: UnsafeRawBufferPointer(rebasing: record[start..<(start + actorLength)]), as: UTF8.self)
+        return UnsafeRawBufferPointer(rebasing: record[start..<(start + actorLength)])
     }
+
+    public var actor: String? { actorBytes.map { String(decoding: $0, as: UTF8.self) } }
 
     /// The payload's canonical JSON bytes, in place.
     public var payloadBytes: UnsafeRawBufferPointer {

@@ -48,6 +48,8 @@ struct ReadCommand: AsyncParsableCommand {
 
     /// Events asked for per read; filtered reads keep reading pages of this size.
     static let pageSize = 1000
+    /// Events visited per read transaction by a filtered scan of the whole log.
+    static let scanSlice = 16_384
 
     func validate() throws {
         if stream != nil && type != nil { throw ValidationError("--stream and --type cannot be combined") }
@@ -79,6 +81,10 @@ struct ReadCommand: AsyncParsableCommand {
                 return
             }
             let keep = try filter()
+            if let keep, stream == nil, type == nil, !backward {
+                try scan(store, keeping: keep, window: window, emit)
+                return
+            }
             let read = try pages(store, window: window)
             // Reads of a stream start at its first or last event whatever the window, so
             // they may skip events before they reach it.
@@ -94,7 +100,7 @@ struct ReadCommand: AsyncParsableCommand {
                         if backward ? event.recordedAt < window.lowerBound : event.recordedAt > window.upperBound { break reading }
                         if !window.contains(event.recordedAt) { continue }
                     }
-                    guard keep?(event) ?? true else { continue }
+                    guard keep?.matches(event) ?? true else { continue }
                     try emit(event)
                     remaining -= 1
                 }
@@ -118,14 +124,42 @@ struct ReadCommand: AsyncParsableCommand {
         }
     }
 
-    /// The envelope fields the events must carry, as one test; `nil` keeps every event.
-    private func filter() throws -> ((RecordedEvent) -> Bool)? {
-        let correlation = try EventID.parse(correlationId, option: "--correlation-id")
-        let causation = try EventID.parse(causationId, option: "--causation-id")
-        guard correlation != nil || causation != nil || actor != nil else { return nil }
-        return { [actor] event in
-            (correlation == nil || event.correlationId == correlation) && (causation == nil || event.causationId == causation)
-                && (actor == nil || event.actor == actor)
+    /// The envelope fields the events must carry; `nil` keeps every event.
+    private func filter() throws -> EnvelopeFilter? {
+        let filter = EnvelopeFilter(
+            correlation: try EventID.parse(correlationId, option: "--correlation-id"),
+            causation: try EventID.parse(causationId, option: "--causation-id"), actor: actor)
+        return filter.correlation != nil || filter.causation != nil || filter.actor != nil ? filter : nil
+    }
+
+    /// A read of the whole log, forward, that keeps only the events `filter` matches:
+    /// the fields it tests are read in place from each record (``EventStore/scan(from:limit:_:)``)
+    /// and only the events kept are decoded, several times cheaper than reading every
+    /// envelope. One read transaction per slice, so a long scan does not pin old pages.
+    private func scan(_ store: some EventStore, keeping filter: EnvelopeFilter, window: ClosedRange<Timestamp>?, _ emit: (RecordedEvent) throws -> Void) throws {
+        var next = try start(store, window: window) ?? .start
+        var remaining = limit
+        while remaining > 0 {
+            var last: LogPosition?
+            var ended = false
+            var failure: (any Error)?
+            let visited = try store.scan(from: next, limit: Self.scanSlice) { stored in
+                last = stored.position
+                if let window, stored.recordedAt > window.upperBound {
+                    ended = true
+                    return false
+                }
+                guard filter.matches(stored) else { return true }
+                do { try emit(stored.decode()) } catch {
+                    failure = error
+                    return false
+                }
+                remaining -= 1
+                return remaining > 0
+            }
+            if let failure { throw failure }
+            guard !ended, visited == Self.scanSlice, let last else { return }
+            next = last.next
         }
     }
 
@@ -251,5 +285,25 @@ struct TailCommand: AsyncParsableCommand {
                 Output.flush()
             }
         }
+    }
+}
+
+/// The envelope fields `read --correlation-id`, `--causation-id` and `--actor` ask for.
+struct EnvelopeFilter {
+    var correlation: EventID?
+    var causation: EventID?
+    var actor: String?
+
+    func matches(_ event: RecordedEvent) -> Bool {
+        (correlation == nil || event.correlationId == correlation) && (causation == nil || event.causationId == causation)
+            && (actor == nil || event.actor.map { $0.utf8.elementsEqual(actor!.utf8) } == true)
+    }
+
+    /// The same test on a record in place, allocating nothing.
+    func matches(_ event: StoredEvent) -> Bool {
+        guard correlation == nil || event.correlationId == correlation, causation == nil || event.causationId == causation else { return false }
+        guard let actor else { return true }
+        guard let bytes = event.actorBytes else { return false }
+        return bytes.elementsEqual(actor.utf8)
     }
 }
