@@ -61,7 +61,7 @@ import Testing
         #expect(result.stderr.contains("there is no event store in \(scratch.data); run `ledgerline init` or pass --data"))
     }
 
-    @Test(arguments: ["init", "append", "import", "read", "tail", "stats", "verify", "export", "schemas", "expr"])
+    @Test(arguments: ["init", "append", "import", "import-csv", "read", "tail", "streams", "stats", "verify", "export", "backup", "schemas", "expr", "experiments", "project", "customers", "pipeline", "tasks"])
     func everyCommandsHelpHasAnExample(command: String) throws {
         let result = try CLI.run([command, "--help"])
         #expect(result.status == 0)

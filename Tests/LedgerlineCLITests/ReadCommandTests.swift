@@ -147,6 +147,15 @@ import Testing
         let combined = try CLI.run(["--data", scratch.data, "read", "--id", Self.signupID, "--since", "2026-11-01"])
         #expect(combined.status == 64)
         #expect(combined.stderr.contains("--id reads events by id alone; it cannot be combined with --since"))
+
+        // tail --since prints what was recorded since then instead of the last N.
+        #expect(try positions(scratch, ["tail", "--since", "2026-11-08"]) == [8, 9, 10])
+        #expect(try positions(scratch, ["tail", "--since", "2026-11-02T12:00:00.000001Z", "--type", "OrderPlaced"]) == [4, 6, 8, 10])
+        #expect(try positions(scratch, ["tail", "--since", "2026-11-05", "--stream", "customer-0"]) == [5, 7, 9])
+        #expect(try positions(scratch, ["tail", "--since", "2026-11-11"]) == [])
+        let both = try CLI.run(["--data", scratch.data, "tail", "-n", "2", "--since", "2026-11-01"])
+        #expect(both.status == 64)
+        #expect(both.stderr.contains("--lines and --since cannot be combined"))
     }
 
     /// Filtered forward reads of the whole log scan records in place, one read
@@ -187,12 +196,15 @@ import Testing
         #expect(both.status == 64)
     }
 
-    @Test func tailFollowsOnlyTheChosenType() throws {
+    /// Following from the last order, or from every order recorded since a time
+    /// (here, before the store began: all of them), then the orders appended.
+    @Test(arguments: [(["-n", "1"], [10]), (["--since", "2026-01-01"], [2, 4, 6, 8, 10])] as [([String], [Int64])])
+    func tailFollowsOnlyTheChosenType(start: [String], first: [Int64]) throws {
         let scratch = try makeStore()
         defer { scratch.cleanup() }
         let process = Process()
         process.executableURL = try CLI.requireExecutable()
-        process.arguments = ["--data", scratch.data, "tail", "-n", "1", "--type", "OrderPlaced", "--follow"]
+        process.arguments = ["--data", scratch.data, "tail", "--type", "OrderPlaced", "--follow"] + start
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -208,10 +220,10 @@ import Testing
             ])
             #expect(order.status == 0)
         }
-        // The last order before following, then the three appended: 14, 16, 18.
+        // The orders before following, then the three appended: 14, 16, 18.
         var seen: [Int64] = []
         var buffer = Data()
-        while seen.count < 4 {
+        while seen.count < first.count + 3 {
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             buffer += chunk
@@ -223,6 +235,6 @@ import Testing
         }
         process.terminate()
         process.waitUntilExit()
-        #expect(seen == [10, 14, 16, 18])
+        #expect(seen == first + [14, 16, 18])
     }
 }

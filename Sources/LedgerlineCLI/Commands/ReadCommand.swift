@@ -226,29 +226,34 @@ struct TailCommand: AsyncParsableCommand {
         abstract: "Print the last events; with --follow, keep printing new ones.",
         discussion: """
             Prints the last N events as JSON Lines, oldest first: of the whole log, of one \
-            stream (--stream) or of one type (--type). With --follow it then waits and \
-            prints every such event appended afterwards, by this or any other process, \
-            never skipping or repeating a position, until interrupted.
+            stream (--stream) or of one type (--type); or, with --since, every such event \
+            recorded since then. With --follow it then waits and prints every such event \
+            appended afterwards, by this or any other process, never skipping or \
+            repeating a position, until interrupted.
 
             Examples:
               ledgerline tail -n 5 --follow
               ledgerline tail --type EmailBounced --follow
+              ledgerline tail --since 2026-11-27T09:00:00Z --follow
             """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: [.customShort("n"), .long], help: "How many of the last events to print first.") var lines: Int = 10
+    @Option(name: [.customShort("n"), .long], help: "How many of the last events to print first (default 10).") var lines: Int?
+    @Option(help: "Print the events recorded since this time (RFC 3339, or a day from its start, UTC) instead of the last N.") var since: String?
     @Option(help: "Only this stream.") var stream: String?
     @Option(help: "Only events of this type.") var type: String?
     @Flag(help: "Keep printing events as they are appended.") var follow = false
 
     func validate() throws {
         if stream != nil && type != nil { throw ValidationError("--stream and --type cannot be combined") }
-        if lines < 0 { throw ValidationError("--lines must be zero or more") }
+        if let lines, lines < 0 { throw ValidationError("--lines must be zero or more") }
+        if lines != nil && since != nil { throw ValidationError("--lines and --since cannot be combined: print the last N events, or those since a time") }
     }
 
     func run() async throws {
         try await CommandErrors.run {
+            let sinceTime = try since.map { try ViewQueryOptions.instant($0, option: "--since", endOfDay: false) }
             let streamName = try stream.map { text in
                 guard let name = StreamName(text) else { throw InputError("--stream: \(StreamName.validationProblem(text) ?? "invalid")") }
                 return name
@@ -266,21 +271,35 @@ struct TailCommand: AsyncParsableCommand {
                 event.writeJSONLine(to: &writer)
                 Output.line(writer.bytes)
             }
-            // The last events up to `head`, where following starts: an event appended
-            // meanwhile is printed once, by the subscription.
-            let last: [RecordedEvent]
-            if let streamName {
-                last = try store.readStream(streamName, from: nil, direction: .backward, limit: lines).filter { $0.position <= head }
-            } else if let eventType {
-                last = try store.readType(eventType, from: head, direction: .backward, limit: lines)
-            } else {
-                last = head == .start ? [] : try store.read(from: head, direction: .backward, limit: lines)
+            func wanted(_ event: RecordedEvent) -> Bool {
+                (streamName == nil || event.stream == streamName) && (eventType == nil || event.type == eventType)
             }
-            for event in last.reversed() { emit(event) }
+            // Everything printed first ends at `head`, where following starts: an event
+            // appended meanwhile is printed once, by the subscription.
+            if let sinceTime {
+                // Every event from the first recorded since then, through the head.
+                var next = try store.firstPosition(recordedAtOrAfter: sinceTime) ?? head.next
+                while next <= head {
+                    let page = try store.read(from: next, direction: .forward, limit: ReadCommand.pageSize)
+                    for event in page where event.position <= head && wanted(event) { emit(event) }
+                    guard page.count == ReadCommand.pageSize, let end = page.last else { break }
+                    next = end.position.next
+                }
+            } else {
+                let lines = lines ?? 10
+                let last: [RecordedEvent]
+                if let streamName {
+                    last = try store.readStream(streamName, from: nil, direction: .backward, limit: lines).filter { $0.position <= head }
+                } else if let eventType {
+                    last = try store.readType(eventType, from: head, direction: .backward, limit: lines)
+                } else {
+                    last = head == .start ? [] : try store.read(from: head, direction: .backward, limit: lines)
+                }
+                for event in last.reversed() { emit(event) }
+            }
             Output.flush()
             guard follow else { return }
-            for try await event in store.subscribe(after: head).polling(every: .milliseconds(200))
-            where (streamName == nil || event.stream == streamName) && (eventType == nil || event.type == eventType) {
+            for try await event in store.subscribe(after: head).polling(every: .milliseconds(200)) where wanted(event) {
                 emit(event)
                 Output.flush()
             }
