@@ -197,7 +197,7 @@ extension LMDBEventStore {
                     bad = (
                         key,
                         "the event was recorded at \(recorded), before the event at position \(key - 1) (\(lastRecorded)); recordedAt never goes backward "
-                            + "in the log, and reads by time rely on that. Only builds before November 2026 let an import give recordedAt out of order: "
+                            + "in the log, and reads by time rely on that. Only an import by an earlier build, which did not check the order, writes this: "
                             + "export the log, put its recordedAt fields in order (or drop them and the hash fields) and import it into an empty store"
                     )
                     return false
