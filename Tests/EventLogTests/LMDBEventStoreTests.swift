@@ -233,13 +233,13 @@ import Testing
         }
         let file = scratch.url.appendingPathComponent("data.mdb")
         var bytes = try Data(contentsOf: file)
-        // The meta entry: the key "format" followed by its little-endian u64 value 1.
-        let entry = Data("format".utf8) + Data([1, 0, 0, 0, 0, 0, 0, 0])
+        // The meta entry: the key "format" followed by its little-endian u64 value 2.
+        let entry = Data("format".utf8) + Data([2, 0, 0, 0, 0, 0, 0, 0])
         // Every copy of the meta page in the file (LMDB keeps older ones until reused).
         var searchFrom = bytes.startIndex
         var patched = 0
         while let range = bytes.range(of: entry, in: searchFrom..<bytes.endIndex) {
-            bytes[range.lowerBound + 6] = 2
+            bytes[range.lowerBound + 6] = 3
             searchFrom = range.upperBound
             patched += 1
         }
@@ -250,7 +250,7 @@ import Testing
         } throws: { error in
             let error = error as? EventLogError
             return error?.code == .unsupportedFormat
-                && error?.message == "the store in \(scratch.url.path) uses log format 2, newer than this build reads (format 1); upgrade ledgerline"
+                && error?.message == "the store in \(scratch.url.path) uses log format 3, newer than this build reads (format 2); upgrade ledgerline"
         }
     }
 

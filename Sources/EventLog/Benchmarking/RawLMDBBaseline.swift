@@ -30,7 +30,8 @@ public final class RawLMDBBaseline: @unchecked Sendable {
                 streams: try env.openDatabase("streams", flags: Int32(MDB_CREATE) | dupFlags, in: txn),
                 types: try env.openDatabase("types", flags: Int32(MDB_CREATE) | dupFlags, in: txn),
                 meta: try env.openDatabase("meta", flags: Int32(MDB_CREATE), in: txn),
-                views: try env.openDatabase("views", flags: Int32(MDB_CREATE), in: txn))
+                views: try env.openDatabase("views", flags: Int32(MDB_CREATE), in: txn),
+                links: try env.openDatabase("links", flags: Int32(MDB_CREATE) | dupFlags, in: txn))
         }
     }
 
@@ -77,6 +78,7 @@ public final class RawLMDBBaseline: @unchecked Sendable {
             defer { events.close() }
             try planner.forEachRecord { position, record in
                 try withUInt64Bytes(position) { key in try events.put(key: key, value: record, flags: Int32(MDB_APPEND)) }
+                try LMDBEventStore.putLinks(txn, databases, record: record, position: position)
             }
             var idKey = [UInt8](repeating: 0, count: 16)
             for entry in planner.sortedIdEntries() {

@@ -37,6 +37,11 @@ public protocol EventStore: AnyObject, Sendable {
     /// ``read(from:direction:limit:)`` does).
     func readType(_ type: EventType, from position: LogPosition?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent]
 
+    /// The events that carry `link` (a correlation or a causation id) from `position`
+    /// (inclusive) going `direction`, as ``readType(_:from:direction:limit:)`` reads a
+    /// type: what one request set off, or what one event caused, through an index.
+    func readLinked(_ link: EventLink, from position: LogPosition?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent]
+
     /// The first position whose event was recorded at or after `time`; `nil` when every
     /// event was recorded before it (or there are none). Where reads by time start:
     /// `recordedAt` never goes backward along the log, so this is a binary search,

@@ -13,6 +13,7 @@ public final class InMemoryEventStore: EventStore, PreparedAppending, Sendable {
         var ids: [EventID: UInt64] = [:]
         var streams: [StreamName: [UInt64]] = [:]
         var types: [EventType: [UInt64]] = [:]
+        var links: [EventLink: [UInt64]] = [:]
         var lastRecordedAt = Timestamp(rawValue: 0)
         var head: LogHead = .empty
         var recordBytes = 0
@@ -68,6 +69,7 @@ public final class InMemoryEventStore: EventStore, PreparedAppending, Sendable {
             _ = try? planner.forEachRecord { position, record in
                 state.records.append(Array(record))
                 state.ids[EventRecord.id(record)] = position
+                EventLink.forEach(in: record) { state.links[$0, default: []].append(position) }
             }
             planner.forEachStreamEntry { stream, positions in state.streams[stream, default: []].append(contentsOf: positions) }
             planner.forEachTypeEntry { type, positions in state.types[type, default: []].append(contentsOf: positions) }
@@ -115,16 +117,24 @@ public final class InMemoryEventStore: EventStore, PreparedAppending, Sendable {
     }
 
     public func readType(_ type: EventType, from position: LogPosition?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent] {
-        state.withLock { state in
-            guard let positions = state.types[type], limit > 0 else { return [] }
-            switch direction {
-            case .forward:
-                let first = position?.rawValue ?? 1
-                return positions.lazy.filter { $0 >= first }.prefix(limit).map { decode(state, $0) }
-            case .backward:
-                let last = position?.rawValue ?? UInt64.max
-                return positions.reversed().lazy.filter { $0 <= last }.prefix(limit).map { decode(state, $0) }
-            }
+        state.withLock { state in read(state.types[type], state, from: position, direction: direction, limit: limit) }
+    }
+
+    public func readLinked(_ link: EventLink, from position: LogPosition?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent] {
+        state.withLock { state in read(state.links[link], state, from: position, direction: direction, limit: limit) }
+    }
+
+    /// The events at `positions` (an index's list, ascending) from `position` going
+    /// `direction`, at most `limit`.
+    private func read(_ positions: [UInt64]?, _ state: State, from position: LogPosition?, direction: ReadDirection, limit: Int) -> [RecordedEvent] {
+        guard let positions, limit > 0 else { return [] }
+        switch direction {
+        case .forward:
+            let first = position?.rawValue ?? 1
+            return positions.lazy.filter { $0 >= first }.prefix(limit).map { decode(state, $0) }
+        case .backward:
+            let last = position?.rawValue ?? UInt64.max
+            return positions.reversed().lazy.filter { $0 <= last }.prefix(limit).map { decode(state, $0) }
         }
     }
 

@@ -16,11 +16,14 @@ extension LMDBEventStore {
     /// An index `verify` checks against the log once the chain holds.
     public enum Index: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case id = 1, stream, type
+        /// By correlation and causation id (``EventLink``).
+        case link
         public var description: String {
             switch self {
             case .id: "id"
             case .stream: "stream"
             case .type: "type"
+            case .link: "link"
             }
         }
     }
@@ -152,6 +155,52 @@ extension LMDBEventStore {
                 let counted = try Self.metaValue(txn, databases, "streams")
                 guard counted == streams else {
                     throw Found(problem: "the log counts \(counted.formatted()) streams, but the stream index has \(streams.formatted())")
+                }
+
+                // Every link entry names an event that carries that id in that field,
+                // and there is one entry per id the log's events carry.
+                walking = .link
+                announce?(.link)
+                var listed: UInt64 = 0
+                try withCursor(txn, databases.links) { cursor in
+                    var entry = try cursor.get(MDB_FIRST)
+                    while let current = entry {
+                        guard let link = EventLink(key: current.key) else {
+                            throw Found(problem: "the link index holds a key of \(current.key.count) bytes that names no correlation or causation id")
+                        }
+                        var item: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)? = current
+                        while let entry = item {
+                            listed += 1
+                            guard entry.value.count == 8 else {
+                                throw Found(problem: "the link index lists an entry of \(entry.value.count) bytes under \(link), not 8")
+                            }
+                            let position = readUInt64(entry.value)
+                            guard let stored = try record(position) else {
+                                throw Found(problem: "the link index lists position \(position) under \(link), which is not in the log")
+                            }
+                            let carries =
+                                switch link {
+                                case .correlation(let id): stored.correlationId == id
+                                case .causation(let id): stored.causationId == id
+                                }
+                            guard carries else {
+                                throw Found(problem: "the link index lists position \(position) under \(link), but that event does not carry it")
+                            }
+                            item = try cursor.get(MDB_NEXT_DUP)
+                        }
+                        entry = try cursor.get(MDB_NEXT_NODUP)
+                    }
+                }
+                var carried: UInt64 = 0
+                var entry = try log.get(MDB_FIRST)
+                while let current = entry {
+                    if current.value.count > 1 {
+                        carried += UInt64((current.value[1] >> 1) & 1) + UInt64((current.value[1] >> 2) & 1)
+                    }
+                    entry = try log.get(MDB_NEXT)
+                }
+                guard listed == carried else {
+                    throw Found(problem: "the link index lists \(listed.formatted()) positions for the \(carried.formatted()) correlation and causation ids the log's events carry")
                 }
                 return nil
             }

@@ -66,8 +66,9 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         public init() {}
     }
 
-    /// The newest log format this build reads and writes.
-    public static let formatVersion: UInt64 = 1
+    /// The newest log format this build reads and writes. Format 2 added the index by
+    /// correlation and causation id; a format 1 store is upgraded when it is opened.
+    public static let formatVersion: UInt64 = 2
 
     public let directory: URL
     let env: LMDBEnvironment
@@ -85,6 +86,8 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         let types: MDB_dbi
         let meta: MDB_dbi
         let views: MDB_dbi
+        /// Positions by ``EventLink`` (format 2).
+        let links: MDB_dbi
     }
 
     /// Opens the store in `directory`, creating it when ``Options/create`` allows.
@@ -193,17 +196,21 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                     .unsupportedFormat,
                     "the store in \(directory.path) uses log format \(stored), newer than this build reads (format \(formatVersion)); upgrade ledgerline")
             }
-            if stored == nil {
-                guard create != 0 else { throw LMDBFailure(code: MDB_NOTFOUND, operation: "reading the format") }
-                try formatKey.withUnsafeBytes { key in try withUInt64Bytes(formatVersion) { value in try txn.put(meta, key, value) } }
-            }
-            return Databases(
+            // A new store, or an older format to upgrade: both need a write transaction.
+            if stored ?? 0 < formatVersion, create == 0 { throw LMDBFailure(code: MDB_NOTFOUND, operation: "reading the format") }
+            let databases = Databases(
                 events: try env.openDatabase("events", flags: create | Int32(MDB_INTEGERKEY), in: txn),
                 ids: try env.openDatabase("ids", flags: create, in: txn),
                 streams: try env.openDatabase("streams", flags: create | dupFlags, in: txn),
                 types: try env.openDatabase("types", flags: create | dupFlags, in: txn),
                 meta: meta,
-                views: try env.openDatabase("views", flags: create, in: txn))
+                views: try env.openDatabase("views", flags: create, in: txn),
+                links: try env.openDatabase("links", flags: create | dupFlags, in: txn))
+            if stored ?? 0 < formatVersion {
+                if stored == 1 { try indexLinks(txn, databases) }
+                try formatKey.withUnsafeBytes { key in try withUInt64Bytes(formatVersion) { value in try txn.put(meta, key, value) } }
+            }
+            return databases
         }
         return try guarded {
             do {
@@ -211,6 +218,27 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
             } catch let failure as LMDBFailure where failure.code == MDB_NOTFOUND {
                 return try env.write { txn in try open(txn, Int32(MDB_CREATE)) }
             }
+        }
+    }
+
+    /// Upgrades a format 1 store to format 2: indexes every event of the log by the
+    /// links it carries, in the upgrade's write transaction (about a second per million
+    /// events, once).
+    private static func indexLinks(_ txn: LMDBTransaction, _ databases: Databases) throws {
+        let cursor = try txn.cursor(databases.events)
+        defer { cursor.close() }
+        var entry = try cursor.get(MDB_FIRST)
+        while let current = entry {
+            try putLinks(txn, databases, record: current.value, position: readUInt64(current.key))
+            entry = try cursor.get(MDB_NEXT)
+        }
+    }
+
+    /// Lists `position` under each link its `record` carries.
+    static func putLinks(_ txn: LMDBTransaction, _ databases: Databases, record: UnsafeRawBufferPointer, position: UInt64) throws {
+        guard record.count > 1, record[1] & 6 != 0 else { return }
+        try EventLink.forEach(in: record) { link in
+            try link.withKey { key in try withUInt64Bytes(position) { value in try txn.put(databases.links, key, value) } }
         }
     }
 
@@ -534,40 +562,57 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         }
     }
 
-    /// The positions of a type's events from `position` in `direction`, at most `limit`:
-    /// one seek into the type's sorted positions, then one step per event.
-    private func typePositions(_ cursor: LMDBCursor, type: EventType, from position: LogPosition?, direction: ReadDirection, limit: Int) throws -> [UInt64] {
-        var name = type.rawValue
-        return try name.withUTF8 { utf8 in
-            let key = UnsafeRawBufferPointer(utf8)
-            var out: [UInt64] = []
-            switch direction {
-            case .forward:
-                var entry = try withUInt64Bytes(max(position?.rawValue ?? 1, 1)) { value in try cursor.get(MDB_GET_BOTH_RANGE, key: key, value: value) }
-                while let current = entry, out.count < limit {
-                    out.append(readUInt64(current.value))
-                    entry = try cursor.get(MDB_NEXT_DUP)
+    public func readLinked(_ link: EventLink, from position: LogPosition?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent] {
+        guard limit > 0 else { return [] }
+        return try guarded {
+            try env.read { txn in
+                let positions = try withCursor(txn, databases.links) { cursor in
+                    try link.withKey { key in try listedPositions(cursor, key: key, from: position, direction: direction, limit: limit) }
                 }
-            case .backward:
-                // The first position after `position`, then one step back (nothing when
-                // that was the type's first); with none after it, or no `position`, the
-                // type's last.
-                let after = position.flatMap { $0.rawValue < .max ? $0.rawValue + 1 : nil }
-                var entry = try after.flatMap { first in
-                    try withUInt64Bytes(first) { value in try cursor.get(MDB_GET_BOTH_RANGE, key: key, value: value) }
-                }
-                if entry != nil {
-                    entry = try cursor.get(MDB_PREV_DUP)
-                } else if try cursor.get(MDB_SET, key: key) != nil {
-                    entry = try cursor.get(MDB_LAST_DUP)
-                }
-                while let current = entry, out.count < limit {
-                    out.append(readUInt64(current.value))
-                    entry = try cursor.get(MDB_PREV_DUP)
+                return try readRecords(txn, at: positions) { position in
+                    EventLogError(.corrupted, "the link index lists position \(position), which is not in the log; run `ledgerline verify`", position: LogPosition(position))
                 }
             }
-            return out
         }
+    }
+
+    /// The positions of a type's events from `position` in `direction`, at most `limit`.
+    private func typePositions(_ cursor: LMDBCursor, type: EventType, from position: LogPosition?, direction: ReadDirection, limit: Int) throws -> [UInt64] {
+        var name = type.rawValue
+        return try name.withUTF8 { utf8 in try listedPositions(cursor, key: UnsafeRawBufferPointer(utf8), from: position, direction: direction, limit: limit) }
+    }
+
+    /// The positions listed under `key` in a dup-sorted index from `position` in
+    /// `direction`, at most `limit`: one seek into the sorted positions, then one step
+    /// per event.
+    private func listedPositions(_ cursor: LMDBCursor, key: UnsafeRawBufferPointer, from position: LogPosition?, direction: ReadDirection, limit: Int) throws -> [UInt64] {
+        var out: [UInt64] = []
+        switch direction {
+        case .forward:
+            var entry = try withUInt64Bytes(max(position?.rawValue ?? 1, 1)) { value in try cursor.get(MDB_GET_BOTH_RANGE, key: key, value: value) }
+            while let current = entry, out.count < limit {
+                out.append(readUInt64(current.value))
+                entry = try cursor.get(MDB_NEXT_DUP)
+            }
+        case .backward:
+            // The first position after `position`, then one step back (nothing when
+            // that was the key's first); with none after it, or no `position`, the
+            // key's last.
+            let after = position.flatMap { $0.rawValue < .max ? $0.rawValue + 1 : nil }
+            var entry = try after.flatMap { first in
+                try withUInt64Bytes(first) { value in try cursor.get(MDB_GET_BOTH_RANGE, key: key, value: value) }
+            }
+            if entry != nil {
+                entry = try cursor.get(MDB_PREV_DUP)
+            } else if try cursor.get(MDB_SET, key: key) != nil {
+                entry = try cursor.get(MDB_LAST_DUP)
+            }
+            while let current = entry, out.count < limit {
+                out.append(readUInt64(current.value))
+                entry = try cursor.get(MDB_PREV_DUP)
+            }
+        }
+        return out
     }
 
     public func firstPosition(recordedAtOrAfter time: Timestamp) throws(EventLogError) -> LogPosition? {

@@ -12,7 +12,8 @@ struct ReadCommand: AsyncParsableCommand {
             type (--type), forward or --backward; or the events with the given ids (--id). \
             --correlation-id, --causation-id and --actor keep only the events that carry \
             them: what one request set off, what one event caused, what one rule or person \
-            did. Without --stream or --type they read the whole log to find them. \
+            did. The first two read an index; --actor alone, without --stream or --type, \
+            looks through the whole log. \
             --since and --until keep the events recorded in that time (both inclusive; \
             a day such as 2026-11-03 means from its start or to its end, UTC): reads of \
             the log or of a type find where to start by a binary search, since \
@@ -81,11 +82,12 @@ struct ReadCommand: AsyncParsableCommand {
                 return
             }
             let keep = try filter()
-            if let keep, stream == nil, type == nil, !backward {
+            // Without an index to start from, an actor is looked for in each record.
+            if let keep, keep.link == nil, stream == nil, type == nil, !backward {
                 try scan(store, keeping: keep, window: window, emit)
                 return
             }
-            let read = try pages(store, window: window)
+            let read = try pages(store, window: window, link: keep?.link)
             // Reads of a stream start at its first or last event whatever the window, so
             // they may skip events before they reach it.
             let skips = keep != nil || (stream != nil && window != nil)
@@ -192,7 +194,7 @@ struct ReadCommand: AsyncParsableCommand {
 
     /// Reads the page after `last` (the first page for `nil`) of the chosen events, in
     /// the chosen direction, at most `limit` long.
-    private func pages(_ store: some EventStore, window: ClosedRange<Timestamp>?) throws -> (RecordedEvent?, Int) throws -> [RecordedEvent] {
+    private func pages(_ store: some EventStore, window: ClosedRange<Timestamp>?, link: EventLink?) throws -> (RecordedEvent?, Int) throws -> [RecordedEvent] {
         let direction: ReadDirection = backward ? .backward : .forward
         /// The position or version after `value` going `direction`: 0 once backward
         /// reads are done, where every read of the store finds nothing.
@@ -213,6 +215,13 @@ struct ReadCommand: AsyncParsableCommand {
             }
         }
         let first = try start(store, window: window)
+        if let link {
+            // The events that carry a correlation or causation id, through their index.
+            return { last, limit in
+                let position = last.map { LogPosition(step($0.position.rawValue)) } ?? first
+                return try store.readLinked(link, from: position, direction: direction, limit: limit)
+            }
+        }
         return { last, limit in
             let position = last.map { LogPosition(step($0.position.rawValue)) } ?? first ?? (backward ? nil : .start)
             return try store.read(from: position, direction: direction, limit: limit)
@@ -312,6 +321,10 @@ struct EnvelopeFilter {
     var correlation: EventID?
     var causation: EventID?
     var actor: String?
+
+    /// The link to read through its index: the causation id when given (the narrower
+    /// question), else the correlation id.
+    var link: EventLink? { causation.map(EventLink.causation) ?? correlation.map(EventLink.correlation) }
 
     func matches(_ event: RecordedEvent) -> Bool {
         (correlation == nil || event.correlationId == correlation) && (causation == nil || event.causationId == causation)

@@ -63,8 +63,8 @@ struct VerifyCommand: AsyncParsableCommand {
         abstract: "Recompute the hash chain and check the indexes; name what does not match.",
         discussion: """
             Exits 0 with a summary when every event's hash matches the chain, positions \
-            are gapless, and the indexes by id, stream and type hold exactly the log's \
-            events; exits 1 naming the first bad position, or the first wrong index entry, \
+            are gapless, and the indexes by id, stream, type, correlation and causation \
+            hold exactly the log's events; exits 1 naming the first bad position, or the first wrong index entry, \
             otherwise.
 
             The chain alone cannot tell a log rewritten from some position on (its \

@@ -167,6 +167,7 @@ enum DamagedPagesReport {
         case .id: out.put("the id index's")
         case .stream: out.put("the stream index's")
         case .type: out.put("the type index's")
+        case .link: out.put("the link index's")
         case nil: out.put("the indexes'")
         }
         out.put(" pages are damaged: LMDB stopped the process (")

@@ -1,0 +1,128 @@
+import CLMDB
+import Foundation
+import Testing
+
+@testable import EventLog
+
+/// The index by correlation and causation id (``EventLink``): "what did this request
+/// set off?" and "what did this event cause?" read only those events. A store of
+/// format 1 gains the index when opened; `verify` checks it against the log.
+@Suite("The link index")
+struct LinkIndexTests {
+    static let request = EventID("0190a8d2-0000-7000-8000-0000000000aa")!
+    static let other = EventID("0190a8d2-0000-7000-8000-0000000000bb")!
+    static let signup = EventID("0190a8d2-0000-7000-8000-000000000001")!
+
+    /// 20 events: every third belongs to `request` (positions 3, 6, … 18); positions 4,
+    /// 10 and 16 were caused by the sign-up (position 1); position 20 belongs to
+    /// `other` and was caused by the sign-up too.
+    private func append(to store: any EventStore) async throws {
+        for n in 1...20 {
+            var event = Fixture.contactCreated(n)
+            if n == 1 { event.id = Self.signup }
+            if n % 3 == 0 { event.correlationId = Self.request }
+            if n == 4 || n == 10 || n == 16 || n == 20 { event.causationId = Self.signup }
+            if n == 20 { event.correlationId = Self.other }
+            _ = try await store.append([event])
+        }
+    }
+
+    private func positions(_ store: any EventStore, _ link: EventLink, from: UInt64? = nil, _ direction: ReadDirection = .forward, limit: Int = 100) throws -> [UInt64] {
+        try store.readLinked(link, from: from.map { LogPosition($0) }, direction: direction, limit: limit).map(\.position.rawValue)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func eventsAreReadByTheirCorrelationAndCausation(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            try await append(to: store)
+            #expect(try positions(store, .correlation(Self.request)) == [3, 6, 9, 12, 15, 18])
+            #expect(try positions(store, .correlation(Self.request), from: 7, limit: 2) == [9, 12])
+            #expect(try positions(store, .correlation(Self.request), from: 13, .backward) == [12, 9, 6, 3])
+            #expect(try positions(store, .correlation(Self.request), .backward, limit: 1) == [18])
+            #expect(try positions(store, .correlation(Self.request), from: 2, .backward) == [])
+            #expect(try positions(store, .causation(Self.signup)) == [4, 10, 16, 20])
+            #expect(try positions(store, .correlation(Self.other)) == [20])
+            #expect(try positions(store, .causation(Self.request)) == [], "an id read as the other kind of link")
+            #expect(try positions(store, .correlation(Self.signup)) == [])
+            #expect(try store.verify(progress: nil).isIntact)
+        }
+    }
+
+    /// A store written before the index existed (format 1, no `links` database) gains
+    /// it, complete, the first time it is opened, and says format 2 afterwards.
+    @Test func aFormat1StoreIsIndexedWhenOpened() async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        var options = LMDBEventStore.Options()
+        options.sync = false
+        do {
+            let store = try LMDBEventStore(directory: scratch.url, options: options)
+            try await append(to: store)
+            // Back to format 1: no link database, and the format says 1.
+            try store.env.write { txn in
+                #expect(mdb_drop(txn.handle, store.databases.links, 1) == 0)
+                try LMDBEventStore.setMetaValue(txn, store.databases, "format", 1)
+            }
+            store.close()
+        }
+        let store = try LMDBEventStore(directory: scratch.url, options: options)
+        defer { store.close() }
+        #expect(try store.env.read { txn in try LMDBEventStore.metaValue(txn, store.databases, "format") } == 2)
+        #expect(try positions(store, .correlation(Self.request)) == [3, 6, 9, 12, 15, 18])
+        #expect(try positions(store, .causation(Self.signup)) == [4, 10, 16, 20])
+        #expect(try store.verify(progress: nil).isIntact)
+        // And the upgraded store goes on indexing new events.
+        var next = Fixture.contactCreated(21)
+        next.correlationId = Self.request
+        _ = try await store.append([next])
+        #expect(try positions(store, .correlation(Self.request)) == [3, 6, 9, 12, 15, 18, 21])
+    }
+
+    /// `verify` finds a link entry dropped, one filed under an id its event does not
+    /// carry, and a key that names no link.
+    @Test(arguments: [0, 1, 2])
+    func verifyFindsAWrongLinkEntry(damage: Int) async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        var options = LMDBEventStore.Options()
+        options.sync = false
+        let store = try LMDBEventStore(directory: scratch.url, options: options)
+        defer { store.close() }
+        try await append(to: store)
+        try store.env.write { txn in
+            let dbi = store.databases.links
+            func edit(_ link: EventLink, _ position: UInt64, delete: Bool) {
+                link.withKey { key in
+                    var position = position
+                    withUnsafeMutableBytes(of: &position) { value in
+                        var mk = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+                        var mv = MDB_val(mv_size: value.count, mv_data: value.baseAddress)
+                        #expect((delete ? mdb_del(txn.handle, dbi, &mk, &mv) : mdb_put(txn.handle, dbi, &mk, &mv, 0)) == 0)
+                    }
+                }
+            }
+            switch damage {
+            case 0: edit(.causation(Self.signup), 10, delete: true)
+            case 1: edit(.correlation(Self.request), 4, delete: false)
+            default:
+                var key: [UInt8] = [9] + Array(repeating: 0, count: 16)
+                var position: UInt64 = 1
+                key.withUnsafeMutableBytes { k in
+                    withUnsafeMutableBytes(of: &position) { v in
+                        var mk = MDB_val(mv_size: k.count, mv_data: k.baseAddress)
+                        var mv = MDB_val(mv_size: v.count, mv_data: v.baseAddress)
+                        #expect(mdb_put(txn.handle, dbi, &mk, &mv, 0) == 0)
+                    }
+                }
+            }
+        }
+        let report = try store.verify(progress: nil)
+        #expect(report.firstBadPosition == nil)
+        let expected = [
+            "the link index lists 10 positions for the 11 correlation and causation ids the log's events carry",
+            "the link index lists position 4 under correlation \(Self.request), but that event does not carry it",
+            "the link index holds a key of 17 bytes that names no correlation or causation id",
+        ][damage]
+        #expect(report.indexProblem == expected)
+    }
+}
