@@ -78,6 +78,34 @@ struct LinkIndexTests {
         #expect(try positions(store, .correlation(Self.request)) == [3, 6, 9, 12, 15, 18, 21])
     }
 
+    /// Upgrading reads every record; a damaged one (too short to hold its ids) is
+    /// left for `verify` to name instead of ending the process.
+    @Test func aDamagedRecordDoesNotStopTheUpgrade() async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        var options = LMDBEventStore.Options()
+        options.sync = false
+        do {
+            let store = try LMDBEventStore(directory: scratch.url, options: options)
+            try await append(to: store)
+            try store.env.write { txn in
+                #expect(mdb_drop(txn.handle, store.databases.links, 1) == 0)
+                try LMDBEventStore.setMetaValue(txn, store.databases, "format", 1)
+                // Position 6 (which carries a correlation id) cut to 10 bytes.
+                var short = [UInt8](repeating: 6, count: 10)
+                try short.withUnsafeMutableBytes { value in
+                    try withUInt64Bytes(6) { key in try txn.put(store.databases.events, key, UnsafeRawBufferPointer(value)) }
+                }
+            }
+            store.close()
+        }
+        let store = try LMDBEventStore(directory: scratch.url, options: options)
+        defer { store.close() }
+        let report = try store.verify(progress: nil)
+        #expect(report.firstBadPosition == LogPosition(6))
+        #expect(report.problem?.hasPrefix("the record is damaged: ") == true, "\(report.problem ?? "")")
+    }
+
     /// `verify` finds a link entry dropped, one filed under an id its event does not
     /// carry, and a key that names no link.
     @Test(arguments: [0, 1, 2])

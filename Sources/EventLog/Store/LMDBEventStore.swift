@@ -229,7 +229,10 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         defer { cursor.close() }
         var entry = try cursor.get(MDB_FIRST)
         while let current = entry {
-            try putLinks(txn, databases, record: current.value, position: readUInt64(current.key))
+            // A damaged record is left for `verify` to name; its fields cannot be trusted.
+            if current.key.count == 8, EventRecord.structuralProblem(current.value) == nil {
+                try putLinks(txn, databases, record: current.value, position: readUInt64(current.key))
+            }
             entry = try cursor.get(MDB_NEXT)
         }
     }
