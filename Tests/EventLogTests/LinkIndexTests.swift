@@ -31,6 +31,25 @@ struct LinkIndexTests {
         try store.readLinked(link, from: from.map { LogPosition($0) }, direction: direction, limit: limit).map(\.position.rawValue)
     }
 
+    private func open(_ scratch: ScratchDirectory) throws -> LMDBEventStore {
+        var options = LMDBEventStore.Options()
+        options.sync = false
+        return try LMDBEventStore(directory: scratch.url, options: options)
+    }
+
+    /// Writes the 20 events into a store at `scratch` and takes it back to format 1
+    /// (no link database, the format says 1), running `damage` in that transaction too.
+    private func makeFormat1Store(_ scratch: ScratchDirectory, damage: (LMDBTransaction, LMDBEventStore.Databases) throws -> Void = { _, _ in }) async throws {
+        let store = try open(scratch)
+        defer { store.close() }
+        try await append(to: store)
+        try store.env.write { txn in
+            #expect(mdb_drop(txn.handle, store.databases.links, 1) == 0)
+            try LMDBEventStore.setMetaValue(txn, store.databases, "format", 1)
+            try damage(txn, store.databases)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func eventsAreReadByTheirCorrelationAndCausation(kind: StoreKind) async throws {
         try await kind.withStore { store in
@@ -53,19 +72,8 @@ struct LinkIndexTests {
     @Test func aFormat1StoreIsIndexedWhenOpened() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
-        var options = LMDBEventStore.Options()
-        options.sync = false
-        do {
-            let store = try LMDBEventStore(directory: scratch.url, options: options)
-            try await append(to: store)
-            // Back to format 1: no link database, and the format says 1.
-            try store.env.write { txn in
-                #expect(mdb_drop(txn.handle, store.databases.links, 1) == 0)
-                try LMDBEventStore.setMetaValue(txn, store.databases, "format", 1)
-            }
-            store.close()
-        }
-        let store = try LMDBEventStore(directory: scratch.url, options: options)
+        try await makeFormat1Store(scratch)
+        let store = try open(scratch)
         defer { store.close() }
         #expect(try store.env.read { txn in try LMDBEventStore.metaValue(txn, store.databases, "format") } == 2)
         #expect(try positions(store, .correlation(Self.request)) == [3, 6, 9, 12, 15, 18])
@@ -83,23 +91,12 @@ struct LinkIndexTests {
     @Test func aDamagedRecordDoesNotStopTheUpgrade() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
-        var options = LMDBEventStore.Options()
-        options.sync = false
-        do {
-            let store = try LMDBEventStore(directory: scratch.url, options: options)
-            try await append(to: store)
-            try store.env.write { txn in
-                #expect(mdb_drop(txn.handle, store.databases.links, 1) == 0)
-                try LMDBEventStore.setMetaValue(txn, store.databases, "format", 1)
-                // Position 6 (which carries a correlation id) cut to 10 bytes.
-                var short = [UInt8](repeating: 6, count: 10)
-                try short.withUnsafeMutableBytes { value in
-                    try withUInt64Bytes(6) { key in try txn.put(store.databases.events, key, UnsafeRawBufferPointer(value)) }
-                }
-            }
-            store.close()
+        try await makeFormat1Store(scratch) { txn, databases in
+            // Position 6 (which carries a correlation id) cut to 10 bytes.
+            let short = [UInt8](repeating: 6, count: 10)
+            try short.withUnsafeBytes { value in try withUInt64Bytes(6) { key in try txn.put(databases.events, key, value) } }
         }
-        let store = try LMDBEventStore(directory: scratch.url, options: options)
+        let store = try open(scratch)
         defer { store.close() }
         let report = try store.verify(progress: nil)
         #expect(report.firstBadPosition == LogPosition(6))
@@ -112,9 +109,7 @@ struct LinkIndexTests {
     func verifyFindsAWrongLinkEntry(damage: Int) async throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
-        var options = LMDBEventStore.Options()
-        options.sync = false
-        let store = try LMDBEventStore(directory: scratch.url, options: options)
+        let store = try open(scratch)
         defer { store.close() }
         try await append(to: store)
         try store.env.write { txn in
@@ -147,7 +142,7 @@ struct LinkIndexTests {
         let report = try store.verify(progress: nil)
         #expect(report.firstBadPosition == nil)
         let expected = [
-            "the link index lists 10 positions for the 11 correlation and causation ids the log's events carry",
+            "the link index lists 10 positions for 11 correlation and causation ids the log's events carry",
             "the link index lists position 4 under correlation \(Self.request), but that event does not carry it",
             "the link index holds a key of 17 bytes that names no correlation or causation id",
         ][damage]

@@ -161,4 +161,38 @@ struct PreplannedAppendTests {
             #expect(try store.verify(progress: nil).firstBadPosition == nil)
         }
     }
+
+    /// An export line's `seq` and `version` are checked as its batch is planned, for a
+    /// new event and for one stored already, so a restore into the wrong store is
+    /// refused before anything is written.
+    @Test("a restored event's seq and version are checked as its batch is planned", arguments: StoreKind.allCases)
+    func restoreClaimsAreCheckedWhenPlanned(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let store = try #require(store as? any PreparedAppending)
+            let first = customer(1, id: EventID("0190f0a0-0000-7000-8000-000000000001")!)
+            _ = try await store.append([first])
+            func restore(_ event: ProposedEvent, seq: UInt64, version: UInt64) throws -> PreparedBatch {
+                var batch = try prepared([event])
+                batch.events[0].claimedPosition = seq
+                batch.events[0].claimedVersion = version
+                return batch
+            }
+            // Stored already, where it says: a duplicate, as a re-run restore finds it.
+            let again = try await store.append(prepared: try restore(first, seq: 1, version: 1))
+            #expect(again.events.map(\.isDuplicate) == [true])
+
+            let cases: [(ProposedEvent, UInt64, UInt64, String)] = [
+                (first, 7, 1, "says it is seq 7, but this log holds it at 1: restore an export into an empty store"),
+                (first, 1, 4, "says it is version 4 of customer-1, but in this log it is version 1: the export was altered"),
+                (customer(2), 5, 1, "says it is seq 5, but this log would place it at 2: restore an export into an empty store"),
+                (customer(1), 2, 3, "says it is version 3 of customer-1, but in this log it would be version 2: the export was altered"),
+            ]
+            for (event, seq, version, expected) in cases {
+                let error = await #expect(throws: EventLogError.self) { try await store.append(prepared: try restore(event, seq: seq, version: version)) }
+                #expect(error?.code == .invalidEvent)
+                #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
+            }
+            #expect(try store.head().position == LogPosition(1))
+        }
+    }
 }

@@ -175,7 +175,7 @@ import Testing
         let refused = try CLI.run(["--data", fresh, "import", editedFile])
         #expect(refused.status == 65)
         #expect(refused.stderr.contains("\(editedFile):2: event "), "\(refused.stderr)")
-        #expect(refused.stderr.contains(" says it is version 3 of customer-2, but this log would make it version 1: the export was altered or misses events of that stream"), "\(refused.stderr)")
+        #expect(refused.stderr.contains(" says it is version 3 of customer-2, but in this log it would be version 1: the export was altered or misses events of that stream"), "\(refused.stderr)")
         #expect(try JSONParser.parse(try CLI.run(["--data", fresh, "stats", "--json"]).stdout)["head"] == 0)
     }
 }

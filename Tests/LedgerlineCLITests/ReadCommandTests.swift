@@ -156,6 +156,9 @@ import Testing
         let both = try CLI.run(["--data", scratch.data, "tail", "-n", "2", "--since", "2026-11-01"])
         #expect(both.status == 64)
         #expect(both.stderr.contains("--lines and --since cannot be combined"))
+        let badSince = try CLI.run(["--data", scratch.data, "tail", "--since", "this morning"])
+        #expect(badSince.status == 65)
+        #expect(badSince.stderr == "ledgerline: --since \"this morning\" is not a time such as 2026-11-25T14:03:00Z or a day such as 2026-11-25\n")
     }
 
     /// Filtered forward reads of the whole log scan records in place, one read

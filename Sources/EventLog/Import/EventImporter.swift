@@ -294,7 +294,7 @@ public struct EventImporter: Sendable {
         var duplicates = 0
         var linesDone = 0
         var head = LogPosition.start
-        var pending = ImportSpool.Block(batch: PreparedBatch(), lines: [], restores: [])
+        var pending = ImportSpool.Block(batch: PreparedBatch(), lines: [], hashes: [])
         var inFlight: (task: Task<AppendResult, Error>, block: ImportSpool.Block)?
         /// The plan of the batch in flight, which the next batch is planned after.
         var inFlightPlan: PreplannedBatch?
@@ -330,7 +330,7 @@ public struct EventImporter: Sendable {
             duplicates += result.duplicateCount
             head = result.head
             linesDone = current.block.lines.last ?? linesDone
-            try checkRestore(result, current.block, displayName: displayName, appended: appended)
+            try checkHashes(result, current.block, displayName: displayName, appended: appended)
             progress?(Progress(phase: .appending, bytesDone: lines > 0 ? fileSize * linesDone / lines : fileSize, bytesTotal: fileSize, lines: linesDone, appended: appended, duplicates: duplicates))
         }
 
@@ -345,7 +345,7 @@ public struct EventImporter: Sendable {
             guard plan != nil || !pending.batch.isEmpty else { return }
             // The lines and restore claims stay here for messages and checks. The store
             // takes the only reference to the batch or plan (see `Handover`).
-            let sent = ImportSpool.Block(batch: PreparedBatch(), lines: pending.lines, restores: pending.restores)
+            let sent = ImportSpool.Block(batch: PreparedBatch(), lines: pending.lines, hashes: pending.hashes)
             if let plan {
                 inFlightPlan = plan
                 let handover = Handover(plan)
@@ -354,7 +354,7 @@ public struct EventImporter: Sendable {
                 let batch = BatchHandover(pending.batch)
                 inFlight = (Task { try await target.append(prepared: batch.take()) }, sent)
             }
-            pending = ImportSpool.Block(batch: PreparedBatch(), lines: [], restores: [])
+            pending = ImportSpool.Block(batch: PreparedBatch(), lines: [], hashes: [])
         }
 
         while true {
@@ -373,7 +373,7 @@ public struct EventImporter: Sendable {
                 pending.batch.bytes.reserveCapacity(events * perEvent * 9 / 8)
                 pending.batch.events.reserveCapacity(events)
                 pending.lines.reserveCapacity(events)
-                pending.restores.reserveCapacity(events)
+                pending.hashes.reserveCapacity(events)
             }
             if pending.batch.count >= options.batchSize { try await submit() }
         }
@@ -384,24 +384,16 @@ public struct EventImporter: Sendable {
         return Summary(lines: lines, appended: appended, duplicates: duplicates, head: head, seconds: 0)
     }
 
-    /// Checks what export lines claim (seq, version, hash) against what the log assigned.
-    private func checkRestore(_ result: AppendResult, _ block: ImportSpool.Block, displayName: String, appended: Int) throws(ImportFailure) {
-        for (index, claim) in block.restores.enumerated() where claim.position != nil || claim.version != nil || claim.hash != nil {
+    /// Checks the hashes export lines give against the chain the log computed. (Their
+    /// `seq` and `version` were checked as the batch was planned.)
+    private func checkHashes(_ result: AppendResult, _ block: ImportSpool.Block, displayName: String, appended: Int) throws(ImportFailure) {
+        for (index, claimed) in block.hashes.enumerated() {
+            // The chain makes one hash check per run of hashed lines enough.
+            guard let claimed, index == block.hashes.count - 1 || block.hashes[index + 1] == nil else { continue }
             let placed = result.events[index]
-            var problem: String?
-            if let position = claim.position, position != placed.position {
-                problem = "the line says seq \(position) but the log placed it at \(placed.position); restore an export into an empty store"
-            } else if let version = claim.version, version != placed.version {
-                problem = "the line says version \(version) of \(placed.stream) but the log placed it at version \(placed.version)"
-            } else if let hash = claim.hash, index == block.restores.count - 1 || block.restores[index + 1].hash == nil,
-                let stored = try? store?.read(from: placed.position, direction: .forward, limit: 1).first, stored.hash != hash
-            {
-                // The chain makes one hash check per run of hashed lines enough.
-                problem = "the line's hash does not match the restored chain at seq \(placed.position); the export was altered or is incomplete"
-            }
-            if let problem {
-                throw ImportFailure(file: displayName, problems: [.init(line: block.lines[index], reason: problem)], totalProblems: 1, appended: appended)
-            }
+            guard let stored = try? store?.read(from: placed.position, direction: .forward, limit: 1).first, stored.hash != claimed else { continue }
+            let problem = "the line's hash does not match the restored chain at seq \(placed.position); the export was altered or is incomplete"
+            throw ImportFailure(file: displayName, problems: [.init(line: block.lines[index], reason: problem)], totalProblems: 1, appended: appended)
         }
     }
 }

@@ -21,12 +21,13 @@ struct ImportSpool {
         var padding: UInt8 = 0
     }
 
-    /// One block read back: a batch ready for the writer, with each event's line and
-    /// what its export line claimed.
+    /// One block read back: a batch ready for the writer (an export line's `seq` and
+    /// `version` ride on its event, for the planner to check), with each event's line
+    /// and the hash its export line gave, checked once the batch is appended.
     struct Block {
         var batch: PreparedBatch
         var lines: [Int]
-        var restores: [ImportLine.Restore]
+        var hashes: [EventHash?]
     }
 
     static let magic: UInt32 = 0x4C4C_5331
@@ -144,16 +145,10 @@ struct ImportSpool {
                         type: EventType(unchecked: String(decoding: UnsafeRawBufferPointer(rebasing: template[(h + streamLength)..<(h + streamLength + typeLength)]), as: UTF8.self)),
                         expectedVersion: expected, given: PreparedBatch.Given(rawValue: entry.given))
                     block.lines.append(Int(entry.line))
-                    var restore = ImportLine.Restore()
-                    if entry.restoreFlags & 1 != 0 {
-                        restore.position = LogPosition(entry.restoreSeq)
-                        event.claimedPosition = entry.restoreSeq
-                    }
-                    if entry.restoreFlags & 2 != 0 {
-                        restore.version = StreamVersion(entry.restoreVersion)
-                        event.claimedVersion = entry.restoreVersion
-                    }
+                    if entry.restoreFlags & 1 != 0 { event.claimedPosition = entry.restoreSeq }
+                    if entry.restoreFlags & 2 != 0 { event.claimedVersion = entry.restoreVersion }
                     block.batch.events.append(event)
+                    var claimedHash: EventHash?
                     if entry.restoreFlags & 4 != 0 {
                         var hash = [UInt8](repeating: 0, count: 32)
                         hash.withUnsafeMutableBytes { out in
@@ -162,9 +157,9 @@ struct ImportSpool {
                             out.storeBytes(of: entry.restoreHash.2, toByteOffset: 16, as: UInt64.self)
                             out.storeBytes(of: entry.restoreHash.3, toByteOffset: 24, as: UInt64.self)
                         }
-                        restore.hash = EventHash(bytes: hash)
+                        claimedHash = EventHash(bytes: hash)
                     }
-                    block.restores.append(restore)
+                    block.hashes.append(claimedHash)
                 }
             }
             return true

@@ -231,11 +231,13 @@ struct AppendPlanner {
                 }
                 let position = LogPosition(firstPosition.rawValue + UInt64(planned))
                 try checkDuplicate(same, event: event, index: index, position: position, batchIndex: batchIndex, planned: planned)
+                try checkPlacement(event, index: index, position: position, version: version, stored: true)
                 results.append(AppendedEvent(id: event.id, stream: event.stream, position: position, version: version, isDuplicate: true))
                 continue
             }
             if let found = stored[index] {
                 try checkDuplicate(found.matches, event: event, index: index, position: found.position, batchIndex: batchIndex)
+                try checkPlacement(event, index: index, position: found.position, version: found.version, stored: true)
                 results.append(AppendedEvent(id: event.id, stream: event.stream, position: found.position, version: found.version, isDuplicate: true))
                 continue
             }
@@ -244,9 +246,7 @@ struct AppendPlanner {
             guard event.expectedVersion.isSatisfied(by: StreamVersion(current)) else {
                 throw EventLogError.wrongExpectedVersion(stream: event.stream, expected: event.expectedVersion, actual: StreamVersion(current), batchIndex: index)
             }
-            if event.claimedPosition != 0 && event.claimedPosition != head.next.rawValue || event.claimedVersion != 0 && event.claimedVersion != current + 1 {
-                throw misplacedRestore(event, index: index, position: head.next, version: StreamVersion(current + 1))
-            }
+            try checkPlacement(event, index: index, position: head.next, version: StreamVersion(current + 1), stored: false)
             // recordedAt never goes backward along the log (reads by time search for it):
             // an event is stamped with the clock's time, or the last event's when the
             // clock is behind it; a restored event keeps its own, which must not be earlier.
@@ -282,16 +282,23 @@ struct AppendPlanner {
         return AppendResult(events: results, head: head)
     }
 
-    /// Refuses event `index`, a restored event that would land at `position` and
-    /// `version` rather than where it says it goes.
-    private func misplacedRestore(_ event: PreparedBatch.Event, index: Int, position: LogPosition, version: StreamVersion) -> EventLogError {
-        let problem =
-            event.claimedPosition != 0 && event.claimedPosition != position.rawValue
-            ? "says it is seq \(event.claimedPosition), but this log would place it at \(position): restore an export into an empty store, "
-                + "and an `export --from N` into a store that holds the N − 1 events before it"
-            : "says it is version \(event.claimedVersion) of \(event.stream), but this log would make it version \(version): "
+    /// Refuses event `index`, a restored event that says where it goes (an export
+    /// line's `seq` and `version`), when it is at `position` and `version` instead:
+    /// `stored` there already (a duplicate), or to be appended there.
+    private func checkPlacement(_ event: PreparedBatch.Event, index: Int, position: LogPosition, version: StreamVersion, stored: Bool) throws {
+        let problem: String
+        if event.claimedPosition != 0 && event.claimedPosition != position.rawValue {
+            problem =
+                "says it is seq \(event.claimedPosition), but this log \(stored ? "holds it" : "would place it") at \(position): "
+                + "restore an export into an empty store, and an `export --from N` into a store that holds the N − 1 events before it"
+        } else if event.claimedVersion != 0 && event.claimedVersion != version.rawValue {
+            problem =
+                "says it is version \(event.claimedVersion) of \(event.stream), but in this log it \(stored ? "is" : "would be") version \(version): "
                 + "the export was altered or misses events of that stream; restore a whole, unaltered export"
-        return EventLogError(.invalidEvent, "event \(event.id) \(problem)", stream: event.stream, eventID: event.id, batchIndex: index)
+        } else {
+            return
+        }
+        throw EventLogError(.invalidEvent, "event \(event.id) \(problem)", stream: event.stream, eventID: event.id, batchIndex: index)
     }
 
     /// How far past this machine's clock a restored event's `recordedAt` may be (the

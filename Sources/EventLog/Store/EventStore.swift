@@ -126,11 +126,14 @@ public struct VerificationReport: Sendable, Hashable {
     public var firstBadPosition: LogPosition?
     /// What is wrong at ``firstBadPosition``.
     public var problem: String?
-    /// What is wrong with the indexes (by id, stream and type) when the chain holds
-    /// but they do not describe exactly the events in it: reads by id, stream or type
+    /// What is wrong with the indexes (by id, stream, type and link) when the chain
+    /// holds but they do not describe exactly the events in it: reads through them
     /// could then miss events or return the wrong ones. Always `nil` for a store that
     /// keeps no indexes on disk.
     public var indexProblem: String? = nil
+    /// The correlation and causation ids the verified events carry, counted on the
+    /// chain walk: how many entries the link index must hold.
+    var carriedLinks: UInt64 = 0
 
     public var isIntact: Bool { firstBadPosition == nil && indexProblem == nil }
 }

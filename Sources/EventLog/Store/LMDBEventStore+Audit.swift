@@ -49,7 +49,7 @@ extension LMDBEventStore {
                 }
                 // The indexes are only worth checking against a log that holds together,
                 // and in the same snapshot.
-                if report.isIntact { report.indexProblem = try indexProblem(txn, events: report.verifiedEvents, walking: walkingIndex) }
+                if report.isIntact { report.indexProblem = try indexProblem(txn, events: report.verifiedEvents, links: report.carriedLinks, walking: walkingIndex) }
                 return report
             }
         }
@@ -65,7 +65,7 @@ extension LMDBEventStore {
     /// version its place in the list says; the type), and each index must have one
     /// entry per event, so together they are exactly the log's. The stream count kept
     /// for `stats` must match too.
-    func indexProblem(_ txn: LMDBTransaction, events: UInt64, walking announce: (@Sendable (Index) -> Void)?) throws -> String? {
+    func indexProblem(_ txn: LMDBTransaction, events: UInt64, links: UInt64, walking announce: (@Sendable (Index) -> Void)?) throws -> String? {
         /// The first wrong entry, thrown out of the walks below.
         struct Found: Error { let problem: String }
         func text(_ bytes: UnsafeRawBufferPointer) -> String { String(decoding: bytes, as: UTF8.self) }
@@ -105,10 +105,16 @@ extension LMDBEventStore {
                 }
                 guard ids == events else { throw Found(problem: "the id index has \(ids.formatted()) entries for \(events.formatted()) events") }
 
-                /// Walks a list of positions per key (a stream's, a type's), giving
-                /// `check` the key, each position, its place in the list from 1 and
-                /// its record; returns the number of keys.
-                func checkLists(_ dbi: MDB_dbi, _ index: Index, _ check: (UnsafeRawBufferPointer, UInt64, UInt64, StoredEvent) throws -> Void) throws -> UInt64 {
+                /// Walks a list of positions per key (a stream's, a type's, a link's),
+                /// giving `check` the key, each position, its place in the list from 1
+                /// and its record; returns the number of keys. The lists must hold
+                /// `expected` positions in all, one per event (or per `what` there is).
+                func checkLists(
+                    _ dbi: MDB_dbi, _ index: Index, expecting expected: (count: UInt64, what: String)? = nil,
+                    naming name: (UnsafeRawBufferPointer) -> String = text,
+                    _ check: (UnsafeRawBufferPointer, UInt64, UInt64, StoredEvent) throws -> Void
+                ) throws -> UInt64 {
+                    let expected = expected ?? (events, "events")
                     walking = index
                     announce?(index)
                     var keys: UInt64 = 0
@@ -123,11 +129,11 @@ extension LMDBEventStore {
                                 place += 1
                                 entries += 1
                                 guard listed.value.count == 8 else {
-                                    throw Found(problem: "the \(index) index lists an entry of \(listed.value.count) bytes for \(text(current.key)), not 8")
+                                    throw Found(problem: "the \(index) index lists an entry of \(listed.value.count) bytes for \(name(current.key)), not 8")
                                 }
                                 let position = readUInt64(listed.value)
                                 guard let stored = try record(position) else {
-                                    throw Found(problem: "the \(index) index lists position \(position) for \(text(current.key)), which is not in the log")
+                                    throw Found(problem: "the \(index) index lists position \(position) for \(name(current.key)), which is not in the log")
                                 }
                                 try check(current.key, position, place, stored)
                                 item = try cursor.get(MDB_NEXT_DUP)
@@ -135,8 +141,8 @@ extension LMDBEventStore {
                             entry = try cursor.get(MDB_NEXT_NODUP)
                         }
                     }
-                    guard entries == events else {
-                        throw Found(problem: "the \(index) index lists \(entries.formatted()) positions for \(events.formatted()) events")
+                    guard entries == expected.count else {
+                        throw Found(problem: "the \(index) index lists \(entries.formatted()) positions for \(expected.count.formatted()) \(expected.what)")
                     }
                     return keys
                 }
@@ -159,48 +165,21 @@ extension LMDBEventStore {
 
                 // Every link entry names an event that carries that id in that field,
                 // and there is one entry per id the log's events carry.
-                walking = .link
-                announce?(.link)
-                var listed: UInt64 = 0
-                try withCursor(txn, databases.links) { cursor in
-                    var entry = try cursor.get(MDB_FIRST)
-                    while let current = entry {
-                        guard let link = EventLink(key: current.key) else {
-                            throw Found(problem: "the link index holds a key of \(current.key.count) bytes that names no correlation or causation id")
-                        }
-                        var item: (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)? = current
-                        while let entry = item {
-                            listed += 1
-                            guard entry.value.count == 8 else {
-                                throw Found(problem: "the link index lists an entry of \(entry.value.count) bytes under \(link), not 8")
-                            }
-                            let position = readUInt64(entry.value)
-                            guard let stored = try record(position) else {
-                                throw Found(problem: "the link index lists position \(position) under \(link), which is not in the log")
-                            }
-                            let carries =
-                                switch link {
-                                case .correlation(let id): stored.correlationId == id
-                                case .causation(let id): stored.causationId == id
-                                }
-                            guard carries else {
-                                throw Found(problem: "the link index lists position \(position) under \(link), but that event does not carry it")
-                            }
-                            item = try cursor.get(MDB_NEXT_DUP)
-                        }
-                        entry = try cursor.get(MDB_NEXT_NODUP)
+                _ = try checkLists(
+                    databases.links, .link, expecting: (links, "correlation and causation ids the log's events carry"),
+                    naming: { key in EventLink(key: key)?.description ?? "a key that names no link" }
+                ) { key, position, _, stored in
+                    guard let link = EventLink(key: key) else {
+                        throw Found(problem: "the link index holds a key of \(key.count) bytes that names no correlation or causation id")
                     }
-                }
-                var carried: UInt64 = 0
-                var entry = try log.get(MDB_FIRST)
-                while let current = entry {
-                    if current.value.count > 1 {
-                        carried += UInt64((current.value[1] >> 1) & 1) + UInt64((current.value[1] >> 2) & 1)
+                    let carries =
+                        switch link {
+                        case .correlation(let id): stored.correlationId == id
+                        case .causation(let id): stored.causationId == id
+                        }
+                    guard carries else {
+                        throw Found(problem: "the link index lists position \(position) under \(link), but that event does not carry it")
                     }
-                    entry = try log.get(MDB_NEXT)
-                }
-                guard listed == carried else {
-                    throw Found(problem: "the link index lists \(listed.formatted()) positions for the \(carried.formatted()) correlation and causation ids the log's events carry")
                 }
                 return nil
             }
@@ -219,6 +198,8 @@ extension LMDBEventStore {
     ) throws -> VerificationReport {
         var previous = EventHash.genesis
         var lastRecorded = Timestamp(rawValue: .min)
+        /// Correlation and causation ids the records carry: the link index's size.
+        var carriedLinks: UInt64 = 0
         var expected: UInt64 = 1
         var bad: (position: UInt64, problem: String)?
         do {
@@ -252,6 +233,7 @@ extension LMDBEventStore {
                     return false
                 }
                 lastRecorded = recorded
+                carriedLinks += UInt64(record[1] >> 1 & 1) + UInt64(record[1] >> 2 & 1)
                 previous = stored
                 progress?(LogPosition(key), head.position)
                 expected += 1
@@ -270,7 +252,9 @@ extension LMDBEventStore {
             return VerificationReport(verifiedEvents: expected - 1, head: head, firstBadPosition: LogPosition(bad.position), problem: bad.problem)
         }
         progress?(head.position, head.position)
-        return VerificationReport(verifiedEvents: expected - 1, head: head, firstBadPosition: nil, problem: nil)
+        var report = VerificationReport(verifiedEvents: expected - 1, head: head, firstBadPosition: nil, problem: nil)
+        report.carriedLinks = carriedLinks
+        return report
     }
 
     public func statistics() throws(EventLogError) -> LogStatistics {
