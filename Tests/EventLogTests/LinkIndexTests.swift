@@ -15,15 +15,22 @@ struct LinkIndexTests {
 
     /// 20 events: every third belongs to `request` (positions 3, 6, … 18); positions 4,
     /// 10 and 16 were caused by the sign-up (position 1); position 20 belongs to
-    /// `other` and was caused by the sign-up too.
-    private func append(to store: any EventStore) async throws {
+    /// `other` and was caused by the sign-up too. One append per event, or all in one
+    /// (whose index entries the store writes in key order, not position order).
+    private func append(to store: any EventStore, inOneBatch: Bool = false) async throws {
+        var events: [ProposedEvent] = []
         for n in 1...20 {
             var event = Fixture.contactCreated(n)
             if n == 1 { event.id = Self.signup }
             if n % 3 == 0 { event.correlationId = Self.request }
             if n == 4 || n == 10 || n == 16 || n == 20 { event.causationId = Self.signup }
             if n == 20 { event.correlationId = Self.other }
-            _ = try await store.append([event])
+            events.append(event)
+        }
+        if inOneBatch {
+            _ = try await store.append(events)
+        } else {
+            for event in events { _ = try await store.append([event]) }
         }
     }
 
@@ -50,10 +57,10 @@ struct LinkIndexTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func eventsAreReadByTheirCorrelationAndCausation(kind: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases, [false, true])
+    func eventsAreReadByTheirCorrelationAndCausation(kind: StoreKind, inOneBatch: Bool) async throws {
         try await kind.withStore { store in
-            try await append(to: store)
+            try await append(to: store, inOneBatch: inOneBatch)
             #expect(try positions(store, .correlation(Self.request)) == [3, 6, 9, 12, 15, 18])
             #expect(try positions(store, .correlation(Self.request), from: 7, limit: 2) == [9, 12])
             #expect(try positions(store, .correlation(Self.request), from: 13, .backward) == [12, 9, 6, 3])
@@ -65,6 +72,15 @@ struct LinkIndexTests {
             #expect(try positions(store, .correlation(Self.signup)) == [])
             #expect(try store.verify(progress: nil).isIntact)
         }
+    }
+
+    /// The order the writer puts a batch's entries in is the order of their keys' bytes.
+    @Test func linksSortLikeTheirKeys() {
+        var generator = SystemRandomNumberGenerator()
+        let ids = (0..<40).map { _ in EventID(high: generator.next() & 0xFFFF_0000_0000_00FF, low: generator.next()) }
+        let links = ids.enumerated().map { $0.offset % 2 == 0 ? EventLink.correlation($0.element) : .causation($0.element) }
+        let byKeys = links.sorted { a, b in a.withKey { x in b.withKey { y in x.lexicographicallyPrecedes(y) } } }
+        #expect(links.sorted { $0.precedes($1) } == byKeys)
     }
 
     /// A store written before the index existed (format 1, no `links` database) gains

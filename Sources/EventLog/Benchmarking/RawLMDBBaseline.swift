@@ -78,8 +78,8 @@ public final class RawLMDBBaseline: @unchecked Sendable {
             defer { events.close() }
             try planner.forEachRecord { position, record in
                 try withUInt64Bytes(position) { key in try events.put(key: key, value: record, flags: Int32(MDB_APPEND)) }
-                try LMDBEventStore.putLinks(txn, databases, record: record, position: position)
             }
+            try LMDBEventStore.putLinks(txn, databases, of: planner)
             var idKey = [UInt8](repeating: 0, count: 16)
             for entry in planner.sortedIdEntries() {
                 idKey.withUnsafeMutableBytes { entry.id.store(to: $0, at: 0) }

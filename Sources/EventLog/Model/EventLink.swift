@@ -33,6 +33,15 @@ public enum EventLink: Sendable, Hashable, CustomStringConvertible {
 
     static let keySize = 17
 
+    /// Whether this link's index key sorts before `other`'s (kind, then id, as bytes).
+    func precedes(_ other: EventLink) -> Bool {
+        switch (self, other) {
+        case (.correlation, .causation): true
+        case (.causation, .correlation): false
+        case (.correlation(let a), .correlation(let b)), (.causation(let a), .causation(let b)): a < b
+        }
+    }
+
     /// The link an index key names; `nil` for a key of another shape.
     init?(key: UnsafeRawBufferPointer) {
         guard key.count == Self.keySize else { return nil }

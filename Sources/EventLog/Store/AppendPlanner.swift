@@ -374,6 +374,23 @@ struct AppendPlanner {
         return ids
     }
 
+    /// The link index entries (see ``EventLink``) of the records, in key order (kind,
+    /// then id), positions ascending within a key: written in this order, consecutive
+    /// puts land on the same pages.
+    func sortedLinkEntries() -> [(link: EventLink, position: UInt64)] {
+        var links: [(link: EventLink, position: UInt64)] = []
+        for (i, record) in records.enumerated() {
+            batches[record.batch].bytes.withUnsafeBytes { all in
+                let bytes = UnsafeRawBufferPointer(rebasing: all[record.offset..<(record.offset + record.length)])
+                guard bytes.count > 1, bytes[1] & 6 != 0 else { return }
+                EventLink.forEach(in: bytes) { links.append(($0, firstPosition.rawValue + UInt64(i))) }
+            }
+        }
+        // The sort is stable and positions arrive ascending, so they stay ascending per key.
+        links.sort { $0.link.precedes($1.link) }
+        return links
+    }
+
     /// Calls `body` with each stream appended to and its new positions, streams in key
     /// order and positions ascending.
     func forEachStreamEntry(_ body: (StreamName, ArraySlice<UInt64>) throws -> Void) rethrows {

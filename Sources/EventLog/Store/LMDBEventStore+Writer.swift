@@ -529,8 +529,8 @@ extension LMDBEventStore {
             defer { events.close() }
             try planner.forEachRecord { (position, record) throws in
                 try withUInt64Bytes(position) { (key) throws in try events.put(key: key, value: record, flags: Int32(MDB_APPEND)) }
-                try LMDBEventStore.putLinks(txn, dbs, record: record, position: position)
             }
+            try LMDBEventStore.putLinks(txn, dbs, of: planner)
 
             var idKey = [UInt8](repeating: 0, count: 16)
             for entry in planner.sortedIdEntries() {

@@ -237,6 +237,13 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         }
     }
 
+    /// Lists each record `planner` seals under the links it carries, in key order.
+    static func putLinks(_ txn: LMDBTransaction, _ databases: Databases, of planner: AppendPlanner) throws {
+        for entry in planner.sortedLinkEntries() {
+            try entry.link.withKey { key in try withUInt64Bytes(entry.position) { value in try txn.put(databases.links, key, value) } }
+        }
+    }
+
     /// Lists `position` under each link its `record` carries.
     static func putLinks(_ txn: LMDBTransaction, _ databases: Databases, record: UnsafeRawBufferPointer, position: UInt64) throws {
         guard record.count > 1, record[1] & 6 != 0 else { return }

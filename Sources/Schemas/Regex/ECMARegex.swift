@@ -11,7 +11,7 @@
 final class ECMARegex: Sendable, CustomStringConvertible {
     /// The pattern's source text.
     let pattern: String
-    private let program: RegexCode
+    let program: RegexCode
     /// The number of capture groups.
     let captureCount: Int
 

@@ -10,9 +10,10 @@ final class RegexCode: @unchecked Sendable {
     let usesBackreferences: Bool
     let firstByte: UInt8?
     /// Whether the whole program is `^`, then single characters and set repetitions,
-    /// then `$`, with every variable-length repetition last: such a pattern matches by
-    /// one greedy left-to-right pass, no backtracking (see ``matchLinear(_:)``).
-    /// Most schema patterns are like this: `^[A-Z]{3}$`, `^[a-z0-9][a-z0-9-]*$`.
+    /// then `$`, with every variable-length repetition either last or followed by a
+    /// character it cannot take: such a pattern matches by one greedy left-to-right
+    /// pass, no backtracking (see ``matchLinear(_:)``). Most schema patterns are like
+    /// this: `^[A-Z]{3}$`, `^[a-z0-9][a-z0-9-]*$`, `^[A-Za-z][A-Za-z0-9+.-]*://[^\s]+$`.
     let isLinear: Bool
 
     init(_ program: RegexProgram) {
@@ -36,19 +37,34 @@ final class RegexCode: @unchecked Sendable {
         guard code.count >= 5, case .save(0) = code[0], case .inputStart = code[1],
             case .inputEnd = code[code.count - 3], case .save(1) = code[code.count - 2], case .match = code[code.count - 1]
         else { return false }
-        let body = code[2..<(code.count - 3)]
+        let body = Array(code[2..<(code.count - 3)])
         for (offset, instruction) in body.enumerated() {
             switch instruction {
             case .byte, .set:
                 continue
-            case .repeatSet(_, let min, let max):
-                // A variable repetition must be the last item, or greedy could overshoot.
-                if min != max, offset != body.count - 1 { return false }
+            case .repeatSet(let set, let min, let max):
+                // Greedy could overshoot a variable repetition unless it is the last item
+                // or the next character must be one it cannot take: then giving any back
+                // would only hand the next item a character it refuses.
+                if min != max, offset != body.count - 1, !stopsBefore(body[offset + 1], repeating: program.sets[set], in: program) { return false }
             default:
                 return false
             }
         }
         return true
+    }
+
+    /// Whether `next` must start with one character (a literal) that `repeated` does not hold.
+    private static func stopsBefore(_ next: RegexProgram.Instruction, repeating repeated: ScalarSet, in program: RegexProgram) -> Bool {
+        let literal: UInt32?
+        switch next {
+        case .byte(let b): literal = UInt32(b)
+        case .set(let index): literal = program.sets[index].singleScalar
+        case .repeatSet(let index, let min, _) where min > 0: literal = program.sets[index].singleScalar
+        default: literal = nil
+        }
+        guard let literal else { return false }
+        return !repeated.contains(literal)
     }
 
     /// Matches a linear program (see ``isLinear``) against the whole input in one pass.

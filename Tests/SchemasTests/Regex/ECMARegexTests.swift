@@ -63,10 +63,37 @@ import Testing
         ("^$", "a", false),
         ("^[a-z0-9][a-z0-9-]{0,3}$", "a-b-c", false),
         ("^[a-z0-9][a-z0-9-]{0,3}$", "a-b-", true),
+        // A variable repetition followed by a literal it cannot take stays one pass.
+        (#"^[A-Za-z][A-Za-z0-9+.-]*://[^\s]+$"#, "https://example.com/a?b=c", true),
+        (#"^[A-Za-z][A-Za-z0-9+.-]*://[^\s]+$"#, "https:/example.com", false),
+        (#"^[A-Za-z][A-Za-z0-9+.-]*://[^\s]+$"#, "https://", false),
+        (#"^[A-Za-z][A-Za-z0-9+.-]*://[^\s]+$"#, "ht_tp://x", false),
+        ("^[a-z]*:[0-9]{0,2}$", "abc:12", true),
+        ("^[a-z]*:[0-9]{0,2}$", "abc:123", false),
+        ("^[a-z]{1,3}x*y$", "abcxxy", true),
+        ("^[a-z]{1,3}x*y$", "abcdy", false),
+        // Followed by a literal the repetition can take: backtracking is still needed.
+        ("^[a-z]*a$", "bba", true),
+        ("^[a-z:]*:x$", "a:b:x", true),
     ])
     func matchesLikeJavaScript(pattern: String, input: String, expected: Bool) throws {
         let regex = try ECMARegex(pattern)
         #expect(regex.matches(input) == expected, "/\(pattern)/.test(\(input.debugDescription))")
+    }
+
+    /// Which patterns match in one greedy pass; those that are not must backtrack.
+    @Test(arguments: [
+        (#"^[A-Za-z][A-Za-z0-9+.-]*://[^\s]+$"#, true),  // the catalog's url
+        (#"^[A-Za-z0-9][A-Za-z0-9._:@-]*$"#, true),  // and its id
+        ("^[a-z]*:[0-9]{0,2}$", true),
+        ("^[0-9]*[a]{2}$", true),
+        ("^[a-z]*a$", false),
+        ("^[a-z:]*:x$", false),
+        ("^[a-z]*[0-9]*$", false),
+        ("^[a-z]*[ab]$", false),
+    ])
+    func linearPatternsAreRecognised(pattern: String, linear: Bool) throws {
+        #expect(try ECMARegex(pattern).program.isLinear == linear, "/\(pattern)/")
     }
 
     @Test(arguments: ["(", "a)", "[a", "*a", "a**", #"\"#, "(?<n>a)(?<n>b)", #"\q"#, "[z-a]", #"\p{Script=Greek}"#, #"\2(a)"#])
