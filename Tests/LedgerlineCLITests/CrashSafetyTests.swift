@@ -9,39 +9,21 @@ import Testing
         let executable = try CLI.requireExecutable()
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        var rng = SystemRandomNumberGenerator()
         var acknowledged: [UInt64: String] = [:]
         var kills = 0
         #expect(try CLI.run(["--data", scratch.data, "init"]).status == 0)
         for round in 0..<24 {
-            let ackFile = scratch.url.appendingPathComponent("acks-\(round).txt")
-            _ = FileManager.default.createFile(atPath: ackFile.path, contents: nil)
-            let output = try FileHandle(forWritingTo: ackFile)
-            let child = Process()
-            child.executableURL = executable
-            // --max-seconds only ends a child orphaned by a crashed test run: on a loaded
-            // machine the kill below can come seconds late, and must still find it running.
-            child.arguments = ["--data", scratch.data, "debug", "append-loop", "--tasks", "4", "--max-seconds", "120"]
-            child.standardOutput = output
-            child.standardError = FileHandle.nullDevice
-            try child.run()
-            defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
-            // Let it append for a random while: sometimes mid-start, mostly mid-commit.
-            // This thread sleeps itself: with the task pool busy (other suites wait for
-            // child processes on it), `Task.sleep` once woke after the child's own
-            // `--max-seconds` limit had ended it.
-            usleep(UInt32(Int.random(in: 40...450, using: &rng)) * 1_000)
-            kill(child.processIdentifier, SIGKILL)
-            child.waitUntilExit()
-            try output.close()
-            #expect(child.terminationReason == .uncaughtSignal)
+            // One round in four is killed at a random moment from its start, often before
+            // its first commit; the others a random while after their first acknowledged
+            // append, mid-commit. (Killing all of them at random from the start once left
+            // 11 acknowledgements in 24 rounds: under AddressSanitizer on a loaded machine
+            // a child can take most of a second to start.)
+            let outcome = try await Self.killedAppendLoop(
+                executable: executable, data: scratch.data, acks: scratch.url.appendingPathComponent("acks-\(round).txt"),
+                afterFirstAck: round % 4 != 0)
+            #expect(outcome.killedBySignal)
             kills += 1
-            let text = try String(contentsOf: ackFile, encoding: .utf8)
-            for line in text.split(separator: "\n") {
-                let parts = line.split(separator: " ")
-                guard parts.count == 2, let seq = UInt64(parts[0]), parts[1].count == 36 else { continue }  // a torn last line
-                acknowledged[seq] = String(parts[1])
-            }
+            acknowledged.merge(outcome.acknowledged) { _, new in new }
 
             var options = LMDBEventStore.Options()
             options.create = false
@@ -58,6 +40,61 @@ import Testing
         }
         #expect(kills >= 20)
         #expect(acknowledged.count > 100, "the child should have acknowledged appends before most kills")
+    }
+
+    private struct KilledRun: Sendable {
+        var killedBySignal: Bool
+        /// Position to event id, as the child printed them once each append was acknowledged.
+        var acknowledged: [UInt64: String]
+    }
+
+    /// Starts `debug append-loop` on `data` with its acknowledgements going to `acks`,
+    /// kills it with SIGKILL after a random while (counted from its first acknowledgement
+    /// when `afterFirstAck`), and reads back what it acknowledged.
+    ///
+    /// Runs on a thread of its own: it sleeps and waits for the child, and on two cores
+    /// doing that on the task pool starved the suites that share it (one then ran past
+    /// its time limit).
+    private static func killedAppendLoop(executable: URL, data: String, acks: URL, afterFirstAck: Bool) async throws -> KilledRun {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(
+                    with: Result {
+                        _ = FileManager.default.createFile(atPath: acks.path, contents: nil)
+                        let output = try FileHandle(forWritingTo: acks)
+                        let child = Process()
+                        child.executableURL = executable
+                        // --max-seconds only ends a child orphaned by a crashed test run: on a
+                        // loaded machine the kill below can come seconds late, and must still
+                        // find it running.
+                        child.arguments = ["--data", data, "debug", "append-loop", "--tasks", "4", "--max-seconds", "120"]
+                        child.standardOutput = output
+                        child.standardError = FileHandle.nullDevice
+                        try child.run()
+                        defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
+                        var rng = SystemRandomNumberGenerator()
+                        if afterFirstAck {
+                            let deadline = Date().addingTimeInterval(60)
+                            while child.isRunning, Date() < deadline, (try? FileManager.default.attributesOfItem(atPath: acks.path)[.size] as? Int) ?? 0 == 0 {
+                                usleep(5_000)
+                            }
+                            usleep(UInt32(Int.random(in: 10...300, using: &rng)) * 1_000)
+                        } else {
+                            usleep(UInt32(Int.random(in: 40...450, using: &rng)) * 1_000)
+                        }
+                        kill(child.processIdentifier, SIGKILL)
+                        child.waitUntilExit()
+                        try output.close()
+                        var acknowledged: [UInt64: String] = [:]
+                        for line in try String(contentsOf: acks, encoding: .utf8).split(separator: "\n") {
+                            let parts = line.split(separator: " ")
+                            guard parts.count == 2, let seq = UInt64(parts[0]), parts[1].count == 36 else { continue }  // a torn last line
+                            acknowledged[seq] = String(parts[1])
+                        }
+                        return KilledRun(killedBySignal: child.terminationReason == .uncaughtSignal, acknowledged: acknowledged)
+                    })
+            }.start()
+        }
     }
 
     @Test func anImportKilledMidwayResumesWithoutDuplicates() async throws {
