@@ -381,9 +381,9 @@ struct AppendPlanner {
         var links: [(link: EventLink, position: UInt64)] = []
         for (i, record) in records.enumerated() {
             batches[record.batch].bytes.withUnsafeBytes { all in
-                let bytes = UnsafeRawBufferPointer(rebasing: all[record.offset..<(record.offset + record.length)])
-                guard bytes.count > 1, bytes[1] & 6 != 0 else { return }
-                EventLink.forEach(in: bytes) { links.append(($0, firstPosition.rawValue + UInt64(i))) }
+                EventLink.forEach(in: UnsafeRawBufferPointer(rebasing: all[record.offset..<(record.offset + record.length)])) {
+                    links.append(($0, firstPosition.rawValue + UInt64(i)))
+                }
             }
         }
         // The sort is stable and positions arrive ascending, so they stay ascending per key.

@@ -231,7 +231,10 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         while let current = entry {
             // A damaged record is left for `verify` to name; its fields cannot be trusted.
             if current.key.count == 8, EventRecord.structuralProblem(current.value) == nil {
-                try putLinks(txn, databases, record: current.value, position: readUInt64(current.key))
+                let position = readUInt64(current.key)
+                try EventLink.forEach(in: current.value) { link in
+                    try link.withKey { key in try withUInt64Bytes(position) { value in try txn.put(databases.links, key, value) } }
+                }
             }
             entry = try cursor.get(MDB_NEXT)
         }
@@ -241,14 +244,6 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
     static func putLinks(_ txn: LMDBTransaction, _ databases: Databases, of planner: AppendPlanner) throws {
         for entry in planner.sortedLinkEntries() {
             try entry.link.withKey { key in try withUInt64Bytes(entry.position) { value in try txn.put(databases.links, key, value) } }
-        }
-    }
-
-    /// Lists `position` under each link its `record` carries.
-    static func putLinks(_ txn: LMDBTransaction, _ databases: Databases, record: UnsafeRawBufferPointer, position: UInt64) throws {
-        guard record.count > 1, record[1] & 6 != 0 else { return }
-        try EventLink.forEach(in: record) { link in
-            try link.withKey { key in try withUInt64Bytes(position) { value in try txn.put(databases.links, key, value) } }
         }
     }
 
