@@ -1,6 +1,11 @@
 import Crypto
 import Foundation
 
+#if canImport(Glibc)
+/// glibc's `getrandom` (declared in sys/random.h, which the Glibc module does not export).
+@_silgen_name("getrandom") private func getrandom(_ buffer: UnsafeMutableRawPointer, _ length: Int, _ flags: UInt32) -> Int
+#endif
+
 /// An event's id: a UUID, 16 bytes.
 ///
 /// Ids make appends idempotent: re-appending an id that is stored returns its original
@@ -39,12 +44,24 @@ public struct EventID: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// A new time-ordered id (UUID version 7): 48 bits of Unix milliseconds, then random bits.
     public static func generate(milliseconds: UInt64 = UInt64(Date().timeIntervalSince1970 * 1000)) -> EventID {
-        var rng = SystemRandomNumberGenerator()
-        let random = rng.next() as UInt64
-        let high = (milliseconds << 16) | 0x7000 | (random & 0x0FFF)
-        let second: UInt64 = rng.next()
+        let (first, second) = randomWords()
+        let high = (milliseconds << 16) | 0x7000 | (first & 0x0FFF)
         let low = (second & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
         return EventID(high: high, low: low)
+    }
+
+    /// Two random words from the kernel in one system call; `SystemRandomNumberGenerator`
+    /// makes one call per word, and an append generates an id per event.
+    private static func randomWords() -> (UInt64, UInt64) {
+        var words: (UInt64, UInt64) = (0, 0)
+        #if canImport(Glibc)
+        // Up to 256 bytes, getrandom(2) fills the whole buffer or fails.
+        if withUnsafeMutableBytes(of: &words, { getrandom($0.baseAddress!, $0.count, 0) }) == MemoryLayout.size(ofValue: words) {
+            return words
+        }
+        #endif
+        var rng = SystemRandomNumberGenerator()
+        return (rng.next(), rng.next())
     }
 
     /// A deterministic id (UUID version 8) derived from `name` by SHA-256: the same name
