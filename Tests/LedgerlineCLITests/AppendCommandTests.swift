@@ -3,20 +3,20 @@ import JSON
 import Testing
 
 @Suite struct AppendCommandTests {
-    @Test func appendPrintsPositionVersionAndId() throws {
+    @Test func appendPrintsPositionVersionAndId() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let id = "0190a8d2-4c1e-7b3a-9f00-1234567890ab"
         let args = ["--data", scratch.data, "append", "--stream", "customer-9", "--type", "ContactCreated",
                     "--data", #"{"customerId":"9","email":"zoe@example.com"}"#, "--id", id, "--actor", "user:ana"]
-        let first = try CLI.run(args)
+        let first = try await CLI.run(args)
         #expect(first.status == 0, "\(first.stderr)")
         let value = try JSONParser.parse(first.stdout)
         #expect(value["seq"] == 1)
         #expect(value["version"] == 1)
         #expect(value["id"] == .string(id))
         #expect(value["duplicate"] == false)
-        let again = try JSONParser.parse(try CLI.run(args).stdout)
+        let again = try JSONParser.parse(try await CLI.run(args).stdout)
         #expect(again["seq"] == 1)
         #expect(again["duplicate"] == true)
     }
@@ -26,44 +26,44 @@ import Testing
         (["--id", "123"], "--id is not a UUID: \"123\""),
         (["--occurred-at", "2024-13-01T00:00:00Z"], "--occurred-at is not an RFC 3339 timestamp"),
     ])
-    func badOptionsAreRefusedWithAReason(extra: [String], reason: String) throws {
+    func badOptionsAreRefusedWithAReason(extra: [String], reason: String) async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let result = try CLI.run(["--data", scratch.data, "append", "--stream", "customer-9", "--type", "ContactCreated",
+        let result = try await CLI.run(["--data", scratch.data, "append", "--stream", "customer-9", "--type", "ContactCreated",
                                   "--data", #"{"customerId":"9","email":"zoe@example.com"}"#] + extra)
         #expect(result.status == 65)
         #expect(result.stderr.contains("ledgerline: \(reason)"), "\(result.stderr)")
     }
 
-    @Test func malformedPayloadIsRefused() throws {
+    @Test func malformedPayloadIsRefused() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let result = try CLI.run(["--data", scratch.data, "append", "--stream", "customer-9", "--type", "ContactCreated", "--data", "{\"a\":"])
+        let result = try await CLI.run(["--data", scratch.data, "append", "--stream", "customer-9", "--type", "ContactCreated", "--data", "{\"a\":"])
         #expect(result.status == 65)
         #expect(result.stderr.contains("ledgerline: --data is not valid JSON: column 6: unexpected end of input"), "\(result.stderr)")
     }
 
-    @Test func staleExpectedVersionNamesStreamExpectedAndActual() throws {
+    @Test func staleExpectedVersionNamesStreamExpectedAndActual() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let base = ["--data", scratch.data, "append", "--stream", "customer-9", "--type", "ContactUpdated", "--data", #"{"customerId":"9","changes":{"firstName":"Zoe"}}"#]
-        _ = try CLI.run(["--data", scratch.data, "append", "--stream", "customer-9", "--type", "ContactCreated", "--data", #"{"customerId":"9","email":"zoe@example.com"}"#])
-        let result = try CLI.run(base + ["--expected-version", "4"])
+        _ = try await CLI.run(["--data", scratch.data, "append", "--stream", "customer-9", "--type", "ContactCreated", "--data", #"{"customerId":"9","email":"zoe@example.com"}"#])
+        let result = try await CLI.run(base + ["--expected-version", "4"])
         #expect(result.status == 75)
         #expect(result.stderr == "ledgerline: stream customer-9 is at version 1 but the append expected version 4; nothing was appended — read the stream and retry\n")
     }
 
-    @Test func commandsOnAMissingStoreSayHowToCreateIt() throws {
+    @Test func commandsOnAMissingStoreSayHowToCreateIt() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let result = try CLI.run(["--data", scratch.data, "stats"])
+        let result = try await CLI.run(["--data", scratch.data, "stats"])
         #expect(result.status == 69)
         #expect(result.stderr.contains("there is no event store in \(scratch.data); run `ledgerline init` or pass --data"))
     }
 
     @Test(arguments: ["init", "append", "import", "import-csv", "read", "tail", "streams", "stats", "verify", "export", "backup", "schemas", "expr", "experiments", "project", "customers", "pipeline", "tasks"])
-    func everyCommandsHelpHasAnExample(command: String) throws {
-        let result = try CLI.run([command, "--help"])
+    func everyCommandsHelpHasAnExample(command: String) async throws {
+        let result = try await CLI.run([command, "--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("Example"), "\(command) --help has no example")
     }

@@ -3,43 +3,43 @@ import JSON
 import Testing
 
 @Suite struct BackupCommandTests {
-    @Test func aBackupIsAStoreOfItsOwnWithTheSameHead() throws {
+    @Test func aBackupIsAStoreOfItsOwnWithTheSameHead() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let lines = (1...50).map { n in #"{"stream":"customer-\#(n % 7)","type":"ContactCreated","data":{"customerId":"\#(n)","email":"c\#(n)@example.com"}}"# }
         let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
-        #expect(try CLI.run(["--data", scratch.data, "import", file]).status == 0)
+        #expect(try await CLI.run(["--data", scratch.data, "import", file]).status == 0)
         let copy = scratch.url.appendingPathComponent("backups/monday").path
 
-        let backup = try CLI.run(["--data", scratch.data, "backup", copy, "--verify", "--json"])
+        let backup = try await CLI.run(["--data", scratch.data, "backup", copy, "--verify", "--json"])
         #expect(backup.status == 0, "\(backup.stderr)")
         let summary = try JSONParser.parse(Array(backup.stdout.utf8))
         #expect(summary["head"]?.numberValue?.int64Value == 50)
         #expect(summary["verified"]?.numberValue?.int64Value == 50)
         #expect(summary["compact"] == .bool(false))
 
-        let original = try JSONParser.parse(Array(try CLI.run(["--data", scratch.data, "stats", "--json"]).stdout.utf8))
-        let copied = try JSONParser.parse(Array(try CLI.run(["--data", copy, "stats", "--json"]).stdout.utf8))
+        let original = try JSONParser.parse(Array(try await CLI.run(["--data", scratch.data, "stats", "--json"]).stdout.utf8))
+        let copied = try JSONParser.parse(Array(try await CLI.run(["--data", copy, "stats", "--json"]).stdout.utf8))
         #expect(copied["headHash"] == original["headHash"])
         #expect(summary["headHash"] == original["headHash"])
         #expect(copied["streams"] == original["streams"])
-        #expect(try CLI.run(["--data", copy, "read", "--stream", "customer-3"]).stdout == (try CLI.run(["--data", scratch.data, "read", "--stream", "customer-3"]).stdout))
+        #expect(try await CLI.run(["--data", copy, "read", "--stream", "customer-3"]).stdout == (try await CLI.run(["--data", scratch.data, "read", "--stream", "customer-3"]).stdout))
 
         // The same folder again would overwrite the backup just taken.
-        let again = try CLI.run(["--data", scratch.data, "backup", copy])
+        let again = try await CLI.run(["--data", scratch.data, "backup", copy])
         #expect(again.status == 1)
         #expect(again.stderr.hasPrefix("ledgerline: cannot back up to \(URL(fileURLWithPath: copy).standardizedFileURL.path): the folder is not empty (it holds data.mdb and 1 more)"))
 
-        let text = try CLI.run(["--data", scratch.data, "backup", scratch.url.appendingPathComponent("tuesday").path, "--compact"])
+        let text = try await CLI.run(["--data", scratch.data, "backup", scratch.url.appendingPathComponent("tuesday").path, "--compact"])
         #expect(text.status == 0)
         #expect(text.stdout.hasPrefix("backed up 50 events to "))
         #expect(text.stdout.contains("its head is sealed by \(original["headHash"]?.stringValue ?? "?")"))
     }
 
-    @Test func aBackupOfNoStoreSaysSo() throws {
+    @Test func aBackupOfNoStoreSaysSo() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let outcome = try CLI.run(["--data", scratch.data, "backup", scratch.url.appendingPathComponent("copy").path])
+        let outcome = try await CLI.run(["--data", scratch.data, "backup", scratch.url.appendingPathComponent("copy").path])
         #expect(outcome.status == 69)
         #expect(outcome.stderr.contains("there is no event store in"))
         #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("copy").path))

@@ -5,18 +5,18 @@ import Testing
 /// The customer view over the real CDNOW purchase log, checked customer by customer
 /// against an independent reading of the raw file (``CDNOWReference``).
 @Suite(.serialized) struct CDNOWCustomerViewTests {
-    @Test func everyCustomersOrderCountTotalAndLastPurchaseMatchTheRawFile() throws {
+    @Test func everyCustomersOrderCountTotalAndLastPurchaseMatchTheRawFile() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let reference = try CDNOWReference()
         let tools = CDNOWReference.tools
-        let imported = try CLI.run([
+        let imported = try await CLI.run([
             "--data", scratch.data, "import-csv", CDNOWReference.file.path,
             "--mapping", tools.appendingPathComponent("mappings/cdnow.yaml").path, "--json",
         ])
         try #require(imported.status == 0, "\(imported.stderr)")
 
-        let listed = try CLI.run(["--data", scratch.data, "customers", "list", "--sort", "id", "--limit", "100000", "--json"])
+        let listed = try await CLI.run(["--data", scratch.data, "customers", "list", "--sort", "id", "--limit", "100000", "--json"])
         try #require(listed.status == 0, "\(listed.stderr)")
         let answer = try JSONParser.parse(listed.stdout)
         let customers = answer["customers"]?.arrayValue ?? []
@@ -42,7 +42,7 @@ import Testing
         #expect(wrong.isEmpty, "customers whose view differs from the raw file: \(wrong.prefix(5))")
 
         // One customer card, in full, agrees too.
-        let shown = try CLI.run(["--data", scratch.data, "customers", "show", "2", "--json"])
+        let shown = try await CLI.run(["--data", scratch.data, "customers", "show", "2", "--json"])
         #expect(shown.status == 0, "\(shown.stderr)")
         let card = try JSONParser.parse(shown.stdout)
         #expect(card["rfm"]?["frequency"]?.numberValue?.int64Value == reference.customers["2"].map { Int64($0.orders) })

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Runs the real `ledgerline` executable built next to the tests.
@@ -24,8 +25,22 @@ enum CLI {
         try #require(executable, "the ledgerline executable is not built; run `swift build` first (make test does)")
     }
 
-    /// Runs `ledgerline arguments...` to completion.
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Outcome {
+    /// Runs `ledgerline arguments...` to completion, waiting on a thread of its own
+    /// (see ``onOwnThread(_:)``).
+    ///
+    /// At most one run per core at a time: once waiting no longer holds a thread of the
+    /// pool, nothing else bounds how many children the suites start at once, and dozens
+    /// of them at a time slowed each one past the waits of tests that follow a live
+    /// process.
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws -> Outcome {
+        await slots.acquire()
+        defer { slots.release() }
+        return try await onOwnThread { try runBlocking(arguments, stdin: stdin, environment: environment) }
+    }
+
+    private static let slots = Slots(ProcessInfo.processInfo.activeProcessorCount)
+
+    private static func runBlocking(_ arguments: [String], stdin: String?, environment: [String: String]) throws -> Outcome {
         let process = Process()
         process.executableURL = try requireExecutable()
         process.arguments = arguments
@@ -46,6 +61,56 @@ enum CLI {
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// Runs `work`, which blocks (waits for a child process, sleeps), on a thread of its
+/// own and returns its result.
+///
+/// Tests run as tasks on the shared pool, which has one thread per core: two here.
+/// A test that blocked one of them while its child ran took that thread from every
+/// other suite, and on a slow machine one of those ran past its time limit.
+func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+}
+
+/// A counting semaphore whose waiters suspend instead of blocking a thread.
+final class Slots: Sendable {
+    private struct State {
+        var free: Int
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state: Mutex<State>
+
+    init(_ count: Int) { state = Mutex(State(free: max(1, count))) }
+
+    func acquire() async {
+        await withCheckedContinuation { continuation in
+            let granted = state.withLock { state -> Bool in
+                guard state.free > 0 else {
+                    state.waiting.append(continuation)
+                    return false
+                }
+                state.free -= 1
+                return true
+            }
+            if granted { continuation.resume() }
+        }
+    }
+
+    /// Hands the slot to the first waiter, if any, else frees it.
+    func release() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiting.isEmpty else {
+                state.free += 1
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
     }
 }
 

@@ -8,39 +8,44 @@ import Testing
 struct CRMGeneratorTests {
 
     /// The generator's output for `arguments`.
-    private func generate(_ arguments: [String]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Python3.path))
-        process.arguments = [CDNOWReference.tools.appendingPathComponent("generate-crm.py").path] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let problems = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(String(decoding: problems, as: UTF8.self))")
+    private func generate(_ arguments: [String]) async throws -> Data {
+        let python = URL(fileURLWithPath: try #require(Python3.path))
+        let script = CDNOWReference.tools.appendingPathComponent("generate-crm.py").path
+        let (status, data, problems) = try await onOwnThread {
+            let process = Process()
+            process.executableURL = python
+            process.arguments = [script] + arguments
+            let out = Pipe()
+            let err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            let problems = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, data, problems)
+        }
+        #expect(status == 0, "\(String(decoding: problems, as: UTF8.self))")
         return data
     }
 
-    @Test func theSameSeedGivesTheSameBytes() throws {
-        let a = try generate(["--seed", "11", "--customers", "120"])
-        let b = try generate(["--seed", "11", "--customers", "120"])
-        let c = try generate(["--seed", "12", "--customers", "120"])
+    @Test func theSameSeedGivesTheSameBytes() async throws {
+        let a = try await generate(["--seed", "11", "--customers", "120"])
+        let b = try await generate(["--seed", "11", "--customers", "120"])
+        let c = try await generate(["--seed", "12", "--customers", "120"])
         #expect(!a.isEmpty)
         #expect(a == b)
         #expect(a != c)
     }
 
-    @Test func everyEventIsValidAndTimedAroundTheCustomersPurchases() throws {
+    @Test func everyEventIsValidAndTimedAroundTheCustomersPurchases() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let output = try generate(["--seed", "3", "--customers", "300"])
+        let output = try await generate(["--seed", "3", "--customers", "300"])
         let file = scratch.url.appendingPathComponent("crm.jsonl").path
         try output.write(to: URL(fileURLWithPath: file))
 
-        let validate = try CLI.run(["schemas", "validate", file])
+        let validate = try await CLI.run(["schemas", "validate", file])
         #expect(validate.status == 0, "\(validate.stderr)")
         #expect(validate.stdout.contains("every line is valid"))
 
@@ -75,10 +80,10 @@ struct CRMGeneratorTests {
             #expect(types[type, default: 0] > 0, "no \(type)")
         }
 
-        let first = try CLI.run(["--data", scratch.data, "import", file, "--json"])
+        let first = try await CLI.run(["--data", scratch.data, "import", file, "--json"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try JSONParser.parse(first.stdout)["appended"] == .number(JSONNumber(types.values.reduce(0, +))))
-        let again = try CLI.run(["--data", scratch.data, "import", file, "--json"])
+        let again = try await CLI.run(["--data", scratch.data, "import", file, "--json"])
         #expect(try JSONParser.parse(again.stdout)["appended"] == 0)
     }
 }

@@ -35,10 +35,10 @@ import Testing
 
     /// `ledgerline verify` on the damaged store, as text and as JSON: both must end
     /// with verify's own exit code for damage, not a signal.
-    private func verifyDamaged(_ scratch: Scratch) throws -> (stderr: String, report: JSONValue) {
-        let text = try CLI.run(["--data", scratch.data, "verify"])
+    private func verifyDamaged(_ scratch: Scratch) async throws -> (stderr: String, report: JSONValue) {
+        let text = try await CLI.run(["--data", scratch.data, "verify"])
         #expect(text.status == 1, "verify must end with its own exit code, not a signal: \(text.stderr)")
-        let json = try CLI.run(["--data", scratch.data, "verify", "--json"])
+        let json = try await CLI.run(["--data", scratch.data, "verify", "--json"])
         #expect(json.status == 1, "\(json.stderr)")
         return (text.stderr, try JSONParser.parse(Array(json.stdout.utf8)))
     }
@@ -52,7 +52,7 @@ import Testing
         defer { scratch.cleanup() }
 
         // LMDB fails one of its assertions (or faults) walking into the zeroed page.
-        let (stderr, report) = try verifyDamaged(scratch)
+        let (stderr, report) = try await verifyDamaged(scratch)
         #expect(stderr.contains("ledgerline: the chain breaks at position \(firstPosition): the file's pages are damaged: LMDB stopped the process ("))
         #expect(stderr.contains("reading past position \(firstPosition - 1); \((firstPosition - 1).formatted()) events before it verified. Restore data.mdb"))
         #expect(report["intact"] == .bool(false))
@@ -87,7 +87,7 @@ import Testing
         let (scratch, _) = try await damagedStore { file in file.setNodeFlags(page: try file.firstIdLeaf(), node: 0, flags: 0x04) }
         defer { scratch.cleanup() }
 
-        let (stderr, report) = try verifyDamaged(scratch)
+        let (stderr, report) = try await verifyDamaged(scratch)
         #expect(stderr.contains("ledgerline: the chain holds (1,500 events verified), but the id index's pages are damaged: LMDB stopped the process ("))
         #expect(stderr.contains("`ledgerline export` and an `import` of it into an empty store rebuild the indexes from the log"))
         #expect(report["verified"]?.numberValue?.int64Value == Int64(Self.events))
@@ -100,7 +100,7 @@ import Testing
         defer { scratch.cleanup() }
 
         // A command that meets the damage as an error says what to do about it.
-        let append = try CLI.run([
+        let append = try await CLI.run([
             "--data", scratch.data, "append", "--stream", "customer-9", "--type", "ContactCreated", "--data", #"{"customerId":"9","email":"zoe@example.com"}"#,
         ])
         #expect(append.status == 1)
@@ -109,7 +109,7 @@ import Testing
                 == "ledgerline: LMDB failed while reading a key: MDB_CORRUPTED: Located page was wrong type; "
                 + "data.mdb is damaged: `ledgerline verify` finds where, and a backup or an export restores it\n")
 
-        let (stderr, report) = try verifyDamaged(scratch)
+        let (stderr, report) = try await verifyDamaged(scratch)
         #expect(report["indexProblem"]?.stringValue?.hasPrefix("the id index's pages are damaged") == true)
         #expect(
             stderr.contains(
@@ -124,7 +124,7 @@ import Testing
         try FileManager.default.moveItem(atPath: scratch.data, toPath: folder)
 
         for command in [["read", "--limit", "\(Self.events)"], ["export"], ["read", "--backward", "--from", "\(Self.events)", "--limit", "\(Self.events)"]] {
-            let result = try CLI.run(["--data", folder] + command)
+            let result = try await CLI.run(["--data", folder] + command)
             #expect(result.status == 1, "\(command) must end with exit 1, not a signal: \(result.stderr)")
             #expect(result.stderr.contains("ledgerline: the process stopped ("), "\(command): \(result.stderr)")
             #expect(
@@ -135,7 +135,7 @@ import Testing
         }
 
         // Asked for, the crash goes to Swift's own reporter, as any other crash does.
-        let reported = try CLI.run(["--data", folder, "export"], environment: ["LEDGERLINE_CRASH_REPORT": "1", "SWIFT_BACKTRACE": "enable=no"])
+        let reported = try await CLI.run(["--data", folder, "export"], environment: ["LEDGERLINE_CRASH_REPORT": "1", "SWIFT_BACKTRACE": "enable=no"])
         #expect(reported.status != 0 && reported.status != 1, "\(reported.stderr)")
         #expect(!reported.stderr.contains("the process stopped"))
     }

@@ -4,20 +4,20 @@ import Testing
 /// Every class of bad input to `ledgerline experiments`: the message says what is wrong,
 /// where, and what to do; the exit status is 65 and nothing is appended.
 @Suite struct ExperimentsBadInputTests {
-    @Test func badYAMLIsReportedWithFileAndLine() throws {
-        let (scratch, _) = try ExperimentsCommandTests.setUp([
+    @Test func badYAMLIsReportedWithFileAndLine() async throws {
+        let (scratch, _) = try await ExperimentsCommandTests.setUp([
             "broken.yaml": "key: broken\nvariations:\n  - { id: a, weight: 0.5\n"
         ])
         defer { scratch.cleanup() }
         let path = scratch.url.appendingPathComponent("experiments/broken.yaml").path
-        let result = try CLI.run(["experiments", "lint", path])
+        let result = try await CLI.run(["experiments", "lint", path])
         #expect(result.status == 65)
         #expect(
             result.stderr.contains("ledgerline: \(path):4: is not valid YAML: did not find expected ',' or '}'"),
             "\(result.stderr)")
     }
 
-    @Test func everyProblemOfADefinitionIsListedWithLineFieldAndAdvice() throws {
+    @Test func everyProblemOfADefinitionIsListedWithLineFieldAndAdvice() async throws {
         let text = """
             key: weights
             status: running
@@ -28,10 +28,10 @@ import Testing
               - { name: won, kind: conversion, event: DealWonn, window: 7d }
 
             """
-        let (scratch, _) = try ExperimentsCommandTests.setUp(["weights.yaml": text])
+        let (scratch, _) = try await ExperimentsCommandTests.setUp(["weights.yaml": text])
         defer { scratch.cleanup() }
         let path = scratch.url.appendingPathComponent("experiments/weights.yaml").path
-        let result = try CLI.run(["experiments", "lint", path])
+        let result = try await CLI.run(["experiments", "lint", path])
         #expect(result.status == 65)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.first == "ledgerline: 3 problem(s) in experiment definitions; fix them and lint again")
@@ -43,11 +43,11 @@ import Testing
             }, "\(result.stderr)")
     }
 
-    @Test func publishingAnInvalidDefinitionAppendsNothingAndSaysSo() throws {
+    @Test func publishingAnInvalidDefinitionAppendsNothingAndSaysSo() async throws {
         let bad = ExperimentsCommandTests.definition.replacingOccurrences(of: "segment == 'smb'", with: "segment ==")
-        let (scratch, ex) = try ExperimentsCommandTests.setUp(["subject.yaml": bad])
+        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": bad])
         defer { scratch.cleanup() }
-        let result = try CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch))
+        let result = try await CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch))
         #expect(result.status == 65)
         #expect(
             result.stderr.contains(
@@ -56,37 +56,37 @@ import Testing
         #expect(
             result.stderr.contains("subject.yaml:7: targeting: is not a valid expression over `customer`"),
             "\(result.stderr)")
-        let list = try CLI.run(ex + ["list", "--dir", "/nonexistent"])
+        let list = try await CLI.run(ex + ["list", "--dir", "/nonexistent"])
         #expect(list.stdout.hasPrefix("no experiments published yet"))
     }
 
     @Test(arguments: [
         ["show", "nope"], ["report", "nope"], ["reweight", "nope"], ["assign", "nope", "--customer", "c-1"],
     ])
-    func anUnknownExperimentKeySaysHowToFindIt(arguments: [String]) throws {
-        let (scratch, ex) = try ExperimentsCommandTests.setUp([:])
+    func anUnknownExperimentKeySaysHowToFindIt(arguments: [String]) async throws {
+        let (scratch, ex) = try await ExperimentsCommandTests.setUp([:])
         defer { scratch.cleanup() }
-        let result = try CLI.run(ex + arguments)
+        let result = try await CLI.run(ex + arguments)
         #expect(result.status == 65)
         #expect(
             result.stderr == "ledgerline: no experiment `nope` has been published to this log; check the key with "
                 + "`ledgerline experiments list`, or publish it with `ledgerline experiments publish nope`\n")
     }
 
-    @Test func publishingAKeyTheFolderDoesNotHaveListsTheKeysItHas() throws {
-        let (scratch, ex) = try ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition])
+    @Test func publishingAKeyTheFolderDoesNotHaveListsTheKeysItHas() async throws {
+        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition])
         defer { scratch.cleanup() }
         let folder = scratch.url.appendingPathComponent("experiments").path
-        let result = try CLI.run(ex + ["publish", "subjet"] + ExperimentsCommandTests.dir(scratch))
+        let result = try await CLI.run(ex + ["publish", "subjet"] + ExperimentsCommandTests.dir(scratch))
         #expect(result.status == 65)
         #expect(result.stderr == "ledgerline: no definition has key `subjet` in \(folder); its keys are: subject\n")
     }
 
-    @Test func aReportWithoutExposuresSaysWhatToRecord() throws {
-        let (scratch, ex) = try ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition])
+    @Test func aReportWithoutExposuresSaysWhatToRecord() async throws {
+        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition])
         defer { scratch.cleanup() }
-        #expect(try CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch)).status == 0)
-        let result = try CLI.run(ex + ["report", "subject"])
+        #expect(try await CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch)).status == 0)
+        let result = try await CLI.run(ex + ["report", "subject"])
         #expect(result.status == 65)
         #expect(
             result.stderr.hasPrefix(
@@ -105,23 +105,23 @@ import Testing
             "ledgerline: --attributes must be a JSON object of the customer's attributes, found array; e.g. '{\"segment\":\"smb\"}'\n"
         ),
     ])
-    func badAttributesJSONIsRefusedBeforeAnythingIsRead(attributes: String, message: String) throws {
-        let (scratch, ex) = try ExperimentsCommandTests.setUp([:])
+    func badAttributesJSONIsRefusedBeforeAnythingIsRead(attributes: String, message: String) async throws {
+        let (scratch, ex) = try await ExperimentsCommandTests.setUp([:])
         defer { scratch.cleanup() }
-        let result = try CLI.run(
+        let result = try await CLI.run(
             ex + ["assign", "subject", "--customer", "c-1", "--attributes", attributes, "--record"])
         #expect(result.status == 65)
         #expect(result.stderr == message)
     }
 
-    @Test func aBadCustomerIdOrTimeIsRefusedWithTheExpectedForm() throws {
-        let (scratch, ex) = try ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition])
+    @Test func aBadCustomerIdOrTimeIsRefusedWithTheExpectedForm() async throws {
+        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition])
         defer { scratch.cleanup() }
-        #expect(try CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch)).status == 0)
-        let customer = try CLI.run(ex + ["assign", "subject", "--customer", "c 1"])
+        #expect(try await CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch)).status == 0)
+        let customer = try await CLI.run(ex + ["assign", "subject", "--customer", "c 1"])
         #expect(customer.status == 65)
         #expect(customer.stderr.contains("a customer id is letters, digits and `._:@-`"), "\(customer.stderr)")
-        let time = try CLI.run(ex + ["assign", "subject", "--customer", "c-1", "--record", "--at", "yesterday"])
+        let time = try await CLI.run(ex + ["assign", "subject", "--customer", "c-1", "--record", "--at", "yesterday"])
         #expect(time.status == 65)
         #expect(
             time.stderr

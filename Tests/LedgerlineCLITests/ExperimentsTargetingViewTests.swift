@@ -16,8 +16,8 @@ import Testing
 
         """
 
-    @Test func targetingReadsTheCustomerViewUnlessAttributesAreGiven() throws {
-        let (scratch, ex) = try ExperimentsCommandTests.setUp(["winback.yaml": Self.definition])
+    @Test func targetingReadsTheCustomerViewUnlessAttributesAreGiven() async throws {
+        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["winback.yaml": Self.definition])
         defer { scratch.cleanup() }
         let lines = [
             #"{"stream":"customer-7","type":"ContactCreated","occurredAt":"2026-01-01T00:00:00Z","data":{"customerId":"7","lifecycleStage":"lead"}}"#,
@@ -27,23 +27,23 @@ import Testing
         ]
         let file = scratch.url.appendingPathComponent("events.jsonl")
         try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
-        let imported = try CLI.run(["--data", scratch.data, "import", file.path])
+        let imported = try await CLI.run(["--data", scratch.data, "import", file.path])
         try #require(imported.status == 0, "\(imported.stderr)")
-        try #require(try CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch)).status == 0)
+        try #require(try await CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch)).status == 0)
 
         // A customer with two orders is a customer with frequency 2 in the view: targeted.
-        let buyer = try CLI.run(ex + ["assign", "winback", "--customer", "7", "--json"])
+        let buyer = try await CLI.run(ex + ["assign", "winback", "--customer", "7", "--json"])
         #expect(buyer.status == 0, "\(buyer.stderr)")
         let decision = try JSONParser.parse(buyer.stdout)
         #expect(decision["targeting"] == "true", "\(buyer.stdout)")
         #expect(decision["inExperiment"] == .bool(true))
 
         // A lead without orders is not.
-        let lead = try CLI.run(ex + ["assign", "winback", "--customer", "8", "--json"])
+        let lead = try await CLI.run(ex + ["assign", "winback", "--customer", "8", "--json"])
         #expect(try JSONParser.parse(lead.stdout)["reason"] == "targetingFailed", "\(lead.stdout)")
 
         // --attributes replaces the view outright.
-        let given = try CLI.run(
+        let given = try await CLI.run(
             ex + ["assign", "winback", "--customer", "8", "--attributes", #"{"lifecycle_stage":"customer","rfm":{"frequency":3}}"#, "--json"])
         #expect(try JSONParser.parse(given.stdout)["targeting"] == "true", "\(given.stdout)")
     }

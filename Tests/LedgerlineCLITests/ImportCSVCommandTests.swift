@@ -33,8 +33,8 @@ import Testing
 
         """
 
-    private func head(_ data: String) throws -> Int {
-        let stats = try CLI.run(["--data", data, "stats", "--json"])
+    private func head(_ data: String) async throws -> Int {
+        let stats = try await CLI.run(["--data", data, "stats", "--json"])
         guard stats.status == 0 else { return 0 }
         return try JSONParser.parse(stats.stdout)["head"]?.numberValue?.int64Value.map(Int.init) ?? -1
     }
@@ -42,43 +42,43 @@ import Testing
     /// Imports `rows` under the header with `mapping`; returns the outcome and the paths.
     private func run(
         _ scratch: Scratch, rows: [String], mapping: String = ImportCSVCommandTests.mapping, extra: [String] = []
-    ) throws -> (CLI.Outcome, csv: String, yaml: String) {
+    ) async throws -> (CLI.Outcome, csv: String, yaml: String) {
         let csv = try scratch.file("shop.csv", ([Self.header] + rows).joined(separator: "\r\n") + "\r\n")
         let yaml = try scratch.file("shop.yaml", mapping)
-        return (try CLI.run(["--data", scratch.data, "import-csv", csv, "--mapping", yaml] + extra), csv, yaml)
+        return (try await CLI.run(["--data", scratch.data, "import-csv", csv, "--mapping", yaml] + extra), csv, yaml)
     }
 
-    @Test func goodRowsAreImportedAndReimportingAppendsNothing() throws {
+    @Test func goodRowsAreImportedAndReimportingAppendsNothing() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let (first, _, _) = try run(scratch, rows: Self.good, extra: ["--json"])
+        let (first, _, _) = try await run(scratch, rows: Self.good, extra: ["--json"])
         #expect(first.status == 0, "\(first.stderr)")
         let summary = try JSONParser.parse(first.stdout)
         #expect(summary["rows"] == 3)
         #expect(summary["appended"] == 6)
         #expect(summary["types"] == ["ContactCreated": 3, "OrderPlaced": 3])
-        let (second, _, _) = try run(scratch, rows: Self.good, extra: ["--json"])
+        let (second, _, _) = try await run(scratch, rows: Self.good, extra: ["--json"])
         #expect(try JSONParser.parse(second.stdout)["appended"] == 0)
         #expect(try JSONParser.parse(second.stdout)["duplicates"] == 6)
-        #expect(try head(scratch.data) == 6)
+        #expect(try await head(scratch.data) == 6)
         let order = try JSONParser.parse(
-            try CLI.run(["--data", scratch.data, "read", "--type", "OrderPlaced", "--limit", "2"]).stdout.split(
+            try await CLI.run(["--data", scratch.data, "read", "--type", "OrderPlaced", "--limit", "2"]).stdout.split(
                 separator: "\n")[1].description)
         #expect(order["data"] == ["customerId": "2", "quantity": 1, "amount": "1200.00", "currency": "USD"])
         #expect(order["occurredAt"] == "2024-01-06T00:00:00Z")
         #expect(order["actor"] == "integration:shop")
     }
 
-    @Test func dryRunChecksEverythingAndAppendsNothing() throws {
+    @Test func dryRunChecksEverythingAndAppendsNothing() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let (outcome, csv, _) = try run(scratch, rows: Self.good, extra: ["--dry-run"])
+        let (outcome, csv, _) = try await run(scratch, rows: Self.good, extra: ["--dry-run"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(
             outcome.stdout.contains(
                 "\(csv): 3 rows would yield 6 events (3 ContactCreated, 3 OrderPlaced); nothing was appended (dry run)")
         )
-        #expect(try head(scratch.data) == 0)
+        #expect(try await head(scratch.data) == 0)
     }
 
     /// Each class of bad row, the reason given for it, and that nothing lands.
@@ -114,53 +114,53 @@ import Testing
         ),
         ("4,\"Di\"x,di@example.com,2024-02-01,1.00", "text after the closing quote of a quoted field"),
     ])
-    func badRowIsReportedWithFileLineAndColumnAndNothingIsAppended(row: String, reason: String) throws {
+    func badRowIsReportedWithFileLineAndColumnAndNothingIsAppended(row: String, reason: String) async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let (outcome, csv, _) = try run(scratch, rows: Self.good + [row] + ["5,Ed,ed@example.com,2024-01-09,3.00"])
+        let (outcome, csv, _) = try await run(scratch, rows: Self.good + [row] + ["5,Ed,ed@example.com,2024-01-09,3.00"])
         #expect(outcome.status == 65)
         #expect(outcome.stderr.contains("ledgerline: \(csv):5: \(reason)"), "\(outcome.stderr)")
         #expect(
             outcome.stderr.contains(
                 "ledgerline: \(csv): nothing was appended; fix the lines above and run the import again"))
-        #expect(try head(scratch.data) == 0)
+        #expect(try await head(scratch.data) == 0)
     }
 
-    @Test func aQuoteNeverClosedIsReportedAtTheLineItOpens() throws {
+    @Test func aQuoteNeverClosedIsReportedAtTheLineItOpens() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let (outcome, csv, _) = try run(
+        let (outcome, csv, _) = try await run(
             scratch, rows: Self.good + ["4,\"Di,di@example.com,2024-02-01,1.00", "5,Ed,ed@example.com,2024-01-09,3.00"])
         #expect(outcome.status == 65)
         #expect(
             outcome.stderr.contains("\(csv):5: a quoted field opened on this line is never closed"), "\(outcome.stderr)"
         )
-        #expect(try head(scratch.data) == 0)
+        #expect(try await head(scratch.data) == 0)
     }
 
-    @Test func everyBadRowIsReportedUpToTheCap() throws {
+    @Test func everyBadRowIsReportedUpToTheCap() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let bad = (0..<30).map { "\(10 + $0),X,x\($0)@example.com,2024-13-01,1.00" }
-        let (outcome, csv, _) = try run(scratch, rows: Self.good + bad, extra: ["--max-problems", "25"])
+        let (outcome, csv, _) = try await run(scratch, rows: Self.good + bad, extra: ["--max-problems", "25"])
         #expect(outcome.status == 65)
         for line in 5..<30 { #expect(outcome.stderr.contains("\(csv):\(line): Date: \"2024-13-01\"")) }
         #expect(!outcome.stderr.contains("\(csv):30: "))
         #expect(outcome.stderr.contains("\(csv): … and 5 more bad lines"), "\(outcome.stderr)")
-        #expect(try head(scratch.data) == 0)
+        #expect(try await head(scratch.data) == 0)
     }
 
-    @Test func rowsWhoseIDKeysCollideAreRefused() throws {
+    @Test func rowsWhoseIDKeysCollideAreRefused() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let (outcome, csv, _) = try run(scratch, rows: Self.good + ["2,Bo,bo@example.com,2024-01-08,5.00"])
+        let (outcome, csv, _) = try await run(scratch, rows: Self.good + ["2,Bo,bo@example.com,2024-01-08,5.00"])
         #expect(outcome.status == 65)
         #expect(
             outcome.stderr.contains(
                 "\(csv):5: its ContactCreated event has the same id key as line 3's: `shop-contact-{CustomerID}` (mapping line 5) must tell rows apart"
             ),
             "\(outcome.stderr)")
-        #expect(try head(scratch.data) == 0)
+        #expect(try await head(scratch.data) == 0)
     }
 
     /// Each class of bad mapping, reported at its line in the mapping.
@@ -186,31 +186,31 @@ import Testing
         (#"id: "shop-order-{line}""#, "", "10: the event has no `id:` key"),
     ])
     func badMappingIsReportedAtItsLineAndNothingIsAppended(original: String, replacement: String, message: String)
-        throws
+        async throws
     {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let mapping = Self.mapping.replacingOccurrences(of: original, with: replacement)
         #expect(mapping != Self.mapping)
-        let (outcome, csv, yaml) = try run(scratch, rows: Self.good, mapping: mapping)
+        let (outcome, csv, yaml) = try await run(scratch, rows: Self.good, mapping: mapping)
         #expect(outcome.status == 65)
         let expected = "ledgerline: \(yaml):" + message.replacingOccurrences(of: "CSV", with: csv)
         #expect(outcome.stderr.contains(expected), "\(outcome.stderr)")
         #expect(outcome.stderr.contains("nothing was imported"))
-        #expect(try head(scratch.data) == 0)
+        #expect(try await head(scratch.data) == 0)
     }
 
-    @Test func missingFilesAreNamed() throws {
+    @Test func missingFilesAreNamed() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let csv = try scratch.file("a.csv", Self.header + "\n")
-        let missing = try CLI.run([
+        let missing = try await CLI.run([
             "--data", scratch.data, "import-csv", csv, "--mapping",
             scratch.url.appendingPathComponent("none.yaml").path,
         ])
         #expect(missing.status == 65)
         #expect(missing.stderr.contains("cannot read the mapping"))
-        let empty = try CLI.run([
+        let empty = try await CLI.run([
             "--data", scratch.data, "import-csv", try scratch.file("empty.csv", ""), "--mapping",
             try scratch.file("m.yaml", Self.mapping),
         ])

@@ -8,14 +8,14 @@ import Testing
     static var tools: URL { CDNOWReference.tools }
 
     /// Every event of the store at `data`, as parsed JSON envelopes.
-    private func events(_ data: String) throws -> [JSONValue] {
-        let export = try CLI.run(["--data", data, "export"])
+    private func events(_ data: String) async throws -> [JSONValue] {
+        let export = try await CLI.run(["--data", data, "export"])
         #expect(export.status == 0, "\(export.stderr)")
         return try export.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
     }
 
-    private func importCSV(_ data: String, _ file: String, mapping: String) throws -> JSONValue {
-        let outcome = try CLI.run([
+    private func importCSV(_ data: String, _ file: String, mapping: String) async throws -> JSONValue {
+        let outcome = try await CLI.run([
             "--data", data, "import-csv", Self.tools.appendingPathComponent(file).path,
             "--mapping", Self.tools.appendingPathComponent(mapping).path, "--json",
         ])
@@ -23,19 +23,19 @@ import Testing
         return try JSONParser.parse(outcome.stdout)
     }
 
-    @Test func cdnowLogHoldsEveryCustomersOrdersTotalAndLastPurchase() throws {
+    @Test func cdnowLogHoldsEveryCustomersOrdersTotalAndLastPurchase() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let reference = try CDNOWReference()
         #expect(reference.customers.count == 23_570)
         #expect(reference.orders == 69_659)
 
-        let summary = try importCSV(scratch.data, "datasets/cdnow/CDNOW_master.txt", mapping: "mappings/cdnow.yaml")
+        let summary = try await importCSV(scratch.data, "datasets/cdnow/CDNOW_master.txt", mapping: "mappings/cdnow.yaml")
         #expect(summary["rows"] == 69_659)
         #expect(summary["appended"] == 69_659)
 
         var found: [String: CDNOWReference.Customer] = [:]
-        for event in try events(scratch.data) {
+        for event in try await events(scratch.data) {
             #expect(event["type"] == "OrderPlaced")
             guard let stream = event["stream"]?.stringValue, let id = event["data"]?["customerId"]?.stringValue,
                 let amount = event["data"]?["amount"]?.stringValue, let cents = CDNOWReference.cents(amount),
@@ -59,7 +59,7 @@ import Testing
         let wrong = reference.customers.filter { found[$0.key] != $0.value }.keys.sorted()
         #expect(wrong.isEmpty, "customers whose orders differ from the raw file: \(wrong.prefix(10))")
 
-        let again = try importCSV(scratch.data, "datasets/cdnow/CDNOW_master.txt", mapping: "mappings/cdnow.yaml")
+        let again = try await importCSV(scratch.data, "datasets/cdnow/CDNOW_master.txt", mapping: "mappings/cdnow.yaml")
         #expect(again["appended"] == 0)
         #expect(again["duplicates"] == 69_659)
         #expect(again["head"] == 69_659)
@@ -67,33 +67,37 @@ import Testing
 
     /// The mapping writes what `to-jsonl.awk` writes (all but the event ids), so the
     /// demo can use either.
-    @Test func cdnowMappingYieldsTheEventsOfTheAwkScript() throws {
+    @Test func cdnowMappingYieldsTheEventsOfTheAwkScript() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let raw = try String(contentsOf: CDNOWReference.file, encoding: .utf8)
         // The header and the first 400 orders, with the file's own CRLF line ends.
         let head = try scratch.file(
             "cdnow-head.txt", raw.split(whereSeparator: \.isNewline).prefix(401).joined(separator: "\r\n") + "\r\n")
-        let awk = Process()
-        awk.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        awk.arguments = ["awk", "-f", Self.tools.appendingPathComponent("datasets/cdnow/to-jsonl.awk").path, head]
-        let pipe = Pipe()
-        awk.standardOutput = pipe
-        try awk.run()
-        let jsonl = pipe.fileHandleForReading.readDataToEndOfFile()
-        awk.waitUntilExit()
+        let script = Self.tools.appendingPathComponent("datasets/cdnow/to-jsonl.awk").path
+        let jsonl = try await onOwnThread {
+            let awk = Process()
+            awk.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            awk.arguments = ["awk", "-f", script, head]
+            let pipe = Pipe()
+            awk.standardOutput = pipe
+            try awk.run()
+            let jsonl = pipe.fileHandleForReading.readDataToEndOfFile()
+            awk.waitUntilExit()
+            return jsonl
+        }
         let file = try scratch.file("cdnow-head.jsonl", String(decoding: jsonl, as: UTF8.self))
 
         let viaAwk = scratch.url.appendingPathComponent("awk").path
         let viaCSV = scratch.url.appendingPathComponent("csv").path
-        #expect(try CLI.run(["--data", viaAwk, "import", file]).status == 0)
-        let csv = try CLI.run([
+        #expect(try await CLI.run(["--data", viaAwk, "import", file]).status == 0)
+        let csv = try await CLI.run([
             "--data", viaCSV, "import-csv", head, "--mapping",
             Self.tools.appendingPathComponent("mappings/cdnow.yaml").path,
         ])
         #expect(csv.status == 0, "\(csv.stderr)")
-        let a = try events(viaAwk)
-        let b = try events(viaCSV)
+        let a = try await events(viaAwk)
+        let b = try await events(viaCSV)
         #expect(a.count == 400)
         #expect(a.count == b.count)
         for (x, y) in zip(a, b) {
@@ -103,7 +107,7 @@ import Testing
         }
     }
 
-    @Test func bankMarketingYieldsAContactAndACallPerClientAndTheSubscriptions() throws {
+    @Test func bankMarketingYieldsAContactAndACallPerClientAndTheSubscriptions() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         // Independently: the last field of each data line is "yes" or "no".
@@ -115,7 +119,7 @@ import Testing
         #expect(rows.count == 41_188)
         #expect(subscribed == 4_640)
 
-        let summary = try importCSV(
+        let summary = try await importCSV(
             scratch.data, "datasets/bank-marketing/bank-additional-full.csv", mapping: "mappings/bank-marketing.yaml")
         #expect(summary["rows"] == 41_188)
         #expect(
@@ -125,7 +129,7 @@ import Testing
         #expect(summary["appended"] == .number(JSONNumber(41_188 * 2 + subscribed)))
 
         // The first client, as the file's first data line says.
-        let first = try CLI.run(["--data", scratch.data, "read", "--stream", "customer-bank-1"]).stdout.split(
+        let first = try await CLI.run(["--data", scratch.data, "read", "--stream", "customer-bank-1"]).stdout.split(
             separator: "\n"
         ).map { try JSONParser.parse(String($0)) }
         #expect(first.map { $0["type"] } == ["ContactCreated", "CallLogged"])
@@ -141,16 +145,16 @@ import Testing
     }
 
     /// The example deals export: each deal's stages and outcome as the sample says.
-    @Test func dealsExampleBecomesLeadsAndDealsMovingThroughThePipeline() throws {
+    @Test func dealsExampleBecomesLeadsAndDealsMovingThroughThePipeline() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let summary = try importCSV(scratch.data, "mappings/deals-example.csv", mapping: "mappings/deals-example.yaml")
+        let summary = try await importCSV(scratch.data, "mappings/deals-example.csv", mapping: "mappings/deals-example.yaml")
         #expect(
             summary["types"] == [
                 "LeadCreated": 4, "LeadQualified": 4, "DealCreated": 8, "DealStageChanged": 14, "DealWon": 2,
                 "DealLost": 4,
             ])
-        let all = try events(scratch.data)
+        let all = try await events(scratch.data)
         let deal3 = all.filter { $0["stream"] == "deal-D-1003" }
         #expect(deal3.map { $0["type"] } == ["DealCreated", "DealStageChanged", "DealStageChanged", "DealWon"])
         #expect(deal3[1]["data"]?["fromStage"] == "qualification")

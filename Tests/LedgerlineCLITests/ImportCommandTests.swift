@@ -6,8 +6,8 @@ import Testing
 @Suite struct ImportCommandTests {
     static let good = #"{"stream":"customer-1","type":"ContactCreated","data":{"customerId":"1","email":"ana@example.com","firstName":"Ana"}}"#
 
-    private func head(_ data: String) throws -> Int {
-        let stats = try CLI.run(["--data", data, "stats", "--json"])
+    private func head(_ data: String) async throws -> Int {
+        let stats = try await CLI.run(["--data", data, "stats", "--json"])
         guard stats.status == 0 else { return 0 }
         return try JSONParser.parse(stats.stdout)["head"]?.numberValue?.int64Value.map(Int.init) ?? -1
     }
@@ -26,44 +26,44 @@ import Testing
         (#"{"stream":"customer-2","type":"ContactCreated","data":{"customerId":"2","email":"not-an-email"}}"#, "customer-2 ContactCreated v1: /data/email:"),
         (#"{"stream":"customer-2","type":"ContactCreatd","data":{}}"#, #"customer-2 ContactCreatd: unknown event type "ContactCreatd"; did you mean "ContactCreated"?"#),
     ])
-    func badLineIsReportedWithFileAndLineAndNothingIsAppended(line: String, reason: String) throws {
+    func badLineIsReportedWithFileAndLineAndNothingIsAppended(line: String, reason: String) async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let file = try scratch.file("events.jsonl", Self.good + "\n" + line + "\n" + Self.good.replacingOccurrences(of: "customer-1", with: "customer-3") + "\n")
-        let result = try CLI.run(["--data", scratch.data, "import", file])
+        let result = try await CLI.run(["--data", scratch.data, "import", file])
         #expect(result.status == 65)
         #expect(result.stderr.contains("ledgerline: \(file):2: \(reason)"), "\(result.stderr)")
         #expect(result.stderr.contains("nothing was appended"))
-        #expect(try head(scratch.data) == 0)
+        #expect(try await head(scratch.data) == 0)
     }
 
     /// A file saved by Windows tools: a byte order mark, CRLF line ends, no newline at
     /// the end. It imports as the same events, with the same ids, as the plain file
     /// (an id derives from the line's number and bytes): importing both appends each
     /// event once.
-    @Test func aByteOrderMarkAndWindowsLineEndsImportLikeThePlainFile() throws {
+    @Test func aByteOrderMarkAndWindowsLineEndsImportLikeThePlainFile() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let second = Self.good.replacingOccurrences(of: "customer-1", with: "customer-2")
         let plain = try scratch.file("plain.jsonl", Self.good + "\n" + second + "\n")
         let windows = scratch.url.appendingPathComponent("windows.jsonl")
         try Data([0xEF, 0xBB, 0xBF] + Array((Self.good + "\r\n" + second).utf8)).write(to: windows)
-        let first = try CLI.run(["--data", scratch.data, "import", windows.path, "--json"])
+        let first = try await CLI.run(["--data", scratch.data, "import", windows.path, "--json"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains(#""appended":2"#))
-        let again = try CLI.run(["--data", scratch.data, "import", plain, "--json"])
+        let again = try await CLI.run(["--data", scratch.data, "import", plain, "--json"])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains(#""appended":0"#) && again.stdout.contains(#""duplicates":2"#), "\(again.stdout)")
     }
 
     /// A JSON array given instead of JSON Lines is one enormous line. It is reported as
     /// such without being held in memory, and the lines after it are still checked.
-    @Test func aLineTooLongToBeAnEventIsReportedAndTheRestStillChecked() throws {
+    @Test func aLineTooLongToBeAnEventIsReportedAndTheRestStillChecked() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let array = "[" + Array(repeating: Self.good, count: 80_000).joined(separator: ",") + "]"
         let file = try scratch.file("events.jsonl", array + "\n" + Self.good + "\n{\"stream\":\n")
-        let result = try CLI.run(["--data", scratch.data, "import", file])
+        let result = try await CLI.run(["--data", scratch.data, "import", file])
         #expect(result.status == 65)
         #expect(
             result.stderr.contains(
@@ -71,12 +71,12 @@ import Testing
                     + "A JSON array can be converted with `jq -c '.[]' FILE > FILE.jsonl`"), "\(result.stderr)")
         #expect(result.stderr.contains("ledgerline: \(file):3: invalid JSON"), "\(result.stderr)")
         #expect(!result.stderr.contains("\(file):2:"))
-        #expect(try head(scratch.data) == 0)
+        #expect(try await head(scratch.data) == 0)
     }
 
     /// One file giving an id twice with different content names both lines; nothing
     /// was stored, so no position is mentioned.
-    @Test func anIdGivenTwiceWithDifferentContentNamesBothLines() throws {
+    @Test func anIdGivenTwiceWithDifferentContentNamesBothLines() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let id = "0190f0a0-0000-7000-8000-000000000001"
@@ -84,98 +84,98 @@ import Testing
         let changed = first.replacingOccurrences(of: "Ana", with: "Anna")
         let second = Self.good.replacingOccurrences(of: "customer-1", with: "customer-2")
         let file = try scratch.file("events.jsonl", [first, second, changed].joined(separator: "\n") + "\n")
-        let result = try CLI.run(["--data", scratch.data, "import", file])
+        let result = try await CLI.run(["--data", scratch.data, "import", file])
         #expect(result.status == 65)
         #expect(
             result.stderr.contains("ledgerline: \(file):3: event \(id) is on line 1 too, with different content; give each event its own id"),
             "\(result.stderr)")
-        #expect(try head(scratch.data) == 0)
+        #expect(try await head(scratch.data) == 0)
     }
 
-    @Test func oversizedEventIsRefusedAndNothingIsAppended() throws {
+    @Test func oversizedEventIsRefusedAndNothingIsAppended() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let big = String(repeating: "x", count: 1_100_000)
         let line = #"{"stream":"customer-2","type":"ContactCreated","data":{"customerId":"2","email":"b@example.com","custom":{"notes":"\#(big)"}}}"#
         let file = try scratch.file("big.jsonl", Self.good + "\n" + line + "\n")
-        let result = try CLI.run(["--data", scratch.data, "import", file])
+        let result = try await CLI.run(["--data", scratch.data, "import", file])
         #expect(result.status == 65)
         #expect(result.stderr.contains("\(file):2: "))
         #expect(result.stderr.contains("1 MiB"), "\(result.stderr)")
-        #expect(try head(scratch.data) == 0)
+        #expect(try await head(scratch.data) == 0)
     }
 
-    @Test func everyBadLineIsReportedNotJustTheFirst() throws {
+    @Test func everyBadLineIsReportedNotJustTheFirst() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let file = try scratch.file("events.jsonl", ["{", Self.good, "[]", "{\"stream\":1}"].joined(separator: "\n"))
-        let result = try CLI.run(["--data", scratch.data, "import", file])
+        let result = try await CLI.run(["--data", scratch.data, "import", file])
         #expect(result.status == 65)
         for n in [1, 3, 4] { #expect(result.stderr.contains("\(file):\(n): ")) }
         #expect(!result.stderr.contains("\(file):2: "))
     }
 
-    @Test func reimportingTheSameFileAppendsNothing() throws {
+    @Test func reimportingTheSameFileAppendsNothing() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let lines = (1...300).map { #"{"stream":"customer-\#($0 % 7)","type":"PageVisited","data":{"customerId":"\#($0 % 7)","url":"https://example.com/\#($0)"}}"# }
         let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
-        let first = try CLI.run(["--data", scratch.data, "import", file, "--json"])
+        let first = try await CLI.run(["--data", scratch.data, "import", file, "--json"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try JSONParser.parse(first.stdout)["appended"] == 300)
-        let second = try CLI.run(["--data", scratch.data, "import", file, "--json"])
+        let second = try await CLI.run(["--data", scratch.data, "import", file, "--json"])
         #expect(try JSONParser.parse(second.stdout)["appended"] == 0)
         #expect(try JSONParser.parse(second.stdout)["duplicates"] == 300)
-        #expect(try head(scratch.data) == 300)
+        #expect(try await head(scratch.data) == 300)
     }
 
-    @Test func standardInputIsImportedWhole() throws {
+    @Test func standardInputIsImportedWhole() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let result = try CLI.run(["--data", scratch.data, "import", "-", "--json"], stdin: Self.good + "\n")
+        let result = try await CLI.run(["--data", scratch.data, "import", "-", "--json"], stdin: Self.good + "\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try JSONParser.parse(result.stdout)["appended"] == 1)
     }
 
-    @Test func exportImportedIntoAnEmptyStoreRestoresPositionsAndHeadHash() throws {
+    @Test func exportImportedIntoAnEmptyStoreRestoresPositionsAndHeadHash() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let lines = (1...500).map { n in
             #"{"stream":"customer-\#(n % 13)","type":"OrderPlaced","occurredAt":"2024-01-01T00:00:00Z","data":{"customerId":"\#(n % 13)","orderId":"o-\#(n)","quantity":1,"amount":"\#(n).50","currency":"EUR"}}"#
         }
         let file = try scratch.file("events.jsonl", lines.joined(separator: "\n"))
-        #expect(try CLI.run(["--data", scratch.data, "import", file]).status == 0)
-        let export = try CLI.run(["--data", scratch.data, "export"])
+        #expect(try await CLI.run(["--data", scratch.data, "import", file]).status == 0)
+        let export = try await CLI.run(["--data", scratch.data, "export"])
         #expect(export.status == 0)
         let backup = try scratch.file("backup.jsonl", export.stdout)
         let restored = scratch.url.appendingPathComponent("restored").path
-        let restore = try CLI.run(["--data", restored, "import", backup, "--json"])
+        let restore = try await CLI.run(["--data", restored, "import", backup, "--json"])
         #expect(restore.status == 0, "\(restore.stderr)")
-        let a = try JSONParser.parse(try CLI.run(["--data", scratch.data, "stats", "--json"]).stdout)
-        let b = try JSONParser.parse(try CLI.run(["--data", restored, "stats", "--json"]).stdout)
+        let a = try JSONParser.parse(try await CLI.run(["--data", scratch.data, "stats", "--json"]).stdout)
+        let b = try JSONParser.parse(try await CLI.run(["--data", restored, "stats", "--json"]).stdout)
         #expect(a["head"] == 500)
         #expect(a["head"] == b["head"])
         #expect(a["headHash"] == b["headHash"])
-        #expect(try CLI.run(["--data", restored, "export"]).stdout == export.stdout)
+        #expect(try await CLI.run(["--data", restored, "export"]).stdout == export.stdout)
         // Restoring the same export on top of a different log is refused, naming the
         // line, before anything is appended.
         let other = scratch.url.appendingPathComponent("other").path
-        _ = try CLI.run(["--data", other, "import", "-"], stdin: Self.good + "\n")
-        let clash = try CLI.run(["--data", other, "import", backup])
+        _ = try await CLI.run(["--data", other, "import", "-"], stdin: Self.good + "\n")
+        let clash = try await CLI.run(["--data", other, "import", backup])
         #expect(clash.status == 65)
         #expect(clash.stderr.contains("\(backup):1: event "), "\(clash.stderr)")
         #expect(clash.stderr.contains(" says it is seq 1, but this log would place it at 2: restore an export into an empty store"), "\(clash.stderr)")
-        #expect(try JSONParser.parse(try CLI.run(["--data", other, "stats", "--json"]).stdout)["head"] == 1)
+        #expect(try JSONParser.parse(try await CLI.run(["--data", other, "stats", "--json"]).stdout)["head"] == 1)
         // So is a line whose version was edited, though it is the 2nd of the batch.
         var edited = export.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(edited[1].contains(#""version":1,"#))
         edited[1] = edited[1].replacingOccurrences(of: #""version":1,"#, with: #""version":3,"#)
         let editedFile = try scratch.file("edited.jsonl", edited.joined(separator: "\n"))
         let fresh = scratch.url.appendingPathComponent("fresh").path
-        let refused = try CLI.run(["--data", fresh, "import", editedFile])
+        let refused = try await CLI.run(["--data", fresh, "import", editedFile])
         #expect(refused.status == 65)
         #expect(refused.stderr.contains("\(editedFile):2: event "), "\(refused.stderr)")
         #expect(refused.stderr.contains(" says it is version 3 of customer-2, but in this log it would be version 1: the export was altered or misses events of that stream"), "\(refused.stderr)")
-        #expect(try JSONParser.parse(try CLI.run(["--data", fresh, "stats", "--json"]).stdout)["head"] == 0)
+        #expect(try JSONParser.parse(try await CLI.run(["--data", fresh, "stats", "--json"]).stdout)["head"] == 0)
     }
 }

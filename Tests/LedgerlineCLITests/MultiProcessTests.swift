@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct MultiProcessTests {
     /// A running `ledgerline debug append-loop --tasks 4` on a store, printing each
     /// acknowledged `position id` to its own file.
-    private struct AppendLoop {
+    private struct AppendLoop: Sendable {
         let process = Process()
         let acks: URL
         let errors = Pipe()
@@ -24,10 +24,12 @@ import Testing
         }
 
         /// Waits for it to end on its own; its exit status and what it wrote to stderr.
-        func finish() -> (status: Int32, stderr: String) {
-            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, stderr)
+        func finish() async throws -> (status: Int32, stderr: String) {
+            try await onOwnThread {
+                let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                return (process.terminationStatus, stderr)
+            }
         }
 
         /// The `(position, id)` pairs it printed; a last line cut short by a kill is left out.
@@ -47,10 +49,10 @@ import Testing
         return try LMDBEventStore(directory: URL(fileURLWithPath: scratch.data), options: options)
     }
 
-    @Test func twoProcessesAppendingAtOnceBothSucceedAndTheChainHolds() throws {
+    @Test func twoProcessesAppendingAtOnceBothSucceedAndTheChainHolds() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        #expect(try CLI.run(["--data", scratch.data, "init"]).status == 0)
+        #expect(try await CLI.run(["--data", scratch.data, "init"]).status == 0)
         // Both append to the same 200 streams (`customer-T-N` for task T), for the same
         // 1.5 seconds, so their commits interleave and each finds the other's events in
         // the streams it appends to.
@@ -59,7 +61,7 @@ import Testing
         var positions: [UInt64: String] = [:]
         var ranges: [ClosedRange<UInt64>] = []
         for (index, child) in children.enumerated() {
-            let (status, stderr) = child.finish()
+            let (status, stderr) = try await child.finish()
             #expect(status == 0, "process \(index) failed: \(stderr)")
             let acknowledged = try child.acknowledgements()
             #expect(acknowledged.count > 20, "process \(index) appended only \(acknowledged.count) events")
@@ -90,24 +92,27 @@ import Testing
     /// A writer killed with SIGKILL, possibly holding LMDB's write lock, must not stop
     /// another process's appends: the lock is released with the dead process, and the
     /// survivor starts each transaction from the head the dead one left.
-    @Test func aWriterKilledMidAppendDoesNotStopAnotherProcess() throws {
+    @Test func aWriterKilledMidAppendDoesNotStopAnotherProcess() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        #expect(try CLI.run(["--data", scratch.data, "init"]).status == 0)
+        #expect(try await CLI.run(["--data", scratch.data, "init"]).status == 0)
         let survivor = try AppendLoop(scratch, name: "survivor", seconds: 3)
         try survivor.process.run()
-        var rng = SystemRandomNumberGenerator()
-        var victims: [AppendLoop] = []
-        for round in 0..<8 {
-            let victim = try AppendLoop(scratch, name: "victim-\(round)", seconds: 60)
-            try victim.process.run()
-            defer { if victim.process.isRunning { kill(victim.process.processIdentifier, SIGKILL) } }
-            usleep(UInt32(Int.random(in: 50...300, using: &rng)) * 1_000)
-            kill(victim.process.processIdentifier, SIGKILL)
-            victim.process.waitUntilExit()
-            victims.append(victim)
+        let victims = try await onOwnThread {
+            var rng = SystemRandomNumberGenerator()
+            var victims: [AppendLoop] = []
+            for round in 0..<8 {
+                let victim = try AppendLoop(scratch, name: "victim-\(round)", seconds: 60)
+                try victim.process.run()
+                defer { if victim.process.isRunning { kill(victim.process.processIdentifier, SIGKILL) } }
+                usleep(UInt32(Int.random(in: 50...300, using: &rng)) * 1_000)
+                kill(victim.process.processIdentifier, SIGKILL)
+                victim.process.waitUntilExit()
+                victims.append(victim)
+            }
+            return victims
         }
-        let (status, stderr) = survivor.finish()
+        let (status, stderr) = try await survivor.finish()
         #expect(status == 0, "the surviving process failed: \(stderr)")
 
         let store = try openWritten(scratch)
@@ -152,7 +157,7 @@ import Testing
         for n in 1...3 {
             // Appended only after the subscription has caught up with the last one, so
             // each is a live delivery, not part of catching up.
-            let appended = try CLI.run([
+            let appended = try await CLI.run([
                 "--data", scratch.data, "append", "--stream", "customer-\(n)", "--type", "ContactCreated", "--data", #"{"customerId":"\#(n)"}"#,
             ])
             #expect(appended.status == 0, "\(appended.stderr)")
@@ -174,7 +179,7 @@ import Testing
         _ = try await store.append([visit(1), visit(2)])
 
         // Another process appends while this one keeps the store open.
-        let other = try CLI.run([
+        let other = try await CLI.run([
             "--data", scratch.data, "append", "--stream", "customer-1", "--type", "PageVisited",
             "--data", #"{"customerId":"1","url":"https://example.com/p/3"}"#,
         ])
@@ -190,7 +195,7 @@ import Testing
 
         // An import plans its batches ahead of the writer; after another process's append
         // the plans and the writer must still agree.
-        let more = try CLI.run([
+        let more = try await CLI.run([
             "--data", scratch.data, "append", "--stream", "customer-2", "--type", "PageVisited",
             "--data", #"{"customerId":"2","url":"https://example.com/p/1"}"#,
         ])

@@ -14,7 +14,7 @@ import Testing
 
     /// A store of 12 events: 5 contacts and 5 orders interleaved (orders at 2, 4, … 10),
     /// then a sign-up and the welcome email a rule queued because of it.
-    private func makeStore() throws -> Scratch {
+    private func makeStore() async throws -> Scratch {
         let scratch = Scratch()
         var lines: [String] = []
         for n in 1...5 {
@@ -28,68 +28,68 @@ import Testing
             #"{"id":"\#(Self.welcomeID)","stream":"customer-9","type":"EmailQueued","data":{"emailId":"e-9","customerId":"9","to":"nine@example.com","template":"welcome"},"#
                 + #""correlationId":"\#(Self.correlation)","causationId":"\#(Self.signupID)","actor":"rule:welcome@3"}"#)
         let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
-        let imported = try CLI.run(["--data", scratch.data, "import", file])
+        let imported = try await CLI.run(["--data", scratch.data, "import", file])
         #expect(imported.status == 0, "\(imported.stderr)")
         return scratch
     }
 
     /// Runs `read` (or `tail`) and returns the positions of the envelopes it printed.
-    private func positions(_ scratch: Scratch, _ arguments: [String]) throws -> [Int64] {
-        let result = try CLI.run(["--data", scratch.data] + arguments)
+    private func positions(_ scratch: Scratch, _ arguments: [String]) async throws -> [Int64] {
+        let result = try await CLI.run(["--data", scratch.data] + arguments)
         #expect(result.status == 0, "\(arguments): \(result.stderr)")
         return try result.stdout.split(separator: "\n").map { line in
             try #require(try JSONParser.parse(Array(line.utf8))["seq"]?.numberValue?.int64Value)
         }
     }
 
-    @Test func aTypeReadsBackwardFromTheHeadOrFromAPosition() throws {
-        let scratch = try makeStore()
+    @Test func aTypeReadsBackwardFromTheHeadOrFromAPosition() async throws {
+        let scratch = try await makeStore()
         defer { scratch.cleanup() }
-        #expect(try positions(scratch, ["read", "--type", "OrderPlaced", "--backward", "--limit", "2"]) == [10, 8])
-        #expect(try positions(scratch, ["read", "--type", "OrderPlaced", "--backward", "--from", "7"]) == [6, 4, 2])
-        #expect(try positions(scratch, ["read", "--type", "OrderPlaced", "--from", "7"]) == [8, 10])
-        #expect(try positions(scratch, ["read", "--type", "OrderPlaced", "--backward", "--from", "1"]) == [])
+        #expect(try await positions(scratch, ["read", "--type", "OrderPlaced", "--backward", "--limit", "2"]) == [10, 8])
+        #expect(try await positions(scratch, ["read", "--type", "OrderPlaced", "--backward", "--from", "7"]) == [6, 4, 2])
+        #expect(try await positions(scratch, ["read", "--type", "OrderPlaced", "--from", "7"]) == [8, 10])
+        #expect(try await positions(scratch, ["read", "--type", "OrderPlaced", "--backward", "--from", "1"]) == [])
     }
 
-    @Test func idsReadInTheOrderGivenAndAMissingOneIsNamed() throws {
-        let scratch = try makeStore()
+    @Test func idsReadInTheOrderGivenAndAMissingOneIsNamed() async throws {
+        let scratch = try await makeStore()
         defer { scratch.cleanup() }
-        #expect(try positions(scratch, ["read", "--id", Self.welcomeID, "--id", Self.signupID]) == [12, 11])
+        #expect(try await positions(scratch, ["read", "--id", Self.welcomeID, "--id", Self.signupID]) == [12, 11])
 
-        let missing = try CLI.run(["--data", scratch.data, "read", "--id", Self.signupID, "--id", Self.unknownID])
+        let missing = try await CLI.run(["--data", scratch.data, "read", "--id", Self.signupID, "--id", Self.unknownID])
         #expect(missing.status == 1)
         #expect(missing.stdout.split(separator: "\n").count == 1, "the ids found are still printed")
         #expect(missing.stderr == "ledgerline: no event has id \(Self.unknownID): ids are kept forever, so it was never appended to this store\n")
 
-        let malformed = try CLI.run(["--data", scratch.data, "read", "--id", "42"])
+        let malformed = try await CLI.run(["--data", scratch.data, "read", "--id", "42"])
         #expect(malformed.status == 65)
         #expect(malformed.stderr == "ledgerline: --id is not a UUID: \"42\"\n")
 
-        let combined = try CLI.run(["--data", scratch.data, "read", "--id", Self.signupID, "--type", "OrderPlaced"])
+        let combined = try await CLI.run(["--data", scratch.data, "read", "--id", Self.signupID, "--type", "OrderPlaced"])
         #expect(combined.status == 64)
         #expect(combined.stderr.contains("--id reads events by id alone; it cannot be combined with --type"))
     }
 
-    @Test func envelopeFiltersFindWhatOneEventCausedAndWhatOneActorDid() throws {
-        let scratch = try makeStore()
+    @Test func envelopeFiltersFindWhatOneEventCausedAndWhatOneActorDid() async throws {
+        let scratch = try await makeStore()
         defer { scratch.cleanup() }
         // Why was the welcome email queued? Its cause, then everything the cause set off.
-        #expect(try positions(scratch, ["read", "--causation-id", Self.signupID]) == [12])
-        #expect(try positions(scratch, ["read", "--correlation-id", Self.correlation]) == [11, 12])
-        #expect(try positions(scratch, ["read", "--correlation-id", Self.correlation, "--backward", "--limit", "1"]) == [12])
-        #expect(try positions(scratch, ["read", "--actor", "import:shop"]) == [2, 4, 6, 8, 10])
-        #expect(try positions(scratch, ["read", "--actor", "import:shop", "--limit", "2", "--from", "5"]) == [6, 8])
+        #expect(try await positions(scratch, ["read", "--causation-id", Self.signupID]) == [12])
+        #expect(try await positions(scratch, ["read", "--correlation-id", Self.correlation]) == [11, 12])
+        #expect(try await positions(scratch, ["read", "--correlation-id", Self.correlation, "--backward", "--limit", "1"]) == [12])
+        #expect(try await positions(scratch, ["read", "--actor", "import:shop"]) == [2, 4, 6, 8, 10])
+        #expect(try await positions(scratch, ["read", "--actor", "import:shop", "--limit", "2", "--from", "5"]) == [6, 8])
         // Filters narrow a stream or a type too.
-        #expect(try positions(scratch, ["read", "--stream", "customer-9", "--actor", "rule:welcome@3"]) == [12])
-        #expect(try positions(scratch, ["read", "--type", "ContactCreated", "--actor", "import:crm", "--backward", "--limit", "2"]) == [9, 7])
-        #expect(try positions(scratch, ["read", "--actor", "nobody"]) == [])
+        #expect(try await positions(scratch, ["read", "--stream", "customer-9", "--actor", "rule:welcome@3"]) == [12])
+        #expect(try await positions(scratch, ["read", "--type", "ContactCreated", "--actor", "import:crm", "--backward", "--limit", "2"]) == [9, 7])
+        #expect(try await positions(scratch, ["read", "--actor", "nobody"]) == [])
 
-        let malformed = try CLI.run(["--data", scratch.data, "read", "--causation-id", "welcome"])
+        let malformed = try await CLI.run(["--data", scratch.data, "read", "--causation-id", "welcome"])
         #expect(malformed.status == 65)
         #expect(malformed.stderr == "ledgerline: --causation-id is not a UUID: \"welcome\"\n")
     }
 
-    @Test func filteredReadsPageThroughLongLogs() throws {
+    @Test func filteredReadsPageThroughLongLogs() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         // 2,500 events in two streams, one in 500 by a second actor: each filtered read
@@ -98,17 +98,17 @@ import Testing
             #"{"stream":"customer-\#(n % 2)","type":"ContactUpdated","data":{"customerId":"\#(n % 2)","changes":{"phone":"+1 555 \#(1000 + n)"}},"actor":"\#(n % 500 == 0 ? "user:ana" : "sync")"}"#
         }
         let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
-        #expect(try CLI.run(["--data", scratch.data, "import", file]).status == 0)
-        #expect(try positions(scratch, ["read", "--actor", "user:ana"]) == [500, 1000, 1500, 2000, 2500])
-        #expect(try positions(scratch, ["read", "--actor", "user:ana", "--backward"]) == [2500, 2000, 1500, 1000, 500])
-        #expect(try positions(scratch, ["read", "--stream", "customer-0", "--actor", "user:ana", "--backward"]) == [2500, 2000, 1500, 1000, 500])
-        #expect(try positions(scratch, ["read", "--type", "ContactUpdated", "--limit", "1500", "--backward"]).count == 1500)
+        #expect(try await CLI.run(["--data", scratch.data, "import", file]).status == 0)
+        #expect(try await positions(scratch, ["read", "--actor", "user:ana"]) == [500, 1000, 1500, 2000, 2500])
+        #expect(try await positions(scratch, ["read", "--actor", "user:ana", "--backward"]) == [2500, 2000, 1500, 1000, 500])
+        #expect(try await positions(scratch, ["read", "--stream", "customer-0", "--actor", "user:ana", "--backward"]) == [2500, 2000, 1500, 1000, 500])
+        #expect(try await positions(scratch, ["read", "--type", "ContactUpdated", "--limit", "1500", "--backward"]).count == 1500)
     }
 
     /// What happened in a period: reads of the log and of a type start where the period
     /// does (found by a binary search on recordedAt), reads of a stream skip to it, and
     /// every read stops where it ends. A day means all of it.
-    @Test func sinceAndUntilKeepWhatWasRecordedInThatTime() throws {
+    @Test func sinceAndUntilKeepWhatWasRecordedInThatTime() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         // Ten events, one each noon from 2026-11-01 to 2026-11-10; orders on even days,
@@ -119,44 +119,44 @@ import Testing
             return #"{"stream":"customer-\#(1 - day % 2)","type":\#(type),"recordedAt":"\#(date)"}"#
         }
         let file = try scratch.file("restore.jsonl", lines.joined(separator: "\n") + "\n")
-        let imported = try CLI.run(["--data", scratch.data, "import", file])
+        let imported = try await CLI.run(["--data", scratch.data, "import", file])
         #expect(imported.status == 0, "\(imported.stderr)")
 
-        #expect(try positions(scratch, ["read", "--since", "2026-11-03", "--until", "2026-11-05"]) == [3, 4, 5])
-        #expect(try positions(scratch, ["read", "--since", "2026-11-03T12:00:00Z", "--until", "2026-11-05T11:59:59Z"]) == [3, 4])
-        #expect(try positions(scratch, ["read", "--since", "2026-11-03T12:00:00.000001Z", "--limit", "2"]) == [4, 5])
-        #expect(try positions(scratch, ["read", "--until", "2026-11-02", "--backward"]) == [2, 1])
-        #expect(try positions(scratch, ["read", "--since", "2026-11-08", "--backward"]) == [10, 9, 8])
-        #expect(try positions(scratch, ["read", "--since", "2026-11-02", "--from", "6", "--limit", "2"]) == [6, 7])
-        #expect(try positions(scratch, ["read", "--until", "2026-11-08", "--from", "4", "--backward"]) == [4, 3, 2, 1])
-        #expect(try positions(scratch, ["read", "--type", "OrderPlaced", "--since", "2026-11-03", "--until", "2026-11-08"]) == [4, 6, 8])
-        #expect(try positions(scratch, ["read", "--type", "OrderPlaced", "--until", "2026-11-07", "--backward"]) == [6, 4, 2])
-        #expect(try positions(scratch, ["read", "--stream", "customer-1", "--since", "2026-11-05", "--until", "2026-11-08"]) == [6, 8])
-        #expect(try positions(scratch, ["read", "--stream", "customer-0", "--since", "2026-11-04", "--backward"]) == [9, 7, 5])
-        #expect(try positions(scratch, ["read", "--since", "2026-11-11"]) == [])
-        #expect(try positions(scratch, ["read", "--until", "2026-10-31", "--backward"]) == [])
+        #expect(try await positions(scratch, ["read", "--since", "2026-11-03", "--until", "2026-11-05"]) == [3, 4, 5])
+        #expect(try await positions(scratch, ["read", "--since", "2026-11-03T12:00:00Z", "--until", "2026-11-05T11:59:59Z"]) == [3, 4])
+        #expect(try await positions(scratch, ["read", "--since", "2026-11-03T12:00:00.000001Z", "--limit", "2"]) == [4, 5])
+        #expect(try await positions(scratch, ["read", "--until", "2026-11-02", "--backward"]) == [2, 1])
+        #expect(try await positions(scratch, ["read", "--since", "2026-11-08", "--backward"]) == [10, 9, 8])
+        #expect(try await positions(scratch, ["read", "--since", "2026-11-02", "--from", "6", "--limit", "2"]) == [6, 7])
+        #expect(try await positions(scratch, ["read", "--until", "2026-11-08", "--from", "4", "--backward"]) == [4, 3, 2, 1])
+        #expect(try await positions(scratch, ["read", "--type", "OrderPlaced", "--since", "2026-11-03", "--until", "2026-11-08"]) == [4, 6, 8])
+        #expect(try await positions(scratch, ["read", "--type", "OrderPlaced", "--until", "2026-11-07", "--backward"]) == [6, 4, 2])
+        #expect(try await positions(scratch, ["read", "--stream", "customer-1", "--since", "2026-11-05", "--until", "2026-11-08"]) == [6, 8])
+        #expect(try await positions(scratch, ["read", "--stream", "customer-0", "--since", "2026-11-04", "--backward"]) == [9, 7, 5])
+        #expect(try await positions(scratch, ["read", "--since", "2026-11-11"]) == [])
+        #expect(try await positions(scratch, ["read", "--until", "2026-10-31", "--backward"]) == [])
 
-        let reversed = try CLI.run(["--data", scratch.data, "read", "--since", "2026-11-05", "--until", "2026-11-04"])
+        let reversed = try await CLI.run(["--data", scratch.data, "read", "--since", "2026-11-05", "--until", "2026-11-04"])
         #expect(reversed.status == 65)
         #expect(
             reversed.stderr
                 == "ledgerline: --since 2026-11-05T00:00:00Z is after --until 2026-11-04T23:59:59.999999Z, so no event can have been recorded in between; swap them\n")
-        let malformed = try CLI.run(["--data", scratch.data, "read", "--until", "yesterday"])
+        let malformed = try await CLI.run(["--data", scratch.data, "read", "--until", "yesterday"])
         #expect(malformed.status == 65)
         #expect(malformed.stderr == "ledgerline: --until \"yesterday\" is not a time such as 2026-11-25T14:03:00Z or a day such as 2026-11-25\n")
-        let combined = try CLI.run(["--data", scratch.data, "read", "--id", Self.signupID, "--since", "2026-11-01"])
+        let combined = try await CLI.run(["--data", scratch.data, "read", "--id", Self.signupID, "--since", "2026-11-01"])
         #expect(combined.status == 64)
         #expect(combined.stderr.contains("--id reads events by id alone; it cannot be combined with --since"))
 
         // tail --since prints what was recorded since then instead of the last N.
-        #expect(try positions(scratch, ["tail", "--since", "2026-11-08"]) == [8, 9, 10])
-        #expect(try positions(scratch, ["tail", "--since", "2026-11-02T12:00:00.000001Z", "--type", "OrderPlaced"]) == [4, 6, 8, 10])
-        #expect(try positions(scratch, ["tail", "--since", "2026-11-05", "--stream", "customer-0"]) == [5, 7, 9])
-        #expect(try positions(scratch, ["tail", "--since", "2026-11-11"]) == [])
-        let both = try CLI.run(["--data", scratch.data, "tail", "-n", "2", "--since", "2026-11-01"])
+        #expect(try await positions(scratch, ["tail", "--since", "2026-11-08"]) == [8, 9, 10])
+        #expect(try await positions(scratch, ["tail", "--since", "2026-11-02T12:00:00.000001Z", "--type", "OrderPlaced"]) == [4, 6, 8, 10])
+        #expect(try await positions(scratch, ["tail", "--since", "2026-11-05", "--stream", "customer-0"]) == [5, 7, 9])
+        #expect(try await positions(scratch, ["tail", "--since", "2026-11-11"]) == [])
+        let both = try await CLI.run(["--data", scratch.data, "tail", "-n", "2", "--since", "2026-11-01"])
         #expect(both.status == 64)
         #expect(both.stderr.contains("--lines and --since cannot be combined"))
-        let badSince = try CLI.run(["--data", scratch.data, "tail", "--since", "this morning"])
+        let badSince = try await CLI.run(["--data", scratch.data, "tail", "--since", "this morning"])
         #expect(badSince.status == 65)
         #expect(badSince.stderr == "ledgerline: --since \"this morning\" is not a time such as 2026-11-25T14:03:00Z or a day such as 2026-11-25\n")
     }
@@ -164,7 +164,7 @@ import Testing
     /// Filtered forward reads of the whole log scan records in place, one read
     /// transaction per 16,384 events: matches on both sides of a slice's end, the
     /// limit, and a --until window that ends the scan must all come out right.
-    @Test func filteredScansCrossSlicesOfTheLog() throws {
+    @Test func filteredScansCrossSlicesOfTheLog() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         // 40,000 events, recorded a second apart from 2026-11-01T00:00:00Z; user:ana
@@ -177,33 +177,33 @@ import Testing
                 + #""actor":"\#(ana.contains(n) ? "user:ana" : "sync")","recordedAt":"\#(time)"}"#
         }
         let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
-        let imported = try CLI.run(["--data", scratch.data, "import", file])
+        let imported = try await CLI.run(["--data", scratch.data, "import", file])
         #expect(imported.status == 0, "\(imported.stderr)")
         let all = ana.sorted().map(Int64.init)
-        #expect(try positions(scratch, ["read", "--actor", "user:ana"]) == all)
-        #expect(try positions(scratch, ["read", "--actor", "user:ana", "--limit", "4"]) == Array(all.prefix(4)))
-        #expect(try positions(scratch, ["read", "--actor", "user:ana", "--from", "16385"]) == all.filter { $0 >= 16_385 })
+        #expect(try await positions(scratch, ["read", "--actor", "user:ana"]) == all)
+        #expect(try await positions(scratch, ["read", "--actor", "user:ana", "--limit", "4"]) == Array(all.prefix(4)))
+        #expect(try await positions(scratch, ["read", "--actor", "user:ana", "--from", "16385"]) == all.filter { $0 >= 16_385 })
         // 2026-11-01T05:33:20Z is position 20,000; 09:43:20Z is 35,000.
-        #expect(try positions(scratch, ["read", "--actor", "user:ana", "--since", "2026-11-01T05:33:20Z", "--until", "2026-11-01T09:43:19Z"]) == [20_000, 25_000, 30_000])
-        #expect(try positions(scratch, ["read", "--actor", "nobody"]) == [])
+        #expect(try await positions(scratch, ["read", "--actor", "user:ana", "--since", "2026-11-01T05:33:20Z", "--until", "2026-11-01T09:43:19Z"]) == [20_000, 25_000, 30_000])
+        #expect(try await positions(scratch, ["read", "--actor", "nobody"]) == [])
     }
 
-    @Test func tailPrintsTheLastEventsOfAStreamOrAType() throws {
-        let scratch = try makeStore()
+    @Test func tailPrintsTheLastEventsOfAStreamOrAType() async throws {
+        let scratch = try await makeStore()
         defer { scratch.cleanup() }
-        #expect(try positions(scratch, ["tail", "-n", "3"]) == [10, 11, 12])
-        #expect(try positions(scratch, ["tail", "-n", "2", "--type", "OrderPlaced"]) == [8, 10])
-        #expect(try positions(scratch, ["tail", "--stream", "customer-9"]) == [11, 12])
-        #expect(try positions(scratch, ["tail", "-n", "0"]) == [])
-        let both = try CLI.run(["--data", scratch.data, "tail", "--stream", "customer-9", "--type", "OrderPlaced"])
+        #expect(try await positions(scratch, ["tail", "-n", "3"]) == [10, 11, 12])
+        #expect(try await positions(scratch, ["tail", "-n", "2", "--type", "OrderPlaced"]) == [8, 10])
+        #expect(try await positions(scratch, ["tail", "--stream", "customer-9"]) == [11, 12])
+        #expect(try await positions(scratch, ["tail", "-n", "0"]) == [])
+        let both = try await CLI.run(["--data", scratch.data, "tail", "--stream", "customer-9", "--type", "OrderPlaced"])
         #expect(both.status == 64)
     }
 
     /// Following from the last order, or from every order recorded since a time
     /// (here, before the store began: all of them), then the orders appended.
     @Test(arguments: [(["-n", "1"], [10]), (["--since", "2026-01-01"], [2, 4, 6, 8, 10])] as [([String], [Int64])])
-    func tailFollowsOnlyTheChosenType(start: [String], first: [Int64]) throws {
-        let scratch = try makeStore()
+    func tailFollowsOnlyTheChosenType(start: [String], first: [Int64]) async throws {
+        let scratch = try await makeStore()
         defer { scratch.cleanup() }
         let process = Process()
         process.executableURL = try CLI.requireExecutable()
@@ -213,31 +213,36 @@ import Testing
         try process.run()
         defer { if process.isRunning { process.terminate() } }
         // Reading the pipe blocks; ending the process ends the read, whatever happens.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if process.isRunning { process.terminate() } }
         for n in 20...22 {
-            let contact = try CLI.run(["--data", scratch.data, "append", "--stream", "customer-\(n)", "--type", "ContactCreated", "--data", #"{"customerId":"\#(n)"}"#])
+            let contact = try await CLI.run(["--data", scratch.data, "append", "--stream", "customer-\(n)", "--type", "ContactCreated", "--data", #"{"customerId":"\#(n)"}"#])
             #expect(contact.status == 0)
-            let order = try CLI.run([
+            let order = try await CLI.run([
                 "--data", scratch.data, "append", "--stream", "customer-\(n)", "--type", "OrderPlaced",
                 "--data", #"{"customerId":"\#(n)","quantity":2,"amount":"9.50","currency":"EUR"}"#,
             ])
             #expect(order.status == 0)
         }
-        // The orders before following, then the three appended: 14, 16, 18.
-        var seen: [Int64] = []
-        var buffer = Data()
-        while seen.count < first.count + 3 {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer += chunk
-            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = Array(buffer[buffer.startIndex..<newline])
-                buffer = Data(buffer[(newline + 1)...])
-                seen.append(try #require(try JSONParser.parse(line)["seq"]?.numberValue?.int64Value))
+        // The orders before following, then the three appended: 14, 16, 18. The reads
+        // block, so they wait on a thread of their own.
+        let wanted = first.count + 3
+        let seen = try await onOwnThread {
+            var seen: [Int64] = []
+            var buffer = Data()
+            while seen.count < wanted {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                buffer += chunk
+                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = Array(buffer[buffer.startIndex..<newline])
+                    buffer = Data(buffer[(newline + 1)...])
+                    seen.append(try #require(try JSONParser.parse(line)["seq"]?.numberValue?.int64Value))
+                }
             }
+            process.terminate()
+            process.waitUntilExit()
+            return seen
         }
-        process.terminate()
-        process.waitUntilExit()
         #expect(seen == first + [14, 16, 18])
     }
 }

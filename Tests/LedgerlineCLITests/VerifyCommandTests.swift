@@ -6,76 +6,76 @@ import Testing
 /// chain alone cannot, a log rewritten with its hashes recomputed or cut short at its end.
 @Suite struct VerifyCommandTests {
     /// Imports `count` orders into `data` and returns the `anchor:` line's SEQ:HASH.
-    private func makeLog(_ scratch: Scratch, data: String, count: Int, amount: String = "9.50") throws -> (anchor: String, export: String) {
+    private func makeLog(_ scratch: Scratch, data: String, count: Int, amount: String = "9.50") async throws -> (anchor: String, export: String) {
         let lines = (1...count).map { n in
             #"{"stream":"customer-\#(n % 3)","type":"OrderPlaced","data":{"customerId":"\#(n % 3)","orderId":"o-\#(n)","quantity":1,"amount":"\#(amount)","currency":"EUR"}}"#
         }
         let file = try scratch.file("orders-\(UUID().uuidString).jsonl", lines.joined(separator: "\n") + "\n")
-        let imported = try CLI.run(["--data", data, "import", file])
+        let imported = try await CLI.run(["--data", data, "import", file])
         #expect(imported.status == 0, "\(imported.stderr)")
-        let verified = try CLI.run(["--data", data, "verify"])
+        let verified = try await CLI.run(["--data", data, "verify"])
         #expect(verified.status == 0)
         let anchorLine = try #require(verified.stdout.split(separator: "\n").first { $0.hasPrefix("anchor: ") })
-        let export = try CLI.run(["--data", data, "export"])
+        let export = try await CLI.run(["--data", data, "export"])
         return (String(anchorLine.dropFirst("anchor: ".count).prefix { $0 != " " }), export.stdout)
     }
 
-    @Test func anchorsTakenEarlierHoldOnTheSameLogAsItGrows() throws {
+    @Test func anchorsTakenEarlierHoldOnTheSameLogAsItGrows() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let (early, _) = try makeLog(scratch, data: scratch.data, count: 4)
-        let (later, _) = try makeLog(scratch, data: scratch.data, count: 6, amount: "7.25")
+        let (early, _) = try await makeLog(scratch, data: scratch.data, count: 4)
+        let (later, _) = try await makeLog(scratch, data: scratch.data, count: 6, amount: "7.25")
         #expect(early.hasPrefix("4:"))
         #expect(later.hasPrefix("10:"))
-        let result = try CLI.run(["--data", scratch.data, "verify", "--anchor", early, "--anchor", later.uppercased()])
+        let result = try await CLI.run(["--data", scratch.data, "verify", "--anchor", early, "--anchor", later.uppercased()])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("intact: 10 events verified, all 2 anchors hold, head 10 sealed by "))
 
-        let json = try JSONParser.parse(try CLI.run(["--data", scratch.data, "verify", "--anchor", early, "--json"]).stdout)
+        let json = try JSONParser.parse(try await CLI.run(["--data", scratch.data, "verify", "--anchor", early, "--json"]).stdout)
         #expect(json["anchors"] == 1)
         #expect(json["anchorProblem"] == .null)
     }
 
     /// An older backup restored in place of the log: its chain holds, but it ends
     /// before the anchored head.
-    @Test func aLogCutShortAtItsEndFailsItsAnchor() throws {
+    @Test func aLogCutShortAtItsEndFailsItsAnchor() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let (anchor, export) = try makeLog(scratch, data: scratch.data, count: 10)
+        let (anchor, export) = try await makeLog(scratch, data: scratch.data, count: 10)
         let older = export.split(separator: "\n").prefix(7).joined(separator: "\n") + "\n"
         let restored = scratch.url.appendingPathComponent("restored").path
-        #expect(try CLI.run(["--data", restored, "import", try scratch.file("older.jsonl", older)]).status == 0)
-        #expect(try CLI.run(["--data", restored, "verify"]).status == 0, "the chain alone holds")
+        #expect(try await CLI.run(["--data", restored, "import", try scratch.file("older.jsonl", older)]).status == 0)
+        #expect(try await CLI.run(["--data", restored, "verify"]).status == 0, "the chain alone holds")
 
-        let result = try CLI.run(["--data", restored, "verify", "--anchor", anchor])
+        let result = try await CLI.run(["--data", restored, "verify", "--anchor", anchor])
         #expect(result.status == 1)
         #expect(
             result.stderr
                 == "ledgerline: the chain holds (7 events verified), but the log ends at position 7, before the anchored position 10: "
                 + "events were removed from its end, or this is not the log the anchor was taken from\n")
-        let json = try JSONParser.parse(try CLI.run(["--data", restored, "verify", "--anchor", anchor, "--json"]).stdout)
+        let json = try JSONParser.parse(try await CLI.run(["--data", restored, "verify", "--anchor", anchor, "--json"]).stdout)
         #expect(json["anchorProblem"]?.stringValue?.hasPrefix("the log ends at position 7") == true)
     }
 
     /// A log of as many events whose content differs (one rewritten, its chain
     /// recomputed, would look the same): its chain holds, the anchor does not.
-    @Test func aRewrittenLogFailsItsAnchor() throws {
+    @Test func aRewrittenLogFailsItsAnchor() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let (anchor, _) = try makeLog(scratch, data: scratch.data, count: 5)
+        let (anchor, _) = try await makeLog(scratch, data: scratch.data, count: 5)
         let rewritten = scratch.url.appendingPathComponent("rewritten").path
-        _ = try makeLog(scratch, data: rewritten, count: 5, amount: "1.50")
-        let result = try CLI.run(["--data", rewritten, "verify", "--anchor", anchor])
+        _ = try await makeLog(scratch, data: rewritten, count: 5, amount: "1.50")
+        let result = try await CLI.run(["--data", rewritten, "verify", "--anchor", anchor])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("ledgerline: the chain holds (5 events verified), but position 5 is sealed by "), "\(result.stderr)")
         #expect(result.stderr.contains(", not by the anchored \(anchor.dropFirst(2).prefix(16))…: the log was rewritten at or before that position"))
     }
 
     @Test(arguments: ["nonsense", "0:" + String(repeating: "a", count: 64), "5:" + String(repeating: "a", count: 63), "5:" + String(repeating: "g", count: 64), "-1:" + String(repeating: "a", count: 64)])
-    func aMalformedAnchorIsRefusedBeforeTheStoreIsRead(anchor: String) throws {
+    func aMalformedAnchorIsRefusedBeforeTheStoreIsRead(anchor: String) async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let result = try CLI.run(["--data", scratch.data, "verify", "--anchor=\(anchor)"])
+        let result = try await CLI.run(["--data", scratch.data, "verify", "--anchor=\(anchor)"])
         #expect(result.status == 65)
         #expect(
             result.stderr

@@ -19,77 +19,77 @@ import Testing
 
         """
 
-    func store(_ scratch: Scratch) throws -> String {
+    func store(_ scratch: Scratch) async throws -> String {
         let file = try scratch.file("log.jsonl", Self.log)
-        let result = try CLI.run(["--data", scratch.data, "import", file])
+        let result = try await CLI.run(["--data", scratch.data, "import", file])
         #expect(result.status == 0, "\(result.stderr)")
         return scratch.data
     }
 
-    func json(_ arguments: [String]) throws -> JSONValue {
-        let result = try CLI.run(arguments)
+    func json(_ arguments: [String]) async throws -> JSONValue {
+        let result = try await CLI.run(arguments)
         #expect(result.status == 0, "\(arguments): \(result.stderr)")
         return try JSONParser.parse(result.stdout)
     }
 
-    @Test func customerShowAnswersFromTheViewWithExactMoneyAndAsOf() throws {
+    @Test func customerShowAnswersFromTheViewWithExactMoneyAndAsOf() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let data = try store(scratch)
-        let ana = try json(["--data", data, "customers", "show", "1", "--json", "--now", "2026-01-16"])
+        let data = try await store(scratch)
+        let ana = try await json(["--data", data, "customers", "show", "1", "--json", "--now", "2026-01-16"])
         #expect(ana["identity"]?["name"] == "Ana Lopez")
         #expect(ana["orders"]?["total"]?["USD"] == "100.30")
         #expect(ana["rfm"]?["recencyDays"] == 9)
         #expect(ana["lifecycle"]?["stage"] == "customer")
-        let earlier = try json(["--data", data, "customers", "show", "1", "--json", "--as-of", "2"])
+        let earlier = try await json(["--data", data, "customers", "show", "1", "--json", "--as-of", "2"])
         #expect(earlier["orders"]?["count"] == 1)
         #expect(earlier["asOf"]?["position"] == 2)
-        let table = try CLI.run(["--data", data, "customers", "list"])
+        let table = try await CLI.run(["--data", data, "customers", "list"])
         #expect(table.stdout.contains("Ana Lopez"))
     }
 
-    @Test func pipelineSummaryFunnelAndDealUseTheConfiguration() throws {
+    @Test func pipelineSummaryFunnelAndDealUseTheConfiguration() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let data = try store(scratch)
+        let data = try await store(scratch)
         let config = try scratch.file("pipelines.yaml", TestConfig.yaml)
-        let summary = try json(["--data", data, "pipeline", "summary", "--pipelines", config, "--json"])
+        let summary = try await json(["--data", data, "pipeline", "summary", "--pipelines", config, "--json"])
         let section = try #require(summary["pipelines"]?[0])
         #expect(section["winRate"] == 0.5)
         #expect(section["open"]?["weighted"]?["USD"] == "500.000")  // 1000.00 × 0.5, exact
-        let funnel = try json(["--data", data, "pipeline", "funnel", "--pipelines", config, "--json"])
+        let funnel = try await json(["--data", data, "pipeline", "funnel", "--pipelines", config, "--json"])
         let reached = (funnel["pipelines"]?[0]?["stages"]?.arrayValue ?? []).map { $0["reached"] }
         #expect(reached == [3, 2, 2, 1])
-        let deal = try json(["--data", data, "pipeline", "deal", "7", "--pipelines", config, "--json"])
+        let deal = try await json(["--data", data, "pipeline", "deal", "7", "--pipelines", config, "--json"])
         #expect(deal["status"] == "open")
         #expect(deal["history"]?[0]?["days"] == 2)
-        let owners = try CLI.run(["--data", data, "pipeline", "summary", "--by", "owner", "--pipelines", config])
+        let owners = try await CLI.run(["--data", data, "pipeline", "summary", "--by", "owner", "--pipelines", config])
         #expect(owners.status == 0)
         #expect(owners.stdout.contains("rep-2"))
     }
 
-    @Test func tasksListShowsOverdueAgainstNow() throws {
+    @Test func tasksListShowsOverdueAgainstNow() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let data = try store(scratch)
-        let overdue = try json(["--data", data, "tasks", "list", "--overdue", "--now", "2026-01-04", "--json"])
+        let data = try await store(scratch)
+        let overdue = try await json(["--data", data, "tasks", "list", "--overdue", "--now", "2026-01-04", "--json"])
         #expect(overdue["tasks"]?.arrayValue?.count == 1)
         #expect(overdue["tasks"]?[0]?["source"]?["type"] == "person")
-        let notYet = try json(["--data", data, "tasks", "list", "--overdue", "--now", "2026-01-02", "--json"])
+        let notYet = try await json(["--data", data, "tasks", "list", "--overdue", "--now", "2026-01-02", "--json"])
         #expect(notYet["tasks"]?.arrayValue?.count == 0)
     }
 
-    @Test func aRebuildHasTheDigestTheLiveViewHad() throws {
+    @Test func aRebuildHasTheDigestTheLiveViewHad() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let data = try store(scratch)
-        let live = try json(["--data", data, "project", "digest", "--json"])
-        let rebuild = try CLI.run(["--data", data, "project", "rebuild"])
+        let data = try await store(scratch)
+        let live = try await json(["--data", data, "project", "digest", "--json"])
+        let rebuild = try await CLI.run(["--data", data, "project", "rebuild"])
         #expect(rebuild.status == 0)
         #expect(rebuild.stdout.contains("rebuilt customers, pipeline, tasks: 10 events"))
-        let rebuilt = try json(["--data", data, "project", "digest", "--json"])
+        let rebuilt = try await json(["--data", data, "project", "digest", "--json"])
         #expect(live == rebuilt)
-        let status = try json(["--data", data, "project", "status", "--json"])
+        let status = try await json(["--data", data, "project", "status", "--json"])
         #expect(status.arrayValue?.map { $0["lag"] } == [0, 0, 0])
     }
 
@@ -118,24 +118,24 @@ import Testing
             "ledgerline: /nonexistent.yaml: cannot read the pipeline configuration"
         ),
     ])
-    func badInputGetsOneClearLineAndExit65(arguments: [String], message: String) throws {
+    func badInputGetsOneClearLineAndExit65(arguments: [String], message: String) async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let data = try store(scratch)
-        let result = try CLI.run(["--data", data] + arguments)
+        let data = try await store(scratch)
+        let result = try await CLI.run(["--data", data] + arguments)
         #expect(result.status == 65)
         #expect(result.stderr.hasPrefix(message), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func aMalformedPipelineFileIsNamedWithItsLine() throws {
+    @Test func aMalformedPipelineFileIsNamedWithItsLine() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let data = try store(scratch)
+        let data = try await store(scratch)
         let bad = try scratch.file(
             "bad.yaml", "pipelines:\n  - id: default\n    stages:\n      - { id: new, probability: 2 }\n")
-        let result = try CLI.run(["--data", data, "pipeline", "funnel", "--pipelines", bad])
+        let result = try await CLI.run(["--data", data, "pipeline", "funnel", "--pipelines", bad])
         #expect(result.status == 65)
         #expect(
             result.stderr
@@ -143,16 +143,16 @@ import Testing
         )
     }
 
-    @Test func queriesOnAMissingStoreSayHowToCreateIt() throws {
+    @Test func queriesOnAMissingStoreSayHowToCreateIt() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let result = try CLI.run(["--data", scratch.data, "customers", "show", "1"])
+        let result = try await CLI.run(["--data", scratch.data, "customers", "show", "1"])
         #expect(result.status == 69)
     }
 
     @Test(arguments: ["project", "customers", "pipeline", "tasks"])
-    func everyViewCommandsHelpHasAnExample(command: String) throws {
-        let result = try CLI.run([command, "--help"])
+    func everyViewCommandsHelpHasAnExample(command: String) async throws {
+        let result = try await CLI.run([command, "--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("Example"), "\(command) --help has no example")
     }

@@ -32,17 +32,17 @@ import Testing
             }
         }
         let file = try scratch.file("log.jsonl", text)
-        #expect(try CLI.run(["--data", scratch.data, "import", file]).status == 0)
+        #expect(try await CLI.run(["--data", scratch.data, "import", file]).status == 0)
         // The reference: an uninterrupted rebuild of the same store, in the batches the
         // killed runs use (each a durable commit); the kills fall within its duration,
         // however fast the machine.
         let clock = ContinuousClock()
         let started = clock.now
-        #expect(try CLI.run(["--data", scratch.data, "project", "rebuild", "--batch-size", "300"]).status == 0)
+        #expect(try await CLI.run(["--data", scratch.data, "project", "rebuild", "--batch-size", "300"]).status == 0)
         let reference = clock.now - started
         var window = max(Int(reference / .milliseconds(1)), 50)
         let expected = try JSONParser.parse(
-            try CLI.run(["--data", scratch.data, "project", "digest", "--json"]).stdout)
+            try await CLI.run(["--data", scratch.data, "project", "digest", "--json"]).stdout)
 
         var rng = SystemRandomNumberGenerator()
         var killed = 0
@@ -56,14 +56,17 @@ import Testing
             child.standardOutput = FileHandle.nullDevice
             child.standardError = FileHandle.nullDevice
             let launched = clock.now
-            try child.run()
-            // A blocking sleep: with the other suites keeping every thread of the task
-            // pool busy, `Task.sleep` woke long after the run had ended. Whether the kill
-            // landed is read from how the child ended (`isRunning` only keeps a reaped
-            // child's id from being signalled).
-            usleep(UInt32(Int.random(in: (window / 20)...(window * 9 / 10), using: &rng) * 1_000))
-            if child.isRunning { kill(child.processIdentifier, SIGKILL) }
-            child.waitUntilExit()
+            let delay = UInt32(Int.random(in: (window / 20)...(window * 9 / 10), using: &rng) * 1_000)
+            // A blocking sleep, on a thread of its own: with the other suites keeping every
+            // thread of the task pool busy, `Task.sleep` woke long after the run had ended.
+            // Whether the kill landed is read from how the child ended (`isRunning` only
+            // keeps a reaped child's id from being signalled).
+            try await onOwnThread {
+                try child.run()
+                usleep(delay)
+                if child.isRunning { kill(child.processIdentifier, SIGKILL) }
+                child.waitUntilExit()
+            }
             runs.append("\(Int((clock.now - launched) / .milliseconds(1)))ms/\(window)")
             if child.terminationReason == .uncaughtSignal {
                 killed += 1
@@ -75,11 +78,11 @@ import Testing
             }
             // Resume from wherever it stopped: digest catches the views up first.
             let resumed = try JSONParser.parse(
-                try CLI.run(["--data", scratch.data, "project", "digest", "--json"]).stdout)
+                try await CLI.run(["--data", scratch.data, "project", "digest", "--json"]).stdout)
             #expect(resumed == expected)
             // And a status in between shows no lag left.
             let status = try JSONParser.parse(
-                try CLI.run(["--data", scratch.data, "project", "status", "--json"]).stdout)
+                try await CLI.run(["--data", scratch.data, "project", "status", "--json"]).stdout)
             #expect(status.arrayValue?.allSatisfy { $0["lag"] == 0 } == true)
         }
         #expect(killed >= 1, "no rebuild was interrupted (run/window: \(runs.joined(separator: " ")), reference \(reference))")
