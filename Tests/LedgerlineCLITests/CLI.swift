@@ -8,6 +8,8 @@ enum CLI {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// From the child's start to its exit, without the wait for a turn to run.
+        var duration: Duration = .zero
     }
 
     /// The built `ledgerline` (`swift build` puts it beside the test bundle).
@@ -54,13 +56,17 @@ enum CLI {
         process.standardError = err
         let input = Pipe()
         process.standardInput = input
+        let clock = ContinuousClock()
+        let started = clock.now
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
+            duration: clock.now - started)
     }
 }
 

@@ -148,12 +148,6 @@ import Testing
             }
             return positions
         }
-        // If the watcher missed a commit, the test ends here instead of waiting an hour.
-        let watchdog = Task {
-            try await Task.sleep(for: .seconds(60))
-            received.cancel()
-        }
-        defer { watchdog.cancel() }
         for n in 1...3 {
             // Appended only after the subscription has caught up with the last one, so
             // each is a live delivery, not part of catching up.
@@ -163,6 +157,14 @@ import Testing
             #expect(appended.status == 0, "\(appended.stderr)")
             try await Task.sleep(for: .milliseconds(50))
         }
+        // If the watcher missed a commit, the test ends here instead of waiting an hour.
+        // Its time starts after the appends, which may have waited their turn to run
+        // (see `CLI.run`).
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(60))
+            received.cancel()
+        }
+        defer { watchdog.cancel() }
         #expect(try await received.value == [1, 2, 3], "the watcher did not deliver every commit of the other process")
     }
 

@@ -212,8 +212,19 @@ import Testing
         process.standardOutput = output
         try process.run()
         defer { if process.isRunning { process.terminate() } }
-        // Reading the pipe blocks; ending the process ends the read, whatever happens.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if process.isRunning { process.terminate() } }
+        // Reading the pipe blocks; ending the process ends a read, whatever happens. Each
+        // wait gets its own deadline, so appends that waited their turn behind other
+        // suites' runs (see `CLI.run`) do not use up the time the reads have.
+        let positions = SeqReader(output.fileHandleForReading)
+        func read(until count: Int) async throws -> [Int64] {
+            let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+            DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+            defer { watchdog.cancel() }
+            return try await onOwnThread { try positions.read(until: count) }
+        }
+        // The orders before following, before anything is appended: with `-n 1`, a tail
+        // that started after the appends would begin at the last of them instead.
+        #expect(try await read(until: first.count) == first)
         for n in 20...22 {
             let contact = try await CLI.run(["--data", scratch.data, "append", "--stream", "customer-\(n)", "--type", "ContactCreated", "--data", #"{"customerId":"\#(n)"}"#])
             #expect(contact.status == 0)
@@ -223,26 +234,35 @@ import Testing
             ])
             #expect(order.status == 0)
         }
-        // The orders before following, then the three appended: 14, 16, 18. The reads
-        // block, so they wait on a thread of their own.
-        let wanted = first.count + 3
-        let seen = try await onOwnThread {
-            var seen: [Int64] = []
-            var buffer = Data()
-            while seen.count < wanted {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                buffer += chunk
-                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                    let line = Array(buffer[buffer.startIndex..<newline])
-                    buffer = Data(buffer[(newline + 1)...])
-                    seen.append(try #require(try JSONParser.parse(line)["seq"]?.numberValue?.int64Value))
-                }
-            }
-            process.terminate()
-            process.waitUntilExit()
-            return seen
-        }
+        // Then the three appended: 14, 16, 18.
+        let seen = try await read(until: first.count + 3)
+        process.terminate()
+        process.waitUntilExit()
         #expect(seen == first + [14, 16, 18])
+    }
+}
+
+/// The `seq` of each JSON line a process writes to a pipe, read as they come.
+private final class SeqReader: @unchecked Sendable {
+    private let handle: FileHandle
+    /// Used by one read at a time.
+    private var buffer = Data()
+    private var seen: [Int64] = []
+
+    init(_ handle: FileHandle) { self.handle = handle }
+
+    /// Every `seq` so far, once there are `count` of them or the pipe has ended.
+    func read(until count: Int) throws -> [Int64] {
+        while seen.count < count {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            buffer += chunk
+            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Array(buffer[buffer.startIndex..<newline])
+                buffer = Data(buffer[(newline + 1)...])
+                seen.append(try #require(try JSONParser.parse(line)["seq"]?.numberValue?.int64Value))
+            }
+        }
+        return seen
     }
 }
