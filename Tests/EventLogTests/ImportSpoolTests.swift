@@ -38,7 +38,7 @@ struct ImportSpoolTests {
         let builders = try writeSpool(url)
         var reader = try ImportSpool.Reader(url: url)
         defer { reader.close() }
-        var block = ImportSpool.Block(batch: PreparedBatch(), lines: [], hashes: [])
+        var block = ImportSpool.Block(batch: PreparedBatch(), lines: [])
         #expect(try reader.next(appendingTo: &block))
         #expect(try reader.next(appendingTo: &block))
         #expect(try reader.next(appendingTo: &block) == false)
@@ -53,7 +53,7 @@ struct ImportSpoolTests {
         #expect(block.batch.events.map(\.id) == builders.flatMap { $0.batch.events.map(\.id) })
         #expect(block.batch.events.map(\.claimedPosition) == [0, 0, 3])
         #expect(block.batch.events.map(\.claimedVersion) == [0, 0, 2])
-        #expect(block.hashes == [nil, nil, EventHash(hex: String(repeating: "ab", count: 32))])
+        #expect(block.batch.events.map(\.claimedHash) == [nil, nil, EventHash(hex: String(repeating: "ab", count: 32))])
     }
 
     @Test("a spool cut short is refused, not read as fewer events")
@@ -68,7 +68,7 @@ struct ImportSpoolTests {
 
         var reader = try ImportSpool.Reader(url: url)
         defer { reader.close() }
-        var block = ImportSpool.Block(batch: PreparedBatch(), lines: [], hashes: [])
+        var block = ImportSpool.Block(batch: PreparedBatch(), lines: [])
         #expect(try reader.next(appendingTo: &block))
         let bytesRead = block.batch.bytes.count
         let error = #expect(throws: EventLogError.self) { try reader.next(appendingTo: &block) }
@@ -90,7 +90,7 @@ struct ImportSpoolTests {
 
         var reader = try ImportSpool.Reader(url: url)
         defer { reader.close() }
-        var block = ImportSpool.Block(batch: PreparedBatch(), lines: [], hashes: [])
+        var block = ImportSpool.Block(batch: PreparedBatch(), lines: [])
         let error = #expect(throws: EventLogError.self) { try reader.next(appendingTo: &block) }
         #expect(error?.message.contains("damaged") == true)
         #expect(block.batch.isEmpty)

@@ -76,9 +76,23 @@ import Testing
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(
             outcome.stdout.contains(
-                "\(csv): 3 rows would yield 6 events (3 ContactCreated, 3 OrderPlaced); nothing was appended (dry run)")
+                "\(csv): 3 rows would yield 6 events (3 ContactCreated, 3 OrderPlaced): 6 would be appended, 0 already stored, "
+                    + "head would be 6; nothing was appended (dry run)"), "\(outcome.stdout)"
         )
-        #expect(try await head(scratch.data) == 0)
+        // Without a store, the dry run planned against an empty log and created none.
+        #expect(!FileManager.default.fileExists(atPath: scratch.data))
+        // Against a store: the rows imported already would be skipped.
+        let (imported, _, _) = try await run(scratch, rows: Array(Self.good.prefix(2)))
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let (again, _, _) = try await run(scratch, rows: Self.good, extra: ["--dry-run", "--json"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let summary = try JSONParser.parse(again.stdout)
+        #expect(summary["dryRun"] == true)
+        #expect(summary["wouldAppend"] == 2)
+        #expect(summary["duplicates"] == 4)
+        #expect(summary["head"] == 6)
+        #expect(summary["appended"] == nil)
+        #expect(try await head(scratch.data) == 4)
     }
 
     /// Each class of bad row, the reason given for it, and that nothing lands.

@@ -129,6 +129,52 @@ import Testing
         #expect(try await head(scratch.data) == 300)
     }
 
+    /// A dry run plans the file against the store as the import would and appends
+    /// nothing; without a store it plans against an empty log and creates none.
+    @Test func aDryRunSaysWhatTheImportWouldDoAndAppendsNothing() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let lines = (1...300).map { #"{"stream":"customer-\#($0 % 7)","type":"PageVisited","data":{"customerId":"\#($0 % 7)","url":"https://example.com/\#($0)"}}"# }
+        let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
+        let empty = try await CLI.run(["--data", scratch.data, "import", file, "--dry-run", "--json"])
+        #expect(empty.status == 0, "\(empty.stderr)")
+        #expect(try JSONParser.parse(empty.stdout)["wouldAppend"] == 300)
+        #expect(!FileManager.default.fileExists(atPath: scratch.data))
+
+        let part = try scratch.file("part.jsonl", lines.prefix(120).joined(separator: "\n") + "\n")
+        #expect(try await CLI.run(["--data", scratch.data, "import", part]).status == 0)
+        let dry = try await CLI.run(["--data", scratch.data, "import", file, "--dry-run", "--json", "--batch-size", "50"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        let summary = try JSONParser.parse(dry.stdout)
+        #expect(summary["dryRun"] == true)
+        #expect(summary["lines"] == 300)
+        #expect(summary["wouldAppend"] == 180)
+        #expect(summary["duplicates"] == 120)
+        #expect(summary["head"] == 300)
+        #expect(summary["appended"] == nil)
+        #expect(try await head(scratch.data) == 120)
+        let text = try await CLI.run(["--data", scratch.data, "import", file, "--dry-run"])
+        #expect(text.stdout == "\(file): 300 lines checked: 180 would be appended, 120 already stored, head would be 300; nothing was appended (dry run)\n")
+        // The scratch files of the dry runs are gone.
+        let left = try FileManager.default.contentsOfDirectory(atPath: scratch.data).filter { $0.hasPrefix(".ledgerline") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    /// A line the import would refuse when it reaches the store (here a wrong expected
+    /// version) fails the dry run on that line, and nothing is appended.
+    @Test func aDryRunReportsWhatTheImportWouldRefuseOnItsLine() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        var lines = (1...3).map { Self.good.replacingOccurrences(of: "ana@", with: "ana\($0)@") }
+        lines.append(Self.good.replacingOccurrences(of: #""data""#, with: #""expectedVersion":2,"data""#))
+        let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
+        let result = try await CLI.run(["--data", scratch.data, "import", file, "--dry-run"])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("ledgerline: \(file):4: stream customer-1 is at version 3 but the append expected version 2"), "\(result.stderr)")
+        #expect(result.stderr.hasSuffix("ledgerline: \(file): nothing was appended (dry run); fix the lines above and run it again\n"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.data))
+    }
+
     @Test func standardInputIsImportedWhole() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
@@ -157,6 +203,26 @@ import Testing
         #expect(a["head"] == b["head"])
         #expect(a["headHash"] == b["headHash"])
         #expect(try await CLI.run(["--data", restored, "export"]).stdout == export.stdout)
+        // A dry run of the restore checks the same: it would restore the same head.
+        let unrestored = scratch.url.appendingPathComponent("unrestored").path
+        let dryRestore = try await CLI.run(["--data", unrestored, "import", backup, "--json", "--dry-run"])
+        #expect(dryRestore.status == 0, "\(dryRestore.stderr)")
+        #expect(try JSONParser.parse(dryRestore.stdout)["wouldAppend"] == 500)
+        #expect(try JSONParser.parse(dryRestore.stdout)["head"] == 500)
+        // An export whose content was changed no longer matches the hashes it gives: the
+        // dry run says so on the line the import names.
+        let tampered = try scratch.file("tampered.jsonl", export.stdout.replacingOccurrences(of: #""orderId":"o-3""#, with: #""orderId":"o-x""#))
+        #expect(tampered != backup)
+        let dryTampered = try await CLI.run(["--data", unrestored, "import", tampered, "--dry-run"])
+        let wetTampered = try await CLI.run(["--data", unrestored, "import", tampered])
+        #expect(dryTampered.status == 65 && wetTampered.status == 65)
+        let problem = wetTampered.stderr.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(problem.hasPrefix("ledgerline: \(tampered):3: event "), "\(wetTampered.stderr)")
+        #expect(problem.contains(", but this log would chain it at seq 3 with hash "), "\(wetTampered.stderr)")
+        #expect(problem.hasSuffix(": the line, or one before it, was altered, or the export misses events; restore a whole, unaltered export"), "\(wetTampered.stderr)")
+        #expect(dryTampered.stderr.hasPrefix(problem + "\n"), "\(dryTampered.stderr)")
+        // The import refused the batch holding the altered line: nothing was appended.
+        #expect(try await head(unrestored) == 0)
         // Restoring the same export on top of a different log is refused, naming the
         // line, before anything is appended.
         let other = scratch.url.appendingPathComponent("other").path

@@ -31,9 +31,12 @@ import JSON
 /// other content) can only be found while appending. Such a batch is refused whole;
 /// the batches before it stay appended, and the error says which line failed and
 /// that re-running the fixed file resumes where it stopped. An export's lines say where
-/// they go (`seq`, `version`) and must not go back in time (`recordedAt`); the batch
-/// that would break either is refused the same way, so a restore into the wrong store
-/// stops at its first batch, with nothing appended.
+/// they go (`seq`, `version`), what they hash to there (`hash`), and must not go back in
+/// time (`recordedAt`); the batch that would break any of these is refused the same
+/// way, so a restore into the wrong store, or of an altered export, stops at the batch
+/// holding the first line that does not fit, with nothing of that batch appended.
+///
+/// ``preview(url:displayName:progress:)`` runs both passes and appends nothing.
 public struct EventImporter: Sendable {
     public struct Options: Sendable {
         /// Events per append. Larger batches write the indexes more efficiently.
@@ -45,7 +48,8 @@ public struct EventImporter: Sendable {
         public init() {}
     }
 
-    public enum Phase: String, Sendable { case checking, appending }
+    /// `previewing` is a dry run's second pass (``preview(url:displayName:progress:)``).
+    public enum Phase: String, Sendable { case checking, appending, previewing }
 
     public struct Progress: Sendable {
         public var phase: Phase
@@ -103,6 +107,58 @@ public struct EventImporter: Sendable {
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         summary.checkSeconds = Double(checked.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return summary
+    }
+
+    /// Runs the import dry: checks every line, then plans every batch exactly as
+    /// ``importFile(at:displayName:progress:)`` would append it — against what the store
+    /// holds now (an empty log for an importer without a store) and the batches before
+    /// it — and appends nothing. The summary says what the import would append, what it
+    /// would skip as already stored, and where the head would be; a line the import
+    /// would refuse (a wrong `expectedVersion`, an id stored with other content, an
+    /// export line out of place) fails the preview the same way, `FILE:LINE: reason`.
+    ///
+    /// Memory stays bounded as for an import: what earlier batches planned is kept in a
+    /// scratch store in ``Options/scratchDirectory``, removed afterwards.
+    public func preview(url: URL, displayName: String, progress: (@Sendable (Progress) -> Void)? = nil) async throws(ImportFailure) -> Summary {
+        let previewed: (any ImportPreviewing)?
+        switch store {
+        case nil: previewed = nil
+        case let store as any ImportPreviewing: previewed = store
+        default:
+            throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "this store does not support dry runs")], totalProblems: 1, appended: 0)
+        }
+        let started = DispatchTime.now()
+        let spool = options.scratchDirectory.appendingPathComponent(".ledgerline-import-\(UUID().uuidString).spool")
+        defer { try? FileManager.default.removeItem(at: spool) }
+        do {
+            let lines = try scan(url: url, displayName: displayName, spool: spool, progress: progress)
+            let checked = DispatchTime.now()
+            var summary = try await previewSpool(spool, against: previewed, lines: lines, displayName: displayName, fileSize: fileSize(url), progress: progress)
+            summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            summary.checkSeconds = Double(checked.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            return summary
+        } catch {
+            var failure = error
+            failure.isDryRun = true
+            throw failure
+        }
+    }
+
+    /// The append pass of a dry run over `spool`, against `store` (an empty log when `nil`).
+    func previewSpool(
+        _ spool: URL, against store: (any ImportPreviewing)?, lines: Int, displayName: String, fileSize: Int, progress: (@Sendable (Progress) -> Void)?
+    ) async throws(ImportFailure) -> Summary {
+        let preview: ImportPreview
+        do {
+            preview = try ImportPreview(store: store, scratchDirectory: options.scratchDirectory)
+        } catch {
+            throw ImportFailure(
+                file: displayName,
+                problems: [.init(line: 0, reason: "cannot create the dry run's scratch store in \(options.scratchDirectory.path): \(error.localizedDescription)")],
+                totalProblems: 1, appended: 0)
+        }
+        defer { preview.close() }
+        return try await appendSpool(spool, to: preview, lines: lines, displayName: displayName, fileSize: fileSize, phase: .previewing, progress: progress)
     }
 
     /// Checks every line without appending or writing anything; throws every problem found.
@@ -285,7 +341,8 @@ public struct EventImporter: Sendable {
     /// importer's) in batches of ``Options/batchSize``; `lines` (the last line number)
     /// scales the progress.
     func appendSpool(
-        _ spool: URL, to target: any PreparedAppending, lines: Int, displayName: String, fileSize: Int, progress: (@Sendable (Progress) -> Void)?
+        _ spool: URL, to target: any ImportTarget, lines: Int, displayName: String, fileSize: Int, phase: Phase = .appending,
+        progress: (@Sendable (Progress) -> Void)?
     ) async throws(ImportFailure) -> Summary {
         var reader: ImportSpool.Reader
         do { reader = try ImportSpool.Reader(url: spool) } catch { throw ImportFailure(file: displayName, cannotRead: error) }
@@ -294,7 +351,7 @@ public struct EventImporter: Sendable {
         var duplicates = 0
         var linesDone = 0
         var head = LogPosition.start
-        var pending = ImportSpool.Block(batch: PreparedBatch(), lines: [], hashes: [])
+        var pending = ImportSpool.Block(batch: PreparedBatch(), lines: [])
         var inFlight: (task: Task<AppendResult, Error>, block: ImportSpool.Block)?
         /// The plan of the batch in flight, which the next batch is planned after.
         var inFlightPlan: PreplannedBatch?
@@ -319,7 +376,8 @@ public struct EventImporter: Sendable {
                 // which lines were being appended, and blame none of them.
                 let lines = current.block.lines
                 let span = lines.count > 1 ? "lines \(lines[0])–\(lines[lines.count - 1])" : "line \(lines.first ?? 0)"
-                throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "appending \(span) failed: \(reason)")], totalProblems: 1, appended: appended)
+                let doing = phase == .previewing ? "planning" : "appending"
+                throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "\(doing) \(span) failed: \(reason)")], totalProblems: 1, appended: appended)
             }
             #if canImport(Glibc)
             // The batch just written (tens of megabytes) was freed on the writer's
@@ -330,8 +388,7 @@ public struct EventImporter: Sendable {
             duplicates += result.duplicateCount
             head = result.head
             linesDone = current.block.lines.last ?? linesDone
-            try checkHashes(result, current.block, displayName: displayName, appended: appended)
-            progress?(Progress(phase: .appending, bytesDone: lines > 0 ? fileSize * linesDone / lines : fileSize, bytesTotal: fileSize, lines: linesDone, appended: appended, duplicates: duplicates))
+            progress?(Progress(phase: phase, bytesDone: lines > 0 ? fileSize * linesDone / lines : fileSize, bytesTotal: fileSize, lines: linesDone, appended: appended, duplicates: duplicates))
         }
 
         func submit() async throws(ImportFailure) {
@@ -343,9 +400,9 @@ public struct EventImporter: Sendable {
             inFlightPlan = nil
             try await settle()
             guard plan != nil || !pending.batch.isEmpty else { return }
-            // The lines and restore claims stay here for messages and checks. The store
-            // takes the only reference to the batch or plan (see `Handover`).
-            let sent = ImportSpool.Block(batch: PreparedBatch(), lines: pending.lines, hashes: pending.hashes)
+            // The lines stay here for messages; the store takes the only reference to
+            // the batch or plan (see `Handover`).
+            let sent = ImportSpool.Block(batch: PreparedBatch(), lines: pending.lines)
             if let plan {
                 inFlightPlan = plan
                 let handover = Handover(plan)
@@ -354,7 +411,7 @@ public struct EventImporter: Sendable {
                 let batch = BatchHandover(pending.batch)
                 inFlight = (Task { try await target.append(prepared: batch.take()) }, sent)
             }
-            pending = ImportSpool.Block(batch: PreparedBatch(), lines: [], hashes: [])
+            pending = ImportSpool.Block(batch: PreparedBatch(), lines: [])
         }
 
         while true {
@@ -373,28 +430,14 @@ public struct EventImporter: Sendable {
                 pending.batch.bytes.reserveCapacity(events * perEvent * 9 / 8)
                 pending.batch.events.reserveCapacity(events)
                 pending.lines.reserveCapacity(events)
-                pending.hashes.reserveCapacity(events)
             }
             if pending.batch.count >= options.batchSize { try await submit() }
         }
         try await submit()
         try await settle()
         if head == .start { head = (try? target.head().position) ?? .start }
-        progress?(Progress(phase: .appending, bytesDone: fileSize, bytesTotal: fileSize, lines: lines, appended: appended, duplicates: duplicates))
+        progress?(Progress(phase: phase, bytesDone: fileSize, bytesTotal: fileSize, lines: lines, appended: appended, duplicates: duplicates))
         return Summary(lines: lines, appended: appended, duplicates: duplicates, head: head, seconds: 0)
-    }
-
-    /// Checks the hashes export lines give against the chain the log computed. (Their
-    /// `seq` and `version` were checked as the batch was planned.)
-    private func checkHashes(_ result: AppendResult, _ block: ImportSpool.Block, displayName: String, appended: Int) throws(ImportFailure) {
-        for (index, claimed) in block.hashes.enumerated() {
-            // The chain makes one hash check per run of hashed lines enough.
-            guard let claimed, index == block.hashes.count - 1 || block.hashes[index + 1] == nil else { continue }
-            let placed = result.events[index]
-            guard let stored = try? store?.read(from: placed.position, direction: .forward, limit: 1).first, stored.hash != claimed else { continue }
-            let problem = "the line's hash does not match the restored chain at seq \(placed.position); the export was altered or is incomplete"
-            throw ImportFailure(file: displayName, problems: [.init(line: block.lines[index], reason: problem)], totalProblems: 1, appended: appended)
-        }
     }
 }
 
@@ -412,6 +455,9 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
     public var appended: Int
     /// The file was only being checked, not imported.
     public var isCheckOnly = false
+    /// The file was being imported dry (``EventImporter/preview(url:displayName:progress:)``):
+    /// nothing was appended whatever ``appended`` counts.
+    public var isDryRun = false
 
     init(file: String, problems: [Problem], totalProblems: Int, appended: Int) {
         self.file = file
@@ -439,6 +485,10 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
         // A problem with no line (the file, the scratch space, the store) is fixed
         // outside the file.
         let aboutLines = problems.contains { $0.line > 0 }
+        if isDryRun {
+            out.append("\(file): nothing was appended (dry run); \(aboutLines ? "fix the lines above" : "fix that") and run it again")
+            return out.joined(separator: "\n")
+        }
         switch (appended, aboutLines) {
         case (0, true): out.append("\(file): nothing was appended; fix the lines above and run the import again")
         case (0, false): out.append("\(file): nothing was appended; run the import again once that is fixed")

@@ -21,13 +21,12 @@ struct ImportSpool {
         var padding: UInt8 = 0
     }
 
-    /// One block read back: a batch ready for the writer (an export line's `seq` and
-    /// `version` ride on its event, for the planner to check), with each event's line
-    /// and the hash its export line gave, checked once the batch is appended.
+    /// One block read back: a batch ready for the writer (an export line's `seq`,
+    /// `version` and `hash` ride on its event, for the planner to check), with each
+    /// event's line.
     struct Block {
         var batch: PreparedBatch
         var lines: [Int]
-        var hashes: [EventHash?]
     }
 
     static let magic: UInt32 = 0x4C4C_5331
@@ -147,8 +146,6 @@ struct ImportSpool {
                     block.lines.append(Int(entry.line))
                     if entry.restoreFlags & 1 != 0 { event.claimedPosition = entry.restoreSeq }
                     if entry.restoreFlags & 2 != 0 { event.claimedVersion = entry.restoreVersion }
-                    block.batch.events.append(event)
-                    var claimedHash: EventHash?
                     if entry.restoreFlags & 4 != 0 {
                         var hash = [UInt8](repeating: 0, count: 32)
                         hash.withUnsafeMutableBytes { out in
@@ -157,9 +154,9 @@ struct ImportSpool {
                             out.storeBytes(of: entry.restoreHash.2, toByteOffset: 16, as: UInt64.self)
                             out.storeBytes(of: entry.restoreHash.3, toByteOffset: 24, as: UInt64.self)
                         }
-                        claimedHash = EventHash(bytes: hash)
+                        event.claimedHash = EventHash(bytes: hash)
                     }
-                    block.hashes.append(claimedHash)
+                    block.batch.events.append(event)
                 }
             }
             return true

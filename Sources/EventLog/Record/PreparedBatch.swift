@@ -15,10 +15,12 @@ struct PreparedBatch: Sendable {
         var expectedVersion: ExpectedVersion
         var given: Given
         /// Where a restored event says it goes (an export line's `seq` and `version`; 0
-        /// when it says nothing): the planner refuses the batch when it would go
-        /// elsewhere, so a restore into the wrong store appends nothing.
+        /// when it says nothing), and the hash it says it has there: the planner refuses
+        /// the batch when it would go elsewhere or hash otherwise, so a restore into the
+        /// wrong store, or of an altered export, appends nothing.
         var claimedPosition: UInt64 = 0
         var claimedVersion: UInt64 = 0
+        var claimedHash: EventHash?
     }
 
     /// Which optional fields the client set: only those take part in deciding whether a
@@ -71,9 +73,10 @@ struct PreparedBatch: Sendable {
     }
 }
 
-/// A store that takes batches already prepared by this module (the importer's path).
-protocol PreparedAppending: EventStore {
-    /// Appends `batch`, which the store takes over: the writer seals its templates in
+/// Where an import's append pass sends its batches: a store (``PreparedAppending``), or
+/// a dry run's ``ImportPreview``, which plans them as the store would and appends nothing.
+protocol ImportTarget: Sendable {
+    /// Appends `batch`, which the target takes over: the writer seals its templates in
     /// place, and a batch still referenced elsewhere would be copied first.
     func append(prepared batch: consuming PreparedBatch) async throws(EventLogError) -> AppendResult
 
@@ -88,9 +91,12 @@ protocol PreparedAppending: EventStore {
     /// Appends a plan made by ``preplan(_:after:)``. If anything else committed since
     /// the state it started from, the writer plans the batch again.
     func append(preplanned plan: PreplannedBatch) async throws(EventLogError) -> AppendResult
+
+    /// The head once the batches sent so far are in.
+    func head() throws(EventLogError) -> LogHead
 }
 
-extension PreparedAppending {
+extension ImportTarget {
     func preplan(_ batch: inout PreparedBatch, after previous: PreplannedBatch?) -> PreplannedBatch? { nil }
 
     func append(preplanned plan: PreplannedBatch) async throws(EventLogError) -> AppendResult {
@@ -98,6 +104,9 @@ extension PreparedAppending {
         return try await append(prepared: planner.takeBatches()[0])
     }
 }
+
+/// A store that takes batches already prepared by this module (the importer's path).
+protocol PreparedAppending: EventStore, ImportTarget {}
 
 /// One batch planned ahead of its turn, off the writer thread: its records sealed,
 /// its positions, versions and hashes assigned, as if the writer were in `base`.
@@ -139,7 +148,7 @@ extension LMDBEventStore {
     /// what is committed now; and the writer state that lookup stands for. `nil`
     /// without running `body` when the snapshot is neither just before nor just after
     /// `previous`: the overlay holds only `previous`, not other commits.
-    func withLookupAhead<T>(after previous: PlanInFlight?, _ body: (PlannedOverlay<WriteLookup>, Writer.State) throws -> T) throws -> T? {
+    func withLookupAhead<T>(after previous: PlanInFlight?, _ body: (PlannedOverlay<AppendPlanner, WriteLookup>, Writer.State) throws -> T) throws -> T? {
         try env.read { txn in
             let base: Writer.State
             if let previous {

@@ -10,23 +10,36 @@ protocol AppendLookup {
     func forEachCommittedRecord(ids: [EventID], _ body: (EventID, UnsafeRawBufferPointer) -> Void) throws
 }
 
-/// Committed state as it will be once `planned` commits: what `planned` appends (its
-/// streams' versions, its ids and records) over what `committed` holds. Planning the
-/// next batch against it lets that batch be planned while `planned` is still being
-/// written; the writer uses such a plan only if `planned` did commit as planned.
+/// What planned batches add to the committed state: the versions of the streams they
+/// met, and the records of the ids they append.
+protocol PlannedState {
+    /// The version `stream` has once the planned batches are in; `nil` when they did
+    /// not meet it.
+    func version(of stream: StreamName) throws -> UInt64?
+    /// Calls `body` with the sealed record of `id` if the planned batches append it;
+    /// returns whether they do.
+    func withPlannedRecord(id: EventID, _ body: (UnsafeRawBufferPointer) -> Void) throws -> Bool
+}
+
+/// Committed state as it will be once `planned` is in: what `planned` appends (its
+/// streams' versions, its ids and records) over what `committed` holds.
 ///
-/// `committed` may be a snapshot from before or after `planned` committed: for
-/// everything `planned` touched, the overlay answers, and it answers the same either way.
-struct PlannedOverlay<Committed: AppendLookup>: AppendLookup {
+/// The writer and the importer plan a batch against the plan still being written
+/// (an ``AppendPlanner``), so the next batch is planned while that one is written; the
+/// writer uses such a plan only if the one before it did commit as planned. `committed`
+/// may then be a snapshot from before or after `planned` committed: for everything
+/// `planned` touched, the overlay answers, and it answers the same either way. A dry
+/// run (``ImportPreview``) plans each batch against all the batches before it.
+struct PlannedOverlay<Planned: PlannedState, Committed: AppendLookup>: AppendLookup {
     /// `nil`: nothing is in flight, `committed` answers alone.
-    let planned: AppendPlanner?
+    let planned: Planned?
     let committed: Committed
 
     func committedVersions(of streams: [StreamName]) throws -> [UInt64] {
         var versions = [UInt64](repeating: 0, count: streams.count)
         var unmet: [Int] = []
         for (index, stream) in streams.enumerated() {
-            if let version = planned?.version(of: stream) { versions[index] = version } else { unmet.append(index) }
+            if let version = try planned?.version(of: stream) { versions[index] = version } else { unmet.append(index) }
         }
         guard !unmet.isEmpty else { return versions }
         let found = try committed.committedVersions(of: unmet.map { streams[$0] })
@@ -36,7 +49,7 @@ struct PlannedOverlay<Committed: AppendLookup>: AppendLookup {
 
     func forEachCommittedRecord(ids: [EventID], _ body: (EventID, UnsafeRawBufferPointer) -> Void) throws {
         var unmet: [EventID] = []
-        for id in ids where planned?.withPlannedRecord(id: id, { body(id, $0) }) != true { unmet.append(id) }
+        for id in ids where try planned?.withPlannedRecord(id: id, { body(id, $0) }) != true { unmet.append(id) }
         guard !unmet.isEmpty else { return }
         try committed.forEachCommittedRecord(ids: unmet, body)
     }
@@ -53,7 +66,7 @@ struct PlannedOverlay<Committed: AppendLookup>: AppendLookup {
 /// batch's ids, and a SHA-256 of its record. Streams and types are numbered ("slots")
 /// the first time the transaction meets them, so index entries can be bucketed into
 /// key order without comparing names per event.
-struct AppendPlanner {
+struct AppendPlanner: PlannedState {
     private(set) var head: LogPosition
     private(set) var headHash: EventHash
     private(set) var lastRecordedAt: Timestamp
@@ -184,7 +197,7 @@ struct AppendPlanner {
         }
     }
 
-    private typealias Found = (matches: Bool, position: LogPosition, version: StreamVersion)
+    private typealias Found = (matches: Bool, position: LogPosition, version: StreamVersion, hash: EventHash)
 
     /// For each event whose id is committed already: whether it matches, and where it is.
     private func committedMatches(_ batch: PreparedBatch, lookup: some AppendLookup) throws -> [Int: Found] {
@@ -209,7 +222,7 @@ struct AppendPlanner {
             while low < candidates.count, candidates[low].id == id {
                 let index = candidates[low].index
                 let matches = batch.withTemplate(index) { EventRecord.matches(stored: record, template: $0, given: batch.events[index].given) }
-                found[index] = (matches, EventRecord.position(record), EventRecord.version(record))
+                found[index] = (matches, EventRecord.position(record), EventRecord.version(record), EventRecord.hash(record))
                 low += 1
             }
         }
@@ -226,18 +239,23 @@ struct AppendPlanner {
         plannedIds.reserveCapacity(plannedIds.count + events.count)
         for (index, event) in events.enumerated() {
             if let planned = plannedIds[event.id] {
-                let (same, version) = withRecord(planned) { record in
-                    (batches[batchIndex].withTemplate(index) { EventRecord.matches(stored: record, template: $0, given: event.given) }, EventRecord.version(record))
+                let (same, version, hash) = withRecord(planned) { record in
+                    (
+                        batches[batchIndex].withTemplate(index) { EventRecord.matches(stored: record, template: $0, given: event.given) },
+                        EventRecord.version(record), EventRecord.hash(record)
+                    )
                 }
                 let position = LogPosition(firstPosition.rawValue + UInt64(planned))
                 try checkDuplicate(same, event: event, index: index, position: position, batchIndex: batchIndex, planned: planned)
                 try checkPlacement(event, index: index, position: position, version: version, stored: true)
+                try checkClaimedHash(event, index: index, position: position, hash: hash, stored: true)
                 results.append(AppendedEvent(id: event.id, stream: event.stream, position: position, version: version, isDuplicate: true))
                 continue
             }
             if let found = stored[index] {
                 try checkDuplicate(found.matches, event: event, index: index, position: found.position, batchIndex: batchIndex)
                 try checkPlacement(event, index: index, position: found.position, version: found.version, stored: true)
+                try checkClaimedHash(event, index: index, position: found.position, hash: found.hash, stored: true)
                 results.append(AppendedEvent(id: event.id, stream: event.stream, position: found.position, version: found.version, isDuplicate: true))
                 continue
             }
@@ -270,6 +288,9 @@ struct AppendPlanner {
                 let hash = EventRecord.seal(record, position: position, version: version, recordedAt: recordedAt, given: event.given, previous: previous)
                 return (hash, Timestamp(rawValue: EventRecord.i64(UnsafeRawBufferPointer(record), 60)))
             }
+            // Sealing changed only what sealing the batch again sets anew, so a refused
+            // batch can still be planned by someone else.
+            try checkClaimedHash(event, index: index, position: position, hash: hash, stored: false)
             headHash = hash
             lastRecordedAt = stamp
             records.append((batchIndex, event.offset, event.length, streams[index], types[index]))
@@ -299,6 +320,19 @@ struct AppendPlanner {
             return
         }
         throw EventLogError(.invalidEvent, "event \(event.id) \(problem)", stream: event.stream, eventID: event.id, batchIndex: index)
+    }
+
+    /// Refuses event `index`, a restored event that gives the hash it had (an export
+    /// line's `hash`), when its hash at `position` in this log is `hash` instead. The
+    /// chain makes the first such line the first altered one (or the first after
+    /// events the export misses).
+    private func checkClaimedHash(_ event: PreparedBatch.Event, index: Int, position: LogPosition, hash: EventHash, stored: Bool) throws {
+        guard let claimed = event.claimedHash, claimed != hash else { return }
+        throw EventLogError(
+            .invalidEvent,
+            "event \(event.id) says its hash is \(claimed.description.prefix(16))…, but this log \(stored ? "holds it" : "would chain it") at seq \(position) "
+                + "with hash \(hash.description.prefix(16))…: the line, or one before it, was altered, or the export misses events; restore a whole, unaltered export",
+            stream: event.stream, eventID: event.id, batchIndex: index)
     }
 
     /// How far past this machine's clock a restored event's `recordedAt` may be (the

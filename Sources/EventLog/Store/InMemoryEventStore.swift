@@ -228,3 +228,12 @@ public final class InMemoryEventStore: EventStore, PreparedAppending, Sendable {
         record.withUnsafeBytes { EventRecord.decode($0) }
     }
 }
+
+extension InMemoryEventStore: ImportPreviewing {
+    func withCommittedState<T>(_ body: (any AppendLookup, LogHead, Timestamp) throws -> T) throws -> T {
+        // A copy of the state (its arrays and tables are shared until written), so the
+        // lock is not held while `body` plans.
+        let snapshot = state.withLock { $0 }
+        return try body(Lookup(state: snapshot), snapshot.head, snapshot.lastRecordedAt)
+    }
+}

@@ -28,7 +28,7 @@ struct ImportCSVCommand: AsyncParsableCommand {
     @Argument(help: "The CSV (or other delimited) file.") var file: String
     @Option(help: ArgumentHelp("The YAML mapping from rows to events.", valueName: "mapping.yaml")) var mapping: String
     @Flag(help: "Print a JSON summary: rows, events per type, appended, duplicates.") var json = false
-    @Flag(help: "Check every row and report what would be appended; append nothing.") var dryRun = false
+    @Flag(help: "Check every row and plan the import against the store; append nothing.") var dryRun = false
     @Option(help: "Events per append transaction.") var batchSize = 50_000
     @Option(help: "Report at most this many bad rows in detail.") var maxProblems = 20
 
@@ -50,17 +50,25 @@ struct ImportCSVCommand: AsyncParsableCommand {
             let bar = ProgressBar()
             let progress: @Sendable (EventImporter.Progress) -> Void = { progress in
                 let detail =
-                    progress.phase == .checking
-                    ? "\(progress.lines.grouped) rows checked"
-                    : "\(progress.appended.grouped) appended, \(progress.duplicates.grouped) already stored"
+                    switch progress.phase {
+                    case .checking: "\(progress.lines.grouped) rows checked"
+                    case .appending: "\(progress.appended.grouped) appended, \(progress.duplicates.grouped) already stored"
+                    case .previewing: "\(progress.appended.grouped) to append, \(progress.duplicates.grouped) already stored"
+                    }
                 bar.update(
                     label: progress.phase.rawValue, done: progress.bytesDone, total: progress.bytesTotal, detail: detail
                 )
             }
             let summary: CSVImporter.Summary
             if dryRun {
-                summary = try CSVImporter(checking: rules, validator: Catalog.validator, options: options)
-                    .check(url: url, displayName: file, progress: progress)
+                // A dry run creates nothing: without a store, it plans against an empty log.
+                let store = try global.openExistingStore()
+                defer { store?.close() }
+                if store != nil { options.scratchDirectory = global.dataDirectory }
+                let importer =
+                    store.map { CSVImporter(mapping: rules, store: $0, validator: Catalog.validator, options: options) }
+                    ?? CSVImporter(checking: rules, validator: Catalog.validator, options: options)
+                summary = try await importer.preview(url: url, displayName: file, progress: progress)
             } else {
                 let store = try global.openStore(create: true)
                 defer { store.close() }
@@ -79,7 +87,7 @@ struct ImportCSVCommand: AsyncParsableCommand {
     private func print(_ summary: CSVImporter.Summary) {
         let types = summary.eventsByType.sorted { $0.key < $1.key }
         if json {
-            var value: [String: JSONValue] = [
+            let value: [String: JSONValue] = [
                 "file": .string(file), "mapping": .string(mapping), "rows": .number(JSONNumber(summary.rows)),
                 "events": .number(JSONNumber(summary.events)),
                 "types": .object(
@@ -89,21 +97,20 @@ struct ImportCSVCommand: AsyncParsableCommand {
                                 ($0.key.rawValue, JSONValue.number(JSONNumber($0.value)))
                             }))),
                 "dryRun": .bool(dryRun),
+                dryRun ? "wouldAppend" : "appended": .number(JSONNumber(summary.appended)),
+                "duplicates": .number(JSONNumber(summary.duplicates)),
+                "head": .number(JSONNumber(summary.head.rawValue)),
                 "seconds": .number(JSONNumber((summary.seconds * 1000).rounded() / 1000)),
+                "checkSeconds": .number(JSONNumber((summary.checkSeconds * 1000).rounded() / 1000)),
             ]
-            if !dryRun {
-                value["appended"] = .number(JSONNumber(summary.appended))
-                value["duplicates"] = .number(JSONNumber(summary.duplicates))
-                value["head"] = .number(JSONNumber(summary.head.rawValue))
-                value["checkSeconds"] = .number(JSONNumber((summary.checkSeconds * 1000).rounded() / 1000))
-            }
             Output.line(JSONValue.object(JSONObject(value)).description)
             return
         }
         let perType = types.map { "\($0.value.grouped) \($0.key)" }.joined(separator: ", ")
         if dryRun {
             Output.line(
-                "\(file): \(summary.rows.grouped) rows would yield \(summary.events.grouped) events (\(perType)); nothing was appended (dry run)"
+                "\(file): \(summary.rows.grouped) rows would yield \(summary.events.grouped) events (\(perType)): \(summary.appended.grouped) would be appended, "
+                    + "\(summary.duplicates.grouped) already stored, head would be \(summary.head.rawValue.formatted()); nothing was appended (dry run)"
             )
         } else {
             let rate = summary.seconds > 0 ? Int(Double(summary.appended) / summary.seconds) : 0

@@ -15,8 +15,14 @@ struct ImportCommand: AsyncParsableCommand {
             interrupted appends only what is missing. Lines written by `export` restore a \
             log with the same positions and hashes.
 
+            With --dry-run the file is checked and every batch is planned against the \
+            store as the import would append it (positions, expected versions, events \
+            already stored, id conflicts), and nothing is appended: the summary says \
+            what the import would do. Without a store, the plan is against an empty log.
+
             Example:
               ledgerline import events.jsonl --json
+              ledgerline import events.jsonl --dry-run
               gzip -dc backup.jsonl.gz | ledgerline --data ./restored import -
             """)
 
@@ -25,39 +31,68 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "The JSON Lines file, or - to read standard input.") var file: String
     @Flag(help: "Print a JSON summary with appended and duplicates.") var json = false
     @Option(help: "Events per append transaction.") var batchSize = 50_000
+    @Flag(help: "Check every line and plan the import against the store; append nothing.") var dryRun = false
+    @Option(help: "Report at most this many bad lines in detail.") var maxProblems = 20
 
     func run() async throws {
         try await CommandErrors.run {
             let (url, displayName, spooled) = try source()
             defer { if spooled { try? FileManager.default.removeItem(at: url) } }
-            let store = try global.openStore(create: true)
-            defer { store.close() }
             var options = EventImporter.Options()
             options.batchSize = max(1, batchSize)
-            options.scratchDirectory = global.dataDirectory
-            let importer = EventImporter(store: store, validator: Catalog.validator, options: options)
+            options.maxReportedProblems = max(1, maxProblems)
             let bar = ProgressBar()
-            let summary = try await importer.importFile(at: url, displayName: displayName) { progress in
-                let detail = progress.phase == .checking
-                    ? "\(progress.lines.grouped) lines checked"
-                    : "\(progress.appended.grouped) appended, \(progress.duplicates.grouped) already stored"
+            let progress: @Sendable (EventImporter.Progress) -> Void = { progress in
+                let detail =
+                    switch progress.phase {
+                    case .checking: "\(progress.lines.grouped) lines checked"
+                    case .appending: "\(progress.appended.grouped) appended, \(progress.duplicates.grouped) already stored"
+                    case .previewing: "\(progress.appended.grouped) to append, \(progress.duplicates.grouped) already stored"
+                    }
                 bar.update(label: progress.phase.rawValue, done: progress.bytesDone, total: progress.bytesTotal, detail: detail)
             }
-            bar.finish()
-            if json {
-                let value: JSONValue = [
-                    "file": .string(displayName), "lines": .number(JSONNumber(summary.lines)),
-                    "appended": .number(JSONNumber(summary.appended)), "duplicates": .number(JSONNumber(summary.duplicates)),
-                    "head": .number(JSONNumber(summary.head.rawValue)),
-                    "seconds": .number(JSONNumber((summary.seconds * 1000).rounded() / 1000)),
-                    "checkSeconds": .number(JSONNumber((summary.checkSeconds * 1000).rounded() / 1000)),
-                ]
-                Output.line(value.description)
+            let summary: EventImporter.Summary
+            if dryRun {
+                // A dry run creates nothing: without a store, it plans against an empty log.
+                let store = try global.openExistingStore()
+                defer { store?.close() }
+                if store != nil { options.scratchDirectory = global.dataDirectory }
+                let importer = store.map { EventImporter(store: $0, validator: Catalog.validator, options: options) }
+                    ?? EventImporter(checkingWith: Catalog.validator, options: options)
+                summary = try await importer.preview(url: url, displayName: displayName, progress: progress)
             } else {
-                let rate = summary.seconds > 0 ? Int(Double(summary.appended) / summary.seconds) : 0
-                Output.line("\(displayName): \(summary.appended.grouped) appended, \(summary.duplicates.grouped) already stored, head \(summary.head.rawValue.formatted()) (\(String(format: "%.2f", summary.seconds)) s, \(rate.grouped) events/s)")
+                let store = try global.openStore(create: true)
+                defer { store.close() }
+                options.scratchDirectory = global.dataDirectory
+                summary = try await EventImporter(store: store, validator: Catalog.validator, options: options)
+                    .importFile(at: url, displayName: displayName, progress: progress)
             }
+            bar.finish()
+            print(summary, displayName: displayName)
             Output.flush()
+        }
+    }
+
+    private func print(_ summary: EventImporter.Summary, displayName: String) {
+        if json {
+            let value: JSONValue = [
+                "file": .string(displayName), "lines": .number(JSONNumber(summary.lines)), "dryRun": .bool(dryRun),
+                dryRun ? "wouldAppend" : "appended": .number(JSONNumber(summary.appended)),
+                "duplicates": .number(JSONNumber(summary.duplicates)),
+                "head": .number(JSONNumber(summary.head.rawValue)),
+                "seconds": .number(JSONNumber((summary.seconds * 1000).rounded() / 1000)),
+                "checkSeconds": .number(JSONNumber((summary.checkSeconds * 1000).rounded() / 1000)),
+            ]
+            Output.line(value.description)
+        } else if dryRun {
+            Output.line(
+                "\(displayName): \(summary.lines.grouped) lines checked: \(summary.appended.grouped) would be appended, \(summary.duplicates.grouped) already stored, "
+                    + "head would be \(summary.head.rawValue.formatted()); nothing was appended (dry run)")
+        } else {
+            let rate = summary.seconds > 0 ? Int(Double(summary.appended) / summary.seconds) : 0
+            Output.line(
+                "\(displayName): \(summary.appended.grouped) appended, \(summary.duplicates.grouped) already stored, head \(summary.head.rawValue.formatted()) (\(String(format: "%.2f", summary.seconds)) s, \(rate.grouped) events/s)"
+            )
         }
     }
 

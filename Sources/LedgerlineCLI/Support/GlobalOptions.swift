@@ -18,6 +18,16 @@ struct GlobalOptions: ParsableArguments {
         try Self.openStore(at: dataDirectory, create: create)
     }
 
+    /// The store in ``dataDirectory``, or `nil` when there is none (for commands that
+    /// create nothing, such as a dry run).
+    func openExistingStore() throws -> LMDBEventStore? {
+        do {
+            return try openStore(create: false)
+        } catch let error as EventLogError where error.code == .storeNotFound {
+            return nil
+        }
+    }
+
     /// `given`, else $LEDGERLINE_DATA, else ./ledgerline-data.
     static func dataDirectory(_ given: String?) -> URL {
         URL(fileURLWithPath: given ?? ProcessInfo.processInfo.environment["LEDGERLINE_DATA"] ?? "ledgerline-data")

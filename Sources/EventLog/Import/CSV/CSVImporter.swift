@@ -80,6 +80,47 @@ public struct CSVImporter: Sendable {
                 file: displayName, problems: [.init(line: 0, reason: "this store does not support imports")],
                 totalProblems: 1, appended: 0)
         }
+        return try await run(url: url, displayName: displayName, progress: progress) { appender, spool, lines in
+            try await appender.appendSpool(
+                spool, to: target, lines: lines, displayName: displayName, fileSize: appender.fileSize(url), progress: progress)
+        }
+    }
+
+    /// Runs the import dry, as ``EventImporter/preview(url:displayName:progress:)`` does:
+    /// maps and checks every row, then plans every batch against what the store holds
+    /// (an empty log for an importer without a store), appending nothing. The summary's
+    /// ``Summary/appended`` and ``Summary/duplicates`` say what the import would do.
+    ///
+    /// - Throws: ``CSVMappingError``, or ``ImportFailure`` (marked as a dry run).
+    public func preview(
+        url: URL, displayName: String, progress: (@Sendable (EventImporter.Progress) -> Void)? = nil
+    ) async throws -> Summary {
+        let previewed: (any ImportPreviewing)?
+        switch store {
+        case nil: previewed = nil
+        case let store as any ImportPreviewing: previewed = store
+        default:
+            throw ImportFailure(
+                file: displayName, problems: [.init(line: 0, reason: "this store does not support dry runs")], totalProblems: 1,
+                appended: 0)
+        }
+        do {
+            return try await run(url: url, displayName: displayName, progress: progress) { appender, spool, lines in
+                try await appender.previewSpool(
+                    spool, against: previewed, lines: lines, displayName: displayName, fileSize: appender.fileSize(url), progress: progress)
+            }
+        } catch var failure as ImportFailure {
+            failure.isDryRun = true
+            throw failure
+        }
+    }
+
+    /// The check pass into a scratch file, then `appendPass` over it with an importer
+    /// set up for it.
+    private func run(
+        url: URL, displayName: String, progress: (@Sendable (EventImporter.Progress) -> Void)?,
+        appendPass: (EventImporter, URL, Int) async throws -> EventImporter.Summary
+    ) async throws -> Summary {
         let started = DispatchTime.now()
         let spool = options.scratchDirectory.appendingPathComponent(".ledgerline-import-\(UUID().uuidString).spool")
         defer { try? FileManager.default.removeItem(at: spool) }
@@ -87,10 +128,8 @@ public struct CSVImporter: Sendable {
         let checked = DispatchTime.now()
         var appendOptions = EventImporter.Options()
         appendOptions.batchSize = options.batchSize
-        let appender = EventImporter(store: target, validator: nil, options: appendOptions)
-        let appended = try await appender.appendSpool(
-            spool, to: target, lines: summary.lastLine, displayName: displayName, fileSize: appender.fileSize(url),
-            progress: progress)
+        appendOptions.scratchDirectory = options.scratchDirectory
+        let appended = try await appendPass(EventImporter(checkingWith: nil, options: appendOptions), spool, summary.lastLine)
         summary.summary.appended = appended.appended
         summary.summary.duplicates = appended.duplicates
         summary.summary.head = appended.head
