@@ -132,13 +132,20 @@ import Testing
         store.close()
         #expect(afterKill > 0)
         #expect(afterKill < UInt64(total), "the import finished before it could be killed; make the file larger")
+        // The killed import left its spool (the checked file, encoded) in the store's folder.
+        let scratchFiles = { try FileManager.default.contentsOfDirectory(atPath: data).filter { $0.hasPrefix(".ledgerline-") } }
+        #expect(try scratchFiles().count == 1)
 
+        // The next import removes it: no process holds it any more (a file younger than
+        // two seconds is left alone, as it may be one just being created).
+        try await Task.sleep(for: .seconds(2.5))
         let rerun = try await CLI.run(["--data", scratch.data, "import", file, "--json"])
         #expect(rerun.status == 0, "\(rerun.stderr)")
         let summary = try JSONParser.parse(rerun.stdout)
         #expect(summary["appended"]?.numberValue?.int64Value == Int64(UInt64(total) - afterKill))
         #expect(summary["duplicates"]?.numberValue?.int64Value == Int64(afterKill))
         #expect(summary["head"]?.numberValue?.int64Value == Int64(total))
+        #expect(try scratchFiles().isEmpty)
         let verify = try await CLI.run(["--data", scratch.data, "verify"])
         #expect(verify.status == 0, "\(verify.stderr)")
     }

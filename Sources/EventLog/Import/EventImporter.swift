@@ -94,8 +94,9 @@ public struct EventImporter: Sendable {
             throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "this store does not support imports")], totalProblems: 1, appended: 0)
         }
         let started = DispatchTime.now()
-        let spool = options.scratchDirectory.appendingPathComponent(".ledgerline-import-\(UUID().uuidString).spool")
-        defer { try? FileManager.default.removeItem(at: spool) }
+        let lease = try leaseSpool(displayName: displayName)
+        defer { lease.release() }
+        let spool = lease.url
         let lines = try scan(url: url, displayName: displayName, spool: spool, progress: progress)
         #if canImport(Glibc)
         // The check pass parsed on two threads; hand what their arenas freed back to the
@@ -128,9 +129,10 @@ public struct EventImporter: Sendable {
             throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "this store does not support dry runs")], totalProblems: 1, appended: 0)
         }
         let started = DispatchTime.now()
-        let spool = options.scratchDirectory.appendingPathComponent(".ledgerline-import-\(UUID().uuidString).spool")
-        defer { try? FileManager.default.removeItem(at: spool) }
         do {
+            let lease = try leaseSpool(displayName: displayName)
+            defer { lease.release() }
+            let spool = lease.url
             let lines = try scan(url: url, displayName: displayName, spool: spool, progress: progress)
             let checked = DispatchTime.now()
             var summary = try await previewSpool(spool, against: previewed, lines: lines, displayName: displayName, fileSize: fileSize(url), progress: progress)
@@ -161,6 +163,18 @@ public struct EventImporter: Sendable {
         return try await appendSpool(spool, to: preview, lines: lines, displayName: displayName, fileSize: fileSize, phase: .previewing, progress: progress)
     }
 
+    /// A new spool for the check pass in ``Options/scratchDirectory``, held until
+    /// released; first removes the scratch files and folders imports killed earlier
+    /// left there (see ``ScratchLease``).
+    func leaseSpool(displayName: String) throws(ImportFailure) -> ScratchLease {
+        ScratchLease.sweep(options.scratchDirectory)
+        do {
+            return try ScratchLease.file(".ledgerline-import-\(UUID().uuidString).spool", in: options.scratchDirectory)
+        } catch {
+            throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: error.asEventLogError.message)], totalProblems: 1, appended: 0)
+        }
+    }
+
     /// Checks every line without appending or writing anything; throws every problem found.
     public func check(url: URL, displayName: String, progress: (@Sendable (Progress) -> Void)? = nil) throws(ImportFailure) {
         do {
@@ -185,7 +199,6 @@ public struct EventImporter: Sendable {
         do { reader = try LineReader(url: url) } catch { throw ImportFailure(file: displayName, cannotRead: error) }
         var output: FileHandle?
         if let spool {
-            _ = FileManager.default.createFile(atPath: spool.path, contents: nil)
             do { output = try FileHandle(forWritingTo: spool) } catch {
                 reader.close()
                 throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "cannot write the import's scratch file in \(spool.deletingLastPathComponent().path): \(error.localizedDescription)")], totalProblems: 1, appended: 0)

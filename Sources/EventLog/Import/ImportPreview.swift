@@ -33,6 +33,7 @@ extension LMDBEventStore: ImportPreviewing {
 final class ImportPreview: ImportTarget, @unchecked Sendable {
     /// What the file is previewed against; `nil` for an empty log (no store yet).
     private let store: (any ImportPreviewing)?
+    private let folder: ScratchLease
     private let scratch: LMDBEnvironment
     private let streams: MDB_dbi
     private let ids: MDB_dbi
@@ -47,12 +48,11 @@ final class ImportPreview: ImportTarget, @unchecked Sendable {
     init(store: (any ImportPreviewing)?, scratchDirectory: URL, clock: @escaping @Sendable () -> Timestamp = { .now }) throws {
         self.store = store
         self.clock = clock
-        let folder = scratchDirectory.appendingPathComponent(".ledgerline-preview-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folder = try ScratchLease.folder(".ledgerline-preview-\(UUID().uuidString)", in: scratchDirectory)
         do {
-            scratch = try LMDBEnvironment(directory: folder, mapSize: 256 << 20, maxDatabases: 2, maxReaders: 4, sync: false)
+            scratch = try LMDBEnvironment(directory: folder.url, mapSize: 256 << 20, maxDatabases: 2, maxReaders: 4, sync: false)
         } catch {
-            try? FileManager.default.removeItem(at: folder)
+            folder.release()
             throw error
         }
         let created = Result { [scratch] in
@@ -64,7 +64,7 @@ final class ImportPreview: ImportTarget, @unchecked Sendable {
         case .success(let dbis): (streams, ids) = dbis
         case .failure(let error):
             scratch.close()
-            try? FileManager.default.removeItem(at: folder)
+            folder.release()
             throw error
         }
     }
@@ -72,7 +72,7 @@ final class ImportPreview: ImportTarget, @unchecked Sendable {
     /// Closes and removes the scratch environment.
     func close() {
         scratch.close()
-        try? FileManager.default.removeItem(at: scratch.directory)
+        folder.release()
     }
 
     deinit { close() }

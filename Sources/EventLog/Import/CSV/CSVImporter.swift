@@ -122,14 +122,15 @@ public struct CSVImporter: Sendable {
         appendPass: (EventImporter, URL, Int) async throws -> EventImporter.Summary
     ) async throws -> Summary {
         let started = DispatchTime.now()
-        let spool = options.scratchDirectory.appendingPathComponent(".ledgerline-import-\(UUID().uuidString).spool")
-        defer { try? FileManager.default.removeItem(at: spool) }
-        var summary = try scan(url: url, displayName: displayName, spool: spool, progress: progress)
-        let checked = DispatchTime.now()
         var appendOptions = EventImporter.Options()
         appendOptions.batchSize = options.batchSize
         appendOptions.scratchDirectory = options.scratchDirectory
-        let appended = try await appendPass(EventImporter(checkingWith: nil, options: appendOptions), spool, summary.lastLine)
+        let appender = EventImporter(checkingWith: nil, options: appendOptions)
+        let lease = try appender.leaseSpool(displayName: displayName)
+        defer { lease.release() }
+        var summary = try scan(url: url, displayName: displayName, spool: lease.url, progress: progress)
+        let checked = DispatchTime.now()
+        let appended = try await appendPass(appender, lease.url, summary.lastLine)
         summary.summary.appended = appended.appended
         summary.summary.duplicates = appended.duplicates
         summary.summary.head = appended.head
@@ -185,7 +186,6 @@ public struct CSVImporter: Sendable {
         defer { reader.close() }
         var output: FileHandle?
         if let spool {
-            _ = FileManager.default.createFile(atPath: spool.path, contents: nil)
             do { output = try FileHandle(forWritingTo: spool) } catch {
                 throw ImportFailure(
                     file: displayName,

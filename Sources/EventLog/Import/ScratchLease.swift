@@ -1,0 +1,96 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A scratch file or folder an import keeps beside the store while it runs (the check
+/// pass's spool, a dry run's scratch store), held under an advisory lock (`flock`) for
+/// as long as it is in use.
+///
+/// The kernel drops the lock when the process ends, however it ends. So the next
+/// import can tell what an import killed with `kill -9` left behind (a spool can be as
+/// large as the file it was checking) from what an import still running in another
+/// process uses, and ``sweep(_:olderThan:)`` removes only the former.
+final class ScratchLease: @unchecked Sendable {
+    /// The names scratch files and folders begin with; ``sweep(_:olderThan:)`` looks at
+    /// nothing else.
+    static let prefixes = [".ledgerline-import-", ".ledgerline-preview-"]
+
+    let url: URL
+    private var descriptor: Int32
+
+    private init(url: URL, descriptor: Int32) {
+        self.url = url
+        self.descriptor = descriptor
+    }
+
+    /// Creates the empty file `name` (which begins with one of ``prefixes``) in
+    /// `directory`, and holds it.
+    static func file(_ name: String, in directory: URL) throws -> ScratchLease {
+        let url = directory.appendingPathComponent(name)
+        let fd = open(url.path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw failure("create", url) }
+        return try hold(url, fd)
+    }
+
+    /// Creates the empty folder `name` (which begins with one of ``prefixes``) in
+    /// `directory`, and holds it.
+    static func folder(_ name: String, in directory: URL) throws -> ScratchLease {
+        let url = directory.appendingPathComponent(name)
+        guard mkdir(url.path, 0o700) == 0 else { throw failure("create", url) }
+        let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let error = failure("open", url)
+            rmdir(url.path)
+            throw error
+        }
+        return try hold(url, fd)
+    }
+
+    private static func hold(_ url: URL, _ fd: Int32) throws -> ScratchLease {
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let error = failure("lock", url)
+            close(fd)
+            try? FileManager.default.removeItem(at: url)
+            throw error
+        }
+        return ScratchLease(url: url, descriptor: fd)
+    }
+
+    private static func failure(_ verb: String, _ url: URL) -> EventLogError {
+        EventLogError(.storage, "cannot \(verb) the import's scratch space \(url.path): \(String(cString: strerror(errno)))")
+    }
+
+    /// Removes the file or folder, then lets go of it: a sweep never finds it unheld.
+    func release() {
+        guard descriptor >= 0 else { return }
+        try? FileManager.default.removeItem(at: url)
+        close(descriptor)
+        descriptor = -1
+    }
+
+    deinit { release() }
+
+    /// Removes the scratch files and folders in `directory` that no running process
+    /// holds, and that were last changed at least `age` seconds ago: a lease is taken
+    /// a moment after its file is created, so a file younger than that may be about to
+    /// be held. Returns how many it removed.
+    @discardableResult
+    static func sweep(_ directory: URL, olderThan age: TimeInterval = 2) -> Int {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return 0 }
+        var removed = 0
+        for name in names where prefixes.contains(where: name.hasPrefix) {
+            let url = directory.appendingPathComponent(name)
+            guard let changed = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date,
+                Date().timeIntervalSince(changed) >= age
+            else { continue }
+            let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }
+            if (try? FileManager.default.removeItem(at: url)) != nil { removed += 1 }
+        }
+        return removed
+    }
+}
