@@ -181,6 +181,11 @@ import Testing
         let result = try await CLI.run(["--data", scratch.data, "import", "-", "--json"], stdin: Self.good + "\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try JSONParser.parse(result.stdout)["appended"] == 1)
+        let dry = try await CLI.run(["--data", scratch.data, "import", "-", "--dry-run"], stdin: Self.good + "\n" + Self.good.replacingOccurrences(of: "customer-1", with: "customer-2"))
+        #expect(dry.stdout == "<stdin>: 2 lines checked: 1 would be appended, 1 already stored, head would be 2; nothing was appended (dry run)\n", "\(dry.stderr)")
+        // Standard input was copied to a scratch file in the store's folder, gone now.
+        let left = try FileManager.default.contentsOfDirectory(atPath: scratch.data).filter { $0.hasPrefix(".ledgerline") }
+        #expect(left.isEmpty, "\(left)")
     }
 
     @Test func exportImportedIntoAnEmptyStoreRestoresPositionsAndHeadHash() async throws {

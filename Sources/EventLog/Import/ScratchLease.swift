@@ -12,12 +12,15 @@ import Glibc
 /// import can tell what an import killed with `kill -9` left behind (a spool can be as
 /// large as the file it was checking) from what an import still running in another
 /// process uses, and ``sweep(_:olderThan:)`` removes only the former.
-final class ScratchLease: @unchecked Sendable {
+///
+/// Tools that keep their own scratch files beside a store (the CLI spools standard
+/// input there before importing it) take them the same way.
+public final class ScratchLease: @unchecked Sendable {
     /// The names scratch files and folders begin with; ``sweep(_:olderThan:)`` looks at
     /// nothing else.
     static let prefixes = [".ledgerline-import-", ".ledgerline-preview-"]
 
-    let url: URL
+    public let url: URL
     private var descriptor: Int32
 
     private init(url: URL, descriptor: Int32) {
@@ -27,7 +30,7 @@ final class ScratchLease: @unchecked Sendable {
 
     /// Creates the empty file `name` (which begins with one of ``prefixes``) in
     /// `directory`, and holds it.
-    static func file(_ name: String, in directory: URL) throws -> ScratchLease {
+    public static func file(_ name: String, in directory: URL) throws -> ScratchLease {
         let url = directory.appendingPathComponent(name)
         let fd = open(url.path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw failure("create", url) }
@@ -63,7 +66,7 @@ final class ScratchLease: @unchecked Sendable {
     }
 
     /// Removes the file or folder, then lets go of it: a sweep never finds it unheld.
-    func release() {
+    public func release() {
         guard descriptor >= 0 else { return }
         try? FileManager.default.removeItem(at: url)
         close(descriptor)

@@ -36,8 +36,9 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandErrors.run {
-            let (url, displayName, spooled) = try source()
-            defer { if spooled { try? FileManager.default.removeItem(at: url) } }
+            if file != "-" && !FileManager.default.isReadableFile(atPath: file) {
+                throw InputError("cannot read \(file): no such file, or not readable")
+            }
             var options = EventImporter.Options()
             options.batchSize = max(1, batchSize)
             options.maxReportedProblems = max(1, maxProblems)
@@ -52,18 +53,23 @@ struct ImportCommand: AsyncParsableCommand {
                 bar.update(label: progress.phase.rawValue, done: progress.bytesDone, total: progress.bytesTotal, detail: detail)
             }
             let summary: EventImporter.Summary
+            let displayName = file == "-" ? "<stdin>" : file
             if dryRun {
                 // A dry run creates nothing: without a store, it plans against an empty log.
                 let store = try global.openExistingStore()
                 defer { store?.close() }
-                if store != nil { options.scratchDirectory = global.dataDirectory }
+                options.scratchDirectory = store != nil ? global.dataDirectory : FileManager.default.temporaryDirectory
                 let importer = store.map { EventImporter(store: $0, validator: Catalog.validator, options: options) }
                     ?? EventImporter(checkingWith: Catalog.validator, options: options)
+                let (url, lease) = try source(in: options.scratchDirectory)
+                defer { lease?.release() }
                 summary = try await importer.preview(url: url, displayName: displayName, progress: progress)
             } else {
                 let store = try global.openStore(create: true)
                 defer { store.close() }
                 options.scratchDirectory = global.dataDirectory
+                let (url, lease) = try source(in: options.scratchDirectory)
+                defer { lease?.release() }
                 summary = try await EventImporter(store: store, validator: Catalog.validator, options: options)
                     .importFile(at: url, displayName: displayName, progress: progress)
             }
@@ -96,21 +102,23 @@ struct ImportCommand: AsyncParsableCommand {
         }
     }
 
-    /// The file to import; standard input is first spooled to a temporary file so it
-    /// can be checked whole before anything is appended.
-    private func source() throws -> (URL, String, Bool) {
-        guard file == "-" else {
-            let url = URL(fileURLWithPath: file)
-            guard FileManager.default.isReadableFile(atPath: url.path) else { throw InputError("cannot read \(file): no such file, or not readable") }
-            return (url, file, false)
+    /// The file to import. Standard input is first copied to a scratch file in
+    /// `directory` (the store's folder), held like the import's own (a killed import's
+    /// is removed by the next one), so it can be checked whole before anything is
+    /// appended.
+    private func source(in directory: URL) throws -> (URL, ScratchLease?) {
+        guard file == "-" else { return (URL(fileURLWithPath: file), nil) }
+        let lease = try ScratchLease.file(".ledgerline-import-\(UUID().uuidString).jsonl", in: directory)
+        do {
+            let handle = try FileHandle(forWritingTo: lease.url)
+            defer { try? handle.close() }
+            while let chunk = try FileHandle.standardInput.read(upToCount: 4 << 20), !chunk.isEmpty {
+                try handle.write(contentsOf: chunk)
+            }
+        } catch {
+            lease.release()
+            throw error
         }
-        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("ledgerline-import-\(UUID().uuidString).jsonl")
-        _ = FileManager.default.createFile(atPath: spool.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: spool)
-        defer { try? handle.close() }
-        while let chunk = try FileHandle.standardInput.read(upToCount: 4 << 20), !chunk.isEmpty {
-            try handle.write(contentsOf: chunk)
-        }
-        return (spool, "<stdin>", true)
+        return (lease.url, lease)
     }
 }
