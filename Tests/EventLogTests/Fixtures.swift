@@ -25,6 +25,30 @@ enum Fixture {
 
     static let dealOpened = event("deal-7", "DealCreated", ["dealId": "7", "name": "Acme renewal", "amount": "12000.00", "currency": "USD"])
     static let dealToDemo = event("deal-7", "DealStageChanged", ["dealId": "7", "from": "qualified", "to": "demo_done"])
+
+    /// 1,000 import lines that make batches depend on the ones before them: streams
+    /// recur across batches, every fifth line expects the version the lines before it
+    /// leave, and the 8 lines at 244, 341, … 923 (0-based) repeat the line 150 before
+    /// them (same id, same content). Line `n` has id ``importLineID(_:)``.
+    static let recurringImportLines: [String] = {
+        var lines: [String] = []
+        var versions: [Int: Int] = [:]
+        for n in 0..<1_000 {
+            if n >= 150 && n % 97 == 50 {
+                lines.append(lines[n - 150])
+                continue
+            }
+            let customer = (n * 37) % 60
+            let version = versions[customer, default: 0]
+            let expected = n % 5 == 0 ? ", \"expectedVersion\": \(version)" : ""
+            lines.append(
+                "{\"stream\": \"customer-\(customer)\", \"type\": \"ContactUpdated\", \"id\": \"\(importLineID(n))\", \"data\": {\"n\": \(n)}\(expected)}")
+            versions[customer] = version + 1
+        }
+        return lines
+    }()
+
+    static func importLineID(_ n: Int) -> String { String(format: "0190f0a0-0000-7000-8000-%012d", n) }
 }
 
 /// A clock that advances one millisecond per reading, so both stores stamp identically.

@@ -8,28 +8,9 @@ import Testing
 /// would append it, against the store and the batches before it, and nothing appended.
 @Suite("Import dry runs")
 struct ImportPreviewTests {
-    /// 1,000 lines in batches of about 100: streams recur across batches, every fifth
-    /// line expects the version the lines before it leave, and some lines repeat an
-    /// earlier batch's line (same id, same content).
-    static let lines: [String] = {
-        var lines: [String] = []
-        var versions: [Int: Int] = [:]
-        for n in 0..<1_000 {
-            if n >= 150 && n % 97 == 50 {
-                lines.append(lines[n - 150])
-                continue
-            }
-            let customer = (n * 37) % 60
-            let version = versions[customer, default: 0]
-            let expected = n % 5 == 0 ? ", \"expectedVersion\": \(version)" : ""
-            lines.append(
-                "{\"stream\": \"customer-\(customer)\", \"type\": \"ContactUpdated\", \"id\": \"\(id(n))\", \"data\": {\"n\": \(n)}\(expected)}")
-            versions[customer] = version + 1
-        }
-        return lines
-    }()
-
-    static func id(_ n: Int) -> String { String(format: "0190f0a0-0000-7000-8000-%012d", n) }
+    /// Planned in batches of about 100, so batches depend on the ones before them.
+    static let lines = Fixture.recurringImportLines
+    static let id = Fixture.importLineID
 
     /// A scratch folder with `files` written into it, and importer options using it.
     private func setUp(_ files: [String: [String]]) throws -> (ScratchDirectory, EventImporter.Options) {

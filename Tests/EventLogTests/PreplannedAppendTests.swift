@@ -27,21 +27,7 @@ struct PreplannedAppendTests {
         let scratch = ScratchDirectory("import")
         defer { scratch.cleanup() }
         try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
-        var lines: [String] = []
-        var versions: [Int: Int] = [:]
-        for n in 0..<1_000 {
-            if n >= 150 && n % 97 == 50 {
-                lines.append(lines[n - 150])
-                continue
-            }
-            let customer = (n * 37) % 60
-            let version = versions[customer, default: 0]
-            let expected = n % 5 == 0 ? ", \"expectedVersion\": \(version)" : ""
-            let id = String(format: "0190f0a0-0000-7000-8000-%012d", n)
-            lines.append(
-                "{\"stream\": \"customer-\(customer)\", \"type\": \"ContactUpdated\", \"id\": \"\(id)\", \"data\": {\"n\": \(n)}\(expected)}")
-            versions[customer] = version + 1
-        }
+        let lines = Fixture.recurringImportLines
         let file = scratch.url.appendingPathComponent("events.jsonl")
         try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         var options = EventImporter.Options()

@@ -56,6 +56,32 @@ struct ScratchLeaseTests {
         #expect(!FileManager.default.fileExists(atPath: liveFolder.url.path))
     }
 
+    @Test("an import or dry run whose scratch folder cannot be written says which folder and why, and appends nothing")
+    func aScratchFolderThatCannotBeWrittenIsNamed() async throws {
+        let scratch = ScratchDirectory("scratch")
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
+        let events = scratch.url.appendingPathComponent("events.jsonl")
+        try #"{"stream": "customer-1", "type": "ContactUpdated", "data": {"n": 1}}"#.write(to: events, atomically: true, encoding: .utf8)
+        var options = EventImporter.Options()
+        options.scratchDirectory = scratch.url.appendingPathComponent("missing")
+        try await withLMDBStore { store in
+            let importer = EventImporter(store: store, validator: nil, options: options)
+            let wet = await #expect(throws: ImportFailure.self) { try await importer.importFile(at: events, displayName: "events.jsonl") }
+            let dry = await #expect(throws: ImportFailure.self) { try await importer.preview(url: events, displayName: "events.jsonl") }
+            for failure in [wet, dry] {
+                #expect(
+                    failure?.problems.first?.reason.hasPrefix("cannot create the import's scratch space \(options.scratchDirectory.path)/.ledgerline-import-") == true,
+                    "\(String(describing: failure))")
+                #expect(failure?.problems.first?.reason.hasSuffix(".spool: No such file or directory") == true, "\(String(describing: failure))")
+            }
+            #expect(wet?.description.hasSuffix("events.jsonl: nothing was appended; run the import again once that is fixed") == true)
+            #expect(dry?.description.hasSuffix("events.jsonl: nothing was appended (dry run); fix that and run it again") == true)
+            let head = try store.head()
+            #expect(head.position == .start)
+        }
+    }
+
     @Test("a lease is never taken over: creating a name that exists fails, and says where")
     func aLeaseIsNeverTakenOver() throws {
         let scratch = ScratchDirectory("scratch")

@@ -121,13 +121,7 @@ public struct EventImporter: Sendable {
     /// Memory stays bounded as for an import: what earlier batches planned is kept in a
     /// scratch store in ``Options/scratchDirectory``, removed afterwards.
     public func preview(url: URL, displayName: String, progress: (@Sendable (Progress) -> Void)? = nil) async throws(ImportFailure) -> Summary {
-        let previewed: (any ImportPreviewing)?
-        switch store {
-        case nil: previewed = nil
-        case let store as any ImportPreviewing: previewed = store
-        default:
-            throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "this store does not support dry runs")], totalProblems: 1, appended: 0)
-        }
+        let previewed = try previewedStore(store, file: displayName)
         let started = DispatchTime.now()
         do {
             let lease = try leaseSpool(displayName: displayName)
@@ -154,10 +148,8 @@ public struct EventImporter: Sendable {
         do {
             preview = try ImportPreview(store: store, scratchDirectory: options.scratchDirectory)
         } catch {
-            throw ImportFailure(
-                file: displayName,
-                problems: [.init(line: 0, reason: "cannot create the dry run's scratch store in \(options.scratchDirectory.path): \(error.localizedDescription)")],
-                totalProblems: 1, appended: 0)
+            // The message names the folder and what failed.
+            throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: error.asEventLogError.message)], totalProblems: 1, appended: 0)
         }
         defer { preview.close() }
         return try await appendSpool(spool, to: preview, lines: lines, displayName: displayName, fileSize: fileSize, phase: .previewing, progress: progress)

@@ -6,9 +6,23 @@ protocol ImportPreviewing: Sendable {
     /// Runs `body` with the committed state: a lookup of streams and ids, the head, and
     /// the last event's `recordedAt`.
     func withCommittedState<T>(_ body: (any AppendLookup, LogHead, Timestamp) throws -> T) throws -> T
+    /// The time the store stamps an append with now, which a plan is made at.
+    func now() -> Timestamp
+}
+
+/// What a dry run of an import into `store` plans against: `store`, or an empty log
+/// when there is none. Refuses a store that cannot hand out its committed state.
+func previewedStore(_ store: (any EventStore)?, file: String) throws(ImportFailure) -> (any ImportPreviewing)? {
+    switch store {
+    case nil: return nil
+    case let store as any ImportPreviewing: return store
+    default: throw ImportFailure(file: file, problems: [.init(line: 0, reason: "this store does not support dry runs")], totalProblems: 1, appended: 0)
+    }
 }
 
 extension LMDBEventStore: ImportPreviewing {
+    func now() -> Timestamp { options.clock() }
+
     func withCommittedState<T>(_ body: (any AppendLookup, LogHead, Timestamp) throws -> T) throws -> T {
         // Without a plan in flight the lookup always stands for what is committed.
         guard let value = try withLookupAhead(after: nil, { lookup, base in try body(lookup, base.head, base.lastRecordedAt) }) else {
@@ -37,7 +51,6 @@ final class ImportPreview: ImportTarget, @unchecked Sendable {
     private let scratch: LMDBEnvironment
     private let streams: MDB_dbi
     private let ids: MDB_dbi
-    private let clock: @Sendable () -> Timestamp
     /// The store's head when the preview began.
     private var startHead: LogHead?
     /// Where the log would stand after the batches planned so far.
@@ -45,9 +58,8 @@ final class ImportPreview: ImportTarget, @unchecked Sendable {
 
     /// A preview against `store` (an empty log when `nil`), keeping its scratch
     /// environment in a new folder inside `scratchDirectory`.
-    init(store: (any ImportPreviewing)?, scratchDirectory: URL, clock: @escaping @Sendable () -> Timestamp = { .now }) throws {
+    init(store: (any ImportPreviewing)?, scratchDirectory: URL) throws {
         self.store = store
-        self.clock = clock
         folder = try ScratchLease.folder(".ledgerline-preview-\(UUID().uuidString)", in: scratchDirectory)
         do {
             scratch = try LMDBEnvironment(directory: folder.url, mapSize: 256 << 20, maxDatabases: 2, maxReaders: 4, sync: false)
@@ -110,7 +122,7 @@ final class ImportPreview: ImportTarget, @unchecked Sendable {
                 }
                 let base = state ?? (head, lastRecordedAt)
                 var next = AppendPlanner(head: base.head, lastRecordedAt: base.lastRecordedAt)
-                let result = try next.plan(from: &batch, lookup: PlannedOverlay(planned: planned, committed: committed), now: clock())
+                let result = try next.plan(from: &batch, lookup: PlannedOverlay(planned: planned, committed: committed), now: store?.now() ?? .now)
                 planner = next
                 return result
             }

@@ -230,6 +230,8 @@ public final class InMemoryEventStore: EventStore, PreparedAppending, Sendable {
 }
 
 extension InMemoryEventStore: ImportPreviewing {
+    func now() -> Timestamp { clock() }
+
     func withCommittedState<T>(_ body: (any AppendLookup, LogHead, Timestamp) throws -> T) throws -> T {
         // A copy of the state (its arrays and tables are shared until written), so the
         // lock is not held while `body` plans.

@@ -48,17 +48,7 @@ struct ImportCSVCommand: AsyncParsableCommand {
             options.maxReportedProblems = max(1, maxProblems)
             let url = URL(fileURLWithPath: file)
             let bar = ProgressBar()
-            let progress: @Sendable (EventImporter.Progress) -> Void = { progress in
-                let detail =
-                    switch progress.phase {
-                    case .checking: "\(progress.lines.grouped) rows checked"
-                    case .appending: "\(progress.appended.grouped) appended, \(progress.duplicates.grouped) already stored"
-                    case .previewing: "\(progress.appended.grouped) to append, \(progress.duplicates.grouped) already stored"
-                    }
-                bar.update(
-                    label: progress.phase.rawValue, done: progress.bytesDone, total: progress.bytesTotal, detail: detail
-                )
-            }
+            let progress = bar.importProgress(counting: "rows")
             let summary: CSVImporter.Summary
             if dryRun {
                 // A dry run creates nothing: without a store, it plans against an empty log.

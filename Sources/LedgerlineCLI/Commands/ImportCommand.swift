@@ -43,15 +43,7 @@ struct ImportCommand: AsyncParsableCommand {
             options.batchSize = max(1, batchSize)
             options.maxReportedProblems = max(1, maxProblems)
             let bar = ProgressBar()
-            let progress: @Sendable (EventImporter.Progress) -> Void = { progress in
-                let detail =
-                    switch progress.phase {
-                    case .checking: "\(progress.lines.grouped) lines checked"
-                    case .appending: "\(progress.appended.grouped) appended, \(progress.duplicates.grouped) already stored"
-                    case .previewing: "\(progress.appended.grouped) to append, \(progress.duplicates.grouped) already stored"
-                    }
-                bar.update(label: progress.phase.rawValue, done: progress.bytesDone, total: progress.bytesTotal, detail: detail)
-            }
+            let progress = bar.importProgress(counting: "lines")
             let summary: EventImporter.Summary
             let displayName = file == "-" ? "<stdin>" : file
             if dryRun {

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -62,6 +63,20 @@ final class ProgressBar: @unchecked Sendable {
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let text = "\r\(label.padding(toLength: 10, withPad: " ", startingAt: 0)) \(bar) \(String(format: "%3.0f%%", fraction * 100))  \(detail)\u{1B}[K"
         FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// The progress of an import (`import`, `import-csv`) drawn on this bar; `units`
+    /// names what its check pass counts (lines, rows).
+    func importProgress(counting units: String) -> @Sendable (EventImporter.Progress) -> Void {
+        { [self] progress in
+            let detail =
+                switch progress.phase {
+                case .checking: "\(progress.lines.grouped) \(units) checked"
+                case .appending: "\(progress.appended.grouped) appended, \(progress.duplicates.grouped) already stored"
+                case .previewing: "\(progress.appended.grouped) to append, \(progress.duplicates.grouped) already stored"
+                }
+            update(label: progress.phase.rawValue, done: progress.bytesDone, total: progress.bytesTotal, detail: detail)
+        }
     }
 
     func finish() {

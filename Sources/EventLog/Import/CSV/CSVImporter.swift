@@ -95,15 +95,7 @@ public struct CSVImporter: Sendable {
     public func preview(
         url: URL, displayName: String, progress: (@Sendable (EventImporter.Progress) -> Void)? = nil
     ) async throws -> Summary {
-        let previewed: (any ImportPreviewing)?
-        switch store {
-        case nil: previewed = nil
-        case let store as any ImportPreviewing: previewed = store
-        default:
-            throw ImportFailure(
-                file: displayName, problems: [.init(line: 0, reason: "this store does not support dry runs")], totalProblems: 1,
-                appended: 0)
-        }
+        let previewed = try previewedStore(store, file: displayName)
         do {
             return try await run(url: url, displayName: displayName, progress: progress) { appender, spool, lines in
                 try await appender.previewSpool(
