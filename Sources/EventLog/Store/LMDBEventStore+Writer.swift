@@ -19,6 +19,12 @@ extension LMDBEventStore {
     /// only writes it; otherwise it plans the group again itself. Planning thus
     /// overlaps the `fsync` instead of preceding the next one.
     ///
+    /// The writer does not resume the appenders of a committed group itself: it hands
+    /// their results to a serial queue (``Acknowledgement``) and goes straight on to the
+    /// next group. Resuming a continuation schedules its task: on two cores, with 64
+    /// appenders, resuming a group took about 200 of the 700 µs between the end of one
+    /// commit and the start of the next. The next group's writes now start at once.
+    ///
     /// Several processes may write one store (an import in one shell, appends in
     /// another): LMDB's write lock makes their transactions take turns. The writer's
     /// state (head, last `recordedAt`) is therefore only what this process last
@@ -87,6 +93,23 @@ extension LMDBEventStore {
         /// Staged jobs' plan: one planner for all of them, each job's result (a refused
         /// job's error included) and the writer state it assumes.
         typealias StagedPlan = (planner: AppendPlanner, results: [Result<AppendResult, EventLogError>], base: State)
+
+        /// A committed (or failed) group's appenders and what each is told, resumed off
+        /// the writer's thread; also wakes the store's subscriptions when the head moved.
+        private struct Acknowledgement: @unchecked Sendable {
+            // Each job is handed over whole and touched by nothing else once queued.
+            let jobs: [Job]
+            let results: [Result<AppendResult, EventLogError>]
+            let notifier: HeadNotifier?
+
+            func deliver() {
+                for (job, result) in zip(jobs, results) { job.continuation.resume(returning: result) }
+                notifier?.publish()
+            }
+        }
+
+        /// Delivers acknowledgements in commit order (see ``Acknowledgement``).
+        private let acknowledgements = DispatchQueue(label: "ledgerline.acknowledgements")
 
         private let condition = NSCondition()
         private var queue: [Work] = []
@@ -383,10 +406,10 @@ extension LMDBEventStore {
                 let outcome = store.env.resizeLock.withShared { attempt(group, staged: plan, store: store, state: current) }
                 switch outcome {
                 case .committed(let results, let newState):
-                    let moved = newState.head != state.head
+                    let acknowledgement = Acknowledgement(
+                        jobs: group, results: results, notifier: newState.head != state.head ? store.notifier : nil)
                     state = newState
-                    for (job, result) in zip(group, results) { job.continuation.resume(returning: result) }
-                    if moved { store.notifier.publish() }
+                    acknowledgements.async { acknowledgement.deliver() }
                     return
                 case .retryAfterGrowing:
                     do {
