@@ -15,7 +15,8 @@ import JSON
 ///    schema, size) and encoded as a record template, on both cores, without touching
 ///    the store. The templates go to a scratch file beside the store. Any bad line
 ///    stops the import before anything is appended, reporting each as
-///    `FILE:LINE: reason`.
+///    `FILE:LINE: reason`; so does a line giving an id that an earlier line gives
+///    with other content (see ``RepeatedIDs``), wherever the two lines are in the file.
 /// 2. **Append.** The scratch file is read back and appended in large batches. While
 ///    the writer writes one batch, the importer reads the next and plans it (positions,
 ///    versions, duplicates, hashes) as if the batch in flight commits as planned, so
@@ -45,6 +46,11 @@ public struct EventImporter: Sendable {
         public var maxReportedProblems = 20
         /// Where the check pass keeps its scratch file (removed afterwards).
         public var scratchDirectory = FileManager.default.temporaryDirectory
+        /// Lines giving an id held in memory before they go to a scratch file (see
+        /// ``RepeatedIDs``); smaller in tests.
+        var idsHeldInMemory = 1 << 19
+        /// Bytes of templates held at once to compare lines giving the same id.
+        var repeatedTemplatesHeld = 64 << 20
         public init() {}
     }
 
@@ -205,6 +211,8 @@ public struct EventImporter: Sendable {
         var problemCount = 0
         var lines = 0
         var latestClaim: RecordedAtClaim?
+        var repeatedIDs = RepeatedIDs(scratchDirectory: options.scratchDirectory, budget: options.idsHeldInMemory)
+        defer { repeatedIDs.release() }
         // Reading the next chunk and writing the last one's blocks run on the I/O queue
         // while both cores check this chunk.
         files.readNext()
@@ -217,8 +225,9 @@ public struct EventImporter: Sendable {
                 throw ImportFailure(file: displayName, cannotRead: error)
             }
             files.readNext()
-            var (blocks, found, claims) = processInParallel(chunk, encode: spool != nil)
-            found += Self.recordedAtProblems(claims, latest: &latestClaim)
+            let checked = processInParallel(chunk, encode: spool != nil)
+            var found = checked.problems
+            found += Self.recordedAtProblems(checked.claims, latest: &latestClaim)
             found += chunk.overlongLines.map { line in
                 .init(
                     line: line,
@@ -228,7 +237,10 @@ public struct EventImporter: Sendable {
             found.sort { $0.line < $1.line }  // the first reported are the first in the file
             problemCount += found.count
             for problem in found where problems.count < options.maxReportedProblems { problems.append(problem) }
-            if problemCount == 0 { files.write(blocks) }
+            if problemCount == 0 {
+                files.write(checked.blocks)
+                do { try repeatedIDs.add(checked.givenIDs) } catch { throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: error.message)], totalProblems: 1, appended: 0) }
+            }
             // A full disk stops the check at the next chunk, not after the whole file.
             if let error = files.writeFailure { throw cannotWriteSpool(error) }
             lines = chunk.lines.last?.number ?? lines
@@ -238,7 +250,91 @@ public struct EventImporter: Sendable {
         if problemCount > 0 {
             throw ImportFailure(file: displayName, problems: problems, totalProblems: problemCount, appended: 0)
         }
+        if let spool, repeatedIDs.count > 1 {
+            try refuseConflictingRepeats(&repeatedIDs, spool: spool, displayName: displayName)
+        }
         return lines
+    }
+
+    /// Refuses the file when a line gives an id that an earlier line gives with other
+    /// content, naming both lines, before anything is appended. The batches of an
+    /// import commit one by one, so left to the append pass such a pair in two batches
+    /// would be refused only after the earlier batches were appended.
+    ///
+    /// The lines sharing an id are compared as the store compares a re-appended id with
+    /// the event it holds (``EventRecord/matches(stored:template:given:)``): a line that
+    /// gives the same event again is a duplicate, appended once. Their templates are
+    /// read back from `spool`, holding the first lines of at most 64 MiB of templates at
+    /// a time (``Options/repeatedTemplatesHeld``): a file that repeats itself whole
+    /// takes several reads of the spool, not the file's size in memory.
+    private func refuseConflictingRepeats(_ repeatedIDs: inout RepeatedIDs, spool: URL, displayName: String) throws(ImportFailure) {
+        func failure(_ error: EventLogError) -> ImportFailure {
+            ImportFailure(file: displayName, problems: [.init(line: 0, reason: error.message)], totalProblems: 1, appended: 0)
+        }
+        let groups: [[RepeatedIDs.Entry]]
+        do { groups = try repeatedIDs.repeated() } catch { throw failure(error) }
+        /// The first lines in the file among `problems`, as many as are reported.
+        func keepFirst(_ problems: inout [ImportFailure.Problem]) {
+            problems.sort { $0.line < $1.line }
+            problems.removeSubrange(min(problems.count, options.maxReportedProblems)...)
+        }
+        var problems: [ImportFailure.Problem] = []
+        var problemCount = 0
+        var start = 0
+        while start < groups.count {
+            // The groups whose first lines fit in memory together (at least one).
+            var end = start
+            var held = 0
+            var lines = 0
+            while end < groups.count, end == start || (held + Int(groups[end][0].templateLength) <= options.repeatedTemplatesHeld && lines + groups[end].count <= 1 << 20) {
+                held += Int(groups[end][0].templateLength)
+                lines += groups[end].count
+                end += 1
+            }
+            var roles: [Int: (group: Int, first: Bool)] = [:]
+            roles.reserveCapacity(lines)
+            for group in start..<end {
+                for (k, entry) in groups[group].enumerated() { roles[entry.line] = (group, k == 0) }
+            }
+            var firsts: [Int: (template: [UInt8], given: PreparedBatch.Given)] = [:]
+            var reader: ImportSpool.Reader
+            do { reader = try ImportSpool.Reader(url: spool) } catch { throw ImportFailure(file: displayName, cannotRead: error) }
+            defer { reader.close() }
+            var remaining = roles.count
+            while remaining > 0 {
+                var block = ImportSpool.Block(batch: PreparedBatch(), lines: [])
+                do {
+                    guard try reader.next(appendingTo: &block) else { break }
+                } catch {
+                    throw failure(error.asEventLogError)
+                }
+                for (index, line) in block.lines.enumerated() {
+                    guard let role = roles[line] else { continue }
+                    remaining -= 1
+                    let given = block.batch.events[index].given
+                    if role.first {
+                        firsts[role.group] = (block.batch.withTemplate(index) { Array($0) }, given)
+                        continue
+                    }
+                    guard let first = firsts[role.group] else { continue }
+                    let refused = first.template.withUnsafeBytes { earlier in
+                        block.batch.withTemplate(index) { RepeatedIDs.refuses($0, given: given, after: earlier, given: first.given) }
+                    }
+                    guard refused else { continue }
+                    problemCount += 1
+                    let entry = groups[role.group][0]
+                    problems.append(.init(line: line, reason: "event \(entry.id) is on line \(entry.line) too, with different content; give each event its own id"))
+                    // Rounds go by each id's first line, so a later round may find an
+                    // earlier line: keep the first lines found so far, not the first found.
+                    if problems.count >= 2 * options.maxReportedProblems { keepFirst(&problems) }
+                }
+            }
+            start = end
+        }
+        if problemCount > 0 {
+            keepFirst(&problems)
+            throw ImportFailure(file: displayName, problems: problems, totalProblems: problemCount, appended: 0)
+        }
     }
 
     /// Checks (and encodes) a chunk's lines on both cores. The chunk is cut into more
@@ -247,10 +343,10 @@ public struct EventImporter: Sendable {
     ///
     /// Also returns, in line order, the `recordedAt` of each line that gives one (a
     /// restore's lines), for the check that they never go backward.
-    private func processInParallel(_ chunk: LineReader.Chunk, encode: Bool) -> ([ImportSpool.Builder], [ImportFailure.Problem], [RecordedAtClaim]) {
+    private func processInParallel(_ chunk: LineReader.Chunk, encode: Bool) -> CheckedChunk {
         let parts = 16
-        let results = UnsafeMutableBufferPointer<(ImportSpool.Builder, [ImportFailure.Problem], [RecordedAtClaim])>.allocate(capacity: parts)
-        results.initialize(repeating: (ImportSpool.Builder(), [], []))
+        let results = UnsafeMutableBufferPointer<CheckedChunk>.allocate(capacity: parts)
+        results.initialize(repeating: CheckedChunk())
         defer { results.deinitialize().deallocate() }
         let slots = UnsafeSendableBox(results)
         let per = (chunk.lines.count + parts - 1) / parts
@@ -260,6 +356,7 @@ public struct EventImporter: Sendable {
                 var builder = ImportSpool.Builder()
                 var found: [ImportFailure.Problem] = []
                 var claims: [RecordedAtClaim] = []
+                var givenIDs: [RepeatedIDs.Entry] = []
                 let range = min(chunk.lines.count, part * per)..<min(chunk.lines.count, (part + 1) * per)
                 if encode, let first = range.first, let last = range.last {
                     // A template holds parts of its line (the payload is never longer than
@@ -272,15 +369,36 @@ public struct EventImporter: Sendable {
                     do throws(ImportLineError) {
                         let parsed = try prepare(bytes, lineNumber: line.number, checkOnly: !encode)
                         if let recordedAt = parsed.event.recordedAt { claims.append(RecordedAtClaim(time: recordedAt, line: line.number)) }
-                        if encode && found.isEmpty { builder.add(parsed, line: line.number) }
+                        if encode && found.isEmpty {
+                            builder.add(parsed, line: line.number)
+                            if parsed.givesID, let id = parsed.event.id {
+                                givenIDs.append(.init(id: id, line: line.number, templateLength: UInt32(builder.batch.events[builder.batch.count - 1].length)))
+                            }
+                        }
                     } catch {
                         found.append(.init(line: line.number, reason: error.reason))
                     }
                 }
-                slots.value[part] = (builder, found, claims)
+                slots.value[part] = CheckedChunk(blocks: [builder], problems: found, claims: claims, givenIDs: givenIDs)
             }
         }
-        return (results.map(\.0), results.flatMap(\.1), results.flatMap(\.2))
+        var chunkResult = CheckedChunk()
+        for part in results {
+            chunkResult.blocks += part.blocks
+            chunkResult.problems += part.problems
+            chunkResult.claims += part.claims
+            chunkResult.givenIDs += part.givenIDs
+        }
+        return chunkResult
+    }
+
+    /// What checking one chunk found: its lines' templates (a block per part), its bad
+    /// lines, the `recordedAt` its lines give, and the ids they give, all in line order.
+    private struct CheckedChunk {
+        var blocks: [ImportSpool.Builder] = []
+        var problems: [ImportFailure.Problem] = []
+        var claims: [RecordedAtClaim] = []
+        var givenIDs: [RepeatedIDs.Entry] = []
     }
 
     /// A line that gives `recordedAt`.

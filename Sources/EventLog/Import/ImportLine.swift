@@ -32,6 +32,8 @@ public enum ImportLine {
         public var event: ProposedEvent
         public var data: JSONObject
         public var restore: Restore
+        /// Whether the line gives its own `id` (rather than having one derived).
+        public var givesID: Bool
     }
 
     /// Parses one line (without its newline). `lineNumber` feeds the derived id.
@@ -107,7 +109,7 @@ public enum ImportLine {
             }
             restore.hash = hash
         }
-        return Parsed(event: event, data: data, restore: restore)
+        return Parsed(event: event, data: data, restore: restore, givesID: givenID != nil)
     }
 
     /// The id of a line without one: its line number, then SHA-256 of the line's bytes

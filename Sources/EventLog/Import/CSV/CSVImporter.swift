@@ -27,6 +27,9 @@ public struct CSVImporter: Sendable {
         public var scratchDirectory = FileManager.default.temporaryDirectory
         /// Bytes read at a time.
         public var chunkSize = 4 << 20
+        /// Events' ids held in memory before they go to a scratch file (see
+        /// ``RepeatedIDs``); smaller in tests.
+        var idsHeldInMemory = 1 << 19
         public init() {}
     }
 
@@ -162,7 +165,7 @@ public struct CSVImporter: Sendable {
     private struct Part {
         var builder = ImportSpool.Builder()
         var problems: [ImportFailure.Problem] = []
-        var ids: [(id: EventID, line: Int, entry: Int)] = []
+        var ids: [RepeatedIDs.Entry] = []
         var byType: [EventType: Int] = [:]
         var rows = 0
     }
@@ -199,7 +202,10 @@ public struct CSVImporter: Sendable {
         var scan = Scan()
         var problems: [ImportFailure.Problem] = []
         var problemCount = 0
-        var seen: [EventID: Int] = [:]
+        // Every event's id, to refuse two rows (or two events of one row) that make the
+        // same one, in bounded memory.
+        var ids = RepeatedIDs(scratchDirectory: options.scratchDirectory, budget: options.idsHeldInMemory)
+        defer { ids.release() }
         while true {
             var chunk: CSVReader.Chunk
             do {
@@ -226,20 +232,9 @@ public struct CSVImporter: Sendable {
             for part in parts {
                 scan.summary.rows += part.rows
                 for (type, count) in part.byType { scan.summary.eventsByType[type, default: 0] += count }
-                var found = part.problems
-                for (id, line, entry) in part.ids {
-                    if let earlier = seen.updateValue(line, forKey: id) {
-                        let event = resolved.events[entry]
-                        found.append(
-                            .init(
-                                line: line,
-                                reason:
-                                    "its \(event.type) event has the same id key as \(earlier == line ? "another event of this row" : "line \(earlier)'s"): `\(event.idKey.source)` (mapping line \(event.idKey.line)) must tell rows apart; put in a column that does, or {line}"
-                            ))
-                    }
-                }
-                problemCount += found.count
-                for problem in found where problems.count < options.maxReportedProblems { problems.append(problem) }
+                do { try ids.add(part.ids) } catch { throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: error.message)], totalProblems: 1, appended: 0) }
+                problemCount += part.problems.count
+                for problem in part.problems where problems.count < options.maxReportedProblems { problems.append(problem) }
             }
             scan.summary.events += parts.reduce(0) { $0 + $1.ids.count }
             scan.lastLine = chunk.records.last?.line ?? scan.lastLine
@@ -269,6 +264,27 @@ public struct CSVImporter: Sendable {
                 file: displayName,
                 problems: [.init(line: 0, reason: "the file is empty; expected a header row naming the columns")],
                 totalProblems: 1, appended: 0)
+        }
+        let groups: [[RepeatedIDs.Entry]]
+        do { groups = try ids.repeated() } catch { throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: error.message)], totalProblems: 1, appended: 0) }
+        // Each event making an id an earlier one made: counted, and the first in the file
+        // reported with the other problems.
+        var repeats: [(earlier: RepeatedIDs.Entry, entry: RepeatedIDs.Entry)] = []
+        for group in groups { repeats += zip(group, group.dropFirst()).map { (earlier: $0, entry: $1) } }
+        if let resolved, !repeats.isEmpty {
+            repeats.sort { ($0.entry.line, $0.entry.source) < ($1.entry.line, $1.entry.source) }
+            problemCount += repeats.count
+            for (earlier, entry) in repeats.prefix(options.maxReportedProblems) {
+                let event = resolved.events[Int(entry.source)]
+                let other = earlier.line == entry.line ? "another event of this row" : "line \(earlier.line)'s"
+                problems.append(
+                    .init(
+                        line: entry.line,
+                        reason:
+                            "its \(event.type) event has the same id key as \(other): `\(event.idKey.source)` (mapping line \(event.idKey.line)) must tell rows apart; put in a column that does, or {line}"
+                    ))
+            }
+            problems = Array(problems.sorted { $0.line < $1.line }.prefix(options.maxReportedProblems))
         }
         if problemCount > 0 {
             throw ImportFailure(file: displayName, problems: problems, totalProblems: problemCount, appended: 0)
@@ -330,7 +346,7 @@ public struct CSVImporter: Sendable {
                         do throws(ImportLineError) {
                             let parsed = try prepare(mapped, encode: encode)
                             if encode && part.problems.isEmpty { part.builder.add(parsed, line: row.line) }
-                            part.ids.append((mapped.event.id!, row.line, mapped.entry))
+                            part.ids.append(RepeatedIDs.Entry(id: mapped.event.id!, line: row.line, source: UInt32(mapped.entry)))
                             part.byType[mapped.event.type, default: 0] += 1
                         } catch {
                             part.problems.append(.init(line: row.line, reason: error.reason))
@@ -345,7 +361,7 @@ public struct CSVImporter: Sendable {
 
     /// One mapped event, validated and size-checked.
     private func prepare(_ mapped: CSVMapping.Mapped, encode: Bool) throws(ImportLineError) -> ImportLine.Parsed {
-        var parsed = ImportLine.Parsed(event: mapped.event, data: mapped.data, restore: ImportLine.Restore())
+        var parsed = ImportLine.Parsed(event: mapped.event, data: mapped.data, restore: ImportLine.Restore(), givesID: true)
         if let validator {
             do throws(PayloadViolation) {
                 parsed.event.schemaVersion = try validator.validate(
