@@ -27,17 +27,26 @@ struct RepeatedIDsTests {
     func repeatedIdsAreFoundInMemoryAndAcrossRuns(budget: Int) throws {
         let scratch = try scratch()
         defer { scratch.cleanup() }
-        var finder = RepeatedIDs(scratchDirectory: scratch.url, budget: budget)
+        var finder = RepeatedIDs(file: "events.jsonl", scratchDirectory: scratch.url, budget: budget)
         let all = entries()
         for start in stride(from: 0, to: all.count, by: 13) {
             try finder.add(Array(all[start..<min(all.count, start + 13)]))
         }
         #expect(finder.count == 200)
-        #expect(finder.spilled == (budget < 200))
-        if finder.spilled {
+        let spilled = finder.spilled
+        #expect(spilled == (budget < 200))
+        if spilled {
             #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).count == 1)
         }
-        let groups = try finder.repeated()
+        // Spilled, the groups come a partition at a time, never all at once.
+        var groups: [[RepeatedIDs.Entry]] = []
+        var calls = 0
+        try finder.forEachRepeated { partition in
+            calls += 1
+            groups += partition
+        }
+        #expect(calls == (spilled ? RepeatedIDs.partitions : 1))
+        groups.sort { $0[0].line < $1[0].line }
         #expect(groups.count == 50)
         #expect(groups.map { $0.map(\.line) } == (0..<50).map { [$0 + 1, $0 + 151] })
         #expect(groups.allSatisfy { $0[0].id == $0[1].id && Int($0[0].templateLength) == 100 + $0[0].line - 1 })
@@ -129,16 +138,27 @@ struct RepeatedIDsTests {
         "{\"stream\": \"\(stream)\", \"type\": \"ContactUpdated\", \"id\": \"\(Self.id(n))\", \"data\": {\"n\": \(data ?? n)}}"
     }
 
+    /// 300 lines of seven streams, line `n` (from 1) giving id `n - 1`, except where
+    /// `changes` gives other lines (by index from 0), written to `events.jsonl`.
+    private func eventsFile(_ scratch: ScratchDirectory, changing changes: [Int: String]) throws -> URL {
+        var lines = (0..<300).map { line($0, "customer-\($0 % 7)") }
+        for (index, changed) in changes { lines[index] = changed }
+        let file = scratch.url.appendingPathComponent("events.jsonl")
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
     @Test("ids given again with other content in later batches are refused before anything is appended", arguments: [false, true])
     func idsGivenAgainInLaterBatchesAreRefusedFirst(spill: Bool) async throws {
         let scratch = try scratch()
         defer { scratch.cleanup() }
-        var lines = (0..<300).map { line($0, "customer-\($0 % 7)") }
-        lines[260] = line(20, "customer-5", data: 9_999)  // line 261 gives line 21's id
-        lines[120] = line(20, "customer-6")  // line 121 gives line 21 again, unchanged
-        lines[280] = line(3, "customer-3", data: 7)  // line 281 changes line 4's data
-        let file = scratch.url.appendingPathComponent("events.jsonl")
-        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let file = try eventsFile(
+            scratch,
+            changing: [
+                260: line(20, "customer-5", data: 9_999),  // line 261 gives line 21's id
+                120: line(20, "customer-6"),  // line 121 gives line 21 again, unchanged
+                280: line(3, "customer-3", data: 7),  // line 281 changes line 4's data
+            ])
         try await withLMDBStore { store in
             let importer = EventImporter(store: store, validator: nil, options: options(scratch, spill: spill))
             let wet = await #expect(throws: ImportFailure.self) { try await importer.importFile(at: file, displayName: "events.jsonl") }
@@ -161,12 +181,13 @@ struct RepeatedIDsTests {
     func theFirstLinesInTheFileAreReported(spill: Bool) async throws {
         let scratch = try scratch()
         defer { scratch.cleanup() }
-        var lines = (0..<300).map { line($0, "customer-\($0 % 7)") }
-        lines[289] = line(9, "customer-2", data: 1)  // line 290 changes line 10's data
-        lines[29] = line(19, "customer-5", data: 1)  // line 30 changes line 20's data
-        lines[199] = line(19, "customer-5", data: 2)  // and line 200 too
-        let file = scratch.url.appendingPathComponent("events.jsonl")
-        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let file = try eventsFile(
+            scratch,
+            changing: [
+                289: line(9, "customer-2", data: 1),  // line 290 changes line 10's data
+                29: line(19, "customer-5", data: 1),  // line 30 changes line 20's data
+                199: line(19, "customer-5", data: 2),  // and line 200 too
+            ])
         var options = options(scratch, spill: spill)
         options.maxReportedProblems = 1
         let importer = EventImporter(checkingWith: nil, options: options)
@@ -179,11 +200,7 @@ struct RepeatedIDsTests {
     func anIdGivenAgainUnchangedIsADuplicate(spill: Bool) async throws {
         let scratch = try scratch()
         defer { scratch.cleanup() }
-        var lines = (0..<300).map { line($0, "customer-\($0 % 7)") }
-        lines[260] = line(20, "customer-6")
-        lines[299] = lines[20]
-        let file = scratch.url.appendingPathComponent("events.jsonl")
-        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let file = try eventsFile(scratch, changing: [260: line(20, "customer-6"), 299: line(20, "customer-6")])
         try await withLMDBStore { store in
             let importer = EventImporter(store: store, validator: nil, options: options(scratch, spill: spill))
             let summary = try await importer.importFile(at: file, displayName: "events.jsonl")

@@ -48,7 +48,7 @@ public struct EventImporter: Sendable {
         public var scratchDirectory = FileManager.default.temporaryDirectory
         /// Lines giving an id held in memory before they go to a scratch file (see
         /// ``RepeatedIDs``); smaller in tests.
-        var idsHeldInMemory = 1 << 19
+        var idsHeldInMemory = RepeatedIDs.defaultBudget
         /// Bytes of templates held at once to compare lines giving the same id.
         var repeatedTemplatesHeld = 64 << 20
         public init() {}
@@ -97,7 +97,7 @@ public struct EventImporter: Sendable {
     /// Imports `url`, naming it `displayName` in messages.
     public func importFile(at url: URL, displayName: String, progress: (@Sendable (Progress) -> Void)? = nil) async throws(ImportFailure) -> Summary {
         guard let target = store as? any PreparedAppending else {
-            throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "this store does not support imports")], totalProblems: 1, appended: 0)
+            throw ImportFailure(file: displayName, reason: "this store does not support imports")
         }
         let started = DispatchTime.now()
         let lease = try leaseSpool(displayName: displayName)
@@ -155,7 +155,7 @@ public struct EventImporter: Sendable {
             preview = try ImportPreview(store: store, scratchDirectory: options.scratchDirectory)
         } catch {
             // The message names the folder and what failed.
-            throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: error.asEventLogError.message)], totalProblems: 1, appended: 0)
+            throw ImportFailure(file: displayName, reason: error.asEventLogError.message)
         }
         defer { preview.close() }
         return try await appendSpool(spool, to: preview, lines: lines, displayName: displayName, fileSize: fileSize, phase: .previewing, progress: progress)
@@ -169,7 +169,7 @@ public struct EventImporter: Sendable {
         do {
             return try ScratchLease.file(".ledgerline-import-\(UUID().uuidString).spool", in: options.scratchDirectory)
         } catch {
-            throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: error.asEventLogError.message)], totalProblems: 1, appended: 0)
+            throw ImportFailure(file: displayName, reason: error.asEventLogError.message)
         }
     }
 
@@ -199,19 +199,19 @@ public struct EventImporter: Sendable {
         if let spool {
             do { output = try FileHandle(forWritingTo: spool) } catch {
                 reader.close()
-                throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "cannot write the import's scratch file in \(spool.deletingLastPathComponent().path): \(error.localizedDescription)")], totalProblems: 1, appended: 0)
+                throw ImportFailure(file: displayName, reason: "cannot write the import's scratch file in \(spool.deletingLastPathComponent().path): \(error.localizedDescription)")
             }
         }
         let files = ScanFiles(reader: reader, spool: output)
         defer { files.close() }
         func cannotWriteSpool(_ error: any Error) -> ImportFailure {
-            ImportFailure(file: displayName, problems: [.init(line: 0, reason: "cannot write the import's scratch file: \(error.localizedDescription)")], totalProblems: 1, appended: 0)
+            ImportFailure(file: displayName, reason: "cannot write the import's scratch file: \(error.localizedDescription)")
         }
         var problems: [ImportFailure.Problem] = []
         var problemCount = 0
         var lines = 0
         var latestClaim: RecordedAtClaim?
-        var repeatedIDs = RepeatedIDs(scratchDirectory: options.scratchDirectory, budget: options.idsHeldInMemory)
+        var repeatedIDs = RepeatedIDs(file: displayName, scratchDirectory: options.scratchDirectory, budget: options.idsHeldInMemory)
         defer { repeatedIDs.release() }
         // Reading the next chunk and writing the last one's blocks run on the I/O queue
         // while both cores check this chunk.
@@ -239,7 +239,7 @@ public struct EventImporter: Sendable {
             for problem in found where problems.count < options.maxReportedProblems { problems.append(problem) }
             if problemCount == 0 {
                 files.write(checked.blocks)
-                do { try repeatedIDs.add(checked.givenIDs) } catch { throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: error.message)], totalProblems: 1, appended: 0) }
+                try repeatedIDs.add(checked.givenIDs)
             }
             // A full disk stops the check at the next chunk, not after the whole file.
             if let error = files.writeFailure { throw cannotWriteSpool(error) }
@@ -262,39 +262,23 @@ public struct EventImporter: Sendable {
     /// would be refused only after the earlier batches were appended.
     ///
     /// The lines sharing an id are compared as the store compares a re-appended id with
-    /// the event it holds (``EventRecord/matches(stored:template:given:)``): a line that
+    /// the event it holds (``RepeatedIDs/refuses(_:given:after:given:)``): a line that
     /// gives the same event again is a duplicate, appended once. Their templates are
-    /// read back from `spool`, holding the first lines of at most 64 MiB of templates at
-    /// a time (``Options/repeatedTemplatesHeld``): a file that repeats itself whole
-    /// takes several reads of the spool, not the file's size in memory.
+    /// read back from `spool` in rounds, each holding the first lines of at most
+    /// ``Options/repeatedTemplatesHeld`` bytes of templates (64 MiB): a file that
+    /// repeats itself whole takes several reads of the spool, not the file's size in
+    /// memory.
     private func refuseConflictingRepeats(_ repeatedIDs: inout RepeatedIDs, spool: URL, displayName: String) throws(ImportFailure) {
-        func failure(_ error: EventLogError) -> ImportFailure {
-            ImportFailure(file: displayName, problems: [.init(line: 0, reason: error.message)], totalProblems: 1, appended: 0)
-        }
-        let groups: [[RepeatedIDs.Entry]]
-        do { groups = try repeatedIDs.repeated() } catch { throw failure(error) }
-        /// The first lines in the file among `problems`, as many as are reported.
-        func keepFirst(_ problems: inout [ImportFailure.Problem]) {
-            problems.sort { $0.line < $1.line }
-            problems.removeSubrange(min(problems.count, options.maxReportedProblems)...)
-        }
-        var problems: [ImportFailure.Problem] = []
-        var problemCount = 0
-        var start = 0
-        while start < groups.count {
-            // The groups whose first lines fit in memory together (at least one).
-            var end = start
-            var held = 0
-            var lines = 0
-            while end < groups.count, end == start || (held + Int(groups[end][0].templateLength) <= options.repeatedTemplatesHeld && lines + groups[end].count <= 1 << 20) {
-                held += Int(groups[end][0].templateLength)
-                lines += groups[end].count
-                end += 1
-            }
+        var conflicts = ImportFailure.Tally(limit: options.maxReportedProblems)
+        var round: [[RepeatedIDs.Entry]] = []
+        var held = 0
+        var lines = 0
+        /// Reads the spool once, comparing each later line of the round's ids with its first.
+        func compare() throws(ImportFailure) {
             var roles: [Int: (group: Int, first: Bool)] = [:]
             roles.reserveCapacity(lines)
-            for group in start..<end {
-                for (k, entry) in groups[group].enumerated() { roles[entry.line] = (group, k == 0) }
+            for (group, entries) in round.enumerated() {
+                for (k, entry) in entries.enumerated() { roles[entry.line] = (group, k == 0) }
             }
             var firsts: [Int: (template: [UInt8], given: PreparedBatch.Given)] = [:]
             var reader: ImportSpool.Reader
@@ -306,7 +290,7 @@ public struct EventImporter: Sendable {
                 do {
                     guard try reader.next(appendingTo: &block) else { break }
                 } catch {
-                    throw failure(error.asEventLogError)
+                    throw ImportFailure(file: displayName, reason: error.asEventLogError.message)
                 }
                 for (index, line) in block.lines.enumerated() {
                     guard let role = roles[line] else { continue }
@@ -321,20 +305,25 @@ public struct EventImporter: Sendable {
                         block.batch.withTemplate(index) { RepeatedIDs.refuses($0, given: given, after: earlier, given: first.given) }
                     }
                     guard refused else { continue }
-                    problemCount += 1
-                    let entry = groups[role.group][0]
-                    problems.append(.init(line: line, reason: "event \(entry.id) is on line \(entry.line) too, with different content; give each event its own id"))
-                    // Rounds go by each id's first line, so a later round may find an
-                    // earlier line: keep the first lines found so far, not the first found.
-                    if problems.count >= 2 * options.maxReportedProblems { keepFirst(&problems) }
+                    let entry = round[role.group][0]
+                    conflicts.add(.init(line: line, reason: "event \(entry.id) is on line \(entry.line) too, with different content; give each event its own id"))
                 }
             }
-            start = end
+            round = []
+            held = 0
+            lines = 0
         }
-        if problemCount > 0 {
-            keepFirst(&problems)
-            throw ImportFailure(file: displayName, problems: problems, totalProblems: problemCount, appended: 0)
+        try repeatedIDs.forEachRepeated { groups throws(ImportFailure) in
+            for group in groups {
+                let size = Int(group[0].templateLength)
+                if !round.isEmpty, held + size > options.repeatedTemplatesHeld || lines + group.count > 1 << 20 { try compare() }
+                round.append(group)
+                held += size
+                lines += group.count
+            }
         }
+        if !round.isEmpty { try compare() }
+        if let failure = conflicts.failure(file: displayName) { throw failure }
     }
 
     /// Checks (and encodes) a chunk's lines on both cores. The chunk is cut into more
@@ -589,8 +578,43 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
         self.appended = appended
     }
 
+    /// Problems found in any order: all counted, the first ``limit`` in the file kept,
+    /// in memory that stays within twice the limit however many there are.
+    struct Tally {
+        let limit: Int
+        private(set) var count = 0
+        private var kept: [Problem] = []
+
+        init(limit: Int) { self.limit = max(1, limit) }
+
+        mutating func add(_ problem: Problem) {
+            count += 1
+            kept.append(problem)
+            if kept.count >= 2 * limit { trim() }
+        }
+
+        private mutating func trim() {
+            kept.sort { $0.line < $1.line }
+            kept.removeSubrange(min(kept.count, limit)...)
+        }
+
+        /// The failure reporting them, before anything was appended; `nil` when there are none.
+        func failure(file: String) -> ImportFailure? {
+            guard count > 0 else { return nil }
+            var first = self
+            first.trim()
+            return ImportFailure(file: file, problems: first.kept, totalProblems: count, appended: 0)
+        }
+    }
+
+    /// A failure about no one line (the store, the scratch space), before anything
+    /// was appended.
+    init(file: String, reason: String) {
+        self.init(file: file, problems: [.init(line: 0, reason: reason)], totalProblems: 1, appended: 0)
+    }
+
     init(file: String, cannotRead error: Error) {
-        self.init(file: file, problems: [.init(line: 0, reason: "cannot read the file: \(error.localizedDescription)")], totalProblems: 1, appended: 0)
+        self.init(file: file, reason: "cannot read the file: \(error.localizedDescription)")
     }
 
     /// `FILE:LINE: reason` for each reported problem, one per line.

@@ -16,7 +16,7 @@ func previewedStore(_ store: (any EventStore)?, file: String) throws(ImportFailu
     switch store {
     case nil: return nil
     case let store as any ImportPreviewing: return store
-    default: throw ImportFailure(file: file, problems: [.init(line: 0, reason: "this store does not support dry runs")], totalProblems: 1, appended: 0)
+    default: throw ImportFailure(file: file, reason: "this store does not support dry runs")
     }
 }
 

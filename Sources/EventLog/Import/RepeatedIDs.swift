@@ -31,19 +31,22 @@ struct RepeatedIDs {
 
     static let partitions = 64
 
-    /// Entries held in memory before a run goes to the scratch file.
+    /// Entries held in memory before a run goes to the scratch file: 16 MiB of them.
+    static let defaultBudget = 1 << 19
     let budget: Int
     private let scratchDirectory: URL
+    /// The import file, for messages.
+    private let file: String
     private var pending: [Entry] = []
     private var spill: ScratchLease?
-    private var spillDescriptor: Int32 = -1
     private var spillSize = 0
     /// For each run written, each partition's segment in the scratch file.
     private var runs: [[(offset: Int, count: Int)]] = []
     /// Entries handed over so far.
     private(set) var count = 0
 
-    init(scratchDirectory: URL, budget: Int = 1 << 19) {
+    init(file: String, scratchDirectory: URL, budget: Int = defaultBudget) {
+        self.file = file
         self.scratchDirectory = scratchDirectory
         self.budget = max(1, budget)
     }
@@ -51,42 +54,40 @@ struct RepeatedIDs {
     /// Whether any entries went to a scratch file.
     var spilled: Bool { !runs.isEmpty }
 
-    mutating func add(_ entries: [Entry]) throws(EventLogError) {
+    mutating func add(_ entries: [Entry]) throws(ImportFailure) {
         pending.append(contentsOf: entries)
         count += entries.count
         if pending.count >= budget { try writeRun() }
     }
 
-    /// The groups of entries that share an id (two or more each), each in the order of
-    /// line and source, the groups in the order of their first lines.
-    mutating func repeated() throws(EventLogError) -> [[Entry]] {
+    /// Calls `body` with the groups of entries that share an id (two or more each, each
+    /// in the order of line and source): all of them at once when every entry is still
+    /// in memory, else a partition at a time, so a file that repeats itself whole is
+    /// never held whole. Then removes the scratch file.
+    mutating func forEachRepeated(_ body: ([[Entry]]) throws(ImportFailure) -> Void) throws(ImportFailure) {
         defer { release() }
-        var groups: [[Entry]] = []
         if runs.isEmpty {
-            groups = Self.groups(in: &pending)
-        } else {
-            try writeRun()
-            for partition in 0..<Self.partitions {
-                var entries: [Entry] = []
-                entries.reserveCapacity(runs.reduce(0) { $0 + $1[partition].count })
-                for run in runs { try read(run[partition], into: &entries) }
-                groups += Self.groups(in: &entries)
-            }
+            try body(Self.groups(in: &pending))
+            return
         }
-        pending = []
-        return groups.sorted { $0[0].line < $1[0].line }
+        try writeRun()
+        for partition in 0..<Self.partitions {
+            var entries: [Entry] = []
+            entries.reserveCapacity(runs.reduce(0) { $0 + $1[partition].count })
+            for run in runs { try read(run[partition], into: &entries) }
+            try body(Self.groups(in: &entries))
+        }
     }
 
-    /// Removes the scratch file, if there is one.
+    /// Drops what is held and removes the scratch file, if there is one.
     mutating func release() {
-        if spillDescriptor >= 0 { close(spillDescriptor) }
-        spillDescriptor = -1
+        pending = []
         spill?.release()
         spill = nil
         runs = []
     }
 
-    /// Sorts `entries` by id and line and returns the runs of equal ids.
+    /// Sorts `entries` by id, line and source and returns the runs of equal ids.
     private static func groups(in entries: inout [Entry]) -> [[Entry]] {
         entries.sort { ($0.id, $0.line, $0.source) < ($1.id, $1.line, $1.source) }
         var groups: [[Entry]] = []
@@ -129,80 +130,57 @@ struct RepeatedIDs {
         Int(truncatingIfNeeded: ((id.high ^ (id.low &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 58)
     }
 
-    /// An entry as written: id (16 bytes), line (8), template length (4), source (4).
-    private static let recordSize = 32
+    private func failure(_ doing: String, _ problem: String) -> ImportFailure {
+        ImportFailure(file: file, reason: "cannot \(doing) the import's scratch file in \(scratchDirectory.path): \(problem)")
+    }
 
     /// Writes the pending entries to the scratch file as one run, partition by partition.
-    private mutating func writeRun() throws(EventLogError) {
+    /// Entries are written as they lie in memory (the file is this process's own, as
+    /// the spool is).
+    private mutating func writeRun() throws(ImportFailure) {
         guard !pending.isEmpty else { return }
         if spill == nil {
-            do {
-                let lease = try ScratchLease.file(".ledgerline-import-\(UUID().uuidString).ids", in: scratchDirectory)
-                let fd = open(lease.url.path, O_RDWR | O_CLOEXEC)
-                guard fd >= 0 else {
-                    lease.release()
-                    throw EventLogError(.storage, "cannot open the import's scratch file in \(scratchDirectory.path): \(String(cString: strerror(errno)))")
-                }
-                spill = lease
-                spillDescriptor = fd
-            } catch {
-                throw error.asEventLogError
+            do { spill = try ScratchLease.file(".ledgerline-import-\(UUID().uuidString).ids", in: scratchDirectory) } catch {
+                throw ImportFailure(file: file, reason: error.asEventLogError.message)
             }
         }
         var buckets = [[Entry]](repeating: [], count: Self.partitions)
         for entry in pending { buckets[Self.partition(of: entry.id)].append(entry) }
         var segments: [(offset: Int, count: Int)] = []
-        var bytes = [UInt8](repeating: 0, count: pending.count * Self.recordSize)
-        var at = 0
-        bytes.withUnsafeMutableBytes { out in
-            for bucket in buckets {
-                segments.append((spillSize + at, bucket.count))
-                for entry in bucket {
-                    entry.id.store(to: out, at: at)
-                    out.storeBytes(of: UInt64(entry.line).littleEndian, toByteOffset: at + 16, as: UInt64.self)
-                    out.storeBytes(of: entry.templateLength.littleEndian, toByteOffset: at + 24, as: UInt32.self)
-                    out.storeBytes(of: entry.source.littleEndian, toByteOffset: at + 28, as: UInt32.self)
-                    at += Self.recordSize
+        for bucket in buckets {
+            segments.append((spillSize, bucket.count))
+            let written = bucket.withUnsafeBytes { raw in
+                var done = 0
+                while done < raw.count {
+                    let n = pwrite(spill!.fileDescriptor, raw.baseAddress! + done, raw.count - done, off_t(spillSize + done))
+                    if n < 0, errno == EINTR { continue }
+                    guard n > 0 else { return false }
+                    done += n
                 }
+                return true
             }
+            guard written else { throw failure("write", String(cString: strerror(errno))) }
+            spillSize += bucket.count * MemoryLayout<Entry>.stride
         }
-        let written = bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = pwrite(spillDescriptor, raw.baseAddress! + done, raw.count - done, off_t(spillSize + done))
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { return false }
-                done += n
-            }
-            return true
-        }
-        guard written else { throw EventLogError(.storage, "cannot write the import's scratch file in \(scratchDirectory.path): \(String(cString: strerror(errno)))") }
-        spillSize += bytes.count
         runs.append(segments)
         pending.removeAll(keepingCapacity: true)
     }
 
-    private func read(_ segment: (offset: Int, count: Int), into entries: inout [Entry]) throws(EventLogError) {
+    private func read(_ segment: (offset: Int, count: Int), into entries: inout [Entry]) throws(ImportFailure) {
         guard segment.count > 0 else { return }
-        var bytes = [UInt8](repeating: 0, count: segment.count * Self.recordSize)
-        let problem: String? = bytes.withUnsafeMutableBytes { raw in
+        let start = entries.count
+        entries.append(contentsOf: repeatElement(Entry(id: EventID(high: 0, low: 0), line: 0), count: segment.count))
+        let problem: String? = entries.withUnsafeMutableBytes { all in
+            let raw = UnsafeMutableRawBufferPointer(rebasing: all[(start * MemoryLayout<Entry>.stride)...])
             var done = 0
             while done < raw.count {
-                let n = pread(spillDescriptor, raw.baseAddress! + done, raw.count - done, off_t(segment.offset + done))
+                let n = pread(spill!.fileDescriptor, raw.baseAddress! + done, raw.count - done, off_t(segment.offset + done))
                 if n < 0, errno == EINTR { continue }
                 guard n > 0 else { return n < 0 ? String(cString: strerror(errno)) : "it ends early" }
                 done += n
             }
-            for at in stride(from: 0, to: raw.count, by: Self.recordSize) {
-                entries.append(
-                    Entry(
-                        id: EventID(bytes: UnsafeRawBufferPointer(rebasing: raw[at..<(at + 16)])),
-                        line: Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 16, as: UInt64.self))),
-                        templateLength: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 24, as: UInt32.self)),
-                        source: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 28, as: UInt32.self))))
-            }
             return nil
         }
-        if let problem { throw EventLogError(.storage, "cannot read the import's scratch file in \(scratchDirectory.path): \(problem)") }
+        if let problem { throw failure("read", problem) }
     }
 }

@@ -23,6 +23,10 @@ public final class ScratchLease: @unchecked Sendable {
     public let url: URL
     private var descriptor: Int32
 
+    /// The held file's descriptor, open for reading and writing (a folder's, read-only);
+    /// valid until ``release()``.
+    var fileDescriptor: Int32 { descriptor }
+
     private init(url: URL, descriptor: Int32) {
         self.url = url
         self.descriptor = descriptor

@@ -29,7 +29,7 @@ public struct CSVImporter: Sendable {
         public var chunkSize = 4 << 20
         /// Events' ids held in memory before they go to a scratch file (see
         /// ``RepeatedIDs``); smaller in tests.
-        var idsHeldInMemory = 1 << 19
+        var idsHeldInMemory = RepeatedIDs.defaultBudget
         public init() {}
     }
 
@@ -79,9 +79,7 @@ public struct CSVImporter: Sendable {
         at url: URL, displayName: String, progress: (@Sendable (EventImporter.Progress) -> Void)? = nil
     ) async throws -> Summary {
         guard let target = store as? any PreparedAppending else {
-            throw ImportFailure(
-                file: displayName, problems: [.init(line: 0, reason: "this store does not support imports")],
-                totalProblems: 1, appended: 0)
+            throw ImportFailure(file: displayName, reason: "this store does not support imports")
         }
         return try await run(url: url, displayName: displayName, progress: progress) { appender, spool, lines in
             try await appender.appendSpool(
@@ -184,14 +182,7 @@ public struct CSVImporter: Sendable {
             do { output = try FileHandle(forWritingTo: spool) } catch {
                 throw ImportFailure(
                     file: displayName,
-                    problems: [
-                        .init(
-                            line: 0,
-                            reason:
-                                "cannot write the import's scratch file in \(spool.deletingLastPathComponent().path): \(error.localizedDescription)"
-                        )
-                    ],
-                    totalProblems: 1, appended: 0)
+                    reason: "cannot write the import's scratch file in \(spool.deletingLastPathComponent().path): \(error.localizedDescription)")
             }
         }
         defer { try? output?.close() }
@@ -200,11 +191,10 @@ public struct CSVImporter: Sendable {
         var header: [String] = mapping.dialect.hasHeader ? [] : mapping.dialect.columns
         if !mapping.dialect.hasHeader { resolved = try mapping.resolved(header: header, dataFile: displayName) }
         var scan = Scan()
-        var problems: [ImportFailure.Problem] = []
-        var problemCount = 0
+        var problems = ImportFailure.Tally(limit: options.maxReportedProblems)
         // Every event's id, to refuse two rows (or two events of one row) that make the
         // same one, in bounded memory.
-        var ids = RepeatedIDs(scratchDirectory: options.scratchDirectory, budget: options.idsHeldInMemory)
+        var ids = RepeatedIDs(file: displayName, scratchDirectory: options.scratchDirectory, budget: options.idsHeldInMemory)
         defer { ids.release() }
         while true {
             var chunk: CSVReader.Chunk
@@ -232,26 +222,18 @@ public struct CSVImporter: Sendable {
             for part in parts {
                 scan.summary.rows += part.rows
                 for (type, count) in part.byType { scan.summary.eventsByType[type, default: 0] += count }
-                do { try ids.add(part.ids) } catch { throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: error.message)], totalProblems: 1, appended: 0) }
-                problemCount += part.problems.count
-                for problem in part.problems where problems.count < options.maxReportedProblems { problems.append(problem) }
+                try ids.add(part.ids)
+                for problem in part.problems { problems.add(problem) }
             }
             scan.summary.events += parts.reduce(0) { $0 + $1.ids.count }
             scan.lastLine = chunk.records.last?.line ?? scan.lastLine
-            if problemCount == 0, let output {
+            if problems.count == 0, let output {
                 do {
                     for part in parts where !part.builder.isEmpty {
                         try part.builder.write(to: output)
                     }
                 } catch {
-                    throw ImportFailure(
-                        file: displayName,
-                        problems: [
-                            .init(
-                                line: 0, reason: "cannot write the import's scratch file: \(error.localizedDescription)"
-                            )
-                        ],
-                        totalProblems: 1, appended: 0)
+                    throw ImportFailure(file: displayName, reason: "cannot write the import's scratch file: \(error.localizedDescription)")
                 }
             }
             progress?(
@@ -259,36 +241,25 @@ public struct CSVImporter: Sendable {
                     phase: .checking, bytesDone: chunk.fileOffset, bytesTotal: reader.size, lines: scan.summary.rows,
                     appended: 0, duplicates: 0))
         }
-        if resolved == nil {
-            throw ImportFailure(
-                file: displayName,
-                problems: [.init(line: 0, reason: "the file is empty; expected a header row naming the columns")],
-                totalProblems: 1, appended: 0)
+        guard let resolved else {
+            throw ImportFailure(file: displayName, reason: "the file is empty; expected a header row naming the columns")
         }
-        let groups: [[RepeatedIDs.Entry]]
-        do { groups = try ids.repeated() } catch { throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: error.message)], totalProblems: 1, appended: 0) }
-        // Each event making an id an earlier one made: counted, and the first in the file
-        // reported with the other problems.
-        var repeats: [(earlier: RepeatedIDs.Entry, entry: RepeatedIDs.Entry)] = []
-        for group in groups { repeats += zip(group, group.dropFirst()).map { (earlier: $0, entry: $1) } }
-        if let resolved, !repeats.isEmpty {
-            repeats.sort { ($0.entry.line, $0.entry.source) < ($1.entry.line, $1.entry.source) }
-            problemCount += repeats.count
-            for (earlier, entry) in repeats.prefix(options.maxReportedProblems) {
-                let event = resolved.events[Int(entry.source)]
-                let other = earlier.line == entry.line ? "another event of this row" : "line \(earlier.line)'s"
-                problems.append(
-                    .init(
-                        line: entry.line,
-                        reason:
-                            "its \(event.type) event has the same id key as \(other): `\(event.idKey.source)` (mapping line \(event.idKey.line)) must tell rows apart; put in a column that does, or {line}"
-                    ))
+        // Each event making the id an earlier one made.
+        try ids.forEachRepeated { groups in
+            for group in groups {
+                for (earlier, entry) in zip(group, group.dropFirst()) {
+                    let event = resolved.events[Int(entry.source)]
+                    let other = earlier.line == entry.line ? "another event of this row" : "line \(earlier.line)'s"
+                    problems.add(
+                        .init(
+                            line: entry.line,
+                            reason:
+                                "its \(event.type) event has the same id key as \(other): `\(event.idKey.source)` (mapping line \(event.idKey.line)) must tell rows apart; put in a column that does, or {line}"
+                        ))
+                }
             }
-            problems = Array(problems.sorted { $0.line < $1.line }.prefix(options.maxReportedProblems))
         }
-        if problemCount > 0 {
-            throw ImportFailure(file: displayName, problems: problems, totalProblems: problemCount, appended: 0)
-        }
+        if let failure = problems.failure(file: displayName) { throw failure }
         return scan
     }
 
