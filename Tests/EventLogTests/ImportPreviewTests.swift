@@ -105,8 +105,10 @@ struct ImportPreviewTests {
             #expect(dry?.problems.first?.reason.contains(refusal.reason) == true, "\(refusal.name): \(String(describing: dry))")
             #expect(dry?.isDryRun == true)
             #expect(dry?.description.hasSuffix("events.jsonl: nothing was appended (dry run); fix the lines above and run it again") == true)
-            // The import appended the batches before the refused one; the dry run none.
-            #expect(wet?.appended ?? 0 > 0)
+            // The import planned every batch before appending one: nothing was appended.
+            #expect(wet?.appended == 0)
+            #expect(wet?.description.hasSuffix("events.jsonl: nothing was appended; fix the lines above and run the import again") == true)
+            #expect(try store.head() == before)
         }
     }
 

@@ -69,6 +69,34 @@ import Testing
         #expect(order["actor"] == "integration:shop")
     }
 
+    @Test func aRowTheStoreHoldsWithOtherContentAppendsNothingFromAnyBatch() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        // Contacts only, keyed by customer.
+        let contacts = """
+            events:
+              - type: ContactCreated
+                stream: "customer-{CustomerID}"
+                id: "shop-contact-{CustomerID}"
+                data:
+                  customerId: "{CustomerID}"
+                  email: "{Email}"
+
+            """
+        #expect(try await run(scratch, rows: Self.good, mapping: contacts).0.status == 0)
+        // 300 new customers, then customer 1 with another email: its event's id is
+        // stored with other content. Checked in two halves and appended a half at a
+        // time, the first half would be appended before the second is refused; the
+        // import plans every batch before appending any.
+        let rows = (4..<304).map { "\($0),C\($0),c\($0)@example.com,2024-01-08,3" } + ["1,Ana,ana@example.org,2024-01-10,5"]
+        let (outcome, csv, _) = try await run(scratch, rows: rows, mapping: contacts, extra: ["--batch-size", "100"])
+        #expect(outcome.status == 65)
+        #expect(outcome.stderr.hasPrefix("ledgerline: \(csv):302: event "), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains(" is stored already at position 1 with different content"), "\(outcome.stderr)")
+        #expect(outcome.stderr.hasSuffix("\(csv): nothing was appended; fix the lines above and run the import again\n"), "\(outcome.stderr)")
+        #expect(try await head(scratch.data) == 3)
+    }
+
     @Test func dryRunChecksEverythingAndAppendsNothing() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }

@@ -231,6 +231,14 @@ import Testing
         #expect(dryTampered.stderr.hasPrefix(problem + "\n"), "\(dryTampered.stderr)")
         // The import refused the batch holding the altered line: nothing was appended.
         #expect(try await head(unrestored) == 0)
+        // Altered in a later batch, the line is found by planning every batch before
+        // the first is appended: nothing is appended either.
+        let lateTampered = try scratch.file("late.jsonl", export.stdout.replacingOccurrences(of: #""orderId":"o-420""#, with: #""orderId":"o-x""#))
+        let late = try await CLI.run(["--data", unrestored, "import", lateTampered, "--batch-size", "50"])
+        #expect(late.status == 65)
+        #expect(late.stderr.hasPrefix("ledgerline: \(lateTampered):420: event "), "\(late.stderr)")
+        #expect(late.stderr.hasSuffix("\(lateTampered): nothing was appended; fix the lines above and run the import again\n"), "\(late.stderr)")
+        #expect(try await head(unrestored) == 0)
         // Restoring the same export on top of a different log is refused, naming the
         // line, before anything is appended.
         let other = scratch.url.appendingPathComponent("other").path

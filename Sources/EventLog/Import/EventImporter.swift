@@ -28,14 +28,20 @@ import JSON
 /// and the store skips ids it holds. Memory is bounded by the chunk and batch sizes,
 /// whatever the file's size.
 ///
-/// Conflicts with the store's state (a wrong `expectedVersion`, an id stored with
-/// other content) can only be found while appending. Such a batch is refused whole;
-/// the batches before it stay appended, and the error says which line failed and
-/// that re-running the fixed file resumes where it stopped. An export's lines say where
-/// they go (`seq`, `version`), what they hash to there (`hash`), and must not go back in
-/// time (`recordedAt`); the batch that would break any of these is refused the same
-/// way, so a restore into the wrong store, or of an altered export, stops at the batch
-/// holding the first line that does not fit, with nothing of that batch appended.
+/// Some lines are good or bad only for what the store holds: a line with an
+/// `expectedVersion`, a line giving an id the store may hold with other content, an
+/// export's line saying where it goes (`seq`, `version`), what it hashes to there
+/// (`hash`), and when it was recorded (`recordedAt`). When such a line is in a batch
+/// after the first, the import first plans every batch against the store, appending
+/// nothing (the *planning* phase, a dry run's second pass), so a line the store would
+/// refuse stops the import before anything is appended, reported as `FILE:LINE: reason`
+/// like any bad line; a restore into the wrong store, or of an altered export, appends
+/// nothing. A file of one batch needs no plan: a batch is appended whole or not at all.
+///
+/// What the plan found can still be overtaken by appends from elsewhere during the
+/// import (to the same stream, say). The batch that then no longer fits is refused
+/// whole; the batches before it stay appended, and the error says which line failed and
+/// that re-running the same import resumes where it stopped.
 ///
 /// ``preview(url:displayName:progress:)`` runs both passes and appends nothing.
 public struct EventImporter: Sendable {
@@ -54,8 +60,10 @@ public struct EventImporter: Sendable {
         public init() {}
     }
 
-    /// `previewing` is a dry run's second pass (``preview(url:displayName:progress:)``).
-    public enum Phase: String, Sendable { case checking, appending, previewing }
+    /// `previewing` is a dry run's second pass (``preview(url:displayName:progress:)``);
+    /// `planning` the same pass when an import runs it before appending, to find the
+    /// lines the store would refuse before anything is appended.
+    public enum Phase: String, Sendable { case checking, planning, appending, previewing }
 
     public struct Progress: Sendable {
         public var phase: Phase
@@ -103,14 +111,14 @@ public struct EventImporter: Sendable {
         let lease = try leaseSpool(displayName: displayName)
         defer { lease.release() }
         let spool = lease.url
-        let lines = try scan(url: url, displayName: displayName, spool: spool, progress: progress)
+        let file = try scan(url: url, displayName: displayName, spool: spool, progress: progress)
         #if canImport(Glibc)
         // The check pass parsed on two threads; hand what their arenas freed back to the
         // system before the append pass starts its own allocations.
         _ = malloc_trim(0)
         #endif
         let checked = DispatchTime.now()
-        var summary = try await appendSpool(spool, to: target, lines: lines, displayName: displayName, fileSize: fileSize(url), progress: progress)
+        var summary = try await appendChecked(spool, file, to: target, displayName: displayName, fileSize: fileSize(url), progress: progress)
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         summary.checkSeconds = Double(checked.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return summary
@@ -133,9 +141,9 @@ public struct EventImporter: Sendable {
             let lease = try leaseSpool(displayName: displayName)
             defer { lease.release() }
             let spool = lease.url
-            let lines = try scan(url: url, displayName: displayName, spool: spool, progress: progress)
+            let file = try scan(url: url, displayName: displayName, spool: spool, progress: progress)
             let checked = DispatchTime.now()
-            var summary = try await previewSpool(spool, against: previewed, lines: lines, displayName: displayName, fileSize: fileSize(url), progress: progress)
+            var summary = try await previewSpool(spool, file, against: previewed, displayName: displayName, fileSize: fileSize(url), progress: progress)
             summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             summary.checkSeconds = Double(checked.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             return summary
@@ -146,19 +154,66 @@ public struct EventImporter: Sendable {
         }
     }
 
-    /// The append pass of a dry run over `spool`, against `store` (an empty log when `nil`).
+    /// The append pass of a dry run over `spool`, holding `file`, against `store` (an
+    /// empty log when `nil`); with `phase` ``Phase/planning``, an import's plan before
+    /// it appends, which a store appended to meanwhile does not stop.
     func previewSpool(
-        _ spool: URL, against store: (any ImportPreviewing)?, lines: Int, displayName: String, fileSize: Int, progress: (@Sendable (Progress) -> Void)?
+        _ spool: URL, _ file: CheckedFile, against store: (any ImportPreviewing)?, displayName: String, fileSize: Int, phase: Phase = .previewing,
+        progress: (@Sendable (Progress) -> Void)?
     ) async throws(ImportFailure) -> Summary {
         let preview: ImportPreview
         do {
-            preview = try ImportPreview(store: store, scratchDirectory: options.scratchDirectory)
+            preview = try ImportPreview(
+                store: store, scratchDirectory: options.scratchDirectory, keepsPlannedIDs: file.mayRepeatIDs, followsStore: phase == .planning)
         } catch {
             // The message names the folder and what failed.
             throw ImportFailure(file: displayName, reason: error.asEventLogError.message)
         }
         defer { preview.close() }
-        return try await appendSpool(spool, to: preview, lines: lines, displayName: displayName, fileSize: fileSize, phase: .previewing, progress: progress)
+        return try await appendSpool(spool, to: preview, lines: file.lines, displayName: displayName, fileSize: fileSize, phase: phase, progress: progress)
+    }
+
+    /// The append pass of an import over `spool`, holding `file`, into `target`; first
+    /// plans every batch without appending when the store could refuse a line in a
+    /// batch after the first (``needsPlan(_:in:)``), so that such a line appends
+    /// nothing. When the plan finds every event stored already, nothing is left to append.
+    func appendChecked(
+        _ spool: URL, _ file: CheckedFile, to target: any PreparedAppending, displayName: String, fileSize: Int,
+        progress: (@Sendable (Progress) -> Void)?
+    ) async throws(ImportFailure) -> Summary {
+        if try needsPlan(file, in: target, displayName: displayName) {
+            do {
+                let planned = try await previewSpool(
+                    spool, file, against: target, displayName: displayName, fileSize: fileSize, phase: .planning, progress: progress)
+                if planned.appended == 0 { return planned }
+            } catch {
+                // It counted what it would have appended.
+                var failure = error
+                failure.appended = 0
+                throw failure
+            }
+        }
+        return try await appendSpool(spool, to: target, lines: file.lines, displayName: displayName, fileSize: fileSize, progress: progress)
+    }
+
+    /// Whether `file` holds a line that what `store` holds could refuse, in a batch
+    /// after the first (a batch is refused whole, so one batch needs no plan): a line
+    /// with an `expectedVersion` other than `any` or an export line's placement, or a
+    /// given id that the store, or an earlier line, may hold with other content.
+    /// Lines without an `id` get one derived from their bytes and line number, which
+    /// the store only holds for the same line.
+    func needsPlan(_ file: CheckedFile, in store: any EventStore, displayName: String) throws(ImportFailure) -> Bool {
+        guard file.events > options.batchSize else { return false }
+        if file.conditional > 0 { return true }
+        guard file.idsGiven > 0 else { return false }
+        // An id given twice with the same content is a duplicate, unless the earlier
+        // line leaves occurredAt to be stamped: only appending knows that time.
+        if file.idsRepeat { return true }
+        do {
+            return try store.head().position != .start
+        } catch {
+            throw ImportFailure(file: displayName, reason: error.asEventLogError.message)
+        }
     }
 
     /// A new spool for the check pass in ``Options/scratchDirectory``, held until
@@ -190,9 +245,29 @@ public struct EventImporter: Sendable {
 
     // MARK: - Pass 1: check (and encode)
 
+    /// What the check pass found out about a file's events that decides how its append
+    /// pass runs (see ``needsPlan(_:in:displayName:)``).
+    struct CheckedFile {
+        /// The last line's number, which scales the progress.
+        var lines = 0
+        var events = 0
+        /// Events whose id the file gives, rather than one derived from its line.
+        var idsGiven = 0
+        /// Whether some id is given on more than one line.
+        var idsRepeat = false
+        /// Events that what the store holds decides whether to accept besides their
+        /// id: those with an `expectedVersion` other than `any`, and export lines
+        /// (`seq`, `version`, `hash`, `recordedAt`).
+        var conditional = 0
+
+        /// Whether an event's id may be one an earlier event in the file has: given
+        /// twice, or given by one line and derived for another.
+        var mayRepeatIDs: Bool { idsRepeat || (idsGiven > 0 && idsGiven < events) }
+    }
+
     /// Parses and validates every line on both cores; with a `spool`, also writes the
-    /// encoded events there. Returns the number of lines.
-    private func scan(url: URL, displayName: String, spool: URL?, progress: (@Sendable (Progress) -> Void)?) throws(ImportFailure) -> Int {
+    /// encoded events there.
+    private func scan(url: URL, displayName: String, spool: URL?, progress: (@Sendable (Progress) -> Void)?) throws(ImportFailure) -> CheckedFile {
         let reader: LineReader
         do { reader = try LineReader(url: url) } catch { throw ImportFailure(file: displayName, cannotRead: error) }
         var output: FileHandle?
@@ -209,7 +284,7 @@ public struct EventImporter: Sendable {
         }
         var problems: [ImportFailure.Problem] = []
         var problemCount = 0
-        var lines = 0
+        var file = CheckedFile()
         var latestClaim: RecordedAtClaim?
         var repeatedIDs = RepeatedIDs(file: displayName, scratchDirectory: options.scratchDirectory, budget: options.idsHeldInMemory)
         defer { repeatedIDs.release() }
@@ -240,20 +315,23 @@ public struct EventImporter: Sendable {
             if problemCount == 0 {
                 files.write(checked.blocks)
                 try repeatedIDs.add(checked.givenIDs)
+                file.events += checked.events
+                file.idsGiven += checked.givenIDs.count
+                file.conditional += checked.conditional
             }
             // A full disk stops the check at the next chunk, not after the whole file.
             if let error = files.writeFailure { throw cannotWriteSpool(error) }
-            lines = chunk.lines.last?.number ?? lines
-            progress?(Progress(phase: .checking, bytesDone: chunk.fileOffset, bytesTotal: reader.size, lines: lines, appended: 0, duplicates: 0))
+            file.lines = chunk.lines.last?.number ?? file.lines
+            progress?(Progress(phase: .checking, bytesDone: chunk.fileOffset, bytesTotal: reader.size, lines: file.lines, appended: 0, duplicates: 0))
         }
         if let error = files.finishWriting() { throw cannotWriteSpool(error) }
         if problemCount > 0 {
             throw ImportFailure(file: displayName, problems: problems, totalProblems: problemCount, appended: 0)
         }
         if let spool, repeatedIDs.count > 1 {
-            try refuseConflictingRepeats(&repeatedIDs, spool: spool, displayName: displayName)
+            file.idsRepeat = try refuseConflictingRepeats(&repeatedIDs, spool: spool, displayName: displayName)
         }
-        return lines
+        return file
     }
 
     /// Refuses the file when a line gives an id that an earlier line gives with other
@@ -267,8 +345,9 @@ public struct EventImporter: Sendable {
     /// read back from `spool` in rounds, each holding the first lines of at most
     /// ``Options/repeatedTemplatesHeld`` bytes of templates (64 MiB): a file that
     /// repeats itself whole takes several reads of the spool, not the file's size in
-    /// memory.
-    private func refuseConflictingRepeats(_ repeatedIDs: inout RepeatedIDs, spool: URL, displayName: String) throws(ImportFailure) {
+    /// memory. Returns whether any id is given more than once.
+    private func refuseConflictingRepeats(_ repeatedIDs: inout RepeatedIDs, spool: URL, displayName: String) throws(ImportFailure) -> Bool {
+        var repeats = false
         var conflicts = ImportFailure.Tally(limit: options.maxReportedProblems)
         var round: [[RepeatedIDs.Entry]] = []
         var held = 0
@@ -315,6 +394,7 @@ public struct EventImporter: Sendable {
         }
         try repeatedIDs.forEachRepeated { groups throws(ImportFailure) in
             for group in groups {
+                repeats = true
                 let size = Int(group[0].templateLength)
                 if !round.isEmpty, held + size > options.repeatedTemplatesHeld || lines + group.count > 1 << 20 { try compare() }
                 round.append(group)
@@ -324,6 +404,7 @@ public struct EventImporter: Sendable {
         }
         if !round.isEmpty { try compare() }
         if let failure = conflicts.failure(file: displayName) { throw failure }
+        return repeats
     }
 
     /// Checks (and encodes) a chunk's lines on both cores. The chunk is cut into more
@@ -346,6 +427,8 @@ public struct EventImporter: Sendable {
                 var found: [ImportFailure.Problem] = []
                 var claims: [RecordedAtClaim] = []
                 var givenIDs: [RepeatedIDs.Entry] = []
+                var events = 0
+                var conditional = 0
                 let range = min(chunk.lines.count, part * per)..<min(chunk.lines.count, (part + 1) * per)
                 if encode, let first = range.first, let last = range.last {
                     // A template holds parts of its line (the payload is never longer than
@@ -358,6 +441,8 @@ public struct EventImporter: Sendable {
                     do throws(ImportLineError) {
                         let parsed = try prepare(bytes, lineNumber: line.number, checkOnly: !encode)
                         if let recordedAt = parsed.event.recordedAt { claims.append(RecordedAtClaim(time: recordedAt, line: line.number)) }
+                        events += 1
+                        if parsed.dependsOnStore { conditional += 1 }
                         if encode && found.isEmpty {
                             builder.add(parsed, line: line.number)
                             if parsed.givesID, let id = parsed.event.id {
@@ -368,7 +453,8 @@ public struct EventImporter: Sendable {
                         found.append(.init(line: line.number, reason: error.reason))
                     }
                 }
-                slots.value[part] = CheckedChunk(blocks: [builder], problems: found, claims: claims, givenIDs: givenIDs)
+                slots.value[part] = CheckedChunk(
+                    blocks: [builder], problems: found, claims: claims, givenIDs: givenIDs, events: events, conditional: conditional)
             }
         }
         var chunkResult = CheckedChunk()
@@ -377,17 +463,23 @@ public struct EventImporter: Sendable {
             chunkResult.problems += part.problems
             chunkResult.claims += part.claims
             chunkResult.givenIDs += part.givenIDs
+            chunkResult.events += part.events
+            chunkResult.conditional += part.conditional
         }
         return chunkResult
     }
 
     /// What checking one chunk found: its lines' templates (a block per part), its bad
-    /// lines, the `recordedAt` its lines give, and the ids they give, all in line order.
+    /// lines, the `recordedAt` its lines give, and the ids they give, all in line order;
+    /// how many events its lines hold, and how many of those depend on the store's state
+    /// (``CheckedFile/conditional``).
     private struct CheckedChunk {
         var blocks: [ImportSpool.Builder] = []
         var problems: [ImportFailure.Problem] = []
         var claims: [RecordedAtClaim] = []
         var givenIDs: [RepeatedIDs.Entry] = []
+        var events = 0
+        var conditional = 0
     }
 
     /// A line that gives `recordedAt`.

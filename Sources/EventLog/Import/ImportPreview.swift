@@ -42,8 +42,11 @@ extension LMDBEventStore: ImportPreviewing {
 /// scratch LMDB environment beside the store, written without syncing and removed by
 /// ``close()``, so memory stays bounded by the batch size whatever the file's size.
 ///
-/// The preview stands for the store as it was when the dry run began: if anything is
-/// appended meanwhile, the next batch is refused with a message saying so.
+/// A dry run's preview stands for the store as it was when the dry run began: if
+/// anything is appended meanwhile, the next batch is refused with a message saying so.
+/// An import's plan before appending (``EventImporter/Phase/planning``) goes on
+/// instead: it looks for the lines the store refuses, and the append pass checks each
+/// batch again anyway.
 final class ImportPreview: ImportTarget, @unchecked Sendable {
     /// What the file is previewed against; `nil` for an empty log (no store yet).
     private let store: (any ImportPreviewing)?
@@ -51,6 +54,10 @@ final class ImportPreview: ImportTarget, @unchecked Sendable {
     private let scratch: LMDBEnvironment
     private let streams: MDB_dbi
     private let ids: MDB_dbi
+    /// Whether planned records are kept by id, for later batches giving their ids again.
+    private let keepsPlannedIDs: Bool
+    /// Whether appends to the store during the preview are let be.
+    private let followsStore: Bool
     /// The store's head when the preview began.
     private var startHead: LogHead?
     /// Where the log would stand after the batches planned so far.
@@ -58,8 +65,16 @@ final class ImportPreview: ImportTarget, @unchecked Sendable {
 
     /// A preview against `store` (an empty log when `nil`), keeping its scratch
     /// environment in a new folder inside `scratchDirectory`.
-    init(store: (any ImportPreviewing)?, scratchDirectory: URL) throws {
+    ///
+    /// - Parameters:
+    ///   - keepsPlannedIDs: `false` when no event's id is one an earlier event of the
+    ///     file has (the check pass knows): its planned records are then not kept.
+    ///   - followsStore: go on planning when the store is appended to meanwhile,
+    ///     rather than refuse the next batch.
+    init(store: (any ImportPreviewing)?, scratchDirectory: URL, keepsPlannedIDs: Bool = true, followsStore: Bool = false) throws {
         self.store = store
+        self.keepsPlannedIDs = keepsPlannedIDs
+        self.followsStore = followsStore
         folder = try ScratchLease.folder(".ledgerline-preview-\(UUID().uuidString)", in: scratchDirectory)
         do {
             scratch = try LMDBEnvironment(directory: folder.url, mapSize: 256 << 20, maxDatabases: 2, maxReaders: 4, sync: false)
@@ -114,7 +129,7 @@ final class ImportPreview: ImportTarget, @unchecked Sendable {
             let planned = ScratchState(txn: txn, streams: streams, ids: ids)
             func plan(over committed: some AppendLookup, head: LogHead, lastRecordedAt: Timestamp) throws -> AppendResult {
                 if startHead == nil { startHead = head }
-                guard head == startHead else {
+                guard head == startHead || followsStore else {
                     throw EventLogError(
                         .storage,
                         "the store changed during the dry run (its head moved from \(startHead!.position) to \(head.position)): "
@@ -139,6 +154,7 @@ final class ImportPreview: ImportTarget, @unchecked Sendable {
                 var name = stream.rawValue
                 try name.withUTF8 { name in try withUInt64Bytes(version) { try txn.put(streams, UnsafeRawBufferPointer(name), $0) } }
             }
+            guard keepsPlannedIDs else { return }
             try planner.forEachRecord { _, record in
                 key.withUnsafeMutableBytes { EventRecord.id(record).store(to: $0, at: 0) }
                 try key.withUnsafeBytes { try txn.put(ids, $0, record) }

@@ -105,8 +105,9 @@ extension ImportTarget {
     }
 }
 
-/// A store that takes batches already prepared by this module (the importer's path).
-protocol PreparedAppending: EventStore, ImportTarget {}
+/// A store that takes batches already prepared by this module (the importer's path),
+/// and hands out its committed state for the importer to plan them against first.
+protocol PreparedAppending: EventStore, ImportTarget, ImportPreviewing {}
 
 /// One batch planned ahead of its turn, off the writer thread: its records sealed,
 /// its positions, versions and hashes assigned, as if the writer were in `base`.

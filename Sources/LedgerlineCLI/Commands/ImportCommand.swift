@@ -11,9 +11,13 @@ struct ImportCommand: AsyncParsableCommand {
             Each line is one event: {"stream", "type", "data", "id"?, "occurredAt"?, \
             "expectedVersion"?, "actor"?, "correlationId"?, "causationId"?, "metadata"?}. \
             The whole file is checked before anything is appended; bad lines are reported \
-            as FILE:LINE: reason and nothing is appended. Re-running an import that was \
-            interrupted appends only what is missing. Lines written by `export` restore a \
-            log with the same positions and hashes.
+            as FILE:LINE: reason and nothing is appended. So are lines the store refuses \
+            for what it holds (an expectedVersion the stream is not at, an id stored with \
+            other content, an export line that does not fit): when a file of several \
+            batches holds such lines, every batch is planned before the first is \
+            appended. Re-running an import that was interrupted appends only what is \
+            missing. Lines written by `export` restore a log with the same positions and \
+            hashes.
 
             With --dry-run the file is checked and every batch is planned against the \
             store as the import would append it (positions, expected versions, events \

@@ -73,7 +73,7 @@ final class ProgressBar: @unchecked Sendable {
                 switch progress.phase {
                 case .checking: "\(progress.lines.grouped) \(units) checked"
                 case .appending: "\(progress.appended.grouped) appended, \(progress.duplicates.grouped) already stored"
-                case .previewing: "\(progress.appended.grouped) to append, \(progress.duplicates.grouped) already stored"
+                case .planning, .previewing: "\(progress.appended.grouped) to append, \(progress.duplicates.grouped) already stored"
                 }
             update(label: progress.phase.rawValue, done: progress.bytesDone, total: progress.bytesTotal, detail: detail)
         }

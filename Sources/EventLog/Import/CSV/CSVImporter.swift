@@ -81,9 +81,8 @@ public struct CSVImporter: Sendable {
         guard let target = store as? any PreparedAppending else {
             throw ImportFailure(file: displayName, reason: "this store does not support imports")
         }
-        return try await run(url: url, displayName: displayName, progress: progress) { appender, spool, lines in
-            try await appender.appendSpool(
-                spool, to: target, lines: lines, displayName: displayName, fileSize: appender.fileSize(url), progress: progress)
+        return try await run(url: url, displayName: displayName, progress: progress) { appender, spool, file in
+            try await appender.appendChecked(spool, file, to: target, displayName: displayName, fileSize: appender.fileSize(url), progress: progress)
         }
     }
 
@@ -98,9 +97,9 @@ public struct CSVImporter: Sendable {
     ) async throws -> Summary {
         let previewed = try previewedStore(store, file: displayName)
         do {
-            return try await run(url: url, displayName: displayName, progress: progress) { appender, spool, lines in
+            return try await run(url: url, displayName: displayName, progress: progress) { appender, spool, file in
                 try await appender.previewSpool(
-                    spool, against: previewed, lines: lines, displayName: displayName, fileSize: appender.fileSize(url), progress: progress)
+                    spool, file, against: previewed, displayName: displayName, fileSize: appender.fileSize(url), progress: progress)
             }
         } catch var failure as ImportFailure {
             failure.isDryRun = true
@@ -112,7 +111,7 @@ public struct CSVImporter: Sendable {
     /// set up for it.
     private func run(
         url: URL, displayName: String, progress: (@Sendable (EventImporter.Progress) -> Void)?,
-        appendPass: (EventImporter, URL, Int) async throws -> EventImporter.Summary
+        appendPass: (EventImporter, URL, EventImporter.CheckedFile) async throws -> EventImporter.Summary
     ) async throws -> Summary {
         let started = DispatchTime.now()
         var appendOptions = EventImporter.Options()
@@ -123,7 +122,11 @@ public struct CSVImporter: Sendable {
         defer { lease.release() }
         var summary = try scan(url: url, displayName: displayName, spool: lease.url, progress: progress)
         let checked = DispatchTime.now()
-        let appended = try await appendPass(appender, lease.url, summary.lastLine)
+        // Every event's id comes from its id key, and no two are the same (or the scan
+        // refused the file), so only the store can hold one with other content.
+        let file = EventImporter.CheckedFile(
+            lines: summary.lastLine, events: summary.summary.events, idsGiven: summary.summary.events, idsRepeat: false, conditional: 0)
+        let appended = try await appendPass(appender, lease.url, file)
         summary.summary.appended = appended.appended
         summary.summary.duplicates = appended.duplicates
         summary.summary.head = appended.head

@@ -1,0 +1,126 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import EventLog
+
+/// An import's planning phase: when a batch after the first holds a line the store
+/// could refuse for what it holds, every batch is planned before anything is appended,
+/// so such a line appends nothing.
+@Suite("Import plans")
+struct ImportPlanTests {
+    static let id = Fixture.importLineID
+
+    /// A line of `customer-(n % 7)`; `extra` goes after its data.
+    static func line(_ n: Int, givesID: Bool = false, _ extra: String = "") -> String {
+        "{\"stream\": \"customer-\(n % 7)\", \"type\": \"ContactUpdated\"\(givesID ? ", \"id\": \"\(id(n))\"" : ""), \"data\": {\"n\": \(n)}\(extra)}"
+    }
+
+    /// Lines already in the store for the cases that need some: another stream, other ids.
+    static let stored = (0..<5).map { "{\"stream\": \"customer-99\", \"type\": \"ContactUpdated\", \"id\": \"\(id(5_000 + $0))\", \"data\": {\"n\": \($0)}}" }
+
+    /// Files imported in batches of 100, whether the import plans them first, and what
+    /// it appends.
+    static let cases: [(name: String, stored: Bool, file: [String], plans: Bool, appended: Int)] = {
+        let derived = (0..<300).map { line($0) }
+        let given = (0..<300).map { line($0, givesID: true) }
+        var repeated = given
+        repeated[250] = given[10]
+        var expecting = derived
+        // customer-3 holds lines 3, 10, …, 248 by then: 36 events.
+        expecting[255] = line(255, ", \"expectedVersion\": 36")
+        // Of lines 200–299 alone, customer-3 holds lines 206, 213, …, 248 by then.
+        var single = Array(derived[200...])
+        single[55] = line(255, ", \"expectedVersion\": 7")
+        let recorded = (0..<300).map { line($0, ", \"recordedAt\": \"2024-01-01T00:00:\(String(format: "%02d", $0 / 10))Z\"") }
+        return [
+            ("lines without ids into a store holding events", true, derived, false, 300),
+            ("lines giving ids into an empty store", false, given, false, 300),
+            ("lines giving ids into a store holding events", true, given, true, 300),
+            ("an id given twice, unchanged, into an empty store", false, repeated, true, 299),
+            ("an expected version in the only batch", false, single, false, 100),
+            ("an expected version in a later batch", false, expecting, true, 300),
+            ("lines giving recordedAt, as a restore's do", false, recorded, true, 300),
+        ]
+    }()
+
+    @Test("an import plans first only when a later batch holds a line the store could refuse", arguments: 0..<cases.count)
+    func anImportPlansFirstOnlyWhenNeeded(index: Int) async throws {
+        let example = Self.cases[index]
+        let scratch = ScratchDirectory("plan")
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
+        let file = scratch.url.appendingPathComponent("events.jsonl")
+        try example.file.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let storedFile = scratch.url.appendingPathComponent("stored.jsonl")
+        try Self.stored.joined(separator: "\n").write(to: storedFile, atomically: true, encoding: .utf8)
+        var options = EventImporter.Options()
+        options.batchSize = 100
+        options.scratchDirectory = scratch.url
+        try await withLMDBStore { store in
+            let importer = EventImporter(store: store, validator: nil, options: options)
+            if example.stored { _ = try await importer.importFile(at: storedFile, displayName: "stored.jsonl") }
+            let before = try store.head().position
+            let preview = try await importer.preview(url: file, displayName: "events.jsonl")
+            let phases = Mutex<[EventImporter.Phase]>([])
+            let summary = try await importer.importFile(at: file, displayName: "events.jsonl") { progress in
+                phases.withLock { if $0.last != progress.phase { $0.append(progress.phase) } }
+            }
+            let seen = phases.withLock { $0 }
+            #expect(seen == (example.plans ? [.checking, .planning, .appending] : [.checking, .appending]), "\(example.name)")
+            #expect(summary.appended == example.appended, "\(example.name)")
+            #expect(summary.duplicates == example.file.count - example.appended, "\(example.name)")
+            #expect(try store.head().position.rawValue == before.rawValue + UInt64(example.appended), "\(example.name)")
+            // The dry run, which keeps planned ids only when some may repeat, agrees.
+            #expect(preview.appended == summary.appended, "\(example.name)")
+            #expect(preview.duplicates == summary.duplicates, "\(example.name)")
+            #expect(preview.head == summary.head, "\(example.name)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.hasPrefix(".ledgerline") }.isEmpty)
+        }
+    }
+
+    @Test("a plan finding every line stored appends nothing and skips the append pass")
+    func aPlanFindingEveryLineStoredSkipsTheAppendPass() async throws {
+        let scratch = ScratchDirectory("plan")
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
+        let file = scratch.url.appendingPathComponent("events.jsonl")
+        try (0..<300).map { Self.line($0, givesID: true) }.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        var options = EventImporter.Options()
+        options.batchSize = 100
+        options.scratchDirectory = scratch.url
+        try await withLMDBStore { store in
+            let importer = EventImporter(store: store, validator: nil, options: options)
+            let first = try await importer.importFile(at: file, displayName: "events.jsonl")
+            #expect(first.appended == 300)
+            let phases = Mutex<[EventImporter.Phase]>([])
+            let again = try await importer.importFile(at: file, displayName: "events.jsonl") { progress in
+                phases.withLock { if $0.last != progress.phase { $0.append(progress.phase) } }
+            }
+            #expect(phases.withLock { $0 } == [.checking, .planning])
+            #expect(again.appended == 0)
+            #expect(again.duplicates == 300)
+            #expect(again.head == first.head)
+            #expect(try store.head().position == first.head)
+        }
+    }
+
+    @Test("an import's plan goes on when the store is appended to meanwhile")
+    func anImportsPlanGoesOnWhenTheStoreIsAppendedTo() async throws {
+        let scratch = ScratchDirectory("plan")
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
+        try await withLMDBStore { store in
+            let plan = try ImportPreview(store: store, scratchDirectory: scratch.url, keepsPlannedIDs: false, followsStore: true)
+            defer { plan.close() }
+            let first = try ProposedEvent.prepare([Fixture.contactCreated(1), Fixture.contactCreated(2)], validator: nil, maxRecordBytes: 1 << 20)
+            _ = try await plan.append(prepared: first)
+            _ = try await store.append([Fixture.contactCreated(3)])
+            // A dry run refuses this batch (see ImportPreviewTests); the plan does not.
+            let second = try ProposedEvent.prepare([Fixture.contactCreated(4)], validator: nil, maxRecordBytes: 1 << 20)
+            let planned = try await plan.append(prepared: second)
+            #expect(planned.events.map(\.isDuplicate) == [false])
+            #expect(try plan.head().position == LogPosition(3))
+        }
+    }
+}
