@@ -68,6 +68,8 @@ struct ImportPlanTests {
             }
             let seen = phases.withLock { $0 }
             #expect(seen == (example.plans ? [.checking, .planning, .appending] : [.checking, .appending]), "\(example.name)")
+            #expect((summary.planSeconds > 0) == example.plans, "\(example.name)")
+            #expect(summary.planSeconds < summary.seconds - summary.checkSeconds, "\(example.name)")
             #expect(summary.appended == example.appended, "\(example.name)")
             #expect(summary.duplicates == example.file.count - example.appended, "\(example.name)")
             #expect(try store.head().position.rawValue == before.rawValue + UInt64(example.appended), "\(example.name)")

@@ -82,6 +82,9 @@ public struct EventImporter: Sendable {
         public var seconds: Double
         /// Of ``seconds``, the time the check pass took.
         public var checkSeconds: Double = 0
+        /// Of ``seconds``, the time an import took to plan every batch before
+        /// appending (0 when it needed no plan; see ``Phase/planning``).
+        public var planSeconds: Double = 0
     }
 
     /// The store to append to; `nil` for an importer that only checks files.
@@ -175,25 +178,32 @@ public struct EventImporter: Sendable {
 
     /// The append pass of an import over `spool`, holding `file`, into `target`; first
     /// plans every batch without appending when the store could refuse a line in a
-    /// batch after the first (``needsPlan(_:in:)``), so that such a line appends
+    /// batch after the first (``needsPlan(_:in:displayName:)``), so that such a line appends
     /// nothing. When the plan finds every event stored already, nothing is left to append.
     func appendChecked(
         _ spool: URL, _ file: CheckedFile, to target: any PreparedAppending, displayName: String, fileSize: Int,
         progress: (@Sendable (Progress) -> Void)?
     ) async throws(ImportFailure) -> Summary {
-        if try needsPlan(file, in: target, displayName: displayName) {
-            do {
-                let planned = try await previewSpool(
-                    spool, file, against: target, displayName: displayName, fileSize: fileSize, phase: .planning, progress: progress)
-                if planned.appended == 0 { return planned }
-            } catch {
-                // It counted what it would have appended.
-                var failure = error
-                failure.appended = 0
-                throw failure
-            }
+        guard try needsPlan(file, in: target, displayName: displayName) else {
+            return try await appendSpool(spool, to: target, lines: file.lines, displayName: displayName, fileSize: fileSize, progress: progress)
         }
-        return try await appendSpool(spool, to: target, lines: file.lines, displayName: displayName, fileSize: fileSize, progress: progress)
+        let started = DispatchTime.now()
+        var planned: Summary
+        do {
+            planned = try await previewSpool(spool, file, against: target, displayName: displayName, fileSize: fileSize, phase: .planning, progress: progress)
+        } catch {
+            // It counted what it would have appended.
+            var failure = error
+            failure.appended = 0
+            throw failure
+        }
+        let planSeconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        var summary = planned
+        if planned.appended > 0 {
+            summary = try await appendSpool(spool, to: target, lines: file.lines, displayName: displayName, fileSize: fileSize, progress: progress)
+        }
+        summary.planSeconds = planSeconds
+        return summary
     }
 
     /// Whether `file` holds a line that what `store` holds could refuse, in a batch

@@ -84,6 +84,7 @@ struct ImportCommand: AsyncParsableCommand {
                 "head": .number(JSONNumber(summary.head.rawValue)),
                 "seconds": .number(JSONNumber((summary.seconds * 1000).rounded() / 1000)),
                 "checkSeconds": .number(JSONNumber((summary.checkSeconds * 1000).rounded() / 1000)),
+                "planSeconds": .number(JSONNumber((summary.planSeconds * 1000).rounded() / 1000)),
             ]
             Output.line(value.description)
         } else if dryRun {

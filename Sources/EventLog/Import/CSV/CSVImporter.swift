@@ -44,6 +44,9 @@ public struct CSVImporter: Sendable {
         public var seconds = 0.0
         /// Of ``seconds``, the time the check pass took.
         public var checkSeconds = 0.0
+        /// Of ``seconds``, the time the import took to plan every batch before appending
+        /// (0 when it needed no plan; see ``EventImporter/Phase/planning``).
+        public var planSeconds = 0.0
         /// Events per type.
         public var eventsByType: [EventType: Int] = [:]
     }
@@ -130,6 +133,7 @@ public struct CSVImporter: Sendable {
         summary.summary.appended = appended.appended
         summary.summary.duplicates = appended.duplicates
         summary.summary.head = appended.head
+        summary.summary.planSeconds = appended.planSeconds
         summary.summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         summary.summary.checkSeconds = Double(checked.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return summary.summary
