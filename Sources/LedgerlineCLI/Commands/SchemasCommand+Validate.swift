@@ -11,7 +11,10 @@ extension SchemasCommand {
             discussion: """
                 Runs every check `ledgerline import` runs on each line (JSON, envelope fields, \
                 ids, timestamps, the payload's schema, size) and reports every bad line as \
-                FILE:LINE: reason. Exits non-zero when any line is bad.
+                FILE:LINE: reason. Exits non-zero when any line is bad. \
+                It checks each line on its own: what depends on other lines or on a store \
+                (an id given on two lines with different content, expected versions, where \
+                an export's lines go) is checked by `ledgerline import --dry-run`.
 
                 Examples:
                   ledgerline schemas validate events.jsonl
