@@ -107,6 +107,66 @@ struct ImportPlanTests {
         }
     }
 
+    /// An import target that lets something else append `interloper` to the store just
+    /// before the importer's second batch.
+    private final class Overtaken: ImportTarget, @unchecked Sendable {
+        let store: any PreparedAppending
+        let interloper: ProposedEvent
+        private let batches = Mutex(0)
+
+        init(_ store: any PreparedAppending, interloper: ProposedEvent) {
+            self.store = store
+            self.interloper = interloper
+        }
+
+        func append(prepared batch: consuming PreparedBatch) async throws(EventLogError) -> AppendResult {
+            if batches.withLock({ $0 += 1; return $0 }) == 2 { _ = try await store.append([interloper]) }
+            return try await store.append(prepared: batch)
+        }
+
+        func head() throws(EventLogError) -> LogHead { try store.head() }
+    }
+
+    @Test("a batch overtaken by an append from elsewhere after the plan is refused, and the message says what was appended")
+    func aBatchOvertakenAfterThePlanIsRefused() async throws {
+        let scratch = ScratchDirectory("plan")
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
+        // Three blocks of 100 lines; line 252 expects customer-1 to hold the 125 events
+        // of the odd lines before it.
+        let spool = scratch.url.appendingPathComponent("events.spool")
+        _ = FileManager.default.createFile(atPath: spool.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: spool)
+        for block in 0..<3 {
+            var builder = ImportSpool.Builder()
+            for n in (block * 100)..<(block * 100 + 100) {
+                let expected = n == 251 ? ", \"expectedVersion\": 125" : ""
+                builder.add(try ImportLine.parse("{\"stream\": \"customer-\(n % 2)\", \"type\": \"ContactUpdated\", \"data\": {\"n\": \(n)}\(expected)}", lineNumber: n + 1), line: n + 1)
+            }
+            try builder.write(to: handle)
+        }
+        try handle.close()
+        var options = EventImporter.Options()
+        options.batchSize = 100
+        options.scratchDirectory = scratch.url
+        try await withLMDBStore { store in
+            let target = Overtaken(store as! any PreparedAppending, interloper: Fixture.event("customer-1", "ContactUpdated", ["n": -1]))
+            let importer = EventImporter(store: store, validator: nil, options: options)
+            let failure = await #expect(throws: ImportFailure.self) {
+                try await importer.appendSpool(spool, to: target, lines: 300, displayName: "events.jsonl", fileSize: 0, progress: nil)
+            }
+            #expect(failure?.problems.map(\.line) == [252])
+            #expect(failure?.problems.first?.reason.contains("expected version 125") == true, "\(String(describing: failure))")
+            #expect(failure?.appended == 200)
+            #expect(
+                failure?.description.hasSuffix(
+                    "events.jsonl: 200 events were appended before this; fix the line and run the same import again — lines already stored are skipped") == true)
+            // The first two batches and the interloper.
+            let head = try store.head().position
+            #expect(head == LogPosition(201))
+        }
+    }
+
     @Test("an import's plan goes on when the store is appended to meanwhile")
     func anImportsPlanGoesOnWhenTheStoreIsAppendedTo() async throws {
         let scratch = ScratchDirectory("plan")
