@@ -76,6 +76,28 @@ struct ScratchDirectory {
     func cleanup() {
         try? FileManager.default.removeItem(at: url.deletingLastPathComponent())
     }
+
+    /// A scratch folder for imports, created and holding `files` (each a name and its
+    /// lines), and importer options appending in batches of `batchSize` that keep their
+    /// scratch files here.
+    static func forImports(_ name: String, files: [String: [String]] = [:], batchSize: Int = 100) throws -> (ScratchDirectory, EventImporter.Options) {
+        let scratch = ScratchDirectory(name)
+        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
+        for (file, lines) in files {
+            try lines.joined(separator: "\n").write(to: scratch.file(file), atomically: true, encoding: .utf8)
+        }
+        var options = EventImporter.Options()
+        options.batchSize = batchSize
+        options.scratchDirectory = scratch.url
+        return (scratch, options)
+    }
+
+    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+
+    /// What an import left in the folder besides the test's own files: its scratch files.
+    func leftovers() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: url.path).filter { $0.hasPrefix(".ledgerline") }
+    }
 }
 
 /// The two stores the contract suite runs against.

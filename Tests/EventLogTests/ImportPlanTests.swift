@@ -47,19 +47,12 @@ struct ImportPlanTests {
     @Test("an import plans first only when a later batch holds a line the store could refuse", arguments: 0..<cases.count)
     func anImportPlansFirstOnlyWhenNeeded(index: Int) async throws {
         let example = Self.cases[index]
-        let scratch = ScratchDirectory("plan")
+        let (scratch, options) = try ScratchDirectory.forImports("plan", files: ["events.jsonl": example.file, "stored.jsonl": Self.stored])
         defer { scratch.cleanup() }
-        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
-        let file = scratch.url.appendingPathComponent("events.jsonl")
-        try example.file.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-        let storedFile = scratch.url.appendingPathComponent("stored.jsonl")
-        try Self.stored.joined(separator: "\n").write(to: storedFile, atomically: true, encoding: .utf8)
-        var options = EventImporter.Options()
-        options.batchSize = 100
-        options.scratchDirectory = scratch.url
+        let file = scratch.file("events.jsonl")
         try await withLMDBStore { store in
             let importer = EventImporter(store: store, validator: nil, options: options)
-            if example.stored { _ = try await importer.importFile(at: storedFile, displayName: "stored.jsonl") }
+            if example.stored { _ = try await importer.importFile(at: scratch.file("stored.jsonl"), displayName: "stored.jsonl") }
             let before = try store.head().position
             let preview = try await importer.preview(url: file, displayName: "events.jsonl")
             let phases = Mutex<[EventImporter.Phase]>([])
@@ -77,20 +70,15 @@ struct ImportPlanTests {
             #expect(preview.appended == summary.appended, "\(example.name)")
             #expect(preview.duplicates == summary.duplicates, "\(example.name)")
             #expect(preview.head == summary.head, "\(example.name)")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.hasPrefix(".ledgerline") }.isEmpty)
+            #expect(try scratch.leftovers().isEmpty)
         }
     }
 
     @Test("a plan finding every line stored appends nothing and skips the append pass")
     func aPlanFindingEveryLineStoredSkipsTheAppendPass() async throws {
-        let scratch = ScratchDirectory("plan")
+        let (scratch, options) = try ScratchDirectory.forImports("plan", files: ["events.jsonl": (0..<300).map { Self.line($0, givesID: true) }])
         defer { scratch.cleanup() }
-        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
-        let file = scratch.url.appendingPathComponent("events.jsonl")
-        try (0..<300).map { Self.line($0, givesID: true) }.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-        var options = EventImporter.Options()
-        options.batchSize = 100
-        options.scratchDirectory = scratch.url
+        let file = scratch.file("events.jsonl")
         try await withLMDBStore { store in
             let importer = EventImporter(store: store, validator: nil, options: options)
             let first = try await importer.importFile(at: file, displayName: "events.jsonl")
@@ -129,12 +117,11 @@ struct ImportPlanTests {
 
     @Test("a batch overtaken by an append from elsewhere after the plan is refused, and the message says what was appended")
     func aBatchOvertakenAfterThePlanIsRefused() async throws {
-        let scratch = ScratchDirectory("plan")
+        let (scratch, options) = try ScratchDirectory.forImports("plan")
         defer { scratch.cleanup() }
-        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
         // Three blocks of 100 lines; line 252 expects customer-1 to hold the 125 events
         // of the odd lines before it.
-        let spool = scratch.url.appendingPathComponent("events.spool")
+        let spool = scratch.file("events.spool")
         _ = FileManager.default.createFile(atPath: spool.path, contents: nil)
         let handle = try FileHandle(forWritingTo: spool)
         for block in 0..<3 {
@@ -146,9 +133,6 @@ struct ImportPlanTests {
             try builder.write(to: handle)
         }
         try handle.close()
-        var options = EventImporter.Options()
-        options.batchSize = 100
-        options.scratchDirectory = scratch.url
         try await withLMDBStore { store in
             let target = Overtaken(store as! any PreparedAppending, interloper: Fixture.event("customer-1", "ContactUpdated", ["n": -1]))
             let importer = EventImporter(store: store, validator: nil, options: options)
@@ -164,25 +148,6 @@ struct ImportPlanTests {
             // The first two batches and the interloper.
             let head = try store.head().position
             #expect(head == LogPosition(201))
-        }
-    }
-
-    @Test("an import's plan goes on when the store is appended to meanwhile")
-    func anImportsPlanGoesOnWhenTheStoreIsAppendedTo() async throws {
-        let scratch = ScratchDirectory("plan")
-        defer { scratch.cleanup() }
-        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
-        try await withLMDBStore { store in
-            let plan = try ImportPreview(store: store, scratchDirectory: scratch.url, keepsPlannedIDs: false, followsStore: true)
-            defer { plan.close() }
-            let first = try ProposedEvent.prepare([Fixture.contactCreated(1), Fixture.contactCreated(2)], validator: nil, maxRecordBytes: 1 << 20)
-            _ = try await plan.append(prepared: first)
-            _ = try await store.append([Fixture.contactCreated(3)])
-            // A dry run refuses this batch (see ImportPreviewTests); the plan does not.
-            let second = try ProposedEvent.prepare([Fixture.contactCreated(4)], validator: nil, maxRecordBytes: 1 << 20)
-            let planned = try await plan.append(prepared: second)
-            #expect(planned.events.map(\.isDuplicate) == [false])
-            #expect(try plan.head().position == LogPosition(3))
         }
     }
 }

@@ -12,37 +12,20 @@ struct ImportPreviewTests {
     static let lines = Fixture.recurringImportLines
     static let id = Fixture.importLineID
 
-    /// A scratch folder with `files` written into it, and importer options using it.
-    private func setUp(_ files: [String: [String]]) throws -> (ScratchDirectory, EventImporter.Options) {
-        let scratch = ScratchDirectory("import")
-        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
-        for (name, lines) in files {
-            try lines.joined(separator: "\n").write(to: scratch.url.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        }
-        var options = EventImporter.Options()
-        options.batchSize = 100
-        options.scratchDirectory = scratch.url
-        return (scratch, options)
-    }
-
-    /// What the scratch folder holds besides the test's own files: a dry run leaves nothing.
-    private func leftovers(_ scratch: ScratchDirectory) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.hasPrefix(".ledgerline") }
-    }
 
     @Test("a dry run says what the import then does: appended, already stored, head", arguments: StoreKind.allCases)
     func aDryRunSaysWhatTheImportThenDoes(kind: StoreKind) async throws {
-        let (scratch, options) = try setUp(["first.jsonl": Array(Self.lines[..<300]), "events.jsonl": Self.lines])
+        let (scratch, options) = try ScratchDirectory.forImports("import", files: ["first.jsonl": Array(Self.lines[..<300]), "events.jsonl": Self.lines])
         defer { scratch.cleanup() }
         try await kind.withStore { store in
             let importer = EventImporter(store: store, validator: nil, options: options)
-            _ = try await importer.importFile(at: scratch.url.appendingPathComponent("first.jsonl"), displayName: "first.jsonl")
+            _ = try await importer.importFile(at: scratch.file("first.jsonl"), displayName: "first.jsonl")
             let before = try store.head()
-            let file = scratch.url.appendingPathComponent("events.jsonl")
+            let file = scratch.file("events.jsonl")
 
             let preview = try await importer.preview(url: file, displayName: "events.jsonl")
             #expect(try store.head() == before)
-            #expect(try leftovers(scratch).isEmpty)
+            #expect(try scratch.leftovers().isEmpty)
             let summary = try await importer.importFile(at: file, displayName: "events.jsonl")
             #expect(preview.lines == 1_000)
             #expect(preview.appended == summary.appended)
@@ -57,14 +40,14 @@ struct ImportPreviewTests {
 
     @Test("without a store, a dry run plans against an empty log")
     func withoutAStoreADryRunPlansAgainstAnEmptyLog() async throws {
-        let (scratch, options) = try setUp(["events.jsonl": Self.lines])
+        let (scratch, options) = try ScratchDirectory.forImports("import", files: ["events.jsonl": Self.lines])
         defer { scratch.cleanup() }
         let preview = try await EventImporter(checkingWith: nil, options: options)
-            .preview(url: scratch.url.appendingPathComponent("events.jsonl"), displayName: "events.jsonl")
+            .preview(url: scratch.file("events.jsonl"), displayName: "events.jsonl")
         #expect(preview.appended == 992)
         #expect(preview.duplicates == 8)
         #expect(preview.head == LogPosition(992))
-        #expect(try leftovers(scratch).isEmpty)
+        #expect(try scratch.leftovers().isEmpty)
     }
 
     /// What the store holds before, the file, and the line the import refuses.
@@ -87,18 +70,18 @@ struct ImportPreviewTests {
     @Test("a dry run refuses what the import refuses, on the same line, and appends nothing", arguments: 0..<refusals.count)
     func aDryRunRefusesWhatTheImportRefuses(index: Int) async throws {
         let refusal = Self.refusals[index]
-        let (scratch, options) = try setUp(["stored.jsonl": refusal.stored, "events.jsonl": refusal.file])
+        let (scratch, options) = try ScratchDirectory.forImports("import", files: ["stored.jsonl": refusal.stored, "events.jsonl": refusal.file])
         defer { scratch.cleanup() }
         try await withLMDBStore { store in
             let importer = EventImporter(store: store, validator: nil, options: options)
             if !refusal.stored.isEmpty {
-                _ = try await importer.importFile(at: scratch.url.appendingPathComponent("stored.jsonl"), displayName: "stored.jsonl")
+                _ = try await importer.importFile(at: scratch.file("stored.jsonl"), displayName: "stored.jsonl")
             }
             let before = try store.head()
-            let file = scratch.url.appendingPathComponent("events.jsonl")
+            let file = scratch.file("events.jsonl")
             let dry = await #expect(throws: ImportFailure.self) { try await importer.preview(url: file, displayName: "events.jsonl") }
             #expect(try store.head() == before)
-            #expect(try leftovers(scratch).isEmpty)
+            #expect(try scratch.leftovers().isEmpty)
             let wet = await #expect(throws: ImportFailure.self) { try await importer.importFile(at: file, displayName: "events.jsonl") }
             #expect(dry?.problems.map(\.line) == [refusal.line], "\(refusal.name): \(String(describing: dry))")
             #expect(dry?.problems == wet?.problems, "\(refusal.name)")
@@ -112,13 +95,14 @@ struct ImportPreviewTests {
         }
     }
 
-    @Test("a store appended to during a dry run is reported, and the scratch store removed")
-    func aStoreAppendedToDuringADryRunIsReported() async throws {
-        let scratch = ScratchDirectory("preview")
+    /// A dry run stands for the store as it was; an import's plan goes on, since the
+    /// append pass checks each batch again.
+    @Test("a store appended to during a dry run is reported, during an import's plan let be; the scratch store is removed", arguments: [false, true])
+    func aStoreAppendedToDuringAPreview(followsStore: Bool) async throws {
+        let (scratch, _) = try ScratchDirectory.forImports("preview")
         defer { scratch.cleanup() }
-        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
         try await withLMDBStore { store in
-            let preview = try ImportPreview(store: store, scratchDirectory: scratch.url)
+            let preview = try ImportPreview(store: store, scratchDirectory: scratch.url, keepsPlannedIDs: !followsStore, followsStore: followsStore)
             #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).count == 1)
             let first = try ProposedEvent.prepare([Fixture.contactCreated(1), Fixture.contactCreated(2)], validator: nil, maxRecordBytes: 1 << 20)
             let planned = try await preview.append(prepared: first)
@@ -128,8 +112,14 @@ struct ImportPreviewTests {
 
             _ = try await store.append([Fixture.contactCreated(3)])
             let second = try ProposedEvent.prepare([Fixture.contactCreated(4)], validator: nil, maxRecordBytes: 1 << 20)
-            let error = await #expect(throws: EventLogError.self) { try await preview.append(prepared: second) }
-            #expect(error?.message.contains("the store changed during the dry run (its head moved from 0 to 1)") == true, "\(String(describing: error))")
+            if followsStore {
+                let next = try await preview.append(prepared: second)
+                #expect(next.events.map(\.isDuplicate) == [false])
+                #expect(try preview.head().position == LogPosition(3))
+            } else {
+                let error = await #expect(throws: EventLogError.self) { try await preview.append(prepared: second) }
+                #expect(error?.message.contains("the store changed during the dry run (its head moved from 0 to 1)") == true, "\(String(describing: error))")
+            }
             preview.close()
             #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).isEmpty)
         }

@@ -11,11 +11,7 @@ import Testing
 struct RepeatedIDsTests {
     static let id = Fixture.importLineID
 
-    private func scratch() throws -> ScratchDirectory {
-        let scratch = ScratchDirectory("repeated")
-        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
-        return scratch
-    }
+    private func scratch() throws -> ScratchDirectory { try ScratchDirectory.forImports("repeated").0 }
 
     /// 200 lines; line `n` (from 0) gives id `n`, except lines 150 and up, which give
     /// the id of line `n - 150` again.
@@ -121,17 +117,16 @@ struct RepeatedIDsTests {
         #expect(storeRefused == (comparison.refused || leftToTheAppend), "\(comparison.name)")
     }
 
-    /// Importer options for batches of 100; `spill` also sends the ids to a scratch file
-    /// and compares one repeated id per read of the spool.
-    private func options(_ scratch: ScratchDirectory, spill: Bool) -> EventImporter.Options {
-        var options = EventImporter.Options()
-        options.batchSize = 100
-        options.scratchDirectory = scratch.url
+    /// A scratch folder and importer options for batches of 100; `spill` also sends the
+    /// ids to a scratch file and compares one repeated id per read of the spool.
+    private func setUp(spill: Bool) throws -> (ScratchDirectory, EventImporter.Options) {
+        let (scratch, forImports) = try ScratchDirectory.forImports("repeated")
+        var options = forImports
         if spill {
             options.idsHeldInMemory = 16
             options.repeatedTemplatesHeld = 1
         }
-        return options
+        return (scratch, options)
     }
 
     private func line(_ n: Int, _ stream: String, data: Int? = nil) -> String {
@@ -143,14 +138,14 @@ struct RepeatedIDsTests {
     private func eventsFile(_ scratch: ScratchDirectory, changing changes: [Int: String]) throws -> URL {
         var lines = (0..<300).map { line($0, "customer-\($0 % 7)") }
         for (index, changed) in changes { lines[index] = changed }
-        let file = scratch.url.appendingPathComponent("events.jsonl")
+        let file = scratch.file("events.jsonl")
         try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         return file
     }
 
     @Test("ids given again with other content in later batches are refused before anything is appended", arguments: [false, true])
     func idsGivenAgainInLaterBatchesAreRefusedFirst(spill: Bool) async throws {
-        let scratch = try scratch()
+        let (scratch, options) = try setUp(spill: spill)
         defer { scratch.cleanup() }
         let file = try eventsFile(
             scratch,
@@ -160,7 +155,7 @@ struct RepeatedIDsTests {
                 280: line(3, "customer-3", data: 7),  // line 281 changes line 4's data
             ])
         try await withLMDBStore { store in
-            let importer = EventImporter(store: store, validator: nil, options: options(scratch, spill: spill))
+            let importer = EventImporter(store: store, validator: nil, options: options)
             let wet = await #expect(throws: ImportFailure.self) { try await importer.importFile(at: file, displayName: "events.jsonl") }
             let expected: [ImportFailure.Problem] = [
                 .init(line: 261, reason: "event \(Self.id(20)) is on line 21 too, with different content; give each event its own id"),
@@ -179,7 +174,7 @@ struct RepeatedIDsTests {
 
     @Test("the first lines in the file are reported, whichever id's lines are compared first", arguments: [false, true])
     func theFirstLinesInTheFileAreReported(spill: Bool) async throws {
-        let scratch = try scratch()
+        var (scratch, options) = try setUp(spill: spill)
         defer { scratch.cleanup() }
         let file = try eventsFile(
             scratch,
@@ -188,7 +183,6 @@ struct RepeatedIDsTests {
                 29: line(19, "customer-5", data: 1),  // line 30 changes line 20's data
                 199: line(19, "customer-5", data: 2),  // and line 200 too
             ])
-        var options = options(scratch, spill: spill)
         options.maxReportedProblems = 1
         let importer = EventImporter(checkingWith: nil, options: options)
         let failure = await #expect(throws: ImportFailure.self) { try await importer.preview(url: file, displayName: "events.jsonl") }
@@ -198,11 +192,11 @@ struct RepeatedIDsTests {
 
     @Test("an id given again with the same content in a later batch is a duplicate, appended once", arguments: [false, true])
     func anIdGivenAgainUnchangedIsADuplicate(spill: Bool) async throws {
-        let scratch = try scratch()
+        let (scratch, options) = try setUp(spill: spill)
         defer { scratch.cleanup() }
         let file = try eventsFile(scratch, changing: [260: line(20, "customer-6"), 299: line(20, "customer-6")])
         try await withLMDBStore { store in
-            let importer = EventImporter(store: store, validator: nil, options: options(scratch, spill: spill))
+            let importer = EventImporter(store: store, validator: nil, options: options)
             let summary = try await importer.importFile(at: file, displayName: "events.jsonl")
             #expect(summary.appended == 298)
             #expect(summary.duplicates == 2)
@@ -233,7 +227,7 @@ struct RepeatedIDsTests {
         rows[120] = "2000,"  // line 121 makes no id twice
         rows[150] = "7,"  // line 151 repeats line 8's contact
         rows[170] = "9000,9000"  // line 171: its order makes the id its contact makes
-        let file = scratch.url.appendingPathComponent("rows.csv")
+        let file = scratch.file("rows.csv")
         try rows.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         var options = CSVImporter.Options()
         options.scratchDirectory = scratch.url

@@ -122,8 +122,8 @@ public struct EventImporter: Sendable {
         #endif
         let checked = DispatchTime.now()
         var summary = try await appendChecked(spool, file, to: target, displayName: displayName, fileSize: fileSize(url), progress: progress)
-        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        summary.checkSeconds = Double(checked.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        summary.seconds = DispatchTime.now().seconds(since: started)
+        summary.checkSeconds = checked.seconds(since: started)
         return summary
     }
 
@@ -147,8 +147,8 @@ public struct EventImporter: Sendable {
             let file = try scan(url: url, displayName: displayName, spool: spool, progress: progress)
             let checked = DispatchTime.now()
             var summary = try await previewSpool(spool, file, against: previewed, displayName: displayName, fileSize: fileSize(url), progress: progress)
-            summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-            summary.checkSeconds = Double(checked.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            summary.seconds = DispatchTime.now().seconds(since: started)
+            summary.checkSeconds = checked.seconds(since: started)
             return summary
         } catch {
             var failure = error
@@ -188,16 +188,8 @@ public struct EventImporter: Sendable {
             return try await appendSpool(spool, to: target, lines: file.lines, displayName: displayName, fileSize: fileSize, progress: progress)
         }
         let started = DispatchTime.now()
-        var planned: Summary
-        do {
-            planned = try await previewSpool(spool, file, against: target, displayName: displayName, fileSize: fileSize, phase: .planning, progress: progress)
-        } catch {
-            // It counted what it would have appended.
-            var failure = error
-            failure.appended = 0
-            throw failure
-        }
-        let planSeconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        let planned = try await previewSpool(spool, file, against: target, displayName: displayName, fileSize: fileSize, phase: .planning, progress: progress)
+        let planSeconds = DispatchTime.now().seconds(since: started)
         var summary = planned
         if planned.appended > 0 {
             summary = try await appendSpool(spool, to: target, lines: file.lines, displayName: displayName, fileSize: fileSize, progress: progress)
@@ -325,9 +317,10 @@ public struct EventImporter: Sendable {
             if problemCount == 0 {
                 files.write(checked.blocks)
                 try repeatedIDs.add(checked.givenIDs)
-                file.events += checked.events
-                file.idsGiven += checked.givenIDs.count
-                file.conditional += checked.conditional
+                for block in checked.blocks {
+                    file.events += block.batch.count
+                    file.conditional += block.batch.events.reduce(0) { $0 + ($1.dependsOnStore ? 1 : 0) }
+                }
             }
             // A full disk stops the check at the next chunk, not after the whole file.
             if let error = files.writeFailure { throw cannotWriteSpool(error) }
@@ -338,6 +331,7 @@ public struct EventImporter: Sendable {
         if problemCount > 0 {
             throw ImportFailure(file: displayName, problems: problems, totalProblems: problemCount, appended: 0)
         }
+        file.idsGiven = repeatedIDs.count
         if let spool, repeatedIDs.count > 1 {
             file.idsRepeat = try refuseConflictingRepeats(&repeatedIDs, spool: spool, displayName: displayName)
         }
@@ -437,8 +431,6 @@ public struct EventImporter: Sendable {
                 var found: [ImportFailure.Problem] = []
                 var claims: [RecordedAtClaim] = []
                 var givenIDs: [RepeatedIDs.Entry] = []
-                var events = 0
-                var conditional = 0
                 let range = min(chunk.lines.count, part * per)..<min(chunk.lines.count, (part + 1) * per)
                 if encode, let first = range.first, let last = range.last {
                     // A template holds parts of its line (the payload is never longer than
@@ -451,8 +443,6 @@ public struct EventImporter: Sendable {
                     do throws(ImportLineError) {
                         let parsed = try prepare(bytes, lineNumber: line.number, checkOnly: !encode)
                         if let recordedAt = parsed.event.recordedAt { claims.append(RecordedAtClaim(time: recordedAt, line: line.number)) }
-                        events += 1
-                        if parsed.dependsOnStore { conditional += 1 }
                         if encode && found.isEmpty {
                             builder.add(parsed, line: line.number)
                             if parsed.givesID, let id = parsed.event.id {
@@ -463,8 +453,7 @@ public struct EventImporter: Sendable {
                         found.append(.init(line: line.number, reason: error.reason))
                     }
                 }
-                slots.value[part] = CheckedChunk(
-                    blocks: [builder], problems: found, claims: claims, givenIDs: givenIDs, events: events, conditional: conditional)
+                slots.value[part] = CheckedChunk(blocks: [builder], problems: found, claims: claims, givenIDs: givenIDs)
             }
         }
         var chunkResult = CheckedChunk()
@@ -473,23 +462,17 @@ public struct EventImporter: Sendable {
             chunkResult.problems += part.problems
             chunkResult.claims += part.claims
             chunkResult.givenIDs += part.givenIDs
-            chunkResult.events += part.events
-            chunkResult.conditional += part.conditional
         }
         return chunkResult
     }
 
     /// What checking one chunk found: its lines' templates (a block per part), its bad
-    /// lines, the `recordedAt` its lines give, and the ids they give, all in line order;
-    /// how many events its lines hold, and how many of those depend on the store's state
-    /// (``CheckedFile/conditional``).
+    /// lines, the `recordedAt` its lines give, and the ids they give, all in line order.
     private struct CheckedChunk {
         var blocks: [ImportSpool.Builder] = []
         var problems: [ImportFailure.Problem] = []
         var claims: [RecordedAtClaim] = []
         var givenIDs: [RepeatedIDs.Entry] = []
-        var events = 0
-        var conditional = 0
     }
 
     /// A line that gives `recordedAt`.
@@ -579,19 +562,21 @@ public struct EventImporter: Sendable {
             } catch {
                 let logError = error as? EventLogError
                 let reason = logError?.message ?? "\(error)"
+                // What was committed before: nothing, when the pass only plans.
+                let committed = phase == .appending ? appended : 0
                 if let index = logError?.batchIndex {
                     var reason = reason
                     if let logError, let earlier = logError.earlierBatchIndex, let id = logError.eventID {
                         reason = "event \(id) is on line \(current.block.lines[earlier]) too, with different content; give each event its own id"
                     }
-                    throw ImportFailure(file: displayName, problems: [.init(line: current.block.lines[index], reason: reason)], totalProblems: 1, appended: appended)
+                    throw ImportFailure(file: displayName, problems: [.init(line: current.block.lines[index], reason: reason)], totalProblems: 1, appended: committed)
                 }
                 // Not about any one line (the disk is full, the store was closed): say
                 // which lines were being appended, and blame none of them.
                 let lines = current.block.lines
                 let span = lines.count > 1 ? "lines \(lines[0])–\(lines[lines.count - 1])" : "line \(lines.first ?? 0)"
-                let doing = phase == .previewing ? "planning" : "appending"
-                throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "\(doing) \(span) failed: \(reason)")], totalProblems: 1, appended: appended)
+                let doing = phase == .appending ? "appending" : "planning"
+                throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "\(doing) \(span) failed: \(reason)")], totalProblems: 1, appended: committed)
             }
             #if canImport(Glibc)
             // The batch just written (tens of megabytes) was freed on the writer's
@@ -656,7 +641,7 @@ public struct EventImporter: Sendable {
 }
 
 /// An import that stopped: which lines were bad and why, and how much was appended
-/// before it stopped (zero whenever the check pass found the problems).
+/// before it stopped (zero whenever the check pass or a plan found the problems).
 public struct ImportFailure: Error, Sendable, CustomStringConvertible {
     public struct Problem: Sendable, Hashable {
         public var line: Int
@@ -670,7 +655,7 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
     /// The file was only being checked, not imported.
     public var isCheckOnly = false
     /// The file was being imported dry (``EventImporter/preview(url:displayName:progress:)``):
-    /// nothing was appended whatever ``appended`` counts.
+    /// nothing was appended.
     public var isDryRun = false
 
     init(file: String, problems: [Problem], totalProblems: Int, appended: Int) {
@@ -811,6 +796,13 @@ private final class ScanFiles: @unchecked Sendable {
             reader.close()
             try? spool?.close()
         }
+    }
+}
+
+extension DispatchTime {
+    /// The seconds from `start` to this time, as an import's summary gives them.
+    func seconds(since start: DispatchTime) -> Double {
+        Double(uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 }
 

@@ -34,13 +34,6 @@ public enum ImportLine {
         public var restore: Restore
         /// Whether the line gives its own `id` (rather than having one derived).
         public var givesID: Bool
-
-        /// Whether what the store holds decides whether to accept the event, besides
-        /// its id: it expects a stream version, or it is an export line saying where it
-        /// goes, what it hashes to, or when it was recorded.
-        var dependsOnStore: Bool {
-            event.expectedVersion != .any || event.recordedAt != nil || restore.position != nil || restore.version != nil || restore.hash != nil
-        }
     }
 
     /// Parses one line (without its newline). `lineNumber` feeds the derived id.

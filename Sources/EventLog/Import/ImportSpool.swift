@@ -164,17 +164,11 @@ struct ImportSpool {
 
         /// Fills `buffer` from the file; the bytes read, fewer only at the end of the file.
         private static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-            var done = 0
-            while done < buffer.count {
-                let n = read(fd, buffer.baseAddress! + done, buffer.count - done)
-                if n == 0 { break }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw EventLogError(.storage, "cannot read the import's scratch file: \(String(cString: strerror(errno)))")
-                }
-                done += n
+            do {
+                return try FileIO.read(fd, into: buffer)
+            } catch {
+                throw EventLogError(.storage, "cannot read the import's scratch file: \(error)")
             }
-            return done
         }
     }
 }

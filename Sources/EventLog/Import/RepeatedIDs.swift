@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The ids an import file gives on more than one line, found in memory that stays
 /// bounded whatever the file's size.
 ///
@@ -149,17 +145,11 @@ struct RepeatedIDs {
         var segments: [(offset: Int, count: Int)] = []
         for bucket in buckets {
             segments.append((spillSize, bucket.count))
-            let written = bucket.withUnsafeBytes { raw in
-                var done = 0
-                while done < raw.count {
-                    let n = pwrite(spill!.fileDescriptor, raw.baseAddress! + done, raw.count - done, off_t(spillSize + done))
-                    if n < 0, errno == EINTR { continue }
-                    guard n > 0 else { return false }
-                    done += n
-                }
-                return true
+            do {
+                try bucket.withUnsafeBytes { try FileIO.write(spill!.fileDescriptor, $0, at: spillSize) }
+            } catch {
+                throw failure("write", "\(error)")
             }
-            guard written else { throw failure("write", String(cString: strerror(errno))) }
             spillSize += bucket.count * MemoryLayout<Entry>.stride
         }
         runs.append(segments)
@@ -170,17 +160,15 @@ struct RepeatedIDs {
         guard segment.count > 0 else { return }
         let start = entries.count
         entries.append(contentsOf: repeatElement(Entry(id: EventID(high: 0, low: 0), line: 0), count: segment.count))
-        let problem: String? = entries.withUnsafeMutableBytes { all in
-            let raw = UnsafeMutableRawBufferPointer(rebasing: all[(start * MemoryLayout<Entry>.stride)...])
-            var done = 0
-            while done < raw.count {
-                let n = pread(spill!.fileDescriptor, raw.baseAddress! + done, raw.count - done, off_t(segment.offset + done))
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { return n < 0 ? String(cString: strerror(errno)) : "it ends early" }
-                done += n
+        let complete: Bool
+        do {
+            complete = try entries.withUnsafeMutableBytes { all in
+                let raw = UnsafeMutableRawBufferPointer(rebasing: all[(start * MemoryLayout<Entry>.stride)...])
+                return try FileIO.read(spill!.fileDescriptor, into: raw, at: segment.offset) == raw.count
             }
-            return nil
+        } catch {
+            throw failure("read", "\(error)")
         }
-        if let problem { throw failure("read", problem) }
+        if !complete { throw failure("read", "it ends early") }
     }
 }

@@ -21,6 +21,13 @@ struct PreparedBatch: Sendable {
         var claimedPosition: UInt64 = 0
         var claimedVersion: UInt64 = 0
         var claimedHash: EventHash?
+
+        /// Whether what the store holds decides whether to accept the event, besides
+        /// its id: it expects a stream version, or it is an export line saying where it
+        /// goes, what it hashes to, or when it was recorded.
+        var dependsOnStore: Bool {
+            expectedVersion != .any || given.contains(.recordedAt) || claimedPosition != 0 || claimedVersion != 0 || claimedHash != nil
+        }
     }
 
     /// Which optional fields the client set: only those take part in deciding whether a

@@ -134,8 +134,8 @@ public struct CSVImporter: Sendable {
         summary.summary.duplicates = appended.duplicates
         summary.summary.head = appended.head
         summary.summary.planSeconds = appended.planSeconds
-        summary.summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        summary.summary.checkSeconds = Double(checked.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        summary.summary.seconds = DispatchTime.now().seconds(since: started)
+        summary.summary.checkSeconds = checked.seconds(since: started)
         return summary.summary
     }
 
@@ -150,7 +150,7 @@ public struct CSVImporter: Sendable {
         let started = DispatchTime.now()
         do {
             var summary = try scan(url: url, displayName: displayName, spool: nil, progress: progress).summary
-            summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            summary.seconds = DispatchTime.now().seconds(since: started)
             summary.checkSeconds = summary.seconds
             return summary
         } catch var failure as ImportFailure {
