@@ -27,6 +27,10 @@ struct Ledgerline: AsyncParsableCommand {
     /// `append`, whose own `--data` is the payload. It is taken off the arguments here
     /// and passed on as $LEDGERLINE_DATA.
     static func main() async {
+        // A write past the file size limit (`ulimit -f`) would end the process with
+        // SIGXFSZ, in the middle of whatever it wrote; ignored, the write fails with
+        // EFBIG instead, and the command says what happened and what to do.
+        signal(SIGXFSZ, SIG_IGN)
         var arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "--data", arguments.count >= 2 {
             setenv("LEDGERLINE_DATA", arguments[1], 1)

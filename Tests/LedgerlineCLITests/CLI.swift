@@ -34,18 +34,26 @@ enum CLI {
     /// pool, nothing else bounds how many children the suites start at once, and dozens
     /// of them at a time slowed each one past the waits of tests that follow a live
     /// process.
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws -> Outcome {
+    ///
+    /// With `fileSizeLimit`, the child runs under that limit on the files it writes
+    /// (`RLIMIT_FSIZE`, set by util-linux's `prlimit`, which Debian always has).
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], fileSizeLimit: Int? = nil) async throws -> Outcome {
         await slots.acquire()
         defer { slots.release() }
-        return try await onOwnThread { try runBlocking(arguments, stdin: stdin, environment: environment) }
+        return try await onOwnThread { try runBlocking(arguments, stdin: stdin, environment: environment, fileSizeLimit: fileSizeLimit) }
     }
 
     private static let slots = Slots(ProcessInfo.processInfo.activeProcessorCount)
 
-    private static func runBlocking(_ arguments: [String], stdin: String?, environment: [String: String]) throws -> Outcome {
+    private static func runBlocking(_ arguments: [String], stdin: String?, environment: [String: String], fileSizeLimit: Int?) throws -> Outcome {
         let process = Process()
-        process.executableURL = try requireExecutable()
-        process.arguments = arguments
+        if let fileSizeLimit {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            process.arguments = ["--fsize=\(fileSizeLimit)", try requireExecutable().path] + arguments
+        } else {
+            process.executableURL = try requireExecutable()
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "LEDGERLINE_DATA")
         for (k, v) in environment { env[k] = v }

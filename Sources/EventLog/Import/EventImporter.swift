@@ -276,13 +276,13 @@ public struct EventImporter: Sendable {
         if let spool {
             do { output = try FileHandle(forWritingTo: spool) } catch {
                 reader.close()
-                throw ImportFailure(file: displayName, reason: "cannot write the import's scratch file in \(spool.deletingLastPathComponent().path): \(error.localizedDescription)")
+                throw ImportFailure(file: displayName, cannotWrite: spool, error, fileSize: reader.size)
             }
         }
         let files = ScanFiles(reader: reader, spool: output)
         defer { files.close() }
         func cannotWriteSpool(_ error: any Error) -> ImportFailure {
-            ImportFailure(file: displayName, reason: "cannot write the import's scratch file: \(error.localizedDescription)")
+            ImportFailure(file: displayName, cannotWrite: spool!, error, fileSize: reader.size)
         }
         var problems: [ImportFailure.Problem] = []
         var problemCount = 0
@@ -702,6 +702,24 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
 
     init(file: String, cannotRead error: Error) {
         self.init(file: file, reason: "cannot read the file: \(error.localizedDescription)")
+    }
+
+    /// The import's scratch file `scratch` could not be written: what the system said,
+    /// and, for a full disk or a file size limit, what to do. `fileSize`, the size of
+    /// the file being imported, says how much room the spool needs: one to two times
+    /// as much (each event's template holds a fixed header besides its payload).
+    init(file: String, cannotWrite scratch: URL, _ error: any Error, fileSize: Int?) {
+        var reason = "cannot write the import's scratch file in \(scratch.deletingLastPathComponent().path)"
+        if let fileSize, fileSize > 0 {
+            reason += " (the import keeps the events it checked there until they are appended: one to two times the file's \(WriteFailure.bytes(fileSize)))"
+        }
+        if let failure = error as? FileIO.Failure {
+            reason += ": \(failure.message)"
+            if let advice = WriteFailure.advice(code: failure.code, file: scratch, name: "the scratch file") { reason += "; \(advice)" }
+        } else {
+            reason += ": \(error.localizedDescription)"
+        }
+        self.init(file: file, reason: reason)
     }
 
     /// `FILE:LINE: reason` for each reported problem, one per line.

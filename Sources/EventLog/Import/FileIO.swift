@@ -8,10 +8,15 @@ import Glibc
 enum FileIO {
     /// What the system said when a read or write failed.
     struct Failure: Error, CustomStringConvertible {
+        /// The `errno` value, or 0 when the system gave none.
+        var code: Int32 = 0
         var message: String
         var description: String { message }
 
-        static func fromErrno() -> Failure { Failure(message: String(cString: strerror(errno))) }
+        static func fromErrno() -> Failure {
+            let code = errno
+            return Failure(code: code, message: String(cString: strerror(code)))
+        }
     }
 
     /// Fills `buffer` from `fd`, at `offset`, or at the descriptor's position when `nil`.
@@ -31,11 +36,12 @@ enum FileIO {
         return done
     }
 
-    /// Writes all of `bytes` to `fd` at `offset`.
-    static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) throws(Failure) {
+    /// Writes all of `bytes` to `fd` at `offset`, or at the descriptor's position when `nil`.
+    static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int? = nil) throws(Failure) {
         var done = 0
         while done < bytes.count {
-            let n = Glibc.pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            let start = bytes.baseAddress! + done
+            let n = offset.map { Glibc.pwrite(fd, start, bytes.count - done, off_t($0 + done)) } ?? Glibc.write(fd, start, bytes.count - done)
             if n < 0, errno == EINTR { continue }
             guard n > 0 else { throw n < 0 ? .fromErrno() : Failure(message: "nothing could be written") }
             done += n

@@ -82,10 +82,11 @@ struct ImportSpool {
         /// Writes the block to `file`, straight from its arrays (a block holds megabytes;
         /// gathering it into one buffer first would copy all of them once more).
         func write(to file: FileHandle) throws {
+            let fd = file.fileDescriptor
             var header = (magic, UInt32(entries.count), UInt64(batch.bytes.count))
-            try withUnsafeBytes(of: &header) { try file.write(contentsOf: $0) }
-            try entries.withUnsafeBytes { try file.write(contentsOf: $0) }
-            try batch.bytes.withUnsafeBytes { try file.write(contentsOf: $0) }
+            try withUnsafeBytes(of: &header) { try FileIO.write(fd, $0) }
+            try entries.withUnsafeBytes { try FileIO.write(fd, $0) }
+            try batch.bytes.withUnsafeBytes { try FileIO.write(fd, $0) }
         }
     }
 

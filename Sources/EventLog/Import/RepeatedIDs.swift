@@ -148,7 +148,7 @@ struct RepeatedIDs {
             do {
                 try bucket.withUnsafeBytes { try FileIO.write(spill!.fileDescriptor, $0, at: spillSize) }
             } catch {
-                throw failure("write", "\(error)")
+                throw ImportFailure(file: file, cannotWrite: spill!.url, error, fileSize: nil)
             }
             spillSize += bucket.count * MemoryLayout<Entry>.stride
         }

@@ -262,8 +262,16 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// Commits `txn`. LMDB ends the transaction whether or not this succeeds (a failed
     /// commit, such as a map that filled up while writing out, aborts it): never abort
     /// it afterwards, which would free its pages twice.
+    ///
+    /// A commit that could not write its pages leaves the store as it was: LMDB writes
+    /// the meta page that makes a commit visible only after all the others.
     func commit(_ txn: LMDBTransaction) throws {
-        try lmdbCheck(mdb_txn_commit(txn.handle), "committing")
+        let code = mdb_txn_commit(txn.handle)
+        guard code != 0 else { return }
+        let file = directory.appendingPathComponent("data.mdb")
+        throw LMDBFailure(
+            code: code, operation: "committing to \(file.path)",
+            advice: WriteFailure.advice(code: code, file: file).map { "nothing of this commit was kept; \($0)" })
     }
 
     func abort(_ txn: LMDBTransaction) {

@@ -7,6 +7,9 @@ import CLMDB
 struct LMDBFailure: Error {
     var code: Int32
     var operation: String
+    /// What to do, when the one the code gives is not enough (a failed commit says how
+    /// full the disk is: see ``WriteFailure``).
+    var advice: String?
 
     var isMapFull: Bool { code == MDB_MAP_FULL }
     var isMapResized: Bool { code == MDB_MAP_RESIZED }
@@ -16,6 +19,7 @@ struct LMDBFailure: Error {
     var lmdbMessage: String { String(cString: mdb_strerror(code)) }
 
     var eventLogError: EventLogError {
+        if let advice { return EventLogError(.storage, "LMDB failed while \(operation): \(lmdbMessage); \(advice)") }
         var advice = ""
         switch code {
         case MDB_MAP_FULL: advice = "; the map could not grow — check free disk space"

@@ -187,9 +187,7 @@ public struct CSVImporter: Sendable {
         var output: FileHandle?
         if let spool {
             do { output = try FileHandle(forWritingTo: spool) } catch {
-                throw ImportFailure(
-                    file: displayName,
-                    reason: "cannot write the import's scratch file in \(spool.deletingLastPathComponent().path): \(error.localizedDescription)")
+                throw ImportFailure(file: displayName, cannotWrite: spool, error, fileSize: reader.size)
             }
         }
         defer { try? output?.close() }
@@ -240,7 +238,7 @@ public struct CSVImporter: Sendable {
                         try part.builder.write(to: output)
                     }
                 } catch {
-                    throw ImportFailure(file: displayName, reason: "cannot write the import's scratch file: \(error.localizedDescription)")
+                    throw ImportFailure(file: displayName, cannotWrite: spool!, error, fileSize: reader.size)
                 }
             }
             progress?(

@@ -1,0 +1,79 @@
+import Foundation
+import JSON
+import Testing
+
+/// Writes the system refuses: a scratch file or the store's `data.mdb` that reaches the
+/// file size limit (`ulimit -f`), which the CLI meets as `EFBIG` (it ignores SIGXFSZ).
+/// A full disk takes the same paths; `WriteFailureAdviceTests` covers what each
+/// says.
+@Suite struct WriteFailureTests {
+    /// 5,000 small orders, each in a stream of its own, so the store (its indexes
+    /// most of all) grows larger than the import's spool.
+    static let lines: String = (0..<5_000).map { i in
+        #"{"stream":"customer-\#((i &* 7_919) % 100_003)","type":"OrderPlaced","data":{"orderId":"O-\#(i)","customerId":"C\#(i)","quantity":1,"amount":"\#(i).50","currency":"USD"}}"#
+    }.joined(separator: "\n") + "\n"
+
+    private func stats(_ data: String) async throws -> (events: Int, fileBytes: Int) {
+        let result = try await CLI.run(["--data", data, "stats", "--json"])
+        try #require(result.status == 0, "\(result.stderr)")
+        let stats = try JSONParser.parse(result.stdout)
+        return (stats["events"]?.numberValue?.int64Value.map(Int.init) ?? -1, stats["fileBytes"]?.numberValue?.int64Value.map(Int.init) ?? -1)
+    }
+
+    /// The check pass cannot write its spool: the message names the folder, the
+    /// limit and the room the spool needs; nothing is appended, and no scratch file is
+    /// left behind.
+    @Test func aSpoolPastTheFileSizeLimitIsRefusedBeforeAnythingIsAppended() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let file = try scratch.file("orders.jsonl", Self.lines)
+        try #require(try await CLI.run(["--data", scratch.data, "init"]).status == 0)
+        let result = try await CLI.run(["--data", scratch.data, "import", file], fileSizeLimit: 200_000)
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("ledgerline: \(file): cannot write the import's scratch file in \(scratch.data) "), "\(result.stderr)")
+        #expect(result.stderr.contains("File too large; the scratch file reached the largest file this process may write (`ulimit -f`, 200 KB)"), "\(result.stderr)")
+        #expect(result.stderr.contains("one to two times the file's"), "\(result.stderr)")
+        #expect(result.stderr.contains("nothing was appended; run the import again once that is fixed"), "\(result.stderr)")
+        #expect(try await stats(scratch.data).events == 0)
+        let left = try FileManager.default.contentsOfDirectory(atPath: scratch.data).filter { $0.hasPrefix(".ledgerline-") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    /// A commit that cannot write its pages: the batches before it stay, the chain
+    /// holds, the message names `data.mdb` and the limit and says the commit left
+    /// nothing; the same import without the limit then appends only the rest.
+    @Test func aCommitPastTheFileSizeLimitKeepsTheStoreAsItWas() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let file = try scratch.file("orders.jsonl", Self.lines)
+        // How large the store grows with all 5,000 events: the limit is set below that,
+        // above the spool (which is smaller: see `lines`).
+        let reference = scratch.url.appendingPathComponent("reference").path
+        let whole = try await CLI.run(["--data", reference, "import", file, "--batch-size", "500"])
+        try #require(whole.status == 0, "\(whole.stderr)")
+        let fullSize = try await stats(reference).fileBytes
+        let limit = fullSize * 85 / 100
+
+        try #require(try await CLI.run(["--data", scratch.data, "init"]).status == 0)
+        let result = try await CLI.run(["--data", scratch.data, "import", file, "--batch-size", "500"], fileSizeLimit: limit)
+        #expect(result.status == 65)
+        let dataFile = URL(fileURLWithPath: scratch.data).appendingPathComponent("data.mdb").path
+        #expect(result.stderr.contains("failed: LMDB failed while committing to \(dataFile): Input/output error; nothing of this commit was kept; "), "\(result.stderr)")
+        #expect(result.stderr.contains("data.mdb reached the largest file this process may write (`ulimit -f`"), "\(result.stderr)")
+        #expect(result.stderr.contains("were appended before this; run the same import again once that is fixed"), "\(result.stderr)")
+        let kept = try await stats(scratch.data).events
+        // Whole batches only: the events before the batch that failed.
+        #expect(kept > 0 && kept < 5_000)
+        #expect(result.stderr.contains("appending lines \(kept + 1)–"), "\(kept) kept: \(result.stderr)")
+        #expect(result.stderr.contains(": \(kept) events were appended before this"), "\(result.stderr)")
+        let verify = try await CLI.run(["--data", scratch.data, "verify"])
+        #expect(verify.status == 0, "\(verify.stderr)")
+
+        let again = try await CLI.run(["--data", scratch.data, "import", file, "--batch-size", "500", "--json"])
+        try #require(again.status == 0, "\(again.stderr)")
+        let summary = try JSONParser.parse(again.stdout)
+        #expect(summary["appended"]?.numberValue?.int64Value == Int64(5_000 - kept))
+        #expect(summary["duplicates"]?.numberValue?.int64Value == Int64(kept))
+        #expect(try await stats(scratch.data).events == 5_000)
+    }
+}
