@@ -134,7 +134,7 @@ struct ImportPlanTests {
         }
         try handle.close()
         try await withLMDBStore { store in
-            let target = Overtaken(store as! any PreparedAppending, interloper: Fixture.event("customer-1", "ContactUpdated", ["n": -1]))
+            let target = Overtaken(store as any PreparedAppending, interloper: Fixture.event("customer-1", "ContactUpdated", ["n": -1]))
             let importer = EventImporter(store: store, validator: nil, options: options)
             let failure = await #expect(throws: ImportFailure.self) {
                 try await importer.appendSpool(spool, to: target, lines: 300, displayName: "events.jsonl", fileSize: 0, progress: nil)
@@ -148,6 +148,55 @@ struct ImportPlanTests {
             // The first two batches and the interloper.
             let head = try store.head().position
             #expect(head == LogPosition(201))
+        }
+    }
+
+    /// A target whose second batch fails for a reason that is no line's (the disk, the
+    /// store closed under it).
+    private final class FailingSecondBatch: ImportTarget, @unchecked Sendable {
+        let store: any PreparedAppending
+        private let batches = Mutex(0)
+
+        init(_ store: any PreparedAppending) { self.store = store }
+
+        func append(prepared batch: consuming PreparedBatch) async throws(EventLogError) -> AppendResult {
+            if batches.withLock({ $0 += 1; return $0 }) == 2 { throw EventLogError(.storage, "the disk went away") }
+            return try await store.append(prepared: batch)
+        }
+
+        func head() throws(EventLogError) -> LogHead { try store.head() }
+    }
+
+    @Test(
+        "a batch that fails for no line's reason names the lines it held, and says what was appended",
+        arguments: [(EventImporter.Phase.appending, 100), (.planning, 0)])
+    func aBatchFailingForNoLinesReason(phase: EventImporter.Phase, appended: Int) async throws {
+        let (scratch, options) = try ScratchDirectory.forImports("failing")
+        defer { scratch.cleanup() }
+        let spool = scratch.file("events.spool")
+        _ = FileManager.default.createFile(atPath: spool.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: spool)
+        for block in 0..<3 {
+            var builder = ImportSpool.Builder()
+            for n in (block * 100)..<(block * 100 + 100) {
+                builder.add(try ImportLine.parse("{\"stream\": \"customer-\(n % 7)\", \"type\": \"ContactUpdated\", \"data\": {\"n\": \(n)}}", lineNumber: n + 1), line: n + 1)
+            }
+            try builder.write(to: handle)
+        }
+        try handle.close()
+        try await withLMDBStore { store in
+            let importer = EventImporter(store: store, validator: nil, options: options)
+            let failure = await #expect(throws: ImportFailure.self) {
+                try await importer.appendSpool(
+                    spool, to: FailingSecondBatch(store as any PreparedAppending), lines: 300, displayName: "events.jsonl", fileSize: 0, phase: phase, progress: nil)
+            }
+            let doing = phase == .appending ? "appending" : "planning"
+            #expect(failure?.lines == ["events.jsonl: \(doing) lines 101–200 failed: the disk went away"])
+            #expect(failure?.appended == appended)
+            let ending = appended > 0
+                ? "events.jsonl: 100 events were appended before this; run the same import again once that is fixed — lines already stored are skipped"
+                : "events.jsonl: nothing was appended; run the import again once that is fixed"
+            #expect(failure?.description.hasSuffix(ending) == true, "\(String(describing: failure))")
         }
     }
 }
