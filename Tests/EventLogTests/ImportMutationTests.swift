@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+@testable import EventLog
+
+/// Imports of files with one line changed at random, the way a file gets damaged or
+/// hand-edited: cut short, a byte replaced, bytes inserted or dropped, a field given a
+/// wrong value, one added, an id or an expected version changed.
+///
+/// Whatever the change, the import either appends the whole file or appends nothing
+/// and blames only lines from the changed one on (the lines before it are the
+/// unchanged, valid start of the file). The lines are ``Fixture/recurringImportLines``:
+/// ids, expected versions that depend on the lines before them, and repeats of earlier
+/// lines, in batches of 1 to 64, so the check pass, the plan and the append pass
+/// all have something to refuse.
+@Suite("Import of randomly changed files")
+struct ImportMutationTests {
+    /// SplitMix64, so a failing case is found again from its seed.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let tokens: [[UInt8]] = [
+        [0xFF], [0xC3], [0xED, 0xA0, 0x80], [0x00], Array("\\u".utf8), Array("\\ud800".utf8), [0x22], Array("{".utf8), Array("[".utf8),
+        Array("1e999".utf8), Array("-0".utf8), [0x09], [0x0D], Array(",".utf8), Array(":".utf8), Array("}".utf8), Array("]".utf8), Array(" ".utf8),
+    ]
+
+    /// Fields put first in the line: wrong values, and right ones the rest of the
+    /// file may not agree with.
+    static let addedFields: [String] = [
+        #""occurredAt": "2026-02-30T10:00:00Z""#, #""occurredAt": "2026-01-05T10:00:00+01:00""#, #""expectedVersion": "latest""#,
+        #""expectedVersion": "no-stream""#, #""expectedVersion": 0"#, #""metadata": {"k": 1}"#, #""metadata": {"source": "crm"}"#,
+        #""seq": 5"#, #""version": 0"#, #""recordedAt": "2999-01-01T00:00:00Z""#, #""recordedAt": "2020-01-01T00:00:00Z""#,
+        #""causationId": "nope""#, #""schemaVersion": 0"#, #""schemaVersion": 2"#, #""stream": "twice""#, #""hash": "abc""#,
+        #""actor": 42"#, #""actor": "rule:welcome@3""#, #""colour": "red""#, #""correlationId": null"#,
+    ]
+
+    /// One line changed at random, as bytes (it may no longer be UTF-8); never a
+    /// newline, so line numbers stay put.
+    static func mutate(_ line: String, _ random: inout Generator, lines: [String]) -> [UInt8] {
+        var bytes = Array(line.utf8)
+        let k = Int.random(in: 0..<bytes.count, using: &random)
+        switch Int.random(in: 0..<9, using: &random) {
+        case 0: bytes.removeSubrange(k...)
+        case 1: bytes[k] = UInt8.random(in: 0...255, using: &random)
+        case 2: bytes.insert(contentsOf: tokens.randomElement(using: &random)!, at: k)
+        case 3: bytes.removeSubrange(k..<min(bytes.count, k + Int.random(in: 1...20, using: &random)))
+        case 4: bytes.insert(contentsOf: Array((addedFields.randomElement(using: &random)! + ", ").utf8), at: 1)
+        case 5:
+            // Another line's id: a repeat with other content.
+            let id = #""id": "[^"]*""#
+            if let other = lines.randomElement(using: &random), let theirs = other.range(of: id, options: .regularExpression),
+                let mine = line.range(of: id, options: .regularExpression)
+            {
+                bytes = Array(line.replacingCharacters(in: mine, with: other[theirs]).utf8)
+            }
+        case 6:
+            if let range = line.range(of: #""expectedVersion": [0-9]+"#, options: .regularExpression) {
+                bytes = Array(line.replacingCharacters(in: range, with: "\"expectedVersion\": \(Int.random(in: -1...3, using: &random))").utf8)
+            } else {
+                bytes = Array(line.replacingOccurrences(of: "\"data\": {", with: "\"expectedVersion\": 1, \"data\": {").utf8)
+            }
+        case 7:
+            let depth = Int.random(in: 200...300, using: &random)
+            let nested = "\"data\": {\"d\": \(String(repeating: "[", count: depth))\(String(repeating: "]", count: depth)), "
+            bytes = Array(line.replacingOccurrences(of: "\"data\": {", with: nested).utf8)
+        default:
+            let value = ["\"\"", "null", "\"Contact Updated\"", "\"ContactCreated\"", "[]", "\"customer-1\""].randomElement(using: &random)!
+            bytes = Array(
+                (Bool.random(using: &random)
+                    ? line.replacingOccurrences(of: "\"type\": \"ContactUpdated\"", with: "\"type\": \(value)")
+                    : line.replacingOccurrences(of: "\"stream\": \"customer-", with: "\"stream\": \(value), \"x\": \"")).utf8)
+        }
+        return bytes.map { $0 == 0x0A ? 0x20 : $0 }
+    }
+
+    @Test(arguments: 0..<8)
+    func aChangedLineAppendsEverythingOrNothing(round: Int) async throws {
+        var random = Generator(state: UInt64(round) &* 1_000_003 &+ 17)
+        let all = Array(Fixture.recurringImportLines.prefix(300))
+        var refused = 0
+        for trial in 0..<25 {
+            let count = Int.random(in: 20...300, using: &random)
+            let lines = Array(all.prefix(count))
+            let changed = Int.random(in: 0..<count, using: &random)
+            var contents = lines.map { Array($0.utf8) }
+            contents[changed] = Self.mutate(lines[changed], &random, lines: lines)
+            let batchSize = [1, 7, 64].randomElement(using: &random)!
+            let (scratch, options) = try ScratchDirectory.forImports("mutation", batchSize: batchSize)
+            defer { scratch.cleanup() }
+            let file = scratch.file("events.jsonl")
+            try Data(Array(contents.joined(separator: [0x0A]))).write(to: file)
+            let context = "round \(round), trial \(trial): line \(changed + 1) of \(count), batches of \(batchSize): \(String(decoding: contents[changed].prefix(300), as: UTF8.self))"
+            try await withLMDBStore { store in
+                let importer = EventImporter(store: store, validator: nil, options: options)
+                let outcome: Result<EventImporter.Summary, ImportFailure>
+                do throws(ImportFailure) {
+                    outcome = .success(try await importer.importFile(at: file, displayName: "events.jsonl"))
+                } catch {
+                    outcome = .failure(error)
+                }
+                switch outcome {
+                case .success(let summary):
+                    let blank = contents[changed].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } ? 1 : 0
+                    #expect(summary.appended + summary.duplicates == count - blank, "\(context)")
+                    #expect(try store.head().position == LogPosition(UInt64(summary.appended)), "\(context)")
+                    let report = try store.verify(progress: nil)
+                    #expect(report.isIntact, "\(context)")
+                case .failure(let failure):
+                    refused += 1
+                    #expect(failure.appended == 0, "\(context): \(failure)")
+                    #expect(try store.head().position == .start, "\(context): \(failure)")
+                    #expect(!failure.problems.isEmpty, "\(context)")
+                    for problem in failure.problems {
+                        #expect(problem.line > changed && problem.line <= count, "\(context): \(problem.line): \(problem.reason)")
+                    }
+                }
+                #expect(try scratch.leftovers().isEmpty, "\(context)")
+            }
+        }
+        // Not a vacuous run: most changes are refused, and some are still valid lines.
+        #expect(refused > 5 && refused < 25, "\(refused) of 25 refused")
+    }
+}
