@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Testing
 
 @testable import EventLog
@@ -12,7 +13,8 @@ import Testing
 /// unchanged, valid start of the file). The lines are ``Fixture/recurringImportLines``:
 /// ids, expected versions that depend on the lines before them, and repeats of earlier
 /// lines, in batches of 1 to 64, so the check pass, the plan and the append pass
-/// all have something to refuse.
+/// all have something to refuse; and an export of them, restored into an empty store,
+/// with its `seq`, `version`, `hash` and `recordedAt` claims changed as well.
 @Suite("Import of randomly changed files")
 struct ImportMutationTests {
     /// SplitMix64, so a failing case is found again from its seed.
@@ -44,10 +46,11 @@ struct ImportMutationTests {
 
     /// One line changed at random, as bytes (it may no longer be UTF-8); never a
     /// newline, so line numbers stay put.
-    static func mutate(_ line: String, _ random: inout Generator, lines: [String]) -> [UInt8] {
+    /// With `exportClaims`, the claims of export lines are changed too.
+    static func mutate(_ line: String, _ random: inout Generator, lines: [String], exportClaims: Bool = false) -> [UInt8] {
         var bytes = Array(line.utf8)
         let k = Int.random(in: 0..<bytes.count, using: &random)
-        switch Int.random(in: 0..<9, using: &random) {
+        switch Int.random(in: 0..<(exportClaims ? 11 : 9), using: &random) {
         case 0: bytes.removeSubrange(k...)
         case 1: bytes[k] = UInt8.random(in: 0...255, using: &random)
         case 2: bytes.insert(contentsOf: tokens.randomElement(using: &random)!, at: k)
@@ -55,28 +58,45 @@ struct ImportMutationTests {
         case 4: bytes.insert(contentsOf: Array((addedFields.randomElement(using: &random)! + ", ").utf8), at: 1)
         case 5:
             // Another line's id: a repeat with other content.
-            let id = #""id": "[^"]*""#
+            let id = #""id": ?"[^"]*""#
             if let other = lines.randomElement(using: &random), let theirs = other.range(of: id, options: .regularExpression),
                 let mine = line.range(of: id, options: .regularExpression)
             {
                 bytes = Array(line.replacingCharacters(in: mine, with: other[theirs]).utf8)
             }
         case 6:
-            if let range = line.range(of: #""expectedVersion": [0-9]+"#, options: .regularExpression) {
+            if let range = line.range(of: #""expectedVersion": ?[0-9]+"#, options: .regularExpression) {
                 bytes = Array(line.replacingCharacters(in: range, with: "\"expectedVersion\": \(Int.random(in: -1...3, using: &random))").utf8)
             } else {
-                bytes = Array(line.replacingOccurrences(of: "\"data\": {", with: "\"expectedVersion\": 1, \"data\": {").utf8)
+                bytes = Array(line.replacingOccurrences(of: "\"data\":", with: "\"expectedVersion\": 1, \"data\":").utf8)
             }
         case 7:
             let depth = Int.random(in: 200...300, using: &random)
-            let nested = "\"data\": {\"d\": \(String(repeating: "[", count: depth))\(String(repeating: "]", count: depth)), "
-            bytes = Array(line.replacingOccurrences(of: "\"data\": {", with: nested).utf8)
-        default:
+            let nested = "\"data\":{\"d\": \(String(repeating: "[", count: depth))\(String(repeating: "]", count: depth)), "
+            bytes = Array(line.replacingOccurrences(of: #""data": ?\{"#, with: nested, options: .regularExpression).utf8)
+        case 8:
             let value = ["\"\"", "null", "\"Contact Updated\"", "\"ContactCreated\"", "[]", "\"customer-1\""].randomElement(using: &random)!
             bytes = Array(
                 (Bool.random(using: &random)
-                    ? line.replacingOccurrences(of: "\"type\": \"ContactUpdated\"", with: "\"type\": \(value)")
-                    : line.replacingOccurrences(of: "\"stream\": \"customer-", with: "\"stream\": \(value), \"x\": \"")).utf8)
+                    ? line.replacingOccurrences(of: #""type": ?"ContactUpdated""#, with: "\"type\": \(value)", options: .regularExpression)
+                    : line.replacingOccurrences(of: #""stream": ?"customer-"#, with: "\"stream\": \(value), \"x\": \"", options: .regularExpression)).utf8)
+        case 9, 10:
+            // What an export line claims: its position, its version, its hash, when it was recorded.
+            let claims = [#""seq":[0-9]+"#, #""version":[0-9]+"#, #""hash":"[0-9a-f]"#, #""recordedAt":"[0-9]{4}"#]
+            if let range = line.range(of: claims.randomElement(using: &random)!, options: .regularExpression) {
+                let claim = line[range]
+                let changed: String
+                if claim.hasPrefix("\"hash") {
+                    changed = String(claim.dropLast()) + (claim.last == "0" ? "1" : "0")
+                } else if claim.hasPrefix("\"recordedAt") {
+                    changed = String(claim.dropLast(4)) + String(Int(claim.suffix(4))! + Int.random(in: -1...1, using: &random))
+                } else {
+                    let number = Int(claim.split(separator: ":")[1])!
+                    changed = "\(claim.split(separator: ":")[0]):\(max(0, number + [-1, 1, 1_000].randomElement(using: &random)!))"
+                }
+                bytes = Array(line.replacingCharacters(in: range, with: changed).utf8)
+            }
+        default: break
         }
         return bytes.map { $0 == 0x0A ? 0x20 : $0 }
     }
@@ -127,5 +147,61 @@ struct ImportMutationTests {
         }
         // Not a vacuous run: most changes are refused, and some are still valid lines.
         #expect(refused > 5 && refused < 25, "\(refused) of 25 refused")
+    }
+
+    /// The same for an export restored into an empty store, with the export's own
+    /// claims changed too: restored whole, a log has the source's head hash; refused,
+    /// nothing of it.
+    @Test(arguments: 0..<4)
+    func aChangedExportLineRestoresEverythingOrNothing(round: Int) async throws {
+        var exported: [String] = []
+        var sourceHead = LogHead(position: .start, hash: .genesis)
+        try await withLMDBStore { source in
+            let (scratch, options) = try ScratchDirectory.forImports("source", files: ["events.jsonl": Array(Fixture.recurringImportLines.prefix(300))])
+            defer { scratch.cleanup() }
+            _ = try await EventImporter(store: source, validator: nil, options: options).importFile(at: scratch.file("events.jsonl"), displayName: "events.jsonl")
+            for event in try source.read(from: .start, direction: .forward, limit: 1_000) {
+                var writer = JSONWriter()
+                event.writeJSONLine(to: &writer)
+                exported.append(String(decoding: writer.bytes, as: UTF8.self))
+            }
+            sourceHead = try source.head()
+        }
+        var random = Generator(state: UInt64(round) &* 7_919 &+ 3)
+        var refused = 0
+        for trial in 0..<25 {
+            let changed = Int.random(in: 0..<exported.count, using: &random)
+            var contents = exported.map { Array($0.utf8) }
+            contents[changed] = Self.mutate(exported[changed], &random, lines: exported, exportClaims: true)
+            let batchSize = [1, 7, 64].randomElement(using: &random)!
+            let (scratch, options) = try ScratchDirectory.forImports("restore", batchSize: batchSize)
+            defer { scratch.cleanup() }
+            let file = scratch.file("export.jsonl")
+            try Data(Array(contents.joined(separator: [0x0A]))).write(to: file)
+            let context = "round \(round), trial \(trial): line \(changed + 1), batches of \(batchSize): \(String(decoding: contents[changed].prefix(400), as: UTF8.self))"
+            try await withLMDBStore { store in
+                let importer = EventImporter(store: store, validator: nil, options: options)
+                let outcome: Result<EventImporter.Summary, ImportFailure>
+                do throws(ImportFailure) {
+                    outcome = .success(try await importer.importFile(at: file, displayName: "export.jsonl"))
+                } catch {
+                    outcome = .failure(error)
+                }
+                let head = try store.head()
+                switch outcome {
+                case .success(let summary):
+                    #expect(summary.appended == exported.count, "\(context)")
+                    #expect(head == sourceHead, "\(context)")
+                case .failure(let failure):
+                    refused += 1
+                    #expect(failure.appended == 0, "\(context): \(failure)")
+                    #expect(head.position == .start, "\(context): \(failure)")
+                    for problem in failure.problems {
+                        #expect(problem.line > changed && problem.line <= exported.count, "\(context): \(problem.line): \(problem.reason)")
+                    }
+                }
+            }
+        }
+        #expect(refused > 5, "\(refused) of 25 refused")
     }
 }
