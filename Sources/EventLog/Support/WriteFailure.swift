@@ -17,11 +17,17 @@ enum WriteFailure {
     /// why a write failed: more than one large commit or scratch block.
     static let nearlyFull = 64 << 20
 
+    /// Whether a write that failed with `code` may have run out of room (or met a
+    /// failing disk): the codes there is advice for.
+    static func isAboutRoomOrDisk(_ code: Int32) -> Bool {
+        code == EIO || code == ENOSPC || code == EDQUOT || code == EFBIG
+    }
+
     /// The advice for a write to `file` that failed with `code` (an `errno` value),
     /// from the state of the system now; `nil` when `code` says nothing about room or
     /// the disk. `name` is what to call the file (its name when `nil`).
     static func advice(code: Int32, file: URL, name: String? = nil) -> String? {
-        guard code == EIO || code == ENOSPC || code == EDQUOT || code == EFBIG else { return nil }
+        guard isAboutRoomOrDisk(code) else { return nil }
         let directory = file.deletingLastPathComponent()
         var fileSystem = statvfs()
         let free = statvfs(directory.path, &fileSystem) == 0 ? Int(fileSystem.f_bavail) &* Int(fileSystem.f_frsize) : nil
@@ -36,7 +42,7 @@ enum WriteFailure {
     /// of its file system, the process's file size limit and the file's size, where
     /// known.
     static func advice(code: Int32, file: URL, name: String? = nil, freeBytes: Int?, fileSizeLimit: Int?, fileSize: Int?) -> String? {
-        guard code == EIO || code == ENOSPC || code == EDQUOT || code == EFBIG else { return nil }
+        guard isAboutRoomOrDisk(code) else { return nil }
         let directory = file.deletingLastPathComponent().path
         let name = name ?? file.lastPathComponent
         if let limit = fileSizeLimit, code == EFBIG || (code == EIO && (fileSize ?? 0) >= limit - nearlyFull) {
