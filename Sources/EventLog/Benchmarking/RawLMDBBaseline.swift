@@ -100,16 +100,22 @@ public final class RawLMDBBaseline: @unchecked Sendable {
         }
     }
 
-    /// Scans every record with a cursor, touching each one's bytes; returns the count.
+    /// Scans every record with a cursor and copies out its bytes (into one buffer, reused
+    /// from record to record), as a reader that keeps them past the transaction does;
+    /// returns the count.
     public func scanAll() throws -> Int {
         try env.read { txn in
             let cursor = try txn.cursor(databases.events)
             defer { cursor.close() }
             var count = 0
             var checksum: UInt8 = 0
+            var copied: [UInt8] = []
+            copied.reserveCapacity(1 << 20)
             var entry = try cursor.get(MDB_FIRST)
             while let current = entry {
-                checksum &+= current.value[current.value.count - 1]
+                copied.removeAll(keepingCapacity: true)
+                copied.append(contentsOf: current.value)
+                checksum &+= copied[copied.count - 1]
                 count += 1
                 entry = try cursor.get(MDB_NEXT)
             }
@@ -117,25 +123,34 @@ public final class RawLMDBBaseline: @unchecked Sendable {
         }
     }
 
-    /// Reads a stream's positions and the bytes of each of its records; returns the count.
+    /// Reads a stream's positions and copies out the bytes of each of its records (the
+    /// least a reader keeping them past the transaction does); returns the count.
     public func readStream(_ stream: StreamName) throws -> Int {
         try env.read { txn in
             let cursor = try txn.cursor(databases.streams)
             defer { cursor.close() }
             var name = stream.rawValue
             guard try name.withUTF8({ key in try cursor.get(MDB_SET, key: UnsafeRawBufferPointer(key)) }) != nil else { return 0 }
+            var copied: [UInt8] = []
+            copied.reserveCapacity(64 << 10)
+            func copy(_ position: UInt64) throws -> Int {
+                guard let record = try withUInt64Bytes(position, { key in try txn.get(databases.events, key) }) else { return 0 }
+                copied.append(contentsOf: record)
+                return 1
+            }
             var count = 0
             if try cursor.duplicateCount() == 1, let only = try cursor.get(MDB_GET_CURRENT) {
-                return try withUInt64Bytes(readUInt64(only.value), { key in try txn.get(databases.events, key) }) != nil ? 1 : 0
-            }
-            var page = try cursor.get(MDB_GET_MULTIPLE)
-            while let current = page {
-                for i in 0..<(current.value.count / 8) {
-                    let position = current.value.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
-                    if try withUInt64Bytes(position, { key in try txn.get(databases.events, key) }) != nil { count += 1 }
+                count = try copy(readUInt64(only.value))
+            } else {
+                var page = try cursor.get(MDB_GET_MULTIPLE)
+                while let current = page {
+                    for i in 0..<(current.value.count / 8) {
+                        count += try copy(current.value.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))
+                    }
+                    page = try cursor.get(MDB_NEXT_MULTIPLE)
                 }
-                page = try cursor.get(MDB_NEXT_MULTIPLE)
             }
+            precondition(copied.count > 0 || count == 0)
             return count
         }
     }
