@@ -1,3 +1,4 @@
+import CLMDB
 import Foundation
 import Testing
 
@@ -68,5 +69,13 @@ import Glibc
     @Test(arguments: [(0, "0 bytes"), (1, "1 byte"), (999, "999 bytes"), (4_096, "4 KB"), (37_055_316, "37.1 MB"), (2_400_000_000, "2.4 GB")])
     func sizesReadAsPeopleReadThem(count: Int, text: String) {
         #expect(WriteFailure.bytes(count) == text)
+    }
+
+    /// After a commit fails at its meta page, LMDB answers every later transaction of
+    /// the process with MDB_PANIC: the message says to restart and verify.
+    @Test func aPanickedEnvironmentSaysToRestartAndVerify() {
+        let error = LMDBFailure(code: MDB_PANIC, operation: "starting a write").eventLogError
+        #expect(error.message.hasPrefix("LMDB failed while starting a write: MDB_PANIC"), "\(error.message)")
+        #expect(error.message.hasSuffix("LMDB lets this process write no more — restart it, then run `ledgerline verify`"), "\(error.message)")
     }
 }

@@ -24,6 +24,10 @@ struct LMDBFailure: Error {
         switch code {
         case MDB_MAP_FULL: advice = "; the map could not grow — check free disk space"
         case MDB_READERS_FULL: advice = "; too many concurrent readers — close idle readers or processes"
+        case MDB_PANIC:
+            // LMDB sets this for good once a commit could not write its meta page.
+            advice = "; an earlier commit in this process failed at its last write, and LMDB lets this process write no more — "
+                + "restart it, then run `ledgerline verify`"
         case MDB_VERSION_MISMATCH, MDB_INVALID: advice = "; the files are not an LMDB environment this library can read"
         default: if isDamage { advice = "; data.mdb is damaged: `ledgerline verify` finds where, and a backup or an export restores it" }
         }
