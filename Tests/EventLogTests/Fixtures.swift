@@ -51,6 +51,20 @@ enum Fixture {
     static func importLineID(_ n: Int) -> String { String(format: "0190f0a0-0000-7000-8000-%012d", n) }
 }
 
+/// SplitMix64: a small seeded generator for test loops, so a failing case is found
+/// again from its seed.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
 /// A clock that advances one millisecond per reading, so both stores stamp identically.
 final class StepClock: Sendable {
     private let now = Mutex<Int64>(1_764_000_000_000_000)

@@ -17,18 +17,6 @@ import Testing
 /// with its `seq`, `version`, `hash` and `recordedAt` claims changed as well.
 @Suite("Import of randomly changed files")
 struct ImportMutationTests {
-    /// SplitMix64, so a failing case is found again from its seed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let tokens: [[UInt8]] = [
         [0xFF], [0xC3], [0xED, 0xA0, 0x80], [0x00], Array("\\u".utf8), Array("\\ud800".utf8), [0x22], Array("{".utf8), Array("[".utf8),
         Array("1e999".utf8), Array("-0".utf8), [0x09], [0x0D], Array(",".utf8), Array(":".utf8), Array("}".utf8), Array("]".utf8), Array(" ".utf8),
@@ -47,7 +35,7 @@ struct ImportMutationTests {
     /// One line changed at random, as bytes (it may no longer be UTF-8); never a
     /// newline, so line numbers stay put.
     /// With `exportClaims`, the claims of export lines are changed too.
-    static func mutate(_ line: String, _ random: inout Generator, lines: [String], exportClaims: Bool = false) -> [UInt8] {
+    static func mutate(_ line: String, _ random: inout SeededGenerator, lines: [String], exportClaims: Bool = false) -> [UInt8] {
         var bytes = Array(line.utf8)
         let k = Int.random(in: 0..<bytes.count, using: &random)
         switch Int.random(in: 0..<(exportClaims ? 11 : 9), using: &random) {
@@ -101,9 +89,48 @@ struct ImportMutationTests {
         return bytes.map { $0 == 0x0A ? 0x20 : $0 }
     }
 
+    /// Imports through `importing` into a fresh store and checks what holds either way.
+    /// Refused: nothing appended, the head where it was, only lines in `blamable`
+    /// blamed. Imported: the head at the count appended, the chain and indexes intact,
+    /// and `imported`'s own checks. No scratch file is left. Returns whether it was
+    /// refused.
+    static func expectWholeOrNothing<Summary>(
+        _ context: String, blamable: ClosedRange<Int>, scratch: ScratchDirectory,
+        importing: (LMDBEventStore) async throws -> Summary, appended: (Summary) -> Int, imported: (Summary, LogHead) -> Void
+    ) async throws -> Bool {
+        var refused = false
+        try await withLMDBStore { store in
+            let outcome: Result<Summary, ImportFailure>
+            do {
+                outcome = .success(try await importing(store))
+            } catch let failure as ImportFailure {
+                outcome = .failure(failure)
+            }
+            let head = try store.head()
+            switch outcome {
+            case .success(let summary):
+                #expect(head.position == LogPosition(UInt64(appended(summary))), "\(context)")
+                let report = try store.verify(progress: nil)
+                #expect(report.isIntact, "\(context)")
+                imported(summary, head)
+            case .failure(let failure):
+                refused = true
+                #expect(failure.appended == 0, "\(context): \(failure)")
+                #expect(head.position == .start, "\(context): \(failure)")
+                #expect(!failure.problems.isEmpty, "\(context)")
+                for problem in failure.problems {
+                    #expect(blamable.contains(problem.line), "\(context): \(problem.line): \(problem.reason)")
+                }
+            }
+            let left = try scratch.leftovers()
+            #expect(left.isEmpty, "\(context)")
+        }
+        return refused
+    }
+
     @Test(arguments: 0..<8)
     func aChangedLineAppendsEverythingOrNothing(round: Int) async throws {
-        var random = Generator(state: UInt64(round) &* 1_000_003 &+ 17)
+        var random = SeededGenerator(seed: UInt64(round) &* 1_000_003 &+ 17)
         let all = Array(Fixture.recurringImportLines.prefix(300))
         var refused = 0
         for trial in 0..<25 {
@@ -118,32 +145,13 @@ struct ImportMutationTests {
             let file = scratch.file("events.jsonl")
             try Data(Array(contents.joined(separator: [0x0A]))).write(to: file)
             let context = "round \(round), trial \(trial): line \(changed + 1) of \(count), batches of \(batchSize): \(String(decoding: contents[changed].prefix(300), as: UTF8.self))"
-            try await withLMDBStore { store in
-                let importer = EventImporter(store: store, validator: nil, options: options)
-                let outcome: Result<EventImporter.Summary, ImportFailure>
-                do throws(ImportFailure) {
-                    outcome = .success(try await importer.importFile(at: file, displayName: "events.jsonl"))
-                } catch {
-                    outcome = .failure(error)
-                }
-                switch outcome {
-                case .success(let summary):
-                    let blank = contents[changed].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } ? 1 : 0
-                    #expect(summary.appended + summary.duplicates == count - blank, "\(context)")
-                    #expect(try store.head().position == LogPosition(UInt64(summary.appended)), "\(context)")
-                    let report = try store.verify(progress: nil)
-                    #expect(report.isIntact, "\(context)")
-                case .failure(let failure):
-                    refused += 1
-                    #expect(failure.appended == 0, "\(context): \(failure)")
-                    #expect(try store.head().position == .start, "\(context): \(failure)")
-                    #expect(!failure.problems.isEmpty, "\(context)")
-                    for problem in failure.problems {
-                        #expect(problem.line > changed && problem.line <= count, "\(context): \(problem.line): \(problem.reason)")
-                    }
-                }
-                #expect(try scratch.leftovers().isEmpty, "\(context)")
-            }
+            let blank = contents[changed].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } ? 1 : 0
+            let wasRefused = try await Self.expectWholeOrNothing(
+                context, blamable: (changed + 1)...count, scratch: scratch,
+                importing: { store in try await EventImporter(store: store, validator: nil, options: options).importFile(at: file, displayName: "events.jsonl") },
+                appended: \.appended,
+                imported: { summary, _ in #expect(summary.appended + summary.duplicates == count - blank, "\(context)") })
+            if wasRefused { refused += 1 }
         }
         // Not a vacuous run: most changes are refused, and some are still valid lines.
         #expect(refused > 5 && refused < 25, "\(refused) of 25 refused")
@@ -167,7 +175,7 @@ struct ImportMutationTests {
             }
             sourceHead = try source.head()
         }
-        var random = Generator(state: UInt64(round) &* 7_919 &+ 3)
+        var random = SeededGenerator(seed: UInt64(round) &* 7_919 &+ 3)
         var refused = 0
         for trial in 0..<25 {
             let changed = Int.random(in: 0..<exported.count, using: &random)
@@ -179,28 +187,15 @@ struct ImportMutationTests {
             let file = scratch.file("export.jsonl")
             try Data(Array(contents.joined(separator: [0x0A]))).write(to: file)
             let context = "round \(round), trial \(trial): line \(changed + 1), batches of \(batchSize): \(String(decoding: contents[changed].prefix(400), as: UTF8.self))"
-            try await withLMDBStore { store in
-                let importer = EventImporter(store: store, validator: nil, options: options)
-                let outcome: Result<EventImporter.Summary, ImportFailure>
-                do throws(ImportFailure) {
-                    outcome = .success(try await importer.importFile(at: file, displayName: "export.jsonl"))
-                } catch {
-                    outcome = .failure(error)
-                }
-                let head = try store.head()
-                switch outcome {
-                case .success(let summary):
+            let wasRefused = try await Self.expectWholeOrNothing(
+                context, blamable: (changed + 1)...exported.count, scratch: scratch,
+                importing: { store in try await EventImporter(store: store, validator: nil, options: options).importFile(at: file, displayName: "export.jsonl") },
+                appended: \.appended,
+                imported: { summary, head in
                     #expect(summary.appended == exported.count, "\(context)")
                     #expect(head == sourceHead, "\(context)")
-                case .failure(let failure):
-                    refused += 1
-                    #expect(failure.appended == 0, "\(context): \(failure)")
-                    #expect(head.position == .start, "\(context): \(failure)")
-                    for problem in failure.problems {
-                        #expect(problem.line > changed && problem.line <= exported.count, "\(context): \(problem.line): \(problem.reason)")
-                    }
-                }
-            }
+                })
+            if wasRefused { refused += 1 }
         }
         #expect(refused > 5, "\(refused) of 25 refused")
     }

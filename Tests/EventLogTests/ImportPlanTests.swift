@@ -95,46 +95,60 @@ struct ImportPlanTests {
         }
     }
 
-    /// An import target that lets something else append `interloper` to the store just
-    /// before the importer's second batch.
-    private final class Overtaken: ImportTarget, @unchecked Sendable {
+    /// An import target over `store` that runs `beforeSecondBatch` just before it
+    /// appends the importer's second batch; the batch fails with the error it returns.
+    private final class SecondBatchTarget: ImportTarget, @unchecked Sendable {
         let store: any PreparedAppending
-        let interloper: ProposedEvent
+        let beforeSecondBatch: @Sendable (any PreparedAppending) async -> EventLogError?
         private let batches = Mutex(0)
 
-        init(_ store: any PreparedAppending, interloper: ProposedEvent) {
+        init(_ store: any PreparedAppending, beforeSecondBatch: @escaping @Sendable (any PreparedAppending) async -> EventLogError?) {
             self.store = store
-            self.interloper = interloper
+            self.beforeSecondBatch = beforeSecondBatch
         }
 
         func append(prepared batch: consuming PreparedBatch) async throws(EventLogError) -> AppendResult {
-            if batches.withLock({ $0 += 1; return $0 }) == 2 { _ = try await store.append([interloper]) }
+            if batches.withLock({ $0 += 1; return $0 }) == 2, let error = await beforeSecondBatch(store) { throw error }
             return try await store.append(prepared: batch)
         }
 
         func head() throws(EventLogError) -> LogHead { try store.head() }
     }
 
+    /// A spool as a check pass writes it: 300 lines in three blocks of 100, line `n + 1`
+    /// (from 0) being `line(n)`.
+    private static func writeSpool(_ spool: URL, line: (Int) -> String) throws {
+        _ = FileManager.default.createFile(atPath: spool.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: spool)
+        defer { try? handle.close() }
+        for block in 0..<3 {
+            var builder = ImportSpool.Builder()
+            for n in (block * 100)..<(block * 100 + 100) {
+                builder.add(try ImportLine.parse(line(n), lineNumber: n + 1), line: n + 1)
+            }
+            try builder.write(to: handle)
+        }
+    }
+
     @Test("a batch overtaken by an append from elsewhere after the plan is refused, and the message says what was appended")
     func aBatchOvertakenAfterThePlanIsRefused() async throws {
         let (scratch, options) = try ScratchDirectory.forImports("plan")
         defer { scratch.cleanup() }
-        // Three blocks of 100 lines; line 252 expects customer-1 to hold the 125 events
-        // of the odd lines before it.
+        // Line 252 expects customer-1 to hold the 125 events of the odd lines before it.
         let spool = scratch.file("events.spool")
-        _ = FileManager.default.createFile(atPath: spool.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: spool)
-        for block in 0..<3 {
-            var builder = ImportSpool.Builder()
-            for n in (block * 100)..<(block * 100 + 100) {
-                let expected = n == 251 ? ", \"expectedVersion\": 125" : ""
-                builder.add(try ImportLine.parse("{\"stream\": \"customer-\(n % 2)\", \"type\": \"ContactUpdated\", \"data\": {\"n\": \(n)}\(expected)}", lineNumber: n + 1), line: n + 1)
-            }
-            try builder.write(to: handle)
+        try Self.writeSpool(spool) { n in
+            "{\"stream\": \"customer-\(n % 2)\", \"type\": \"ContactUpdated\", \"data\": {\"n\": \(n)}\(n == 251 ? ", \"expectedVersion\": 125" : "")}"
         }
-        try handle.close()
         try await withLMDBStore { store in
-            let target = Overtaken(store as any PreparedAppending, interloper: Fixture.event("customer-1", "ContactUpdated", ["n": -1]))
+            let interloper = Fixture.event("customer-1", "ContactUpdated", ["n": -1])
+            let target = SecondBatchTarget(store as any PreparedAppending) { store in
+                do throws(EventLogError) {
+                    _ = try await store.append([interloper])
+                    return nil
+                } catch {
+                    return error
+                }
+            }
             let importer = EventImporter(store: store, validator: nil, options: options)
             let failure = await #expect(throws: ImportFailure.self) {
                 try await importer.appendSpool(spool, to: target, lines: 300, displayName: "events.jsonl", fileSize: 0, progress: nil)
@@ -151,22 +165,6 @@ struct ImportPlanTests {
         }
     }
 
-    /// A target whose second batch fails for a reason that is no line's (the disk, the
-    /// store closed under it).
-    private final class FailingSecondBatch: ImportTarget, @unchecked Sendable {
-        let store: any PreparedAppending
-        private let batches = Mutex(0)
-
-        init(_ store: any PreparedAppending) { self.store = store }
-
-        func append(prepared batch: consuming PreparedBatch) async throws(EventLogError) -> AppendResult {
-            if batches.withLock({ $0 += 1; return $0 }) == 2 { throw EventLogError(.storage, "the disk went away") }
-            return try await store.append(prepared: batch)
-        }
-
-        func head() throws(EventLogError) -> LogHead { try store.head() }
-    }
-
     @Test(
         "a batch that fails for no line's reason names the lines it held, and says what was appended",
         arguments: [(EventImporter.Phase.appending, 100), (.planning, 0)])
@@ -174,21 +172,12 @@ struct ImportPlanTests {
         let (scratch, options) = try ScratchDirectory.forImports("failing")
         defer { scratch.cleanup() }
         let spool = scratch.file("events.spool")
-        _ = FileManager.default.createFile(atPath: spool.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: spool)
-        for block in 0..<3 {
-            var builder = ImportSpool.Builder()
-            for n in (block * 100)..<(block * 100 + 100) {
-                builder.add(try ImportLine.parse("{\"stream\": \"customer-\(n % 7)\", \"type\": \"ContactUpdated\", \"data\": {\"n\": \(n)}}", lineNumber: n + 1), line: n + 1)
-            }
-            try builder.write(to: handle)
-        }
-        try handle.close()
+        try Self.writeSpool(spool) { n in "{\"stream\": \"customer-\(n % 7)\", \"type\": \"ContactUpdated\", \"data\": {\"n\": \(n)}}" }
         try await withLMDBStore { store in
             let importer = EventImporter(store: store, validator: nil, options: options)
             let failure = await #expect(throws: ImportFailure.self) {
                 try await importer.appendSpool(
-                    spool, to: FailingSecondBatch(store as any PreparedAppending), lines: 300, displayName: "events.jsonl", fileSize: 0, phase: phase, progress: nil)
+                    spool, to: SecondBatchTarget(store as any PreparedAppending) { _ in EventLogError(.storage, "the disk went away") }, lines: 300, displayName: "events.jsonl", fileSize: 0, phase: phase, progress: nil)
             }
             let doing = phase == .appending ? "appending" : "planning"
             #expect(failure?.lines == ["events.jsonl: \(doing) lines 101–200 failed: the disk went away"])

@@ -47,7 +47,7 @@ struct CSVImportMutationTests {
     static let tokens: [String] = ["\"", ",", "\u{FF}", " ", "$", "-", "e", "\"\"", ",,", "\u{0}"]
 
     /// One row changed at random, as bytes; never a line break, so line numbers stay put.
-    static func mutate(_ row: String, _ random: inout ImportMutationTests.Generator) -> [UInt8] {
+    static func mutate(_ row: String, _ random: inout SeededGenerator) -> [UInt8] {
         var bytes = Array(row.utf8)
         let k = Int.random(in: 0..<bytes.count, using: &random)
         var fields = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -77,7 +77,7 @@ struct CSVImportMutationTests {
     @Test(arguments: 0..<6)
     func aChangedRowAppendsEverythingOrNothing(round: Int) async throws {
         let mapping = try CSVMapping(yaml: Self.mapping, file: "shop.yaml")
-        var random = ImportMutationTests.Generator(state: UInt64(round) &* 104_729 &+ 11)
+        var random = SeededGenerator(seed: UInt64(round) &* 104_729 &+ 11)
         var refused = 0
         for trial in 0..<25 {
             let count = Int.random(in: 10...Self.rows.count, using: &random)
@@ -94,32 +94,14 @@ struct CSVImportMutationTests {
             // The header is line 1, so row `changed` is on line `changed + 2`.
             let line = changed + 2
             let context = "round \(round), trial \(trial): line \(line) of \(count + 1), batches of \(options.batchSize): \(String(decoding: contents[changed + 1], as: UTF8.self))"
-            try await withLMDBStore { store in
-                let importer = CSVImporter(mapping: mapping, store: store, validator: nil, options: options)
-                var failure: ImportFailure?
-                var summary: CSVImporter.Summary?
-                do {
-                    summary = try await importer.importFile(at: file, displayName: "shop.csv")
-                } catch let error as ImportFailure {
-                    failure = error
-                }
-                let head = try store.head()
-                if let summary {
-                    #expect(summary.appended + summary.duplicates == summary.events, "\(context)")
-                    #expect(head.position == LogPosition(UInt64(summary.appended)), "\(context)")
-                    let report = try store.verify(progress: nil)
-                    #expect(report.isIntact, "\(context)")
-                } else if let failure {
-                    refused += 1
-                    #expect(failure.appended == 0, "\(context): \(failure)")
-                    #expect(head.position == .start, "\(context): \(failure)")
-                    #expect(!failure.problems.isEmpty, "\(context)")
-                    for problem in failure.problems {
-                        #expect(problem.line >= line && problem.line <= count + 1, "\(context): \(problem.line): \(problem.reason)")
-                    }
-                }
-                #expect(try scratch.leftovers().isEmpty, "\(context)")
-            }
+            let wasRefused = try await ImportMutationTests.expectWholeOrNothing(
+                context, blamable: line...(count + 1), scratch: scratch,
+                importing: { store in
+                    try await CSVImporter(mapping: mapping, store: store, validator: nil, options: options).importFile(at: file, displayName: "shop.csv")
+                },
+                appended: \.appended,
+                imported: { summary, _ in #expect(summary.appended + summary.duplicates == summary.events, "\(context)") })
+            if wasRefused { refused += 1 }
         }
         #expect(refused > 5 && refused < 25, "\(refused) of 25 refused")
     }
