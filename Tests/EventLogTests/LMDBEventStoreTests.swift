@@ -31,6 +31,35 @@ import Testing
         #expect(more.events[0].version == StreamVersion(2))
     }
 
+    /// A process that opens the store after `lock.mdb` was deleted makes a new lock
+    /// file and would write alongside this one, so this one stops writing: its next
+    /// commit is refused whole, saying why and what to do. A store opened afterwards
+    /// (on the new lock file) writes as usual, and nothing refused was kept.
+    @Test(arguments: [false, true]) func aStoreWhoseLockFileIsDeletedOrReplacedWritesNoMore(replaced: Bool) async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let lock = scratch.url.appendingPathComponent("lock.mdb")
+        let first = try open(scratch)
+        _ = try await first.append([Fixture.contactCreated(1)])
+        try FileManager.default.removeItem(at: lock)
+        if replaced { try Data(count: 8192).write(to: lock) }
+        let refused = await #expect(throws: EventLogError.self) { try await first.append([Fixture.contactCreated(2)]) }
+        let message = refused?.message ?? ""
+        #expect(message.contains(replaced ? "lock.mdb was replaced by another file" : "lock.mdb was deleted"))
+        #expect(message.contains("nothing of this commit was kept") && message.contains("ledgerline verify"))
+        // Reads go on; the refused event is not there.
+        #expect(try first.head().position == LogPosition(1))
+        first.close()
+        if replaced { try FileManager.default.removeItem(at: lock) }
+
+        let second = try open(scratch, create: false)
+        defer { second.close() }
+        _ = try await second.append([Fixture.contactCreated(3)])
+        let streams = try second.read(from: .start, direction: .forward, limit: 10).map(\.stream.rawValue)
+        #expect(streams == ["customer-1", "customer-3"])
+        #expect(try second.verify(progress: nil).isIntact)
+    }
+
     @Test func aClosedStoreLetsGoOfTheFolderWhileStillReferenced() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }

@@ -11,9 +11,13 @@ import Synchronization
 ///   exclusively, because LMDB may only change the map size while this process has no
 ///   transaction open.
 /// - Stale reader slots left by crashed processes are cleared when it opens.
+/// - Every commit first checks that `lock.mdb` is still the file it opened (see
+///   ``lockFileProblem()``).
 final class LMDBEnvironment: @unchecked Sendable {
     let handle: OpaquePointer
     let directory: URL
+    /// The device and inode of the `lock.mdb` this process opened.
+    private var lockFile: (device: UInt64, inode: UInt64)?
     let resizeLock = ReadWriteLock()
     private let readPool = Mutex<[TransactionHandle]>([])
     private let currentMapSize: Atomic<Int>
@@ -40,6 +44,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             close()
             throw error
         }
+        lockFile = Self.identity(of: lockPath)
         var dead: Int32 = 0
         mdb_reader_check(handle, &dead)
         var info = MDB_envinfo()
@@ -70,6 +75,34 @@ final class LMDBEnvironment: @unchecked Sendable {
 
     deinit {
         close()
+    }
+
+    private var lockPath: String { directory.appendingPathComponent("lock.mdb").path }
+
+    private static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
+        var file = stat()
+        guard stat(path, &file) == 0 else { return nil }
+        return (UInt64(file.st_dev), UInt64(file.st_ino))
+    }
+
+    /// Why this process must not commit, or `nil`: its `lock.mdb` was deleted or
+    /// replaced since it opened the store.
+    ///
+    /// LMDB's lock file holds the mutex that lets one process write at a time. A process
+    /// that opens the store after the file was deleted creates a new one and takes its
+    /// mutex, not this process's: two writers would then build commits on the same
+    /// pages, and one would silently undo the other's acknowledged events. Checked just
+    /// before each commit, a `stat` of the path against the file opened, it stops this
+    /// process's writes from then on (the processes that opened the new file carry on
+    /// among themselves).
+    func lockFileProblem() -> String? {
+        guard let opened = lockFile else { return nil }
+        let now = Self.identity(of: lockPath)
+        guard now == nil || now! != opened else { return nil }
+        let what = now == nil ? "was deleted" : "was replaced by another file"
+        return "\(lockPath) \(what) while this process had the store open, so processes that open it from now on do not wait "
+            + "for this one's writes; to keep two writers from undoing each other's commits, this process writes no more; "
+            + "stop every ledgerline process using \(directory.path), then run `ledgerline verify` (never delete lock.mdb while the store is in use)"
     }
 
     /// Set once ``close()`` has closed the handle; checked under ``resizeLock``.
@@ -264,8 +297,13 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// it afterwards, which would free its pages twice.
     ///
     /// A commit that could not write its pages leaves the store as it was: LMDB writes
-    /// the meta page that makes a commit visible only after all the others.
+    /// the meta page that makes a commit visible only after all the others. A commit is
+    /// refused, and the transaction aborted, when ``lockFileProblem()`` finds one.
     func commit(_ txn: LMDBTransaction) throws {
+        if let problem = lockFileProblem() {
+            mdb_txn_abort(txn.handle)
+            throw EventLogError(.storage, "nothing of this commit was kept: \(problem)")
+        }
         let code = mdb_txn_commit(txn.handle)
         guard code != 0 else { return }
         let file = directory.appendingPathComponent("data.mdb")
