@@ -11,13 +11,21 @@ import Synchronization
 ///   exclusively, because LMDB may only change the map size while this process has no
 ///   transaction open.
 /// - Stale reader slots left by crashed processes are cleared when it opens.
-/// - Every commit first checks that `lock.mdb` is still the file it opened (see
-///   ``lockFileProblem()``).
+/// - Write transactions also take an advisory lock on `data.mdb` itself, and every
+///   commit first checks that `lock.mdb` is still the file it opened (see
+///   ``lockFileProblem()``): LMDB's own writer mutex lives in `lock.mdb`, and a
+///   deleted lock file would otherwise let two processes write at once.
 final class LMDBEnvironment: @unchecked Sendable {
     let handle: OpaquePointer
     let directory: URL
     /// The device and inode of the `lock.mdb` this process opened.
     private var lockFile: (device: UInt64, inode: UInt64)?
+    /// A descriptor of `data.mdb`, `flock`ed for the length of each write transaction
+    /// (-1 when it could not be opened).
+    private var dataFileLock: Int32 = -1
+    /// One write transaction of this process at a time holds ``dataFileLock``: a
+    /// `flock` belongs to the open file, not to a thread, so it does not nest.
+    private let writeTurn = DispatchSemaphore(value: 1)
     let resizeLock = ReadWriteLock()
     private let readPool = Mutex<[TransactionHandle]>([])
     private let currentMapSize: Atomic<Int>
@@ -37,6 +45,12 @@ final class LMDBEnvironment: @unchecked Sendable {
             try lmdbCheck(mdb_env_set_mapsize(handle, mapSize), "setting the map size")
             var flags = UInt32(MDB_NOTLS) | UInt32(MDB_NORDAHEAD)
             if !sync { flags |= UInt32(MDB_NOSYNC) }
+            // Opening waits for a write of another process to end (see ``beginWrite()``):
+            // the first process to open a new lock.mdb reads the log's last commit into
+            // it, and must not read it while a commit is half written.
+            dataFileLock = open(directory.appendingPathComponent("data.mdb").path, O_RDONLY | O_CLOEXEC)
+            if dataFileLock >= 0 { lockDataFile() }
+            defer { if dataFileLock >= 0 { flock(dataFileLock, LOCK_UN) } }
             try lmdbCheck(mdb_env_open(handle, directory.path, flags, 0o644), "opening \(directory.path)")
         } catch {
             // `close()`, not `mdb_env_close`: `deinit` runs when an initializer throws,
@@ -45,6 +59,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             throw error
         }
         lockFile = Self.identity(of: lockPath)
+        if dataFileLock < 0 { dataFileLock = open(directory.appendingPathComponent("data.mdb").path, O_RDONLY | O_CLOEXEC) }
         var dead: Int32 = 0
         mdb_reader_check(handle, &dead)
         var info = MDB_envinfo()
@@ -120,6 +135,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             guard !closed.load(ordering: .acquiring) else { return }
             for txn in readPool.withLock({ pool in defer { pool.removeAll() }; return pool }) { mdb_txn_abort(txn.pointer) }
             mdb_env_close(handle)
+            if dataFileLock >= 0 { Glibc.close(dataFileLock) }
             closed.store(true, ordering: .releasing)
         }
     }
@@ -284,12 +300,39 @@ final class LMDBEnvironment: @unchecked Sendable {
     // MARK: - Writing (the writer thread only)
 
     /// Begins the write transaction. Call only from the writer thread, holding
-    /// ``resizeLock`` shared until it ends.
+    /// ``resizeLock`` shared until it ends, and end it with ``commit(_:)`` or
+    /// ``abort(_:)``.
+    ///
+    /// Before LMDB's writer mutex, it takes an exclusive `flock` on `data.mdb`, which
+    /// every Ledgerline writer of this store takes: were `lock.mdb` deleted while the
+    /// store is in use, a process opening it afterwards would get a new mutex, and
+    /// without this lock its commits could interleave with another process's, so that
+    /// one undoes the other's acknowledged events. ``lockFileProblem()`` then stops the
+    /// processes on the old lock file at their next commit.
     func beginWrite() throws -> LMDBTransaction {
         try checkOpen()
+        takeWriteTurn()
         var txn: OpaquePointer?
-        try lmdbCheck(mdb_txn_begin(handle, nil, 0, &txn), "starting a write")
+        let code = mdb_txn_begin(handle, nil, 0, &txn)
+        guard code == 0 else {
+            endWriteTurn()
+            throw LMDBFailure(code: code, operation: "starting a write")
+        }
         return LMDBTransaction(handle: txn!)
+    }
+
+    private func takeWriteTurn() {
+        writeTurn.wait()
+        if dataFileLock >= 0 { lockDataFile() }
+    }
+
+    private func lockDataFile() {
+        while flock(dataFileLock, LOCK_EX) != 0 && errno == EINTR {}
+    }
+
+    private func endWriteTurn() {
+        if dataFileLock >= 0 { flock(dataFileLock, LOCK_UN) }
+        writeTurn.signal()
     }
 
     /// Commits `txn`. LMDB ends the transaction whether or not this succeeds (a failed
@@ -300,6 +343,7 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// the meta page that makes a commit visible only after all the others. A commit is
     /// refused, and the transaction aborted, when ``lockFileProblem()`` finds one.
     func commit(_ txn: LMDBTransaction) throws {
+        defer { endWriteTurn() }
         if let problem = lockFileProblem() {
             mdb_txn_abort(txn.handle)
             throw EventLogError(.storage, "nothing of this commit was kept: \(problem)")
@@ -314,6 +358,7 @@ final class LMDBEnvironment: @unchecked Sendable {
 
     func abort(_ txn: LMDBTransaction) {
         mdb_txn_abort(txn.handle)
+        endWriteTurn()
     }
 
     /// Runs `body` in a write transaction of its own and commits it, growing the map and
