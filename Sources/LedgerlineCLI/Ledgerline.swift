@@ -31,6 +31,7 @@ struct Ledgerline: AsyncParsableCommand {
         // SIGXFSZ, in the middle of whatever it wrote; ignored, the write fails with
         // EFBIG instead, and the command says what happened and what to do.
         signal(SIGXFSZ, SIG_IGN)
+        Output.checkBufferedOutputAtExit()
         var arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "--data", arguments.count >= 2 {
             setenv("LEDGERLINE_DATA", arguments[1], 1)

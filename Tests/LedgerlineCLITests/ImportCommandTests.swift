@@ -37,6 +37,31 @@ import Testing
         #expect(try await head(scratch.data) == 0)
     }
 
+    /// Values the messages quote keep their control characters as escapes, so each
+    /// problem stays one `FILE:LINE: reason` line and no escape reaches the terminal:
+    /// a newline in an id, in an unknown field's name, in a data key the schema
+    /// names, and a terminal escape.
+    @Test func controlCharactersInQuotedValuesStayEscapedOnOneLine() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let lines = [
+            #"{"stream":"customer-2","type":"ContactCreated","id":"abc\ninjected","data":{"customerId":"2","email":"b@example.com"}}"#,
+            #"{"stream":"customer-2","type":"ContactCreated","x\ny":1,"data":{}}"#,
+            #"{"stream":"customer-2","type":"ContactCreated","data":{"customerId":"2","email":"b@example.com","x\ny: fake":1}}"#,
+            #"{"stream":"customer-2","type":"ContactCreated","\u001b[31mred":1,"data":{}}"#,
+        ]
+        let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
+        let result = try await CLI.run(["--data", scratch.data, "import", file])
+        #expect(result.status == 65)
+        let printed = result.stderr.split(separator: "\n", omittingEmptySubsequences: true)
+        // One line per bad line, then what to do.
+        #expect(printed.count == lines.count + 1, "\(result.stderr)")
+        #expect(printed.allSatisfy { $0.hasPrefix("ledgerline: \(file):") }, "\(result.stderr)")
+        #expect(result.stderr.contains(#""abc\ninjected""#), "\(result.stderr)")
+        #expect(result.stderr.contains(#"\u001b[31mred"#) && !result.stderr.contains("\u{1B}"), "\(result.stderr)")
+        #expect(try await head(scratch.data) == 0)
+    }
+
     /// A file saved by Windows tools: a byte order mark, CRLF line ends, no newline at
     /// the end. It imports as the same events, with the same ids, as the plain file
     /// (an id derives from the line's number and bytes): importing both appends each

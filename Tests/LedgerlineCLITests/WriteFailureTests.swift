@@ -76,4 +76,34 @@ import Testing
         #expect(summary["duplicates"]?.numberValue?.int64Value == Int64(kept))
         #expect(try await stats(scratch.data).events == 5_000)
     }
+
+    /// Standard output that cannot be written — a full disk (`/dev/full`), the file
+    /// size limit — ends `export` with exit 74 and a line saying the output is
+    /// incomplete, never status 0 and half a backup. So for every command printing
+    /// through the CLI's buffer, and for the few lines `print` writes.
+    @Test(arguments: [
+        ("export > /dev/full", "No space left on device; what was printed is incomplete; free space where the output goes"),
+        ("export > \"$1/export.jsonl\"", "File too large; what was printed is incomplete; the output reached the largest file this process may write"),
+        ("stats > /dev/full", "No space left on device; what was printed is incomplete"),
+        ("schemas list > /dev/full", "No space left on device; what was printed is incomplete"),
+    ])
+    func outputThatCannotBeWrittenEndsTheCommandWithExit74(command: String, message: String) async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let file = try scratch.file("orders.jsonl", Self.lines)
+        try #require(try await CLI.run(["--data", scratch.data, "import", file]).status == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // $0 is the executable, $1 the scratch folder; the export of 5,000 events is
+        // about 1.5 MB, over the 100 KB limit.
+        process.arguments = ["-c", "LEDGERLINE_DATA=\"$1/store\" exec /usr/bin/prlimit --fsize=100000 \"$0\" \(command)", try CLI.requireExecutable().path, scratch.url.path]
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 74, "\(stderr)")
+        #expect(stderr.split(separator: "\n").count == 1, "\(stderr)")
+        #expect(stderr.hasPrefix("ledgerline: cannot write standard output: \(message)"), "\(stderr)")
+    }
 }

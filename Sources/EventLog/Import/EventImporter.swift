@@ -722,13 +722,19 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
         self.init(file: file, reason: reason)
     }
 
-    /// `FILE:LINE: reason` for each reported problem, one per line.
+    /// `FILE:LINE: reason` for each reported problem, one per line: control characters
+    /// the reason quotes from the file are escaped (``MessageText/oneLine(_:)``).
     public var lines: [String] {
-        problems.map { $0.line > 0 ? "\(file):\($0.line): \($0.reason)" : "\(file): \($0.reason)" }
+        let file = MessageText.oneLine(file)
+        return problems.map { problem in
+            let reason = MessageText.oneLine(problem.reason)
+            return problem.line > 0 ? "\(file):\(problem.line): \(reason)" : "\(file): \(reason)"
+        }
     }
 
     public var description: String {
         var out = lines
+        let file = MessageText.oneLine(file)
         if totalProblems > problems.count { out.append("\(file): … and \(totalProblems - problems.count) more bad lines") }
         if isCheckOnly {
             out.append("\(file): \(totalProblems) bad line\(totalProblems == 1 ? "" : "s")")

@@ -23,21 +23,54 @@ enum Output {
         line(Array(text.utf8))
     }
 
+    /// Writes what is buffered. When standard output cannot take it (a full disk, a
+    /// file size limit, a closed descriptor), the command stops there with exit 74 and
+    /// says so: `export > backup.jsonl` must never end with status 0 and half a backup.
     static func flush() {
         guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { raw in
+        let failure: Int32? = buffer.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let written = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
-                if written <= 0 { break }
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else { return written < 0 ? errno : EIO }
                 offset += written
             }
+            return nil
         }
         buffer.removeAll(keepingCapacity: true)
+        if let failure { outputFailed(failure) }
     }
 
+    /// Ends the process: standard output failed with `code`.
+    static func outputFailed(_ code: Int32) -> Never {
+        error("ledgerline: cannot write standard output: \(String(cString: strerror(code))); what was printed is incomplete\(advice(code))")
+        _exit(74)
+    }
+
+    private static func advice(_ code: Int32) -> String {
+        switch code {
+        case ENOSPC, EDQUOT: "; free space where the output goes and run the command again"
+        case EFBIG: "; the output reached the largest file this process may write (`ulimit -f`): raise that limit and run the command again"
+        default: ""
+        }
+    }
+
+    /// Checks, as the process exits, what `print` wrote through the C library's
+    /// buffered streams (some commands print a few lines that way): when they cannot
+    /// be flushed, the process ends with exit 74 too. A stream that failed earlier
+    /// keeps what it could not write and fails again here.
+    static func checkBufferedOutputAtExit() {
+        atexit {
+            errno = 0
+            if fflush(nil) != 0 { Output.outputFailed(errno == 0 ? EIO : errno) }
+        }
+    }
+
+    /// Writes one line to stderr, its control characters escaped: a message quoting a
+    /// value with a newline or a terminal escape in it stays one line.
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((MessageText.oneLine(text) + "\n").utf8))
     }
 
     static var stderrIsTerminal: Bool { isatty(2) != 0 }

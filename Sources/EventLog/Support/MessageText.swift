@@ -1,0 +1,35 @@
+/// Text from outside (a file's values, a CSV cell, a command-line argument) made safe to
+/// quote in a one-line message.
+public enum MessageText {
+    /// `text` with each control character written as an escape: `\n`, `\r`, `\t`, or
+    /// `\u{1B}`-style `\u001b` for the rest of C0, DEL and C1.
+    ///
+    /// Messages are one line per problem (`FILE:LINE: reason`), and they quote what the
+    /// input held. Unescaped, a newline inside a quoted value would split one problem
+    /// over several lines, which a reader — or a script reading stderr — could take for
+    /// reports of their own; an escape sequence would drive the terminal.
+    public static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 8)
+        for scalar in text.unicodeScalars {
+            guard isControl(scalar) else {
+                out.unicodeScalars.append(scalar)
+                continue
+            }
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            }
+        }
+        return out
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+}
