@@ -133,6 +133,53 @@ import Testing
         #expect(try await head(scratch.data) == 0)
     }
 
+    /// `schemas validate` and `import` hold a line to the same 1 MiB record limit:
+    /// data just under it but metadata over it is refused by both, and a line longer
+    /// than 1 MiB only for its padding is accepted by both. The message says what the
+    /// record holds.
+    @Test func checkingAndImportingApplyTheSameSizeLimit() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let data = String(repeating: "x", count: 1_030_000)
+        let metadata = String(repeating: "y", count: 30_000)
+        let over = #"{"stream":"customer-2","type":"ContactCreated","metadata":{"m":"\#(metadata)"},"data":{"customerId":"2","email":"b@example.com","custom":{"notes":"\#(data)"}}}"#
+        let padded = #"{"stream":"customer-2","type":"ContactCreated","data":{"customerId":"2","email":"b@example.com","custom":{"notes":"\#(data)"}}\#(String(repeating: " ", count: 40_000))}"#
+        let overFile = try scratch.file("over.jsonl", over + "\n")
+        let paddedFile = try scratch.file("padded.jsonl", padded + "\n")
+        for command in [["schemas", "validate", overFile], ["--data", scratch.data, "import", overFile]] {
+            let result = try await CLI.run(command)
+            #expect(result.status == 65, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("\(overFile):1: the event is 1,060,"), "\(result.stderr)")
+            #expect(result.stderr.contains("of data and 30,0") && result.stderr.contains("of metadata), over the 1048576-byte limit (1 MiB)"), "\(result.stderr)")
+        }
+        let checked = try await CLI.run(["schemas", "validate", paddedFile])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        let imported = try await CLI.run(["--data", scratch.data, "import", paddedFile])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try await head(scratch.data) == 1)
+    }
+
+    /// An `occurredAt` that an offset carries outside the years 0000–9999 in UTC is
+    /// refused: stored, it would make an export that cannot be imported again.
+    @Test(arguments: ["9999-12-31T23:59:59-01:00", "0000-01-01T00:00:00+01:00"])
+    func anOccurredAtOutsideWhatAnExportCanHoldIsRefused(time: String) async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let line = #"{"stream":"customer-2","type":"ContactCreated","occurredAt":"\#(time)","data":{"customerId":"2","email":"b@example.com"}}"#
+        let file = try scratch.file("events.jsonl", line + "\n")
+        let result = try await CLI.run(["--data", scratch.data, "import", file])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains(#"\#(file):1: "occurredAt" "\#(time)" is "#), "\(result.stderr)")
+        #expect(result.stderr.contains("in UTC, outside the years 0000–9999"), "\(result.stderr)")
+        #expect(try await head(scratch.data) == 0)
+        let appended = try await CLI.run([
+            "--data", scratch.data, "append", "--stream", "customer-2", "--type", "ContactCreated",
+            "--data", #"{"customerId":"2","email":"b@example.com"}"#, "--occurred-at", time,
+        ])
+        #expect(appended.status == 65)
+        #expect(appended.stderr.contains(#"--occurred-at "\#(time)" is "#), "\(appended.stderr)")
+    }
+
     @Test func everyBadLineIsReportedNotJustTheFirst() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }

@@ -511,13 +511,9 @@ public struct EventImporter: Sendable {
     /// One line, parsed and validated.
     private func prepare(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int, checkOnly: Bool) throws(ImportLineError) -> ImportLine.Parsed {
         var parsed = try ImportLine.parse(bytes, lineNumber: lineNumber, checkOnly: checkOnly)
-        if !checkOnly {
-            do throws(EventLogError) {
-                try parsed.event.checkLimits(index: 0, maxRecordBytes: 1 << 20)
-            } catch {
-                throw ImportLineError("the event is larger than 1 MiB (\(parsed.event.payload.count) bytes of data); store large documents elsewhere and reference them")
-            }
-        }
+        // A check alone has no payload for lines too short to be over the limit; the
+        // other limits hold all the same.
+        if let (_, problem) = parsed.event.limitProblem(maxRecordBytes: 1 << 20) { throw ImportLineError(problem) }
         if let validator {
             do throws(PayloadViolation) {
                 parsed.event.schemaVersion = try validator.validate(type: parsed.event.type, schemaVersion: parsed.event.schemaVersion, data: parsed.data)

@@ -42,6 +42,11 @@ public enum ImportLine {
     /// With `checkOnly`, the line is checked completely but the parts only appending
     /// needs are skipped: the payload is not re-encoded (``ProposedEvent/payload`` is
     /// empty) and no id is derived for a line without one.
+    /// Lines up to this long cannot hold an event over the 1 MiB record limit: each part
+    /// of a record but its fixed fields (``EventRecord/headerSize`` and the hash, far
+    /// under 4 KiB) comes from the line, never longer than there.
+    static let shortestLineNeedingSizeCheck = (1 << 20) - 4096
+
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, lineNumber: Int, checkOnly: Bool = false) throws(ImportLineError) -> Parsed {
         let value: JSONValue
         do throws(JSONParseError) {
@@ -84,12 +89,12 @@ public enum ImportLine {
             throw ImportLineError("\"data\" must be a JSON object, found \(article(dataValue.typeName))")
         }
         let metadata = try metadataField(fields.metadata)
-        // Canonical JSON is never longer than the line it came from, so a line under the
-        // record limit cannot hold a payload over it.
-        if checkOnly, bytes.count > 1 << 20, JSONWriter.canonicalBytes(dataValue).count > 1 << 20 - 4096 {
-            throw ImportLineError("the event's data is larger than 1 MiB; store large documents elsewhere and reference them")
-        }
-        let payload = checkOnly ? [] : JSONWriter.canonicalBytes(dataValue, reservingCapacity: bytes.count)
+        // Canonical JSON is never longer than the JSON it came from, so the record of a
+        // line shorter than the limit by more than a record's fixed fields is under the
+        // limit. A check alone skips encoding the payload of such lines; a longer line's
+        // is encoded, so that checking and importing apply the same limit.
+        let encodes = !checkOnly || bytes.count > Self.shortestLineNeedingSizeCheck
+        let payload = encodes ? JSONWriter.canonicalBytes(dataValue, reservingCapacity: bytes.count) : []
         let givenID = try optionalID(fields.id, "id")
         let id = givenID ?? (checkOnly ? nil : derivedID(bytes, lineNumber: lineNumber))
         var event = ProposedEvent(
@@ -173,9 +178,7 @@ public enum ImportLine {
 
     private static func optionalTimestamp(_ value: JSONValue?, _ key: String) throws(ImportLineError) -> Timestamp? {
         guard let text = try optionalString(value, key) else { return nil }
-        guard let timestamp = Timestamp(rfc3339: text) else {
-            throw ImportLineError("\"\(key)\" is not \(Timestamp.formatHint): \"\(text.prefix(40))\"")
-        }
+        guard let timestamp = Timestamp(rfc3339: text) else { throw ImportLineError(Timestamp.refusal(of: text, named: "\"\(key)\"")) }
         return timestamp
     }
 

@@ -26,14 +26,37 @@ public struct Timestamp: RawRepresentable, Sendable, Hashable, Comparable, Custo
     /// `nil` for anything else, including impossible dates such as February 30. A
     /// fraction is cut to microseconds; a leap second (23:59:60 UTC, in any offset)
     /// reads as 23:59:59.999999.
+    ///
+    /// `nil` also for a time outside ``writableRange`` (see ``refusal(of:named:)``).
     public init?(rfc3339 text: String) {
         var copy = text
-        guard let micros = copy.withUTF8({ Timestamp.parse($0) }) else { return nil }
+        guard let micros = copy.withUTF8({ Timestamp.parse($0) }), Self.writableRange.contains(Timestamp(rawValue: micros)) else { return nil }
         rawValue = micros
     }
 
     /// What an RFC 3339 timestamp looks like, for error messages.
     public static let formatHint = "an RFC 3339 timestamp like 2026-11-25T14:03:00Z"
+
+    /// The instants the log accepts: UTC years 0000 to 9999. RFC 3339 writes four-digit
+    /// years, so a time outside them (`9999-12-31T23:59:59-01:00` is in the year 10000
+    /// in UTC) could be stored but not exported and imported again.
+    public static let writableRange = Timestamp(rawValue: days(fromCivil: 0, 1, 1) * 86_400_000_000)...Timestamp(
+        rawValue: days(fromCivil: 10_000, 1, 1) * 86_400_000_000 - 1)
+
+    /// Completes "X … " for a time outside ``writableRange``.
+    public static let outsideWritableRange =
+        "is outside the years 0000–9999 in UTC, which an RFC 3339 timestamp (and so an export) can hold; give a time within them"
+
+    /// Why ``init(rfc3339:)`` refuses `text`, named `name` ("occurredAt", "--occurred-at"):
+    /// not RFC 3339, or outside ``writableRange`` once converted to UTC.
+    public static func refusal(of text: String, named name: String) -> String {
+        var copy = text
+        if let micros = copy.withUTF8({ parse($0) }) {
+            return "\(name) \"\(text)\" is \(Timestamp(rawValue: micros)) in UTC, outside the years 0000–9999 that an RFC 3339 timestamp "
+                + "(and so an export) can hold; give a time within them"
+        }
+        return "\(name) is not \(formatHint): \"\(text.prefix(40))\""
+    }
 
     public var description: String {
         let seconds = rawValue >= 0 ? rawValue / 1_000_000 : (rawValue - 999_999) / 1_000_000

@@ -21,17 +21,34 @@ extension ProposedEvent {
         return batch
     }
 
-    /// Refuses records over `maxRecordBytes` and over-long actors.
+    /// Refuses records over `maxRecordBytes`, over-long actors and times the log could
+    /// not export (see ``limitProblem(maxRecordBytes:)``).
     func checkLimits(index: Int, maxRecordBytes: Int) throws(EventLogError) {
-        let size = EventRecord.size(of: self, metadata: EventRecord.encodeMetadata(metadata))
+        guard let (code, problem) = limitProblem(maxRecordBytes: maxRecordBytes) else { return }
+        throw EventLogError(code, "event \(index + 1) of the batch (stream \(stream), \(type)): \(problem)", stream: stream, eventID: id, batchIndex: index)
+    }
+
+    /// What makes this event one the log refuses whatever it holds, or `nil`: a record
+    /// over `maxRecordBytes`, an actor over 1024 bytes, an `occurredAt` outside the
+    /// years RFC 3339 can write (``Timestamp/writableRange``). Worded to follow "the
+    /// event" or a batch position; the importers quote it for a line.
+    func limitProblem(maxRecordBytes: Int) -> (EventLogError.Code, String)? {
+        let metadata = EventRecord.encodeMetadata(metadata)
+        let size = EventRecord.size(of: self, metadata: metadata)
         if size > maxRecordBytes {
-            throw EventLogError(
+            let parts = metadata.isEmpty ? "\(payload.count.formatted()) of them data" : "\(payload.count.formatted()) of data and \(metadata.count.formatted()) of metadata"
+            return (
                 .eventTooLarge,
-                "event \(index + 1) of the batch (stream \(stream), \(type)) is \(size) bytes, over the \(maxRecordBytes)-byte limit; store large documents elsewhere and reference them",
-                stream: stream, eventID: id, batchIndex: index)
+                "the event is \(size.formatted()) bytes once encoded (\(parts)), over the \(maxRecordBytes)-byte limit\(maxRecordBytes == 1 << 20 ? " (1 MiB)" : ""); "
+                    + "store large documents elsewhere and reference them"
+            )
         }
         if let actor, actor.utf8.count > 1024 {
-            throw EventLogError(.invalidEvent, "event \(index + 1) of the batch: the actor is longer than 1024 bytes", stream: stream, batchIndex: index)
+            return (.invalidEvent, "the actor is longer than 1024 bytes")
         }
+        if let occurredAt, !Timestamp.writableRange.contains(occurredAt) {
+            return (.invalidEvent, "occurredAt \(occurredAt) \(Timestamp.outsideWritableRange)")
+        }
+        return nil
     }
 }

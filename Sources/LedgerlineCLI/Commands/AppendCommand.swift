@@ -70,7 +70,7 @@ struct AppendCommand: AsyncParsableCommand {
         return ProposedEvent(
             id: try EventID.parse(id, option: "--id"), stream: streamName, type: eventType, schemaVersion: schemaVersion, data: object,
             occurredAt: try occurredAt.map { text in
-                guard let t = Timestamp(rfc3339: text) else { throw InputError("--occurred-at is not \(Timestamp.formatHint): \"\(text)\"") }
+                guard let t = Timestamp(rfc3339: text) else { throw InputError(Timestamp.refusal(of: text, named: "--occurred-at")) }
                 return t
             },
             actor: actor, correlationId: try EventID.parse(correlationId, option: "--correlation-id"),

@@ -346,12 +346,7 @@ public struct CSVImporter: Sendable {
                 throw ImportLineError(error.message(stream: mapped.event.stream, type: mapped.event.type))
             }
         }
-        do throws(EventLogError) {
-            try parsed.event.checkLimits(index: 0, maxRecordBytes: 1 << 20)
-        } catch {
-            throw ImportLineError(
-                "the \(mapped.event.type) event is larger than 1 MiB (\(parsed.event.payload.count) bytes of data)")
-        }
+        if let (_, problem) = parsed.event.limitProblem(maxRecordBytes: 1 << 20) { throw ImportLineError("\(mapped.event.type): \(problem)") }
         return parsed
     }
 }

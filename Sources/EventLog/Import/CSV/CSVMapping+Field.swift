@@ -98,10 +98,11 @@ extension CSVMapping {
             switch try resolve(row) {
             case .none: return nil
             case .value(let value):
-                guard case .string(let text) = value, let timestamp = Timestamp(rfc3339: text) else {
-                    throw CSVRow.Problem(
-                        column: nil,
-                        reason: "occurredAt: \(value) is not \(Timestamp.formatHint) (mapping line \(line))")
+                guard case .string(let text) = value else {
+                    throw CSVRow.Problem(column: nil, reason: "occurredAt: \(value) is not \(Timestamp.formatHint) (mapping line \(line))")
+                }
+                guard let timestamp = Timestamp(rfc3339: text) else {
+                    throw CSVRow.Problem(column: nil, reason: "\(Timestamp.refusal(of: text, named: "occurredAt")) (mapping line \(line))")
                 }
                 return timestamp
             case .text(let text, let label):
