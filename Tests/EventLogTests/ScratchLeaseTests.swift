@@ -94,4 +94,22 @@ struct ScratchLeaseTests {
         #expect(ScratchLease.sweep(scratch.url, olderThan: 0) == 0)
         #expect(FileManager.default.fileExists(atPath: lease.url.path))
     }
+
+    /// An import killed just before the next one began leaves a spool too young for
+    /// the sweep at the start; the next import removes it as it ends, once it is old
+    /// enough (here made so while the lease is held).
+    @Test("a spool too young to sweep when an import begins is removed when it ends")
+    func aSpoolTooYoungAtTheStartIsRemovedAtTheEnd() throws {
+        let scratch = ScratchDirectory("scratch")
+        defer { scratch.cleanup() }
+        let folder = scratch.url
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let dead = folder.appendingPathComponent(".ledgerline-import-killed.spool")
+        try Data(repeating: 7, count: 4096).write(to: dead)
+        #expect(ScratchLease.sweep(folder) == 0)
+        let lease = try ScratchLease.file(".ledgerline-import-next.spool", in: folder)
+        try makeOld(dead)
+        lease.release()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
 }

@@ -70,11 +70,16 @@ public final class ScratchLease: @unchecked Sendable {
     }
 
     /// Removes the file or folder, then lets go of it: a sweep never finds it unheld.
+    ///
+    /// Then sweeps its folder again: what an import killed just before this one began
+    /// was too young for the sweep at the start (see ``sweep(_:olderThan:)``), and a
+    /// spool can be as large as the file it was checking.
     public func release() {
         guard descriptor >= 0 else { return }
         try? FileManager.default.removeItem(at: url)
         close(descriptor)
         descriptor = -1
+        Self.sweep(url.deletingLastPathComponent())
     }
 
     deinit { release() }
