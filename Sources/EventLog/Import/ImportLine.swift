@@ -77,7 +77,8 @@ public enum ImportLine {
             case "recordedAt": fields.recordedAt = member.value
             case "hash": fields.hash = member.value
             default:
-                throw ImportLineError("unknown field \"\(member.key)\"; a line has stream, type, data and optionally id, occurredAt, expectedVersion, actor, correlationId, causationId, metadata")
+                throw ImportLineError("unknown field \"\(member.key)\"; a line has stream, type, data and optionally id, occurredAt, expectedVersion, actor, correlationId, causationId, metadata, "
+                        + "schemaVersion; a line written by `export` also has seq, version, recordedAt and hash")
             }
         }
         let streamText = try requiredString(fields.stream, "stream")

@@ -9,7 +9,9 @@ struct ImportCommand: AsyncParsableCommand {
         abstract: "Append the events of a JSON Lines file (or - for stdin).",
         discussion: """
             Each line is one event: {"stream", "type", "data", "id"?, "occurredAt"?, \
-            "expectedVersion"?, "actor"?, "correlationId"?, "causationId"?, "metadata"?}. \
+            "expectedVersion"?, "actor"?, "correlationId"?, "causationId"?, "metadata"?, \
+            "schemaVersion"?}; a line written by `export` also gives "seq", "version", \
+            "recordedAt" and "hash", which the import checks against the store. \
             The whole file is checked before anything is appended; bad lines are reported \
             as FILE:LINE: reason and nothing is appended. So are lines the store refuses \
             for what it holds (an expectedVersion the stream is not at, an id stored with \
