@@ -95,10 +95,29 @@ struct ImportSpool {
         let handle: FileHandle
         /// The entries of the block being read; kept from block to block.
         private var entries: [Entry] = []
+        /// The header of the next block, once ``peek()`` has read it.
+        private var peeked: (events: Int, bytes: Int)?
 
         init(url: URL) throws { handle = try FileHandle(forReadingFrom: url) }
 
         func close() { try? handle.close() }
+
+        /// The size of the next block — its events and their templates' bytes — without
+        /// reading it, so a caller can decide where it goes first; `nil` at the end of
+        /// the spool. Reads only the block's header.
+        mutating func peek() throws -> (events: Int, bytes: Int)? {
+            if let peeked { return peeked }
+            var header: (UInt32, UInt32, UInt64) = (0, 0, 0)
+            let headerRead = try withUnsafeMutableBytes(of: &header) { try Self.readFully(handle.fileDescriptor, into: $0) }
+            guard headerRead == MemoryLayout.size(ofValue: header) else {
+                if headerRead == 0 { return nil }
+                throw EventLogError(.storage, "the import's scratch file ends early; run the import again")
+            }
+            let (magic, count, byteCount) = header
+            guard magic == ImportSpool.magic else { throw EventLogError(.storage, "the import's scratch file is damaged; run the import again") }
+            peeked = (Int(count), Int(byteCount))
+            return peeked
+        }
 
         /// Appends the next block's events (and their lines and export claims) to
         /// `block`; `false` at the end of the spool. The templates are read from the file
@@ -106,19 +125,13 @@ struct ImportSpool {
         /// buffer of their own.
         mutating func next(appendingTo block: inout Block) throws -> Bool {
             let fd = handle.fileDescriptor
-            var header: (UInt32, UInt32, UInt64) = (0, 0, 0)
-            let headerRead = try withUnsafeMutableBytes(of: &header) { try Self.readFully(fd, into: $0) }
-            guard headerRead == MemoryLayout.size(ofValue: header) else {
-                if headerRead == 0 { return false }
-                throw EventLogError(.storage, "the import's scratch file ends early; run the import again")
-            }
-            let (magic, count, byteCount) = header
-            guard magic == ImportSpool.magic else { throw EventLogError(.storage, "the import's scratch file is damaged; run the import again") }
+            guard let (count, byteCount) = try peek() else { return false }
+            peeked = nil
             entries.removeAll(keepingCapacity: true)
-            entries.append(contentsOf: repeatElement(Entry(), count: Int(count)))
+            entries.append(contentsOf: repeatElement(Entry(), count: count))
             let entryBytes = try entries.withUnsafeMutableBytes { try Self.readFully(fd, into: $0) }
             let shift = block.batch.bytes.count
-            block.batch.bytes.append(contentsOf: repeatElement(0, count: Int(byteCount)))
+            block.batch.bytes.append(contentsOf: repeatElement(0, count: byteCount))
             let templateBytes: Int
             do {
                 templateBytes = try block.batch.bytes.withUnsafeMutableBytes { try Self.readFully(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[shift...])) }
@@ -126,7 +139,7 @@ struct ImportSpool {
                 block.batch.bytes.removeSubrange(shift...)
                 throw error
             }
-            guard entryBytes == Int(count) * MemoryLayout<Entry>.stride, templateBytes == Int(byteCount) else {
+            guard entryBytes == count * MemoryLayout<Entry>.stride, templateBytes == byteCount else {
                 block.batch.bytes.removeSubrange(shift...)
                 throw EventLogError(.storage, "the import's scratch file ends early; run the import again")
             }
