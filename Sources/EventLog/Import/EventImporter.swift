@@ -306,6 +306,7 @@ public struct EventImporter: Sendable {
         var latestClaim: RecordedAtClaim?
         var repeatedIDs = RepeatedIDs(file: displayName, scratchDirectory: options.scratchDirectory, budget: options.idsHeldInMemory)
         defer { repeatedIDs.release() }
+        var claimedLines = DerivedIDClaims(budget: options.idsHeldInMemory)
         // Reading the next chunk and writing the last one's blocks run on the I/O queue
         // while both cores check this chunk.
         files.readNext()
@@ -318,7 +319,8 @@ public struct EventImporter: Sendable {
                 throw ImportFailure(file: displayName, cannotRead: error)
             }
             files.readNext()
-            let checked = processInParallel(chunk, encode: spool != nil)
+            // A file has no more lines than bytes (a pipe gives no size).
+            let checked = processInParallel(chunk, encode: spool != nil, lastLine: reader.size > 0 ? reader.size + 1 : .max)
             var found = checked.problems
             found += Self.recordedAtProblems(checked.claims, latest: &latestClaim)
             found += chunk.overlongLines.map { line in
@@ -333,6 +335,7 @@ public struct EventImporter: Sendable {
             if problemCount == 0 {
                 files.write(checked.blocks)
                 try repeatedIDs.add(checked.givenIDs)
+                claimedLines.add(checked.claimedLines)
                 for block in checked.blocks {
                     file.events += block.batch.count
                     file.bytes += block.batch.bytes.count
@@ -349,6 +352,9 @@ public struct EventImporter: Sendable {
             throw ImportFailure(file: displayName, problems: problems, totalProblems: problemCount, appended: 0)
         }
         file.idsGiven = repeatedIDs.count
+        if let spool, !claimedLines.isEmpty, file.idsGiven < file.events {
+            try addDerivedIDs(of: claimedLines, in: spool, to: &repeatedIDs, displayName: displayName)
+        }
         if let spool, repeatedIDs.count > 1 {
             file.idsRepeat = try refuseConflictingRepeats(&repeatedIDs, spool: spool, displayName: displayName)
         }
@@ -356,7 +362,8 @@ public struct EventImporter: Sendable {
     }
 
     /// Refuses the file when a line gives an id that an earlier line gives with other
-    /// content, naming both lines, before anything is appended. The batches of an
+    /// content, or that is another line's derived id (see ``DerivedIDClaims``), naming
+    /// both lines, before anything is appended. The batches of an
     /// import commit one by one, so left to the append pass such a pair in two batches
     /// would be refused only after the earlier batches were appended.
     ///
@@ -375,10 +382,10 @@ public struct EventImporter: Sendable {
         var lines = 0
         /// Reads the spool once, comparing each later line of the round's ids with its first.
         func compare() throws(ImportFailure) {
-            var roles: [Int: (group: Int, first: Bool)] = [:]
+            var roles: [Int: (group: Int, first: Bool, derived: Bool)] = [:]
             roles.reserveCapacity(lines)
             for (group, entries) in round.enumerated() {
-                for (k, entry) in entries.enumerated() { roles[entry.line] = (group, k == 0) }
+                for (k, entry) in entries.enumerated() { roles[entry.line] = (group, k == 0, entry.isDerived) }
             }
             var firsts: [Int: (template: [UInt8], given: PreparedBatch.Given)] = [:]
             var reader: ImportSpool.Reader
@@ -406,7 +413,7 @@ public struct EventImporter: Sendable {
                     }
                     guard refused else { continue }
                     let entry = round[role.group][0]
-                    conflicts.add(.init(line: line, reason: "event \(entry.id) is on line \(entry.line) too, with different content; give each event its own id"))
+                    conflicts.add(.init(line: line, reason: Self.conflict(entry.id, first: entry.line, derived: entry.isDerived, laterDerived: role.derived)))
                 }
             }
             round = []
@@ -428,13 +435,30 @@ public struct EventImporter: Sendable {
         return repeats
     }
 
+    /// Why a line is refused whose id line `first` has too, with different content;
+    /// `derived` and `laterDerived` say whether either line gives no id, so that its id
+    /// is the one derived from its bytes and line number.
+    static func conflict(_ id: EventID, first: Int, derived: Bool, laterDerived: Bool) -> String {
+        let why = "it gives no id, so its id is derived from its bytes and line number"
+        if derived {
+            return "event \(id) is also the id of line \(first) (\(why)), with different content; give this line another id"
+        }
+        if laterDerived {
+            return "line \(first) gives id \(id), which is this line's id (\(why)), with different content; give line \(first) another id"
+        }
+        return "event \(id) is on line \(first) too, with different content; give each event its own id"
+    }
+
     /// Checks (and encodes) a chunk's lines on both cores. The chunk is cut into more
     /// parts than there are cores, so a core slowed by the file work on the I/O queue
     /// takes fewer parts instead of holding the other one at the end of the chunk.
     ///
     /// Also returns, in line order, the `recordedAt` of each line that gives one (a
     /// restore's lines), for the check that they never go backward.
-    private func processInParallel(_ chunk: LineReader.Chunk, encode: Bool) -> CheckedChunk {
+    ///
+    /// `lastLine` bounds the line numbers the file can have (its size in bytes): a
+    /// given id naming a later line as its ordinal cannot be a derived one.
+    private func processInParallel(_ chunk: LineReader.Chunk, encode: Bool, lastLine: Int) -> CheckedChunk {
         let parts = 16
         let results = UnsafeMutableBufferPointer<CheckedChunk>.allocate(capacity: parts)
         results.initialize(repeating: CheckedChunk())
@@ -448,6 +472,7 @@ public struct EventImporter: Sendable {
                 var found: [ImportFailure.Problem] = []
                 var claims: [RecordedAtClaim] = []
                 var givenIDs: [RepeatedIDs.Entry] = []
+                var claimedLines: [Int] = []
                 let range = min(chunk.lines.count, part * per)..<min(chunk.lines.count, (part + 1) * per)
                 if encode, let first = range.first, let last = range.last {
                     // A template holds parts of its line (the payload is never longer than
@@ -464,13 +489,16 @@ public struct EventImporter: Sendable {
                             builder.add(parsed, line: line.number)
                             if parsed.givesID, let id = parsed.event.id {
                                 givenIDs.append(.init(id: id, line: line.number, templateLength: UInt32(builder.batch.events[builder.batch.count - 1].length)))
+                                if let ordinal = id.derivedOrdinal, ordinal != UInt64(line.number), ordinal <= UInt64(lastLine) {
+                                    claimedLines.append(Int(ordinal))
+                                }
                             }
                         }
                     } catch {
                         found.append(.init(line: line.number, reason: error.reason))
                     }
                 }
-                slots.value[part] = CheckedChunk(blocks: [builder], problems: found, claims: claims, givenIDs: givenIDs)
+                slots.value[part] = CheckedChunk(blocks: [builder], problems: found, claims: claims, givenIDs: givenIDs, claimedLines: claimedLines)
             }
         }
         var chunkResult = CheckedChunk()
@@ -479,17 +507,20 @@ public struct EventImporter: Sendable {
             chunkResult.problems += part.problems
             chunkResult.claims += part.claims
             chunkResult.givenIDs += part.givenIDs
+            chunkResult.claimedLines += part.claimedLines
         }
         return chunkResult
     }
 
     /// What checking one chunk found: its lines' templates (a block per part), its bad
-    /// lines, the `recordedAt` its lines give, and the ids they give, all in line order.
+    /// lines, the `recordedAt` its lines give, the ids they give, and the lines whose
+    /// derived id a given id may be (see ``EventID/derivedOrdinal``), all in line order.
     private struct CheckedChunk {
         var blocks: [ImportSpool.Builder] = []
         var problems: [ImportFailure.Problem] = []
         var claims: [RecordedAtClaim] = []
         var givenIDs: [RepeatedIDs.Entry] = []
+        var claimedLines: [Int] = []
     }
 
     /// A line that gives `recordedAt`.

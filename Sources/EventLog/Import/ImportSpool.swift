@@ -18,7 +18,11 @@ struct ImportSpool {
         var expectedKind: UInt8 = 0
         var given: UInt8 = 0
         var restoreFlags: UInt8 = 0
-        var padding: UInt8 = 0
+        /// ``derivedID`` when the line gives no id, so its event has one derived from the
+        /// line (see ``ImportLine/derivedID(_:lineNumber:)``).
+        var flags: UInt8 = 0
+
+        static let derivedID: UInt8 = 1
     }
 
     /// One block read back: a batch ready for the writer (an export line's `seq`,
@@ -54,6 +58,7 @@ struct ImportSpool {
             entry.length = UInt32(event.length)
             entry.line = UInt64(line)
             entry.given = event.given.rawValue
+            if !parsed.givesID { entry.flags |= Entry.derivedID }
             switch event.expectedVersion {
             case .any: entry.expectedKind = 0
             case .noStream: entry.expectedKind = 1
@@ -118,6 +123,10 @@ struct ImportSpool {
             peeked = (Int(count), Int(byteCount))
             return peeked
         }
+
+        /// Whether event `index` of the block read last has the id derived from its line
+        /// (the line gives none).
+        func derivesID(_ index: Int) -> Bool { entries[index].flags & Entry.derivedID != 0 }
 
         /// Appends the next block's events (and their lines and export claims) to
         /// `block`; `false` at the end of the spool. The templates are read from the file
