@@ -17,7 +17,9 @@ import JSON
 ///    stops the import before anything is appended, reporting each as
 ///    `FILE:LINE: reason`; so does a line giving an id that an earlier line gives
 ///    with other content (see ``RepeatedIDs``), wherever the two lines are in the file.
-/// 2. **Append.** The scratch file is read back and appended in large batches. While
+/// 2. **Append.** The scratch file is read back and appended in large batches
+///    (``Options/batchSize`` events, or fewer when their records would pass
+///    ``Options/batchBytes``, 32 MiB). While
 ///    the writer writes one batch, the importer reads the next and plans it (positions,
 ///    versions, duplicates, hashes) as if the batch in flight commits as planned, so
 ///    the writer thread only writes it. If anything else was appended in between, the
@@ -25,8 +27,8 @@ import JSON
 ///
 /// Re-running an import that was interrupted — even by `kill -9` — appends only what
 /// is missing: lines keep their ids (given, or derived from content and line number),
-/// and the store skips ids it holds. Memory is bounded by the chunk and batch sizes,
-/// whatever the file's size.
+/// and the store skips ids it holds. Memory is bounded by the chunk size and the batch
+/// byte cap, whatever the file's size and however large its events.
 ///
 /// Some lines are good or bad only for what the store holds: a line with an
 /// `expectedVersion`, a line giving an id the store may hold with other content, an
@@ -46,8 +48,18 @@ import JSON
 /// ``preview(url:displayName:progress:)`` runs both passes and appends nothing.
 public struct EventImporter: Sendable {
     public struct Options: Sendable {
-        /// Events per append. Larger batches write the indexes more efficiently.
+        /// Events per append, at most. Larger batches write the indexes more
+        /// efficiently. A batch also ends before its records pass ``batchBytes``.
         public var batchSize = 50_000
+        /// Bytes of records per append, at most (32 MiB), whatever ``batchSize`` says.
+        /// A batch is held in memory while it is read from the scratch file, the one
+        /// before it while it is written, and the store's transaction copies it, so
+        /// this bounds an import's memory when events are large (138 MB at its peak
+        /// for a file of 300 KB events). 50,000 events of a few hundred bytes (20 MB or so) stay
+        /// within it, so such batches are cut by count alone. A batch holds at least one
+        /// spool block (a part of a 4 MiB chunk of lines) even when that is larger.
+        /// Smaller in tests.
+        var batchBytes = 32 << 20
         /// Bad lines reported in detail before the rest are only counted.
         public var maxReportedProblems = 20
         /// Where the check pass keeps its scratch file (removed afterwards).
@@ -205,7 +217,8 @@ public struct EventImporter: Sendable {
     /// Lines without an `id` get one derived from their bytes and line number, which
     /// the store only holds for the same line.
     func needsPlan(_ file: CheckedFile, in store: any EventStore, displayName: String) throws(ImportFailure) -> Bool {
-        guard file.events > options.batchSize else { return false }
+        // One batch: no more events than a batch takes, and records within its byte cap.
+        guard file.events > options.batchSize || file.bytes > options.batchBytes else { return false }
         if file.conditional > 0 { return true }
         guard file.idsGiven > 0 else { return false }
         // An id given twice with the same content is a duplicate, unless the earlier
@@ -255,6 +268,9 @@ public struct EventImporter: Sendable {
         var events = 0
         /// Events whose id the file gives, rather than one derived from its line.
         var idsGiven = 0
+        /// Bytes of the events' record templates, which decide (with ``events``) how
+        /// many batches the append pass cuts.
+        var bytes = 0
         /// Whether some id is given on more than one line.
         var idsRepeat = false
         /// Events that what the store holds decides whether to accept besides their
@@ -290,6 +306,7 @@ public struct EventImporter: Sendable {
         var latestClaim: RecordedAtClaim?
         var repeatedIDs = RepeatedIDs(file: displayName, scratchDirectory: options.scratchDirectory, budget: options.idsHeldInMemory)
         defer { repeatedIDs.release() }
+        var claimedLines = DerivedIDClaims(budget: options.idsHeldInMemory)
         // Reading the next chunk and writing the last one's blocks run on the I/O queue
         // while both cores check this chunk.
         files.readNext()
@@ -302,7 +319,8 @@ public struct EventImporter: Sendable {
                 throw ImportFailure(file: displayName, cannotRead: error)
             }
             files.readNext()
-            let checked = processInParallel(chunk, encode: spool != nil)
+            // A file has no more lines than bytes (a pipe gives no size).
+            let checked = processInParallel(chunk, encode: spool != nil, lastLine: reader.size > 0 ? reader.size + 1 : .max)
             var found = checked.problems
             found += Self.recordedAtProblems(checked.claims, latest: &latestClaim)
             found += chunk.overlongLines.map { line in
@@ -317,8 +335,10 @@ public struct EventImporter: Sendable {
             if problemCount == 0 {
                 files.write(checked.blocks)
                 try repeatedIDs.add(checked.givenIDs)
+                claimedLines.add(checked.claimedLines)
                 for block in checked.blocks {
                     file.events += block.batch.count
+                    file.bytes += block.batch.bytes.count
                     file.conditional += block.batch.events.reduce(0) { $0 + ($1.dependsOnStore ? 1 : 0) }
                 }
             }
@@ -332,6 +352,9 @@ public struct EventImporter: Sendable {
             throw ImportFailure(file: displayName, problems: problems, totalProblems: problemCount, appended: 0)
         }
         file.idsGiven = repeatedIDs.count
+        if let spool, !claimedLines.isEmpty, file.idsGiven < file.events {
+            try addDerivedIDs(of: claimedLines, in: spool, to: &repeatedIDs, displayName: displayName)
+        }
         if let spool, repeatedIDs.count > 1 {
             file.idsRepeat = try refuseConflictingRepeats(&repeatedIDs, spool: spool, displayName: displayName)
         }
@@ -339,7 +362,8 @@ public struct EventImporter: Sendable {
     }
 
     /// Refuses the file when a line gives an id that an earlier line gives with other
-    /// content, naming both lines, before anything is appended. The batches of an
+    /// content, or that is another line's derived id (see ``DerivedIDClaims``), naming
+    /// both lines, before anything is appended. The batches of an
     /// import commit one by one, so left to the append pass such a pair in two batches
     /// would be refused only after the earlier batches were appended.
     ///
@@ -358,10 +382,10 @@ public struct EventImporter: Sendable {
         var lines = 0
         /// Reads the spool once, comparing each later line of the round's ids with its first.
         func compare() throws(ImportFailure) {
-            var roles: [Int: (group: Int, first: Bool)] = [:]
+            var roles: [Int: (group: Int, first: Bool, derived: Bool)] = [:]
             roles.reserveCapacity(lines)
             for (group, entries) in round.enumerated() {
-                for (k, entry) in entries.enumerated() { roles[entry.line] = (group, k == 0) }
+                for (k, entry) in entries.enumerated() { roles[entry.line] = (group, k == 0, entry.isDerived) }
             }
             var firsts: [Int: (template: [UInt8], given: PreparedBatch.Given)] = [:]
             var reader: ImportSpool.Reader
@@ -389,7 +413,7 @@ public struct EventImporter: Sendable {
                     }
                     guard refused else { continue }
                     let entry = round[role.group][0]
-                    conflicts.add(.init(line: line, reason: "event \(entry.id) is on line \(entry.line) too, with different content; give each event its own id"))
+                    conflicts.add(.init(line: line, reason: Self.conflict(entry.id, first: entry.line, derived: entry.isDerived, laterDerived: role.derived)))
                 }
             }
             round = []
@@ -411,13 +435,30 @@ public struct EventImporter: Sendable {
         return repeats
     }
 
+    /// Why a line is refused whose id line `first` has too, with different content;
+    /// `derived` and `laterDerived` say whether either line gives no id, so that its id
+    /// is the one derived from its bytes and line number.
+    static func conflict(_ id: EventID, first: Int, derived: Bool, laterDerived: Bool) -> String {
+        let why = "it gives no id, so its id is derived from its bytes and line number"
+        if derived {
+            return "event \(id) is also the id of line \(first) (\(why)), with different content; give this line another id"
+        }
+        if laterDerived {
+            return "line \(first) gives id \(id), which is this line's id (\(why)), with different content; give line \(first) another id"
+        }
+        return "event \(id) is on line \(first) too, with different content; give each event its own id"
+    }
+
     /// Checks (and encodes) a chunk's lines on both cores. The chunk is cut into more
     /// parts than there are cores, so a core slowed by the file work on the I/O queue
     /// takes fewer parts instead of holding the other one at the end of the chunk.
     ///
     /// Also returns, in line order, the `recordedAt` of each line that gives one (a
     /// restore's lines), for the check that they never go backward.
-    private func processInParallel(_ chunk: LineReader.Chunk, encode: Bool) -> CheckedChunk {
+    ///
+    /// `lastLine` bounds the line numbers the file can have (its size in bytes): a
+    /// given id naming a later line as its ordinal cannot be a derived one.
+    private func processInParallel(_ chunk: LineReader.Chunk, encode: Bool, lastLine: Int) -> CheckedChunk {
         let parts = 16
         let results = UnsafeMutableBufferPointer<CheckedChunk>.allocate(capacity: parts)
         results.initialize(repeating: CheckedChunk())
@@ -431,6 +472,7 @@ public struct EventImporter: Sendable {
                 var found: [ImportFailure.Problem] = []
                 var claims: [RecordedAtClaim] = []
                 var givenIDs: [RepeatedIDs.Entry] = []
+                var claimedLines: [Int] = []
                 let range = min(chunk.lines.count, part * per)..<min(chunk.lines.count, (part + 1) * per)
                 if encode, let first = range.first, let last = range.last {
                     // A template holds parts of its line (the payload is never longer than
@@ -447,13 +489,16 @@ public struct EventImporter: Sendable {
                             builder.add(parsed, line: line.number)
                             if parsed.givesID, let id = parsed.event.id {
                                 givenIDs.append(.init(id: id, line: line.number, templateLength: UInt32(builder.batch.events[builder.batch.count - 1].length)))
+                                if let ordinal = id.derivedOrdinal, ordinal != UInt64(line.number), ordinal <= UInt64(lastLine) {
+                                    claimedLines.append(Int(ordinal))
+                                }
                             }
                         }
                     } catch {
                         found.append(.init(line: line.number, reason: error.reason))
                     }
                 }
-                slots.value[part] = CheckedChunk(blocks: [builder], problems: found, claims: claims, givenIDs: givenIDs)
+                slots.value[part] = CheckedChunk(blocks: [builder], problems: found, claims: claims, givenIDs: givenIDs, claimedLines: claimedLines)
             }
         }
         var chunkResult = CheckedChunk()
@@ -462,17 +507,20 @@ public struct EventImporter: Sendable {
             chunkResult.problems += part.problems
             chunkResult.claims += part.claims
             chunkResult.givenIDs += part.givenIDs
+            chunkResult.claimedLines += part.claimedLines
         }
         return chunkResult
     }
 
     /// What checking one chunk found: its lines' templates (a block per part), its bad
-    /// lines, the `recordedAt` its lines give, and the ids they give, all in line order.
+    /// lines, the `recordedAt` its lines give, the ids they give, and the lines whose
+    /// derived id a given id may be (see ``EventID/derivedOrdinal``), all in line order.
     private struct CheckedChunk {
         var blocks: [ImportSpool.Builder] = []
         var problems: [ImportFailure.Problem] = []
         var claims: [RecordedAtClaim] = []
         var givenIDs: [RepeatedIDs.Entry] = []
+        var claimedLines: [Int] = []
     }
 
     /// A line that gives `recordedAt`.
@@ -531,8 +579,8 @@ public struct EventImporter: Sendable {
     // MARK: - Pass 2: append
 
     /// Appends the blocks of a spool written by a check pass (this one's, or the CSV
-    /// importer's) in batches of ``Options/batchSize``; `lines` (the last line number)
-    /// scales the progress.
+    /// importer's) in batches of ``Options/batchSize`` events whose records stay
+    /// within ``Options/batchBytes``; `lines` (the last line number) scales the progress.
     func appendSpool(
         _ spool: URL, to target: any ImportTarget, lines: Int, displayName: String, fileSize: Int, phase: Phase = .appending,
         progress: (@Sendable (Progress) -> Void)?
@@ -610,21 +658,22 @@ public struct EventImporter: Sendable {
         }
 
         while true {
-            let empty = pending.batch.isEmpty
+            let next: (events: Int, bytes: Int)
             do {
-                guard try reader.next(appendingTo: &pending) else { break }
+                guard let size = try reader.peek() else { break }
+                next = size
             } catch {
                 throw ImportFailure(file: displayName, cannotRead: error)
             }
-            if empty {
-                // Room for a whole batch like this block, plus one more block (a batch is
-                // sent once it holds a batch or more), so filling it copies nothing:
-                // doubling a 25 MB array holds the old and the new at once.
-                let perEvent = (pending.batch.bytes.count + pending.batch.count - 1) / max(1, pending.batch.count)
-                let events = options.batchSize + pending.batch.count
-                pending.batch.bytes.reserveCapacity(events * perEvent * 9 / 8)
-                pending.batch.events.reserveCapacity(events)
-                pending.lines.reserveCapacity(events)
+            // A block that would take the batch's records past the byte cap starts the
+            // next batch (a dry run's and a plan's batches are cut the same way, so they
+            // agree with the append's).
+            if !pending.batch.isEmpty, pending.batch.bytes.count + next.bytes > options.batchBytes { try await submit() }
+            if pending.batch.isEmpty { reserveBatch(&pending, first: next) }
+            do {
+                _ = try reader.next(appendingTo: &pending)
+            } catch {
+                throw ImportFailure(file: displayName, cannotRead: error)
             }
             if pending.batch.count >= options.batchSize { try await submit() }
         }
@@ -633,6 +682,25 @@ public struct EventImporter: Sendable {
         if head == .start { head = (try? target.head().position) ?? .start }
         progress?(Progress(phase: phase, bytesDone: fileSize, bytesTotal: fileSize, lines: lines, appended: appended, duplicates: duplicates))
         return Summary(lines: lines, appended: appended, duplicates: duplicates, head: head, seconds: 0)
+    }
+
+    /// Makes room in the empty `batch` for the batch that starts with a block of
+    /// `first`'s size, guessing its events' sizes from that block's: room for as many
+    /// events as the batch may take (``Options/batchSize`` plus one more block, as a
+    /// batch is sent once it holds that many, or as many as fit in
+    /// ``Options/batchBytes``), so filling it copies nothing — doubling a 25 MB array
+    /// holds the old and the new at once.
+    ///
+    /// The bytes reserved never pass the byte cap, which no batch outgrows (unless its
+    /// one block is larger): a first block of large events must not make the guess for
+    /// 50,000 of them, tens of gigabytes.
+    func reserveBatch(_ batch: inout ImportSpool.Block, first: (events: Int, bytes: Int)) {
+        let perEvent = max(1, (first.bytes + first.events - 1) / max(1, first.events))
+        let events = min(options.batchSize, options.batchBytes / perEvent) + first.events
+        let bytes = max(first.bytes, min(options.batchBytes, events * perEvent / 8 * 9))
+        batch.batch.bytes.reserveCapacity(bytes)
+        batch.batch.events.reserveCapacity(events)
+        batch.lines.reserveCapacity(events)
     }
 }
 

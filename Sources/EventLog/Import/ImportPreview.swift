@@ -109,7 +109,25 @@ final class ImportPreview: ImportTarget, @unchecked Sendable {
         do {
             return try plan(&batch)
         } catch {
-            throw error.asEventLogError
+            var error = error.asEventLogError
+            // The planner found the id's other event at a position; when an earlier
+            // batch of this file planned it there, nothing is stored at that position
+            // (nothing is appended while planning), so say what the plan found.
+            if error.code == .idConflict, error.earlierBatchIndex == nil, let id = error.eventID, let position = error.position, (try? planned(id)) == true {
+                error.message =
+                    "event \(id) is given by an earlier line of this file too, with different content (the plan puts that line at position \(position)); "
+                    + "give each event its own id"
+            }
+            throw error
+        }
+    }
+
+    /// Whether the batches planned so far hold `id` (kept only with `keepsPlannedIDs`).
+    private func planned(_ id: EventID) throws -> Bool {
+        try scratch.read { txn in
+            var key = [UInt8](repeating: 0, count: 16)
+            key.withUnsafeMutableBytes { id.store(to: $0, at: 0) }
+            return try key.withUnsafeBytes { try txn.get(ids, $0) } != nil
         }
     }
 

@@ -18,7 +18,11 @@ struct ImportSpool {
         var expectedKind: UInt8 = 0
         var given: UInt8 = 0
         var restoreFlags: UInt8 = 0
-        var padding: UInt8 = 0
+        /// ``derivedID`` when the line gives no id, so its event has one derived from the
+        /// line (see ``ImportLine/derivedID(_:lineNumber:)``).
+        var flags: UInt8 = 0
+
+        static let derivedID: UInt8 = 1
     }
 
     /// One block read back: a batch ready for the writer (an export line's `seq`,
@@ -54,6 +58,7 @@ struct ImportSpool {
             entry.length = UInt32(event.length)
             entry.line = UInt64(line)
             entry.given = event.given.rawValue
+            if !parsed.givesID { entry.flags |= Entry.derivedID }
             switch event.expectedVersion {
             case .any: entry.expectedKind = 0
             case .noStream: entry.expectedKind = 1
@@ -95,10 +100,33 @@ struct ImportSpool {
         let handle: FileHandle
         /// The entries of the block being read; kept from block to block.
         private var entries: [Entry] = []
+        /// The header of the next block, once ``peek()`` has read it.
+        private var peeked: (events: Int, bytes: Int)?
 
         init(url: URL) throws { handle = try FileHandle(forReadingFrom: url) }
 
         func close() { try? handle.close() }
+
+        /// The size of the next block — its events and their templates' bytes — without
+        /// reading it, so a caller can decide where it goes first; `nil` at the end of
+        /// the spool. Reads only the block's header.
+        mutating func peek() throws -> (events: Int, bytes: Int)? {
+            if let peeked { return peeked }
+            var header: (UInt32, UInt32, UInt64) = (0, 0, 0)
+            let headerRead = try withUnsafeMutableBytes(of: &header) { try Self.readFully(handle.fileDescriptor, into: $0) }
+            guard headerRead == MemoryLayout.size(ofValue: header) else {
+                if headerRead == 0 { return nil }
+                throw EventLogError(.storage, "the import's scratch file ends early; run the import again")
+            }
+            let (magic, count, byteCount) = header
+            guard magic == ImportSpool.magic else { throw EventLogError(.storage, "the import's scratch file is damaged; run the import again") }
+            peeked = (Int(count), Int(byteCount))
+            return peeked
+        }
+
+        /// Whether event `index` of the block read last has the id derived from its line
+        /// (the line gives none).
+        func derivesID(_ index: Int) -> Bool { entries[index].flags & Entry.derivedID != 0 }
 
         /// Appends the next block's events (and their lines and export claims) to
         /// `block`; `false` at the end of the spool. The templates are read from the file
@@ -106,19 +134,13 @@ struct ImportSpool {
         /// buffer of their own.
         mutating func next(appendingTo block: inout Block) throws -> Bool {
             let fd = handle.fileDescriptor
-            var header: (UInt32, UInt32, UInt64) = (0, 0, 0)
-            let headerRead = try withUnsafeMutableBytes(of: &header) { try Self.readFully(fd, into: $0) }
-            guard headerRead == MemoryLayout.size(ofValue: header) else {
-                if headerRead == 0 { return false }
-                throw EventLogError(.storage, "the import's scratch file ends early; run the import again")
-            }
-            let (magic, count, byteCount) = header
-            guard magic == ImportSpool.magic else { throw EventLogError(.storage, "the import's scratch file is damaged; run the import again") }
+            guard let (count, byteCount) = try peek() else { return false }
+            peeked = nil
             entries.removeAll(keepingCapacity: true)
-            entries.append(contentsOf: repeatElement(Entry(), count: Int(count)))
+            entries.append(contentsOf: repeatElement(Entry(), count: count))
             let entryBytes = try entries.withUnsafeMutableBytes { try Self.readFully(fd, into: $0) }
             let shift = block.batch.bytes.count
-            block.batch.bytes.append(contentsOf: repeatElement(0, count: Int(byteCount)))
+            block.batch.bytes.append(contentsOf: repeatElement(0, count: byteCount))
             let templateBytes: Int
             do {
                 templateBytes = try block.batch.bytes.withUnsafeMutableBytes { try Self.readFully(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[shift...])) }
@@ -126,7 +148,7 @@ struct ImportSpool {
                 block.batch.bytes.removeSubrange(shift...)
                 throw error
             }
-            guard entryBytes == Int(count) * MemoryLayout<Entry>.stride, templateBytes == Int(byteCount) else {
+            guard entryBytes == count * MemoryLayout<Entry>.stride, templateBytes == byteCount else {
                 block.batch.bytes.removeSubrange(shift...)
                 throw EventLogError(.storage, "the import's scratch file ends early; run the import again")
             }

@@ -5,8 +5,8 @@ import Foundation
 ///
 /// A check pass hands over every id its lines give: the JSON Lines importer those of
 /// lines that give their own `id` (a line without one gets an id derived from its
-/// bytes and line number, which no other line shares), the CSV importer every event's,
-/// made from its mapping's id key.
+/// bytes and line number, which no other line shares unless one gives it — those few
+/// are handed over too), the CSV importer every event's, made from its mapping's id key.
 ///
 /// Up to ``budget`` entries (32 bytes each) are held in memory; beyond that they go to
 /// a scratch file as a *run*, cut into ``partitions`` segments by a hash of the id.
@@ -21,8 +21,15 @@ struct RepeatedIDs {
         /// The length of the line's template, for a later pass that compares it with the
         /// other lines giving the id (0 where none does).
         var templateLength: UInt32 = 0
-        /// Which of the line's events gives the id: a CSV mapping's event (0 for JSON Lines).
+        /// Which of the line's events gives the id: a CSV mapping's event. For JSON
+        /// Lines, 0 for an id the line gives, ``derivedFromLine`` for the id derived for
+        /// a line that gives none (added only where a given id may be it).
         var source: UInt32 = 0
+
+        static let derivedFromLine: UInt32 = 1
+
+        /// Whether this is a JSON line's derived id rather than one it gives.
+        var isDerived: Bool { source == Self.derivedFromLine }
     }
 
     static let partitions = 64

@@ -101,6 +101,18 @@ public struct EventID: Sendable, Hashable, Comparable, CustomStringConvertible {
         EventID(high: (ordinal & 0xFFFF_FFFF_FFFF) << 16 | 0x8000 | (hashed.high & 0x0FFF), low: hashed.low)
     }
 
+    /// The ordinal in the first 48 bits of an id of the form ``derived(ordinal:from:)``
+    /// makes (UUID version 8, RFC 9562 variant); `nil` for an id of any other form.
+    ///
+    /// An import derives the id of a line without one with the line number as the
+    /// ordinal, so an id given on a line can only be another line's derived id if it
+    /// has this form, and then only that of the line this names. Ids the log generates
+    /// (version 7) and most clients' (version 4) never have it.
+    var derivedOrdinal: UInt64? {
+        guard high & 0xF000 == 0x8000, low >> 62 == 0b10 else { return nil }
+        return high >> 16
+    }
+
     /// Writes the 16 bytes, big-endian, at `offset`.
     public func store(to buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
         buffer.storeBytes(of: high.bigEndian, toByteOffset: offset, as: UInt64.self)

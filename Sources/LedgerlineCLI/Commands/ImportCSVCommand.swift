@@ -29,7 +29,7 @@ struct ImportCSVCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The YAML mapping from rows to events.", valueName: "mapping.yaml")) var mapping: String
     @Flag(help: "Print a JSON summary: rows, events per type, appended, duplicates.") var json = false
     @Flag(help: "Check every row and plan the import against the store; append nothing.") var dryRun = false
-    @Option(help: "Events per append transaction.") var batchSize = 50_000
+    @Option(help: "Events per append transaction, at most (one also ends before 32 MiB of events).") var batchSize = 50_000
     @Option(help: "Report at most this many bad rows in detail.") var maxProblems = 20
 
     func run() async throws {

@@ -36,7 +36,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     @Argument(help: "The JSON Lines file, or - to read standard input.") var file: String
     @Flag(help: "Print a JSON summary with appended and duplicates.") var json = false
-    @Option(help: "Events per append transaction.") var batchSize = 50_000
+    @Option(help: "Events per append transaction, at most (one also ends before 32 MiB of events).") var batchSize = 50_000
     @Flag(help: "Check every line and plan the import against the store; append nothing.") var dryRun = false
     @Option(help: "Report at most this many bad lines in detail.") var maxProblems = 20
 

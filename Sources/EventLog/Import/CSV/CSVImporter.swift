@@ -19,7 +19,8 @@ import JSON
 /// for that collision check.
 public struct CSVImporter: Sendable {
     public struct Options: Sendable {
-        /// Events per append.
+        /// Events per append, at most; a batch also ends before its records pass
+        /// 32 MiB (see ``EventImporter``).
         public var batchSize = 50_000
         /// Problems reported in detail before the rest are only counted.
         public var maxReportedProblems = 20
@@ -128,7 +129,8 @@ public struct CSVImporter: Sendable {
         // Every event's id comes from its id key, and no two are the same (or the scan
         // refused the file), so only the store can hold one with other content.
         let file = EventImporter.CheckedFile(
-            lines: summary.lastLine, events: summary.summary.events, idsGiven: summary.summary.events, idsRepeat: false, conditional: 0)
+            lines: summary.lastLine, events: summary.summary.events, idsGiven: summary.summary.events, bytes: summary.templateBytes, idsRepeat: false,
+            conditional: 0)
         let appended = try await appendPass(appender, lease.url, file)
         summary.summary.appended = appended.appended
         summary.summary.duplicates = appended.duplicates
@@ -164,6 +166,9 @@ public struct CSVImporter: Sendable {
     private struct Scan {
         var summary = Summary()
         var lastLine = 0
+        /// Bytes of the events' record templates in the spool, which decide (with the
+        /// events) how many batches the append pass cuts.
+        var templateBytes = 0
     }
 
     /// What one half of a chunk produced.
@@ -231,6 +236,7 @@ public struct CSVImporter: Sendable {
                 for problem in part.problems { problems.add(problem) }
             }
             scan.summary.events += parts.reduce(0) { $0 + $1.ids.count }
+            scan.templateBytes += parts.reduce(0) { $0 + $1.builder.batch.bytes.count }
             scan.lastLine = chunk.records.last?.line ?? scan.lastLine
             if problems.count == 0, let output {
                 do {
