@@ -103,20 +103,19 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                 .storeNotFound,
                 "\(dataFile.path) is empty, so there is no event store in \(directory.path) (a copy that did not finish?); restore it from a backup, or run `ledgerline init` to start a new one")
         }
+        if let unreachable = Self.unreachable(dataFile) { throw unreachable }
         let creating = !FileManager.default.fileExists(atPath: dataFile.path)
         /// Folders this call makes, outermost first: their entries in their parents are
         /// made durable with the store's first commit.
         var madeFolders: [URL] = []
         if creating {
-            guard options.create else {
-                throw EventLogError(.storeNotFound, "there is no event store in \(directory.path); run `ledgerline init` or pass --data")
-            }
+            guard options.create else { throw Self.noStore(in: directory) }
             madeFolders = try Self.makeFolders(directory, otherwise: "pass another --data")
         }
         do {
             env = try LMDBEnvironment(directory: directory, mapSize: options.initialMapSize, sync: options.sync)
         } catch {
-            throw error.asEventLogError
+            throw Self.openFailure(error, directory: directory)
         }
         databases = try Self.openDatabases(env, directory: directory)
         if creating && options.sync {
@@ -217,6 +216,8 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                 return try env.readCommitting { txn in try open(txn, 0) }
             } catch let failure as LMDBFailure where failure.code == MDB_NOTFOUND {
                 return try env.write { txn in try open(txn, Int32(MDB_CREATE)) }
+            } catch let failure as LMDBFailure {
+                throw failure.advisingRestore("in the pages LMDB reads to open the store")
             }
         }
     }
@@ -785,8 +786,18 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         try key.withUnsafeBytes { raw in try withUInt64Bytes(value) { v in try txn.put(databases.meta, raw, v) } }
     }
 
+    /// The writer's state, read as the store opens: damage met here is where every
+    /// command has to read first.
     static func loadWriterState(_ env: LMDBEnvironment, _ databases: Databases) throws(EventLogError) -> Writer.State {
-        try guarded { try env.read { txn in try writerState(txn, databases) } }
+        try guarded {
+            do {
+                return try env.read { txn in try writerState(txn, databases) }
+            } catch let failure as LMDBFailure where failure.isDamage {
+                var failure = failure.advisingRestore("where the log ends")
+                failure.operation = "reading the log's last record"
+                throw failure
+            }
+        }
     }
 
     /// The writer's state as committed in `txn`'s snapshot: the head, and the last
