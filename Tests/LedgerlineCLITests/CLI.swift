@@ -37,17 +37,29 @@ enum CLI {
     ///
     /// With `fileSizeLimit`, the child runs under that limit on the files it writes
     /// (`RLIMIT_FSIZE`, set by util-linux's `prlimit`, which Debian always has).
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], fileSizeLimit: Int? = nil) async throws -> Outcome {
+    ///
+    /// With `user`, the child runs as that user and group id, with no other groups
+    /// (set by util-linux's `setpriv`; see ``canRunAsAnotherUser``).
+    static func run(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], fileSizeLimit: Int? = nil, user: UInt32? = nil
+    ) async throws -> Outcome {
         await slots.acquire()
         defer { slots.release() }
-        return try await onOwnThread { try runBlocking(arguments, stdin: stdin, environment: environment, fileSizeLimit: fileSizeLimit) }
+        return try await onOwnThread { try runBlocking(arguments, stdin: stdin, environment: environment, fileSizeLimit: fileSizeLimit, user: user) }
     }
+
+    /// Whether ``run(_:stdin:environment:fileSizeLimit:user:)`` can run the child as
+    /// another user: only root may, and only with `setpriv` installed.
+    static var canRunAsAnotherUser: Bool { geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") }
 
     private static let slots = Slots(ProcessInfo.processInfo.activeProcessorCount)
 
-    private static func runBlocking(_ arguments: [String], stdin: String?, environment: [String: String], fileSizeLimit: Int?) throws -> Outcome {
+    private static func runBlocking(_ arguments: [String], stdin: String?, environment: [String: String], fileSizeLimit: Int?, user: UInt32? = nil) throws -> Outcome {
         let process = Process()
-        if let fileSizeLimit {
+        if let user {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", try requireExecutable().path] + arguments
+        } else if let fileSizeLimit {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
             process.arguments = ["--fsize=\(fileSizeLimit)", try requireExecutable().path] + arguments
         } else {

@@ -18,6 +18,21 @@ struct LMDBFailure: Error {
 
     var lmdbMessage: String { String(cString: mdb_strerror(code)) }
 
+    /// What to do about damage that no command can read past, `verify` included: its
+    /// advice to run `verify` would send the reader in a circle.
+    static let restoreAdvice =
+        "restore data.mdb from a backup, or import an export of the store into a new one (`ledgerline --data NEW import FILE`)"
+
+    /// This failure, when it is damage, advising a restore instead of `verify`: for
+    /// damage met where every command, `verify` included, has to read (opening the
+    /// store, reading the head). `place` says what LMDB could not read there.
+    func advisingRestore(_ place: String) -> LMDBFailure {
+        guard isDamage else { return self }
+        var failure = self
+        failure.advice = "data.mdb is damaged \(place), so no command can read the store, `verify` included: \(Self.restoreAdvice)"
+        return failure
+    }
+
     var eventLogError: EventLogError {
         if let advice { return EventLogError(.storage, "LMDB failed while \(operation): \(lmdbMessage); \(advice)") }
         var advice = ""
@@ -28,7 +43,8 @@ struct LMDBFailure: Error {
             // LMDB sets this for good once a commit could not write its meta page.
             advice = "; an earlier commit in this process failed at its last write, and LMDB lets this process write no more — "
                 + "restart it, then run `ledgerline verify`"
-        case MDB_VERSION_MISMATCH, MDB_INVALID: advice = "; the files are not an LMDB environment this library can read"
+        case MDB_VERSION_MISMATCH: advice = "; the files are not an LMDB environment this library can read"
+        case MDB_INVALID: advice = "; data.mdb is not an LMDB file, or its first pages are damaged: check that --data names the store, else \(Self.restoreAdvice)"
         default: if isDamage { advice = "; data.mdb is damaged: `ledgerline verify` finds where, and a backup or an export restores it" }
         }
         return EventLogError(.storage, "LMDB failed while \(operation): \(lmdbMessage)\(advice)")

@@ -7,10 +7,13 @@ extension LMDBEventStore {
             try env.read { txn in
                 try withCursor(txn, databases.events) { cursor in
                     var visited = 0
-                    var entry = try withUInt64Bytes(max(position.rawValue, 1)) { key in try cursor.get(MDB_SET_RANGE, key: key) }
+                    let first = max(position.rawValue, 1)
+                    var entry = try withUInt64Bytes(first) { key in try cursor.get(MDB_SET_RANGE, key: key) }
                     while let current = entry, visited < limit {
+                        let expected = first + UInt64(visited)
+                        if let problem = Self.damagedKey(current.key, expected: expected, after: visited > 0 ? expected - 1 : nil) { throw problem }
                         if let problem = EventRecord.structuralProblem(current.value) {
-                            throw EventLogError.damagedRecord(at: readUInt64(current.key), problem)
+                            throw EventLogError.damagedRecord(at: expected, problem)
                         }
                         visited += 1
                         guard body(StoredEvent(record: current.value)) else { break }

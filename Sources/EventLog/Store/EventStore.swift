@@ -131,11 +131,15 @@ public struct VerificationReport: Sendable, Hashable {
     /// could then miss events or return the wrong ones. Always `nil` for a store that
     /// keeps no indexes on disk.
     public var indexProblem: String? = nil
+    /// What is wrong with the databases the log and its indexes do not cover (LMDB's
+    /// free-page list, the meta database, the views) when the chain holds: a damaged
+    /// free-page list makes every write fail. Always `nil` for the in-memory store.
+    public var databaseProblem: String? = nil
     /// The correlation and causation ids the verified events carry, counted on the
     /// chain walk: how many entries the link index must hold.
     var carriedLinks: UInt64 = 0
 
-    public var isIntact: Bool { firstBadPosition == nil && indexProblem == nil }
+    public var isIntact: Bool { firstBadPosition == nil && indexProblem == nil && databaseProblem == nil }
 }
 
 /// Counts and sizes reported by ``EventStore/statistics()``.

@@ -13,17 +13,32 @@ extension LMDBEventStore {
         try verify(progress: progress, walkingIndex: nil)
     }
 
-    /// An index `verify` checks against the log once the chain holds.
+    /// A part of the store `verify` walks once the chain holds: an index, which it
+    /// checks against the log, then the databases the log does not cover, which it
+    /// checks LMDB can read and, for the free-page list, that they are well formed.
     public enum Index: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case id = 1, stream, type
         /// By correlation and causation id (``EventLink``).
         case link
+        /// LMDB's list of the pages it may reuse (its database 0).
+        case freePages
+        /// The store's counters and format version.
+        case meta
+        /// The rows the views keep (see ``ViewStorage``).
+        case views
+
+        /// Whether this is an index of the log, rather than a database it does not cover.
+        public var isIndex: Bool { rawValue <= Index.link.rawValue }
+
         public var description: String {
             switch self {
             case .id: "id"
             case .stream: "stream"
             case .type: "type"
             case .link: "link"
+            case .freePages: "free-page list"
+            case .meta: "meta"
+            case .views: "views"
             }
         }
     }
@@ -35,23 +50,110 @@ extension LMDBEventStore {
         progress: (@Sendable (LogPosition, LogPosition) -> Void)?, walkingIndex: (@Sendable (Index) -> Void)?
     ) throws(EventLogError) -> VerificationReport {
         try guarded {
-            try env.read { txn in
-                let head = try Self.readHead(txn, databases)
-                var report = try withCursor(txn, databases.events) { cursor in
-                    try Self.verifyChain(head: head, progress: progress) { visit in
-                        var entry = try cursor.get(MDB_FIRST)
-                        while let current = entry {
-                            let key = current.key.count == 8 ? readUInt64(current.key) : 0
-                            guard visit(key, current.value) else { return }
-                            entry = try cursor.get(MDB_NEXT)
-                        }
+            do {
+                return try verifyInSnapshot(progress: progress, walkingIndex: walkingIndex)
+            } catch let failure as LMDBFailure where failure.isDamage {
+                // Damage the walks do not report (the head, say) stops verify itself:
+                // its usual advice, to run verify, would lead nowhere.
+                throw failure.advisingRestore("where verify must begin")
+            }
+        }
+    }
+
+    private func verifyInSnapshot(
+        progress: (@Sendable (LogPosition, LogPosition) -> Void)?, walkingIndex: (@Sendable (Index) -> Void)?
+    ) throws -> VerificationReport {
+        var report = try env.read { txn in
+            let head = try Self.readHead(txn, databases)
+            var report = try withCursor(txn, databases.events) { cursor in
+                try Self.verifyChain(head: head, progress: progress) { visit in
+                    var entry = try cursor.get(MDB_FIRST)
+                    while let current = entry {
+                        let key = current.key.count == 8 ? readUInt64(current.key) : 0
+                        guard visit(key, current.value) else { return }
+                        entry = try cursor.get(MDB_NEXT)
                     }
                 }
-                // The indexes are only worth checking against a log that holds together,
-                // and in the same snapshot.
-                if report.isIntact { report.indexProblem = try indexProblem(txn, events: report.verifiedEvents, links: report.carriedLinks, walking: walkingIndex) }
-                return report
             }
+            // The indexes are only worth checking against a log that holds together,
+            // and in the same snapshot.
+            if report.isIntact { report.indexProblem = try indexProblem(txn, events: report.verifiedEvents, links: report.carriedLinks, walking: walkingIndex) }
+            return report
+        }
+        // In a transaction of its own: LMDB fails every later call in a transaction
+        // once one met damage, as a damaged index's walk does.
+        if report.firstBadPosition == nil { report.databaseProblem = try env.read { txn in try databaseProblem(txn, walking: walkingIndex) } }
+        return report
+    }
+
+    /// Why the databases the log and its indexes do not cover cannot be read, or are
+    /// not well formed, or `nil`: LMDB's free-page list, the meta database, the views.
+    ///
+    /// The chain and the index checks never read them, yet a damaged free-page list
+    /// makes every write fail (LMDB reads it to find pages to reuse), or worse, hands
+    /// out a page still in use. Each entry of the list must be keyed by a transaction
+    /// id no later than this snapshot's and hold a count, then that many page numbers,
+    /// each past the two meta pages and no later than the last page in use, and no
+    /// page may be listed twice. The other databases are walked to their end.
+    ///
+    /// Cost: one walk of each, in `txn`; the free-page list is small, and the views
+    /// are as large as the rows they keep.
+    func databaseProblem(_ txn: LMDBTransaction, walking announce: (@Sendable (Index) -> Void)?) throws -> String? {
+        struct Found: Error { let problem: String }
+        var walking = Index.freePages
+        announce?(walking)
+        do {
+            // LMDB's own database 0; a cursor on it may be opened in a read transaction.
+            let lastPage = UInt64(env.usedBytes / max(env.pageSize, 1)) &- 1
+            let snapshot = UInt64(mdb_txn_id(txn.handle))
+            var pages: [UInt64] = []
+            try withCursor(txn, 0) { cursor in
+                var entry = try cursor.get(MDB_FIRST)
+                while let current = entry {
+                    guard current.key.count == 8 else {
+                        throw Found(problem: "LMDB's free-page list holds an entry whose key is \(current.key.count) bytes, not a transaction id of 8")
+                    }
+                    let id = readUInt64(current.key)
+                    guard id >= 1, id <= snapshot else {
+                        throw Found(problem: "LMDB's free-page list holds an entry for transaction \(id), but the last transaction is \(snapshot)")
+                    }
+                    let value = current.value
+                    let count = value.count >= 8 ? readUInt64(value) : 0
+                    guard value.count >= 8, value.count % 8 == 0, count == UInt64(value.count / 8 - 1) else {
+                        throw Found(
+                            problem: "LMDB's free-page list entry for transaction \(id) is not a list of page numbers "
+                                + "(\(value.count) bytes\(value.count >= 8 ? ", that say they hold \(count)" : ""))")
+                    }
+                    for index in 1..<(value.count / 8) {
+                        let page = value.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
+                        guard page >= 2, page <= lastPage else {
+                            throw Found(
+                                problem: "LMDB's free-page list entry for transaction \(id) lists page \(page), "
+                                    + (page < 2 ? "one of the two meta pages" : "past the last page in use (\(lastPage))"))
+                        }
+                        pages.append(page)
+                    }
+                    entry = try cursor.get(MDB_NEXT)
+                }
+            }
+            pages.sort()
+            if let twice = zip(pages, pages.dropFirst()).first(where: { $0 == $1 }) {
+                throw Found(problem: "LMDB's free-page list lists page \(twice.0) twice")
+            }
+            for (index, dbi) in [(Index.meta, databases.meta), (.views, databases.views)] {
+                walking = index
+                announce?(index)
+                try withCursor(txn, dbi) { cursor in
+                    var entry = try cursor.get(MDB_FIRST)
+                    while entry != nil { entry = try cursor.get(MDB_NEXT) }
+                }
+            }
+            return nil
+        } catch let found as Found {
+            return found.problem
+        } catch let failure as LMDBFailure where failure.isDamage {
+            let name = walking == .freePages ? "LMDB's free-page list" : "the \(walking) database"
+            return "the pages of \(name) are damaged: LMDB cannot read them (\(failure.lmdbMessage))"
         }
     }
 

@@ -24,43 +24,78 @@ extension LMDBEventStore {
     /// out, which makes the copy smaller and slower to write. With `verify`, the copy's
     /// chain and indexes are checked once it is complete.
     ///
+    /// A folder that holds only the scratch file of an earlier backup that was
+    /// interrupted (killed, or the machine went down) is taken as empty: the scratch
+    /// file is written over. Each backup holds a lock on its scratch file while it
+    /// writes, so one still running is never written over; its folder is refused.
+    ///
     /// - Throws: ``EventLogError/Code/storage`` when `target` is a file or a folder that
-    ///   holds anything, or the copy cannot be written; nothing is left behind then.
+    ///   holds anything else, or the copy cannot be written; nothing is left behind then.
     public func backup(to target: URL, compact: Bool = false, verify: Bool = false) throws(EventLogError) -> Backup {
         let target = target.standardizedFileURL
         var isFolder: ObjCBool = false
         var madeFolders: [URL] = []
+        /// Whether the folder holds the scratch file of an earlier backup, and nothing else.
+        var leftover = false
         if FileManager.default.fileExists(atPath: target.path, isDirectory: &isFolder) {
             guard isFolder.boolValue else {
                 throw EventLogError(.storage, "cannot back up to \(target.path): it is a file; name a new or empty folder")
             }
             let contents = (try? FileManager.default.contentsOfDirectory(atPath: target.path)) ?? []
-            if let found = contents.sorted().first {
+            leftover = contents == [Self.partialBackupName]
+            if !leftover, let found = contents.sorted().first {
+                let partialNote =
+                    contents.contains(Self.partialBackupName)
+                    ? " (\(Self.partialBackupName) is the unfinished copy of an interrupted backup, and may be deleted)" : ""
                 throw EventLogError(
                     .storage,
                     "cannot back up to \(target.path): the folder is not empty (it holds \(found)\(contents.count > 1 ? " and \(contents.count - 1) more" : "")); "
-                        + "name a new or empty folder, so no earlier backup is overwritten")
+                        + "name a new or empty folder, so no earlier backup is overwritten\(partialNote)")
             }
         } else {
             madeFolders = try Self.makeFolders(target, otherwise: "name another folder")
         }
-        let partial = target.appendingPathComponent("data.mdb.partial")
+        let partial = target.appendingPathComponent(Self.partialBackupName)
         let final = target.appendingPathComponent("data.mdb")
         func removeWhatWasWritten() {
             try? FileManager.default.removeItem(at: partial)
             if let outermost = madeFolders.first { try? FileManager.default.removeItem(at: outermost) }
         }
 
-        let fd = open(partial.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        // A leftover is opened as it is, not removed and made anew: a backup that is
+        // still writing holds its lock on that very file (from before it writes until
+        // after it renames it), so the lock below tells.
+        let fd = open(partial.path, O_WRONLY | (leftover ? 0 : O_CREAT | O_EXCL) | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
-            removeWhatWasWritten()
+            if !leftover { removeWhatWasWritten() }
             throw EventLogError(.storage, "cannot write \(partial.path): \(reason)")
         }
+        var opened = stat()
+        var named = stat()
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            // Another backup into this folder is writing it now: leave its file alone.
+            _ = Glibc.close(fd)
+            throw EventLogError(
+                .storage,
+                "cannot back up to \(target.path): another `ledgerline backup` is writing into it now (it holds the lock on \(Self.partialBackupName)); "
+                    + "wait for that one to finish, or name another folder")
+        }
+        // Locked, the file must still be the scratch file: another backup may have
+        // finished and renamed it to data.mdb between the look at the folder and the lock.
+        guard fstat(fd, &opened) == 0, stat(partial.path, &named) == 0, opened.st_ino == named.st_ino, opened.st_dev == named.st_dev,
+            !FileManager.default.fileExists(atPath: final.path)
+        else {
+            _ = Glibc.close(fd)
+            throw EventLogError(.storage, "cannot back up to \(target.path): another `ledgerline backup` wrote into it meanwhile; name a new or empty folder")
+        }
         do {
+            // What an interrupted backup wrote is of no use; the copy starts afresh.
+            if leftover, ftruncate(fd, 0) != 0 {
+                throw EventLogError(.storage, "cannot empty \(partial.path), left by an interrupted backup: \(String(cString: strerror(errno))); delete it and back up again")
+            }
             try env.copy(to: fd, compact: compact)
             guard fsync(fd) == 0 else { throw EventLogError(.storage, "cannot sync \(partial.path): \(String(cString: strerror(errno)))") }
-            _ = Glibc.close(fd)
         } catch {
             _ = Glibc.close(fd)
             removeWhatWasWritten()
@@ -70,11 +105,14 @@ extension LMDBEventStore {
             }
             throw EventLogError(.storage, "backing up to \(target.path) failed: \(message)")
         }
+        // Renamed while still locked (see above), then let go of.
         guard rename(partial.path, final.path) == 0 else {
             let reason = String(cString: strerror(errno))
             removeWhatWasWritten()
+            _ = Glibc.close(fd)
             throw EventLogError(.storage, "cannot rename \(partial.path) to data.mdb: \(reason)")
         }
+        _ = Glibc.close(fd)
         // The new name, and any folder made for it, are entries in their parent folders.
         Self.syncEntries(in: target, made: madeFolders)
 

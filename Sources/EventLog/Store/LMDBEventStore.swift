@@ -103,20 +103,19 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                 .storeNotFound,
                 "\(dataFile.path) is empty, so there is no event store in \(directory.path) (a copy that did not finish?); restore it from a backup, or run `ledgerline init` to start a new one")
         }
+        if let unreachable = Self.unreachable(dataFile) { throw unreachable }
         let creating = !FileManager.default.fileExists(atPath: dataFile.path)
         /// Folders this call makes, outermost first: their entries in their parents are
         /// made durable with the store's first commit.
         var madeFolders: [URL] = []
         if creating {
-            guard options.create else {
-                throw EventLogError(.storeNotFound, "there is no event store in \(directory.path); run `ledgerline init` or pass --data")
-            }
+            guard options.create else { throw Self.noStore(in: directory) }
             madeFolders = try Self.makeFolders(directory, otherwise: "pass another --data")
         }
         do {
             env = try LMDBEnvironment(directory: directory, mapSize: options.initialMapSize, sync: options.sync)
         } catch {
-            throw error.asEventLogError
+            throw Self.openFailure(error, directory: directory)
         }
         databases = try Self.openDatabases(env, directory: directory)
         if creating && options.sync {
@@ -217,6 +216,8 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
                 return try env.readCommitting { txn in try open(txn, 0) }
             } catch let failure as LMDBFailure where failure.code == MDB_NOTFOUND {
                 return try env.write { txn in try open(txn, Int32(MDB_CREATE)) }
+            } catch let failure as LMDBFailure {
+                throw failure.advisingRestore("in the pages LMDB reads to open the store")
             }
         }
     }
@@ -291,12 +292,58 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
             // records (valid while the transaction lives), then decode them.
             var records: [(position: UInt64, bytes: UnsafeRawBufferPointer)] = []
             records.reserveCapacity(min(limit, 4096))
+            // Positions have no gaps, so each key but a backward read's first is known
+            // before it is read; one that is not is damage, and a number read from it
+            // would name a position that never existed.
+            var expected = direction == .forward ? max(position?.rawValue ?? 1, 1) : nil
+            var damagedKey: EventLogError?
             while let current = entry, records.count < limit {
-                records.append((readUInt64(current.key), current.value))
+                if let problem = Self.damagedKey(current.key, expected: expected, after: records.last?.position, direction: direction) {
+                    damagedKey = problem
+                    break
+                }
+                let key = readUInt64(current.key)
+                records.append((key, current.value))
+                expected = direction == .forward ? key + 1 : key - 1
                 entry = try cursor.get(step)
             }
-            return try decodeRecords(records)
+            // The records before the damaged key are damaged first, if any is.
+            let events = try decodeRecords(records)
+            if let damagedKey { throw damagedKey }
+            return events
         }
+    }
+
+    /// Why a key of the log, where the read expected position `expected` (`nil` when
+    /// any will do) after `previous`, cannot be a position, or `nil` when it can.
+    ///
+    /// A key that is damaged reads as a number like any other. Named as the position
+    /// of a damaged record it sends the reader looking for, say, position
+    /// 3,770,585,493,217,504,385; what can be said is where the log stops reading well.
+    static func damagedKey(_ key: UnsafeRawBufferPointer, expected: UInt64?, after previous: UInt64?, direction: ReadDirection = .forward) -> EventLogError? {
+        let found: String
+        if key.count != 8 {
+            found = "it is \(key.count) bytes, not 8"
+        } else if readUInt64(key) == 0 {
+            found = "it reads 0, which is no position"
+        } else if let expected, readUInt64(key) != expected {
+            found = "it reads \(readUInt64(key)), not \(expected)"
+        } else {
+            return nil
+        }
+        let advice = "run `ledgerline verify` to see how far the log holds, then restore data.mdb from a backup or an export"
+        let place: String
+        if let previous {
+            place =
+                direction == .forward
+                ? "the log reads well up to position \(previous), but the next record's key is damaged"
+                : "the log reads well back to position \(previous), but the key of the record before it is damaged"
+        } else if let expected {
+            place = "the key of the record where position \(expected) belongs is damaged"
+        } else {
+            place = "the key of the log's last record is damaged"
+        }
+        return EventLogError(.corrupted, "\(place) (\(found)); \(advice)", position: expected.map { LogPosition($0) })
     }
 
     /// Reads of at least this many events decode them on every core.
@@ -785,8 +832,18 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         try key.withUnsafeBytes { raw in try withUInt64Bytes(value) { v in try txn.put(databases.meta, raw, v) } }
     }
 
+    /// The writer's state, read as the store opens: damage met here is where every
+    /// command has to read first.
     static func loadWriterState(_ env: LMDBEnvironment, _ databases: Databases) throws(EventLogError) -> Writer.State {
-        try guarded { try env.read { txn in try writerState(txn, databases) } }
+        try guarded {
+            do {
+                return try env.read { txn in try writerState(txn, databases) }
+            } catch let failure as LMDBFailure where failure.isDamage {
+                var failure = failure.advisingRestore("where the log ends")
+                failure.operation = "reading the log's last record"
+                throw failure
+            }
+        }
     }
 
     /// The writer's state as committed in `txn`'s snapshot: the head, and the last

@@ -77,6 +77,12 @@ struct VerifyCommand: AsyncParsableCommand {
               ledgerline verify --anchor 133796:3f6c…   (the 64 hex digits of the hash)
             """)
 
+    /// What to do about a damaged database the log does not cover: a new store made
+    /// from the log, since a backup copies the file's pages, damage included.
+    /// A literal, so that the report of a crash can print it from a signal handler.
+    static let databaseAdvice: StaticString =
+        "reads still work, but writes fail, or could reuse pages still in use. `ledgerline export` still reads the whole log: import its output into a new, empty store (`ledgerline --data NEW import FILE`) and use that one instead; a `backup` now would copy the damage (with --compact, it fails)"
+
     @OptionGroup var global: GlobalOptions
     @Option(
         name: .customLong("anchor"),
@@ -121,6 +127,7 @@ struct VerifyCommand: AsyncParsableCommand {
                     "firstBadPosition": report.firstBadPosition.map { .number(JSONNumber($0.rawValue)) } ?? .null,
                     "problem": report.problem.map { .string($0) } ?? .null,
                     "indexProblem": report.indexProblem.map { .string($0) } ?? .null,
+                    "databaseProblem": report.databaseProblem.map { .string($0) } ?? .null,
                     "anchors": .number(JSONNumber(Int64(anchors.count))),
                     "anchorProblem": anchorProblem.map { .string($0) } ?? .null,
                 ]
@@ -135,6 +142,11 @@ struct VerifyCommand: AsyncParsableCommand {
                     .corrupted,
                     "the chain holds (\(report.verifiedEvents.formatted()) events verified), but \(problem); reads by id, stream or type may be wrong. "
                         + "`ledgerline export` and an `import` of it into an empty store rebuild the indexes from the log")
+            }
+            if let problem = report.databaseProblem {
+                throw EventLogError(
+                    .corrupted,
+                    "the chain and the indexes hold (\(report.verifiedEvents.formatted()) events verified), but \(problem); \(Self.databaseAdvice)")
             }
             if let problem = anchorProblem {
                 throw EventLogError(.corrupted, "the chain holds (\(report.verifiedEvents.formatted()) events verified), but \(problem)")

@@ -115,28 +115,42 @@ enum DamagedPagesReport {
         }
         let verified = verifiedThrough.load(ordering: .relaxed)
         let head = head.load(ordering: .relaxed)
-        // The walk reports (head, head) once the chain holds; the index walk follows.
+        // The walk reports (head, head) once the chain holds; the index walk follows,
+        // then the walk of the databases the log does not cover.
         let inIndexes = verified == head
+        let inDatabases = inIndexes && LMDBEventStore.Index(rawValue: index.load(ordering: .relaxed))?.isIndex == false
         if json {
             out.put("{\"intact\":false,\"verified\":")
             out.put(verified, grouped: false)
             out.put(",\"head\":")
             out.put(head, grouped: false)
             out.put(",\"headHash\":null,\"firstBadPosition\":")
-            if inIndexes {
-                out.put("null,\"problem\":null,\"indexProblem\":\"")
+            if inDatabases {
+                out.put("null,\"problem\":null,\"indexProblem\":null,\"databaseProblem\":\"")
                 describeIndexes(signal, &out)
                 out.put("\"}\n")
+            } else if inIndexes {
+                out.put("null,\"problem\":null,\"indexProblem\":\"")
+                describeIndexes(signal, &out)
+                out.put("\",\"databaseProblem\":null}\n")
             } else {
                 out.put(verified + 1, grouped: false)
                 out.put(",\"problem\":\"")
                 describeChain(signal, verified: verified, &out)
-                out.put("\",\"indexProblem\":null}\n")
+                out.put("\",\"indexProblem\":null,\"databaseProblem\":null}\n")
             }
             out.flush(to: 1)
         }
         out.put("\nledgerline: ")
-        if inIndexes {
+        if inDatabases {
+            out.put("the chain and the indexes hold (")
+            out.put(verified, grouped: true)
+            out.put(" events verified), but ")
+            describeIndexes(signal, &out)
+            out.put("; ")
+            out.put(VerifyCommand.databaseAdvice)
+            out.put("\n")
+        } else if inIndexes {
             out.put("the chain holds (")
             out.put(verified, grouped: true)
             out.put(" events verified), but ")
@@ -168,6 +182,9 @@ enum DamagedPagesReport {
         case .stream: out.put("the stream index's")
         case .type: out.put("the type index's")
         case .link: out.put("the link index's")
+        case .freePages: out.put("the free-page list's")
+        case .meta: out.put("the meta database's")
+        case .views: out.put("the views database's")
         case nil: out.put("the indexes'")
         }
         out.put(" pages are damaged: LMDB stopped the process (")
