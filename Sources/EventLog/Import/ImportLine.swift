@@ -83,6 +83,8 @@ public enum ImportLine {
         guard case .object(let data) = dataValue else {
             throw ImportLineError("\"data\" must be a JSON object, found \(article(dataValue.typeName))")
         }
+        let actor = try optionalString(fields.actor, "actor")
+        if let actor, let problem = ProposedEvent.actorProblem(actor) { throw ImportLineError("\"actor\": \(problem)") }
         let metadata = try metadataField(fields.metadata)
         // Canonical JSON is never longer than the line it came from, so a line under the
         // record limit cannot hold a payload over it.
@@ -96,7 +98,7 @@ public enum ImportLine {
             id: id, stream: StreamName(unchecked: streamText), type: EventType(unchecked: typeText),
             schemaVersion: try optionalInt(fields.schemaVersion, "schemaVersion", minimum: 1),
             canonicalPayload: payload, occurredAt: try optionalTimestamp(fields.occurredAt, "occurredAt"),
-            actor: try optionalString(fields.actor, "actor"), correlationId: try optionalID(fields.correlationId, "correlationId"),
+            actor: actor, correlationId: try optionalID(fields.correlationId, "correlationId"),
             causationId: try optionalID(fields.causationId, "causationId"), metadata: metadata,
             expectedVersion: try expectedVersion(fields.expectedVersion))
         event.recordedAt = try optionalTimestamp(fields.recordedAt, "recordedAt")

@@ -346,6 +346,9 @@ public struct CSVImporter: Sendable {
                 throw ImportLineError(error.message(stream: mapped.event.stream, type: mapped.event.type))
             }
         }
+        if let actor = mapped.event.actor, let problem = ProposedEvent.actorProblem(actor) {
+            throw ImportLineError("the \(mapped.event.type) event: \(problem)")
+        }
         do throws(EventLogError) {
             try parsed.event.checkLimits(index: 0, maxRecordBytes: 1 << 20)
         } catch {
