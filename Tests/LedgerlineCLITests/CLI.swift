@@ -36,17 +36,25 @@ enum CLI {
     /// process.
     ///
     /// With `fileSizeLimit`, the child runs under that limit on the files it writes
-    /// (`RLIMIT_FSIZE`, set by util-linux's `prlimit`, which Debian always has).
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], fileSizeLimit: Int? = nil) async throws -> Outcome {
+    /// (`RLIMIT_FSIZE`, set by util-linux's `prlimit`, which Debian always has). With
+    /// `directory`, the child runs in that folder instead of the tests' own.
+    static func run(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], fileSizeLimit: Int? = nil, directory: URL? = nil
+    ) async throws -> Outcome {
         await slots.acquire()
         defer { slots.release() }
-        return try await onOwnThread { try runBlocking(arguments, stdin: stdin, environment: environment, fileSizeLimit: fileSizeLimit) }
+        return try await onOwnThread {
+            try runBlocking(arguments, stdin: stdin, environment: environment, fileSizeLimit: fileSizeLimit, directory: directory)
+        }
     }
 
     private static let slots = Slots(ProcessInfo.processInfo.activeProcessorCount)
 
-    private static func runBlocking(_ arguments: [String], stdin: String?, environment: [String: String], fileSizeLimit: Int?) throws -> Outcome {
+    private static func runBlocking(
+        _ arguments: [String], stdin: String?, environment: [String: String], fileSizeLimit: Int?, directory: URL?
+    ) throws -> Outcome {
         let process = Process()
+        if let directory { process.currentDirectoryURL = directory }
         if let fileSizeLimit {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
             process.arguments = ["--fsize=\(fileSizeLimit)", try requireExecutable().path] + arguments
