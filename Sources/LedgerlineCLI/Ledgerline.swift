@@ -8,7 +8,7 @@ struct Ledgerline: AsyncParsableCommand {
         abstract: "An event-sourced sales automation engine: one durable, tamper-evident log of all CRM activity.",
         discussion: """
             The store lives in --data DIR, given before the command (default \
-            $LEDGERLINE_DATA, else ./ledgerline-data). \
+            $LEDGERLINE_DATA when set and not empty, else ./ledgerline-data). \
             Errors go to stderr as one line and exit non-zero; output meant for machines is JSON.
 
             Example:
@@ -33,13 +33,28 @@ struct Ledgerline: AsyncParsableCommand {
         signal(SIGXFSZ, SIG_IGN)
         Output.checkBufferedOutputAtExit()
         var arguments = Array(CommandLine.arguments.dropFirst())
-        if arguments.first == "--data", arguments.count >= 2 {
-            setenv("LEDGERLINE_DATA", arguments[1], 1)
-            arguments.removeFirst(2)
-        } else if let first = arguments.first, first.hasPrefix("--data=") {
-            setenv("LEDGERLINE_DATA", String(first.dropFirst("--data=".count)), 1)
-            arguments.removeFirst()
+        do {
+            if let folder = try UsageErrors.takeStoreFolder(&arguments) { setenv("LEDGERLINE_DATA", folder, 1) }
+            arguments = UsageErrors.joiningNegativeValues(arguments)
+            var command = try await asyncParseAsRoot(arguments)
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exitIfUsageError(error, arguments: arguments)
+            exit(withError: error)
         }
-        await main(arguments)
+    }
+
+    /// Usage errors are one line (``UsageErrors/line(for:arguments:)``), not
+    /// argument-parser's error, help and usage block; anything else is left to
+    /// argument-parser.
+    static func exitIfUsageError(_ error: any Error, arguments: [String]) {
+        guard let line = UsageErrors.line(for: error, arguments: arguments) else { return }
+        Output.flush()
+        Output.error(line)
+        exit(withError: ExitCode(UsageErrors.exitCode))
     }
 }

@@ -272,6 +272,29 @@ import Testing
         }
     }
 
+    /// An actor is printed in audit trails one event per line, so like a stream name it
+    /// may hold no control characters; spaces are fine.
+    @Test(arguments: StoreKind.allCases)
+    func anActorWithAControlCharacterIsRefused(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            for actor in ["user:ana\nrule:forged@1", "user:ana\u{7F}", "user:ana\u{85}"] {
+                var proposal = Fixture.contactCreated(1)
+                proposal.actor = actor
+                await #expect {
+                    try await store.append([Fixture.contactCreated(2), proposal])
+                } throws: { error in
+                    guard let error = error as? EventLogError else { return false }
+                    return error.code == .invalidEvent && error.batchIndex == 1
+                        && error.message == "event 2 of the batch (stream customer-1, ContactCreated): an actor may not contain control characters"
+                }
+            }
+            var spaced = Fixture.contactCreated(1)
+            spaced.actor = "user:Ana Lopez"
+            _ = try await store.append([spaced])
+            #expect(try store.head().position == LogPosition(1))
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func recordedEventsCarryTheWholeEnvelope(kind: StoreKind) async throws {
         try await kind.withStore { store in

@@ -31,6 +31,8 @@ struct ScratchLeaseTests {
         try makeOld(liveFolder.url)
         // Just created, perhaps about to be held; and files that are not scratch space.
         try Data().write(to: path(".ledgerline-import-young.spool"))
+        // Young however long the import below takes (its end sweeps the folder again).
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(3600)], ofItemAtPath: path(".ledgerline-import-young.spool").path)
         try Data("keep".utf8).write(to: path("notes.txt"))
         try Data("keep".utf8).write(to: path(".ledgerline-import"))
         try makeOld(path(".ledgerline-import"))

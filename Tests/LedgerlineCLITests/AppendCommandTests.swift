@@ -25,6 +25,9 @@ import Testing
         (["--expected-version", "latest"], "--expected-version must be any, no-stream or a version number, not \"latest\""),
         (["--id", "123"], "--id is not a UUID: \"123\""),
         (["--occurred-at", "2024-13-01T00:00:00Z"], "--occurred-at is not an RFC 3339 timestamp"),
+        (["--expected-version", "-1"], "--expected-version must be any, no-stream or a version number, not \"-1\"; give the version without a sign"),
+        (["--expected-version", "+1"], "--expected-version must be any, no-stream or a version number, not \"+1\"; give the version without a sign"),
+        (["--actor", "user:ana\nrule:forged@1"], "--actor: an actor may not contain control characters"),
     ])
     func badOptionsAreRefusedWithAReason(extra: [String], reason: String) async throws {
         let scratch = Scratch()

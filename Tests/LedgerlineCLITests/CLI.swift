@@ -36,26 +36,33 @@ enum CLI {
     /// process.
     ///
     /// With `fileSizeLimit`, the child runs under that limit on the files it writes
-    /// (`RLIMIT_FSIZE`, set by util-linux's `prlimit`, which Debian always has).
+    /// (`RLIMIT_FSIZE`, set by util-linux's `prlimit`, which Debian always has). With
+    /// `directory`, the child runs in that folder instead of the tests' own.
     ///
     /// With `user`, the child runs as that user and group id, with no other groups
     /// (set by util-linux's `setpriv`; see ``canRunAsAnotherUser``).
     static func run(
-        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], fileSizeLimit: Int? = nil, user: UInt32? = nil
+        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], fileSizeLimit: Int? = nil, directory: URL? = nil,
+        user: UInt32? = nil
     ) async throws -> Outcome {
         await slots.acquire()
         defer { slots.release() }
-        return try await onOwnThread { try runBlocking(arguments, stdin: stdin, environment: environment, fileSizeLimit: fileSizeLimit, user: user) }
+        return try await onOwnThread {
+            try runBlocking(arguments, stdin: stdin, environment: environment, fileSizeLimit: fileSizeLimit, directory: directory, user: user)
+        }
     }
 
-    /// Whether ``run(_:stdin:environment:fileSizeLimit:user:)`` can run the child as
+    /// Whether ``run(_:stdin:environment:fileSizeLimit:directory:user:)`` can run the child as
     /// another user: only root may, and only with `setpriv` installed.
     static var canRunAsAnotherUser: Bool { geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") }
 
     private static let slots = Slots(ProcessInfo.processInfo.activeProcessorCount)
 
-    private static func runBlocking(_ arguments: [String], stdin: String?, environment: [String: String], fileSizeLimit: Int?, user: UInt32? = nil) throws -> Outcome {
+    private static func runBlocking(
+        _ arguments: [String], stdin: String?, environment: [String: String], fileSizeLimit: Int?, directory: URL?, user: UInt32? = nil
+    ) throws -> Outcome {
         let process = Process()
+        if let directory { process.currentDirectoryURL = directory }
         if let user {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", try requireExecutable().path] + arguments

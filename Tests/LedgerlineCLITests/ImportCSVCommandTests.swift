@@ -180,6 +180,17 @@ import Testing
         #expect(try await head(scratch.data) == 0)
     }
 
+    /// An actor made from a column is held to the store's rule: no control characters.
+    @Test func anActorWithAControlCharacterIsAReportedRow() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let mapping = Self.mapping.replacingOccurrences(of: "actor: integration:shop", with: "actor: \"user:{Name}\"")
+        let (outcome, csv, _) = try await run(scratch, rows: Self.good + ["4,\"Di\nEd\",di@example.com,2024-02-01,1.00"], mapping: mapping)
+        #expect(outcome.status == 65)
+        #expect(outcome.stderr.contains("\(csv):5: ContactCreated: an actor may not contain control characters"), "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.data), "the failed first import left no store")
+    }
+
     @Test func everyBadRowIsReportedUpToTheCap() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }

@@ -23,6 +23,8 @@ import Testing
         (#"{"stream":"customer-2","type":"ContactCreated","expectedVersion":"latest","data":{"customerId":"2","email":"b@example.com"}}"#, #""expectedVersion" must be "any", "no-stream" or a version number, found "latest""#),
         (#"{"stream":"customer 2","type":"ContactCreated","data":{}}"#, #""stream": a stream name may not contain whitespace"#),
         (#"{"stream":"customer-2","type":"ContactCreated","colour":"red","data":{}}"#, #"unknown field "colour""#),
+        (#"{"stream":"customer-2","type":"ContactCreated","actor":"user:ana\nrule:forged@1","data":{"customerId":"2","email":"b@example.com"}}"#,
+         #""actor": an actor may not contain control characters"#),
         (#"{"stream":"customer-2","type":"ContactCreated","data":{"customerId":"2","email":"not-an-email"}}"#, "customer-2 ContactCreated v1: /data/email:"),
         (#"{"stream":"customer-2","type":"ContactCreatd","data":{}}"#, #"customer-2 ContactCreatd: unknown event type "ContactCreatd"; did you mean "ContactCreated"?"#),
     ])
@@ -330,6 +332,7 @@ import Testing
         #expect(refused.status == 65)
         #expect(refused.stderr.contains("\(editedFile):2: event "), "\(refused.stderr)")
         #expect(refused.stderr.contains(" says it is version 3 of customer-2, but in this log it would be version 1: the export was altered or misses events of that stream"), "\(refused.stderr)")
-        #expect(try JSONParser.parse(try await CLI.run(["--data", fresh, "stats", "--json"]).stdout)["head"] == 0)
+        // Nothing was appended, and the store this failed import created is gone again.
+        #expect(!FileManager.default.fileExists(atPath: fresh))
     }
 }

@@ -70,6 +70,17 @@ import Testing
         #expect(combined.stderr.contains("--id reads events by id alone; it cannot be combined with --type"))
     }
 
+    /// --limit 0 prints nothing, whichever way the events are chosen; with --id it
+    /// caps the events printed as it does every read.
+    @Test func limitZeroPrintsNothingForEveryRead() async throws {
+        let scratch = try await makeStore()
+        defer { scratch.cleanup() }
+        for selection in [[], ["--id", Self.signupID], ["--stream", "customer-9"], ["--type", "OrderPlaced"], ["--actor", "web:signup"], ["--backward"]] {
+            #expect(try await positions(scratch, ["read", "--limit", "0"] + selection) == [], "\(selection)")
+        }
+        #expect(try await positions(scratch, ["read", "--id", Self.welcomeID, "--id", Self.signupID, "--limit", "1"]) == [12])
+    }
+
     @Test func envelopeFiltersFindWhatOneEventCausedAndWhatOneActorDid() async throws {
         let scratch = try await makeStore()
         defer { scratch.cleanup() }

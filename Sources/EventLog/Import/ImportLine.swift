@@ -89,6 +89,8 @@ public enum ImportLine {
         guard case .object(let data) = dataValue else {
             throw ImportLineError("\"data\" must be a JSON object, found \(article(dataValue.typeName))")
         }
+        let actor = try optionalString(fields.actor, "actor")
+        if let actor, let problem = ProposedEvent.actorProblem(actor) { throw ImportLineError("\"actor\": \(problem)") }
         let metadata = try metadataField(fields.metadata)
         // Canonical JSON is never longer than the JSON it came from, so the record of a
         // line shorter than the limit by more than a record's fixed fields is under the
@@ -102,7 +104,7 @@ public enum ImportLine {
             id: id, stream: StreamName(unchecked: streamText), type: EventType(unchecked: typeText),
             schemaVersion: try optionalInt(fields.schemaVersion, "schemaVersion", minimum: 1),
             canonicalPayload: payload, occurredAt: try optionalTimestamp(fields.occurredAt, "occurredAt"),
-            actor: try optionalString(fields.actor, "actor"), correlationId: try optionalID(fields.correlationId, "correlationId"),
+            actor: actor, correlationId: try optionalID(fields.correlationId, "correlationId"),
             causationId: try optionalID(fields.causationId, "causationId"), metadata: metadata,
             expectedVersion: try expectedVersion(fields.expectedVersion))
         event.recordedAt = try optionalTimestamp(fields.recordedAt, "recordedAt")

@@ -18,13 +18,16 @@ public enum ExpectedVersion: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses the command-line and JSON Lines forms: `any`, `no-stream`, or a number.
-    /// `0` is accepted as `no-stream`'s numeric spelling and means the same.
+    /// `0` is accepted as `no-stream`'s numeric spelling and means the same. A number is
+    /// digits only: `UInt64` alone would take `+1` too.
     public init?(parsing text: String) {
         switch text {
         case "any": self = .any
         case "no-stream", "noStream": self = .noStream
         default:
-            guard let n = UInt64(text) else { return nil }
+            guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let n = UInt64(text) else {
+                return nil
+            }
             self = n == 0 ? .noStream : .exact(StreamVersion(n))
         }
     }

@@ -149,7 +149,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
             var isFolder: ObjCBool = false
-            var reason = error.localizedDescription
+            var reason = folderFailureReason(error, in: existing, otherwise: advice)
             if FileManager.default.fileExists(atPath: existing.path, isDirectory: &isFolder), !isFolder.boolValue {
                 reason = "\(existing.path) is a file, not a folder; \(advice)"
             } else if !made.isEmpty, !FileManager.default.isWritableFile(atPath: existing.path) {

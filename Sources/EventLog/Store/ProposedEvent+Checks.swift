@@ -43,11 +43,30 @@ extension ProposedEvent {
                     + "store large documents elsewhere and reference them"
             )
         }
-        if let actor, actor.utf8.count > 1024 {
-            return (.invalidEvent, "the actor is longer than 1024 bytes")
+        if let actor, let problem = Self.actorProblem(actor) {
+            return (.invalidEvent, problem)
         }
         if let occurredAt, !Timestamp.writableRange.contains(occurredAt) {
             return (.invalidEvent, "occurredAt \(occurredAt) \(Timestamp.outsideWritableRange)")
+        }
+        return nil
+    }
+
+    /// The longest actor accepted, in UTF-8 bytes.
+    public static let maximumActorLength = 1024
+
+    /// Why `actor` cannot be an event's actor, or `nil` when it can: at most
+    /// ``maximumActorLength`` bytes and, like a stream name, no control characters
+    /// (an actor is printed in audit trails and logs one event per line). Spaces are
+    /// allowed.
+    public static func actorProblem(_ actor: String) -> String? {
+        if actor.utf8.count > maximumActorLength { return "the actor is longer than \(maximumActorLength) bytes" }
+        var ascii = true
+        for byte in actor.utf8 {
+            if byte >= 0x80 { ascii = false } else if byte < 0x20 || byte == 0x7F { return "an actor may not contain control characters" }
+        }
+        if !ascii, actor.unicodeScalars.contains(where: { $0.value >= 0x80 && $0.value < 0xA0 }) {
+            return "an actor may not contain control characters"
         }
         return nil
     }

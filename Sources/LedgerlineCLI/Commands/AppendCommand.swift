@@ -38,9 +38,11 @@ struct AppendCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandErrors.run {
             let event = try proposal()
-            let store = try GlobalOptions.openStore(at: GlobalOptions.dataDirectory(nil), create: true)
-            defer { store.close() }
-            let result = try await store.append([event])
+            // An append the store refuses (a payload against its schema) leaves no new
+            // empty store behind.
+            let result = try await GlobalOptions.withStore(creatingIn: GlobalOptions.dataDirectory(nil)) { store in
+                try await store.append([event])
+            }
             let placed = result.events[0]
             let json: JSONValue = [
                 "seq": .number(JSONNumber(placed.position.rawValue)),
@@ -65,8 +67,11 @@ struct AppendCommand: AsyncParsableCommand {
         }
         guard case .object(let object) = payload else { throw InputError("--data must be a JSON object, found \(payload.typeName)") }
         guard let expected = ExpectedVersion(parsing: expectedVersion) else {
-            throw InputError("--expected-version must be any, no-stream or a version number, not \"\(expectedVersion)\"")
+            let signed = expectedVersion.hasPrefix("+") || expectedVersion.hasPrefix("-")
+            throw InputError(
+                "--expected-version must be any, no-stream or a version number, not \"\(expectedVersion)\"\(signed ? "; give the version without a sign" : "")")
         }
+        if let actor, let problem = ProposedEvent.actorProblem(actor) { throw InputError("--actor: \(problem)") }
         return ProposedEvent(
             id: try EventID.parse(id, option: "--id"), stream: streamName, type: eventType, schemaVersion: schemaVersion, data: object,
             occurredAt: try occurredAt.map { text in

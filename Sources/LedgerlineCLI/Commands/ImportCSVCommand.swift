@@ -32,19 +32,22 @@ struct ImportCSVCommand: AsyncParsableCommand {
     @Option(help: "Events per append transaction, at most (one also ends before 32 MiB of events).") var batchSize = 50_000
     @Option(help: "Report at most this many bad rows in detail.") var maxProblems = 20
 
+    func validate() throws {
+        if batchSize < 1 { throw ValidationError("--batch-size must be 1 or more (events per append transaction): \(batchSize)") }
+    }
+
     func run() async throws {
         try await CommandErrors.run {
-            guard FileManager.default.isReadableFile(atPath: file) else {
-                throw InputError("cannot read \(file): no such file, or not readable")
-            }
+            try InputFile.requireReadable(file, expected: "a CSV (or other delimited) file")
+            try InputFile.requireReadable(mapping, as: "the mapping", expected: "a YAML mapping file")
             guard let data = FileManager.default.contents(atPath: mapping),
                 let yaml = String(data: data, encoding: .utf8)
             else {
-                throw InputError("cannot read the mapping \(mapping): no such file, or not UTF-8 text")
+                throw InputError("cannot read the mapping \(mapping): it is not UTF-8 text; give a YAML mapping file")
             }
             let rules = try CSVMapping(yaml: yaml, file: mapping)
             var options = CSVImporter.Options()
-            options.batchSize = max(1, batchSize)
+            options.batchSize = batchSize
             options.maxReportedProblems = max(1, maxProblems)
             let url = URL(fileURLWithPath: file)
             let bar = ProgressBar()
@@ -60,13 +63,11 @@ struct ImportCSVCommand: AsyncParsableCommand {
                     ?? CSVImporter(checking: rules, validator: Catalog.validator, options: options)
                 summary = try await importer.preview(url: url, displayName: file, progress: progress)
             } else {
-                let store = try global.openStore(create: true)
-                defer { store.close() }
                 options.scratchDirectory = global.dataDirectory
-                summary = try await CSVImporter(
-                    mapping: rules, store: store, validator: Catalog.validator, options: options
-                )
-                .importFile(at: url, displayName: file, progress: progress)
+                summary = try await GlobalOptions.withStore(creatingIn: global.dataDirectory) { [options] store in
+                    try await CSVImporter(mapping: rules, store: store, validator: Catalog.validator, options: options)
+                        .importFile(at: url, displayName: file, progress: progress)
+                }
             }
             bar.finish()
             print(summary)

@@ -40,13 +40,15 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Check every line and plan the import against the store; append nothing.") var dryRun = false
     @Option(help: "Report at most this many bad lines in detail.") var maxProblems = 20
 
+    func validate() throws {
+        if batchSize < 1 { throw ValidationError("--batch-size must be 1 or more (events per append transaction): \(batchSize)") }
+    }
+
     func run() async throws {
         try await CommandErrors.run {
-            if file != "-" && !FileManager.default.isReadableFile(atPath: file) {
-                throw InputError("cannot read \(file): no such file, or not readable")
-            }
+            if file != "-" { try InputFile.requireReadable(file, expected: "a JSON Lines file, or - for standard input") }
             var options = EventImporter.Options()
-            options.batchSize = max(1, batchSize)
+            options.batchSize = batchSize
             options.maxReportedProblems = max(1, maxProblems)
             let bar = ProgressBar()
             let progress = bar.importProgress(counting: "lines")
@@ -63,13 +65,13 @@ struct ImportCommand: AsyncParsableCommand {
                 defer { lease?.release() }
                 summary = try await importer.preview(url: url, displayName: displayName, progress: progress)
             } else {
-                let store = try global.openStore(create: true)
-                defer { store.close() }
                 options.scratchDirectory = global.dataDirectory
-                let (url, lease) = try source(in: options.scratchDirectory)
-                defer { lease?.release() }
-                summary = try await EventImporter(store: store, validator: Catalog.validator, options: options)
-                    .importFile(at: url, displayName: displayName, progress: progress)
+                summary = try await GlobalOptions.withStore(creatingIn: global.dataDirectory) { [options] store in
+                    let (url, lease) = try source(in: options.scratchDirectory)
+                    defer { lease?.release() }
+                    return try await EventImporter(store: store, validator: Catalog.validator, options: options)
+                        .importFile(at: url, displayName: displayName, progress: progress)
+                }
             }
             bar.finish()
             print(summary, displayName: displayName)

@@ -33,7 +33,9 @@ struct ReadCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Start here (a log position; a version with --stream). Inclusive.") var from: UInt64?
+    // Signed, so that `--from -1` is refused saying what --from takes rather than
+    // that the value is invalid.
+    @Option(help: "Start here (a log position; a version with --stream). Inclusive.") var from: Int64?
     @Option(help: "At most this many events.") var limit: Int = 100
     @Option(help: "Only this stream.") var stream: String?
     @Option(help: "Only events of this type.") var type: String?
@@ -54,7 +56,8 @@ struct ReadCommand: AsyncParsableCommand {
 
     func validate() throws {
         if stream != nil && type != nil { throw ValidationError("--stream and --type cannot be combined") }
-        if limit < 0 { throw ValidationError("--limit must be zero or more") }
+        if let from, from < 0 { throw ValidationError("--from must be \(stream == nil ? "a position" : "a version"), 0 or more: \(from)") }
+        if limit < 0 { throw ValidationError("--limit must be zero or more: \(limit)") }
         if !id.isEmpty {
             let others = [("--stream", stream != nil), ("--type", type != nil), ("--from", from != nil), ("--backward", backward), ("--correlation-id", correlationId != nil),
                 ("--causation-id", causationId != nil), ("--actor", actor != nil), ("--since", since != nil), ("--until", until != nil)]
@@ -112,13 +115,21 @@ struct ReadCommand: AsyncParsableCommand {
         }
     }
 
-    /// Prints the events with the given ids, in the order given; throws naming the
-    /// ids not stored, after printing the others.
+    /// Prints the events with the given ids, in the order given, at most --limit of
+    /// them as every read; throws naming the ids not stored, after printing the others.
     private func readByID(_ store: some EventStore, _ emit: (RecordedEvent) throws -> Void) throws {
         let ids = try id.map { text in (text, try EventID.parse(text, option: "--id")!) }
         var missing: [String] = []
+        var remaining = limit
         for (text, eventID) in ids {
-            if let event = try store.event(id: eventID) { try emit(event) } else { missing.append(text) }
+            guard let event = try store.event(id: eventID) else {
+                missing.append(text)
+                continue
+            }
+            if remaining > 0 {
+                try emit(event)
+                remaining -= 1
+            }
         }
         guard missing.isEmpty else {
             throw InputError.notFound(
@@ -182,7 +193,7 @@ struct ReadCommand: AsyncParsableCommand {
     /// binary search on `recordedAt`. A position with nothing to read there when the
     /// window holds no event.
     private func start(_ store: some EventStore, window: ClosedRange<Timestamp>?) throws -> LogPosition? {
-        let from = from.map { LogPosition($0) }
+        let from = from.map { LogPosition(UInt64($0)) }
         guard let window else { return from }
         if backward {
             let last = try store.lastPosition(recordedAtOrBefore: window.upperBound)
@@ -202,7 +213,7 @@ struct ReadCommand: AsyncParsableCommand {
         if let stream {
             guard let name = StreamName(stream) else { throw InputError("--stream: \(StreamName.validationProblem(stream) ?? "invalid")") }
             return { last, limit in
-                let version = last.map { StreamVersion(step($0.version.rawValue)) } ?? from.map { StreamVersion($0) }
+                let version = last.map { StreamVersion(step($0.version.rawValue)) } ?? from.map { StreamVersion(UInt64($0)) }
                 return try store.readStream(name, from: version, direction: direction, limit: limit)
             }
         }
@@ -256,7 +267,7 @@ struct TailCommand: AsyncParsableCommand {
 
     func validate() throws {
         if stream != nil && type != nil { throw ValidationError("--stream and --type cannot be combined") }
-        if let lines, lines < 0 { throw ValidationError("--lines must be zero or more") }
+        if let lines, lines < 0 { throw ValidationError("--lines must be zero or more: \(lines)") }
         if lines != nil && since != nil { throw ValidationError("--lines and --since cannot be combined: print the last N events, or those since a time") }
     }
 

@@ -32,7 +32,7 @@ extension SchemasCommand {
                 var options = EventImporter.Options()
                 options.maxReportedProblems = maxProblems
                 let checker = EventImporter(checkingWith: loaded, options: options)
-                guard FileManager.default.isReadableFile(atPath: file) else { throw InputError("cannot read \(file): no such file, or not readable") }
+                try InputFile.requireReadable(file, expected: "a JSON Lines file")
                 try checker.check(url: .init(fileURLWithPath: file), displayName: file)
                 Output.line("\(file): every line is valid")
                 Output.flush()

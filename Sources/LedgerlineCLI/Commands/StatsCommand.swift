@@ -178,13 +178,18 @@ struct ExportCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Start at this position (inclusive).") var from: UInt64 = 1
+    // Signed, so that `--from -1` is refused saying what --from takes.
+    @Option(help: "Start at this position (inclusive).") var from: Int64 = 1
+
+    func validate() throws {
+        if from < 0 { throw ValidationError("--from must be a position, 0 or more: \(from)") }
+    }
 
     func run() async throws {
         try await CommandErrors.run {
             let store = try global.openStore()
             defer { store.close() }
-            var position = LogPosition(max(from, 1))
+            var position = LogPosition(UInt64(max(from, 1)))
             var writer = JSONWriter(reservingCapacity: 1024)
             while true {
                 let page = try store.read(from: position, direction: .forward, limit: 4096)

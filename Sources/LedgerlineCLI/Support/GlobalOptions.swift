@@ -7,8 +7,18 @@ struct GlobalOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The store's folder. Defaults to $LEDGERLINE_DATA, else ./ledgerline-data.", valueName: "dir"))
+            "The store's folder. Defaults to $LEDGERLINE_DATA when set and not empty, else ./ledgerline-data.",
+            valueName: "dir"))
     var data: String?
+
+    /// An empty `--data` would be the current folder: a store's files written among
+    /// whatever is there.
+    static let emptyData = ValidationError(
+        "--data is empty; give the store's folder, or leave --data out for $LEDGERLINE_DATA or ./ledgerline-data")
+
+    func validate() throws {
+        if data?.isEmpty == true { throw Self.emptyData }
+    }
 
     /// The folder the store lives in.
     var dataDirectory: URL { Self.dataDirectory(data) }
@@ -21,6 +31,8 @@ struct GlobalOptions: ParsableArguments {
     /// The store in ``dataDirectory``, or `nil` when there is none (for commands that
     /// create nothing, such as a dry run).
     func openExistingStore() throws -> LMDBEventStore? {
+        // A file there is a mistake to report, not a store to plan without.
+        try Self.requireFolder(dataDirectory, create: false)
         do {
             return try openStore(create: false)
         } catch let error as EventLogError where error.code == .storeNotFound {
@@ -28,17 +40,69 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// `given`, else $LEDGERLINE_DATA, else ./ledgerline-data.
+    /// `given`, else $LEDGERLINE_DATA, else ./ledgerline-data. An empty
+    /// $LEDGERLINE_DATA counts as unset (`LEDGERLINE_DATA= ledgerline stats` is not a
+    /// store in the current folder).
     static func dataDirectory(_ given: String?) -> URL {
-        URL(fileURLWithPath: given ?? ProcessInfo.processInfo.environment["LEDGERLINE_DATA"] ?? "ledgerline-data")
+        let environment = ProcessInfo.processInfo.environment["LEDGERLINE_DATA"].flatMap { $0.isEmpty ? nil : $0 }
+        return URL(fileURLWithPath: given ?? environment ?? "ledgerline-data")
     }
 
     static func openStore(at directory: URL, create: Bool) throws -> LMDBEventStore {
+        try requireFolder(directory, create: create)
         var options = LMDBEventStore.Options()
         options.create = create
         options.validator = Catalog.validator
         // From here on, a crash on damaged pages ends with advice, not a crash report.
         DamagedPagesReport.install(store: directory)
         return try LMDBEventStore(directory: directory, options: options)
+    }
+
+    /// Runs `body` on the store in `directory`, creating the store when there is none,
+    /// and closes it.
+    ///
+    /// When this call created the store and `body` fails with the store still empty,
+    /// what the call created is removed again: `data.mdb`, `lock.mdb` unless it was
+    /// there before, and the folders made for them if nothing else was put in them. A
+    /// failed first import then leaves no empty store behind for the next command to
+    /// take for a real one. A store something was appended to is kept.
+    static func withStore<T>(creatingIn directory: URL, _ body: (LMDBEventStore) async throws -> T) async throws -> T {
+        let files = FileManager.default
+        let dataFile = directory.appendingPathComponent("data.mdb")
+        let lockFile = directory.appendingPathComponent("lock.mdb")
+        let hadStore = files.fileExists(atPath: dataFile.path)
+        let hadLock = files.fileExists(atPath: lockFile.path)
+        var missingFolders: [URL] = []
+        var folder = directory.standardizedFileURL
+        while !files.fileExists(atPath: folder.path), folder.path != "/" {
+            missingFolders.append(folder)
+            folder.deleteLastPathComponent()
+        }
+        let store = try openStore(at: directory, create: true)
+        do {
+            let result = try await body(store)
+            store.close()
+            return result
+        } catch {
+            let isEmpty = (try? store.head().position) == .start
+            store.close()
+            if !hadStore, isEmpty {
+                try? files.removeItem(at: dataFile)
+                if !hadLock { try? files.removeItem(at: lockFile) }
+                // rmdir removes a folder only while it is empty; innermost first.
+                for folder in missingFolders { rmdir(folder.path) }
+            }
+            throw error
+        }
+    }
+
+    /// Refuses a `directory` that is a file: not "no event store …; run `ledgerline
+    /// init`", since init would fail there too.
+    static func requireFolder(_ directory: URL, create: Bool) throws(EventLogError) {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder), !isFolder.boolValue else { return }
+        throw EventLogError(
+            create ? .storage : .storeNotFound,
+            "\(directory.path) is a file, not a store folder; give --data (or $LEDGERLINE_DATA) the folder the store is in, or a new one")
     }
 }

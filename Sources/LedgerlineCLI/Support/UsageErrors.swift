@@ -1,0 +1,104 @@
+import ArgumentParser
+import EventLog
+import Foundation
+
+/// The command line before argument-parser sees it, and its rejections after: what
+/// argument-parser would print as an error, a help line and a usage block becomes one
+/// line on stderr, exit 64 (`EX_USAGE`).
+enum UsageErrors {
+    /// The exit code of a usage error: `EX_USAGE`, as argument-parser uses.
+    static let exitCode: Int32 = 64
+
+    /// `--data DIR` (or `--data=DIR`) before the command names the store for every
+    /// command, including `append`, whose own `--data` is the payload: it is taken off
+    /// `arguments` and returned. An empty DIR is refused rather than taken for the
+    /// current folder.
+    static func takeStoreFolder(_ arguments: inout [String]) throws(ValidationError) -> String? {
+        let folder: String
+        if arguments.first == "--data", arguments.count >= 2 {
+            folder = arguments[1]
+            arguments.removeFirst(2)
+        } else if let first = arguments.first, first.hasPrefix("--data=") {
+            folder = String(first.dropFirst("--data=".count))
+            arguments.removeFirst()
+        } else {
+            return nil
+        }
+        guard !folder.isEmpty else { throw GlobalOptions.emptyData }
+        return folder
+    }
+
+    /// `arguments` with each negative number that follows an option joined to it
+    /// (`--from -1` becomes `--from=-1`, `-n -5` becomes `-n=-5`).
+    ///
+    /// argument-parser reads a word that starts with `-` as an option, so `--from -1`
+    /// was "Missing value for '--from'" and the command's own check of the number
+    /// (`--from must be a position, 0 or more: -1`) never ran. No option of ledgerline
+    /// is named by a digit, so a word like `-1` can only be a value; joined, it reaches
+    /// the option whatever the option's type, and is checked like `--from=-1`. After a
+    /// flag, the join makes "Unknown option '-1'" into "Unexpected value '-1' for
+    /// '--backward'", both refusals. Nothing after `--` is touched.
+    static func joiningNegativeValues(_ arguments: [String]) -> [String] {
+        var joined: [String] = []
+        joined.reserveCapacity(arguments.count)
+        var index = arguments.startIndex
+        while index < arguments.endIndex {
+            let word = arguments[index]
+            if word == "--" {
+                joined.append(contentsOf: arguments[index...])
+                break
+            }
+            let next = index + 1
+            if next < arguments.endIndex, takesJoinedValue(word), looksNegative(arguments[next]) {
+                joined.append("\(word)=\(arguments[next])")
+                index += 2
+            } else {
+                joined.append(word)
+                index += 1
+            }
+        }
+        return joined
+    }
+
+    /// `--name` (without `=`) or `-x`: an option a value can be joined to.
+    private static func takesJoinedValue(_ word: String) -> Bool {
+        if word.hasPrefix("--") { return word.count > 2 && !word.contains("=") }
+        return word.count == 2 && word.hasPrefix("-") && word.last!.isLetter
+    }
+
+    /// `-` then an ASCII digit: `-1`, `-0.5`, `-3e2`.
+    private static func looksNegative(_ word: String) -> Bool {
+        let bytes = Array(word.utf8.prefix(2))
+        return bytes.count == 2 && bytes[0] == UInt8(ascii: "-")
+            && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[1])
+    }
+
+    /// The one line for `error` when it is a usage error (argument-parser's own, or a
+    /// `ValidationError` a command threw): what was wrong, then where to look. `nil`
+    /// for anything else: help and version requests, and errors commands rendered
+    /// themselves (an `ExitCode`).
+    static func line(for error: any Error, arguments: [String]) -> String? {
+        guard Ledgerline.exitCode(for: error).rawValue == exitCode else { return nil }
+        let message = Ledgerline.message(for: error)
+            .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
+        guard !message.isEmpty else { return nil }
+        return "ledgerline: \(MessageText.oneLine(message)); see `\(commandPath(arguments)) --help`"
+    }
+
+    /// `ledgerline` and the subcommands named in `arguments`: `ledgerline experiments assign`.
+    static func commandPath(_ arguments: [String]) -> String {
+        var path = [Ledgerline._commandName]
+        var command: any ParsableCommand.Type = Ledgerline.self
+        for word in arguments {
+            if word == "--" { break }
+            let named = command.configuration.subcommands.first {
+                $0._commandName == word || $0.configuration.aliases.contains(word)
+            }
+            guard let named else { continue }
+            path.append(named._commandName)
+            command = named
+        }
+        return path.joined(separator: " ")
+    }
+}

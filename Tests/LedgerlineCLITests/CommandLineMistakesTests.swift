@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+
+/// Mistakes on the command line: each is refused in one line on stderr that says what
+/// was wrong and what to do, exits with its code, and leaves nothing behind.
+@Suite struct CommandLineMistakesTests {
+    /// Negative numbers used to be taken for options ("Missing value for '--from
+    /// <from>'", then a help line and a usage block); now the option's own check says
+    /// what it takes, in one line that points to the command's help.
+    @Test(arguments: [
+        (["read", "--from", "-1"], "--from must be a position, 0 or more: -1; see `ledgerline read --help`"),
+        (
+            ["read", "--stream", "customer-1", "--from", "-2"],
+            "--from must be a version, 0 or more: -2; see `ledgerline read --help`"
+        ),
+        (["read", "--limit", "-5"], "--limit must be zero or more: -5; see `ledgerline read --help`"),
+        (["export", "--from", "-3"], "--from must be a position, 0 or more: -3; see `ledgerline export --help`"),
+        (["tail", "-n", "-5"], "--lines must be zero or more: -5; see `ledgerline tail --help`"),
+        (
+            ["import", "events.jsonl", "--batch-size", "0"],
+            "--batch-size must be 1 or more (events per append transaction): 0; see `ledgerline import --help`"
+        ),
+        (
+            ["import", "events.jsonl", "--batch-size=-1"],
+            "--batch-size must be 1 or more (events per append transaction): -1; see `ledgerline import --help`"
+        ),
+        (
+            ["import", "events.jsonl", "--batch-size", "-1"],
+            "--batch-size must be 1 or more (events per append transaction): -1; see `ledgerline import --help`"
+        ),
+        (
+            ["import-csv", "rows.csv", "--mapping", "m.yaml", "--batch-size", "0"],
+            "--batch-size must be 1 or more (events per append transaction): 0; see `ledgerline import-csv --help`"
+        ),
+    ])
+    func aNegativeOrZeroNumberIsRefusedByTheOptionsOwnCheck(arguments: [String], line: String) async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let result = try await CLI.run(["--data", scratch.data] + arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr == "ledgerline: \(line)\n")
+        #expect(result.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: scratch.data))
+    }
+
+    /// What argument-parser itself refuses is one line too, naming the command whose
+    /// help to read.
+    @Test(arguments: [
+        (
+            ["read", "--frm", "3"],
+            "ledgerline: Unknown option '--frm'. Did you mean '--from'?; see `ledgerline read --help`"
+        ),
+        (["bogus"], "ledgerline: Unexpected argument 'bogus'; see `ledgerline --help`"),
+        (["experiments", "assign"], "see `ledgerline experiments assign --help`"),
+        (["read", "--limit", "many"], "see `ledgerline read --help`"),
+        (["read", "--stream"], "ledgerline: Missing value for '--stream <stream>'; see `ledgerline read --help`"),
+    ])
+    func aParserRejectionIsOneLineNamingTheHelpToRead(arguments: [String], text: String) async throws {
+        let result = try await CLI.run(arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("ledgerline: "), "\(result.stderr)")
+        #expect(result.stderr.contains(text), "\(result.stderr)")
+        #expect(result.stderr.hasSuffix(" --help`\n"), "\(result.stderr)")
+        #expect(result.stderr.filter { $0 == "\n" }.count == 1, "\(result.stderr)")
+        #expect(!result.stderr.contains("Usage"))
+    }
+
+    /// A control character in a word of the command line neither breaks the line nor
+    /// reaches the terminal.
+    @Test func aControlCharacterInARejectedWordIsEscaped() async throws {
+        let broken = try await CLI.run(["read", "--fr\nom", "3"])
+        #expect(broken.status == 64)
+        #expect(broken.stderr.filter { $0 == "\n" }.count == 1, "\(broken.stderr)")
+        let colored = try await CLI.run(["read", "--\u{1B}[31mfrom", "3"])
+        #expect(colored.status == 64)
+        #expect(colored.stderr.contains("'--\\u001b[31mfrom'"), "\(colored.stderr)")
+    }
+
+    @Test func helpIsStillPrintedWholeOnStandardOutput() async throws {
+        let result = try await CLI.run(["read", "--help"])
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty)
+        #expect(result.stdout.contains("USAGE: ledgerline read"))
+        #expect(result.stdout.contains("--from <from>"))
+    }
+
+    /// A folder given as the file to read says so, and creates no store.
+    @Test func aFolderGivenAsTheFileSaysWhatIsExpected() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let folder = scratch.url.path
+        let cases = [
+            (["import", folder], "\(folder) is a folder, not a file; give a JSON Lines file, or - for standard input"),
+            (
+                ["import", folder, "--dry-run"],
+                "\(folder) is a folder, not a file; give a JSON Lines file, or - for standard input"
+            ),
+            (
+                ["import-csv", folder, "--mapping", "m.yaml"],
+                "\(folder) is a folder, not a file; give a CSV (or other delimited) file"
+            ),
+            (["schemas", "validate", folder], "\(folder) is a folder, not a file; give a JSON Lines file"),
+        ]
+        for (arguments, line) in cases {
+            let result = try await CLI.run(["--data", scratch.data] + arguments)
+            #expect(result.status == 65, "\(arguments)")
+            #expect(result.stderr == "ledgerline: \(line)\n")
+        }
+        let csv = try scratch.file("rows.csv", "a,b\n1,2\n")
+        let mapping = try await CLI.run(["--data", scratch.data, "import-csv", csv, "--mapping", folder])
+        #expect(mapping.status == 65)
+        #expect(
+            mapping.stderr == "ledgerline: the mapping \(folder) is a folder, not a file; give a YAML mapping file\n")
+        #expect(!FileManager.default.fileExists(atPath: scratch.data))
+    }
+
+    /// A failed first import (or append) removes the store it created, and only that:
+    /// folders made for it, not a folder that was there, nor what that folder held.
+    @Test func aFailedImportLeavesNoNewStoreBehind() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let files = FileManager.default
+        let bad = try scratch.file(
+            "bad.jsonl",
+            #"{"stream":"customer-1","type":"ContactCreated","data":{"customerId":"1","email":"nope"}}"# + "\n")
+        let nested = scratch.url.appendingPathComponent("new/deeper/store").path
+        let failed = try await CLI.run(["--data", nested, "import", bad])
+        #expect(failed.status == 65)
+        #expect(failed.stderr.contains("nothing was appended"))
+        #expect(
+            !files.fileExists(atPath: scratch.url.appendingPathComponent("new").path),
+            "the folders this run made are gone")
+
+        let existing = scratch.url.appendingPathComponent("existing")
+        try files.createDirectory(at: existing, withIntermediateDirectories: true)
+        let kept = try scratch.file("existing/notes.txt", "mine")
+        #expect(try await CLI.run(["--data", existing.path, "import", bad]).status == 65)
+        #expect(try files.contentsOfDirectory(atPath: existing.path) == ["notes.txt"])
+        #expect(files.fileExists(atPath: kept))
+
+        let append = try await CLI.run(
+            [
+                "--data", nested, "append", "--stream", "customer-1", "--type", "ContactCreated", "--data",
+                #"{"customerId":"1","email":"nope"}"#,
+            ])
+        #expect(append.status == 65)
+        #expect(!files.fileExists(atPath: scratch.url.appendingPathComponent("new").path))
+
+        // A store that was there stays, though the import failed; a good import still creates one.
+        let good = try scratch.file(
+            "good.jsonl",
+            #"{"stream":"customer-1","type":"ContactCreated","data":{"customerId":"1","email":"a@example.com"}}"# + "\n"
+        )
+        #expect(try await CLI.run(["--data", nested, "import", good]).status == 0)
+        #expect(try await CLI.run(["--data", nested, "import", bad]).status == 65)
+        #expect(files.fileExists(atPath: nested + "/data.mdb"))
+    }
+
+    @Test func aBackupFolderTheSystemRefusesSaysWhyInPlainWords() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        #expect(try await CLI.run(["--data", scratch.data, "init"]).status == 0)
+        let result = try await CLI.run(["--data", scratch.data, "backup", "/proc/ledgerline-backup"])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr
+                == "ledgerline: cannot create /proc/ledgerline-backup: the system does not let a folder be made in /proc (No such file or directory); name another folder\n"
+        )
+    }
+
+    /// --data naming a file is not "no event store; run `ledgerline init`": init fails there too.
+    @Test func dataNamingAFileSaysSo() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let file = try scratch.file("afile", "not a store")
+        let line =
+            "ledgerline: \(file) is a file, not a store folder; give --data (or $LEDGERLINE_DATA) the folder the store is in, or a new one\n"
+        let read = try await CLI.run(["--data", file, "read"])
+        #expect(read.status == 69)
+        #expect(read.stderr == line)
+        let initialized = try await CLI.run(["--data", file, "init"])
+        #expect(initialized.status == 1)
+        #expect(initialized.stderr == line)
+        let dryRun = try await CLI.run(["--data", file, "import", file, "--dry-run"])
+        #expect(dryRun.stderr == line, "a dry run does not plan against an empty log instead")
+    }
+
+    /// An empty --data is refused; an empty $LEDGERLINE_DATA counts as unset. Neither
+    /// is the current folder.
+    @Test func anEmptyDataIsNotTheCurrentFolder() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let line =
+            "ledgerline: --data is empty; give the store's folder, or leave --data out for $LEDGERLINE_DATA or ./ledgerline-data; see `ledgerline init --help`\n"
+        for arguments in [["--data", "", "init"], ["--data=", "init"], ["init", "--data", ""]] {
+            let result = try await CLI.run(arguments, directory: scratch.url)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.stderr == line, "\(arguments)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).isEmpty)
+
+        let unset = try await CLI.run(["init"], environment: ["LEDGERLINE_DATA": ""], directory: scratch.url)
+        #expect(unset.status == 0, "\(unset.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path) == ["ledgerline-data"])
+    }
+}
