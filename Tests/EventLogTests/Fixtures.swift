@@ -153,3 +153,15 @@ extension ImportLine {
         return try bytes.withUnsafeMutableBufferPointer { try parse(UnsafeBufferPointer($0), lineNumber: lineNumber) }
     }
 }
+
+/// The phases an import reported, in order, each run of reports of one phase once:
+/// pass ``record`` as the import's progress.
+final class PhaseLog: Sendable {
+    private let phases = Mutex<[EventImporter.Phase]>([])
+
+    var record: @Sendable (EventImporter.Progress) -> Void {
+        { [self] progress in self.phases.withLock { if $0.last != progress.phase { $0.append(progress.phase) } } }
+    }
+
+    var seen: [EventImporter.Phase] { phases.withLock { $0 } }
+}

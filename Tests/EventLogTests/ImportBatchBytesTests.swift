@@ -141,13 +141,11 @@ struct ImportBatchBytesTests {
         options.batchBytes = 64 << 10
         try await withLMDBStore { store in
             let importer = EventImporter(store: store, validator: nil, options: options)
-            let phases = Mutex<[EventImporter.Phase]>([])
+            let phases = PhaseLog()
             let failure = await #expect(throws: ImportFailure.self) {
-                try await importer.importFile(at: scratch.file("events.jsonl"), displayName: "events.jsonl") { progress in
-                    phases.withLock { if $0.last != progress.phase { $0.append(progress.phase) } }
-                }
+                try await importer.importFile(at: scratch.file("events.jsonl"), displayName: "events.jsonl", progress: phases.record)
             }
-            #expect(phases.withLock { $0 } == [.checking, .planning])
+            #expect(phases.seen == [.checking, .planning])
             #expect(failure?.problems.map(\.line) == [35])
             #expect(failure?.appended == 0)
             let head = try store.head().position

@@ -109,16 +109,14 @@ struct ImportDerivedIDConflictTests {
         defer { scratch.cleanup() }
         try await withLMDBStore { store in
             let importer = EventImporter(store: store, validator: nil, options: options)
-            let phases = Mutex<[EventImporter.Phase]>([])
+            let phases = PhaseLog()
             let failure = await #expect(throws: ImportFailure.self) {
-                try await importer.importFile(at: scratch.file("planned.jsonl"), displayName: "planned.jsonl") { progress in
-                    phases.withLock { if $0.last != progress.phase { $0.append(progress.phase) } }
-                }
+                try await importer.importFile(at: scratch.file("planned.jsonl"), displayName: "planned.jsonl", progress: phases.record)
             }
             let dryRun = await #expect(throws: ImportFailure.self) {
                 try await importer.preview(url: scratch.file("planned.jsonl"), displayName: "planned.jsonl")
             }
-            #expect(phases.withLock { $0 } == [.checking, .planning])
+            #expect(phases.seen == [.checking, .planning])
             for refused in [failure, dryRun] {
                 #expect(
                     refused?.lines == [

@@ -55,11 +55,9 @@ struct ImportPlanTests {
             if example.stored { _ = try await importer.importFile(at: scratch.file("stored.jsonl"), displayName: "stored.jsonl") }
             let before = try store.head().position
             let preview = try await importer.preview(url: file, displayName: "events.jsonl")
-            let phases = Mutex<[EventImporter.Phase]>([])
-            let summary = try await importer.importFile(at: file, displayName: "events.jsonl") { progress in
-                phases.withLock { if $0.last != progress.phase { $0.append(progress.phase) } }
-            }
-            let seen = phases.withLock { $0 }
+            let phases = PhaseLog()
+            let summary = try await importer.importFile(at: file, displayName: "events.jsonl", progress: phases.record)
+            let seen = phases.seen
             #expect(seen == (example.plans ? [.checking, .planning, .appending] : [.checking, .appending]), "\(example.name)")
             #expect((summary.planSeconds > 0) == example.plans, "\(example.name)")
             #expect(summary.planSeconds < summary.seconds - summary.checkSeconds, "\(example.name)")
@@ -83,11 +81,9 @@ struct ImportPlanTests {
             let importer = EventImporter(store: store, validator: nil, options: options)
             let first = try await importer.importFile(at: file, displayName: "events.jsonl")
             #expect(first.appended == 300)
-            let phases = Mutex<[EventImporter.Phase]>([])
-            let again = try await importer.importFile(at: file, displayName: "events.jsonl") { progress in
-                phases.withLock { if $0.last != progress.phase { $0.append(progress.phase) } }
-            }
-            #expect(phases.withLock { $0 } == [.checking, .planning])
+            let phases = PhaseLog()
+            let again = try await importer.importFile(at: file, displayName: "events.jsonl", progress: phases.record)
+            #expect(phases.seen == [.checking, .planning])
             #expect(again.appended == 0)
             #expect(again.duplicates == 300)
             #expect(again.head == first.head)

@@ -52,7 +52,7 @@ import Testing
         #expect(Timestamp(rfc3339: "0000-01-01T00:00:00+01:00") == nil)
         #expect(
             Timestamp.refusal(of: "9999-12-31T23:59:59-01:00", named: "occurredAt")
-                == #"occurredAt "9999-12-31T23:59:59-01:00" is 10000-01-01T00:59:59Z in UTC, outside the years 0000–9999 that an RFC 3339 timestamp (and so an export) can hold; give a time within them"#)
+                == #"occurredAt "9999-12-31T23:59:59-01:00" is 10000-01-01T00:59:59Z in UTC, outside the years 0000–9999 that an RFC 3339 timestamp, and so an export, can hold; give a time within them"#)
         #expect(Timestamp.refusal(of: "yesterday", named: "occurredAt") == #"occurredAt is not an RFC 3339 timestamp like 2026-11-25T14:03:00Z: "yesterday""#)
     }
 }

@@ -37,8 +37,8 @@ import Glibc
     @Test func aFreePageListLMDBCannotReadIsNamedByVerify() async throws {
         let scratch = try await store(batches: 20, perBatch: 50)
         defer { scratch.cleanup() }
-        var file = try DataFile(dataFile(scratch))
-        try #require(file.freeRoot != DataFile.noPage, "the free-page list is empty")
+        var file = try LMDBFile(dataFile(scratch))
+        try #require(file.freeRoot != LMDBFile.noPage, "the free-page list is empty")
         file.zero(page: file.freeRoot)
         try file.write()
 
@@ -63,9 +63,9 @@ import Glibc
     @Test func aFreePageListEntryThatListsAPagePastTheEndIsNamedByVerify() async throws {
         let scratch = try await store(batches: 20, perBatch: 50)
         defer { scratch.cleanup() }
-        var file = try DataFile(dataFile(scratch))
+        var file = try LMDBFile(dataFile(scratch))
         let root = file.freeRoot
-        try #require(root != DataFile.noPage && file.flags(root) == 2, "the free-page list is not one leaf")
+        try #require(root != LMDBFile.noPage && file.flags(root) == 2, "the free-page list is not one leaf")
         // The first entry: a node header of 8 bytes, the 8-byte transaction id, then
         // the count and the pages.
         let entry = file.node(root, 0)
@@ -88,7 +88,7 @@ import Glibc
     @Test func damageWhereTheStoreOpensAdvisesARestoreNotVerify() async throws {
         let scratch = try await store(perBatch: 100)
         defer { scratch.cleanup() }
-        var file = try DataFile(dataFile(scratch))
+        var file = try LMDBFile(dataFile(scratch))
         file.zero(page: file.mainRoot)
         try file.write()
 
@@ -112,12 +112,12 @@ import Glibc
         ("first meta zeroed", "has a damaged first meta page (bytes 0–4,095): LMDB refuses a file when either of its two meta pages lacks its mark"),
         ("second meta zeroed", "has a damaged second meta page (bytes 4,096–8,191): LMDB refuses a file when either of its two meta pages lacks its mark"),
     ])
-    func aDataFileLMDBCannotOpenSaysWhatItIsAndWhatToDo(damage: String, says: String) async throws {
+    func aLMDBFileLMDBCannotOpenSaysWhatItIsAndWhatToDo(damage: String, says: String) async throws {
         try #require(getpagesize() == 4096)
         let scratch = try await store(perBatch: 100)
         defer { scratch.cleanup() }
         let url = dataFile(scratch)
-        var file = try DataFile(url)
+        var file = try LMDBFile(url)
         switch damage {
         case "random":
             var rng = SystemRandomNumberGenerator()
@@ -146,7 +146,7 @@ import Glibc
     @Test func aRecordKeyThatIsNoPositionIsNamedByTheLastGoodPosition() async throws {
         let scratch = try await store(perBatch: 2_000)
         defer { scratch.cleanup() }
-        var file = try DataFile(dataFile(scratch))
+        var file = try LMDBFile(dataFile(scratch))
         // A leaf of the log past its first: 8-byte keys in sequence.
         let leaf = try #require(
             (2..<file.pageCount).first { page in
@@ -246,53 +246,5 @@ import Glibc
         let crowded = try await CLI.run(["--data", scratch.data, "backup", other.path])
         #expect(crowded.status == 1)
         #expect(crowded.stderr.hasSuffix("(data.mdb.partial is the unfinished copy of an interrupted backup, and may be deleted)\n"), "\(crowded.stderr)")
-    }
-}
-
-/// The pages of a `data.mdb` as bytes: the newer meta page and the few fields of
-/// lmdb.h's `MDB_meta`, `MDB_page` and `MDB_node` these tests read or damage.
-private struct DataFile {
-    static let noPage = Int(bitPattern: UInt(UInt64.max))
-
-    let url: URL
-    var bytes: [UInt8]
-    let pageSize = Int(getpagesize())
-
-    init(_ url: URL) throws {
-        self.url = url
-        bytes = Array(try Data(contentsOf: url))
-    }
-
-    func write() throws { try Data(bytes).write(to: url) }
-
-    var pageCount: Int { bytes.count / pageSize }
-
-    func u16(_ offset: Int) -> Int { Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 }
-
-    func u64(_ offset: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(bytes[offset + $1]) << (8 * $1) } }
-
-    mutating func setU64(_ offset: Int, _ value: UInt64) {
-        for i in 0..<8 { bytes[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * i)) }
-    }
-
-    /// The meta page of the newer commit (its transaction id is at 144).
-    var meta: Int { u64(144) >= u64(pageSize + 144) ? 0 : pageSize }
-
-    /// The root page of LMDB's free-page list (database 0), or ``noPage``.
-    var freeRoot: Int { Int(bitPattern: UInt(u64(meta + 80))) }
-
-    /// The root page of the list of named databases (database 1).
-    var mainRoot: Int { Int(u64(meta + 128)) }
-
-    func flags(_ page: Int) -> Int { u16(page * pageSize + 10) }
-
-    func nodeCount(_ page: Int) -> Int { (u16(page * pageSize + 12) - 16) / 2 }
-
-    func node(_ page: Int, _ index: Int) -> Int { page * pageSize + u16(page * pageSize + 16 + 2 * index) }
-
-    func keySize(_ page: Int, _ index: Int) -> Int { u16(node(page, index) + 6) }
-
-    mutating func zero(page: Int) {
-        for i in (page * pageSize)..<((page + 1) * pageSize) { bytes[i] = 0 }
     }
 }

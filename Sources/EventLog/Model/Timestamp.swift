@@ -43,17 +43,16 @@ public struct Timestamp: RawRepresentable, Sendable, Hashable, Comparable, Custo
     public static let writableRange = Timestamp(rawValue: days(fromCivil: 0, 1, 1) * 86_400_000_000)...Timestamp(
         rawValue: days(fromCivil: 10_000, 1, 1) * 86_400_000_000 - 1)
 
-    /// Completes "X … " for a time outside ``writableRange``.
+    /// Completes "`occurredAt` 10000-01-01T00:59:59Z is " for a time outside ``writableRange``.
     public static let outsideWritableRange =
-        "is outside the years 0000–9999 in UTC, which an RFC 3339 timestamp (and so an export) can hold; give a time within them"
+        "outside the years 0000–9999 that an RFC 3339 timestamp, and so an export, can hold; give a time within them"
 
     /// Why ``init(rfc3339:)`` refuses `text`, named `name` ("occurredAt", "--occurred-at"):
     /// not RFC 3339, or outside ``writableRange`` once converted to UTC.
     public static func refusal(of text: String, named name: String) -> String {
         var copy = text
         if let micros = copy.withUTF8({ parse($0) }) {
-            return "\(name) \"\(text)\" is \(Timestamp(rawValue: micros)) in UTC, outside the years 0000–9999 that an RFC 3339 timestamp "
-                + "(and so an export) can hold; give a time within them"
+            return "\(name) \"\(text)\" is \(Timestamp(rawValue: micros)) in UTC, \(outsideWritableRange)"
         }
         return "\(name) is not \(formatHint): \"\(text.prefix(40))\""
     }

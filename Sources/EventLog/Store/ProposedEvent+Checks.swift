@@ -47,7 +47,7 @@ extension ProposedEvent {
             return (.invalidEvent, problem)
         }
         if let occurredAt, !Timestamp.writableRange.contains(occurredAt) {
-            return (.invalidEvent, "occurredAt \(occurredAt) \(Timestamp.outsideWritableRange)")
+            return (.invalidEvent, "occurredAt \(occurredAt) is \(Timestamp.outsideWritableRange)")
         }
         return nil
     }
