@@ -32,6 +32,20 @@ import Testing
             ["import-csv", "rows.csv", "--mapping", "m.yaml", "--batch-size", "0"],
             "--batch-size must be 1 or more (events per append transaction): 0; see `ledgerline import-csv --help`"
         ),
+        // --max-problems 0 used to mean 1 on an import, and to reach the check unchecked
+        // on `schemas validate`.
+        (
+            ["import", "events.jsonl", "--max-problems", "0"],
+            "--max-problems must be 1 or more (bad lines reported in detail): 0; see `ledgerline import --help`"
+        ),
+        (
+            ["import-csv", "rows.csv", "--mapping", "m.yaml", "--max-problems", "-1"],
+            "--max-problems must be 1 or more (bad rows reported in detail): -1; see `ledgerline import-csv --help`"
+        ),
+        (
+            ["schemas", "validate", "events.jsonl", "--max-problems", "0"],
+            "--max-problems must be 1 or more (bad lines reported in detail): 0; see `ledgerline schemas validate --help`"
+        ),
     ])
     func aNegativeOrZeroNumberIsRefusedByTheOptionsOwnCheck(arguments: [String], line: String) async throws {
         let scratch = Scratch()
