@@ -182,21 +182,37 @@ import Testing
         )
     }
 
-    /// --data naming a file is not "no event store; run `ledgerline init`": init fails there too.
+    /// --data naming a file is not "no event store; run `ledgerline init`": init fails
+    /// there too. Every command, reading or creating the store, says so in the same
+    /// line with the same exit 69; so does a --data below a file.
     @Test func dataNamingAFileSaysSo() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let file = try scratch.file("afile", "not a store")
+        let events = try scratch.file(
+            "events.jsonl",
+            #"{"stream":"customer-1","type":"ContactCreated","data":{"customerId":"1"}}"# + "\n")
         let line =
             "ledgerline: \(file) is a file, not a store folder; give --data (or $LEDGERLINE_DATA) the folder the store is in, or a new one\n"
-        let read = try await CLI.run(["--data", file, "read"])
-        #expect(read.status == 69)
-        #expect(read.stderr == line)
-        let initialized = try await CLI.run(["--data", file, "init"])
-        #expect(initialized.status == 1)
-        #expect(initialized.stderr == line)
-        let dryRun = try await CLI.run(["--data", file, "import", file, "--dry-run"])
-        #expect(dryRun.stderr == line, "a dry run does not plan against an empty log instead")
+        let commands = [
+            ["read"], ["stats"], ["init"], ["import", events], ["import", events, "--dry-run"],
+            ["append", "--stream", "customer-1", "--type", "ContactCreated", "--data", #"{"customerId":"1"}"#],
+        ]
+        for arguments in commands {
+            let result = try await CLI.run(["--data", file] + arguments)
+            #expect(result.status == 69, "\(arguments)")
+            #expect(result.stderr == line, "\(arguments)")
+        }
+        let below = file + "/store"
+        for arguments in [["init"], ["read"]] {
+            let result = try await CLI.run(["--data", below] + arguments)
+            #expect(result.status == 69, "\(arguments)")
+            #expect(
+                result.stderr
+                    == "ledgerline: \(file) is a file, so \(below) cannot be a store folder; give --data (or $LEDGERLINE_DATA) the folder the store is in, or a new one\n",
+                "\(arguments)")
+        }
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "not a store")
     }
 
     /// An empty --data is refused; an empty $LEDGERLINE_DATA counts as unset. Neither
