@@ -31,8 +31,8 @@ extension SchemasCommand {
         }
 
         func run() async throws {
-            let loaded = try catalog.load()
             try await CommandErrors.run {
+                let loaded = try catalog.load()
                 var options = EventImporter.Options()
                 options.maxReportedProblems = maxProblems
                 let checker = EventImporter(checkingWith: loaded, options: options)
