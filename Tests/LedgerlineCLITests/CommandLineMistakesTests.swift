@@ -90,6 +90,39 @@ import Testing
         #expect(colored.stderr.contains("'--\\u001b[31mfrom'"), "\(colored.stderr)")
     }
 
+    /// An argument that is not UTF-8 used to be read with U+FFFD in place of its bad
+    /// bytes (`append --stream $'\xff'` made a stream named "\u{FFFD}"). It is refused
+    /// before anything runs, naming its position, the option it follows and its bytes.
+    @Test func anArgumentThatIsNotUTF8IsRefusedNamingIt() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+        let advice =
+            "give every argument as UTF-8 text (a terminal, a script or a file name in another encoding, such as Latin-1, gives other bytes)"
+        let append = try await CLI.run(rawArguments: [
+            bytes("--data"), bytes(scratch.data), bytes("append"), bytes("--stream"), [0xFF], bytes("--type"), bytes("ContactCreated"),
+            bytes("--data"), bytes(#"{"customerId":"1"}"#),
+        ])
+        #expect(append.status == 64)
+        #expect(append.stderr == "ledgerline: argument 5 (after --stream) is not valid UTF-8: \"\\xFF\"; \(advice); see `ledgerline append --help`\n")
+        #expect(append.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: scratch.data))
+
+        // A file name in Latin-1 ("café.jsonl"): a positional argument, after no option.
+        let latin1 = try await CLI.run(rawArguments: [bytes("--data"), bytes(scratch.data), bytes("import"), bytes("caf") + [0xE9] + bytes(".jsonl")])
+        #expect(latin1.status == 64)
+        #expect(latin1.stderr == "ledgerline: argument 4 is not valid UTF-8: \"caf\\xE9.jsonl\"; \(advice); see `ledgerline import --help`\n")
+        #expect(!FileManager.default.fileExists(atPath: scratch.data))
+
+        // The same way of passing bytes carries UTF-8 through untouched.
+        let cafe = try await CLI.run(rawArguments: [
+            bytes("--data"), bytes(scratch.data), bytes("append"), bytes("--stream"), bytes("café-1"), bytes("--type"), bytes("ContactCreated"),
+            bytes("--data"), bytes(#"{"customerId":"1"}"#),
+        ])
+        #expect(cafe.status == 0, "\(cafe.stderr)")
+        #expect(cafe.stdout.contains(#""stream":"café-1""#), "\(cafe.stdout)")
+    }
+
     @Test func helpIsStillPrintedWholeOnStandardOutput() async throws {
         let result = try await CLI.run(["read", "--help"])
         #expect(result.status == 0)
