@@ -34,6 +34,7 @@ struct Ledgerline: AsyncParsableCommand {
         Output.checkBufferedOutputAtExit()
         var arguments = Array(CommandLine.arguments.dropFirst())
         do {
+            try UsageErrors.requireUTF8(UsageErrors.rawArguments)
             if let folder = try UsageErrors.takeStoreFolder(&arguments) { setenv("LEDGERLINE_DATA", folder, 1) }
             arguments = UsageErrors.joiningNegativeValues(arguments)
             var command = try await asyncParseAsRoot(arguments)

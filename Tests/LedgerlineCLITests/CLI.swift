@@ -52,6 +52,27 @@ enum CLI {
         }
     }
 
+    /// Runs `ledgerline` with arguments given as raw bytes, which need not be UTF-8.
+    ///
+    /// `Process` takes its arguments as Strings and would pass them as UTF-8, so the
+    /// child is started by `/bin/sh -c`, whose script rebuilds each argument with
+    /// `printf` from the octal escape of every one of its bytes (a script of ASCII
+    /// only) and `exec`s ledgerline with them: the child's `argv` holds exactly these
+    /// bytes. An argument may not hold a NUL byte, nor end with a newline (`$(…)`
+    /// drops trailing newlines).
+    static func run(rawArguments: [[UInt8]]) async throws -> Outcome {
+        precondition(rawArguments.allSatisfy { !$0.contains(0) && $0.last != 0x0A }, "argv cannot carry these bytes")
+        let words = rawArguments.map { bytes in
+            "\"$(printf '" + bytes.map { "\\" + String($0, radix: 8) }.joined() + "')\""
+        }
+        let script = "exec \"$0\" " + words.joined(separator: " ")
+        await slots.acquire()
+        defer { slots.release() }
+        return try await onOwnThread {
+            try runBlocking(["-c", script, try requireExecutable().path], stdin: nil, environment: [:], fileSizeLimit: nil, directory: nil, shell: true)
+        }
+    }
+
     /// Whether ``run(_:stdin:environment:fileSizeLimit:directory:user:)`` can run the child as
     /// another user: only root may, and only with `setpriv` installed.
     static var canRunAsAnotherUser: Bool { geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") }
@@ -59,11 +80,15 @@ enum CLI {
     private static let slots = Slots(ProcessInfo.processInfo.activeProcessorCount)
 
     private static func runBlocking(
-        _ arguments: [String], stdin: String?, environment: [String: String], fileSizeLimit: Int?, directory: URL?, user: UInt32? = nil
+        _ arguments: [String], stdin: String?, environment: [String: String], fileSizeLimit: Int?, directory: URL?, user: UInt32? = nil,
+        shell: Bool = false
     ) throws -> Outcome {
         let process = Process()
         if let directory { process.currentDirectoryURL = directory }
-        if let user {
+        if shell {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = arguments
+        } else if let user {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", try requireExecutable().path] + arguments
         } else if let fileSizeLimit {

@@ -32,6 +32,20 @@ import Testing
             ["import-csv", "rows.csv", "--mapping", "m.yaml", "--batch-size", "0"],
             "--batch-size must be 1 or more (events per append transaction): 0; see `ledgerline import-csv --help`"
         ),
+        // --max-problems 0 used to mean 1 on an import, and to reach the check unchecked
+        // on `schemas validate`.
+        (
+            ["import", "events.jsonl", "--max-problems", "0"],
+            "--max-problems must be 1 or more (bad lines reported in detail): 0; see `ledgerline import --help`"
+        ),
+        (
+            ["import-csv", "rows.csv", "--mapping", "m.yaml", "--max-problems", "-1"],
+            "--max-problems must be 1 or more (bad rows reported in detail): -1; see `ledgerline import-csv --help`"
+        ),
+        (
+            ["schemas", "validate", "events.jsonl", "--max-problems", "0"],
+            "--max-problems must be 1 or more (bad lines reported in detail): 0; see `ledgerline schemas validate --help`"
+        ),
     ])
     func aNegativeOrZeroNumberIsRefusedByTheOptionsOwnCheck(arguments: [String], line: String) async throws {
         let scratch = Scratch()
@@ -74,6 +88,39 @@ import Testing
         let colored = try await CLI.run(["read", "--\u{1B}[31mfrom", "3"])
         #expect(colored.status == 64)
         #expect(colored.stderr.contains("'--\\u001b[31mfrom'"), "\(colored.stderr)")
+    }
+
+    /// An argument that is not UTF-8 used to be read with U+FFFD in place of its bad
+    /// bytes (`append --stream $'\xff'` made a stream named "\u{FFFD}"). It is refused
+    /// before anything runs, naming its position, the option it follows and its bytes.
+    @Test func anArgumentThatIsNotUTF8IsRefusedNamingIt() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+        let advice =
+            "give every argument as UTF-8 text (a terminal, a script or a file name in another encoding, such as Latin-1, gives other bytes)"
+        let append = try await CLI.run(rawArguments: [
+            bytes("--data"), bytes(scratch.data), bytes("append"), bytes("--stream"), [0xFF], bytes("--type"), bytes("ContactCreated"),
+            bytes("--data"), bytes(#"{"customerId":"1"}"#),
+        ])
+        #expect(append.status == 64)
+        #expect(append.stderr == "ledgerline: argument 5 (after --stream) is not valid UTF-8: \"\\xFF\"; \(advice); see `ledgerline append --help`\n")
+        #expect(append.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: scratch.data))
+
+        // A file name in Latin-1 ("café.jsonl"): a positional argument, after no option.
+        let latin1 = try await CLI.run(rawArguments: [bytes("--data"), bytes(scratch.data), bytes("import"), bytes("caf") + [0xE9] + bytes(".jsonl")])
+        #expect(latin1.status == 64)
+        #expect(latin1.stderr == "ledgerline: argument 4 is not valid UTF-8: \"caf\\xE9.jsonl\"; \(advice); see `ledgerline import --help`\n")
+        #expect(!FileManager.default.fileExists(atPath: scratch.data))
+
+        // The same way of passing bytes carries UTF-8 through untouched.
+        let cafe = try await CLI.run(rawArguments: [
+            bytes("--data"), bytes(scratch.data), bytes("append"), bytes("--stream"), bytes("café-1"), bytes("--type"), bytes("ContactCreated"),
+            bytes("--data"), bytes(#"{"customerId":"1"}"#),
+        ])
+        #expect(cafe.status == 0, "\(cafe.stderr)")
+        #expect(cafe.stdout.contains(#""stream":"café-1""#), "\(cafe.stdout)")
     }
 
     @Test func helpIsStillPrintedWholeOnStandardOutput() async throws {
@@ -168,21 +215,37 @@ import Testing
         )
     }
 
-    /// --data naming a file is not "no event store; run `ledgerline init`": init fails there too.
+    /// --data naming a file is not "no event store; run `ledgerline init`": init fails
+    /// there too. Every command, reading or creating the store, says so in the same
+    /// line with the same exit 69; so does a --data below a file.
     @Test func dataNamingAFileSaysSo() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let file = try scratch.file("afile", "not a store")
+        let events = try scratch.file(
+            "events.jsonl",
+            #"{"stream":"customer-1","type":"ContactCreated","data":{"customerId":"1"}}"# + "\n")
         let line =
             "ledgerline: \(file) is a file, not a store folder; give --data (or $LEDGERLINE_DATA) the folder the store is in, or a new one\n"
-        let read = try await CLI.run(["--data", file, "read"])
-        #expect(read.status == 69)
-        #expect(read.stderr == line)
-        let initialized = try await CLI.run(["--data", file, "init"])
-        #expect(initialized.status == 1)
-        #expect(initialized.stderr == line)
-        let dryRun = try await CLI.run(["--data", file, "import", file, "--dry-run"])
-        #expect(dryRun.stderr == line, "a dry run does not plan against an empty log instead")
+        let commands = [
+            ["read"], ["stats"], ["init"], ["import", events], ["import", events, "--dry-run"],
+            ["append", "--stream", "customer-1", "--type", "ContactCreated", "--data", #"{"customerId":"1"}"#],
+        ]
+        for arguments in commands {
+            let result = try await CLI.run(["--data", file] + arguments)
+            #expect(result.status == 69, "\(arguments)")
+            #expect(result.stderr == line, "\(arguments)")
+        }
+        let below = file + "/store"
+        for arguments in [["init"], ["read"]] {
+            let result = try await CLI.run(["--data", below] + arguments)
+            #expect(result.status == 69, "\(arguments)")
+            #expect(
+                result.stderr
+                    == "ledgerline: \(file) is a file, so \(below) cannot be a store folder; give --data (or $LEDGERLINE_DATA) the folder the store is in, or a new one\n",
+                "\(arguments)")
+        }
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "not a store")
     }
 
     /// An empty --data is refused; an empty $LEDGERLINE_DATA counts as unset. Neither

@@ -51,6 +51,37 @@ import Testing
         #expect(try await positions(scratch, ["read", "--type", "OrderPlaced", "--backward", "--from", "1"]) == [])
     }
 
+    /// A read of a type the log holds no event of, or of a stream it does not hold,
+    /// prints nothing and exits 0 like any empty read, and says on stderr why, with the
+    /// recorded type closest to the one given. A stream or type that is there but
+    /// left nothing to print after the other options is an answer: nothing on stderr.
+    @Test func aTypeOrStreamTheLogDoesNotHoldIsSaidOnStandardError() async throws {
+        let scratch = try await makeStore()
+        defer { scratch.cleanup() }
+        let cases: [([String], String)] = [
+            (["--type", "contactCreated"], #"the log holds no event of type "contactCreated"; did you mean "ContactCreated"?"#),
+            (["--type", "OrderPlace", "--backward", "--limit", "0"], #"the log holds no event of type "OrderPlace"; did you mean "OrderPlaced"?"#),
+            (["--type", "Invoice"], #"the log holds no event of type "Invoice"; `ledgerline stats` lists the types it holds"#),
+            (["--type", "DealWon"], #"the log holds no event of type "DealWon"; `ledgerline stats` lists the types it holds"#),
+            (["--stream", "customer-99"], #"the log holds no stream named "customer-99"; `ledgerline streams` lists those it holds"#),
+        ]
+        for (arguments, line) in cases {
+            let result = try await CLI.run(["--data", scratch.data, "read"] + arguments)
+            #expect(result.status == 0, "\(arguments)")
+            #expect(result.stdout.isEmpty, "\(arguments)")
+            #expect(result.stderr == "ledgerline: \(line)\n", "\(arguments)")
+        }
+        for arguments in [
+            ["--type", "OrderPlaced", "--from", "11"], ["--type", "EmailQueued", "--actor", "import:crm"], ["--stream", "customer-9", "--from", "5"],
+            ["--type", "OrderPlaced", "--limit", "0"], ["--stream", "customer-1", "--since", "2000-01-01", "--until", "2000-01-02"],
+        ] {
+            let result = try await CLI.run(["--data", scratch.data, "read"] + arguments)
+            #expect(result.status == 0, "\(arguments)")
+            #expect(result.stdout.isEmpty, "\(arguments)")
+            #expect(result.stderr.isEmpty, "\(arguments): \(result.stderr)")
+        }
+    }
+
     @Test func idsReadInTheOrderGivenAndAMissingOneIsNamed() async throws {
         let scratch = try await makeStore()
         defer { scratch.cleanup() }

@@ -34,6 +34,7 @@ struct ImportCSVCommand: AsyncParsableCommand {
 
     func validate() throws {
         if batchSize < 1 { throw ValidationError("--batch-size must be 1 or more (events per append transaction): \(batchSize)") }
+        if maxProblems < 1 { throw ValidationError("--max-problems must be 1 or more (bad rows reported in detail): \(maxProblems)") }
     }
 
     func run() async throws {
@@ -48,7 +49,7 @@ struct ImportCSVCommand: AsyncParsableCommand {
             let rules = try CSVMapping(yaml: yaml, file: mapping)
             var options = CSVImporter.Options()
             options.batchSize = batchSize
-            options.maxReportedProblems = max(1, maxProblems)
+            options.maxReportedProblems = maxProblems
             let url = URL(fileURLWithPath: file)
             let bar = ProgressBar()
             let progress = bar.importProgress(counting: "rows")

@@ -42,6 +42,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     func validate() throws {
         if batchSize < 1 { throw ValidationError("--batch-size must be 1 or more (events per append transaction): \(batchSize)") }
+        if maxProblems < 1 { throw ValidationError("--max-problems must be 1 or more (bad lines reported in detail): \(maxProblems)") }
     }
 
     func run() async throws {
@@ -49,7 +50,7 @@ struct ImportCommand: AsyncParsableCommand {
             if file != "-" { try InputFile.requireReadable(file, expected: "a JSON Lines file, or - for standard input") }
             var options = EventImporter.Options()
             options.batchSize = batchSize
-            options.maxReportedProblems = max(1, maxProblems)
+            options.maxReportedProblems = maxProblems
             let bar = ProgressBar()
             let progress = bar.importProgress(counting: "lines")
             let summary: EventImporter.Summary

@@ -17,7 +17,10 @@ struct ReadCommand: AsyncParsableCommand {
             --since and --until keep the events recorded in that time (both inclusive; \
             a day such as 2026-11-03 means from its start or to its end, UTC): reads of \
             the log or of a type find where to start by a binary search, since \
-            recordedAt never goes backward along the log.
+            recordedAt never goes backward along the log. \
+            A read of a stream or type the log does not hold at all prints nothing and \
+            exits 0, like any empty read, and says so on stderr, with the recorded type \
+            closest to the one given.
 
             Examples:
               ledgerline read --from 1000 --limit 10
@@ -112,7 +115,30 @@ struct ReadCommand: AsyncParsableCommand {
                 guard page.count == asked, let end = page.last else { break }
                 last = end
             }
+            if remaining == limit, let note = absence(store) { Output.error(note) }
         }
+    }
+
+    /// When a read of one stream or one type printed nothing because the log holds no
+    /// such stream or no event of that type at all, a line for stderr that says so,
+    /// with the recorded type closest to the one given when there is a close one
+    /// (`contactCreated` for `ContactCreated`). `nil` when the stream or type is there
+    /// and the read's other options left nothing, which is an answer like any other.
+    ///
+    /// Cost: a stream's version is one index lookup; the types come from the keys of
+    /// the type index (``EventStore/statistics()``), one step per type, never a walk of
+    /// the events. A failure here only loses the hint.
+    private func absence(_ store: some EventStore) -> String? {
+        if let stream, let name = StreamName(stream) {
+            guard (try? store.streamVersion(name)) == StreamVersion.none else { return nil }
+            return "ledgerline: the log holds no stream named \"\(stream)\"; `ledgerline streams` lists those it holds"
+        }
+        if let type, let eventType = EventType(type) {
+            guard let recorded = try? store.statistics().types, recorded[eventType] == nil else { return nil }
+            let hint = Suggestion.closest(to: type, in: recorded.keys.map(\.rawValue).sorted()).map { "; did you mean \"\($0)\"?" }
+            return "ledgerline: the log holds no event of type \"\(type)\"\(hint ?? "; `ledgerline stats` lists the types it holds")"
+        }
+        return nil
     }
 
     /// Prints the events with the given ids, in the order given, at most --limit of

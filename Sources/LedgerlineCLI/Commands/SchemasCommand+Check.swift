@@ -19,14 +19,16 @@ extension SchemasCommand {
         @OptionGroup var catalog: CatalogOptions
 
         func run() async throws {
-            let loaded = try catalog.load()
-            let problems = loaded.check()
-            for problem in problems { print(problem.description) }
-            guard problems.isEmpty else {
-                throw SchemasCommand.fail("\(problems.count) problem\(problems.count == 1 ? "" : "s") in the catalog")
+            try await CommandErrors.run {
+                let loaded = try catalog.load()
+                let problems = loaded.check()
+                for problem in problems { print(problem.description) }
+                guard problems.isEmpty else {
+                    throw SchemasCommand.fail("\(problems.count) problem\(problems.count == 1 ? "" : "s") in the catalog")
+                }
+                let versions = loaded.types.reduce(0) { $0 + $1.versions.count }
+                print("catalog OK: \(loaded.types.count) event types, \(versions) schemas, \(loaded.files.count) files")
             }
-            let versions = loaded.types.reduce(0) { $0 + $1.versions.count }
-            print("catalog OK: \(loaded.types.count) event types, \(versions) schemas, \(loaded.files.count) files")
         }
     }
 }

@@ -20,24 +20,26 @@ extension SchemasCommand {
         var json = false
 
         func run() async throws {
-            let types = try catalog.load().types
-            if json {
-                let rows: [JSONValue] = types.map { info in
-                    [
-                        "type": .string(info.name),
-                        "latestVersion": .number(JSONNumber(info.latestVersion)),
-                        "versions": .array(info.versions.map { .number(JSONNumber($0)) }),
-                        "title": .string(info.title),
-                        "description": .string(info.description),
-                    ]
+            try await CommandErrors.run {
+                let types = try catalog.load().types
+                if json {
+                    let rows: [JSONValue] = types.map { info in
+                        [
+                            "type": .string(info.name),
+                            "latestVersion": .number(JSONNumber(info.latestVersion)),
+                            "versions": .array(info.versions.map { .number(JSONNumber($0)) }),
+                            "title": .string(info.title),
+                            "description": .string(info.description),
+                        ]
+                    }
+                    print(JSONWriter.prettyString(.array(rows)))
+                    return
                 }
-                print(JSONWriter.prettyString(.array(rows)))
-                return
-            }
-            let width = max(4, types.map(\.name.count).max() ?? 4)
-            print("TYPE".padding(width) + "  LATEST  DESCRIPTION")
-            for info in types {
-                print(info.name.padding(width) + "  " + "v\(info.latestVersion)".padding(6) + "  " + Self.summary(info.description))
+                let width = max(4, types.map(\.name.count).max() ?? 4)
+                print("TYPE".padding(width) + "  LATEST  DESCRIPTION")
+                for info in types {
+                    print(info.name.padding(width) + "  " + "v\(info.latestVersion)".padding(6) + "  " + Self.summary(info.description))
+                }
             }
         }
 

@@ -22,14 +22,16 @@ extension SchemasCommand {
         var version: Int?
 
         func run() async throws {
-            let loaded = try catalog.load()
-            do throws(SchemaError) {
-                var version = try loaded.latestVersion(of: type)
-                if let requested = self.version { version = requested }
-                let file = try loaded.fileName(type: type, version: version)
-                print(loaded.files[file] ?? "", terminator: "")
-            } catch {
-                throw SchemasCommand.fail(error.message)
+            try await CommandErrors.run {
+                let loaded = try catalog.load()
+                do throws(SchemaError) {
+                    var version = try loaded.latestVersion(of: type)
+                    if let requested = self.version { version = requested }
+                    let file = try loaded.fileName(type: type, version: version)
+                    print(loaded.files[file] ?? "", terminator: "")
+                } catch {
+                    throw SchemasCommand.fail(error.message)
+                }
             }
         }
     }

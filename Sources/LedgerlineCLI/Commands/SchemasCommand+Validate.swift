@@ -26,9 +26,13 @@ extension SchemasCommand {
         @Argument(help: "The JSON Lines file to check.") var file: String
         @Option(help: "Report at most this many bad lines in detail.") var maxProblems = 1000
 
+        func validate() throws {
+            if maxProblems < 1 { throw ValidationError("--max-problems must be 1 or more (bad lines reported in detail): \(maxProblems)") }
+        }
+
         func run() async throws {
-            let loaded = try catalog.load()
             try await CommandErrors.run {
+                let loaded = try catalog.load()
                 var options = EventImporter.Options()
                 options.maxReportedProblems = maxProblems
                 let checker = EventImporter(checkingWith: loaded, options: options)

@@ -35,13 +35,12 @@ struct CatalogOptions: ParsableArguments {
         help: ArgumentHelp("Load the catalog from this folder instead of the one built into ledgerline.", valueName: "dir"))
     var directory: String?
 
-    /// The catalog, or an exit after one line on standard error.
-    func load() throws -> EventCatalog {
-        do {
-            if let directory { return try EventCatalog(directory: directory) }
-            return try EventCatalog.loadEmbedded()
-        } catch {
-            throw SchemasCommand.fail(error.message)
-        }
+    /// The catalog. One that does not load (a folder that cannot be read, a file that
+    /// is not JSON, a schema that does not compile) throws its ``SchemaError``, whose
+    /// message names the file and the JSON pointer; run inside ``CommandErrors/run(_:)``,
+    /// it is one line on stderr and exit 65, as any other bad input.
+    func load() throws(SchemaError) -> EventCatalog {
+        if let directory { return try EventCatalog(directory: directory) }
+        return try EventCatalog.loadEmbedded()
     }
 }

@@ -32,7 +32,7 @@ struct GlobalOptions: ParsableArguments {
     /// create nothing, such as a dry run).
     func openExistingStore() throws -> LMDBEventStore? {
         // A file there is a mistake to report, not a store to plan without.
-        try Self.requireFolder(dataDirectory, create: false)
+        try Self.requireFolder(dataDirectory)
         do {
             return try openStore(create: false)
         } catch let error as EventLogError where error.code == .storeNotFound {
@@ -49,7 +49,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     static func openStore(at directory: URL, create: Bool) throws -> LMDBEventStore {
-        try requireFolder(directory, create: create)
+        try requireFolder(directory)
         var options = LMDBEventStore.Options()
         options.create = create
         options.validator = Catalog.validator
@@ -96,13 +96,19 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// Refuses a `directory` that is a file: not "no event store …; run `ledgerline
-    /// init`", since init would fail there too.
-    static func requireFolder(_ directory: URL, create: Bool) throws(EventLogError) {
+    /// Refuses a `directory` that is a file, or that has a file where one of the folders
+    /// above it should be: not "no event store …; run `ledgerline init`", since init
+    /// would fail there too. Every command says it alike, reading or creating, with
+    /// exit 69 (no store, and none can be made there).
+    static func requireFolder(_ directory: URL) throws(EventLogError) {
+        var existing = directory.standardizedFileURL
+        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" { existing.deleteLastPathComponent() }
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder), !isFolder.boolValue else { return }
-        throw EventLogError(
-            create ? .storage : .storeNotFound,
-            "\(directory.path) is a file, not a store folder; give --data (or $LEDGERLINE_DATA) the folder the store is in, or a new one")
+        guard FileManager.default.fileExists(atPath: existing.path, isDirectory: &isFolder), !isFolder.boolValue else { return }
+        let advice = "give --data (or $LEDGERLINE_DATA) the folder the store is in, or a new one"
+        guard existing.path == directory.standardizedFileURL.path else {
+            throw EventLogError(.storeNotFound, "\(existing.path) is a file, so \(directory.path) cannot be a store folder; \(advice)")
+        }
+        throw EventLogError(.storeNotFound, "\(directory.path) is a file, not a store folder; \(advice)")
     }
 }

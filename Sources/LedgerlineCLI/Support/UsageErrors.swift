@@ -28,6 +28,56 @@ enum UsageErrors {
         return folder
     }
 
+    /// The arguments as the system passed them (`argv` without the program's name),
+    /// byte for byte. `CommandLine.arguments` has already repaired each one that is not
+    /// valid UTF-8, with U+FFFD in place of the bytes it could not read.
+    static var rawArguments: [[UInt8]] {
+        (1..<Int(CommandLine.argc)).map { index in
+            guard let argument = CommandLine.unsafeArgv[index] else { return [] }
+            return Array(UnsafeRawBufferPointer(start: argument, count: strlen(argument)))
+        }
+    }
+
+    /// Refuses the first of `arguments` (raw, as ``rawArguments``) that is not valid
+    /// UTF-8, naming its position, the option it follows if any, and its bytes.
+    ///
+    /// Repaired, such an argument would be taken for text that was never typed: `append
+    /// --stream $'\xff'` made a stream named "\u{FFFD}", and a file name in Latin-1
+    /// would name a file that does not exist.
+    static func requireUTF8(_ arguments: [[UInt8]]) throws(ValidationError) {
+        guard let index = arguments.firstIndex(where: { String(validating: $0, as: UTF8.self) == nil }) else { return }
+        var place = "argument \(index + 1)"
+        // An option's value follows it; after `--` there are no options.
+        if index > 0, let previous = String(validating: arguments[index - 1], as: UTF8.self), takesJoinedValue(previous),
+            !arguments[..<index].contains(Array("--".utf8))
+        {
+            place += " (after \(previous))"
+        }
+        throw ValidationError(
+            "\(place) is not valid UTF-8: \"\(MessageText.oneLine(escapingInvalidUTF8(arguments[index])))\"; give every argument as UTF-8 text "
+                + "(a terminal, a script or a file name in another encoding, such as Latin-1, gives other bytes)")
+    }
+
+    /// `bytes` as text, each byte that is not part of valid UTF-8 written as `\xFF`.
+    static func escapingInvalidUTF8(_ bytes: [UInt8]) -> String {
+        var text = ""
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                text.unicodeScalars.append(Unicode.UTF8.decode(encoded))
+                offset += encoded.count
+            case .error(let length):
+                for byte in bytes[offset..<offset + length] { text += (byte < 0x10 ? "\\x0" : "\\x") + String(byte, radix: 16, uppercase: true) }
+                offset += length
+            case .emptyInput:
+                return text
+            }
+        }
+    }
+
     /// `arguments` with each negative number that follows an option joined to it
     /// (`--from -1` becomes `--from=-1`, `-n -5` becomes `-n=-5`).
     ///
