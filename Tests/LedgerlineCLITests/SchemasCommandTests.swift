@@ -35,4 +35,30 @@ import Testing
         )
         #expect(unparsable.stderr.filter { $0 == "\n" }.count == 1, "\(unparsable.stderr)")
     }
+
+    /// A type the catalog lacks is "not found" (exit 1), and a catalog with problems is
+    /// exit 1 after its problem lines; both say so in the form every command error has.
+    @Test func anUnknownTypeAndAFailedCheckAreOneLineInTheCommandsForm() async throws {
+        let unknown = try await CLI.run(["schemas", "show", "Dael"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stdout.isEmpty)
+        #expect(unknown.stderr.hasPrefix("ledgerline: "), "\(unknown.stderr)")
+        #expect(unknown.stderr.contains("Dael"), "\(unknown.stderr)")
+        #expect(unknown.stderr.filter { $0 == "\n" }.count == 1, "\(unknown.stderr)")
+
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let catalog = scratch.url.appendingPathComponent("catalog")
+        try FileManager.default.createDirectory(at: catalog, withIntermediateDirectories: true)
+        // Compiles, but its example does not validate: a problem `check` reports.
+        try #"""
+            {"$id":"https://example.com/Deal.v1.json","title":"Deal v1","description":"A deal.","type":"object",
+             "properties":{"amount":{"type":"number"}},"examples":[{"amount":"ten"}]}
+            """#.write(
+            to: catalog.appendingPathComponent("Deal.v1.json"), atomically: true, encoding: .utf8)
+        let check = try await CLI.run(["schemas", "check", "--schemas", catalog.path])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("Deal.v1.json"), "\(check.stdout)")
+        #expect(check.stderr == "ledgerline: 1 problem in the catalog\n", "\(check.stderr)")
+    }
 }

@@ -30,7 +30,8 @@ extension SchemasCommand {
                     let file = try loaded.fileName(type: type, version: version)
                     print(loaded.files[file] ?? "", terminator: "")
                 } catch {
-                    throw SchemasCommand.fail(error.message)
+                    // A type or version the catalog lacks: not found (exit 1), as `read --id`.
+                    throw InputError.notFound(error.message)
                 }
             }
         }

@@ -21,9 +21,11 @@ struct SchemasCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Check.self, Validate.self]
     )
 
-    /// Writes `message` to standard error as one line and returns the exit code to throw.
+    /// Writes `message` to standard error as one line, in the form of every other
+    /// command error, and returns the exit code to throw.
     static func fail(_ message: String, code: Int32 = 1) -> ExitCode {
-        FileHandle.standardError.write(Data("ledgerline schemas: \(message)\n".utf8))
+        Output.flush()
+        Output.error("ledgerline: \(message)")
         return ExitCode(code)
     }
 }
