@@ -60,8 +60,9 @@ public struct EventImporter: Sendable {
         /// for a file of 300 KB events). 50,000 events of a few hundred bytes (20 MB or so) stay
         /// within it, so such batches are cut by count alone. A batch holds at least one
         /// spool block (a part of a 4 MiB chunk of lines) even when that is larger.
-        /// Smaller in tests.
-        var batchBytes = 32 << 20
+        /// Smaller in tests. ``CSVImporter`` hands its own to the append pass it shares.
+        var batchBytes = defaultBatchBytes
+        static let defaultBatchBytes = 32 << 20
         /// Bad lines reported in detail before the rest are only counted.
         public var maxReportedProblems = 20
         /// Where the check pass keeps its scratch file (removed afterwards).
