@@ -10,7 +10,7 @@ import Synchronization
 /// mdb_cursor_sibling()`, prints the message and aborts the process. Every environment
 /// the store opens registers ``callback``, which copies the message into a buffer of
 /// ``capacity`` bytes allocated once, before any environment opens. A SIGABRT handler
-/// then tells LMDB's abort from any other (``withMessage(_:)``). The message is
+/// then tells LMDB's abort from any other (``failed``, ``withMessage(_:)``). The message is
 /// LMDB's own: a source file, a line and an expression, never data from the store.
 public enum LMDBAssertion {
     /// Bytes kept of a message; LMDB's are at most about 360.
@@ -53,11 +53,15 @@ public enum LMDBAssertion {
         return mdb_env_set_assert(handle, callback) == MDB_SUCCESS
     }
 
-    /// Calls `body` with the message of the assertion LMDB failed, or `nil` when it
-    /// failed none. Safe in a signal handler once ``prepare()`` has run: it reads an
-    /// atomic and the buffer, and allocates nothing.
-    public static func withMessage<Result>(_ body: (UnsafeBufferPointer<UInt8>?) -> Result) -> Result {
+    /// Whether LMDB failed an assertion in this process. Safe in a signal handler once
+    /// ``prepare()`` has run.
+    public static var failed: Bool { length.load(ordering: .acquiring) > 0 }
+
+    /// Calls `body` with the message of the assertion LMDB failed, if it failed one.
+    /// Safe in a signal handler once ``prepare()`` has run: it reads an atomic and the
+    /// buffer, and allocates nothing (nothing generic, so no type metadata to make).
+    public static func withMessage(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         let count = length.load(ordering: .acquiring)
-        return body(count > 0 ? UnsafeBufferPointer(rebasing: storage[..<count]) : nil)
+        if count > 0 { body(UnsafeBufferPointer(rebasing: storage[..<count])) }
     }
 }

@@ -100,7 +100,7 @@ enum DamagedPagesReport {
     /// Whether the process stops on `signal` for a reason that LMDB meeting damaged
     /// pages explains: a fault, or an abort on one of LMDB's assertions.
     private static func lmdbStopped(_ signal: Int32) -> Bool {
-        signal != SIGABRT || LMDBAssertion.withMessage { $0 != nil }
+        signal != SIGABRT || LMDBAssertion.failed
     }
 
     /// Writes the report for `signal` and ends the process. Runs in a signal handler:
@@ -246,9 +246,7 @@ enum DamagedPagesReport {
         switch signal {
         case SIGABRT:
             out.put(afterLMDB ? "its assertion failed: " : "LMDB's assertion failed: ")
-            LMDBAssertion.withMessage { message in
-                if let message { out.put(escaping: message, json: json) }
-            }
+            LMDBAssertion.withMessage { out.put(escaping: $0, json: json) }
         case SIGBUS: out.put("a bus error")
         default: out.put("a segmentation fault")
         }
