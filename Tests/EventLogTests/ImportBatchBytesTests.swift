@@ -153,6 +153,54 @@ struct ImportBatchBytesTests {
         }
     }
 
+    @Test("a CSV file whose records pass the byte cap is appended in more batches, as a JSON Lines file is")
+    func aCSVFilePastTheByteCapIsCutIntoMoreBatches() async throws {
+        // 40 rows of about 10 KB (400 KB) against a cap of 64 KB; 50,000 events a batch.
+        // Chunks of 16 KB make spool blocks of a row or two, between which a batch ends.
+        let mapping = try CSVMapping(
+            yaml: """
+                events:
+                  - type: NoteAdded
+                    stream: "customer-{Id}"
+                    id: "note-{Id}"
+                    data: { text: "{Text}" }
+                """, file: "notes.yaml")
+        let rows = ["Id,Text"] + (0..<40).map { "\($0),\(String(repeating: "x", count: 10_000))" }
+        let (scratch, _) = try ScratchDirectory.forImports("csv-bytes", files: ["notes.csv": rows])
+        defer { scratch.cleanup() }
+        var options = CSVImporter.Options()
+        options.scratchDirectory = scratch.url
+        options.chunkSize = 16 << 10
+        #expect(options.batchBytes == EventImporter.Options().batchBytes)
+        /// Imports the file into an empty store; the batches it committed.
+        func batches(_ options: CSVImporter.Options) async throws -> Int {
+            var committed = 0
+            try await withLMDBStore { store in
+                let importer = CSVImporter(mapping: mapping, store: store, validator: nil, options: options)
+                let preview = try await importer.preview(url: scratch.file("notes.csv"), displayName: "notes.csv")
+                let reports = Mutex<[EventImporter.Phase]>([])
+                let summary = try await importer.importFile(at: scratch.file("notes.csv"), displayName: "notes.csv") { progress in
+                    reports.withLock { $0.append(progress.phase) }
+                }
+                #expect(summary.appended == 40)
+                #expect(preview.appended == 40)
+                #expect(preview.head == summary.head)
+                #expect(try store.head().position == LogPosition(40))
+                // Ids from id keys into an empty store: nothing to plan. The append pass
+                // reports each batch it commits, then once more at the end.
+                let phases = reports.withLock { $0 }
+                #expect(!phases.contains(.planning))
+                committed = phases.filter { $0 == .appending }.count - 1
+            }
+            #expect(try scratch.leftovers().isEmpty)
+            return committed
+        }
+        #expect(try await batches(options) == 1)
+        options.batchBytes = 64 << 10
+        let cut = try await batches(options)
+        #expect(cut > 5, "\(cut) batches")
+    }
+
     /// A spool as a check pass writes it, a block of two lines at a time.
     private static func writeSpool(_ spool: URL, lines: [String]) throws {
         _ = FileManager.default.createFile(atPath: spool.path, contents: nil)

@@ -43,6 +43,14 @@ import Testing
         return (text.stderr, try JSONParser.parse(Array(json.stdout.utf8)))
     }
 
+    /// What the report must say stopped the process, from what LMDB printed itself: the
+    /// message of the assertion it failed before it aborted (`mdb.c:LINE: Assertion '…'
+    /// failed in …()`), else a fault.
+    private func lmdbReasons(_ stderr: String) -> [String] {
+        let printed = stderr.split(separator: "\n").first { $0.contains(": Assertion '") && !$0.hasPrefix("ledgerline:") }
+        return printed.map { ["assertion failed: \($0))"] } ?? ["(a segmentation fault)", "(a bus error)"]
+    }
+
     @Test func aBranchPageLMDBCrashesOnIsReportedWithThePositionWhereTheChainStops() async throws {
         let (scratch, firstPosition) = try await damagedStore { file in
             let (page, firstPosition) = try file.logSubtree(2)
@@ -55,6 +63,10 @@ import Testing
         let (stderr, report) = try await verifyDamaged(scratch)
         #expect(stderr.contains("ledgerline: the chain breaks at position \(firstPosition): the file's pages are damaged: LMDB stopped the process ("))
         #expect(stderr.contains("reading past position \(firstPosition - 1); \((firstPosition - 1).formatted()) events before it verified. Restore data.mdb"))
+        // An abort quotes the assertion LMDB failed, in the text and in the JSON.
+        let reasons = lmdbReasons(stderr)
+        #expect(reasons.contains { stderr.contains($0) }, "\(stderr)")
+        #expect(reasons.contains { report["problem"]?.stringValue?.contains($0) == true }, "\(report)")
         #expect(report["intact"] == .bool(false))
         #expect(report["verified"]?.numberValue?.int64Value == Int64(firstPosition - 1))
         #expect(report["firstBadPosition"]?.numberValue?.int64Value == Int64(firstPosition))
@@ -127,6 +139,7 @@ import Testing
             let result = try await CLI.run(["--data", folder] + command)
             #expect(result.status == 1, "\(command) must end with exit 1, not a signal: \(result.stderr)")
             #expect(result.stderr.contains("ledgerline: the process stopped ("), "\(command): \(result.stderr)")
+            #expect(lmdbReasons(result.stderr).contains { result.stderr.contains($0) }, "\(command): \(result.stderr)")
             #expect(
                 result.stderr.contains(
                     ") while reading the store in '\(folder)'. LMDB stops a process like this when data.mdb's pages are damaged: "
@@ -138,5 +151,22 @@ import Testing
         let reported = try await CLI.run(["--data", folder, "export"], environment: ["LEDGERLINE_CRASH_REPORT": "1", "SWIFT_BACKTRACE": "enable=no"])
         #expect(reported.status != 0 && reported.status != 1, "\(reported.stderr)")
         #expect(!reported.stderr.contains("the process stopped"))
+    }
+
+    @Test func anAbortThatIsNotOneOfLMDBsAssertionsIsNotBlamedOnTheStore() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        #expect(try await CLI.run(["--data", scratch.data, "init"]).status == 0)
+        // A real abort, with the store open and its report installed; LMDB asserted nothing.
+        let result = try await CLI.run(["--data", scratch.data, "debug", "abort"])
+        #expect(result.status == 1, "it must end with exit 1, not a signal: \(result.stderr)")
+        #expect(
+            result.stderr.hasSuffix(
+                "\nledgerline: the process aborted, not on one of LMDB's assertions, while it had the store in \(scratch.data) open. "
+                    + "Nothing says the store is damaged: this is a bug in ledgerline. Run the command again with LEDGERLINE_CRASH_REPORT=1 "
+                    + "for a crash report; `ledgerline --data \(scratch.data) verify` checks the store\n"),
+            "\(result.stderr)")
+        #expect(!result.stderr.contains("pages are damaged"))
+        #expect(!result.stderr.contains("LMDB stops"))
     }
 }

@@ -161,6 +161,33 @@ import Testing
         #expect(try await head(scratch.data) == 1)
     }
 
+    /// `schemas validate` refuses an id given on two lines with different content as
+    /// `import` does, with the same message, and a repeat with the same content passes
+    /// both.
+    @Test func checkingAndImportingRefuseTheSameRepeatedID() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let id = "0190f0a0-0000-7000-8000-000000000001"
+        func line(_ email: String) -> String {
+            #"{"id":"\#(id)","stream":"customer-2","type":"ContactCreated","data":{"customerId":"2","email":"\#(email)"}}"#
+        }
+        let conflicting = try scratch.file("conflicting.jsonl", [line("b@example.com"), Self.good, line("c@example.com")].joined(separator: "\n") + "\n")
+        let repeated = try scratch.file("repeated.jsonl", [line("b@example.com"), Self.good, line("b@example.com")].joined(separator: "\n") + "\n")
+        for command in [["schemas", "validate", conflicting], ["--data", scratch.data, "import", conflicting]] {
+            let result = try await CLI.run(command)
+            #expect(result.status == 65, "\(command): \(result.stderr)")
+            #expect(
+                result.stderr.hasPrefix("ledgerline: \(conflicting):3: event \(id) is on line 1 too, with different content; give each event its own id\n"),
+                "\(result.stderr)")
+        }
+        #expect(try await head(scratch.data) == 0)
+        let checked = try await CLI.run(["schemas", "validate", repeated])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        let imported = try await CLI.run(["--data", scratch.data, "import", repeated])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try await head(scratch.data) == 2)
+    }
+
     /// An `occurredAt` that an offset carries outside the years 0000–9999 in UTC is
     /// refused: stored, it would make an export that cannot be imported again.
     @Test(arguments: ["9999-12-31T23:59:59-01:00", "0000-01-01T00:00:00+01:00"])

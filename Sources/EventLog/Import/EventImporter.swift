@@ -45,7 +45,9 @@ import JSON
 /// whole; the batches before it stay appended, and the error says which line failed and
 /// that re-running the same import resumes where it stopped.
 ///
-/// ``preview(url:displayName:progress:)`` runs both passes and appends nothing.
+/// ``preview(url:displayName:progress:)`` runs both passes and appends nothing;
+/// ``check(url:displayName:progress:)`` finds what the check pass finds, repeated ids
+/// included, without a store.
 public struct EventImporter: Sendable {
     public struct Options: Sendable {
         /// Events per append, at most. Larger batches write the indexes more
@@ -58,8 +60,9 @@ public struct EventImporter: Sendable {
         /// for a file of 300 KB events). 50,000 events of a few hundred bytes (20 MB or so) stay
         /// within it, so such batches are cut by count alone. A batch holds at least one
         /// spool block (a part of a 4 MiB chunk of lines) even when that is larger.
-        /// Smaller in tests.
-        var batchBytes = 32 << 20
+        /// Smaller in tests. ``CSVImporter`` hands its own to the append pass it shares.
+        var batchBytes = defaultBatchBytes
+        static let defaultBatchBytes = 32 << 20
         /// Bad lines reported in detail before the rest are only counted.
         public var maxReportedProblems = 20
         /// Where the check pass keeps its scratch file (removed afterwards).
@@ -243,10 +246,28 @@ public struct EventImporter: Sendable {
         }
     }
 
-    /// Checks every line without appending or writing anything; throws every problem found.
+    /// Checks every line as the import's check pass does, appending nothing; throws
+    /// every problem that pass would find, with the same messages: bad lines, and lines
+    /// giving an id that another line has with other content (given on both, or
+    /// derived for one; see ``RepeatedIDs``).
+    ///
+    /// Cost: one pass over the file that encodes nothing, keeping the ids lines give
+    /// (32 bytes each, in bounded memory as the import does). Only when an id is given
+    /// on more than one line, or a given id may be another line's derived one, are
+    /// those lines compared as the import compares them, from their encoded events: a
+    /// second pass then writes every line's event to a scratch file in
+    /// ``Options/scratchDirectory`` (one to two times the file's size, removed
+    /// afterwards) and reads back the lines that share an id, and `progress` runs
+    /// through ``Phase/checking`` a second time. A file whose lines give no ids, or
+    /// each its own, takes the one pass.
     public func check(url: URL, displayName: String, progress: (@Sendable (Progress) -> Void)? = nil) throws(ImportFailure) {
         do {
-            _ = try scan(url: url, displayName: displayName, spool: nil, progress: progress)
+            let file = try scan(url: url, displayName: displayName, spool: nil, progress: progress)
+            if file.idsRepeat || file.idsMayBeDerived {
+                let lease = try leaseSpool(displayName: displayName)
+                defer { lease.release() }
+                _ = try scan(url: url, displayName: displayName, spool: lease.url, progress: progress)
+            }
         } catch {
             var failure = error
             failure.isCheckOnly = true
@@ -273,6 +294,10 @@ public struct EventImporter: Sendable {
         var bytes = 0
         /// Whether some id is given on more than one line.
         var idsRepeat = false
+        /// Whether some given id may be another line's derived id (see
+        /// ``DerivedIDClaims``): a line gives an id of the derived form naming a line of
+        /// the file, and some line gives no id.
+        var idsMayBeDerived = false
         /// Events that what the store holds decides whether to accept besides their
         /// id: those with an `expectedVersion` other than `any`, and export lines
         /// (`seq`, `version`, `hash`, `recordedAt`).
@@ -284,7 +309,10 @@ public struct EventImporter: Sendable {
     }
 
     /// Parses and validates every line on both cores; with a `spool`, also writes the
-    /// encoded events there.
+    /// encoded events there and refuses lines giving an id another line has with other
+    /// content. Without one, only says whether there may be such lines
+    /// (``CheckedFile/idsRepeat``, ``CheckedFile/idsMayBeDerived``), which only the
+    /// encoded events can tell.
     private func scan(url: URL, displayName: String, spool: URL?, progress: (@Sendable (Progress) -> Void)?) throws(ImportFailure) -> CheckedFile {
         let reader: LineReader
         do { reader = try LineReader(url: url) } catch { throw ImportFailure(file: displayName, cannotRead: error) }
@@ -336,8 +364,8 @@ public struct EventImporter: Sendable {
                 files.write(checked.blocks)
                 try repeatedIDs.add(checked.givenIDs)
                 claimedLines.add(checked.claimedLines)
+                file.events += checked.events
                 for block in checked.blocks {
-                    file.events += block.batch.count
                     file.bytes += block.batch.bytes.count
                     file.conditional += block.batch.events.reduce(0) { $0 + ($1.dependsOnStore ? 1 : 0) }
                 }
@@ -352,10 +380,17 @@ public struct EventImporter: Sendable {
             throw ImportFailure(file: displayName, problems: problems, totalProblems: problemCount, appended: 0)
         }
         file.idsGiven = repeatedIDs.count
-        if let spool, !claimedLines.isEmpty, file.idsGiven < file.events {
+        file.idsMayBeDerived = !claimedLines.isEmpty && file.idsGiven < file.events
+        guard let spool else {
+            if repeatedIDs.count > 1 {
+                try repeatedIDs.forEachRepeated { groups in file.idsRepeat = file.idsRepeat || !groups.isEmpty }
+            }
+            return file
+        }
+        if file.idsMayBeDerived {
             try addDerivedIDs(of: claimedLines, in: spool, to: &repeatedIDs, displayName: displayName)
         }
-        if let spool, repeatedIDs.count > 1 {
+        if repeatedIDs.count > 1 {
             file.idsRepeat = try refuseConflictingRepeats(&repeatedIDs, spool: spool, displayName: displayName)
         }
         return file
@@ -473,6 +508,7 @@ public struct EventImporter: Sendable {
                 var claims: [RecordedAtClaim] = []
                 var givenIDs: [RepeatedIDs.Entry] = []
                 var claimedLines: [Int] = []
+                var events = 0
                 let range = min(chunk.lines.count, part * per)..<min(chunk.lines.count, (part + 1) * per)
                 if encode, let first = range.first, let last = range.last {
                     // A template holds parts of its line (the payload is never longer than
@@ -485,10 +521,15 @@ public struct EventImporter: Sendable {
                     do throws(ImportLineError) {
                         let parsed = try prepare(bytes, lineNumber: line.number, checkOnly: !encode)
                         if let recordedAt = parsed.event.recordedAt { claims.append(RecordedAtClaim(time: recordedAt, line: line.number)) }
-                        if encode && found.isEmpty {
-                            builder.add(parsed, line: line.number)
+                        // Once a part has a bad line, the file is refused: the rest of
+                        // the part is only checked.
+                        if found.isEmpty {
+                            events += 1
+                            if encode { builder.add(parsed, line: line.number) }
                             if parsed.givesID, let id = parsed.event.id {
-                                givenIDs.append(.init(id: id, line: line.number, templateLength: UInt32(builder.batch.events[builder.batch.count - 1].length)))
+                                // A check alone has no template, so no length to budget by.
+                                let length = encode ? UInt32(builder.batch.events[builder.batch.count - 1].length) : 0
+                                givenIDs.append(.init(id: id, line: line.number, templateLength: length))
                                 if let ordinal = id.derivedOrdinal, ordinal != UInt64(line.number), ordinal <= UInt64(lastLine) {
                                     claimedLines.append(Int(ordinal))
                                 }
@@ -498,11 +539,13 @@ public struct EventImporter: Sendable {
                         found.append(.init(line: line.number, reason: error.reason))
                     }
                 }
-                slots.value[part] = CheckedChunk(blocks: [builder], problems: found, claims: claims, givenIDs: givenIDs, claimedLines: claimedLines)
+                slots.value[part] = CheckedChunk(
+                    events: events, blocks: [builder], problems: found, claims: claims, givenIDs: givenIDs, claimedLines: claimedLines)
             }
         }
         var chunkResult = CheckedChunk()
         for part in results {
+            chunkResult.events += part.events
             chunkResult.blocks += part.blocks
             chunkResult.problems += part.problems
             chunkResult.claims += part.claims
@@ -512,10 +555,13 @@ public struct EventImporter: Sendable {
         return chunkResult
     }
 
-    /// What checking one chunk found: its lines' templates (a block per part), its bad
-    /// lines, the `recordedAt` its lines give, the ids they give, and the lines whose
-    /// derived id a given id may be (see ``EventID/derivedOrdinal``), all in line order.
+    /// What checking one chunk found: its events (its good lines, counted until a part
+    /// finds a bad one), their templates (a block per part; none for a check alone), its
+    /// bad lines, the `recordedAt` its lines give, the ids they give, and the lines
+    /// whose derived id a given id may be (see ``EventID/derivedOrdinal``), all in line
+    /// order.
     private struct CheckedChunk {
+        var events = 0
         var blocks: [ImportSpool.Builder] = []
         var problems: [ImportFailure.Problem] = []
         var claims: [RecordedAtClaim] = []

@@ -29,6 +29,9 @@ final class LMDBEnvironment: @unchecked Sendable {
     let resizeLock = ReadWriteLock()
     private let readPool = Mutex<[TransactionHandle]>([])
     private let currentMapSize: Atomic<Int>
+    /// Whether LMDB takes the message of a failed assertion to ``LMDBAssertion`` before
+    /// it aborts (it does when built with its assertions, as Debian's is).
+    private(set) var reportsAssertions = false
 
     struct TransactionHandle: @unchecked Sendable { let pointer: OpaquePointer }
 
@@ -43,6 +46,8 @@ final class LMDBEnvironment: @unchecked Sendable {
             try lmdbCheck(mdb_env_set_maxdbs(handle, MDB_dbi(maxDatabases)), "setting the database limit")
             try lmdbCheck(mdb_env_set_maxreaders(handle, UInt32(maxReaders)), "setting the reader limit")
             try lmdbCheck(mdb_env_set_mapsize(handle, mapSize), "setting the map size")
+            // Before anything reads a page: an assertion LMDB fails says which one.
+            reportsAssertions = LMDBAssertion.register(on: handle)
             var flags = UInt32(MDB_NOTLS) | UInt32(MDB_NORDAHEAD)
             if !sync { flags |= UInt32(MDB_NOSYNC) }
             // Opening waits for a write of another process to end (see ``beginWrite()``):

@@ -9,7 +9,27 @@ struct DebugCommand: AsyncParsableCommand {
         commandName: "debug",
         abstract: "Tools for testing Ledgerline itself.",
         shouldDisplay: false,
-        subcommands: [AppendLoop.self])
+        subcommands: [AppendLoop.self, Abort.self])
+
+    /// Opens the store, which installs the crash report (``DamagedPagesReport``), reads
+    /// its head, then aborts the process: not on one of LMDB's assertions, so the report
+    /// must not blame the store.
+    struct Abort: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "abort",
+            abstract: "Open the store, then abort the process (not on an assertion of LMDB's).",
+            discussion: "Example:\n  ledgerline --data /tmp/x debug abort")
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await CommandErrors.run {
+                let store = try global.openStore()
+                _ = try store.head()
+                abort()
+            }
+        }
+    }
 
     /// Appends single events in a loop from several tasks and prints each acknowledged
     /// position as soon as the append returns: the crash-safety test kills this process

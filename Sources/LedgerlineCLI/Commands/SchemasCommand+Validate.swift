@@ -9,12 +9,12 @@ extension SchemasCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a JSON Lines file against the catalog without appending anything.",
             discussion: """
-                Runs every check `ledgerline import` runs on each line (JSON, envelope fields, \
-                ids, timestamps, the payload's schema, size) and reports every bad line as \
-                FILE:LINE: reason. Exits non-zero when any line is bad. \
-                It checks each line on its own: what depends on other lines or on a store \
-                (an id given on two lines with different content, expected versions, where \
-                an export's lines go) is checked by `ledgerline import --dry-run`.
+                Runs every check `ledgerline import` runs before it appends (JSON, envelope \
+                fields, ids, timestamps, the payload's schema, size, recordedAt in order, and \
+                an id that another line has with other content) and reports every bad line \
+                as FILE:LINE: reason, as the import would. Exits non-zero when any line is \
+                bad. What depends on a store (expected versions, ids it holds, where an \
+                export's lines go) is checked by `ledgerline import --dry-run`.
 
                 Examples:
                   ledgerline schemas validate events.jsonl

@@ -13,6 +13,12 @@ import Synchronization
 /// map (a segmentation fault or a bus error). The records themselves are covered by
 /// the hash chain; the pages that lead to them are not.
 ///
+/// An abort is LMDB's only when LMDB says so: it hands the message of an assertion it
+/// fails to ``LMDBAssertion`` just before it aborts, and the report quotes it. Any
+/// other abort (the Swift runtime, the C library finding its heap damaged) is not
+/// blamed on the store: the report says the process aborted, and how to get a crash
+/// report.
+///
 /// Every command that opens a store installs the report (``install(store:)``), so such
 /// a crash ends with one line that says what probably happened and to run `verify`,
 /// not with a crash report that reads like a bug. `verify` itself installs its own
@@ -70,6 +76,7 @@ enum DamagedPagesReport {
 
     private static func installHandlers() {
         buffer = .allocate(capacity: 8192)
+        LMDBAssertion.prepare()
         for signal in [SIGSEGV, SIGBUS, SIGABRT] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { signal in DamagedPagesReport.report(signal) }
@@ -90,14 +97,25 @@ enum DamagedPagesReport {
         return plain ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
+    /// Whether the process stops on `signal` for a reason that LMDB meeting damaged
+    /// pages explains: a fault, or an abort on one of LMDB's assertions.
+    private static func lmdbStopped(_ signal: Int32) -> Bool {
+        signal != SIGABRT || LMDBAssertion.failed
+    }
+
     /// Writes the report for `signal` and ends the process. Runs in a signal handler:
     /// no allocation, no locks, no Swift strings.
     private static func report(_ signal: Int32) -> Never {
         guard let buffer else { _exit(1) }
         var out = SignalSafeWriter(buffer)
+        guard lmdbStopped(signal) else {
+            reportAbort(&out)
+            out.flush(to: 2)
+            _exit(1)
+        }
         guard verifying else {
             out.put("\nledgerline: the process stopped (")
-            describe(signal, &out)
+            describe(signal, &out, json: false, afterLMDB: false)
             out.put(") while reading the store")
             if let folder {
                 out.put(" in ")
@@ -127,16 +145,16 @@ enum DamagedPagesReport {
             out.put(",\"headHash\":null,\"firstBadPosition\":")
             if inDatabases {
                 out.put("null,\"problem\":null,\"indexProblem\":null,\"databaseProblem\":\"")
-                describeIndexes(signal, &out)
+                describeIndexes(signal, &out, json: true)
                 out.put("\"}\n")
             } else if inIndexes {
                 out.put("null,\"problem\":null,\"indexProblem\":\"")
-                describeIndexes(signal, &out)
+                describeIndexes(signal, &out, json: true)
                 out.put("\",\"databaseProblem\":null}\n")
             } else {
                 out.put(verified + 1, grouped: false)
                 out.put(",\"problem\":\"")
-                describeChain(signal, verified: verified, &out)
+                describeChain(signal, verified: verified, &out, json: true)
                 out.put("\",\"indexProblem\":null,\"databaseProblem\":null}\n")
             }
             out.flush(to: 1)
@@ -146,7 +164,7 @@ enum DamagedPagesReport {
             out.put("the chain and the indexes hold (")
             out.put(verified, grouped: true)
             out.put(" events verified), but ")
-            describeIndexes(signal, &out)
+            describeIndexes(signal, &out, json: false)
             out.put("; ")
             out.put(VerifyCommand.databaseAdvice)
             out.put("\n")
@@ -154,13 +172,13 @@ enum DamagedPagesReport {
             out.put("the chain holds (")
             out.put(verified, grouped: true)
             out.put(" events verified), but ")
-            describeIndexes(signal, &out)
+            describeIndexes(signal, &out, json: false)
             out.put("; reads by id, stream or type may fail. `ledgerline export` and an `import` of it into an empty store rebuild the indexes from the log\n")
         } else {
             out.put("the chain breaks at position ")
             out.put(verified + 1, grouped: false)
             out.put(": ")
-            describeChain(signal, verified: verified, &out)
+            describeChain(signal, verified: verified, &out, json: false)
             out.put("; ")
             out.put(verified, grouped: true)
             out.put(" events before it verified. Restore data.mdb from a backup or an export\n")
@@ -169,14 +187,43 @@ enum DamagedPagesReport {
         _exit(1)
     }
 
-    private static func describeChain(_ signal: Int32, verified: UInt64, _ out: inout SignalSafeWriter) {
+    /// The report of an abort that was not one of LMDB's assertions: the process
+    /// aborted, which is not known to be the store's doing, and how to find out more.
+    /// `verify` says how far it got, and prints no JSON, as for any other error: it
+    /// cannot say whether the store is intact.
+    private static func reportAbort(_ out: inout SignalSafeWriter) {
+        out.put("\nledgerline: ")
+        if verifying {
+            out.put("verify did not finish: the process aborted, not on one of LMDB's assertions, after ")
+            out.put(verifiedThrough.load(ordering: .relaxed), grouped: true)
+            out.put(" of ")
+            out.put(head.load(ordering: .relaxed), grouped: true)
+            out.put(" events verified. Nothing says the store is damaged: this is a bug in ledgerline. ")
+            out.put("Run verify again with LEDGERLINE_CRASH_REPORT=1 for a crash report\n")
+            return
+        }
+        out.put("the process aborted, not on one of LMDB's assertions, while it had the store")
+        if let folder {
+            out.put(" in ")
+            out.put(UnsafeBufferPointer(folder))
+        }
+        out.put(" open. Nothing says the store is damaged: this is a bug in ledgerline. ")
+        out.put("Run the command again with LEDGERLINE_CRASH_REPORT=1 for a crash report; `ledgerline")
+        if let folder {
+            out.put(" --data ")
+            out.put(UnsafeBufferPointer(folder))
+        }
+        out.put(" verify` checks the store\n")
+    }
+
+    private static func describeChain(_ signal: Int32, verified: UInt64, _ out: inout SignalSafeWriter, json: Bool) {
         out.put("the file's pages are damaged: LMDB stopped the process (")
-        describe(signal, &out)
+        describe(signal, &out, json: json, afterLMDB: true)
         out.put(") reading past position ")
         out.put(verified, grouped: false)
     }
 
-    private static func describeIndexes(_ signal: Int32, _ out: inout SignalSafeWriter) {
+    private static func describeIndexes(_ signal: Int32, _ out: inout SignalSafeWriter, json: Bool) {
         switch LMDBEventStore.Index(rawValue: index.load(ordering: .relaxed)) {
         case .id: out.put("the id index's")
         case .stream: out.put("the stream index's")
@@ -188,13 +235,18 @@ enum DamagedPagesReport {
         case nil: out.put("the indexes'")
         }
         out.put(" pages are damaged: LMDB stopped the process (")
-        describe(signal, &out)
+        describe(signal, &out, json: json, afterLMDB: true)
         out.put(") reading them")
     }
 
-    private static func describe(_ signal: Int32, _ out: inout SignalSafeWriter) {
+    /// What stopped the process: for an abort, LMDB's message of the assertion it
+    /// failed (``lmdbStopped(_:)`` holds), escaped for a JSON string when `json`.
+    /// `afterLMDB`: the words before name LMDB already.
+    private static func describe(_ signal: Int32, _ out: inout SignalSafeWriter, json: Bool, afterLMDB: Bool) {
         switch signal {
-        case SIGABRT: out.put("one of its assertions failed")
+        case SIGABRT:
+            out.put(afterLMDB ? "its assertion failed: " : "LMDB's assertion failed: ")
+            LMDBAssertion.withMessage { out.put(escaping: $0, json: json) }
         case SIGBUS: out.put("a bus error")
         default: out.put("a segmentation fault")
         }
@@ -221,6 +273,28 @@ private struct SignalSafeWriter {
     /// Appends bytes prepared before the signal.
     mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
         for byte in bytes where count < buffer.count {
+            buffer[count] = byte
+            count += 1
+        }
+    }
+
+    /// Appends bytes from outside the program (LMDB's message) with control characters
+    /// escaped as `\u00XX`, so the report stays one line; with `json`, quotes and
+    /// backslashes too, for a JSON string.
+    mutating func put(escaping bytes: UnsafeBufferPointer<UInt8>, json: Bool) {
+        let hex: StaticString = "0123456789abcdef"
+        for byte in bytes where count + 6 <= buffer.count {
+            if byte < 0x20 || byte == 0x7F {
+                put("\\u00")
+                buffer[count] = hex.utf8Start[Int(byte >> 4)]
+                buffer[count + 1] = hex.utf8Start[Int(byte & 0x0F)]
+                count += 2
+                continue
+            }
+            if json, byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                buffer[count] = UInt8(ascii: "\\")
+                count += 1
+            }
             buffer[count] = byte
             count += 1
         }

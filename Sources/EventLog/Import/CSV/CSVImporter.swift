@@ -20,8 +20,13 @@ import JSON
 public struct CSVImporter: Sendable {
     public struct Options: Sendable {
         /// Events per append, at most; a batch also ends before its records pass
-        /// 32 MiB (see ``EventImporter``).
+        /// ``batchBytes`` (see ``EventImporter``).
         public var batchSize = 50_000
+        /// Bytes of records per append, at most (32 MiB), whatever ``batchSize`` says, as
+        /// for JSON Lines (``EventImporter/Options/batchBytes``): the append pass is that
+        /// importer's, and cuts batches between spool blocks (half a chunk of rows each,
+        /// see ``chunkSize``). Smaller in tests.
+        var batchBytes = EventImporter.Options.defaultBatchBytes
         /// Problems reported in detail before the rest are only counted.
         public var maxReportedProblems = 20
         /// Where the check pass keeps its scratch file (removed afterwards).
@@ -120,6 +125,7 @@ public struct CSVImporter: Sendable {
         let started = DispatchTime.now()
         var appendOptions = EventImporter.Options()
         appendOptions.batchSize = options.batchSize
+        appendOptions.batchBytes = options.batchBytes
         appendOptions.scratchDirectory = options.scratchDirectory
         let appender = EventImporter(checkingWith: nil, options: appendOptions)
         let lease = try appender.leaseSpool(displayName: displayName)
