@@ -181,6 +181,15 @@ import Testing
                 "\(result.stderr)")
         }
         #expect(try await head(scratch.data) == 0)
+        // A pipe is read once: the check keeps what it needs to compare in that one pass.
+        let contents = try String(contentsOfFile: conflicting, encoding: .utf8)
+        for (argument, name) in [("-", "<stdin>"), ("/dev/stdin", "/dev/stdin")] {
+            let piped = try await CLI.run(["schemas", "validate", argument], stdin: contents)
+            #expect(piped.status == 65, "\(argument): \(piped.stderr)")
+            #expect(
+                piped.stderr.hasPrefix("ledgerline: \(name):3: event \(id) is on line 1 too, with different content; give each event its own id\n"),
+                "\(piped.stderr)")
+        }
         let checked = try await CLI.run(["schemas", "validate", repeated])
         #expect(checked.status == 0, "\(checked.stderr)")
         let imported = try await CLI.run(["--data", scratch.data, "import", repeated])

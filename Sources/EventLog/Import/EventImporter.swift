@@ -262,6 +262,14 @@ public struct EventImporter: Sendable {
     /// each its own, takes the one pass.
     public func check(url: URL, displayName: String, progress: (@Sendable (Progress) -> Void)? = nil) throws(ImportFailure) {
         do {
+            // A pipe (`schemas validate <(zcat f.gz)`, /dev/stdin) cannot be read twice:
+            // its one pass keeps the encoded events, as an import from a pipe does.
+            guard Self.isRegularFile(url) else {
+                let lease = try leaseSpool(displayName: displayName)
+                defer { lease.release() }
+                _ = try scan(url: url, displayName: displayName, spool: lease.url, progress: progress)
+                return
+            }
             let file = try scan(url: url, displayName: displayName, spool: nil, progress: progress)
             if file.idsRepeat || file.idsMayBeDerived {
                 let lease = try leaseSpool(displayName: displayName)
@@ -273,6 +281,12 @@ public struct EventImporter: Sendable {
             failure.isCheckOnly = true
             throw failure
         }
+    }
+
+    /// Whether `url` names a regular file (which, unlike a pipe, reads the same twice).
+    static func isRegularFile(_ url: URL) -> Bool {
+        var info = stat()
+        return stat(url.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     func fileSize(_ url: URL) -> Int {

@@ -19,11 +19,12 @@ extension SchemasCommand {
                 Examples:
                   ledgerline schemas validate events.jsonl
                   ledgerline schemas validate events.jsonl --schemas ./schemas
+                  gzip -dc events.jsonl.gz | ledgerline schemas validate -
                 """
         )
 
         @OptionGroup var catalog: CatalogOptions
-        @Argument(help: "The JSON Lines file to check.") var file: String
+        @Argument(help: "The JSON Lines file to check, or - to read standard input.") var file: String
         @Option(help: "Report at most this many bad lines in detail.") var maxProblems = 1000
 
         func validate() throws {
@@ -36,9 +37,10 @@ extension SchemasCommand {
                 var options = EventImporter.Options()
                 options.maxReportedProblems = maxProblems
                 let checker = EventImporter(checkingWith: loaded, options: options)
-                try InputFile.requireReadable(file, expected: "a JSON Lines file")
-                try checker.check(url: .init(fileURLWithPath: file), displayName: file)
-                Output.line("\(file): every line is valid")
+                let displayName = file == "-" ? "<stdin>" : file
+                if file != "-" { try InputFile.requireReadable(file, expected: "a JSON Lines file, or - for standard input") }
+                try checker.check(url: .init(fileURLWithPath: file == "-" ? "/dev/stdin" : file), displayName: displayName)
+                Output.line("\(displayName): every line is valid")
                 Output.flush()
             }
         }
