@@ -95,6 +95,20 @@ import Testing
         #expect(try format.parse("2024-07-15 09:00").dateText == "2024-07-15")
     }
 
+    /// New York moved its clocks from 02:00 to 03:00 on 2026-03-08 and from 02:00 back
+    /// to 01:00 on 2026-11-01: the offset before each change applies.
+    @Test(arguments: [
+        ("2026-03-08 02:30", "2026-03-08T07:30:00Z"),  // in the gap: 03:30 EDT, not 01:30 EST
+        ("2026-03-08 01:59", "2026-03-08T06:59:00Z"), ("2026-03-08 03:00", "2026-03-08T07:00:00Z"),
+        ("2026-11-01 01:30", "2026-11-01T05:30:00Z"),  // in the overlap: the earlier, EDT
+        ("2026-11-01 02:00", "2026-11-01T07:00:00Z"), ("2026-03-07 10:00", "2026-03-07T15:00:00Z"),
+        ("2026-03-08 20:00", "2026-03-09T00:00:00Z"),
+    ])
+    func timesInADaylightSavingGapOrOverlapTakeTheOffsetBeforeTheChange(text: String, expected: String) throws {
+        let newYork = try #require(ZoneRule("America/New_York"))
+        #expect(try DateFormat("%Y-%m-%d %H:%M").parse(text).timestamp(in: newYork).description == expected)
+    }
+
     @Test(arguments: [
         ("%Y-%m-%d", "2024-02-30", "has no day 30"), ("%Y-%m-%d", "2024-13-01", "month 13"),
         ("%Y%m%d", "199701", "expected 1 to 2 digits for the day"),
