@@ -168,6 +168,40 @@ import Testing
         #expect(try await head(scratch.data) == 0)
     }
 
+    /// A file saved as UTF-16 or Latin-1, a workbook, old Mac line ends, or another
+    /// delimiter than the mapping's: one line at the header saying which and what to do,
+    /// not a line per column the header seems to lack.
+    @Test(arguments: [
+        ("utf16", "the file is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8; save it as UTF-8"),
+        ("cr", "the header row runs into the next line: the file's lines end in a carriage return alone"),
+        ("semicolon", "the header row is one column, \"CustomerID;Name;Email;Date;Amount\": its names are separated by \";\"; set `csv: { delimiter: \";\" }` in the mapping"),
+        ("tab", "the header row is one column, \"CustomerID\\tName\\tEmail\\tDate\\tAmount\": its names are separated by tabs; set `csv: { delimiter: tab }` in the mapping"),
+        ("latin1", "the header row is not UTF-8 text; save the file as UTF-8 (in Excel: CSV UTF-8)"),
+        ("zip", "the file is a zip archive (an .xlsx workbook?), not delimited text; save the sheet as CSV UTF-8"),
+    ])
+    func aFileInAnotherEncodingLineEndOrDelimiterIsNamedAtItsHeader(form: String, reason: String) async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let text = ([Self.header] + Self.good.prefix(1)).joined(separator: "\n") + "\n"
+        let bytes: Data =
+            switch form {
+            case "utf16": Data([0xFF, 0xFE]) + text.data(using: .utf16LittleEndian)!
+            case "cr": Data(text.replacingOccurrences(of: "\n", with: "\r").utf8)
+            case "semicolon": Data(text.replacingOccurrences(of: ",", with: ";").utf8)
+            case "latin1": text.replacingOccurrences(of: "Name", with: "Nom du client é").data(using: .isoLatin1)!
+            case "zip": Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00]) + Data(text.utf8)
+            default: Data(text.replacingOccurrences(of: ",", with: "\t").utf8)
+            }
+        let csv = scratch.url.appendingPathComponent("shop.csv").path
+        try bytes.write(to: URL(fileURLWithPath: csv))
+        let yaml = try scratch.file("shop.yaml", Self.mapping)
+        let outcome = try await CLI.run(["--data", scratch.data, "import-csv", csv, "--mapping", yaml])
+        #expect(outcome.status == 65)
+        #expect(outcome.stderr.hasPrefix("ledgerline: \(csv):1: \(reason)"), "\(outcome.stderr)")
+        #expect(outcome.stderr.split(separator: "\n").count == 2, "\(outcome.stderr)")
+        #expect(try await head(scratch.data) == 0)
+    }
+
     @Test func aQuoteNeverClosedIsReportedAtTheLineItOpens() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }

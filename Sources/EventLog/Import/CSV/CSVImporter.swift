@@ -227,8 +227,22 @@ public struct CSVImporter: Sendable {
                         file: displayName, problems: [.init(line: record.line, reason: "the header row: \(problem)")],
                         totalProblems: 1, appended: 0)
                 }
-                header = chunk.texts(record).map { CSVRow.trim($0 ?? "") }
-                resolved = try mapping.resolved(header: header, dataFile: displayName)
+                let texts = chunk.texts(record)
+                header = texts.map { CSVRow.trim($0 ?? "") }
+                do {
+                    resolved = try mapping.resolved(header: header, dataFile: displayName)
+                } catch {
+                    // Columns the header lacks are most often a file read with the wrong
+                    // encoding, line ends or delimiter: one line saying so beats a line
+                    // per column.
+                    guard
+                        let problem = Self.headerProblem(
+                            fileStart: Array(chunk.bytes.prefix(4)), texts: texts, dialect: mapping.dialect)
+                    else { throw error }
+                    throw ImportFailure(
+                        file: displayName, problems: [.init(line: record.line, reason: problem)], totalProblems: 1,
+                        appended: 0)
+                }
                 first = 1
             }
             guard let resolved, first < chunk.records.count else { continue }
