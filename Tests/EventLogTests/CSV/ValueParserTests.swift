@@ -33,6 +33,7 @@ import Testing
     @Test(arguments: [
         ("abc", "no digits"), ("12,3,4", "grouped oddly"), ("1.2.3", "more than one decimal separator"),
         ("12 apples", "unexpected"), ("--5", "more than one sign"), ("1,5", "grouped oddly"),
+        ("1.234,56", "set `decimal_separator: \",\"`"), ("€1.200,50", "set `decimal_separator: \",\"`"),
     ])
     func badMoneyIsRefusedWithAReason(text: String, reason: String) {
         #expect {
