@@ -93,6 +93,12 @@ import Testing
         #expect(outcome.status == 65)
         #expect(outcome.stderr.hasPrefix("ledgerline: \(csv):302: event "), "\(outcome.stderr)")
         #expect(outcome.stderr.contains(" is stored already at position 1 with different content"), "\(outcome.stderr)")
+        // The id is derived from the row: the advice is about the row and the mapping.
+        #expect(
+            outcome.stderr.contains(
+                "nothing was appended — the row changed since it was imported, and its `id` key still gives the stored event's id: "
+                    + "record a change as an event that says so"), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("give a changed event a new id"), "\(outcome.stderr)")
         #expect(outcome.stderr.hasSuffix("\(csv): nothing was appended; fix the lines above and run the import again\n"), "\(outcome.stderr)")
         #expect(try await head(scratch.data) == 3)
     }
