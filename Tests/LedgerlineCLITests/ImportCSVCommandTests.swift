@@ -103,6 +103,17 @@ import Testing
         #expect(try await head(scratch.data) == 3)
     }
 
+    /// A file of a header alone imports nothing and says so, without an empty list of types.
+    @Test func aHeaderAloneImportsNothingAndSaysSoPlainly() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let (outcome, csv, _) = try await run(scratch, rows: [])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.hasPrefix("\(csv): 0 rows, 0 events: 0 appended, 0 already stored, head 0"), "\(outcome.stdout)")
+        let (dry, _, _) = try await run(scratch, rows: [], extra: ["--dry-run"])
+        #expect(dry.stdout.hasPrefix("\(csv): 0 rows would yield 0 events: 0 would be appended"), "\(dry.stdout)")
+    }
+
     @Test func dryRunChecksEverythingAndAppendsNothing() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
