@@ -78,6 +78,7 @@ import Testing
         ("5:" + String(repeating: "a", count: 63), "the hash has 63 hex digits, not 64"),
         ("5:" + String(repeating: "g", count: 64), "the hash holds \"g\", which is not a hex digit"),
         ("-1:" + String(repeating: "a", count: 64), "the position \"-1\" is not a whole number"),
+        ("+5:" + String(repeating: "a", count: 64), "the position \"+5\" is not a whole number"),
         ("5:" + String(repeating: "a", count: 64) + " ", "it has spaces or a line break around it; give it without them"),
         ("5:sha256:" + String(repeating: "a", count: 64), "it has 2 `:`, not one; give the position, `:` and the hash alone"),
         (":" + String(repeating: "a", count: 64), "the position before the `:` is missing"),

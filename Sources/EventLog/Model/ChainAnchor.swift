@@ -15,10 +15,13 @@ public struct ChainAnchor: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses `SEQ:HASH`, such as `1200:` followed by 64 hex digits; `nil` for anything
-    /// else, including position 0 (which no event has).
+    /// else, including position 0 (which no event has) and a signed one (`+1200`), which
+    /// `verify` never prints.
     public init?(parsing text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, let position = UInt64(parts[0]), position > 0, let hash = EventHash(hex: parts[1].lowercased()) else { return nil }
+        guard parts.count == 2, parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), let position = UInt64(parts[0]),
+            position > 0, let hash = EventHash(hex: parts[1].lowercased())
+        else { return nil }
         self.init(position: LogPosition(position), hash: hash)
     }
 
