@@ -53,6 +53,23 @@ import Testing
         #expect(
             Timestamp.refusal(of: "9999-12-31T23:59:59-01:00", named: "occurredAt")
                 == #"occurredAt "9999-12-31T23:59:59-01:00" is 10000-01-01T00:59:59Z in UTC, outside the years 0000–9999 that an RFC 3339 timestamp, and so an export, can hold; give a time within them"#)
-        #expect(Timestamp.refusal(of: "yesterday", named: "occurredAt") == #"occurredAt is not an RFC 3339 timestamp like 2026-11-25T14:03:00Z: "yesterday""#)
+        #expect(Timestamp.refusal(of: "yesterday", named: "occurredAt") == #"occurredAt is not an RFC 3339 timestamp like 2026-11-25T14:03:00Z: "yesterday"; it does not start with a date written YYYY-MM-DD"#)
+    }
+
+    /// A refused time says which part is wrong and how to write it.
+    @Test(arguments: [
+        ("2026-01-01", "it has a date but no time; add one and an offset, such as 2026-01-01T00:00:00Z"),
+        ("2026-01-01T10:00:00", "it has no offset; add Z for UTC or one such as +02:00"),
+        ("2026-01-01 10:00:00Z", "write T, not a space, between the date and the time"),
+        ("2026-02-30T00:00:00Z", "February 2026 has no day 30"), ("2026-13-01T00:00:00Z", "month 13 is out of range"),
+        ("2026-01-01T24:00:00Z", "hour 24 is out of range (00 to 23)"),
+        ("2026-01-01T10:00Z", "the time has no seconds; write it as HH:MM:SS"),
+        ("2026-01-01T10:00:00+0200", "write the offset as +HH:MM or -HH:MM"),
+        ("2026-01-01T10:00:00+24:00", "the offset +24:00 is out of range"),
+        ("1712345678", "a bare number is not a time; write a Unix time as a date and time"), ("", "it is empty"),
+    ])
+    func aRefusedTimeSaysWhichPartIsWrong(text: String, flaw: String) {
+        #expect(Timestamp(rfc3339: text) == nil)
+        #expect(Timestamp.refusal(of: text, named: "--occurred-at").hasSuffix("\"\(text)\"; \(flaw)"))
     }
 }

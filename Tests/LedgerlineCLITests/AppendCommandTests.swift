@@ -24,7 +24,9 @@ import Testing
     @Test(arguments: [
         (["--expected-version", "latest"], "--expected-version must be any, no-stream or a version number, not \"latest\""),
         (["--id", "123"], "--id is not a UUID: \"123\""),
-        (["--occurred-at", "2024-13-01T00:00:00Z"], "--occurred-at is not an RFC 3339 timestamp"),
+        (["--occurred-at", "2024-13-01T00:00:00Z"], "--occurred-at is not an RFC 3339 timestamp like 2026-11-25T14:03:00Z: \"2024-13-01T00:00:00Z\"; month 13 is out of range"),
+        (["--occurred-at", "2024-03-01T09:30:00"], "--occurred-at is not an RFC 3339 timestamp like 2026-11-25T14:03:00Z: \"2024-03-01T09:30:00\"; it has no offset; add Z for UTC or one such as +02:00"),
+        (["--occurred-at", "2024-03-01"], "--occurred-at is not an RFC 3339 timestamp like 2026-11-25T14:03:00Z: \"2024-03-01\"; it has a date but no time; add one and an offset, such as 2024-03-01T00:00:00Z"),
         (["--expected-version", "-1"], "--expected-version must be any, no-stream or a version number, not \"-1\"; give the version without a sign"),
         (["--expected-version", "+1"], "--expected-version must be any, no-stream or a version number, not \"+1\"; give the version without a sign"),
         (["--actor", "user:ana\nrule:forged@1"], "--actor: an actor may not contain control characters"),

@@ -93,8 +93,25 @@ import Testing
         #expect(outcome.status == 65)
         #expect(outcome.stderr.hasPrefix("ledgerline: \(csv):302: event "), "\(outcome.stderr)")
         #expect(outcome.stderr.contains(" is stored already at position 1 with different content"), "\(outcome.stderr)")
+        // The id is derived from the row: the advice is about the row and the mapping.
+        #expect(
+            outcome.stderr.contains(
+                "nothing was appended — the row changed since it was imported, and its `id` key still gives the stored event's id: "
+                    + "record a change as an event that says so"), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("give a changed event a new id"), "\(outcome.stderr)")
         #expect(outcome.stderr.hasSuffix("\(csv): nothing was appended; fix the lines above and run the import again\n"), "\(outcome.stderr)")
         #expect(try await head(scratch.data) == 3)
+    }
+
+    /// A file of a header alone imports nothing and says so, without an empty list of types.
+    @Test func aHeaderAloneImportsNothingAndSaysSoPlainly() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let (outcome, csv, _) = try await run(scratch, rows: [])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.hasPrefix("\(csv): 0 rows, 0 events: 0 appended, 0 already stored, head 0"), "\(outcome.stdout)")
+        let (dry, _, _) = try await run(scratch, rows: [], extra: ["--dry-run"])
+        #expect(dry.stdout.hasPrefix("\(csv): 0 rows would yield 0 events: 0 would be appended"), "\(dry.stdout)")
     }
 
     @Test func dryRunChecksEverythingAndAppendsNothing() async throws {
@@ -165,6 +182,40 @@ import Testing
         #expect(
             outcome.stderr.contains(
                 "ledgerline: \(csv): nothing was appended; fix the lines above and run the import again"))
+        #expect(try await head(scratch.data) == 0)
+    }
+
+    /// A file saved as UTF-16 or Latin-1, a workbook, old Mac line ends, or another
+    /// delimiter than the mapping's: one line at the header saying which and what to do,
+    /// not a line per column the header seems to lack.
+    @Test(arguments: [
+        ("utf16", "the file is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8; save it as UTF-8"),
+        ("cr", "the header row runs into the next line: the file's lines end in a carriage return alone"),
+        ("semicolon", "the header row is one column, \"CustomerID;Name;Email;Date;Amount\": its names are separated by \";\"; set `csv: { delimiter: \";\" }` in the mapping"),
+        ("tab", "the header row is one column, \"CustomerID\\tName\\tEmail\\tDate\\tAmount\": its names are separated by tabs; set `csv: { delimiter: tab }` in the mapping"),
+        ("latin1", "the header row is not UTF-8 text; save the file as UTF-8 (in Excel: CSV UTF-8)"),
+        ("zip", "the file is a zip archive (an .xlsx workbook?), not delimited text; save the sheet as CSV UTF-8"),
+    ])
+    func aFileInAnotherEncodingLineEndOrDelimiterIsNamedAtItsHeader(form: String, reason: String) async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let text = ([Self.header] + Self.good.prefix(1)).joined(separator: "\n") + "\n"
+        let bytes: Data =
+            switch form {
+            case "utf16": Data([0xFF, 0xFE]) + text.data(using: .utf16LittleEndian)!
+            case "cr": Data(text.replacingOccurrences(of: "\n", with: "\r").utf8)
+            case "semicolon": Data(text.replacingOccurrences(of: ",", with: ";").utf8)
+            case "latin1": text.replacingOccurrences(of: "Name", with: "Nom du client é").data(using: .isoLatin1)!
+            case "zip": Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00]) + Data(text.utf8)
+            default: Data(text.replacingOccurrences(of: ",", with: "\t").utf8)
+            }
+        let csv = scratch.url.appendingPathComponent("shop.csv").path
+        try bytes.write(to: URL(fileURLWithPath: csv))
+        let yaml = try scratch.file("shop.yaml", Self.mapping)
+        let outcome = try await CLI.run(["--data", scratch.data, "import-csv", csv, "--mapping", yaml])
+        #expect(outcome.status == 65)
+        #expect(outcome.stderr.hasPrefix("ledgerline: \(csv):1: \(reason)"), "\(outcome.stderr)")
+        #expect(outcome.stderr.split(separator: "\n").count == 2, "\(outcome.stderr)")
         #expect(try await head(scratch.data) == 0)
     }
 

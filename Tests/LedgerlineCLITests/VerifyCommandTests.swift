@@ -71,14 +71,25 @@ import Testing
         #expect(result.stderr.contains(", not by the anchored \(anchor.dropFirst(2).prefix(16))…: the log was rewritten at or before that position"))
     }
 
-    @Test(arguments: ["nonsense", "0:" + String(repeating: "a", count: 64), "5:" + String(repeating: "a", count: 63), "5:" + String(repeating: "g", count: 64), "-1:" + String(repeating: "a", count: 64)])
-    func aMalformedAnchorIsRefusedBeforeTheStoreIsRead(anchor: String) async throws {
+    /// Each malformed anchor is refused before the store is read, saying which part is wrong.
+    @Test(arguments: [
+        ("nonsense", "it has no `:` between the position and the hash"),
+        ("0:" + String(repeating: "a", count: 64), "positions start at 1; no event is at position 0"),
+        ("5:" + String(repeating: "a", count: 63), "the hash has 63 hex digits, not 64"),
+        ("5:" + String(repeating: "g", count: 64), "the hash holds \"g\", which is not a hex digit"),
+        ("-1:" + String(repeating: "a", count: 64), "the position \"-1\" is not a whole number"),
+        ("+5:" + String(repeating: "a", count: 64), "the position \"+5\" is not a whole number"),
+        ("5:" + String(repeating: "a", count: 64) + " ", "it has spaces or a line break around it; give it without them"),
+        ("5:sha256:" + String(repeating: "a", count: 64), "it has 2 `:`, not one; give the position, `:` and the hash alone"),
+        (":" + String(repeating: "a", count: 64), "the position before the `:` is missing"),
+    ])
+    func aMalformedAnchorIsRefusedBeforeTheStoreIsReadSayingWhy(anchor: String, flaw: String) async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let result = try await CLI.run(["--data", scratch.data, "verify", "--anchor=\(anchor)"])
         #expect(result.status == 65)
         #expect(
             result.stderr
-                == "ledgerline: --anchor \"\(anchor)\" is not SEQ:HASH, a position and the 64 hex digits of its hash, as `ledgerline verify` prints the head\n")
+                == "ledgerline: --anchor \"\(anchor)\" is not SEQ:HASH, a position and the 64 hex digits of its hash, as `ledgerline verify` prints the head; \(flaw)\n")
     }
 }

@@ -54,7 +54,7 @@ public struct Timestamp: RawRepresentable, Sendable, Hashable, Comparable, Custo
         if let micros = copy.withUTF8({ parse($0) }) {
             return "\(name) \"\(text)\" is \(Timestamp(rawValue: micros)) in UTC, \(outsideWritableRange)"
         }
-        return "\(name) is not \(formatHint): \"\(text.prefix(40))\""
+        return "\(name) is not \(formatHint): \"\(text.prefix(40))\"" + (flaw(in: text).map { "; \($0)" } ?? "")
     }
 
     public var description: String {

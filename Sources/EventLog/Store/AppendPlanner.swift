@@ -67,6 +67,10 @@ struct PlannedOverlay<Planned: PlannedState, Committed: AppendLookup>: AppendLoo
 /// the first time the transaction meets them, so index entries can be bucketed into
 /// key order without comparing names per event.
 struct AppendPlanner: PlannedState {
+    /// The end of the refusal of an id the store holds with other content; an importer
+    /// that derives ids (``CSVImporter``) puts its own advice in its place.
+    static let changedEventAdvice = "give a changed event a new id"
+
     private(set) var head: LogPosition
     private(set) var headHash: EventHash
     private(set) var lastRecordedAt: Timestamp
@@ -381,7 +385,7 @@ struct AppendPlanner: PlannedState {
         }
         throw EventLogError(
             .idConflict,
-            "event \(event.id) is stored already at position \(position) with different content; nothing was appended — give a changed event a new id",
+            "event \(event.id) is stored already at position \(position) with different content; nothing was appended — \(Self.changedEventAdvice)",
             stream: event.stream, position: position, eventID: event.id, batchIndex: index)
     }
 

@@ -99,16 +99,18 @@ struct ImportCSVCommand: AsyncParsableCommand {
             Output.line(JSONValue.object(JSONObject(value)).description)
             return
         }
-        let perType = types.map { "\($0.value.grouped) \($0.key)" }.joined(separator: ", ")
+        // "0 events" for a file of no rows, not "0 events ()".
+        let perType =
+            types.isEmpty ? "" : " (" + types.map { "\($0.value.grouped) \($0.key)" }.joined(separator: ", ") + ")"
         if dryRun {
             Output.line(
-                "\(file): \(summary.rows.grouped) rows would yield \(summary.events.grouped) events (\(perType)): \(summary.appended.grouped) would be appended, "
+                "\(file): \(summary.rows.grouped) rows would yield \(summary.events.grouped) events\(perType): \(summary.appended.grouped) would be appended, "
                     + "\(summary.duplicates.grouped) already stored, head would be \(summary.head.rawValue.formatted()); nothing was appended (dry run)"
             )
         } else {
             let rate = summary.seconds > 0 ? Int(Double(summary.appended) / summary.seconds) : 0
             Output.line(
-                "\(file): \(summary.rows.grouped) rows, \(summary.events.grouped) events (\(perType)): \(summary.appended.grouped) appended, \(summary.duplicates.grouped) already stored, head \(summary.head.rawValue.formatted()) (\(String(format: "%.2f", summary.seconds)) s, \(rate.grouped) events/s)"
+                "\(file): \(summary.rows.grouped) rows, \(summary.events.grouped) events\(perType): \(summary.appended.grouped) appended, \(summary.duplicates.grouped) already stored, head \(summary.head.rawValue.formatted()) (\(String(format: "%.2f", summary.seconds)) s, \(rate.grouped) events/s)"
             )
         }
     }

@@ -93,7 +93,11 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandErrors.run {
             let anchors = try self.anchors.map { text in
-                guard let anchor = ChainAnchor(parsing: text) else { throw InputError("--anchor \"\(text.prefix(80))\" is not \(ChainAnchor.formatHint)") }
+                guard let anchor = ChainAnchor(parsing: text) else {
+                    throw InputError(
+                        "--anchor \"\(text.prefix(80))\" is not \(ChainAnchor.formatHint)"
+                            + (ChainAnchor.flaw(in: text).map { "; \($0)" } ?? ""))
+                }
                 return anchor
             }
             let store = try global.openStore()

@@ -14,6 +14,16 @@ import Testing
         return mapping.map(CSVRow(cells: cells, line: line, number: line - 1))
     }
 
+    /// libyaml's "cannot start any token" for a tab says nothing of tabs; the problem does.
+    @Test func aMappingIndentedWithATabSaysSo() {
+        let found = problems("events:\n\t- type: OrderPlaced\n")
+        #expect(
+            found == [
+                "m.yaml:2: is not valid YAML: found character that cannot start any token; "
+                    + "it is indented with a tab, and YAML indents with spaces"
+            ], "\(found)")
+    }
+
     private func problems(_ yaml: String) -> [String] {
         do {
             _ = try CSVMapping(yaml: yaml, file: "m.yaml")

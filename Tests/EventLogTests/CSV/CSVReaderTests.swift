@@ -109,6 +109,20 @@ import Testing
         #expect(whole.allSatisfy { $0.problem == nil })
     }
 
+    /// Without a quote left open, the reason is not a quote: old Mac line ends, or a
+    /// field longer than any event.
+    @Test(arguments: [
+        ("id,name\r1,Ana\r" + String(repeating: "2,Bo\r", count: 100), "its lines end in a carriage return alone"),
+        ("id,name\n1," + String(repeating: "x", count: 600) + "\n", "no line break ends it, and no event could hold a record this long"),
+    ])
+    func aRecordThatNeverEndsWithoutAnOpenQuoteSaysWhy(text: String, cause: String) throws {
+        let got = try records(Array(text.utf8), chunkSize: 64, maxRecordBytes: 256)
+        let problem = try #require(got.last?.problem)
+        #expect(problem.hasPrefix("the record starting on this line runs past 256 bytes without ending: \(cause)"), "\(problem)")
+        #expect(!problem.contains("quote"), "\(problem)")
+        #expect(problem.hasSuffix("; the rest of the file was not read"))
+    }
+
     @Test func aQuoteInsideAnUnquotedFieldIsKept() throws {
         #expect(try records("a,b\n5\" disk,2\n").last?.fields == ["5\" disk", "2"])
     }

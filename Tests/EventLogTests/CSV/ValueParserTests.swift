@@ -33,6 +33,7 @@ import Testing
     @Test(arguments: [
         ("abc", "no digits"), ("12,3,4", "grouped oddly"), ("1.2.3", "more than one decimal separator"),
         ("12 apples", "unexpected"), ("--5", "more than one sign"), ("1,5", "grouped oddly"),
+        ("1.234,56", "set `decimal_separator: \",\"`"), ("€1.200,50", "set `decimal_separator: \",\"`"),
     ])
     func badMoneyIsRefusedWithAReason(text: String, reason: String) {
         #expect {
@@ -93,6 +94,20 @@ import Testing
             try format.parse("2024-07-15 09:00").timestamp(in: #require(ZoneRule("-05:00"))).description
                 == "2024-07-15T14:00:00Z")
         #expect(try format.parse("2024-07-15 09:00").dateText == "2024-07-15")
+    }
+
+    /// New York moved its clocks from 02:00 to 03:00 on 2026-03-08 and from 02:00 back
+    /// to 01:00 on 2026-11-01: the offset before each change applies.
+    @Test(arguments: [
+        ("2026-03-08 02:30", "2026-03-08T07:30:00Z"),  // in the gap: 03:30 EDT, not 01:30 EST
+        ("2026-03-08 01:59", "2026-03-08T06:59:00Z"), ("2026-03-08 03:00", "2026-03-08T07:00:00Z"),
+        ("2026-11-01 01:30", "2026-11-01T05:30:00Z"),  // in the overlap: the earlier, EDT
+        ("2026-11-01 02:00", "2026-11-01T07:00:00Z"), ("2026-03-07 10:00", "2026-03-07T15:00:00Z"),
+        ("2026-03-08 20:00", "2026-03-09T00:00:00Z"),
+    ])
+    func timesInADaylightSavingGapOrOverlapTakeTheOffsetBeforeTheChange(text: String, expected: String) throws {
+        let newYork = try #require(ZoneRule("America/New_York"))
+        #expect(try DateFormat("%Y-%m-%d %H:%M").parse(text).timestamp(in: newYork).description == expected)
     }
 
     @Test(arguments: [

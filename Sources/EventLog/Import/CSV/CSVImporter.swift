@@ -116,6 +116,12 @@ public struct CSVImporter: Sendable {
         }
     }
 
+    /// What to do about a row whose event the store holds with other content.
+    static let changedRowAdvice =
+        "the row changed since it was imported, and its `id` key still gives the stored event's id: "
+        + "record a change as an event that says so (DealStageChanged, ContactUpdated…), "
+        + "or put what changed in the `id` key"
+
     /// The check pass into a scratch file, then `appendPass` over it with an importer
     /// set up for it.
     private func run(
@@ -137,7 +143,19 @@ public struct CSVImporter: Sendable {
         let file = EventImporter.CheckedFile(
             lines: summary.lastLine, events: summary.summary.events, idsGiven: summary.summary.events, bytes: summary.templateBytes, idsRepeat: false,
             conditional: 0)
-        let appended = try await appendPass(appender, lease.url, file)
+        let appended: EventImporter.Summary
+        do {
+            appended = try await appendPass(appender, lease.url, file)
+        } catch var failure as ImportFailure {
+            // The id is derived from the row, so "give it a new id" is not something a
+            // person importing a CSV can do: the row changed since it was imported.
+            let advice = AppendPlanner.changedEventAdvice
+            for i in failure.problems.indices where failure.problems[i].reason.hasSuffix(advice) {
+                failure.problems[i].reason.removeLast(advice.count)
+                failure.problems[i].reason += Self.changedRowAdvice
+            }
+            throw failure
+        }
         summary.summary.appended = appended.appended
         summary.summary.duplicates = appended.duplicates
         summary.summary.head = appended.head
@@ -227,8 +245,22 @@ public struct CSVImporter: Sendable {
                         file: displayName, problems: [.init(line: record.line, reason: "the header row: \(problem)")],
                         totalProblems: 1, appended: 0)
                 }
-                header = chunk.texts(record).map { CSVRow.trim($0 ?? "") }
-                resolved = try mapping.resolved(header: header, dataFile: displayName)
+                let texts = chunk.texts(record)
+                header = texts.map { CSVRow.trim($0 ?? "") }
+                do {
+                    resolved = try mapping.resolved(header: header, dataFile: displayName)
+                } catch {
+                    // Columns the header lacks are most often a file read with the wrong
+                    // encoding, line ends or delimiter: one line saying so beats a line
+                    // per column.
+                    guard
+                        let problem = Self.headerProblem(
+                            fileStart: Array(chunk.bytes.prefix(4)), texts: texts, dialect: mapping.dialect)
+                    else { throw error }
+                    throw ImportFailure(
+                        file: displayName, problems: [.init(line: record.line, reason: problem)], totalProblems: 1,
+                        appended: 0)
+                }
                 first = 1
             }
             guard let resolved, first < chunk.records.count else { continue }

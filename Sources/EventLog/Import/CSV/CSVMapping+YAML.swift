@@ -29,7 +29,7 @@ extension CSVMapping {
         } catch let error as CSVMappingError {
             throw error
         } catch let error as YamlError {
-            throw CSVMappingError(file: file, problems: [Self.yamlProblem(error)])
+            throw CSVMappingError(file: file, problems: [Self.yamlProblem(error, yaml: yaml)])
         } catch {
             throw CSVMappingError(file: file, problems: [.init(line: nil, message: "is not valid YAML: \(error)")])
         }
@@ -39,11 +39,16 @@ extension CSVMapping {
         self = mapping
     }
 
-    private static func yamlProblem(_ error: YamlError) -> CSVMappingError.Problem {
+    private static func yamlProblem(_ error: YamlError, yaml: String) -> CSVMappingError.Problem {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):
-            return .init(line: mark.line, message: "is not valid YAML: \(problem)")
+            // libyaml's word for a tab where indentation is expected is "found character
+            // that cannot start any token", which does not say what to change.
+            let line = yaml.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(mark.line - 1).first
+            let tab = line?.prefix { $0 == " " || $0 == "\t" }.contains("\t") == true
+            let hint = tab ? "; it is indented with a tab, and YAML indents with spaces" : ""
+            return .init(line: mark.line, message: "is not valid YAML: \(problem)\(hint)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return .init(
                 line: context.mark.line, message: "\(duplicates.joined(separator: ", ")) is given twice; keep one")

@@ -160,9 +160,24 @@ public struct CSVReader {
         if carry.count > maxRecordBytes {
             // Nothing after this can be read reliably: if a quote was left open, every
             // later quote is off by one.
+            let limit = maxRecordBytes % (1 << 20) == 0 ? "\(maxRecordBytes >> 20) MiB" : "\(maxRecordBytes) bytes"
+            let cause: String
+            if let quote = dialect.quote, carry.contains(quote) {
+                cause =
+                    "most likely a quoted field opened on it is never closed "
+                    + "(a quote inside a quoted field is written twice, \"\")"
+            } else if let cr = carry.firstIndex(of: 0x0D), cr + 1 < carry.count, carry[cr + 1] != 0x0A {
+                cause =
+                    "its lines end in a carriage return alone (old Mac line ends); convert the file with `tr '\\r' '\\n'`"
+            } else {
+                // No quote to blame: a field this long is not a CRM value, and no event
+                // could hold it.
+                cause =
+                    "no line break ends it, and no event could hold a record this long; "
+                    + "check that this is the file to import"
+            }
             problems[records.count] =
-                "the record starting on this line runs past \(maxRecordBytes % (1 << 20) == 0 ? "\(maxRecordBytes >> 20) MiB" : "\(maxRecordBytes) bytes") without ending: most likely a quoted field opened on it is never closed "
-                + "(a quote inside a quoted field is written twice, \"\"); the rest of the file was not read"
+                "the record starting on this line runs past \(limit) without ending: \(cause); the rest of the file was not read"
             records.append(Record(line: line, fields: fields.count..<fields.count))
             carry = []
             finished = true

@@ -153,7 +153,14 @@ enum ValueParser {
         let wholePart = decimalPoints.first.map { core[core.startIndex..<$0] } ?? core[...]
         let fractionPart = decimalPoints.first.map { core[($0 + 1)...] } ?? []
         for scalar in fractionPart where !isDigit(scalar) {
-            throw Failure("unexpected \"\(scalar)\" after the decimal separator")
+            // `1.234,56` read with `.` as the decimal separator: the file writes decimals
+            // with a comma (or the other way round).
+            let other = decimal == "." ? "," : "."
+            let hint =
+                grouping.contains(scalar) || String(scalar) == other
+                ? "; for amounts like \(decimal == "." ? "1.234,56" : "1,234.56") set `decimal_separator: \"\(other)\"`"
+                : ""
+            throw Failure("unexpected \"\(scalar)\" after the decimal separator \"\(decimal)\"\(hint)")
         }
         var whole = ""
         var groups: [Int] = [0]

@@ -30,15 +30,24 @@ public enum ZoneRule: Sendable, Hashable, CustomStringConvertible {
 
     /// Seconds since the epoch of a wall-clock time, given as seconds since the epoch
     /// as if it were UTC. In a gap or overlap of daylight saving time, the offset in
-    /// force just before the change applies.
+    /// force just before the change applies: in a gap (02:30 on the night clocks go
+    /// forward) that moves the time forward by the gap's length, as java.time and RFC 5545
+    /// do; in an overlap (01:30 on the night clocks go back) it picks the earlier instant.
     func utcSeconds(fromLocal local: Int64) -> Int64 {
         switch self {
         case .utc: return local
         case .fixed(let offset): return local - Int64(offset)
         case .named(let zone):
-            let first = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(local))))
-            let second = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(local - first))))
-            return local - second
+            func offset(at instant: Int64) -> Int64 {
+                Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant))))
+            }
+            // No zone changes its offset twice within a day, so the offsets a day
+            // either side are the ones before and after any change near `local`.
+            let before = offset(at: local - 86_400)
+            let after = offset(at: local + 86_400)
+            if offset(at: local - before) == before { return local - before }
+            if offset(at: local - after) == after { return local - after }
+            return local - before
         }
     }
 
