@@ -115,7 +115,7 @@ struct ReadCommand: AsyncParsableCommand {
                 guard page.count == asked, let end = page.last else { break }
                 last = end
             }
-            if remaining == limit, let note = absence(store) { Output.error(note) }
+            if remaining == limit, let note = Self.absence(store, stream: stream, type: type) { Output.error(note) }
         }
     }
 
@@ -128,7 +128,7 @@ struct ReadCommand: AsyncParsableCommand {
     /// Cost: a stream's version is one index lookup; the types come from the keys of
     /// the type index (``EventStore/statistics()``), one step per type, never a walk of
     /// the events. A failure here only loses the hint.
-    private func absence(_ store: some EventStore) -> String? {
+    static func absence(_ store: some EventStore, stream: String?, type: String?) -> String? {
         if let stream, let name = StreamName(stream) {
             guard (try? store.streamVersion(name)) == StreamVersion.none else { return nil }
             return "ledgerline: the log holds no stream named \"\(stream)\"; `ledgerline streams` lists those it holds"
@@ -312,7 +312,9 @@ struct TailCommand: AsyncParsableCommand {
             defer { store.close() }
             let head = try store.head().position
             var writer = JSONWriter(reservingCapacity: 1024)
+            var printed = 0
             func emit(_ event: RecordedEvent) {
+                printed += 1
                 writer.bytes.removeAll(keepingCapacity: true)
                 event.writeJSONLine(to: &writer)
                 Output.line(writer.bytes)
@@ -344,6 +346,9 @@ struct TailCommand: AsyncParsableCommand {
                 for event in last.reversed() { emit(event) }
             }
             Output.flush()
+            // As `read` does: a mistyped --type would otherwise wait in silence for an
+            // event that never comes.
+            if printed == 0, let note = ReadCommand.absence(store, stream: stream, type: type) { Output.error(note) }
             guard follow else { return }
             for try await event in store.subscribe(after: head).polling(every: .milliseconds(200)) where wanted(event) {
                 emit(event)
