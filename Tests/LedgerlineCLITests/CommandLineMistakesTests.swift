@@ -146,7 +146,10 @@ import Testing
                 ["import-csv", folder, "--mapping", "m.yaml"],
                 "\(folder) is a folder, not a file; give a CSV (or other delimited) file"
             ),
-            (["schemas", "validate", folder], "\(folder) is a folder, not a file; give a JSON Lines file"),
+            (
+                ["schemas", "validate", folder],
+                "\(folder) is a folder, not a file; give a JSON Lines file, or - for standard input"
+            ),
         ]
         for (arguments, line) in cases {
             let result = try await CLI.run(["--data", scratch.data] + arguments)
