@@ -123,6 +123,36 @@ import Testing
         #expect(said == typo.stderr)
     }
 
+    /// `tail --follow | head -1` used to stay on after head had gone, holding the store
+    /// open, until the next event gave it something to write.
+    @Test func aFollowerWhosePipeReaderLeftEndsWithoutWaitingForAnEvent() async throws {
+        let scratch = try await makeStore()
+        defer { scratch.cleanup() }
+        let follower = Process()
+        follower.executableURL = try CLI.requireExecutable()
+        follower.arguments = ["--data", scratch.data, "tail", "-n", "1", "--follow"]
+        let output = Pipe()
+        follower.standardOutput = output
+        follower.standardError = FileHandle.nullDevice
+        try follower.run()
+        let ended = try await onOwnThread { () -> Bool in
+            // Read what it printed first, then go, as `head -1` does.
+            var descriptor = pollfd(fd: output.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 30_000) == 1 else { return false }
+            _ = output.fileHandleForReading.availableData
+            try output.fileHandleForReading.close()
+            let deadline = Date().addingTimeInterval(10)
+            while follower.isRunning && Date() < deadline { usleep(20_000) }
+            return !follower.isRunning
+        }
+        if !ended {
+            follower.terminate()
+            follower.waitUntilExit()
+        }
+        #expect(ended)
+        #expect(follower.terminationReason == .uncaughtSignal && follower.terminationStatus == SIGPIPE)
+    }
+
     @Test func idsReadInTheOrderGivenAndAMissingOneIsNamed() async throws {
         let scratch = try await makeStore()
         defer { scratch.cleanup() }

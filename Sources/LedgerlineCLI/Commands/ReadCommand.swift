@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventLog
+import Foundation
 import JSON
 import Schemas
 
@@ -350,9 +351,35 @@ struct TailCommand: AsyncParsableCommand {
             // event that never comes.
             if printed == 0, let note = ReadCommand.absence(store, stream: stream, type: type) { Output.error(note) }
             guard follow else { return }
+            let reader = Self.watchForClosedPipe()
+            defer { reader?.cancel() }
             for try await event in store.subscribe(after: head).polling(every: .milliseconds(200)) where wanted(event) {
                 emit(event)
                 Output.flush()
+            }
+        }
+    }
+}
+
+extension TailCommand {
+    /// When standard output is a pipe, a task that ends the process as a write to it
+    /// would (SIGPIPE) once its reader has gone, as `| head -1` does after one line.
+    ///
+    /// Following writes only when an event comes, so without it a follower whose
+    /// reader left stayed on, holding the store open, until the next matching event,
+    /// which for a rare --type may be days. Cost: a `poll` every 200 ms.
+    static func watchForClosedPipe() -> Task<Void, Never>? {
+        var status = stat()
+        guard fstat(STDOUT_FILENO, &status) == 0, status.st_mode & S_IFMT == S_IFIFO else { return nil }
+        return Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(200))
+                // A pipe's write end reports POLLERR once no reader is left.
+                var output = pollfd(fd: STDOUT_FILENO, events: 0, revents: 0)
+                if poll(&output, 1, 0) == 1, output.revents & Int16(POLLERR) != 0 {
+                    signal(SIGPIPE, SIG_DFL)
+                    raise(SIGPIPE)
+                }
             }
         }
     }
