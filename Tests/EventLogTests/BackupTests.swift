@@ -102,4 +102,29 @@ import Testing
         #expect(error?.message.hasPrefix("backing up to \(target.standardizedFileURL.path) failed: the event store has been closed") == true, "\(error?.message ?? "")")
         #expect(!FileManager.default.fileExists(atPath: scratch.url.deletingLastPathComponent().appendingPathComponent("new").path))
     }
+
+    /// Restored by putting a backup's data.mdb in place, the store used to leave a
+    /// follower reading the old, unlinked file: it waited in silence for ever, and the
+    /// backup's positions past its head were not the ones it had printed.
+    @Test(.timeLimit(.minutes(1))) func aSubscriptionWhoseDataFileIsReplacedSaysSoInsteadOfWaiting() async throws {
+        try await withLMDBStore { store in
+            _ = try await store.append((1...3).map { Fixture.contactCreated($0) })
+            let backup = try store.backup(
+                to: store.directory.deletingLastPathComponent().appendingPathComponent("restore-me"))
+            _ = try await store.append([Fixture.contactCreated(4)])
+            let events = store.subscribe(after: .start).polling(every: .milliseconds(20)).makeAsyncIterator()
+            for expected in 1...4 { #expect(try await events.next()?.position == LogPosition(UInt64(expected))) }
+
+            #expect(
+                rename(
+                    backup.directory.appendingPathComponent("data.mdb").path,
+                    store.directory.appendingPathComponent("data.mdb").path) == 0)
+            let error = await #expect(throws: EventLogError.self) { _ = try await events.next() }
+            #expect(error?.code == .storage)
+            #expect(
+                error?.message.contains(
+                    "data.mdb was replaced by another file (a backup put in its place?) while this process read it")
+                    == true, "\(error?.message ?? "")")
+        }
+    }
 }

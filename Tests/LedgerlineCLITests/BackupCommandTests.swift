@@ -36,6 +36,55 @@ import Testing
         #expect(text.stdout.contains("its head is sealed by \(original["headHash"]?.stringValue ?? "?")"))
     }
 
+    /// A copy cut short by the file size limit used to say only "File too large".
+    @Test func aBackupPastTheFileSizeLimitSaysWhichLimitAndLeavesNothing() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        #expect(try await CLI.run(["--data", scratch.data, "init"]).status == 0)
+        let copy = scratch.url.appendingPathComponent("copy")
+        let outcome = try await CLI.run(["--data", scratch.data, "backup", copy.path], fileSizeLimit: 8_192)
+        #expect(outcome.status == 1)
+        #expect(
+            outcome.stderr.hasPrefix(
+                "ledgerline: backing up to \(copy.path) failed: File too large; the copy reached the largest file this process may write (`ulimit -f`, 8 KB): raise that limit"
+            ), "\(outcome.stderr)")
+        #expect(outcome.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: copy.path))
+    }
+
+    /// A folder the user may not write in used to be refused with "Permission denied" alone.
+    @Test(.enabled(if: CLI.canRunAsAnotherUser)) func aFolderTheUserMayNotWriteInSaysWhatToDo() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        #expect(try await CLI.run(["--data", scratch.data, "init"]).status == 0)
+        let closed = scratch.url.appendingPathComponent("closed")
+        try FileManager.default.createDirectory(
+            at: closed, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+        for path in [scratch.url.path, scratch.data] { chmod(path, 0o777) }
+        for file in (try FileManager.default.contentsOfDirectory(atPath: scratch.data)) {
+            chmod(scratch.data + "/" + file, 0o666)
+        }
+        let outcome = try await CLI.run(["--data", scratch.data, "backup", closed.path], user: 65534)
+        #expect(outcome.status == 1)
+        #expect(
+            outcome.stderr
+                == "ledgerline: permission denied on \(closed.path): this user (nobody, uid 65534) may not create data.mdb.partial in it (owner root, mode 0755); "
+                + "name a folder this user may write in, or change its permissions\n")
+    }
+
+    /// An empty FOLDER would be the current folder, refused only because it held files.
+    @Test func anEmptyFolderIsAUsageError() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        #expect(try await CLI.run(["--data", scratch.data, "init"]).status == 0)
+        let outcome = try await CLI.run(["--data", scratch.data, "backup", ""], directory: scratch.url)
+        #expect(outcome.status == 64)
+        #expect(
+            outcome.stderr
+                == "ledgerline: FOLDER is empty; name a new or empty folder for the copy; see `ledgerline backup --help`\n"
+        )
+    }
+
     @Test func aBackupOfNoStoreSaysSo() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }

@@ -82,6 +82,77 @@ import Testing
         }
     }
 
+    /// `tail` says the same as `read` when it printed nothing first: with --follow, a
+    /// mistyped --type used to wait in silence for an event that never comes.
+    @Test func aTailOfATypeOrStreamTheLogDoesNotHoldIsSaidOnStandardError() async throws {
+        let scratch = try await makeStore()
+        defer { scratch.cleanup() }
+        let typo = try await CLI.run(["--data", scratch.data, "tail", "--type", "contactCreated"])
+        #expect(typo.status == 0)
+        #expect(typo.stdout.isEmpty)
+        #expect(
+            typo.stderr
+                == "ledgerline: the log holds no event of type \"contactCreated\"; did you mean \"ContactCreated\"?\n")
+        let stream = try await CLI.run([
+            "--data", scratch.data, "tail", "--stream", "customer-99", "--since", "2026-11-01",
+        ])
+        #expect(
+            stream.stderr
+                == "ledgerline: the log holds no stream named \"customer-99\"; `ledgerline streams` lists those it holds\n"
+        )
+        // Held, with nothing recorded since then: an answer, said nowhere.
+        let none = try await CLI.run(["--data", scratch.data, "tail", "--type", "OrderPlaced", "--since", "2026-11-11"])
+        #expect(none.stderr.isEmpty, "\(none.stderr)")
+
+        let follower = Process()
+        follower.executableURL = try CLI.requireExecutable()
+        follower.arguments = ["--data", scratch.data, "tail", "--type", "contactCreated", "--follow"]
+        let errors = Pipe()
+        follower.standardOutput = FileHandle.nullDevice
+        follower.standardError = errors
+        try follower.run()
+        defer {
+            follower.terminate()
+            follower.waitUntilExit()
+        }
+        let said = try await onOwnThread { () -> String in
+            var descriptor = pollfd(fd: errors.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 30_000) == 1 else { return "" }
+            return String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        #expect(said == typo.stderr)
+    }
+
+    /// `tail --follow | head -1` used to stay on after head had gone, holding the store
+    /// open, until the next event gave it something to write.
+    @Test func aFollowerWhosePipeReaderLeftEndsWithoutWaitingForAnEvent() async throws {
+        let scratch = try await makeStore()
+        defer { scratch.cleanup() }
+        let follower = Process()
+        follower.executableURL = try CLI.requireExecutable()
+        follower.arguments = ["--data", scratch.data, "tail", "-n", "1", "--follow"]
+        let output = Pipe()
+        follower.standardOutput = output
+        follower.standardError = FileHandle.nullDevice
+        try follower.run()
+        let ended = try await onOwnThread { () -> Bool in
+            // Read what it printed first, then go, as `head -1` does.
+            var descriptor = pollfd(fd: output.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 30_000) == 1 else { return false }
+            _ = output.fileHandleForReading.availableData
+            try output.fileHandleForReading.close()
+            let deadline = Date().addingTimeInterval(10)
+            while follower.isRunning && Date() < deadline { usleep(20_000) }
+            return !follower.isRunning
+        }
+        if !ended {
+            follower.terminate()
+            follower.waitUntilExit()
+        }
+        #expect(ended)
+        #expect(follower.terminationReason == .uncaughtSignal && follower.terminationStatus == SIGPIPE)
+    }
+
     @Test func idsReadInTheOrderGivenAndAMissingOneIsNamed() async throws {
         let scratch = try await makeStore()
         defer { scratch.cleanup() }

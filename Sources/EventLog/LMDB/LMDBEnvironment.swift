@@ -20,6 +20,8 @@ final class LMDBEnvironment: @unchecked Sendable {
     let directory: URL
     /// The device and inode of the `lock.mdb` this process opened.
     private var lockFile: (device: UInt64, inode: UInt64)?
+    /// The `data.mdb` this process mapped (see ``dataFileProblem()``).
+    private var dataFile: (device: UInt64, inode: UInt64)?
     /// A descriptor of `data.mdb`, `flock`ed for the length of each write transaction
     /// (-1 when it could not be opened).
     private var dataFileLock: Int32 = -1
@@ -64,6 +66,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             throw error
         }
         lockFile = Self.identity(of: lockPath)
+        dataFile = Self.identity(of: dataPath)
         if dataFileLock < 0 { dataFileLock = open(directory.appendingPathComponent("data.mdb").path, O_RDONLY | O_CLOEXEC) }
         var dead: Int32 = 0
         mdb_reader_check(handle, &dead)
@@ -98,6 +101,24 @@ final class LMDBEnvironment: @unchecked Sendable {
     }
 
     private var lockPath: String { directory.appendingPathComponent("lock.mdb").path }
+    private var dataPath: String { directory.appendingPathComponent("data.mdb").path }
+
+    /// Why what this process reads is no longer the store in its folder, or `nil`: its
+    /// `data.mdb` was deleted, or replaced (a backup put in its place), since it opened
+    /// the store.
+    ///
+    /// The process keeps reading the file it mapped, which nobody writes any more: a
+    /// follower would wait in silence for ever, and the new file's positions need not
+    /// be the old one's. Cost: one `stat`.
+    func dataFileProblem() -> String? {
+        guard let opened = dataFile else { return nil }
+        let now = Self.identity(of: dataPath)
+        guard now == nil || now! != opened else { return nil }
+        let what = now == nil ? "was deleted" : "was replaced by another file (a backup put in its place?)"
+        return
+            "\(dataPath) \(what) while this process read it, so it would wait for appends that go to the other file, "
+            + "and positions there need not be the ones already read; start the command again to read the store as it is now"
+    }
 
     private static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
         var file = stat()

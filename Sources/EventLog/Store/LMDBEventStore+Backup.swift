@@ -30,7 +30,8 @@ extension LMDBEventStore {
     /// writes, so one still running is never written over; its folder is refused.
     ///
     /// - Throws: ``EventLogError/Code/storage`` when `target` is a file or a folder that
-    ///   holds anything else, or the copy cannot be written; nothing is left behind then.
+    ///   holds anything else, or the copy cannot be written (its message says when the
+    ///   disk, the quota or the file size limit ran out); nothing is left behind then.
     public func backup(to target: URL, compact: Bool = false, verify: Bool = false) throws(EventLogError) -> Backup {
         let target = target.standardizedFileURL
         var isFolder: ObjCBool = false
@@ -67,9 +68,23 @@ extension LMDBEventStore {
         // after it renames it), so the lock below tells.
         let fd = open(partial.path, O_WRONLY | (leftover ? 0 : O_CREAT | O_EXCL) | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
+            let code = errno
             if !leftover { removeWhatWasWritten() }
-            throw EventLogError(.storage, "cannot write \(partial.path): \(reason)")
+            switch code {
+            case EACCES, EPERM:
+                throw EventLogError(
+                    .storage,
+                    "permission denied on \(target.path): this user (\(Self.currentUser)) may not create \(Self.partialBackupName) in it "
+                        + "(\(Self.ownership(target.path))); name a folder this user may write in, or change its permissions"
+                )
+            case EROFS:
+                throw EventLogError(
+                    .storage,
+                    "cannot write \(partial.path): the file system is mounted read-only; name a folder on one mounted for writing"
+                )
+            default:
+                throw EventLogError(.storage, "cannot write \(partial.path): \(String(cString: strerror(code)))")
+            }
         }
         var opened = stat()
         var named = stat()
@@ -89,20 +104,32 @@ extension LMDBEventStore {
             _ = Glibc.close(fd)
             throw EventLogError(.storage, "cannot back up to \(target.path): another `ledgerline backup` wrote into it meanwhile; name a new or empty folder")
         }
+        /// The `errno` of a write that failed, for advice on room and the disk.
+        var failedCode: Int32?
         do {
             // What an interrupted backup wrote is of no use; the copy starts afresh.
             if leftover, ftruncate(fd, 0) != 0 {
                 throw EventLogError(.storage, "cannot empty \(partial.path), left by an interrupted backup: \(String(cString: strerror(errno))); delete it and back up again")
             }
-            try env.copy(to: fd, compact: compact)
-            guard fsync(fd) == 0 else { throw EventLogError(.storage, "cannot sync \(partial.path): \(String(cString: strerror(errno)))") }
+            do {
+                try env.copy(to: fd, compact: compact)
+            } catch let failure as LMDBFailure {
+                failedCode = failure.code
+                throw failure
+            }
+            guard fsync(fd) == 0 else {
+                failedCode = errno
+                throw EventLogError(.storage, "cannot sync \(partial.path): \(String(cString: strerror(errno)))")
+            }
         } catch {
+            var message = error.asEventLogError.message
+            // Looked at before the copy is removed: the advice weighs its size against
+            // the file size limit, and the free space left.
+            if let code = failedCode, let advice = WriteFailure.advice(code: code, file: partial, name: "the copy") {
+                message = "\(String(cString: strerror(code))); \(advice)"
+            }
             _ = Glibc.close(fd)
             removeWhatWasWritten()
-            var message = error.asEventLogError.message
-            if let failure = error as? LMDBFailure, failure.code == ENOSPC {
-                message = "the disk under \(target.path) is full; free space there or back up elsewhere"
-            }
             throw EventLogError(.storage, "backing up to \(target.path) failed: \(message)")
         }
         // Renamed while still locked (see above), then let go of.

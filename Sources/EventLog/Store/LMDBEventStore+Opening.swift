@@ -110,14 +110,14 @@ extension LMDBEventStore {
     }
 
     /// "nobody, uid 65534": who this process runs as.
-    private static var currentUser: String {
+    static var currentUser: String {
         let uid = geteuid()
         guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "uid \(uid)" }
         return "\(String(cString: name)), uid \(uid)"
     }
 
     /// "owner root, mode 0700": whose `path` is and who may do what with it.
-    private static func ownership(_ path: String) -> String {
+    static func ownership(_ path: String) -> String {
         var status = stat()
         guard stat(path, &status) == 0 else { return "its owner and mode cannot be read" }
         let owner = getpwuid(status.st_uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } } ?? "uid \(status.st_uid)"

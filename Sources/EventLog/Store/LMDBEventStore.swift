@@ -770,7 +770,10 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
 
     public func subscribe(after position: LogPosition) -> EventSubscription {
         var subscription = EventSubscription(after: position, notifier: notifier) { [self] (from, limit) throws(EventLogError) in
-            try read(from: from, direction: .forward, limit: limit)
+            let page = try read(from: from, direction: .forward, limit: limit)
+            // Caught up: a data.mdb put in place of ours (a restore) would go unseen.
+            if page.isEmpty, let problem = env.dataFileProblem() { throw EventLogError(.storage, problem) }
+            return page
         }
         subscription.watchOtherProcesses = { [commitWatcher] in commitWatcher.acquire() }
         return subscription

@@ -26,6 +26,11 @@ struct BackupCommand: AsyncParsableCommand {
     @Flag(help: "Recompute the copy's hash chain and check its indexes afterwards.") var verify = false
     @Flag(help: "Print one JSON object.") var json = false
 
+    func validate() throws {
+        // An empty FOLDER would be the current folder, refused only for what it holds.
+        if folder.isEmpty { throw ValidationError("FOLDER is empty; name a new or empty folder for the copy") }
+    }
+
     func run() async throws {
         try await CommandErrors.run {
             let store = try global.openStore()

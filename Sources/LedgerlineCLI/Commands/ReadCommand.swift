@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventLog
+import Foundation
 import JSON
 import Schemas
 
@@ -115,7 +116,7 @@ struct ReadCommand: AsyncParsableCommand {
                 guard page.count == asked, let end = page.last else { break }
                 last = end
             }
-            if remaining == limit, let note = absence(store) { Output.error(note) }
+            if remaining == limit, let note = Self.absence(store, stream: stream, type: type) { Output.error(note) }
         }
     }
 
@@ -128,7 +129,7 @@ struct ReadCommand: AsyncParsableCommand {
     /// Cost: a stream's version is one index lookup; the types come from the keys of
     /// the type index (``EventStore/statistics()``), one step per type, never a walk of
     /// the events. A failure here only loses the hint.
-    private func absence(_ store: some EventStore) -> String? {
+    static func absence(_ store: some EventStore, stream: String?, type: String?) -> String? {
         if let stream, let name = StreamName(stream) {
             guard (try? store.streamVersion(name)) == StreamVersion.none else { return nil }
             return "ledgerline: the log holds no stream named \"\(stream)\"; `ledgerline streams` lists those it holds"
@@ -312,7 +313,9 @@ struct TailCommand: AsyncParsableCommand {
             defer { store.close() }
             let head = try store.head().position
             var writer = JSONWriter(reservingCapacity: 1024)
+            var printed = 0
             func emit(_ event: RecordedEvent) {
+                printed += 1
                 writer.bytes.removeAll(keepingCapacity: true)
                 event.writeJSONLine(to: &writer)
                 Output.line(writer.bytes)
@@ -344,10 +347,39 @@ struct TailCommand: AsyncParsableCommand {
                 for event in last.reversed() { emit(event) }
             }
             Output.flush()
+            // As `read` does: a mistyped --type would otherwise wait in silence for an
+            // event that never comes.
+            if printed == 0, let note = ReadCommand.absence(store, stream: stream, type: type) { Output.error(note) }
             guard follow else { return }
+            let reader = Self.watchForClosedPipe()
+            defer { reader?.cancel() }
             for try await event in store.subscribe(after: head).polling(every: .milliseconds(200)) where wanted(event) {
                 emit(event)
                 Output.flush()
+            }
+        }
+    }
+}
+
+extension TailCommand {
+    /// When standard output is a pipe, a task that ends the process as a write to it
+    /// would (SIGPIPE) once its reader has gone, as `| head -1` does after one line.
+    ///
+    /// Following writes only when an event comes, so without it a follower whose
+    /// reader left stayed on, holding the store open, until the next matching event,
+    /// which for a rare --type may be days. Cost: a `poll` every 200 ms.
+    static func watchForClosedPipe() -> Task<Void, Never>? {
+        var status = stat()
+        guard fstat(STDOUT_FILENO, &status) == 0, status.st_mode & S_IFMT == S_IFIFO else { return nil }
+        return Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(200))
+                // A pipe's write end reports POLLERR once no reader is left.
+                var output = pollfd(fd: STDOUT_FILENO, events: 0, revents: 0)
+                if poll(&output, 1, 0) == 1, output.revents & Int16(POLLERR) != 0 {
+                    signal(SIGPIPE, SIG_DFL)
+                    raise(SIGPIPE)
+                }
             }
         }
     }

@@ -174,7 +174,9 @@ struct ExportCommand: AsyncParsableCommand {
         discussion: """
             Every envelope is written whole, recordedAt and hash included. Importing the \
             output into an empty store gives the same positions and the same head hash: \
-            a backup you can restore.
+            a backup you can restore. The export ends at the head the log had when it \
+            began: events appended meanwhile are left for the next `export --from`, so \
+            it ends even while writers go on.
 
             Example:
               ledgerline export > backup.jsonl
@@ -193,11 +195,16 @@ struct ExportCommand: AsyncParsableCommand {
         try await CommandErrors.run {
             let store = try global.openStore()
             defer { store.close() }
+            // The head when the export began is where it ends: pages read later would
+            // take in what writers appended meanwhile, so an export to a slow reader
+            // would not be the log at any one moment, and under a writer faster than
+            // the export it would never end. Positions up to the head never change.
+            let head = try store.head().position
             var position = LogPosition(UInt64(max(from, 1)))
             var writer = JSONWriter(reservingCapacity: 1024)
-            while true {
+            while position <= head {
                 let page = try store.read(from: position, direction: .forward, limit: 4096)
-                for event in page {
+                for event in page where event.position <= head {
                     writer.bytes.removeAll(keepingCapacity: true)
                     event.writeJSONLine(to: &writer)
                     Output.line(writer.bytes)

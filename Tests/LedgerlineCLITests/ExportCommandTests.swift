@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite struct ExportCommandTests {
+    /// An export read by a slow consumer used to take in what was appended while it
+    /// waited on the pipe: not the log at any one moment, and under a steady writer it
+    /// never ended.
+    @Test func anExportEndsAtTheHeadTheLogHadWhenItBegan() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        // More than one page of the export (4,096 events), and far more than a pipe holds.
+        let lines = (1...5_000).map { n in
+            #"{"stream":"customer-\#(n % 13)","type":"ContactCreated","data":{"customerId":"\#(n)"}}"#
+        }
+        let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
+        #expect(try await CLI.run(["--data", scratch.data, "import", file]).status == 0)
+
+        let export = Process()
+        export.executableURL = try CLI.requireExecutable()
+        export.arguments = ["--data", scratch.data, "export"]
+        let output = Pipe()
+        export.standardOutput = output
+        export.standardError = FileHandle.nullDevice
+        try export.run()
+        // Once it has written, it has begun; unread, the pipe then holds it up.
+        let readable = try await onOwnThread {
+            var descriptor = pollfd(fd: output.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            return poll(&descriptor, 1, 30_000) == 1
+        }
+        #expect(readable)
+        let late = try await CLI.run([
+            "--data", scratch.data, "append", "--stream", "customer-late", "--type", "ContactCreated", "--data",
+            #"{"customerId":"late"}"#,
+        ])
+        #expect(late.status == 0, "\(late.stderr)")
+
+        let written = try await onOwnThread {
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            export.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(export.terminationStatus == 0)
+        let exported = written.split(separator: "\n")
+        #expect(exported.count == 5_000)
+        #expect(exported.last?.hasPrefix(#"{"seq":5000,"#) == true)
+        #expect(!written.contains("customer-late"))
+    }
+}
