@@ -59,13 +59,15 @@ enum CLI {
     /// `printf` from the octal escape of every one of its bytes (a script of ASCII
     /// only) and `exec`s ledgerline with them: the child's `argv` holds exactly these
     /// bytes. An argument may not hold a NUL byte, nor end with a newline (`$(…)`
-    /// drops trailing newlines).
-    static func run(rawArguments: [[UInt8]]) async throws -> Outcome {
-        precondition(rawArguments.allSatisfy { !$0.contains(0) && $0.last != 0x0A }, "argv cannot carry these bytes")
-        let words = rawArguments.map { bytes in
+    /// drops trailing newlines). `rawEnvironment` sets variables the same way.
+    static func run(rawArguments: [[UInt8]], rawEnvironment: [String: [UInt8]] = [:]) async throws -> Outcome {
+        let values = rawArguments + Array(rawEnvironment.values)
+        precondition(values.allSatisfy { !$0.contains(0) && $0.last != 0x0A }, "argv and the environment cannot carry these bytes")
+        func word(_ bytes: [UInt8]) -> String {
             "\"$(printf '" + bytes.map { "\\" + String($0, radix: 8) }.joined() + "')\""
         }
-        let script = "exec \"$0\" " + words.joined(separator: " ")
+        let exports = rawEnvironment.keys.sorted().map { "export \($0)=\(word(rawEnvironment[$0]!)); " }.joined()
+        let script = exports + "exec \"$0\" " + rawArguments.map(word).joined(separator: " ")
         await slots.acquire()
         defer { slots.release() }
         return try await onOwnThread {

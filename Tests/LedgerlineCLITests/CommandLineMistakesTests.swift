@@ -123,6 +123,28 @@ import Testing
         #expect(cafe.stdout.contains(#""stream":"café-1""#), "\(cafe.stdout)")
     }
 
+    /// $LEDGERLINE_DATA is read as an argument is: not repaired to U+FFFD when it is not
+    /// UTF-8, for `append` as for the commands that take `--data` after them, and not
+    /// looked at when `--data` names the folder.
+    @Test func aStoreFolderVariableThatIsNotUTF8IsRefused() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+        let folder = bytes(scratch.data) + [0xFF]
+        let expected = "ledgerline: $LEDGERLINE_DATA is not valid UTF-8: \"\(scratch.data)\\xFF\"; set it to the store's folder as UTF-8 text, or give --data"
+        for arguments in [["stats"], ["append", "--stream", "customer-1", "--type", "ContactCreated", "--data", #"{"customerId":"1"}"#]] {
+            let result = try await CLI.run(rawArguments: arguments.map(bytes), rawEnvironment: ["LEDGERLINE_DATA": folder])
+            #expect(result.status == 64, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.hasPrefix(expected), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.filter { $0 == "\n" }.count == 1, "\(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: scratch.data))
+        for arguments in [["--data", scratch.data, "init"], ["stats", "--data", scratch.data]] {
+            let result = try await CLI.run(rawArguments: arguments.map(bytes), rawEnvironment: ["LEDGERLINE_DATA": folder])
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        }
+    }
+
     @Test func helpIsStillPrintedWholeOnStandardOutput() async throws {
         let result = try await CLI.run(["read", "--help"])
         #expect(result.status == 0)

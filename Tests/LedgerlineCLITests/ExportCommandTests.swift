@@ -49,4 +49,27 @@ import Testing
         #expect(exported.last?.hasPrefix(#"{"seq":5000,"#) == true)
         #expect(!written.contains("customer-late"))
     }
+
+    /// `--from` one past the head is the next export of an incremental backup with
+    /// nothing new yet: silent. Further on it skips positions yet to come, so the empty
+    /// export says where the log ends.
+    @Test func anExportFromPastTheHeadSaysWhereTheLogEnds() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let lines = (1...3).map { n in #"{"stream":"customer-\#(n)","type":"ContactCreated","data":{"customerId":"\#(n)"}}"# }
+        let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
+        #expect(try await CLI.run(["--data", scratch.data, "import", file]).status == 0)
+
+        let next = try await CLI.run(["--data", scratch.data, "export", "--from", "4"])
+        #expect(next.status == 0)
+        #expect(next.stdout.isEmpty)
+        #expect(next.stderr.isEmpty, "\(next.stderr)")
+
+        let past = try await CLI.run(["--data", scratch.data, "export", "--from", "10"])
+        #expect(past.status == 0)
+        #expect(past.stdout.isEmpty)
+        #expect(
+            past.stderr
+                == "ledgerline: nothing exported: the log's head is 3, so --from 10 is past its end (the next export of new events starts at --from 4)\n")
+    }
 }

@@ -35,6 +35,12 @@ struct AppendCommand: AsyncParsableCommand {
     @Option(help: "The id of the event that caused this one.") var causationId: String?
     @Option(help: "The payload's schema version (default: the latest).") var schemaVersion: Int?
 
+    /// The store's folder is `--data` before the command (passed on as
+    /// $LEDGERLINE_DATA) or $LEDGERLINE_DATA itself, read as other commands read it.
+    func validate() throws {
+        try UsageErrors.requireUTF8StoreFolderVariable()
+    }
+
     func run() async throws {
         try await CommandErrors.run {
             let event = try proposal()

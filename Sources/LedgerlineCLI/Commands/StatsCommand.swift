@@ -176,7 +176,9 @@ struct ExportCommand: AsyncParsableCommand {
             output into an empty store gives the same positions and the same head hash: \
             a backup you can restore. The export ends at the head the log had when it \
             began: events appended meanwhile are left for the next `export --from`, so \
-            it ends even while writers go on.
+            it ends even while writers go on. A --from one past the head exports \
+            nothing, silently (nothing new since the last export); further on, it says \
+            where the log ends.
 
             Example:
               ledgerline export > backup.jsonl
@@ -213,6 +215,13 @@ struct ExportCommand: AsyncParsableCommand {
                 position = last.position.next
             }
             Output.flush()
+            // --from just past the head is the next export of an incremental backup, with
+            // nothing new yet; further on, it skips positions that will come, a likely slip.
+            if from > 1, UInt64(from) > head.rawValue &+ 1 {
+                Output.error(
+                    "ledgerline: nothing exported: the log's head is \(head.rawValue), so --from \(from) is past its end "
+                        + "(the next export of new events starts at --from \(head.rawValue + 1))")
+            }
         }
     }
 }

@@ -18,6 +18,7 @@ struct GlobalOptions: ParsableArguments {
 
     func validate() throws {
         if data?.isEmpty == true { throw Self.emptyData }
+        if data == nil { try UsageErrors.requireUTF8StoreFolderVariable() }
     }
 
     /// The folder the store lives in.

@@ -58,6 +58,18 @@ enum UsageErrors {
                 + "(a terminal, a script or a file name in another encoding, such as Latin-1, gives other bytes)")
     }
 
+    /// Refuses a `$LEDGERLINE_DATA` that is not valid UTF-8, as ``requireUTF8(_:)``
+    /// refuses such an argument: `ProcessInfo` repairs the environment the same way, so
+    /// the store would be looked for in a folder whose name nobody gave.
+    static func requireUTF8StoreFolderVariable() throws(ValidationError) {
+        guard let raw = getenv("LEDGERLINE_DATA") else { return }
+        let bytes = Array(UnsafeRawBufferPointer(start: raw, count: strlen(raw)))
+        guard String(validating: bytes, as: UTF8.self) == nil else { return }
+        throw ValidationError(
+            "$LEDGERLINE_DATA is not valid UTF-8: \"\(MessageText.oneLine(escapingInvalidUTF8(bytes)))\"; set it to the store's folder as UTF-8 text, "
+                + "or give --data")
+    }
+
     /// `bytes` as text, each byte that is not part of valid UTF-8 written as `\xFF`.
     static func escapingInvalidUTF8(_ bytes: [UInt8]) -> String {
         var text = ""
