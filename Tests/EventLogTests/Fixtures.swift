@@ -154,14 +154,22 @@ extension ImportLine {
     }
 }
 
-/// The phases an import reported, in order, each run of reports of one phase once:
+/// The progress reports of an import, by phase:
 /// pass ``record`` as the import's progress.
 final class PhaseLog: Sendable {
-    private let phases = Mutex<[EventImporter.Phase]>([])
+    /// Every report's phase, in order.
+    private let reports = Mutex<[EventImporter.Phase]>([])
 
     var record: @Sendable (EventImporter.Progress) -> Void {
-        { [self] progress in self.phases.withLock { if $0.last != progress.phase { $0.append(progress.phase) } } }
+        { [self] progress in self.reports.withLock { $0.append(progress.phase) } }
     }
 
-    var seen: [EventImporter.Phase] { phases.withLock { $0 } }
+    /// The phases in the order they began, each once per stretch of reports.
+    var seen: [EventImporter.Phase] {
+        reports.withLock { all in all.indices.compactMap { i in i == 0 || all[i - 1] != all[i] ? all[i] : nil } }
+    }
+
+    /// How many reports `phase` made: the append pass makes one per batch it commits,
+    /// then one more at the end.
+    func reports(of phase: EventImporter.Phase) -> Int { reports.withLock { $0.filter { $0 == phase }.count } }
 }

@@ -100,19 +100,15 @@ struct ImportBatchBytesTests {
         try await withLMDBStore { store in
             let importer = EventImporter(store: store, validator: nil, options: options)
             let preview = try await importer.preview(url: scratch.file("events.jsonl"), displayName: "events.jsonl")
-            let reports = Mutex<[EventImporter.Phase]>([])
-            let summary = try await importer.importFile(at: scratch.file("events.jsonl"), displayName: "events.jsonl") { progress in
-                reports.withLock { $0.append(progress.phase) }
-            }
+            let phases = PhaseLog()
+            let summary = try await importer.importFile(at: scratch.file("events.jsonl"), displayName: "events.jsonl", progress: phases.record)
             #expect(summary.appended == 40)
             #expect(preview.appended == 40)
             #expect(preview.head == summary.head)
             #expect(try store.head().position == LogPosition(40))
-            // Lines without ids into an empty store: nothing to plan. The append pass
-            // reports each batch it commits, then once more at the end.
-            let phases = reports.withLock { $0 }
-            #expect(!phases.contains(.planning))
-            #expect(phases.filter { $0 == .appending }.count - 1 > 5, "\(phases)")
+            // Lines without ids into an empty store: nothing to plan.
+            #expect(!phases.seen.contains(.planning))
+            #expect(phases.reports(of: .appending) - 1 > 5, "\(phases.seen)")
             #expect(try scratch.leftovers().isEmpty)
         }
         // Through the append pass itself, to see each batch.
@@ -178,19 +174,15 @@ struct ImportBatchBytesTests {
             try await withLMDBStore { store in
                 let importer = CSVImporter(mapping: mapping, store: store, validator: nil, options: options)
                 let preview = try await importer.preview(url: scratch.file("notes.csv"), displayName: "notes.csv")
-                let reports = Mutex<[EventImporter.Phase]>([])
-                let summary = try await importer.importFile(at: scratch.file("notes.csv"), displayName: "notes.csv") { progress in
-                    reports.withLock { $0.append(progress.phase) }
-                }
+                let phases = PhaseLog()
+                let summary = try await importer.importFile(at: scratch.file("notes.csv"), displayName: "notes.csv", progress: phases.record)
                 #expect(summary.appended == 40)
                 #expect(preview.appended == 40)
                 #expect(preview.head == summary.head)
                 #expect(try store.head().position == LogPosition(40))
-                // Ids from id keys into an empty store: nothing to plan. The append pass
-                // reports each batch it commits, then once more at the end.
-                let phases = reports.withLock { $0 }
-                #expect(!phases.contains(.planning))
-                committed = phases.filter { $0 == .appending }.count - 1
+                // Ids from id keys into an empty store: nothing to plan.
+                #expect(!phases.seen.contains(.planning))
+                committed = phases.reports(of: .appending) - 1
             }
             #expect(try scratch.leftovers().isEmpty)
             return committed

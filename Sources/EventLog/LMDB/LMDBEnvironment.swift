@@ -111,13 +111,23 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// follower would wait in silence for ever, and the new file's positions need not
     /// be the old one's. Cost: one `stat`.
     func dataFileProblem() -> String? {
-        guard let opened = dataFile else { return nil }
-        let now = Self.identity(of: dataPath)
-        guard now == nil || now! != opened else { return nil }
-        let what = now == nil ? "was deleted" : "was replaced by another file (a backup put in its place?)"
+        guard let change = Self.change(of: dataPath, since: dataFile) else { return nil }
+        let what = change == .deleted ? "was deleted" : "was replaced by another file (a backup put in its place?)"
         return
             "\(dataPath) \(what) while this process read it, so it would wait for appends that go to the other file, "
             + "and positions there need not be the ones already read; start the command again to read the store as it is now"
+    }
+
+    /// How a file this process opened has gone since: see ``change(of:since:)``.
+    private enum FileChange { case deleted, replaced }
+
+    /// Whether the file at `path` is still the one this process opened (`opened`, its
+    /// device and inode then), or was deleted or replaced since; `nil` when it is the
+    /// same, or when the process never learnt which file it opened. One `stat`.
+    private static func change(of path: String, since opened: (device: UInt64, inode: UInt64)?) -> FileChange? {
+        guard let opened else { return nil }
+        guard let now = identity(of: path) else { return .deleted }
+        return now == opened ? nil : .replaced
     }
 
     private static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
@@ -137,10 +147,8 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// process's writes from then on (the processes that opened the new file carry on
     /// among themselves).
     func lockFileProblem() -> String? {
-        guard let opened = lockFile else { return nil }
-        let now = Self.identity(of: lockPath)
-        guard now == nil || now! != opened else { return nil }
-        let what = now == nil ? "was deleted" : "was replaced by another file"
+        guard let change = Self.change(of: lockPath, since: lockFile) else { return nil }
+        let what = change == .deleted ? "was deleted" : "was replaced by another file"
         return "\(lockPath) \(what) while this process had the store open, so processes that open it from now on do not wait "
             + "for this one's writes; to keep two writers from undoing each other's commits, this process writes no more; "
             + "stop every ledgerline process using \(directory.path), then run `ledgerline verify` (never delete lock.mdb while the store is in use)"

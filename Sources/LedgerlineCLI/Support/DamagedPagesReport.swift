@@ -117,15 +117,9 @@ enum DamagedPagesReport {
             out.put("\nledgerline: the process stopped (")
             describe(signal, &out, json: false, afterLMDB: false)
             out.put(") while reading the store")
-            if let folder {
-                out.put(" in ")
-                out.put(UnsafeBufferPointer(folder))
-            }
+            putFolder(after: " in ", &out)
             out.put(". LMDB stops a process like this when data.mdb's pages are damaged: run `ledgerline")
-            if let folder {
-                out.put(" --data ")
-                out.put(UnsafeBufferPointer(folder))
-            }
+            putFolder(after: " --data ", &out)
             out.put(" verify` to find where the log breaks, then restore data.mdb from a backup or an export. ")
             out.put("If verify finds the store intact, this is a bug in ledgerline: run the command again with LEDGERLINE_CRASH_REPORT=1 for a crash report\n")
             out.flush(to: 2)
@@ -187,6 +181,13 @@ enum DamagedPagesReport {
         _exit(1)
     }
 
+    /// `prefix` and the store's folder, when the report knows the folder.
+    private static func putFolder(after prefix: StaticString, _ out: inout SignalSafeWriter) {
+        guard let folder else { return }
+        out.put(prefix)
+        out.put(UnsafeBufferPointer(folder))
+    }
+
     /// The report of an abort that was not one of LMDB's assertions: the process
     /// aborted, which is not known to be the store's doing, and how to find out more.
     /// `verify` says how far it got, and prints no JSON, as for any other error: it
@@ -203,16 +204,10 @@ enum DamagedPagesReport {
             return
         }
         out.put("the process aborted, not on one of LMDB's assertions, while it had the store")
-        if let folder {
-            out.put(" in ")
-            out.put(UnsafeBufferPointer(folder))
-        }
+        putFolder(after: " in ", &out)
         out.put(" open. Nothing says the store is damaged: this is a bug in ledgerline. ")
         out.put("Run the command again with LEDGERLINE_CRASH_REPORT=1 for a crash report; `ledgerline")
-        if let folder {
-            out.put(" --data ")
-            out.put(UnsafeBufferPointer(folder))
-        }
+        putFolder(after: " --data ", &out)
         out.put(" verify` checks the store\n")
     }
 
