@@ -49,7 +49,7 @@ import Glibc
                 == "ledgerline: the chain and the indexes hold (1,000 events verified), but the pages of LMDB's free-page list are damaged: "
                 + "LMDB cannot read them (MDB_CORRUPTED: Located page was wrong type); reads still work, but writes fail, or could reuse pages still in use. "
                 + "`ledgerline export` still reads the whole log: import its output into a new, empty store (`ledgerline --data NEW import FILE`) "
-                + "and use that one instead; a `backup` now would copy the damage (with --compact, it fails)\n")
+                + "and use that one instead (`backup` refuses a store in this state, since a copy would carry the damage)\n")
         let json = try JSONParser.parse(Array(try await CLI.run(["--data", scratch.data, "verify", "--json"]).stdout.utf8))
         #expect(json["intact"] == .bool(false))
         #expect(json["databaseProblem"]?.stringValue?.hasPrefix("the pages of LMDB's free-page list are damaged") == true)
@@ -58,6 +58,30 @@ import Glibc
         let export = try await CLI.run(["--data", scratch.data, "export"])
         #expect(export.status == 0)
         #expect(export.stdout.split(separator: "\n").count == 1_000)
+    }
+
+    /// A plain copy would carry the damaged pages as they are and a compact one reads
+    /// them to count what it leaves out: `backup` refuses both before writing anything.
+    @Test(arguments: [false, true]) func backupRefusesAStoreWhoseFreePageListIsDamaged(compact: Bool) async throws {
+        let scratch = try await store(batches: 20, perBatch: 50)
+        defer { scratch.cleanup() }
+        var file = try LMDBFile(dataFile(scratch))
+        let root = file.freeRoot
+        try #require(root != LMDBFile.noPage && file.flags(root) == 2, "the free-page list is not one leaf")
+        let entry = file.node(root, 0)
+        file.setU64(entry + 24, 0xFFFF_FFFF)
+        try file.write()
+        let target = scratch.url.appendingPathComponent("backup").path
+
+        let result = try await CLI.run(["--data", scratch.data, "backup", target] + (compact ? ["--compact"] : []))
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("ledgerline: cannot back up \(scratch.data): LMDB's free-page list entry for transaction "), "\(result.stderr)")
+        #expect(
+            result.stderr.hasSuffix(
+                ", and a copy would carry the damage; nothing was written. `ledgerline export` still reads the whole log: "
+                    + "import its output into a new, empty store (`ledgerline --data NEW import FILE`) and back that one up\n"),
+            "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: target), "the backup folder was made")
     }
 
     @Test func aFreePageListEntryThatListsAPagePastTheEndIsNamedByVerify() async throws {

@@ -99,9 +99,28 @@ extension LMDBEventStore {
     /// Cost: one walk of each, in `txn`; the free-page list is small, and the views
     /// are as large as the rows they keep.
     func databaseProblem(_ txn: LMDBTransaction, walking announce: (@Sendable (Index) -> Void)?) throws -> String? {
+        announce?(.freePages)
+        if let problem = try freePagesProblem(txn) { return problem }
+        var walking = Index.meta
+        do {
+            for (index, dbi) in [(Index.meta, databases.meta), (.views, databases.views)] {
+                walking = index
+                announce?(index)
+                try withCursor(txn, dbi) { cursor in
+                    var entry = try cursor.get(MDB_FIRST)
+                    while entry != nil { entry = try cursor.get(MDB_NEXT) }
+                }
+            }
+            return nil
+        } catch let failure as LMDBFailure where failure.isDamage {
+            return "the pages of the \(walking) database are damaged: LMDB cannot read them (\(failure.lmdbMessage))"
+        }
+    }
+
+    /// Why LMDB's free-page list cannot be read or is not well formed (see
+    /// ``databaseProblem(_:walking:)``), or `nil`. Cost: one walk of the list, which is small.
+    func freePagesProblem(_ txn: LMDBTransaction) throws -> String? {
         struct Found: Error { let problem: String }
-        var walking = Index.freePages
-        announce?(walking)
         do {
             // LMDB's own database 0; a cursor on it may be opened in a read transaction.
             let lastPage = UInt64(env.usedBytes / max(env.pageSize, 1)) &- 1
@@ -140,20 +159,11 @@ extension LMDBEventStore {
             if let twice = zip(pages, pages.dropFirst()).first(where: { $0 == $1 }) {
                 throw Found(problem: "LMDB's free-page list lists page \(twice.0) twice")
             }
-            for (index, dbi) in [(Index.meta, databases.meta), (.views, databases.views)] {
-                walking = index
-                announce?(index)
-                try withCursor(txn, dbi) { cursor in
-                    var entry = try cursor.get(MDB_FIRST)
-                    while entry != nil { entry = try cursor.get(MDB_NEXT) }
-                }
-            }
             return nil
         } catch let found as Found {
             return found.problem
         } catch let failure as LMDBFailure where failure.isDamage {
-            let name = walking == .freePages ? "LMDB's free-page list" : "the \(walking) database"
-            return "the pages of \(name) are damaged: LMDB cannot read them (\(failure.lmdbMessage))"
+            return "the pages of LMDB's free-page list are damaged: LMDB cannot read them (\(failure.lmdbMessage))"
         }
     }
 

@@ -34,6 +34,7 @@ extension LMDBEventStore {
     ///   disk, the quota or the file size limit ran out); nothing is left behind then.
     public func backup(to target: URL, compact: Bool = false, verify: Bool = false) throws(EventLogError) -> Backup {
         let target = target.standardizedFileURL
+        try refuseDamagedFreePages(backingUpTo: target)
         var isFolder: ObjCBool = false
         var madeFolders: [URL] = []
         /// Whether the folder holds the scratch file of an earlier backup, and nothing else.
@@ -150,5 +151,23 @@ extension LMDBEventStore {
         defer { copy.close() }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: final.path)[.size] as? Int) ?? 0
         return Backup(directory: target, head: try copy.head(), bytes: bytes, verification: verify ? try copy.verify(progress: nil) : nil)
+    }
+
+    /// Refuses to back up a store whose free-page list is damaged, before anything is
+    /// written: a plain copy carries the list's pages as they are, so the copy's first
+    /// write fails or reuses a page in use, and a compact copy reads the list to count
+    /// the pages it leaves out. One walk of the list, which is small.
+    private func refuseDamagedFreePages(backingUpTo target: URL) throws(EventLogError) {
+        let problem: String?
+        do {
+            problem = try env.read { txn in try freePagesProblem(txn) }
+        } catch {
+            throw EventLogError(.storage, "backing up to \(target.path) failed: \(error.asEventLogError.message)")
+        }
+        guard let problem else { return }
+        throw EventLogError(
+            .corrupted,
+            "cannot back up \(env.directory.path): \(problem), and a copy would carry the damage; nothing was written. "
+                + "`ledgerline export` still reads the whole log: import its output into a new, empty store (`ledgerline --data NEW import FILE`) and back that one up")
     }
 }

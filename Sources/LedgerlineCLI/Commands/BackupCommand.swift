@@ -13,7 +13,9 @@ struct BackupCommand: AsyncParsableCommand {
             it, or restore by stopping the writers and putting its data.mdb in place of \
             the old one. FOLDER must be new or empty; the copy is renamed to data.mdb only \
             once it is complete and on disk. --compact leaves free pages out (smaller, \
-            slower). Unlike `export`, the copy is binary and needs no import to restore.
+            slower). Unlike `export`, the copy is binary and needs no import to restore. \
+            A store whose LMDB free-page list is damaged is refused before anything is \
+            written, since a copy would carry the damage; the message says what to do.
 
             Example:
               ledgerline --data ./crm backup /backups/crm-2026-11-27 --verify

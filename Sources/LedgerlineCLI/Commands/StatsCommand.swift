@@ -81,7 +81,7 @@ struct VerifyCommand: AsyncParsableCommand {
     /// from the log, since a backup copies the file's pages, damage included.
     /// A literal, so that the report of a crash can print it from a signal handler.
     static let databaseAdvice: StaticString =
-        "reads still work, but writes fail, or could reuse pages still in use. `ledgerline export` still reads the whole log: import its output into a new, empty store (`ledgerline --data NEW import FILE`) and use that one instead; a `backup` now would copy the damage (with --compact, it fails)"
+        "reads still work, but writes fail, or could reuse pages still in use. `ledgerline export` still reads the whole log: import its output into a new, empty store (`ledgerline --data NEW import FILE`) and use that one instead (`backup` refuses a store in this state, since a copy would carry the damage)"
 
     @OptionGroup var global: GlobalOptions
     @Option(
