@@ -7,6 +7,7 @@ let allScenarios: [any BenchmarkScenario] = [
     ValidateBenchmark(),
     ConcurrentAppendBenchmark(),
     ReplayBenchmark(),
+    ColdReplayBenchmark(),
     StreamReadBenchmark(),
     SchemaValidationBenchmark(),
     AllocateBenchmark(),

@@ -5,8 +5,9 @@ import Testing
 @testable import EventLog
 
 /// The writer drops the process's mapping of the map's pages after a large commit, so
-/// an import's resident memory does not grow with every index page it touched.
-@Suite("Releasing mapped pages")
+/// an import's resident memory does not grow with every index page it touched; scans
+/// have the kernel read the file ahead of them.
+@Suite("Mapped pages")
 struct MappedPagesTests {
     /// Resident kilobytes of this process's mapping of `path`, from `/proc/self/smaps`.
     private func residentKilobytes(of path: String) throws -> Int {
@@ -21,6 +22,53 @@ struct MappedPagesTests {
             }
         }
         return total
+    }
+
+    /// The kernel's flags for this process's mapping of `path` (`VmFlags` in
+    /// `/proc/self/smaps`): `rr` while it is advised random, `sr` sequential.
+    private func flags(of path: String) -> Set<Substring> {
+        guard let smaps = LMDBEnvironment.readWhole("/proc/self/smaps") else { return [] }
+        var inMapping = false
+        for line in smaps.split(separator: "\n") {
+            if let first = line.first, first.isHexDigit, line.contains("-"), line.split(separator: " ").count >= 5 {
+                inMapping = line.hasSuffix(" " + path)
+            } else if inMapping, line.hasPrefix("VmFlags:") {
+                return Set(line.split(separator: " ").dropFirst())
+            }
+        }
+        return []
+    }
+
+    @Test("a scan has the kernel read the file ahead while it runs; point reads stay random")
+    func scansReadAhead() async throws {
+        try await withLMDBStore { store in
+            _ = try await store.append((0..<600).map { n in Fixture.event(StreamName("customer-\(n % 50)")!, "ContactUpdated", ["n": .number(JSONNumber(n))]) })
+            let path = try #require(store.env.dataFilePath)
+            #expect(flags(of: path).contains("rr"), "MDB_NORDAHEAD advises the map random")
+
+            try store.env.read { _ in
+                store.env.scanning {
+                    #expect(flags(of: path).contains("sr"))
+                    #expect(!flags(of: path).contains("rr"))
+                    // Scans nest: the advice holds until the last one ends.
+                    store.env.scanning { #expect(flags(of: path).contains("sr")) }
+                    #expect(flags(of: path).contains("sr"))
+                }
+            }
+            #expect(flags(of: path).contains("rr"))
+
+            // The store's long forward reads are scans; short ones are point reads.
+            var during: Set<Substring> = []
+            #expect(try store.scan(from: .start, limit: 600) { _ in during = during.isEmpty ? flags(of: path) : during; return true } == 600)
+            #expect(during.contains("sr"))
+            during = []
+            #expect(try store.scan(from: .start, limit: 10) { _ in during = during.isEmpty ? flags(of: path) : during; return true } == 10)
+            #expect(during.contains("rr"))
+            #expect(try store.read(from: .start, direction: .forward, limit: 600).count == 600)
+            #expect(flags(of: path).contains("rr"))
+            #expect(try store.verify(progress: nil).isIntact)
+            #expect(flags(of: path).contains("rr"))
+        }
     }
 
     @Test("the data file's mapping is found, and releasing it leaves none of its pages resident")

@@ -250,6 +250,51 @@ final class LMDBEnvironment: @unchecked Sendable {
         return nil
     }
 
+    // MARK: - Reading ahead for scans
+
+    /// The scans under way (see ``scanning(_:)``), and the map as last found with the
+    /// map size it was found at (it moves only when the map is resized).
+    private struct Scans {
+        var running = 0
+        var map: (start: UInt, count: Int, mapSize: Int)?
+    }
+
+    private let scans = Mutex(Scans())
+
+    /// Runs `body`, a read that walks much of the file in order (a replay, an export,
+    /// `verify`, a backup), with the kernel reading the file ahead of it. Call it inside
+    /// a transaction, so that the map cannot be resized meanwhile.
+    ///
+    /// `MDB_NORDAHEAD` makes LMDB advise its map `MADV_RANDOM`: a lookup reads only the
+    /// page it needs, which suits point reads of a file larger than memory. But a scan of
+    /// a file the page cache does not hold then reads it one 4 KiB page fault at a time:
+    /// `verify` of 1,000,000 events (a 571 MB file) took 13-19 s after the cache was
+    /// dropped, against 2.8 s with it warm. While a scan runs, the map is advised
+    /// `MADV_SEQUENTIAL` instead (the kernel reads well ahead of the faults, and lets
+    /// what was read go first): the same `verify` took 3.0 s cold. The first scan to
+    /// begin sets it, the last to end puts `MADV_RANDOM` back; point reads in the same
+    /// process meanwhile read ahead too, which costs reads from disk, never results.
+    ///
+    /// Cost: two `madvise` calls a scan, and one look in `/proc/self/maps` per map size.
+    func scanning<T>(_ body: () throws -> T) rethrows -> T {
+        adviseScan(beginning: true)
+        defer { adviseScan(beginning: false) }
+        return try body()
+    }
+
+    private func adviseScan(beginning: Bool) {
+        scans.withLock { scans in
+            scans.running += beginning ? 1 : -1
+            guard scans.running == (beginning ? 1 : 0), !closed.load(ordering: .acquiring) else { return }
+            let mapSize = currentMapSize.load(ordering: .relaxed)
+            if scans.map?.mapSize != mapSize {
+                scans.map = mappedRange().map { (UInt(bitPattern: $0.start), $0.count, mapSize) }
+            }
+            guard let map = scans.map, let start = UnsafeMutableRawPointer(bitPattern: map.start) else { return }
+            madvise(start, map.count, beginning ? MADV_SEQUENTIAL : MADV_RANDOM)
+        }
+    }
+
     // MARK: - Copying
 
     /// Writes one snapshot of the whole environment to `fd` (from its current offset,
@@ -260,7 +305,9 @@ final class LMDBEnvironment: @unchecked Sendable {
         while true {
             let code: Int32 = try resizeLock.withShared {
                 try checkOpen()
-                return mdb_env_copyfd2(handle, fd, compact ? UInt32(MDB_CP_COMPACT) : 0)
+                // A plain copy reads the whole map in order; a compact one walks each
+                // tree, whose pages mostly lie in the order they were written.
+                return scanning { mdb_env_copyfd2(handle, fd, compact ? UInt32(MDB_CP_COMPACT) : 0) }
             }
             if code == MDB_MAP_RESIZED {
                 // Another process grew the map before the copy's snapshot began; nothing

@@ -63,7 +63,7 @@ extension LMDBEventStore {
     private func verifyInSnapshot(
         progress: (@Sendable (LogPosition, LogPosition) -> Void)?, walkingIndex: (@Sendable (Index) -> Void)?
     ) throws -> VerificationReport {
-        var report = try env.read { txn in
+        var report = try env.read { txn in try env.scanning {
             let head = try Self.readHead(txn, databases)
             var report = try withCursor(txn, databases.events) { cursor in
                 try Self.verifyChain(head: head, progress: progress) { visit in
@@ -79,7 +79,7 @@ extension LMDBEventStore {
             // and in the same snapshot.
             if report.isIntact { report.indexProblem = try indexProblem(txn, events: report.verifiedEvents, links: report.carriedLinks, walking: walkingIndex) }
             return report
-        }
+        } }
         // In a transaction of its own: LMDB fails every later call in a transaction
         // once one met damage, as a damaged index's walk does.
         if report.firstBadPosition == nil { report.databaseProblem = try env.read { txn in try databaseProblem(txn, walking: walkingIndex) } }

@@ -267,6 +267,18 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
     /// a long read hands it to another thread (see ``readForwardInParts(_:from:limit:)``),
     /// which LMDB allows for read transactions only.
     func readEvents(_ txn: LMDBTransaction, from position: LogPosition?, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {
+        // A long forward read walks the file in order: let the kernel read ahead.
+        guard direction == .forward, limit >= Self.scanThreshold else {
+            return try readEventsUnadvised(txn, from: position, direction: direction, limit: limit)
+        }
+        return try env.scanning { try readEventsUnadvised(txn, from: position, direction: direction, limit: limit) }
+    }
+
+    /// Forward reads of at least this many events are scans (see ``LMDBEnvironment/scanning(_:)``):
+    /// the pages a subscription catches up by (512 events) and longer.
+    static let scanThreshold = 256
+
+    private func readEventsUnadvised(_ txn: LMDBTransaction, from position: LogPosition?, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {
         if direction == .forward, let events = try readForwardInParts(txn, from: max(position?.rawValue ?? 1, 1), limit: limit) {
             return events
         }
