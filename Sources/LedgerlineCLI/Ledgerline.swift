@@ -44,6 +44,7 @@ struct Ledgerline: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            let error = await UsageErrors.refusedNumber(error, arguments: arguments) ?? error
             exitIfUsageError(error, arguments: arguments)
             exit(withError: error)
         }

@@ -91,6 +91,54 @@ import Testing
         }
     }
 
+    /// A backup into the store's own folder, or a folder below it, used to be written:
+    /// it is lost with the store, and copied along with it by whatever copies that
+    /// folder. It is refused before anything is written, however the folder is spelled.
+    @Test func aFolderInsideTheStoresFolderIsRefusedBeforeAnythingIsWritten() async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(
+            at: scratch.url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        // Spelled as the file system resolves it, so the messages below name it as given.
+        let parent = scratch.url.deletingLastPathComponent().resolvingSymlinksInPath()
+        let store = try LMDBEventStore(directory: parent.appendingPathComponent("store"))
+        defer { store.close() }
+        _ = try await store.append([Fixture.contactCreated(1)])
+        let storePath = store.directory.path
+        let contents = try FileManager.default.contentsOfDirectory(atPath: storePath).sorted()
+        let why =
+            "where the copy would be lost with the store and copied along with it; name a folder outside \(storePath)"
+
+        let own = #expect(throws: EventLogError.self) { try store.backup(to: store.directory) }
+        #expect(own?.code == .storage)
+        #expect(own?.message == "cannot back up to \(storePath): it is the store's own folder, \(why)")
+        let below = #expect(throws: EventLogError.self) {
+            try store.backup(to: store.directory.appendingPathComponent("snapshots/monday"))
+        }
+        #expect(
+            below?.message
+                == "cannot back up to \(storePath)/snapshots/monday: it is inside the store's folder \(storePath), \(why)"
+        )
+        let dotted = #expect(throws: EventLogError.self) {
+            try store.backup(to: parent.appendingPathComponent("elsewhere/../store/copy"))
+        }
+        #expect(
+            dotted?.message
+                == "cannot back up to \(storePath)/copy: it is inside the store's folder \(storePath), \(why)")
+        let link = parent.appendingPathComponent("alias")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: store.directory)
+        let linked = #expect(throws: EventLogError.self) { try store.backup(to: link.appendingPathComponent("copy")) }
+        #expect(
+            linked?.message
+                == "cannot back up to \(link.path)/copy (\(storePath)/copy once symbolic links are followed): it is inside the store's folder \(storePath), \(why)"
+        )
+
+        #expect(try FileManager.default.contentsOfDirectory(atPath: storePath).sorted() == contents)
+        #expect(!FileManager.default.fileExists(atPath: parent.appendingPathComponent("elsewhere").path))
+        // Beside the store is outside it.
+        #expect(try store.backup(to: parent.appendingPathComponent("store-copy")).head.position == LogPosition(1))
+    }
+
     @Test func aBackupThatFailsLeavesNoFolderBehind() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }

@@ -295,6 +295,43 @@ import Testing
         }
     }
 
+    /// The nil UUID is no event's id: as an id it used to be stored (and would make every
+    /// client that sends it collide on one event), and as a correlation or causation id
+    /// it links to nothing. Both stores refuse it, the whole batch with it.
+    @Test(arguments: StoreKind.allCases)
+    func theNilUUIDIsNoEventsIdNorALink(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let said = "is the nil UUID 00000000-0000-0000-0000-000000000000, which is no event's id"
+            var withID = Fixture.contactCreated(1)
+            withID.id = .nilUUID
+            var correlated = Fixture.contactCreated(1)
+            correlated.correlationId = .nilUUID
+            var caused = Fixture.contactCreated(1)
+            caused.causationId = .nilUUID
+            let refusals = [
+                (withID, "the id \(said); give a real UUID, or leave the id out and one is made"),
+                (
+                    correlated,
+                    "the correlationId \(said) and links this event to nothing; give the id the events of one request or chain share, or leave the correlationId out"
+                ),
+                (caused, "the causationId \(said) and links this event to nothing; give the id of the event that caused this one, or leave the causationId out"),
+            ]
+            for (proposal, problem) in refusals {
+                await #expect {
+                    try await store.append([Fixture.contactCreated(2), proposal])
+                } throws: { error in
+                    guard let error = error as? EventLogError else { return false }
+                    return error.code == .invalidEvent && error.batchIndex == 1
+                        && error.message == "event 2 of the batch (stream customer-1, ContactCreated): \(problem)"
+                }
+            }
+            let head = try store.head().position
+            #expect(head == LogPosition.start)
+            let stored = try store.event(id: EventID.nilUUID)
+            #expect(stored == nil)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func recordedEventsCarryTheWholeEnvelope(kind: StoreKind) async throws {
         try await kind.withStore { store in

@@ -24,6 +24,21 @@ import Testing
     @Test(arguments: [
         (["--expected-version", "latest"], "--expected-version must be any, no-stream or a version number, not \"latest\""),
         (["--id", "123"], "--id is not a UUID: \"123\""),
+        // The nil UUID used to be stored as an event's id.
+        (
+            ["--id", "00000000-0000-0000-0000-000000000000"],
+            "--id is the nil UUID 00000000-0000-0000-0000-000000000000, which is no event's id; give a real UUID, or leave --id out and one is made"
+        ),
+        (
+            ["--correlation-id", "00000000-0000-0000-0000-000000000000"],
+            "--correlation-id is the nil UUID 00000000-0000-0000-0000-000000000000, which is no event's id and links this event to nothing; "
+                + "give the id the events of one request or chain share, or leave --correlation-id out"
+        ),
+        (
+            ["--causation-id", "00000000-0000-0000-0000-000000000000"],
+            "--causation-id is the nil UUID 00000000-0000-0000-0000-000000000000, which is no event's id and links this event to nothing; "
+                + "give the id of the event that caused this one, or leave --causation-id out"
+        ),
         (["--occurred-at", "2024-13-01T00:00:00Z"], "--occurred-at is not an RFC 3339 timestamp like 2026-11-25T14:03:00Z: \"2024-13-01T00:00:00Z\"; month 13 is out of range"),
         (["--occurred-at", "2024-03-01T09:30:00"], "--occurred-at is not an RFC 3339 timestamp like 2026-11-25T14:03:00Z: \"2024-03-01T09:30:00\"; it has no offset; add Z for UTC or one such as +02:00"),
         (["--occurred-at", "2024-03-01"], "--occurred-at is not an RFC 3339 timestamp like 2026-11-25T14:03:00Z: \"2024-03-01\"; it has a date but no time; add one and an offset, such as 2024-03-01T00:00:00Z"),
@@ -38,6 +53,7 @@ import Testing
                                   "--data", #"{"customerId":"9","email":"zoe@example.com"}"#] + extra)
         #expect(result.status == 65)
         #expect(result.stderr.contains("ledgerline: \(reason)"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.data), "nothing was written")
     }
 
     @Test func malformedPayloadIsRefused() async throws {

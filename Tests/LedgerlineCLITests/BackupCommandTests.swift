@@ -85,6 +85,27 @@ import Testing
         )
     }
 
+    /// `backup S/snap` used to write the copy inside the store's folder, where it is lost
+    /// with the store; `backup S` was refused only because the folder was not empty.
+    @Test(arguments: ["store", "store/snap", "store/a/../b"])
+    func aFolderInsideTheStoresFolderIsRefusedAndNothingIsWritten(folder: String) async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let parent = scratch.url.resolvingSymlinksInPath().path
+        let data = parent + "/store"
+        #expect(try await CLI.run(["--data", data, "init"]).status == 0)
+        let target = URL(fileURLWithPath: parent + "/" + folder).standardizedFileURL.path
+        let outcome = try await CLI.run(["--data", data, "backup", parent + "/" + folder])
+        #expect(outcome.status == 1)
+        let place = folder == "store" ? "it is the store's own folder" : "it is inside the store's folder \(data)"
+        #expect(
+            outcome.stderr
+                == "ledgerline: cannot back up to \(target): \(place), where the copy would be lost with the store and copied along with it; "
+                + "name a folder outside \(data)\n")
+        #expect(outcome.stdout.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data).sorted() == ["data.mdb", "lock.mdb"])
+    }
+
     @Test func aBackupOfNoStoreSaysSo() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }

@@ -57,6 +57,72 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: scratch.data))
     }
 
+    /// A number beyond its option's type used to get argument-parser's "The value
+    /// '99999999999999999999' is invalid for '--limit <limit>'", which says neither what
+    /// the option takes nor why. Every numeric option now says it in its own words:
+    /// its own check when that refuses the type's bound too, else the bound.
+    @Test(arguments: [
+        (
+            ["streams", "--limit", "99999999999999999999"],
+            "--limit must be at most 9223372036854775807: 99999999999999999999; see `ledgerline streams --help`"
+        ),
+        (
+            ["streams", "--limit", "-99999999999999999999"],
+            "--limit must be zero or more: -99999999999999999999; see `ledgerline streams --help`"
+        ),
+        (
+            ["read", "--from=-99999999999999999999"],
+            "--from must be a position, 0 or more: -99999999999999999999; see `ledgerline read --help`"
+        ),
+        (
+            ["tail", "-n", "99999999999999999999"],
+            "-n must be at most 9223372036854775807: 99999999999999999999; see `ledgerline tail --help`"
+        ),
+        (
+            ["import", "events.jsonl", "--batch-size", "-99999999999999999999"],
+            "--batch-size must be 1 or more (events per append transaction): -99999999999999999999; see `ledgerline import --help`"
+        ),
+        (
+            ["import-csv", "rows.csv", "--mapping", "m.yaml", "--max-problems", "99999999999999999999"],
+            "--max-problems must be at most 9223372036854775807: 99999999999999999999; see `ledgerline import-csv --help`"
+        ),
+        (
+            ["project", "follow", "--poll", "-99999999999999999999"],
+            "--poll must be at least 10 milliseconds: -99999999999999999999; see `ledgerline project follow --help`"
+        ),
+        (
+            ["experiments", "report", "welcome", "--through", "-1"],
+            "--through must be 0 or more: -1; see `ledgerline experiments report --help`"
+        ),
+        (
+            ["experiments", "report", "welcome", "--through", "99999999999999999999"],
+            "--through must be at most 18446744073709551615: 99999999999999999999; see `ledgerline experiments report --help`"
+        ),
+        (["read", "--limit", "many"], "--limit must be a whole number: \"many\"; see `ledgerline read --help`"),
+        (
+            ["customers", "list", "--limit", "2.5"],
+            "--limit must be a whole number: \"2.5\"; see `ledgerline customers list --help`"
+        ),
+        (
+            ["debug", "append-loop", "--max-seconds", "soon"],
+            "--max-seconds must be a number, such as 2.5: \"soon\"; see `ledgerline debug append-loop --help`"
+        ),
+        // Not a number: argument-parser's line names the values it takes.
+        (
+            ["experiments", "report", "welcome", "--correction", "5"],
+            "The value '5' is invalid for '--correction <correction>'. Please provide one of 'holm' and 'bh'.; see `ledgerline experiments report --help`"
+        ),
+    ])
+    func aNumberTheOptionCannotTakeIsRefusedInItsOwnWords(arguments: [String], line: String) async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let result = try await CLI.run(["--data", scratch.data] + arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr == "ledgerline: \(line)\n")
+        #expect(result.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: scratch.data))
+    }
+
     /// What argument-parser itself refuses is one line too, naming the command whose
     /// help to read.
     @Test(arguments: [
@@ -66,7 +132,10 @@ import Testing
         ),
         (["bogus"], "ledgerline: Unexpected argument 'bogus'; see `ledgerline --help`"),
         (["experiments", "assign"], "see `ledgerline experiments assign --help`"),
-        (["read", "--limit", "many"], "see `ledgerline read --help`"),
+        (
+            ["read", "--limit", "many"],
+            "ledgerline: --limit must be a whole number: \"many\"; see `ledgerline read --help`"
+        ),
         (["read", "--stream"], "ledgerline: Missing value for '--stream <stream>'; see `ledgerline read --help`"),
     ])
     func aParserRejectionIsOneLineNamingTheHelpToRead(arguments: [String], text: String) async throws {

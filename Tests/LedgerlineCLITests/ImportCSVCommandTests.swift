@@ -172,6 +172,18 @@ import Testing
             "stream \"customer-4 4\" from `customer-{CustomerID}`: a stream name may not contain whitespace"
         ),
         ("4,\"Di\"x,di@example.com,2024-02-01,1.00", "text after the closing quote of a quoted field"),
+        // A NUL used to be stored as \u0000; no control character but tab and line
+        // breaks is text, quoted or not.
+        (
+            "4,D\u{0}i,di@example.com,2024-02-01,1.00",
+            "Name: holds a NUL byte (0x00), which no text holds: the file is probably not UTF-8 text "
+                + "(UTF-16 puts a NUL beside every Latin letter) or has binary data in it; "
+                + "save it as UTF-8 (in Excel: CSV UTF-8; `iconv -f UTF-16 -t UTF-8` converts UTF-16), or remove the binary data"
+        ),
+        (
+            "4,\"Di\u{1B}[31m\",di@example.com,2024-02-01,1.00",
+            "Name: holds the control character 0x1B, which no text holds"
+        ),
     ])
     func badRowIsReportedWithFileLineAndColumnAndNothingIsAppended(row: String, reason: String) async throws {
         let scratch = Scratch()
@@ -217,6 +229,17 @@ import Testing
         #expect(outcome.stderr.hasPrefix("ledgerline: \(csv):1: \(reason)"), "\(outcome.stderr)")
         #expect(outcome.stderr.split(separator: "\n").count == 2, "\(outcome.stderr)")
         #expect(try await head(scratch.data) == 0)
+    }
+
+    /// Tabs and line breaks in a quoted cell are text, and are kept.
+    @Test func aTabOrALineBreakInAQuotedCellIsKept() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let (outcome, _, _) = try await run(scratch, rows: ["4,\"Di\tAnn\nLee\",di@example.com,2024-02-01,1.00"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let read = try await CLI.run(["--data", scratch.data, "read", "--type", "ContactCreated"])
+        let event = try JSONParser.parse(read.stdout.split(separator: "\n").first.map(String.init) ?? "")
+        #expect(event["data"]?["firstName"] == .string("Di\tAnn\nLee"))
     }
 
     @Test func aQuoteNeverClosedIsReportedAtTheLineItOpens() async throws {

@@ -19,6 +19,21 @@ import Testing
         (#"{"stream":"customer-2","type":"ContactCreated","data":[1]}"#, #""data" must be a JSON object, found an array"#),
         (#"{"stream":7,"type":"ContactCreated","data":{}}"#, #""stream" must be a string, found an integer"#),
         (#"{"stream":"customer-2","type":"ContactCreated","id":"not-a-uuid","data":{"customerId":"2","email":"b@example.com"}}"#, #""id" is not a UUID: "not-a-uuid""#),
+        // The nil UUID is no event's id, nor a link to one.
+        (
+            #"{"stream":"customer-2","type":"ContactCreated","id":"00000000-0000-0000-0000-000000000000","data":{"customerId":"2","email":"b@example.com"}}"#,
+            #""id" is the nil UUID 00000000-0000-0000-0000-000000000000, which is no event's id; give a real UUID, or leave "id" out and one is made"#
+        ),
+        (
+            #"{"stream":"customer-2","type":"ContactCreated","correlationId":"00000000-0000-0000-0000-000000000000","data":{"customerId":"2","email":"b@example.com"}}"#,
+            #""correlationId" is the nil UUID 00000000-0000-0000-0000-000000000000, which is no event's id and links this event to nothing; "#
+                + #"give the id the events of one request or chain share, or leave "correlationId" out"#
+        ),
+        (
+            #"{"stream":"customer-2","type":"ContactCreated","causationId":"00000000-0000-0000-0000-000000000000","data":{"customerId":"2","email":"b@example.com"}}"#,
+            #""causationId" is the nil UUID 00000000-0000-0000-0000-000000000000, which is no event's id and links this event to nothing; "#
+                + #"give the id of the event that caused this one, or leave "causationId" out"#
+        ),
         (#"{"stream":"customer-2","type":"ContactCreated","occurredAt":"yesterday","data":{"customerId":"2","email":"b@example.com"}}"#, #""occurredAt" is not an RFC 3339 timestamp like 2026-11-25T14:03:00Z: "yesterday""#),
         (#"{"stream":"customer-2","type":"ContactCreated","expectedVersion":"latest","data":{"customerId":"2","email":"b@example.com"}}"#, #""expectedVersion" must be "any", "no-stream" or a version number, found "latest""#),
         (#"{"stream":"customer 2","type":"ContactCreated","data":{}}"#, #""stream": a stream name may not contain whitespace"#),

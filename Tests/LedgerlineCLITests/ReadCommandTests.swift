@@ -249,14 +249,18 @@ import Testing
         #expect(try await positions(scratch, ["read", "--since", "2026-11-11"]) == [])
         #expect(try await positions(scratch, ["read", "--until", "2026-10-31", "--backward"]) == [])
 
+        // What is wrong with the command line alone is a usage error (64), as for every option.
         let reversed = try await CLI.run(["--data", scratch.data, "read", "--since", "2026-11-05", "--until", "2026-11-04"])
-        #expect(reversed.status == 65)
+        #expect(reversed.status == 64)
         #expect(
             reversed.stderr
-                == "ledgerline: --since 2026-11-05T00:00:00Z is after --until 2026-11-04T23:59:59.999999Z, so no event can have been recorded in between; swap them\n")
+                == "ledgerline: --since 2026-11-05T00:00:00Z is after --until 2026-11-04T23:59:59.999999Z, so no event can have been recorded in between; swap them; "
+                + "see `ledgerline read --help`\n")
         let malformed = try await CLI.run(["--data", scratch.data, "read", "--until", "yesterday"])
-        #expect(malformed.status == 65)
-        #expect(malformed.stderr == "ledgerline: --until \"yesterday\" is not a time such as 2026-11-25T14:03:00Z or a day such as 2026-11-25\n")
+        #expect(malformed.status == 64)
+        #expect(
+            malformed.stderr
+                == "ledgerline: --until \"yesterday\" is not a time such as 2026-11-25T14:03:00Z or a day such as 2026-11-25; see `ledgerline read --help`\n")
         let combined = try await CLI.run(["--data", scratch.data, "read", "--id", Self.signupID, "--since", "2026-11-01"])
         #expect(combined.status == 64)
         #expect(combined.stderr.contains("--id reads events by id alone; it cannot be combined with --since"))
@@ -269,9 +273,12 @@ import Testing
         let both = try await CLI.run(["--data", scratch.data, "tail", "-n", "2", "--since", "2026-11-01"])
         #expect(both.status == 64)
         #expect(both.stderr.contains("--lines and --since cannot be combined"))
+        // tail --since used to exit 65 where read --since did too, and every other option 64.
         let badSince = try await CLI.run(["--data", scratch.data, "tail", "--since", "this morning"])
-        #expect(badSince.status == 65)
-        #expect(badSince.stderr == "ledgerline: --since \"this morning\" is not a time such as 2026-11-25T14:03:00Z or a day such as 2026-11-25\n")
+        #expect(badSince.status == 64)
+        #expect(
+            badSince.stderr
+                == "ledgerline: --since \"this morning\" is not a time such as 2026-11-25T14:03:00Z or a day such as 2026-11-25; see `ledgerline tail --help`\n")
     }
 
     /// Filtered forward reads of the whole log scan records in place, one read

@@ -99,14 +99,9 @@ import Testing
         (["customers", "show", "nobody"], "ledgerline: there is no customer nobody in the customer view"),
         (["pipeline", "deal", "nope"], "ledgerline: there is no deal nope in the pipeline view"),
         (
-            ["customers", "show", "1", "--as-of", "yesterday"],
-            "ledgerline: --as-of \"yesterday\" is neither a log position"
-        ),
-        (
             ["customers", "show", "1", "--as-of", "999"],
             "ledgerline: --as-of 999 is past the end of the log (its last position is 10)"
         ),
-        (["tasks", "list", "--now", "soon"], "ledgerline: --now \"soon\" is not a time"),
         (["customers", "list", "--sort", "shoe-size"], "ledgerline: --sort shoe-size is not a field to sort by"),
         (["pipeline", "summary", "--by", "region"], "ledgerline: --by region is not a grouping"),
         (
@@ -127,6 +122,39 @@ import Testing
         #expect(result.stderr.hasPrefix(message), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
+    }
+
+    /// A time or position that does not parse, or a period that ends before it starts,
+    /// is wrong whatever the views hold: a usage error (64), as `read --since` and every
+    /// other option, refused before the store is opened.
+    @Test(arguments: [
+        (
+            ["customers", "show", "1", "--as-of", "yesterday"],
+            "--as-of \"yesterday\" is neither a log position (a whole number such as 1200) nor a time such as 2026-11-25T14:03:00Z or 2026-11-25; "
+                + "see `ledgerline customers show --help`"
+        ),
+        (
+            ["tasks", "list", "--now", "soon"],
+            "--now \"soon\" is not a time such as 2026-11-25T14:03:00Z or a day such as 2026-11-25; see `ledgerline tasks list --help`"
+        ),
+        (
+            ["pipeline", "funnel", "--from", "Q1"],
+            "--from \"Q1\" is not a time such as 2026-11-25T14:03:00Z or a day such as 2026-11-25; see `ledgerline pipeline funnel --help`"
+        ),
+        (
+            ["pipeline", "summary", "--from", "2026-02-01", "--to", "2026-01-01"],
+            "--to 2026-01-01T00:00:00Z is not after --from 2026-02-01T00:00:00Z; give a period that ends after it starts; "
+                + "see `ledgerline pipeline summary --help`"
+        ),
+    ])
+    func aMalformedTimeOrPeriodIsAUsageError(arguments: [String], line: String) async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let result = try await CLI.run(["--data", scratch.data] + arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr == "ledgerline: \(line)\n")
+        #expect(result.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: scratch.data))
     }
 
     @Test func aMalformedPipelineFileIsNamedWithItsLine() async throws {

@@ -11,7 +11,8 @@ import JSON
 /// what the log assigns.
 ///
 /// A line without an `id` gets one derived from its content and line number, so
-/// importing the same file again appends nothing new.
+/// importing the same file again appends nothing new. No id (`id`, `correlationId`,
+/// `causationId`) may be the nil UUID, which is no event's.
 public enum ImportLine {
     /// The fields a line may have.
     public static let knownFields: Set<String> = [
@@ -98,14 +99,14 @@ public enum ImportLine {
         // is encoded, so that checking and importing apply the same limit.
         let encodes = !checkOnly || bytes.count > Self.shortestLineNeedingSizeCheck
         let payload = encodes ? JSONWriter.canonicalBytes(dataValue, reservingCapacity: bytes.count) : []
-        let givenID = try optionalID(fields.id, "id")
+        let givenID = try optionalID(fields.id, "id", .id)
         let id = givenID ?? (checkOnly ? nil : derivedID(bytes, lineNumber: lineNumber))
         var event = ProposedEvent(
             id: id, stream: StreamName(unchecked: streamText), type: EventType(unchecked: typeText),
             schemaVersion: try optionalInt(fields.schemaVersion, "schemaVersion", minimum: 1),
             canonicalPayload: payload, occurredAt: try optionalTimestamp(fields.occurredAt, "occurredAt"),
-            actor: actor, correlationId: try optionalID(fields.correlationId, "correlationId"),
-            causationId: try optionalID(fields.causationId, "causationId"), metadata: metadata,
+            actor: actor, correlationId: try optionalID(fields.correlationId, "correlationId", .correlationId),
+            causationId: try optionalID(fields.causationId, "causationId", .causationId), metadata: metadata,
             expectedVersion: try expectedVersion(fields.expectedVersion))
         event.recordedAt = try optionalTimestamp(fields.recordedAt, "recordedAt")
         var restore = Restore()
@@ -171,11 +172,14 @@ public enum ImportLine {
         return text
     }
 
-    private static func optionalID(_ value: JSONValue?, _ key: String) throws(ImportLineError) -> EventID? {
+    private static func optionalID(
+        _ value: JSONValue?, _ key: String, _ field: ProposedEvent.IDField
+    ) throws(ImportLineError) -> EventID? {
         guard let text = try optionalString(value, key) else { return nil }
         guard let id = EventID(text) else {
             throw ImportLineError("\"\(key)\" is not a UUID: \"\(text.prefix(40))\" (expected 8-4-4-4-12 hex digits like 0190a8d2-4c1e-7b3a-9f00-1234567890ab)")
         }
+        if let problem = ProposedEvent.idProblem(id, field, named: "\"\(key)\"") { throw ImportLineError(problem) }
         return id
     }
 

@@ -22,6 +22,11 @@ public struct EventID: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.low = low
     }
 
+    /// The nil UUID, `00000000-0000-0000-0000-000000000000` (RFC 9562, section 5.9):
+    /// no event's id. The log never generates or derives it, and refuses it as an
+    /// event's id, correlation id or causation id (see ``ProposedEvent/idProblem(_:_:named:)``).
+    public static let nilUUID = EventID(high: 0, low: 0)
+
     /// Reads 16 bytes, big-endian.
     public init(bytes: UnsafeRawBufferPointer) {
         precondition(bytes.count >= 16)

@@ -6,7 +6,8 @@ import JSON
 /// The payload is kept as canonical JSON bytes (see `JSONWriter`), built once when the
 /// event is made, so the single writer thread never re-encodes anything.
 public struct ProposedEvent: Sendable {
-    /// The event's id; the log generates a time-ordered one when it is `nil`.
+    /// The event's id; the log generates a time-ordered one when it is `nil`. Never
+    /// ``EventID/nilUUID``, which an append refuses, as it does for the two links below.
     public var id: EventID?
     public var stream: StreamName
     public var type: EventType
@@ -17,7 +18,9 @@ public struct ProposedEvent: Sendable {
     public var occurredAt: Timestamp?
     /// Who did it: a user, an integration, `rule:<name>@<version>`, `model:<name>@<version>`.
     public var actor: String?
+    /// The id the events of one request or chain share.
     public var correlationId: EventID?
+    /// The id of the event that caused this one.
     public var causationId: EventID?
     /// Free-form string map, stored as given.
     public var metadata: [String: String]

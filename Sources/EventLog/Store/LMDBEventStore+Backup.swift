@@ -29,11 +29,13 @@ extension LMDBEventStore {
     /// file is written over. Each backup holds a lock on its scratch file while it
     /// writes, so one still running is never written over; its folder is refused.
     ///
-    /// - Throws: ``EventLogError/Code/storage`` when `target` is a file or a folder that
-    ///   holds anything else, or the copy cannot be written (its message says when the
-    ///   disk, the quota or the file size limit ran out); nothing is left behind then.
+    /// - Throws: ``EventLogError/Code/storage`` when `target` is a file, a folder that
+    ///   holds anything else, the store's own folder or a folder below it, or the copy
+    ///   cannot be written (its message says when the disk, the quota or the file size
+    ///   limit ran out); nothing is left behind then.
     public func backup(to target: URL, compact: Bool = false, verify: Bool = false) throws(EventLogError) -> Backup {
         let target = target.standardizedFileURL
+        if let refusal = Self.storeFolderRefusal(target: target, store: directory) { throw refusal }
         try refuseDamagedFreePages(backingUpTo: target)
         var isFolder: ObjCBool = false
         var madeFolders: [URL] = []
@@ -169,5 +171,52 @@ extension LMDBEventStore {
             .corrupted,
             "cannot back up \(env.directory.path): \(problem), and a copy would carry the damage; nothing was written. "
                 + "`ledgerline export` still reads the whole log: import its output into a new, empty store (`ledgerline --data NEW import FILE`) and back that one up")
+    }
+
+    /// Refuses a `target` that is the store's folder or a folder below it, before
+    /// anything is written: a backup there is lost with the store (a deleted folder, a
+    /// failed disk) and is swept up, and copied again, by whatever copies that folder.
+    ///
+    /// Compared as the file system resolves them, not as spelled: `target` (with `..`
+    /// taken out, as the backup writes it) has its symbolic links followed, and since it
+    /// may not exist yet, its nearest existing folder stands for it. Each folder from
+    /// there up to `/` is compared with the store's by device and inode, so another path
+    /// to the store's folder (a link, a bind mount) is recognised too. Cost: one
+    /// `realpath` and a `stat` per level.
+    static func storeFolderRefusal(target: URL, store: URL) -> EventLogError? {
+        var storeStatus = stat()
+        guard stat(store.path, &storeStatus) == 0 else { return nil }
+        var existing = target
+        var missing: [String] = []
+        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
+            missing.insert(existing.lastPathComponent, at: 0)
+            existing.deleteLastPathComponent()
+        }
+        guard let resolved = realpath(existing.path, nil) else { return nil }
+        let real = URL(fileURLWithPath: String(cString: resolved))
+        free(resolved)
+        // From the nearest existing folder up: is one of them the store's folder?
+        var folder = real
+        var levels = 0
+        while true {
+            var status = stat()
+            let found = stat(folder.path, &status) == 0
+            if found, status.st_dev == storeStatus.st_dev, status.st_ino == storeStatus.st_ino { break }
+            guard folder.path != "/" else { return nil }
+            folder.deleteLastPathComponent()
+            levels += 1
+        }
+        let storePath = store.standardizedFileURL.path
+        let realStore = folder.path
+        let realTarget = missing.reduce(real) { $0.appendingPathComponent($1) }.path
+        let followed = realTarget == target.path ? "" : " (\(realTarget) once symbolic links are followed)"
+        let place =
+            levels == 0 && missing.isEmpty
+            ? "it is the store's own folder"
+            : "it is inside the store's folder \(storePath)\(realStore == storePath ? "" : " (\(realStore))")"
+        return EventLogError(
+            .storage,
+            "cannot back up to \(target.path)\(followed): \(place), where the copy would be lost with the store and copied along with it; "
+                + "name a folder outside \(storePath)")
     }
 }

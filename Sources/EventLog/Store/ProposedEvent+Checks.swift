@@ -28,11 +28,20 @@ extension ProposedEvent {
         throw EventLogError(code, "event \(index + 1) of the batch (stream \(stream), \(type)): \(problem)", stream: stream, eventID: id, batchIndex: index)
     }
 
-    /// What makes this event one the log refuses whatever it holds, or `nil`: a record
-    /// over `maxRecordBytes`, an actor over 1024 bytes, an `occurredAt` outside the
-    /// years RFC 3339 can write (``Timestamp/writableRange``). Worded to follow "the
-    /// event" or a batch position; the importers quote it for a line.
+    /// What makes this event one the log refuses whatever it holds, or `nil`: the nil
+    /// UUID as its id, correlation id or causation id, a record over `maxRecordBytes`,
+    /// an actor over 1024 bytes, an `occurredAt` outside the years RFC 3339 can write
+    /// (``Timestamp/writableRange``). Worded to follow "the event" or a batch position;
+    /// the importers quote it for a line.
     func limitProblem(maxRecordBytes: Int) -> (EventLogError.Code, String)? {
+        // Three comparisons of two words each, and nothing built unless one fails: this
+        // runs for every event appended or imported.
+        if let problem = Self.idProblem(id, .id, named: "the id")
+            ?? Self.idProblem(correlationId, .correlationId, named: "the correlationId")
+            ?? Self.idProblem(causationId, .causationId, named: "the causationId")
+        {
+            return (.invalidEvent, problem)
+        }
         let metadata = EventRecord.encodeMetadata(metadata)
         let size = EventRecord.size(of: self, metadata: metadata)
         if size > maxRecordBytes {
@@ -50,6 +59,32 @@ extension ProposedEvent {
             return (.invalidEvent, "occurredAt \(occurredAt) is \(Timestamp.outsideWritableRange)")
         }
         return nil
+    }
+
+    /// Which of an event's ids a value is given for.
+    public enum IDField: Sendable, Hashable {
+        case id, correlationId, causationId
+    }
+
+    /// Why `id`, given for the event's `field` under `name` (`--id`, `"causationId"`),
+    /// cannot be that, or `nil` when it can: the nil UUID is no event's id, so as an
+    /// id it would be one event's by accident (every client that sends it collides on
+    /// it), and as a correlation or causation id it links the event to nothing while
+    /// looking like a link. Every entry point (the store's append, both importers, the
+    /// CLI) asks this, so each refuses it alike.
+    public static func idProblem(_ id: EventID?, _ field: IDField, named name: String) -> String? {
+        guard id == EventID.nilUUID else { return nil }
+        let said = "\(name) is the nil UUID \(EventID.nilUUID), which is no event's id"
+        switch field {
+        case .id:
+            return "\(said); give a real UUID, or leave \(name) out and one is made"
+        case .correlationId:
+            return
+                "\(said) and links this event to nothing; give the id the events of one request or chain share, or leave \(name) out"
+        case .causationId:
+            return
+                "\(said) and links this event to nothing; give the id of the event that caused this one, or leave \(name) out"
+        }
     }
 
     /// The longest actor accepted, in UTF-8 bytes.

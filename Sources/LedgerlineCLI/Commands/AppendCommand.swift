@@ -78,13 +78,20 @@ struct AppendCommand: AsyncParsableCommand {
                 "--expected-version must be any, no-stream or a version number, not \"\(expectedVersion)\"\(signed ? "; give the version without a sign" : "")")
         }
         if let actor, let problem = ProposedEvent.actorProblem(actor) { throw InputError("--actor: \(problem)") }
+        /// An id given to `option`, which must be a UUID and not the nil UUID.
+        func eventID(_ text: String?, _ field: ProposedEvent.IDField, option: String) throws -> EventID? {
+            let id = try EventID.parse(text, option: option)
+            if let problem = ProposedEvent.idProblem(id, field, named: option) { throw InputError(problem) }
+            return id
+        }
         return ProposedEvent(
-            id: try EventID.parse(id, option: "--id"), stream: streamName, type: eventType, schemaVersion: schemaVersion, data: object,
+            id: try eventID(id, .id, option: "--id"), stream: streamName, type: eventType, schemaVersion: schemaVersion,
+            data: object,
             occurredAt: try occurredAt.map { text in
                 guard let t = Timestamp(rfc3339: text) else { throw InputError(Timestamp.refusal(of: text, named: "--occurred-at")) }
                 return t
             },
-            actor: actor, correlationId: try EventID.parse(correlationId, option: "--correlation-id"),
-            causationId: try EventID.parse(causationId, option: "--causation-id"), expectedVersion: expected)
+            actor: actor, correlationId: try eventID(correlationId, .correlationId, option: "--correlation-id"),
+            causationId: try eventID(causationId, .causationId, option: "--causation-id"), expectedVersion: expected)
     }
 }

@@ -11,7 +11,8 @@ struct BackupCommand: AsyncParsableCommand {
             The copy holds the log, its indexes and the views, from one snapshot taken \
             while appends go on. It is a store of its own: read it with --data, verify \
             it, or restore by stopping the writers and putting its data.mdb in place of \
-            the old one. FOLDER must be new or empty; the copy is renamed to data.mdb only \
+            the old one. FOLDER must be new or empty, and outside the store's folder (a copy \
+            there is lost with the store); the copy is renamed to data.mdb only \
             once it is complete and on disk. --compact leaves free pages out (smaller, \
             slower). Unlike `export`, the copy is binary and needs no import to restore. \
             A store whose LMDB free-page list is damaged is refused before anything is \

@@ -31,12 +31,21 @@ struct PipelineCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Period start, inclusive (a day or a time).", valueName: "time")) var from: String?
         @Option(help: ArgumentHelp("Period end, exclusive (a day or a time).", valueName: "time")) var to: String?
 
-        func filter() throws -> DealFilter {
-            let start = try from.map { try ViewQueryOptions.instant($0, option: "--from", endOfDay: false) }
-            let end = try to.map { try ViewQueryOptions.instant($0, option: "--to", endOfDay: false) }
+        /// A period that does not parse, or ends before it starts, is a usage error.
+        func validate() throws {
+            _ = try filter()
+        }
+
+        func filter() throws(ValidationError) -> DealFilter {
+            let start = try from.map { text throws(ValidationError) in
+                try ViewQueryOptions.instant(text, option: "--from", endOfDay: false)
+            }
+            let end = try to.map { text throws(ValidationError) in
+                try ViewQueryOptions.instant(text, option: "--to", endOfDay: false)
+            }
             if let start, let end, end <= start {
-                throw ProjectionError(
-                    .invalidInput, "--to \(end) is not after --from \(start); give a period that ends after it starts")
+                throw ValidationError(
+                    "--to \(end) is not after --from \(start); give a period that ends after it starts")
             }
             return DealFilter(owner: owner, pipeline: pipeline, from: start, to: end)
         }

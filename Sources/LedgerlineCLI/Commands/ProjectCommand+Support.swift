@@ -5,9 +5,10 @@ import JSON
 import Projections
 
 extension ProjectionError {
-    /// The exit code of the CLI's convention: 65 for bad input (an unknown id, a bad
-    /// `--as-of`, a wrong configuration file), 75 for a conflict worth retrying, 1 for
-    /// a damaged view or a failing store.
+    /// The exit code of the CLI's convention: 65 for bad input (an unknown id, an
+    /// `--as-of` past the head, a wrong configuration file), 75 for a conflict worth
+    /// retrying, 1 for a damaged view or a failing store. An `--as-of` or a time that
+    /// does not parse never gets here: ``ViewQueryOptions`` refuses it as a usage error.
     var exitCode: Int32 {
         switch code {
         case .notFound, .invalidPosition, .invalidConfiguration, .invalidInput, .unreadableFile: return 65
@@ -34,24 +35,36 @@ struct ViewQueryOptions: ParsableArguments {
 
     @Flag(help: "Print JSON instead of a table.") var json = false
 
-    /// `--as-of` parsed (before the store is opened, so a typo fails fast).
-    func pointInTime() throws -> PointInTime? {
-        try asOf.map { try PointInTime(parsing: $0) }
+    /// A malformed `--as-of` or `--now` is a usage error, refused before the store is opened.
+    func validate() throws {
+        _ = try pointInTime()
+        _ = try nowInstant()
     }
 
-    func nowInstant() throws -> Timestamp? {
+    /// `--as-of` parsed.
+    func pointInTime() throws(ValidationError) -> PointInTime? {
+        guard let asOf else { return nil }
+        do {
+            return try PointInTime(parsing: asOf)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    func nowInstant() throws(ValidationError) -> Timestamp? {
         guard let now else { return nil }
         return try ViewQueryOptions.instant(now, option: "--now", endOfDay: false)
     }
 
-    /// An RFC 3339 time or a calendar day (its start, or its last microsecond).
-    static func instant(_ text: String, option: String, endOfDay: Bool) throws -> Timestamp {
+    /// An RFC 3339 time or a calendar day (its start, or its last microsecond), given to
+    /// `option`: `read --since`, `tail --since`, `pipeline --from`, a view's `--now`.
+    /// Anything else is a usage error (exit 64) naming the option and the forms it takes.
+    static func instant(_ text: String, option: String, endOfDay: Bool) throws(ValidationError) -> Timestamp {
         if let instant = Timestamp(rfc3339: text) { return instant }
         if text.utf8.count == 10, let start = Timestamp(rfc3339: text + "T00:00:00Z") {
             return endOfDay ? Timestamp(rawValue: start.rawValue + 86_400_000_000 - 1) : start
         }
-        throw ProjectionError(
-            .invalidPosition,
+        throw ValidationError(
             "\(option) \"\(text.prefix(40))\" is not a time such as 2026-11-25T14:03:00Z or a day such as 2026-11-25")
     }
 }

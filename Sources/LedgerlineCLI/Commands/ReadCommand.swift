@@ -67,6 +67,7 @@ struct ReadCommand: AsyncParsableCommand {
                 ("--causation-id", causationId != nil), ("--actor", actor != nil), ("--since", since != nil), ("--until", until != nil)]
             if let (name, _) = others.first(where: \.1) { throw ValidationError("--id reads events by id alone; it cannot be combined with \(name)") }
         }
+        _ = try recordedWindow()
     }
 
     func run() async throws {
@@ -204,13 +205,19 @@ struct ReadCommand: AsyncParsableCommand {
     }
 
     /// The times --since and --until keep (recordedAt, both inclusive); `nil` when
-    /// neither is given.
-    private func recordedWindow() throws -> ClosedRange<Timestamp>? {
+    /// neither is given. A time that does not parse, or a window that ends before it
+    /// starts, is a usage error.
+    private func recordedWindow() throws(ValidationError) -> ClosedRange<Timestamp>? {
         guard since != nil || until != nil else { return nil }
-        let start = try since.map { try ViewQueryOptions.instant($0, option: "--since", endOfDay: false) } ?? Timestamp(rawValue: .min)
-        let end = try until.map { try ViewQueryOptions.instant($0, option: "--until", endOfDay: true) } ?? Timestamp(rawValue: .max)
+        let start = try since.map { text throws(ValidationError) in
+            try ViewQueryOptions.instant(text, option: "--since", endOfDay: false)
+        } ?? Timestamp(rawValue: .min)
+        let end = try until.map { text throws(ValidationError) in
+            try ViewQueryOptions.instant(text, option: "--until", endOfDay: true)
+        } ?? Timestamp(rawValue: .max)
         guard start <= end else {
-            throw InputError("--since \(start) is after --until \(end), so no event can have been recorded in between; swap them")
+            throw ValidationError(
+                "--since \(start) is after --until \(end), so no event can have been recorded in between; swap them")
         }
         return start...end
     }
@@ -296,6 +303,7 @@ struct TailCommand: AsyncParsableCommand {
         if stream != nil && type != nil { throw ValidationError("--stream and --type cannot be combined") }
         if let lines, lines < 0 { throw ValidationError("--lines must be zero or more: \(lines)") }
         if lines != nil && since != nil { throw ValidationError("--lines and --since cannot be combined: print the last N events, or those since a time") }
+        if let since { _ = try ViewQueryOptions.instant(since, option: "--since", endOfDay: false) }
     }
 
     func run() async throws {
