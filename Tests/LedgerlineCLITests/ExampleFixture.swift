@@ -7,13 +7,13 @@ import Testing
 /// team's CRM in 2026, holding what the examples name.
 ///
 /// `crm/` is the store (`$LEDGERLINE_DATA`, and `./crm` for the examples that say
-/// `--data ./crm`): about 1,200 events of contacts, orders, campaign emails, deals moving
+/// `--data ./crm`): about 1,250 events of contacts, orders, campaign emails, deals moving
 /// through the `default` pipeline (some as `DealStageChanged` v1, upcast on read), leads
 /// and tasks, then the two experiments of `rules/experiments/` published, customers
 /// assigned and exposed, and the views built. Beside it, the files examples read:
 /// `events.jsonl` (and `.gz`), `backup.jsonl.gz` (an export of the store), `deals.csv` with
 /// `deals.yaml`, the CDNOW log's first rows at its path in the repository, and copies of
-/// `rules/` and `schemas/`. `root/` stands for `/` (see ``HelpExamplesTests``):
+/// `rules/` and `schemas/`. `root/` stands for `/` (see ``HelpExamplesTests/run(_:in:)``):
 /// `root/backups/crm.anchor` is the anchor an earlier `verify` printed.
 ///
 /// What examples name on purpose: customers `42` (stream `customer-42`, whose
@@ -41,9 +41,9 @@ enum ExampleFixture {
             at: folder.appendingPathComponent("tools/datasets/cdnow"), withIntermediateDirectories: true)
         try fm.createDirectory(at: folder.appendingPathComponent("root/backups"), withIntermediateDirectories: true)
         try fm.createDirectory(at: folder.appendingPathComponent("home"), withIntermediateDirectories: true)
-        for name in ["tools/mappings/cdnow.yaml"] {
-            try fm.copyItem(at: repository.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-        }
+        try fm.copyItem(
+            at: repository.appendingPathComponent("tools/mappings/cdnow.yaml"),
+            to: folder.appendingPathComponent("tools/mappings/cdnow.yaml"))
         try fm.copyItem(
             at: repository.appendingPathComponent("tools/mappings/deals-example.csv"),
             to: folder.appendingPathComponent("deals.csv"))
