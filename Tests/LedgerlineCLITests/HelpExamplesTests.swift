@@ -8,44 +8,38 @@ import Testing
 @Suite struct HelpExamplesTests {
     static let followSeconds = 3
 
-    @Test func everyHelpExampleRuns() async throws {
+    /// One test, so that the fixture is built once (it takes two dozen runs of the CLI);
+    /// each help page's examples, and the README's, run in a copy of their own.
+    @Test func everyHelpAndREADMEExampleRuns() async throws {
         let pages = try await HelpExamples.pages()
         // The top, its 18 commands, and the groups' subcommands at the least.
         #expect(pages.count > 30, "found only \(pages.map(\.name))")
+        var stories = pages.map { page in
+            HelpExamples.examples(inHelp: page.text).map { Example(source: "\(page.name) --help", text: $0) }
+        }
         for page in pages where HelpExamples.examples(inHelp: page.text).isEmpty {
             Issue.record("\(page.name) --help has no example")
         }
+        let readme = try String(
+            contentsOf: ExampleFixture.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let tour = HelpExamples.examples(inREADME: readme, sections: ["A tour of the CLI", "Importing CSV exports"])
+        #expect(tour.count > 20, "found only \(tour)")
+        stories.append(tour.map { Example(source: "README", text: $0) })
+
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let fixture = scratch.url.appendingPathComponent("fixture")
         try FileManager.default.createDirectory(at: fixture, withIntermediateDirectories: true)
         try await ExampleFixture.build(in: fixture)
         let failures = try await withThrowingTaskGroup(of: [String].self) { group in
-            for (index, page) in pages.enumerated() {
-                let examples = HelpExamples.examples(inHelp: page.text).map {
-                    Example(source: "\(page.name) --help", text: $0)
-                }
-                let folder = scratch.url.appendingPathComponent("page-\(index)")
+            for (index, examples) in stories.enumerated() {
+                let folder = scratch.url.appendingPathComponent("copy-\(index)")
                 try FileManager.default.copyItem(at: fixture, to: folder)
                 group.addTask { try await Self.run(examples, in: folder) }
             }
             return try await group.reduce(into: []) { $0 += $1 }
         }
         for failure in failures { Issue.record(Comment(rawValue: failure)) }
-    }
-
-    @Test func everyREADMEExampleRuns() async throws {
-        let readme = try String(
-            contentsOf: ExampleFixture.repository.appendingPathComponent("README.md"), encoding: .utf8)
-        let examples = HelpExamples.examples(
-            inREADME: readme, sections: ["A tour of the CLI", "Importing CSV exports"]
-        )
-        .map { Example(source: "README", text: $0) }
-        #expect(examples.count > 20, "found only \(examples)")
-        let scratch = Scratch()
-        defer { scratch.cleanup() }
-        try await ExampleFixture.build(in: scratch.url)
-        for failure in try await Self.run(examples, in: scratch.url) { Issue.record(Comment(rawValue: failure)) }
     }
 
     /// Runs `examples` in order in `folder`; a message for each that failed.
@@ -66,7 +60,7 @@ import Testing
     ///   is empty.
     /// - In `folder`, a copy of ``ExampleFixture``: one per help page, whose examples run
     ///   in the order they are written (`export > backup.jsonl` then `import backup.jsonl`
-    ///   is one story); the README's lines share one, as a tour of one session.
+    ///   is one story), and one for the README's lines, a tour of one session.
     /// - Against the fixture's store through `$LEDGERLINE_DATA`, which leaves the example's
     ///   text as it is; the examples that say `--data ./crm` find the same store there.
     ///   `$HOME` is the copy's `home/`.
