@@ -71,7 +71,29 @@ enum CLI {
         await slots.acquire()
         defer { slots.release() }
         return try await onOwnThread {
-            try runBlocking(["-c", script, try requireExecutable().path], stdin: nil, environment: [:], fileSizeLimit: nil, directory: nil, shell: true)
+            try runBlocking(["-c", script, try requireExecutable().path], stdin: nil, environment: [:], fileSizeLimit: nil, directory: nil, program: "/bin/sh")
+        }
+    }
+
+    /// Runs `line` as a reader's shell runs a command line they typed: with
+    /// `bash -o pipefail -c`, in `directory`, the built `ledgerline` first on the PATH.
+    /// Pipes, redirections, `&&` and `$(…)` work as they do for the reader; `pipefail`
+    /// makes a `ledgerline` that fails inside a pipeline fail the line, rather than
+    /// leaving the status to the last program of the pipe.
+    ///
+    /// With `timeout` seconds, coreutils' `timeout` interrupts the line once it has run
+    /// that long (SIGINT to its whole process group, SIGKILL 5 seconds later if it is
+    /// still there), and the status is then 124.
+    static func runShell(_ line: String, directory: URL, environment: [String: String] = [:], timeout: Int? = nil) async throws -> Outcome {
+        var environment = environment
+        let folder = try requireExecutable().deletingLastPathComponent().path
+        environment["PATH"] = folder + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        var command = ["/bin/bash", "-o", "pipefail", "-c", line]
+        if let timeout { command = ["/usr/bin/timeout", "--kill-after=5", "--signal=INT", String(timeout)] + command }
+        await slots.acquire()
+        defer { slots.release() }
+        return try await onOwnThread { [command, environment] in
+            try runBlocking(Array(command.dropFirst()), stdin: nil, environment: environment, fileSizeLimit: nil, directory: directory, program: command[0])
         }
     }
 
@@ -83,12 +105,12 @@ enum CLI {
 
     private static func runBlocking(
         _ arguments: [String], stdin: String?, environment: [String: String], fileSizeLimit: Int?, directory: URL?, user: UInt32? = nil,
-        shell: Bool = false
+        program: String? = nil
     ) throws -> Outcome {
         let process = Process()
         if let directory { process.currentDirectoryURL = directory }
-        if shell {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        if let program {
+            process.executableURL = URL(fileURLWithPath: program)
             process.arguments = arguments
         } else if let user {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")

@@ -17,7 +17,7 @@ struct AppendCommand: AsyncParsableCommand {
 
             Example:
               ledgerline --data ./crm append --stream deal-7 --type DealStageChanged \\
-                --data '{"dealId":"7","from":"qualified","to":"demo_done"}' \\
+                --data '{"dealId":"7","fromStage":"qualified","toStage":"demo_done","pipeline":"default"}' \\
                 --expected-version 3 --actor user:ana
             """)
 

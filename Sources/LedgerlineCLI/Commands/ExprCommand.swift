@@ -23,10 +23,10 @@ struct Expr: AsyncParsableCommand {
             abstract:
                 "Evaluate an expression and print the result as JSON (or as a CEL literal when JSON cannot hold it).",
             discussion: """
-                    Variables are bound with --var name=JSON; JSON integers become CEL ints, other numbers \
-                    doubles, objects maps. Time is never read from the clock: pass it as a variable and \
-                    convert it in the expression, e.g. --var 'now="2024-05-01T09:00:00Z"' with timestamp(now). \
-                    With --decl the expression is type-checked first, as `expr check` does.
+                Variables are bound with --var name=JSON; JSON integers become CEL ints, other numbers \
+                doubles, objects maps. Time is never read from the clock: pass it as a variable and \
+                convert it in the expression, e.g. --var 'now="2024-05-01T09:00:00Z"' with timestamp(now). \
+                With --decl the expression is type-checked first, as `expr check` does.
 
                 Example:
                   ledgerline expr eval "customer.plan != 'free' && size(customer.tags) > 1" \\
@@ -70,11 +70,11 @@ struct Expr: AsyncParsableCommand {
             commandName: "check",
             abstract: "Type-check an expression against declared variables and print its type.",
             discussion: """
-                    Declare each variable with --decl name=TYPE. TYPE is int, uint, double, bool, string, bytes, \
-                    timestamp, duration, dyn, list(T), map(K, V) or optional_type(T); or a JSON object of field \
-                    names to types, which declares an object whose other fields are errors (catching typos). \
-                    Every problem is printed on its own line with its position; the exit status is non-zero \
-                    when there is any.
+                Declare each variable with --decl name=TYPE. TYPE is int, uint, double, bool, string, bytes, \
+                timestamp, duration, dyn, list(T), map(K, V) or optional_type(T); or a JSON object of field \
+                names to types, which declares an object whose other fields are errors (catching typos). \
+                Every problem is printed on its own line with its position; the exit status is non-zero \
+                when there is any.
 
                 Example:
                   ledgerline expr check "deal.amount > 1000 && deal.stage == 'won'" \\

@@ -19,7 +19,7 @@ struct ImportCSVCommand: AsyncParsableCommand {
             importing the same file again appends nothing.
 
             Example:
-              ledgerline import-csv CDNOW_master.txt --mapping tools/mappings/cdnow.yaml
+              ledgerline import-csv tools/datasets/cdnow/CDNOW_master.txt --mapping tools/mappings/cdnow.yaml
               ledgerline import-csv deals.csv --mapping deals.yaml --dry-run --json
             """)
 

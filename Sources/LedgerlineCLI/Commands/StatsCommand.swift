@@ -68,13 +68,13 @@ struct VerifyCommand: AsyncParsableCommand {
             otherwise.
 
             The chain alone cannot tell a log rewritten from some position on (its \
-            hashes recomputed) or cut short at its end. Keep the head it prints \
-            (SEQ:HASH) somewhere else, and pass it back with --anchor: the event at SEQ \
-            must still be sealed by HASH.
+            hashes recomputed) or cut short at its end. Keep the anchor it prints \
+            (SEQ:HASH, the head and its hash) somewhere else, and pass it back with \
+            --anchor: the event at SEQ must still be sealed by HASH.
 
             Examples:
               ledgerline verify && echo intact
-              ledgerline verify --anchor 133796:3f6c…   (the 64 hex digits of the hash)
+              ledgerline verify --anchor "$(cat /backups/crm.anchor)"
             """)
 
     /// What to do about a damaged database the log does not cover: a new store made
