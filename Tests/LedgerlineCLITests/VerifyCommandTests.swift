@@ -34,6 +34,9 @@ import Testing
         let json = try JSONParser.parse(try await CLI.run(["--data", scratch.data, "verify", "--anchor", early, "--json"]).stdout)
         #expect(json["anchors"] == 1)
         #expect(json["anchorProblem"] == .null)
+        // The anchor to keep, as the text's `anchor:` line gives it, and one it accepts back.
+        #expect(json["anchor"]?.stringValue == later)
+        #expect(try await CLI.run(["--data", scratch.data, "verify", "--anchor", later]).status == 0)
     }
 
     /// An older backup restored in place of the log: its chain holds, but it ends

@@ -69,8 +69,8 @@ struct VerifyCommand: AsyncParsableCommand {
 
             The chain alone cannot tell a log rewritten from some position on (its \
             hashes recomputed) or cut short at its end. Keep the anchor it prints \
-            (SEQ:HASH, the head and its hash) somewhere else, and pass it back with \
-            --anchor: the event at SEQ must still be sealed by HASH.
+            (SEQ:HASH, the head and its hash; `anchor` with --json) somewhere else, and \
+            pass it back with --anchor: the event at SEQ must still be sealed by HASH.
 
             Examples:
               ledgerline verify && echo intact
@@ -132,6 +132,10 @@ struct VerifyCommand: AsyncParsableCommand {
                     "problem": report.problem.map { .string($0) } ?? .null,
                     "indexProblem": report.indexProblem.map { .string($0) } ?? .null,
                     "databaseProblem": report.databaseProblem.map { .string($0) } ?? .null,
+                    // The head to keep for a later `verify --anchor`, as the text output's
+                    // `anchor:` line gives it; only a log that verified vouches for it.
+                    "anchor": report.isIntact && report.head.position > .start
+                        ? .string(ChainAnchor(position: report.head.position, hash: report.head.hash).description) : .null,
                     "anchors": .number(JSONNumber(Int64(anchors.count))),
                     "anchorProblem": anchorProblem.map { .string($0) } ?? .null,
                 ]
