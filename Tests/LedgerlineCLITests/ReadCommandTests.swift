@@ -164,8 +164,8 @@ import Testing
         #expect(missing.stderr == "ledgerline: no event has id \(Self.unknownID): ids are kept forever, so it was never appended to this store\n")
 
         let malformed = try await CLI.run(["--data", scratch.data, "read", "--id", "42"])
-        #expect(malformed.status == 65)
-        #expect(malformed.stderr == "ledgerline: --id is not a UUID: \"42\"\n")
+        #expect(malformed.status == 64)
+        #expect(malformed.stderr == "ledgerline: --id is not a UUID: \"42\"; see `ledgerline read --help`\n")
 
         let combined = try await CLI.run(["--data", scratch.data, "read", "--id", Self.signupID, "--type", "OrderPlaced"])
         #expect(combined.status == 64)
@@ -198,8 +198,27 @@ import Testing
         #expect(try await positions(scratch, ["read", "--actor", "nobody"]) == [])
 
         let malformed = try await CLI.run(["--data", scratch.data, "read", "--causation-id", "welcome"])
-        #expect(malformed.status == 65)
-        #expect(malformed.stderr == "ledgerline: --causation-id is not a UUID: \"welcome\"\n")
+        #expect(malformed.status == 64)
+        #expect(malformed.stderr == "ledgerline: --causation-id is not a UUID: \"welcome\"; see `ledgerline read --help`\n")
+    }
+
+    /// A stream or type no event can have is a usage error, found before the store is
+    /// opened, for `read` and `tail` alike.
+    @Test(arguments: [
+        (["read", "--stream", "customer 9"], "--stream: a stream name may not contain whitespace or control characters; see `ledgerline read --help`"),
+        (["tail", "--stream", "customer\t9"], "--stream: a stream name may not contain whitespace or control characters; see `ledgerline tail --help`"),
+        (["read", "--type", ""], "--type: an event type may not be empty; see `ledgerline read --help`"),
+        (["tail", "--type", "9Lives", "--follow"],
+            "--type: an event type starts with a letter and holds only letters, digits, '_' and '.' (like DealStageChanged); see `ledgerline tail --help`"),
+        (["read", "--correlation-id", "req-1"], "--correlation-id is not a UUID: \"req-1\"; see `ledgerline read --help`"),
+    ])
+    func aSelectionNoEventCanHaveIsAUsageError(arguments: [String], message: String) async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let result = try await CLI.run(["--data", scratch.data] + arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr == "ledgerline: \(message)\n")
+        #expect(!FileManager.default.fileExists(atPath: scratch.data), "nothing was made")
     }
 
     @Test func filteredReadsPageThroughLongLogs() async throws {

@@ -67,7 +67,18 @@ struct ReadCommand: AsyncParsableCommand {
                 ("--causation-id", causationId != nil), ("--actor", actor != nil), ("--since", since != nil), ("--until", until != nil)]
             if let (name, _) = others.first(where: \.1) { throw ValidationError("--id reads events by id alone; it cannot be combined with \(name)") }
         }
+        try Self.checkSelection(stream: stream, type: type)
+        for (option, values) in [("--id", id), ("--correlation-id", correlationId.map { [$0] } ?? []), ("--causation-id", causationId.map { [$0] } ?? [])] {
+            if let text = values.first(where: { EventID($0) == nil }) { throw ValidationError("\(option) is not a UUID: \"\(text)\"") }
+        }
         _ = try recordedWindow()
+    }
+
+    /// Refuses a `--stream` or `--type` no event can have, as a usage error (`read` and
+    /// `tail` share it).
+    static func checkSelection(stream: String?, type: String?) throws(ValidationError) {
+        if let stream, let problem = StreamName.validationProblem(stream) { throw ValidationError("--stream: \(problem)") }
+        if let type, let problem = EventType.validationProblem(type) { throw ValidationError("--type: \(problem)") }
     }
 
     func run() async throws {
@@ -304,6 +315,7 @@ struct TailCommand: AsyncParsableCommand {
         if let lines, lines < 0 { throw ValidationError("--lines must be zero or more: \(lines)") }
         if lines != nil && since != nil { throw ValidationError("--lines and --since cannot be combined: print the last N events, or those since a time") }
         if let since { _ = try ViewQueryOptions.instant(since, option: "--since", endOfDay: false) }
+        try ReadCommand.checkSelection(stream: stream, type: type)
     }
 
     func run() async throws {
