@@ -268,10 +268,10 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// `MDB_NORDAHEAD` makes LMDB advise its map `MADV_RANDOM`: a lookup reads only the
     /// page it needs, which suits point reads of a file larger than memory. But a scan of
     /// a file the page cache does not hold then reads it one 4 KiB page fault at a time:
-    /// `verify` of 1,000,000 events (a 571 MB file) took 13-19 s after the cache was
+    /// `verify` of 1,000,000 events (a 571 MB file) took 14-19 s after the cache was
     /// dropped, against 2.8 s with it warm. While a scan runs, the map is advised
     /// `MADV_SEQUENTIAL` instead (the kernel reads well ahead of the faults, and lets
-    /// what was read go first): the same `verify` took 3.0 s cold. The first scan to
+    /// what was read go first): the same `verify` took 3.3-3.7 s cold. The first scan to
     /// begin sets it, the last to end puts `MADV_RANDOM` back; point reads in the same
     /// process meanwhile read ahead too, which costs reads from disk, never results.
     ///
