@@ -64,6 +64,10 @@ struct MappedPagesTests {
             during = []
             #expect(try store.scan(from: .start, limit: 10) { _ in during = during.isEmpty ? flags(of: path) : during; return true } == 10)
             #expect(during.contains("rr"))
+            // A long page that finds few events (a subscription caught up) is no scan.
+            during = []
+            #expect(try store.scan(from: LogPosition(501), limit: 600) { _ in during = during.isEmpty ? flags(of: path) : during; return true } == 100)
+            #expect(during.contains("rr"))
             #expect(try store.read(from: .start, direction: .forward, limit: 600).count == 600)
             #expect(flags(of: path).contains("rr"))
             #expect(try store.verify(progress: nil).isIntact)

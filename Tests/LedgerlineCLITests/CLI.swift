@@ -197,6 +197,20 @@ final class Slots: Sendable {
 }
 
 /// A scratch folder removed when the test ends.
+extension CLI {
+    /// Runs `ledgerline --data SCRATCH arguments...` where no store exists and expects
+    /// the usage error `line` alone: exit 64, nothing on stdout, and no store made.
+    static func expectUsageError(_ arguments: [String], _ line: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let result = try await run(["--data", scratch.data] + arguments)
+        #expect(result.status == 64, sourceLocation: sourceLocation)
+        #expect(result.stderr == "ledgerline: \(line)\n", sourceLocation: sourceLocation)
+        #expect(result.stdout.isEmpty, sourceLocation: sourceLocation)
+        #expect(!FileManager.default.fileExists(atPath: scratch.data), "a store was made", sourceLocation: sourceLocation)
+    }
+}
+
 struct Scratch {
     let url: URL
 

@@ -48,13 +48,7 @@ import Testing
         ),
     ])
     func aNegativeOrZeroNumberIsRefusedByTheOptionsOwnCheck(arguments: [String], line: String) async throws {
-        let scratch = Scratch()
-        defer { scratch.cleanup() }
-        let result = try await CLI.run(["--data", scratch.data] + arguments)
-        #expect(result.status == 64)
-        #expect(result.stderr == "ledgerline: \(line)\n")
-        #expect(result.stdout.isEmpty)
-        #expect(!FileManager.default.fileExists(atPath: scratch.data))
+        try await CLI.expectUsageError(arguments, line)
     }
 
     /// A number beyond its option's type used to get argument-parser's "The value
@@ -114,13 +108,7 @@ import Testing
         ),
     ])
     func aNumberTheOptionCannotTakeIsRefusedInItsOwnWords(arguments: [String], line: String) async throws {
-        let scratch = Scratch()
-        defer { scratch.cleanup() }
-        let result = try await CLI.run(["--data", scratch.data] + arguments)
-        #expect(result.status == 64)
-        #expect(result.stderr == "ledgerline: \(line)\n")
-        #expect(result.stdout.isEmpty)
-        #expect(!FileManager.default.fileExists(atPath: scratch.data))
+        try await CLI.expectUsageError(arguments, line)
     }
 
     /// What argument-parser itself refuses is one line too, naming the command whose

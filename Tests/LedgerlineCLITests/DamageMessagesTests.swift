@@ -34,6 +34,21 @@ import Glibc
 
     // MARK: - The free-page list
 
+    /// Makes the first entry of the free-page list list page
+    /// 4294967295, far past the file's end; returns the entry's transaction id.
+    private func listPagePastTheEnd(_ scratch: Scratch) throws -> UInt64 {
+        var file = try LMDBFile(dataFile(scratch))
+        let root = file.freeRoot
+        try #require(root != LMDBFile.noPage && file.flags(root) == 2, "the free-page list is not one leaf")
+        // The first entry: a node header of 8 bytes, the 8-byte transaction id, then
+        // the count and the pages.
+        let entry = file.node(root, 0)
+        let id = file.u64(entry + 8)
+        file.setU64(entry + 24, 0xFFFF_FFFF)
+        try file.write()
+        return id
+    }
+
     @Test func aFreePageListLMDBCannotReadIsNamedByVerify() async throws {
         let scratch = try await store(batches: 20, perBatch: 50)
         defer { scratch.cleanup() }
@@ -65,12 +80,7 @@ import Glibc
     @Test(arguments: [false, true]) func backupRefusesAStoreWhoseFreePageListIsDamaged(compact: Bool) async throws {
         let scratch = try await store(batches: 20, perBatch: 50)
         defer { scratch.cleanup() }
-        var file = try LMDBFile(dataFile(scratch))
-        let root = file.freeRoot
-        try #require(root != LMDBFile.noPage && file.flags(root) == 2, "the free-page list is not one leaf")
-        let entry = file.node(root, 0)
-        file.setU64(entry + 24, 0xFFFF_FFFF)
-        try file.write()
+        _ = try listPagePastTheEnd(scratch)
         let target = scratch.url.appendingPathComponent("backup").path
 
         let result = try await CLI.run(["--data", scratch.data, "backup", target] + (compact ? ["--compact"] : []))
@@ -87,15 +97,7 @@ import Glibc
     @Test func aFreePageListEntryThatListsAPagePastTheEndIsNamedByVerify() async throws {
         let scratch = try await store(batches: 20, perBatch: 50)
         defer { scratch.cleanup() }
-        var file = try LMDBFile(dataFile(scratch))
-        let root = file.freeRoot
-        try #require(root != LMDBFile.noPage && file.flags(root) == 2, "the free-page list is not one leaf")
-        // The first entry: a node header of 8 bytes, the 8-byte transaction id, then
-        // the count and the pages.
-        let entry = file.node(root, 0)
-        let id = file.u64(entry + 8)
-        file.setU64(entry + 24, 0xFFFF_FFFF)
-        try file.write()
+        let id = try listPagePastTheEnd(scratch)
 
         let result = try await CLI.run(["--data", scratch.data, "verify"])
         #expect(result.status == 1)

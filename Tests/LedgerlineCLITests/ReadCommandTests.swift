@@ -213,12 +213,7 @@ import Testing
         (["read", "--correlation-id", "req-1"], "--correlation-id is not a UUID: \"req-1\"; see `ledgerline read --help`"),
     ])
     func aSelectionNoEventCanHaveIsAUsageError(arguments: [String], message: String) async throws {
-        let scratch = Scratch()
-        defer { scratch.cleanup() }
-        let result = try await CLI.run(["--data", scratch.data] + arguments)
-        #expect(result.status == 64)
-        #expect(result.stderr == "ledgerline: \(message)\n")
-        #expect(!FileManager.default.fileExists(atPath: scratch.data), "nothing was made")
+        try await CLI.expectUsageError(arguments, message)
     }
 
     @Test func filteredReadsPageThroughLongLogs() async throws {

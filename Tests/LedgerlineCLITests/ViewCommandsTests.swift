@@ -148,13 +148,7 @@ import Testing
         ),
     ])
     func aMalformedTimeOrPeriodIsAUsageError(arguments: [String], line: String) async throws {
-        let scratch = Scratch()
-        defer { scratch.cleanup() }
-        let result = try await CLI.run(["--data", scratch.data] + arguments)
-        #expect(result.status == 64)
-        #expect(result.stderr == "ledgerline: \(line)\n")
-        #expect(result.stdout.isEmpty)
-        #expect(!FileManager.default.fileExists(atPath: scratch.data))
+        try await CLI.expectUsageError(arguments, line)
     }
 
     @Test func aMalformedPipelineFileIsNamedWithItsLine() async throws {

@@ -6,7 +6,7 @@ extension LMDBEventStore {
         guard limit > 0 else { return 0 }
         return try guarded {
             try env.read { txn in
-                try limit >= Self.scanThreshold
+                try isScan(txn, from: max(position.rawValue, 1), limit: limit)
                     ? env.scanning { try scan(txn, from: position, limit: limit, body) }
                     : scan(txn, from: position, limit: limit, body)
             }

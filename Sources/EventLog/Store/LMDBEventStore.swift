@@ -268,7 +268,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
     /// which LMDB allows for read transactions only.
     func readEvents(_ txn: LMDBTransaction, from position: LogPosition?, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {
         // A long forward read walks the file in order: let the kernel read ahead.
-        guard direction == .forward, limit >= Self.scanThreshold else {
+        guard direction == .forward, try isScan(txn, from: max(position?.rawValue ?? 1, 1), limit: limit) else {
             return try readEventsUnadvised(txn, from: position, direction: direction, limit: limit)
         }
         return try env.scanning { try readEventsUnadvised(txn, from: position, direction: direction, limit: limit) }
@@ -277,6 +277,16 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
     /// Forward reads of at least this many events are scans (see ``LMDBEnvironment/scanning(_:)``):
     /// the pages a subscription catches up by (512 events) and longer.
     static let scanThreshold = 256
+
+    /// Whether a forward read from `first` of at most `limit` events reads at least
+    /// ``scanThreshold`` of them. A subscription that has caught up asks for a whole
+    /// page and finds an event or two: that is no scan, and costs no `madvise`. One
+    /// look at the head, only for a read that asks for that many.
+    func isScan(_ txn: LMDBTransaction, from first: UInt64, limit: Int) throws -> Bool {
+        guard limit >= Self.scanThreshold else { return false }
+        let head = try Self.readHead(txn, databases).position.rawValue
+        return head >= first && head - first + 1 >= UInt64(Self.scanThreshold)
+    }
 
     private func readEventsUnadvised(_ txn: LMDBTransaction, from position: LogPosition?, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {
         if direction == .forward, let events = try readForwardInParts(txn, from: max(position?.rawValue ?? 1, 1), limit: limit) {

@@ -31,17 +31,8 @@ struct ColdReplayBenchmark: BenchmarkScenario {
             let store = try LMDBEventStore(directory: fixture.storeDirectory, options: options)
             defer { store.close() }
             let started = monotonicNanoseconds()
-            var position = LogPosition.start
-            var bytes = 0
-            while true {
-                let page = try store.read(from: position.next, direction: .forward, limit: 4096)
-                guard let last = page.last else { break }
-                for event in page { bytes &+= event.payload.count }
-                count += page.count
-                position = last.position
-            }
+            count = try ReplayBenchmark.replay(store)
             engineSeconds = Double(monotonicNanoseconds() - started) / 1e9
-            precondition(bytes > 0)
         }
         let rawResident = try Self.evict(dataFile)
         let raw = try RawLMDBBaseline(directory: fixture.storeDirectory, sync: false)
