@@ -4,8 +4,9 @@ import Testing
 
 @testable import EventLog
 
-/// The writer drops the process's mapping of the map's pages after a large commit, so
-/// an import's resident memory does not grow with every index page it touched; scans
+/// The writer drops the process's mapping of the map's pages after a large commit, and
+/// a plan after reading many stored records, so an import's resident memory does not
+/// grow with every page it touched; scans
 /// have the kernel read the file ahead of them.
 @Suite("Mapped pages")
 struct MappedPagesTests {
@@ -93,6 +94,33 @@ struct MappedPagesTests {
             #expect(try residentKilobytes(of: path) == 0)
             // The pages come back from the page cache on the next read.
             #expect(try store.read(from: .start, direction: .forward, limit: 10_000).count == 5_000)
+        }
+    }
+
+    @Test("planning a batch of stored events (an import run again) leaves the records it compared unmapped")
+    func planningDuplicatesReleasesWhatItRead() async throws {
+        try await withLMDBStore { store in
+            // 12,000 records of about 500 bytes: more than the 4 MiB a plan may read and keep.
+            // Each gives its id and time, so appending it again is a duplicate.
+            let events = (0..<12_000).map { n in
+                Fixture.event(
+                    StreamName("customer-\(n % 900)")!, "ContactUpdated", ["n": .number(JSONNumber(n)), "note": .string(String(repeating: "x", count: 400))],
+                    id: .generate(), occurredAt: Timestamp(microseconds: 1_700_000_000_000_000 + Int64(n)))
+            }
+            _ = try await store.append(events)
+            let path = try #require(store.env.dataFilePath)
+            store.env.releaseMappedPages()
+            #expect(try residentKilobytes(of: path) == 0)
+
+            var again = try ProposedEvent.prepare(events, validator: nil, maxRecordBytes: 1 << 20)
+            let plan = try #require(store.preplan(&again, after: nil))
+            #expect(plan.result.duplicateCount == 12_000)
+            #expect(try residentKilobytes(of: path) == 0, "the records compared stayed mapped")
+
+            // A plan reading less keeps its pages: releasing has a cost, paid only when it pays.
+            var few = try ProposedEvent.prepare(Array(events.prefix(100)), validator: nil, maxRecordBytes: 1 << 20)
+            #expect(try #require(store.preplan(&few, after: nil)).result.duplicateCount == 100)
+            #expect(try residentKilobytes(of: path) > 0)
         }
     }
 }

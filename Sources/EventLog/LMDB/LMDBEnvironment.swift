@@ -206,7 +206,8 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// LMDB does not tell where it mapped the file (`mdb_env_info`'s `me_mapaddr` is set
     /// only for `MDB_FIXEDMAP`), so the mapping is looked up in `/proc/self/maps` by the
     /// data file's path. Call it on the writer thread, which is the only one that maps
-    /// the file anew (when the map grows).
+    /// the file anew (when the map grows), or inside a transaction, which holds
+    /// ``resizeLock`` and so keeps the map where it is.
     func releaseMappedPages() {
         guard !closed.load(ordering: .acquiring), let range = mappedRange() else { return }
         madvise(range.start, range.count, MADV_DONTNEED)

@@ -156,6 +156,12 @@ extension LMDBEventStore {
     /// what is committed now; and the writer state that lookup stands for. `nil`
     /// without running `body` when the snapshot is neither just before nor just after
     /// `previous`: the overlay holds only `previous`, not other commits.
+    ///
+    /// A lookup that reads more than 4 MiB of stored records (an import run again, whose
+    /// events are mostly stored, compares each with the record holding its id) drops
+    /// this process's mapping of the pages afterwards, as the writer does after a large
+    /// commit: otherwise re-importing a file counts every record it compared toward the
+    /// process's resident memory, the whole store's size.
     func withLookupAhead<T>(after previous: PlanInFlight?, _ body: (PlannedOverlay<AppendPlanner, WriteLookup>, Writer.State) throws -> T) throws -> T? {
         try env.read { txn in
             let base: Writer.State
@@ -168,7 +174,11 @@ extension LMDBEventStore {
             }
             let cursor = try txn.cursor(databases.streams)
             defer { cursor.close() }
-            return try body(PlannedOverlay(planned: previous?.planner, committed: WriteLookup(store: self, txn: txn, streamCursor: cursor)), base)
+            let read = WriteLookup.RecordsRead()
+            // Inside the transaction, which keeps the map where it is (see `resizeLock`).
+            defer { if read.bytes > 4 << 20 { env.releaseMappedPages() } }
+            let lookup = WriteLookup(store: self, txn: txn, streamCursor: cursor, recordsRead: read)
+            return try body(PlannedOverlay(planned: previous?.planner, committed: lookup), base)
         }
     }
 }

@@ -604,6 +604,13 @@ extension LMDBEventStore {
         let store: LMDBEventStore
         let txn: LMDBTransaction
         let streamCursor: LMDBCursor
+        /// Counts the bytes of the stored records read to compare re-appended ids, when given.
+        var recordsRead: RecordsRead? = nil
+
+        /// Bytes of stored records a lookup read (see ``WriteLookup/recordsRead``).
+        final class RecordsRead {
+            var bytes = 0
+        }
 
         func committedVersions(of streams: [StreamName]) throws -> [UInt64] {
             try streams.map { try LMDBEventStore.committedVersion(streamCursor, $0) }
@@ -617,6 +624,7 @@ extension LMDBEventStore {
                 guard let record = try withUInt64Bytes(position, { raw in try txn.get(store.databases.events, raw) }) else {
                     throw EventLogError(.corrupted, "the id index maps \(id) to position \(position), which is not in the log; run `ledgerline verify`", position: LogPosition(position), eventID: id)
                 }
+                recordsRead?.bytes += record.count
                 body(id, record)
             }
         }

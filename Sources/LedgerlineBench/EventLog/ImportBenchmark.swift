@@ -4,7 +4,8 @@ import JSON
 
 /// `import`: the realistic workload through the real `ledgerline import` (a child
 /// process, durable), against raw LMDB writing the same records and index keys in the
-/// same batches with the same durability.
+/// same batches with the same durability; then the same file again, which appends
+/// nothing (its time and peak memory are reported beside).
 struct ImportBenchmark: BenchmarkScenario {
     let name = "import"
     let summary = "1,000,000 events through `ledgerline import`, durable, vs raw LMDB"
@@ -27,6 +28,16 @@ struct ImportBenchmark: BenchmarkScenario {
         let appendSeconds = importSeconds - checkSeconds - planSeconds
         let fileBytes = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
 
+        // The same file again, as after an interrupted import: every line is found stored
+        // and compared with its record, and nothing is appended. Memory must stay bounded
+        // here too, although the comparison reads the whole log.
+        let again = try ChildProcess.run(
+            context.ledgerlineExecutable, ["--data", store.path, "import", file.path, "--json", "--batch-size", String(batchSize)])
+        let againSummary = try? JSONParser.parse(again.stdout)
+        guard again.status == 0, againSummary?["appended"]?.numberValue?.int64Value == 0,
+            againSummary?["duplicates"]?.numberValue?.int64Value == Int64(workload.events)
+        else { throw BenchError("importing the file again should append nothing and find every event stored: \(again.stdout) \(again.stderr)") }
+
         let baseline = try Self.baselineRate(file: file, directory: context.workDirectory.appendingPathComponent("raw"), batchSize: batchSize)
         return [
             BenchResult(name, [
@@ -42,6 +53,8 @@ struct ImportBenchmark: BenchmarkScenario {
                 // from parsing, validating and encoding JSON, which raw LMDB never does.
                 "append_ratio": .double(Double(workload.events) / appendSeconds / baseline),
                 "peak_rss_mib": .double(Double(outcome.peakRSS) / 1_048_576),
+                "reimport_seconds": .double(again.seconds),
+                "reimport_peak_rss_mib": .double(Double(again.peakRSS) / 1_048_576),
                 "input_mb": .double(Double(fileBytes) / 1_048_576),
                 "batch_size": .int(batchSize),
                 "durable": .bool(true),
