@@ -46,6 +46,20 @@ import Testing
             ["schemas", "validate", "events.jsonl", "--max-problems", "0"],
             "--max-problems must be 1 or more (bad lines reported in detail): 0; see `ledgerline schemas validate --help`"
         ),
+        // Versions and phases count from 1; 0 and below used to reach the catalog or the
+        // log and be reported as missing there (exit 65).
+        (
+            ["append", "--stream", "customer-1", "--type", "ContactCreated", "--data", "{}", "--schema-version", "0"],
+            "--schema-version must be 1 or more (a type's first schema version is 1): 0; see `ledgerline append --help`"
+        ),
+        (
+            ["schemas", "show", "ContactCreated", "--version", "-2"],
+            "--version must be 1 or more (a type's first schema version is 1): -2; see `ledgerline schemas show --help`"
+        ),
+        (
+            ["experiments", "report", "checkout-cta", "--phase", "0"],
+            "--phase must be 1 or more (an experiment's first phase is 1): 0; see `ledgerline experiments report --help`"
+        ),
     ])
     func aNegativeOrZeroNumberIsRefusedByTheOptionsOwnCheck(arguments: [String], line: String) async throws {
         try await CLI.expectUsageError(arguments, line)

@@ -39,6 +39,9 @@ struct AppendCommand: AsyncParsableCommand {
     /// $LEDGERLINE_DATA) or $LEDGERLINE_DATA itself, read as other commands read it.
     func validate() throws {
         try UsageErrors.requireUTF8StoreFolderVariable()
+        if let schemaVersion, schemaVersion < 1 {
+            throw ValidationError("--schema-version must be 1 or more (a type's first schema version is 1): \(schemaVersion)")
+        }
     }
 
     func run() async throws {

@@ -30,26 +30,27 @@ extension CustomersCommand {
 
         func validate() throws {
             if limit < 0 { throw ValidationError("--limit must be zero or more") }
+            _ = try selection()
+        }
+
+        /// The sort field and the lifecycle stage asked for; a usage error when either
+        /// names none, found before the store opens.
+        func selection() throws(ValidationError) -> (sort: CustomerListing.SortField, stage: LifecycleStage?) {
+            guard let field = CustomerListing.SortField(rawValue: sort) else {
+                throw ValidationError(
+                    "--sort \(sort.prefix(40)) is not a field to sort by; use one of \(CustomerListing.SortField.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard let stage else { return (field, nil) }
+            guard let parsed = LifecycleStage(parsing: stage) else {
+                throw ValidationError(
+                    "--stage \(stage.prefix(40)) is not a lifecycle stage; use one of \(LifecycleStage.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return (field, parsed)
         }
 
         func run() async throws {
             try await CommandErrors.run {
-                guard let field = CustomerListing.SortField(rawValue: sort) else {
-                    throw ProjectionError(
-                        .invalidInput,
-                        "--sort \(sort.prefix(40)) is not a field to sort by; use one of \(CustomerListing.SortField.allCases.map(\.rawValue).joined(separator: ", "))"
-                    )
-                }
-                var lifecycle: LifecycleStage?
-                if let stage {
-                    guard let parsed = LifecycleStage(parsing: stage) else {
-                        throw ProjectionError(
-                            .invalidInput,
-                            "--stage \(stage.prefix(40)) is not a lifecycle stage; use one of \(LifecycleStage.allCases.map(\.rawValue).joined(separator: ", "))"
-                        )
-                    }
-                    lifecycle = parsed
-                }
+                let (field, lifecycle) = try selection()
                 let pipelines = try pipelineOptions.load()
                 let session = try await ViewSession.open(global, query, views: [CustomerProjection()])
                 defer { session.close() }

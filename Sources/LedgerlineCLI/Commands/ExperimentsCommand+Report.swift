@@ -55,6 +55,10 @@ extension ExperimentsCommand {
         @Option(help: "Read the log only up to this position (inclusive).")
         var through: UInt64?
 
+        func validate() throws {
+            if let phase, phase < 1 { throw ValidationError("--phase must be 1 or more (an experiment's first phase is 1): \(phase)") }
+        }
+
         func run() async throws {
             try await CommandErrors.run {
                 let store = try global.openStore()

@@ -27,11 +27,21 @@ extension PipelineCommand {
         @OptionGroup var filterOptions: PipelineCommand.FilterOptions
         @Option(help: "Group open deals by stage or owner.") var by: String = "stage"
 
+        func validate() throws {
+            _ = try grouping()
+        }
+
+        /// What `--by` names; a usage error when it names no grouping.
+        func grouping() throws(ValidationError) -> PipelineSummary.Grouping {
+            guard let grouping = PipelineSummary.Grouping(rawValue: by) else {
+                throw ValidationError("--by \(by.prefix(40)) is not a grouping; use stage or owner")
+            }
+            return grouping
+        }
+
         func run() async throws {
             try await CommandErrors.run {
-                guard let grouping = PipelineSummary.Grouping(rawValue: by) else {
-                    throw ProjectionError(.invalidInput, "--by \(by.prefix(40)) is not a grouping; use stage or owner")
-                }
+                let grouping = try grouping()
                 let filter = try filterOptions.filter()
                 let configuration = try pipelineOptions.load()
                 let session = try await ViewSession.open(global, query, views: [PipelineProjection()])

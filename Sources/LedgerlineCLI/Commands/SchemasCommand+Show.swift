@@ -21,6 +21,10 @@ extension SchemasCommand {
         @Option(help: "The schema version (default: the latest).")
         var version: Int?
 
+        func validate() throws {
+            if let version, version < 1 { throw ValidationError("--version must be 1 or more (a type's first schema version is 1): \(version)") }
+        }
+
         func run() async throws {
             try await CommandErrors.run {
                 let loaded = try catalog.load()

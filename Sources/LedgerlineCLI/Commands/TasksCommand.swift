@@ -38,15 +38,20 @@ struct TasksCommand: AsyncParsableCommand {
 
         func validate() throws {
             if limit < 0 { throw ValidationError("--limit must be zero or more") }
+            _ = try statusFilter()
+        }
+
+        /// What `--status` names; a usage error when it names no status.
+        func statusFilter() throws(ValidationError) -> TaskListing.StatusFilter {
+            guard let filter = TaskListing.StatusFilter(rawValue: status) else {
+                throw ValidationError("--status \(status.prefix(40)) is not a task status; use open, completed, cancelled or all")
+            }
+            return filter
         }
 
         func run() async throws {
             try await CommandErrors.run {
-                guard let statusFilter = TaskListing.StatusFilter(rawValue: status) else {
-                    throw ProjectionError(
-                        .invalidInput,
-                        "--status \(status.prefix(40)) is not a task status; use open, completed, cancelled or all")
-                }
+                let statusFilter = try statusFilter()
                 let listing = try await TasksCommand.listing(
                     global, query, .init(assignee: assignee, overdueOnly: overdue, status: statusFilter, limit: limit))
                 if query.json {
