@@ -51,8 +51,10 @@ import Testing
         defer { scratch.cleanup() }
         let result = try await CLI.run(["--data", scratch.data, "append", "--stream", "customer-9", "--type", "ContactCreated",
                                   "--data", #"{"customerId":"9","email":"zoe@example.com"}"#] + extra)
-        #expect(result.status == 65)
-        #expect(result.stderr.contains("ledgerline: \(reason)"), "\(result.stderr)")
+        // A usage error, as a malformed option of `read` is: it was 65, like bad data.
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("ledgerline: \(reason)"), "\(result.stderr)")
+        #expect(result.stderr.hasSuffix("; see `ledgerline append --help`\n"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: scratch.data), "nothing was written")
     }
 

@@ -104,6 +104,31 @@ import Testing
     }
 
     /// A file of a header alone imports nothing and says so, without an empty list of types.
+    /// A mapping may come through a pipe (`--mapping <(envsubst < m.yaml)`): it used to
+    /// be refused as "not UTF-8 text". An empty one says it is empty.
+    @Test func aMappingReadsFromAPipe() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let csv = try scratch.file("shop.csv", ([Self.header] + Self.good).joined(separator: "\r\n") + "\r\n")
+        let yaml = try scratch.file("shop.yaml", Self.mapping)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [
+            "-c", "exec \"$0\" --data \"$1\" import-csv \"$2\" --json --mapping <(cat \"$3\")", try CLI.requireExecutable().path, scratch.data, csv, yaml,
+        ]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let printed = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(try JSONParser.parse(Array(printed))["appended"] == 6)
+
+        let empty = try await CLI.run(["--data", scratch.data, "import-csv", csv, "--mapping", "/dev/null"])
+        #expect(empty.status == 65)
+        #expect(empty.stderr.hasPrefix("ledgerline: /dev/null: the mapping is empty; start with `events:`\n"), "\(empty.stderr)")
+    }
+
     @Test func aHeaderAloneImportsNothingAndSaysSoPlainly() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }

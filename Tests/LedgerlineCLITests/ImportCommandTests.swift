@@ -42,6 +42,14 @@ import Testing
          #""actor": an actor may not contain control characters"#),
         (#"{"stream":"customer-2","type":"ContactCreated","data":{"customerId":"2","email":"not-an-email"}}"#, "customer-2 ContactCreated v1: /data/email:"),
         (#"{"stream":"customer-2","type":"ContactCreatd","data":{}}"#, #"customer-2 ContactCreatd: unknown event type "ContactCreatd"; did you mean "ContactCreated"?"#),
+        // Two files joined with `cat`: the second one's byte-order mark.
+        (
+            "\u{FEFF}" + #"{"stream":"customer-2","type":"ContactCreated","data":{"customerId":"2"}}"#,
+            "invalid JSON at column 1: unexpected byte 0xef, expected a value; the line starts with a byte-order mark (U+FEFF), "
+                + "which only a file's first line may have: files joined with `cat` keep each one's; remove them with `sed -i 's/^\\xEF\\xBB\\xBF//' FILE`"
+        ),
+        // A JSON document over several lines (its second line here).
+        ("[", "invalid JSON at column 2: unexpected end of input, expected a value; the file looks like one JSON document over several lines, but an import file holds one JSON object per line (JSON Lines): convert it with `jq -c '.[]' FILE`"),
     ])
     func badLineIsReportedWithFileAndLineAndNothingIsAppended(line: String, reason: String) async throws {
         let scratch = Scratch()
@@ -229,7 +237,8 @@ import Testing
             "--data", scratch.data, "append", "--stream", "customer-2", "--type", "ContactCreated",
             "--data", #"{"customerId":"2","email":"b@example.com"}"#, "--occurred-at", time,
         ])
-        #expect(appended.status == 65)
+        // An option of `append`, so a usage error.
+        #expect(appended.status == 64)
         #expect(appended.stderr.contains(#"--occurred-at "\#(time)" is "#), "\(appended.stderr)")
     }
 
@@ -385,5 +394,40 @@ import Testing
         #expect(refused.stderr.contains(" says it is version 3 of customer-2, but in this log it would be version 1: the export was altered or misses events of that stream"), "\(refused.stderr)")
         // Nothing was appended, and the store this failed import created is gone again.
         #expect(!FileManager.default.fileExists(atPath: fresh))
+    }
+
+    /// Ctrl-C during an import removes its scratch file (as large as the file being
+    /// checked) instead of leaving it to the next import's sweep, and the process dies
+    /// of the signal, as a shell expects of an interrupted command.
+    @Test(arguments: [SIGINT, SIGTERM])
+    func anInterruptedImportLeavesNoScratchFile(signal: Int32) async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let lines = (0..<60_000).map { n in
+            #"{"stream":"customer-\#(n % 5_000)","type":"ContactUpdated","data":{"customerId":"\#(n % 5_000)","changes":{"firstName":"N\#(n)"}}}"#
+        }
+        let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
+        try #require(try await CLI.run(["--data", scratch.data, "init"]).status == 0)
+        let process = Process()
+        process.executableURL = try CLI.requireExecutable()
+        process.arguments = ["--data", scratch.data, "import", file]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        func scratchFiles() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: scratch.data)) ?? []).filter { $0.hasPrefix(".ledgerline-") }
+        }
+        var waited = 0
+        while scratchFiles().isEmpty, process.isRunning, waited < 30_000 {
+            try await Task.sleep(for: .milliseconds(5))
+            waited += 5
+        }
+        try #require(process.isRunning, "the import ended before it could be interrupted")
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(process.terminationStatus == signal)
+        #expect(scratchFiles().isEmpty, "\(scratchFiles())")
+        let verified = try await CLI.run(["--data", scratch.data, "verify"])
+        #expect(verified.status == 0, "\(verified.stderr)")
     }
 }

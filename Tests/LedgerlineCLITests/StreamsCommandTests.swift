@@ -61,7 +61,7 @@ import Testing
         let scratch = try await makeStore()
         defer { scratch.cleanup() }
         let badName = try await CLI.run(["--data", scratch.data, "streams", "--after", "customer 2"])
-        #expect(badName.status == 65)
+        #expect(badName.status == 64)
         #expect(badName.stderr.contains("--after: a stream name may not contain whitespace or control characters"))
         #expect(badName.stdout.isEmpty)
         let badLimit = try await CLI.run(["--data", scratch.data, "streams", "--limit=-1"])

@@ -90,9 +90,12 @@ import Testing
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let result = try await CLI.run(["--data", scratch.data, "verify", "--anchor=\(anchor)"])
-        #expect(result.status == 65)
+        // A usage error (it was 65, as for bad data), and no store is made.
+        #expect(result.status == 64)
         #expect(
             result.stderr
-                == "ledgerline: --anchor \"\(anchor)\" is not SEQ:HASH, a position and the 64 hex digits of its hash, as `ledgerline verify` prints the head; \(flaw)\n")
+                == "ledgerline: --anchor \"\(anchor)\" is not SEQ:HASH, a position and the 64 hex digits of its hash, as `ledgerline verify` prints the head; \(flaw); "
+                + "see `ledgerline verify --help`\n")
+        #expect(!FileManager.default.fileExists(atPath: scratch.data))
     }
 }

@@ -68,6 +68,34 @@ import Testing
         #expect(owners.stdout.contains("rep-2"))
     }
 
+    /// The configuration may come through a pipe (`--pipelines <(envsubst < f)`): it
+    /// used to fail with "you don't have permission", even for root. A folder or an
+    /// empty file says what it is.
+    @Test func pipelinesReadFromAPipeAndRefuseAFolderOrAnEmptyFileSayingSo() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let data = try await store(scratch)
+        let config = try scratch.file("pipelines.yaml", TestConfig.yaml)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "exec \"$0\" --data \"$1\" pipeline summary --json --pipelines <(cat \"$2\")", try CLI.requireExecutable().path, data, config]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let piped = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let direct = try await json(["--data", data, "pipeline", "summary", "--pipelines", config, "--json"])
+        #expect(try JSONParser.parse(Array(piped)) == direct)
+
+        let folder = try await CLI.run(["--data", data, "pipeline", "summary", "--pipelines", scratch.url.path])
+        #expect(folder.status == 65)
+        #expect(folder.stderr == "ledgerline: \(scratch.url.path): cannot read the pipeline configuration: it is a folder, not a file; pass --pipelines FILE\n")
+        let empty = try await CLI.run(["--data", data, "pipeline", "summary", "--pipelines", "/dev/null"])
+        #expect(empty.status == 65)
+        #expect(empty.stderr == "ledgerline: /dev/null:1: the file is empty; start with `pipelines:`\n")
+    }
+
     @Test func tasksListShowsOverdueAgainstNow() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
@@ -101,10 +129,6 @@ import Testing
         (
             ["customers", "show", "1", "--as-of", "999"],
             "ledgerline: --as-of 999 is past the end of the log (its last position is 10)"
-        ),
-        (
-            ["project", "rebuild", "orders"],
-            "ledgerline: there is no view named orders; the views are customers, pipeline, tasks"
         ),
         (
             ["pipeline", "summary", "--pipelines", "/nonexistent.yaml"],
@@ -171,9 +195,50 @@ import Testing
             ["tasks", "list", "--status", "done"],
             "--status done is not a task status; use open, completed, cancelled or all; see `ledgerline tasks list --help`"
         ),
+        (
+            ["project", "rebuild", "orders"],
+            "there is no view named orders; the views are customers, pipeline, tasks; see `ledgerline project rebuild --help`"
+        ),
+        (
+            ["project", "digest", "customers", "deals"],
+            "there is no view named deals; the views are customers, pipeline, tasks; see `ledgerline project digest --help`"
+        ),
+        // It listed the open overdue tasks, as if --status were not there.
+        (
+            ["tasks", "list", "--overdue", "--status", "completed"],
+            "--overdue lists open tasks past their due time, so no completed task is overdue; leave out --overdue or --status completed; "
+                + "see `ledgerline tasks list --help`"
+        ),
     ])
     func aValueTheOptionDoesNotTakeIsAUsageError(arguments: [String], line: String) async throws {
         try await CLI.expectUsageError(arguments, line)
+    }
+
+    /// Values in events are shown to people in tables and reports. An escape sequence
+    /// in a name or a title used to reach the terminal raw (clearing the screen,
+    /// recolouring text, hiding a link), and a carriage return overwrote the line.
+    @Test func controlCharactersInValuesAreShownAsEscapes() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        for (stream, type, data) in [
+            ("customer-e1", "ContactCreated", #"{"customerId":"e1","firstName":"Eve\u001b[2J\u001b[32mOK","company":"X\rY"}"#),
+            ("task-t1", "TaskCreated", #"{"taskId":"t1","title":"T\u001b]8;;http://evil.example/\u0007click\u001b]8;;\u0007\nnext","assigneeId":"u-ana"}"#),
+        ] {
+            let appended = try await CLI.run(["--data", scratch.data, "append", "--stream", stream, "--type", type, "--data", data])
+            try #require(appended.status == 0, "\(appended.stderr)")
+        }
+        for command in [["customers", "list"], ["customers", "show", "e1"], ["tasks", "list"]] {
+            let result = try await CLI.run(["--data", scratch.data] + command)
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+            let controls = result.stdout.unicodeScalars.filter { $0.value < 0x20 && $0 != "\n" }
+            #expect(controls.isEmpty, "\(command) wrote \(controls.map { $0.value })")
+            #expect(result.stdout.contains(command[0] == "tasks" ? "T\\u001b]8;;http://evil.example/\\u0007click" : "Eve\\u001b[2J\\u001b[32mOK"), "\(result.stdout)")
+        }
+        // A line feed in a cell stays in its row; JSON output was always escaped.
+        let tasks = try await CLI.run(["--data", scratch.data, "tasks", "list"])
+        #expect(tasks.stdout.contains("click\\u001b]8;;\\u0007\\nnext"), "\(tasks.stdout)")
+        let json = try await CLI.run(["--data", scratch.data, "customers", "show", "e1", "--json"])
+        #expect(try JSONParser.parse(json.stdout)["identity"]?["firstName"] == .string("Eve\u{1B}[2J\u{1B}[32mOK") || json.stdout.contains("\\u001b[2J"))
     }
 
     @Test func aMalformedPipelineFileIsNamedWithItsLine() async throws {

@@ -50,7 +50,7 @@ extension EventImporter {
             do {
                 guard try reader.next(appendingTo: &block) else { break }
             } catch {
-                throw ImportFailure(file: displayName, reason: error.asEventLogError.message)
+                throw ImportFailure(file: displayName, failed: error)
             }
             var derived: [RepeatedIDs.Entry] = []
             for (index, line) in block.lines.enumerated() where reader.derivesID(index) && claims.includes(line) {

@@ -185,7 +185,7 @@ public struct EventImporter: Sendable {
                 store: store, scratchDirectory: options.scratchDirectory, keepsPlannedIDs: file.mayRepeatIDs, followsStore: phase == .planning)
         } catch {
             // The message names the folder and what failed.
-            throw ImportFailure(file: displayName, reason: error.asEventLogError.message)
+            throw ImportFailure(file: displayName, failed: error)
         }
         defer { preview.close() }
         return try await appendSpool(spool, to: preview, lines: file.lines, displayName: displayName, fileSize: fileSize, phase: phase, progress: progress)
@@ -230,7 +230,7 @@ public struct EventImporter: Sendable {
         do {
             return try store.head().position != .start
         } catch {
-            throw ImportFailure(file: displayName, reason: error.asEventLogError.message)
+            throw ImportFailure(file: displayName, failed: error)
         }
     }
 
@@ -242,7 +242,7 @@ public struct EventImporter: Sendable {
         do {
             return try ScratchLease.file(".ledgerline-import-\(UUID().uuidString).spool", in: options.scratchDirectory)
         } catch {
-            throw ImportFailure(file: displayName, reason: error.asEventLogError.message)
+            throw ImportFailure(file: displayName, failed: error)
         }
     }
 
@@ -446,7 +446,7 @@ public struct EventImporter: Sendable {
                 do {
                     guard try reader.next(appendingTo: &block) else { break }
                 } catch {
-                    throw ImportFailure(file: displayName, reason: error.asEventLogError.message)
+                    throw ImportFailure(file: displayName, failed: error)
                 }
                 for (index, line) in block.lines.enumerated() {
                     guard let role = roles[line] else { continue }
@@ -680,7 +680,9 @@ public struct EventImporter: Sendable {
                 let lines = current.block.lines
                 let span = lines.count > 1 ? "lines \(lines[0])–\(lines[lines.count - 1])" : "line \(lines.first ?? 0)"
                 let doing = phase == .appending ? "appending" : "planning"
-                throw ImportFailure(file: displayName, problems: [.init(line: 0, reason: "\(doing) \(span) failed: \(reason)")], totalProblems: 1, appended: committed)
+                var failure = ImportFailure(file: displayName, problems: [.init(line: 0, reason: "\(doing) \(span) failed: \(reason)")], totalProblems: 1, appended: committed)
+                failure.isStorageFailure = true
+                throw failure
             }
             #if canImport(Glibc)
             // The batch just written (tens of megabytes) was freed on the writer's
@@ -781,6 +783,9 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
     /// The file was being imported dry (``EventImporter/preview(url:displayName:progress:)``):
     /// nothing was appended.
     public var isDryRun = false
+    /// The import failed for the store or the disk (a scratch file it could not write,
+    /// a store it could not read), not for any line of the file.
+    public var isStorageFailure = false
 
     init(file: String, problems: [Problem], totalProblems: Int, appended: Int) {
         self.file = file
@@ -824,6 +829,13 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
         self.init(file: file, problems: [.init(line: 0, reason: reason)], totalProblems: 1, appended: 0)
     }
 
+    /// The store or the scratch space failed (see ``isStorageFailure``); the message
+    /// names what and where.
+    init(file: String, failed error: any Error) {
+        self.init(file: file, reason: error.asEventLogError.message)
+        isStorageFailure = true
+    }
+
     init(file: String, cannotRead error: Error) {
         self.init(file: file, reason: "cannot read the file: \(error.localizedDescription)")
     }
@@ -844,6 +856,7 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
             reason += ": \(error.localizedDescription)"
         }
         self.init(file: file, reason: reason)
+        isStorageFailure = true
     }
 
     /// `FILE:LINE: reason` for each reported problem, one per line: control characters

@@ -53,7 +53,7 @@ public enum ImportLine {
         do throws(JSONParseError) {
             value = try JSONParser.parse(bytes)
         } catch {
-            throw ImportLineError("invalid JSON at column \(error.column): \(error.reason)")
+            throw ImportLineError("invalid JSON at column \(error.column): \(error.reason)" + (Self.hint(bytes) ?? ""))
         }
         guard case .object(let object) = value else {
             throw ImportLineError("expected a JSON object with stream, type and data, found \(article(value.typeName))")
@@ -119,6 +119,23 @@ public enum ImportLine {
             restore.hash = hash
         }
         return Parsed(event: event, data: data, restore: restore, givesID: givenID != nil)
+    }
+
+    /// What a line that is not JSON probably is, when that can be told: a byte-order
+    /// mark inside the file (the first line's is skipped) comes from files joined with
+    /// `cat`; a line holding only `{` or `[` starts a JSON document written over
+    /// several lines, where JSON Lines has one object per line.
+    static func hint(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            return "; the line starts with a byte-order mark (U+FEFF), which only a file's first line may have: files joined with `cat` "
+                + "keep each one's; remove them with `sed -i 's/^\\xEF\\xBB\\xBF//' FILE`"
+        }
+        let text = bytes.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+        if text.count == 1, let only = text.first, only == UInt8(ascii: "{") || only == UInt8(ascii: "[") {
+            return "; the file looks like one JSON document over several lines, but an import file holds one JSON object per line "
+                + "(JSON Lines): convert it with `jq -c '.[]' FILE` (an array of events) or `jq -c . FILE`"
+        }
+        return nil
     }
 
     /// The id of a line without one: its line number, then SHA-256 of the line's bytes

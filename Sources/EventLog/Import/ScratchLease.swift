@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -30,6 +32,44 @@ public final class ScratchLease: @unchecked Sendable {
     private init(url: URL, descriptor: Int32) {
         self.url = url
         self.descriptor = descriptor
+        Self.held.withLock { $0[ObjectIdentifier(self)] = url }
+    }
+
+    /// Every lease this process holds, by identity: what an interrupt removes.
+    private static let held = Mutex<[ObjectIdentifier: URL]>([:])
+
+    /// The signal sources of ``removeOnInterrupt()``, once installed.
+    nonisolated(unsafe) private static var interruptSources: [any DispatchSourceSignal] = []
+    private static let installed = Mutex(false)
+
+    /// From now on, Ctrl-C (`SIGINT`) or `SIGTERM` first removes the scratch files and
+    /// folders this process holds, then ends it as the signal would have. Without it an
+    /// interrupted import leaves its spool (as large as the file it checks) until the
+    /// next import sweeps it. `kill -9` cannot be caught; the sweep is for that. The
+    /// store needs nothing: a commit cut short is not a commit. Idempotent.
+    public static func removeOnInterrupt() {
+        let first = installed.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        // Its own queue, so the handler runs even while every worker thread is busy checking.
+        let queue = DispatchQueue(label: "ledgerline.scratch-interrupt")
+        interruptSources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler {
+                for url in held.withLock({ Array($0.values) }) { try? FileManager.default.removeItem(at: url) }
+                // Die of the signal, so that a shell sees an interrupt (a loop in a script
+                // stops). To the process: this thread, like every dispatch thread, blocks it.
+                signal(number, SIG_DFL)
+                kill(getpid(), number)
+                usleep(200_000)
+                _exit(128 + number)
+            }
+            source.resume()
+            return source
+        }
     }
 
     /// Creates the empty file `name` (which begins with one of ``prefixes``) in
@@ -76,6 +116,7 @@ public final class ScratchLease: @unchecked Sendable {
     /// spool can be as large as the file it was checking.
     public func release() {
         guard descriptor >= 0 else { return }
+        Self.held.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(self)) }
         try? FileManager.default.removeItem(at: url)
         close(descriptor)
         descriptor = -1

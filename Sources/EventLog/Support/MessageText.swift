@@ -8,12 +8,16 @@ public enum MessageText {
     /// input held. Unescaped, a newline inside a quoted value would split one problem
     /// over several lines, which a reader — or a script reading stderr — could take for
     /// reports of their own; an escape sequence would drive the terminal.
-    public static func oneLine(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
+    ///
+    /// With `keepingLineBreaks`, a line feed stays one: for text of several lines made
+    /// for people (a table, a report) in which values from the log are shown.
+    public static func oneLine(_ text: String, keepingLineBreaks: Bool = false) -> String {
+        func escaped(_ scalar: Unicode.Scalar) -> Bool { isControl(scalar) && !(keepingLineBreaks && scalar == "\n") }
+        guard text.unicodeScalars.contains(where: escaped) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         for scalar in text.unicodeScalars {
-            guard isControl(scalar) else {
+            guard escaped(scalar) else {
                 out.unicodeScalars.append(scalar)
                 continue
             }

@@ -42,6 +42,7 @@ struct AppendCommand: AsyncParsableCommand {
         if let schemaVersion, schemaVersion < 1 {
             throw ValidationError("--schema-version must be 1 or more (a type's first schema version is 1): \(schemaVersion)")
         }
+        _ = try envelope()
     }
 
     func run() async throws {
@@ -53,6 +54,11 @@ struct AppendCommand: AsyncParsableCommand {
                 try await store.append([event])
             }
             let placed = result.events[0]
+            Output.completedChange =
+                placed.isDuplicate
+                ? "event \(placed.id) was stored already, at position \(placed.position.rawValue); nothing was appended"
+                : "event \(placed.id) was appended at position \(placed.position.rawValue) (\(placed.stream) version \(placed.version.rawValue)): "
+                    + "do not append it again, or give --id \(placed.id) so that a second append finds it stored"
             let json: JSONValue = [
                 "seq": .number(JSONNumber(placed.position.rawValue)),
                 "version": .number(JSONNumber(placed.version.rawValue)),
@@ -65,9 +71,39 @@ struct AppendCommand: AsyncParsableCommand {
         }
     }
 
+    /// The event without its payload: every option but `--data`, checked. A malformed
+    /// one is a usage error (64), found before the store opens, as for `read`; the
+    /// payload is data (65).
+    func envelope() throws(ValidationError) -> ProposedEvent {
+        guard let streamName = StreamName(stream) else { throw ValidationError("--stream: \(StreamName.validationProblem(stream) ?? "invalid")") }
+        guard let eventType = EventType(type) else { throw ValidationError("--type: \(EventType.validationProblem(type) ?? "invalid")") }
+        guard let expected = ExpectedVersion(parsing: expectedVersion) else {
+            let signed = expectedVersion.hasPrefix("+") || expectedVersion.hasPrefix("-")
+            throw ValidationError(
+                "--expected-version must be any, no-stream or a version number, not \"\(expectedVersion)\"\(signed ? "; give the version without a sign" : "")")
+        }
+        if let actor, let problem = ProposedEvent.actorProblem(actor) { throw ValidationError("--actor: \(problem)") }
+        /// An id given to `option`, which must be a UUID and not the nil UUID.
+        func eventID(_ text: String?, _ field: ProposedEvent.IDField, option: String) throws(ValidationError) -> EventID? {
+            guard let text else { return nil }
+            guard let id = EventID(text) else { throw ValidationError("\(option) is not a UUID: \"\(text)\"") }
+            if let problem = ProposedEvent.idProblem(id, field, named: option) { throw ValidationError(problem) }
+            return id
+        }
+        var time: Timestamp?
+        if let occurredAt {
+            guard let parsed = Timestamp(rfc3339: occurredAt) else { throw ValidationError(Timestamp.refusal(of: occurredAt, named: "--occurred-at")) }
+            time = parsed
+        }
+        return ProposedEvent(
+            id: try eventID(id, .id, option: "--id"), stream: streamName, type: eventType, schemaVersion: schemaVersion,
+            data: JSONObject(), occurredAt: time, actor: actor,
+            correlationId: try eventID(correlationId, .correlationId, option: "--correlation-id"),
+            causationId: try eventID(causationId, .causationId, option: "--causation-id"), expectedVersion: expected)
+    }
+
     func proposal() throws -> ProposedEvent {
-        guard let streamName = StreamName(stream) else { throw InputError("--stream: \(StreamName.validationProblem(stream) ?? "invalid")") }
-        guard let eventType = EventType(type) else { throw InputError("--type: \(EventType.validationProblem(type) ?? "invalid")") }
+        var event = try envelope()
         let payload: JSONValue
         do {
             payload = try JSONParser.parse(data)
@@ -75,26 +111,10 @@ struct AppendCommand: AsyncParsableCommand {
             throw InputError("--data is not valid JSON: \(error)")
         }
         guard case .object(let object) = payload else { throw InputError("--data must be a JSON object, found \(payload.typeName)") }
-        guard let expected = ExpectedVersion(parsing: expectedVersion) else {
-            let signed = expectedVersion.hasPrefix("+") || expectedVersion.hasPrefix("-")
-            throw InputError(
-                "--expected-version must be any, no-stream or a version number, not \"\(expectedVersion)\"\(signed ? "; give the version without a sign" : "")")
-        }
-        if let actor, let problem = ProposedEvent.actorProblem(actor) { throw InputError("--actor: \(problem)") }
-        /// An id given to `option`, which must be a UUID and not the nil UUID.
-        func eventID(_ text: String?, _ field: ProposedEvent.IDField, option: String) throws -> EventID? {
-            let id = try EventID.parse(text, option: option)
-            if let problem = ProposedEvent.idProblem(id, field, named: option) { throw InputError(problem) }
-            return id
-        }
-        return ProposedEvent(
-            id: try eventID(id, .id, option: "--id"), stream: streamName, type: eventType, schemaVersion: schemaVersion,
-            data: object,
-            occurredAt: try occurredAt.map { text in
-                guard let t = Timestamp(rfc3339: text) else { throw InputError(Timestamp.refusal(of: text, named: "--occurred-at")) }
-                return t
-            },
-            actor: actor, correlationId: try eventID(correlationId, .correlationId, option: "--correlation-id"),
-            causationId: try eventID(causationId, .causationId, option: "--causation-id"), expectedVersion: expected)
+        event = ProposedEvent(
+            id: event.id, stream: event.stream, type: event.type, schemaVersion: event.schemaVersion, data: object,
+            occurredAt: event.occurredAt, actor: event.actor, correlationId: event.correlationId, causationId: event.causationId,
+            expectedVersion: event.expectedVersion)
+        return event
     }
 }

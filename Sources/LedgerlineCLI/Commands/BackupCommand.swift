@@ -45,6 +45,8 @@ struct BackupCommand: AsyncParsableCommand {
                     .corrupted,
                     "the backup in \(backup.directory.path) does not verify: \(problem); the store it was copied from is damaged too — run `ledgerline verify` on it")
             }
+            Output.completedChange =
+                "the backup in \(backup.directory.path) is complete (\(backup.head.position.rawValue.formatted()) events, head sealed by \(backup.head.hash))"
             if json {
                 let value: JSONValue = [
                     "path": .string(backup.directory.path),

@@ -39,12 +39,15 @@ struct ImportCSVCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandErrors.run {
+            ScratchLease.removeOnInterrupt()
             try InputFile.requireReadable(file, expected: "a CSV (or other delimited) file")
             try InputFile.requireReadable(mapping, as: "the mapping", expected: "a YAML mapping file")
-            guard let data = FileManager.default.contents(atPath: mapping),
-                let yaml = String(data: data, encoding: .utf8)
-            else {
-                throw InputError("cannot read the mapping \(mapping): it is not UTF-8 text; give a YAML mapping file")
+            let yaml: String
+            do throws(TextFile.Failure) {
+                // A pipe reads too (`--mapping <(envsubst < m.yaml)`).
+                yaml = try TextFile.read(mapping)
+            } catch {
+                throw InputError("cannot read the mapping \(mapping): \(error); give a YAML mapping file")
             }
             let rules = try CSVMapping(yaml: yaml, file: mapping)
             var options = CSVImporter.Options()

@@ -48,6 +48,7 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandErrors.run {
             if file != "-" { try InputFile.requireReadable(file, expected: "a JSON Lines file, or - for standard input") }
+            ScratchLease.removeOnInterrupt()
             var options = EventImporter.Options()
             options.batchSize = batchSize
             options.maxReportedProblems = maxProblems

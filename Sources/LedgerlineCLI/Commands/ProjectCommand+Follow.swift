@@ -26,11 +26,12 @@ extension ProjectCommand {
 
         func validate() throws {
             if poll < 10 { throw ValidationError("--poll must be at least 10 milliseconds") }
+            _ = try StandardViews.checked(names)
         }
 
         func run() async throws {
             try await CommandErrors.run {
-                let views = try StandardViews.named(names)
+                let views = try StandardViews.checked(names)
                 let store = try global.openStore()
                 defer { store.close() }
                 let runner = ProjectionRunner(store: store, projections: views)

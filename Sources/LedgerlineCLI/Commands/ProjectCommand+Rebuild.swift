@@ -27,11 +27,12 @@ extension ProjectCommand {
 
         func validate() throws {
             if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+            _ = try StandardViews.checked(names)
         }
 
         func run() async throws {
             try await CommandErrors.run {
-                let views = try StandardViews.named(names)
+                let views = try StandardViews.checked(names)
                 let store = try global.openStore()
                 defer { store.close() }
                 var options = ProjectionRunner.Options()
@@ -89,9 +90,13 @@ extension ProjectCommand {
         @Flag(help: "Digest the views as stored, without folding new events first.") var noCatchUp = false
         @Flag(help: "Print a JSON array.") var json = false
 
+        func validate() throws {
+            _ = try StandardViews.checked(names)
+        }
+
         func run() async throws {
             try await CommandErrors.run {
-                let views = try StandardViews.named(names)
+                let views = try StandardViews.checked(names)
                 let store = try global.openStore()
                 defer { store.close() }
                 let runner = ProjectionRunner(store: store, projections: views)

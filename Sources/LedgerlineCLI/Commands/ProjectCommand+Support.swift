@@ -19,6 +19,18 @@ extension ProjectionError {
 }
 
 /// Options every view query shares: the point in time, the reference instant, JSON.
+extension StandardViews {
+    /// The views `names` calls (all when empty); a name no view has is a usage error,
+    /// found before the store opens.
+    static func checked(_ names: [String]) throws(ValidationError) -> [any Projection] {
+        do throws(ProjectionError) {
+            return try named(names)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+}
+
 struct ViewQueryOptions: ParsableArguments {
     @Option(
         name: .customLong("as-of"),
@@ -127,7 +139,9 @@ struct TextTable {
         self.rightAligned = rightAligned
     }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    /// Adds a row. A cell is one line: control characters in it, a line feed too, are
+    /// written as escapes, so that a value cannot break the table or drive the terminal.
+    mutating func add(_ row: [String]) { rows.append(row.map { MessageText.oneLine($0) }) }
 
     var lines: [String] {
         var widths = headers.map(\.count)

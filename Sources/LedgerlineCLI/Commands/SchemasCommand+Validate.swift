@@ -33,6 +33,7 @@ extension SchemasCommand {
 
         func run() async throws {
             try await CommandErrors.run {
+                ScratchLease.removeOnInterrupt()
                 let loaded = try catalog.load()
                 var options = EventImporter.Options()
                 options.maxReportedProblems = maxProblems

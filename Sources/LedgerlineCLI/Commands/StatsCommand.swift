@@ -90,16 +90,26 @@ struct VerifyCommand: AsyncParsableCommand {
     var anchors: [String] = []
     @Flag(help: "Print one JSON object.") var json = false
 
+    func validate() throws {
+        _ = try parsedAnchors()
+    }
+
+    /// The `--anchor`s; a malformed one is a usage error, found before the store opens.
+    func parsedAnchors() throws(ValidationError) -> [ChainAnchor] {
+        var parsed: [ChainAnchor] = []
+        for text in anchors {
+            guard let anchor = ChainAnchor(parsing: text) else {
+                throw ValidationError(
+                    "--anchor \"\(text.prefix(80))\" is not \(ChainAnchor.formatHint)" + (ChainAnchor.flaw(in: text).map { "; \($0)" } ?? ""))
+            }
+            parsed.append(anchor)
+        }
+        return parsed
+    }
+
     func run() async throws {
         try await CommandErrors.run {
-            let anchors = try self.anchors.map { text in
-                guard let anchor = ChainAnchor(parsing: text) else {
-                    throw InputError(
-                        "--anchor \"\(text.prefix(80))\" is not \(ChainAnchor.formatHint)"
-                            + (ChainAnchor.flaw(in: text).map { "; \($0)" } ?? ""))
-                }
-                return anchor
-            }
+            let anchors = try parsedAnchors()
             let store = try global.openStore()
             defer { store.close() }
             let bar = ProgressBar()

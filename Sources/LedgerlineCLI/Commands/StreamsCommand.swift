@@ -26,17 +26,21 @@ struct StreamsCommand: AsyncParsableCommand {
 
     func validate() throws {
         if limit < 0 { throw ValidationError("--limit must be zero or more") }
+        _ = try start()
+    }
+
+    /// The stream `--after` names; a usage error when no stream can have that name.
+    func start() throws(ValidationError) -> StreamName? {
+        guard let after else { return nil }
+        guard let name = StreamName(after) else {
+            throw ValidationError("--after: \(StreamName.validationProblem(after) ?? "invalid"); it takes a stream name as `streams` lists them")
+        }
+        return name
     }
 
     func run() async throws {
         try await CommandErrors.run {
-            var start: StreamName?
-            if let after {
-                guard let name = StreamName(after) else {
-                    throw InputError("--after: \(StreamName.validationProblem(after) ?? "invalid"); it takes a stream name as `streams` lists them")
-                }
-                start = name
-            }
+            let start = try start()
             let store = try global.openStore()
             defer { store.close() }
             // One more than asked for says whether another page follows.

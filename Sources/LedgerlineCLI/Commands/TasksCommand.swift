@@ -46,6 +46,10 @@ struct TasksCommand: AsyncParsableCommand {
             guard let filter = TaskListing.StatusFilter(rawValue: status) else {
                 throw ValidationError("--status \(status.prefix(40)) is not a task status; use open, completed, cancelled or all")
             }
+            // Overdue tasks are open ones: a completed or cancelled task is never overdue.
+            if overdue, filter == .completed || filter == .cancelled {
+                throw ValidationError("--overdue lists open tasks past their due time, so no \(status) task is overdue; leave out --overdue or --status \(status)")
+            }
             return filter
         }
 

@@ -8,9 +8,9 @@ import Schemas
 /// Renders every error of every command in one place: one clear line (or one line
 /// per bad input line) on stderr, and a non-zero exit.
 ///
-/// Exit codes: 1 for a failure, 65 for bad input data (and experiment definitions, keys
-/// and analyses that cannot be done), 69 when the store is missing,
-/// 75 for a concurrency conflict worth retrying.
+/// Exit codes: 1 for a failure (of the store, of the disk), 65 for bad input data (and
+/// experiment definitions, keys and analyses that cannot be done), 69 when the store is
+/// missing, 75 for a concurrency conflict worth retrying.
 enum CommandErrors {
     static func run(_ body: () async throws -> Void) async throws {
         do {
@@ -32,7 +32,8 @@ enum CommandErrors {
     static func render(_ error: Error) -> ([String], Int32) {
         switch error {
         case let failure as ImportFailure:
-            return (failure.description.split(separator: "\n").map { "ledgerline: \($0)" }, 65)
+            // Bad lines are bad input; a scratch file the disk refused is not.
+            return (failure.description.split(separator: "\n").map { "ledgerline: \($0)" }, failure.isStorageFailure ? 1 : 65)
         case let error as CSVMappingError:
             return (error.description.split(separator: "\n").map { "ledgerline: \($0)" }, 65)
         case let error as SchemaError:

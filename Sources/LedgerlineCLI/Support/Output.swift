@@ -19,8 +19,12 @@ enum Output {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Writes text for people. Values from the log in it (a name, a task's title) may
+    /// hold control characters; they are written as escapes (`\u001b`), so that an
+    /// escape sequence in an event cannot clear or recolour the terminal, hide a link
+    /// or overwrite a line of the output (a carriage return). Line feeds stay.
     static func line(_ text: String) {
-        line(Array(text.utf8))
+        line(Array(MessageText.oneLine(text, keepingLineBreaks: true).utf8))
     }
 
     /// Writes what is buffered. When standard output cannot take it (a full disk, a
@@ -42,9 +46,20 @@ enum Output {
         if let failure { outputFailed(failure) }
     }
 
+    /// What the command has done to the store or the disk by the time it reports it (an
+    /// event appended, a backup written), set once that is done. When the report then
+    /// cannot be written, the message says the change was made rather than to run the
+    /// command again: running `append` again would store the event twice.
+    nonisolated(unsafe) static var completedChange: String?
+
     /// Ends the process: standard output failed with `code`.
     static func outputFailed(_ code: Int32) -> Never {
-        error("ledgerline: cannot write standard output: \(String(cString: strerror(code))); what was printed is incomplete\(advice(code))")
+        let reason = String(cString: strerror(code))
+        if let done = completedChange {
+            error("ledgerline: cannot write standard output: \(reason); \(done); only the report of it is incomplete")
+        } else {
+            error("ledgerline: cannot write standard output: \(reason); what was printed is incomplete\(advice(code))")
+        }
         _exit(74)
     }
 

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Yams
 
@@ -13,12 +14,12 @@ extension PipelineConfiguration {
     /// twice, a pipeline without stages).
     public static func load(path: String) throws(ProjectionError) -> PipelineConfiguration {
         let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+        do throws(TextFile.Failure) {
+            // A pipe reads too (`--pipelines <(envsubst < pipelines.yaml)`).
+            text = try TextFile.read(path)
         } catch {
             throw ProjectionError(
-                .unreadableFile, "cannot read the pipeline configuration: \(Self.reason(error)); pass --pipelines FILE",
-                file: path)
+                .unreadableFile, "cannot read the pipeline configuration: \(error); pass --pipelines FILE", file: path)
         }
         return try parse(yaml: text, file: path)
     }
@@ -66,11 +67,5 @@ extension PipelineConfiguration {
         default:
             return ProjectionError(.invalidConfiguration, "is not valid YAML: \(error)", file: file)
         }
-    }
-
-    private static func reason(_ error: Error) -> String {
-        let nsError = error as NSError
-        if nsError.domain == NSCocoaErrorDomain, nsError.code == NSFileReadNoSuchFileError { return "no such file" }
-        return nsError.localizedDescription
     }
 }

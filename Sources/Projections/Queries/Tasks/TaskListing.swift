@@ -14,6 +14,8 @@ public struct TaskListing: Sendable {
 
     public struct Query: Sendable {
         public var assignee: String?
+        /// Only open tasks past their due time, whatever ``status`` says (an overdue
+        /// task is open).
         public var overdueOnly = false
         public var status: StatusFilter = .open
         public var limit: Int?
