@@ -47,6 +47,9 @@ public final class ScratchLease: @unchecked Sendable {
     /// interrupted import leaves its spool (as large as the file it checks) until the
     /// next import sweeps it. `kill -9` cannot be caught; the sweep is for that. The
     /// store needs nothing: a commit cut short is not a commit. Idempotent.
+    ///
+    /// A signal the process was started ignoring stays ignored, as for any command: a
+    /// shell starts `ledgerline import f &` in a script ignoring Ctrl-C.
     public static func removeOnInterrupt() {
         let first = installed.withLock { done in
             defer { done = true }
@@ -55,16 +58,21 @@ public final class ScratchLease: @unchecked Sendable {
         guard first else { return }
         // Its own queue, so the handler runs even while every worker thread is busy checking.
         let queue = DispatchQueue(label: "ledgerline.scratch-interrupt")
-        interruptSources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
+        interruptSources = [SIGINT, SIGTERM].compactMap { number in
+            let previous = signal(number, SIG_IGN)
+            guard unsafeBitCast(previous, to: Int.self) != unsafeBitCast(SIG_IGN, to: Int.self) else { return nil }
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
                 for url in held.withLock({ Array($0.values) }) { try? FileManager.default.removeItem(at: url) }
                 // Die of the signal, so that a shell sees an interrupt (a loop in a script
-                // stops). To the process: this thread, like every dispatch thread, blocks it.
+                // stops): its default action, on this thread, which (like every dispatch
+                // thread) blocks it until told otherwise.
                 signal(number, SIG_DFL)
-                kill(getpid(), number)
-                usleep(200_000)
+                var only = sigset_t()
+                sigemptyset(&only)
+                sigaddset(&only, number)
+                pthread_sigmask(SIG_UNBLOCK, &only, nil)
+                raise(number)
                 _exit(128 + number)
             }
             source.resume()
