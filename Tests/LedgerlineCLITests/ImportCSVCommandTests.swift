@@ -111,18 +111,11 @@ import Testing
         defer { scratch.cleanup() }
         let csv = try scratch.file("shop.csv", ([Self.header] + Self.good).joined(separator: "\r\n") + "\r\n")
         let yaml = try scratch.file("shop.yaml", Self.mapping)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [
-            "-c", "exec \"$0\" --data \"$1\" import-csv \"$2\" --json --mapping <(cat \"$3\")", try CLI.requireExecutable().path, scratch.data, csv, yaml,
-        ]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let printed = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(try JSONParser.parse(Array(printed))["appended"] == 6)
+        let piped = try await CLI.runShell(
+            #"ledgerline --data "$D" import-csv "$CSV" --json --mapping <(cat "$MAPPING")"#, directory: scratch.url,
+            environment: ["D": scratch.data, "CSV": csv, "MAPPING": yaml])
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(try JSONParser.parse(piped.stdout)["appended"] == 6)
 
         let empty = try await CLI.run(["--data", scratch.data, "import-csv", csv, "--mapping", "/dev/null"])
         #expect(empty.status == 65)

@@ -76,17 +76,11 @@ import Testing
         defer { scratch.cleanup() }
         let data = try await store(scratch)
         let config = try scratch.file("pipelines.yaml", TestConfig.yaml)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "exec \"$0\" --data \"$1\" pipeline summary --json --pipelines <(cat \"$2\")", try CLI.requireExecutable().path, data, config]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let piped = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let piped = try await CLI.runShell(
+            #"ledgerline --data "$D" pipeline summary --json --pipelines <(cat "$C")"#, directory: scratch.url, environment: ["D": data, "C": config])
+        #expect(piped.status == 0, "\(piped.stderr)")
         let direct = try await json(["--data", data, "pipeline", "summary", "--pipelines", config, "--json"])
-        #expect(try JSONParser.parse(Array(piped)) == direct)
+        #expect(try JSONParser.parse(piped.stdout) == direct)
 
         let folder = try await CLI.run(["--data", data, "pipeline", "summary", "--pipelines", scratch.url.path])
         #expect(folder.status == 65)

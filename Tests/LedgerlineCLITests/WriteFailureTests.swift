@@ -116,19 +116,11 @@ import Testing
         defer { scratch.cleanup() }
         let file = try scratch.file("orders.jsonl", Self.lines)
         try #require(try await CLI.run(["--data", scratch.data, "import", file]).status == 0)
-        func run(_ command: String) throws -> (status: Int32, stderr: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "LEDGERLINE_DATA=\"$1/store\" exec \"$0\" \(command) > /dev/full", try CLI.requireExecutable().path, scratch.url.path]
-            let err = Pipe()
-            process.standardError = err
-            try process.run()
-            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, stderr)
+        func run(_ command: String) async throws -> CLI.Outcome {
+            try await CLI.runShell(#"ledgerline --data "$D" "# + command + " > /dev/full", directory: scratch.url, environment: ["D": scratch.data])
         }
 
-        let appended = try run("append --stream customer-9 --type ContactCreated --data '{\"customerId\":\"9\"}'")
+        let appended = try await run("append --stream customer-9 --type ContactCreated --data '{\"customerId\":\"9\"}'")
         #expect(appended.status == 74)
         #expect(appended.stderr.split(separator: "\n").count == 1, "\(appended.stderr)")
         #expect(appended.stderr.hasPrefix("ledgerline: cannot write standard output: No space left on device; event "), "\(appended.stderr)")
@@ -141,12 +133,12 @@ import Testing
         let afterEvent = try #require(appended.stderr.range(of: "; event ")).upperBound
         let id = appended.stderr[afterEvent...].prefix { $0 != " " }
         #expect(id.count == 36, "\(id)")
-        let again = try run("append --stream customer-9 --type ContactCreated --data '{\"customerId\":\"9\"}' --id \(id)")
+        let again = try await run("append --stream customer-9 --type ContactCreated --data '{\"customerId\":\"9\"}' --id \(id)")
         #expect(again.status == 74)
         #expect(again.stderr.contains("event \(id) was stored already, at position 5001; nothing was appended"), "\(again.stderr)")
         #expect(try await stats(scratch.data).events == 5_001)
 
-        let backup = try run("backup \"$1/copy\"")
+        let backup = try await run("backup copy")
         #expect(backup.status == 74)
         #expect(backup.stderr.contains("; the backup in \(scratch.url.path)/copy is complete (5,001 events, head sealed by "), "\(backup.stderr)")
         #expect(FileManager.default.fileExists(atPath: scratch.url.path + "/copy/data.mdb"))

@@ -213,21 +213,10 @@ final class LMDBEnvironment: @unchecked Sendable {
         madvise(range.start, range.count, MADV_DONTNEED)
     }
 
-    /// A file read to its end with plain `read` calls: files under `/proc` report a size
-    /// of zero, and reading one by its size would stop short.
+    /// A file under `/proc` read whole (see ``TextFile/bytes(_:limit:)``), decoded as
+    /// UTF-8 with U+FFFD for what is not (a mapped file's path need not be).
     static func readWhole(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { _ = Glibc.close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { return nil }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
+        guard let bytes = try? TextFile.bytes(path, limit: .max) else { return nil }
         return String(decoding: bytes, as: UTF8.self)
     }
 

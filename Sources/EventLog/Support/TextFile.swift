@@ -31,6 +31,13 @@ public enum TextFile {
 
     /// The text of the file at `path`, at most `limit` bytes (16 MiB).
     public static func read(_ path: String, limit: Int = 16 << 20) throws(Failure) -> String {
+        guard let text = String(validating: try bytes(path, limit: limit), as: UTF8.self) else { throw .notUTF8 }
+        return text
+    }
+
+    /// The bytes of the file at `path`, at most `limit` of them. Files under `/proc`
+    /// report a size of zero: they read whole this way, not by their size.
+    public static func bytes(_ path: String, limit: Int = 16 << 20) throws(Failure) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw failure(errno) }
         defer { _ = close(fd) }
@@ -46,8 +53,7 @@ public enum TextFile {
             bytes.append(contentsOf: chunk[0..<count])
             if bytes.count > limit { throw .system("it is larger than \(limit >> 20) MiB, too large for a configuration file") }
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
-        return text
+        return bytes
     }
 
     private static func failure(_ code: Int32) -> Failure {

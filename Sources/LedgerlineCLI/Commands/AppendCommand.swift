@@ -71,10 +71,10 @@ struct AppendCommand: AsyncParsableCommand {
         }
     }
 
-    /// The event without its payload: every option but `--data`, checked. A malformed
-    /// one is a usage error (64), found before the store opens, as for `read`; the
-    /// payload is data (65).
-    func envelope() throws(ValidationError) -> ProposedEvent {
+    /// The event with `data` as its payload, from every option but `--data`, checked:
+    /// a malformed one is a usage error (64), found before the store opens, as for
+    /// `read`. The payload is data (65; see ``proposal()``).
+    func envelope(data: JSONObject = JSONObject()) throws(ValidationError) -> ProposedEvent {
         guard let streamName = StreamName(stream) else { throw ValidationError("--stream: \(StreamName.validationProblem(stream) ?? "invalid")") }
         guard let eventType = EventType(type) else { throw ValidationError("--type: \(EventType.validationProblem(type) ?? "invalid")") }
         guard let expected = ExpectedVersion(parsing: expectedVersion) else {
@@ -97,13 +97,12 @@ struct AppendCommand: AsyncParsableCommand {
         }
         return ProposedEvent(
             id: try eventID(id, .id, option: "--id"), stream: streamName, type: eventType, schemaVersion: schemaVersion,
-            data: JSONObject(), occurredAt: time, actor: actor,
+            data: data, occurredAt: time, actor: actor,
             correlationId: try eventID(correlationId, .correlationId, option: "--correlation-id"),
             causationId: try eventID(causationId, .causationId, option: "--causation-id"), expectedVersion: expected)
     }
 
     func proposal() throws -> ProposedEvent {
-        var event = try envelope()
         let payload: JSONValue
         do {
             payload = try JSONParser.parse(data)
@@ -111,10 +110,6 @@ struct AppendCommand: AsyncParsableCommand {
             throw InputError("--data is not valid JSON: \(error)")
         }
         guard case .object(let object) = payload else { throw InputError("--data must be a JSON object, found \(payload.typeName)") }
-        event = ProposedEvent(
-            id: event.id, stream: event.stream, type: event.type, schemaVersion: event.schemaVersion, data: object,
-            occurredAt: event.occurredAt, actor: event.actor, correlationId: event.correlationId, causationId: event.causationId,
-            expectedVersion: event.expectedVersion)
-        return event
+        return try envelope(data: object)
     }
 }
