@@ -112,8 +112,10 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
         }
     }
 
+    /// Whether `a` and `b` have the same UTF-8 bytes (`String`'s `==` compares by
+    /// Unicode equivalence instead).
     @inlinable
-    static func same(_ a: String, _ b: String) -> Bool {
+    public static func same(_ a: String, _ b: String) -> Bool {
         a.utf8.count == b.utf8.count && compareBytes(a, b) == 0
     }
 

@@ -1,3 +1,5 @@
+import JSON
+
 /// The name of a stream, such as `customer-42`, `deal-7` or `rule-demo-followup`.
 ///
 /// A valid name is 1 to ``maximumLength`` bytes of UTF-8 with no control characters
@@ -44,9 +46,9 @@ public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     public var description: String { rawValue }
 
-    public static func == (lhs: StreamName, rhs: StreamName) -> Bool {
-        lhs.rawValue.utf8.count == rhs.rawValue.utf8.count && lhs.rawValue.utf8.elementsEqual(rhs.rawValue.utf8)
-    }
+    // Both compare the bytes with `memcmp`: a planner looks every event's stream up in
+    // a dictionary, and walking two `UTF8View`s byte by byte showed in its profile.
+    public static func == (lhs: StreamName, rhs: StreamName) -> Bool { JSONObject.same(lhs.rawValue, rhs.rawValue) }
 
     public func hash(into hasher: inout Hasher) {
         var text = rawValue
@@ -55,7 +57,7 @@ public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertibl
     }
 
     /// The order of the names' UTF-8 bytes, which is the stream index's order on disk.
-    public static func < (lhs: StreamName, rhs: StreamName) -> Bool { lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8) }
+    public static func < (lhs: StreamName, rhs: StreamName) -> Bool { JSONObject.precedes(lhs.rawValue, rhs.rawValue) }
 }
 
 /// The type of an event, such as `DealStageChanged`: a letter followed by letters,

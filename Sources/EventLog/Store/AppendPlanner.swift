@@ -487,15 +487,8 @@ extension AppendPlanner {
         keyed.sort { a, b in
             if a.k0 != b.k0 { return a.k0 < b.k0 }
             if a.k1 != b.k1 { return a.k1 < b.k1 }
-            return StreamName.keyOrder(names[a.slot], names[b.slot])
+            return names[a.slot] < names[b.slot]
         }
         return keyed.map(\.slot)
-    }
-}
-
-extension StreamName {
-    /// Byte-wise order of the names' UTF-8, LMDB's default key order.
-    static func keyOrder(_ a: StreamName, _ b: StreamName) -> Bool {
-        JSONObject.precedes(a.rawValue, b.rawValue)
     }
 }
