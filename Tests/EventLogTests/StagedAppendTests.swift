@@ -73,6 +73,77 @@ struct StagedAppendTests {
         Fixture.event(StreamName(stream)!, "Note", ["text": .string(text)], id: id, expected: expected)
     }
 
+    /// Holds each of the writer's first `groups` groups between planning and writing,
+    /// until the test releases it.
+    final class GroupByGroupGate: Sendable {
+        private let calls = Mutex(0)
+        private let held: [DispatchSemaphore]
+        private let released: [DispatchSemaphore]
+
+        init(groups: Int) {
+            held = (0..<groups).map { _ in DispatchSemaphore(value: 0) }
+            released = (0..<groups).map { _ in DispatchSemaphore(value: 0) }
+        }
+
+        func pass() {
+            let call = calls.withLock { count in
+                count += 1
+                return count - 1
+            }
+            guard call < held.count else { return }
+            held[call].signal()
+            released[call].wait()
+        }
+
+        func waitUntilHeld(_ group: Int) async {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    self.held[group].wait()
+                    continuation.resume()
+                }
+            }
+        }
+
+        func release(_ group: Int) { released[group].signal() }
+        func releaseAll() { for semaphore in released { semaphore.signal() } }
+    }
+
+    @Test("an append that committed is told so before a large group behind it is written")
+    func committedAppendsDoNotWaitForALargeGroupsWrites() async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let gate = GroupByGroupGate(groups: 2)
+        var options = LMDBEventStore.Options()
+        options.sync = false
+        options.groupWillWrite = { gate.pass() }
+        let store = try LMDBEventStore(directory: scratch.url, options: options)
+        defer {
+            gate.releaseAll()
+            store.close()
+        }
+        let told = Mutex(false)
+        let first = Task {
+            let result = try await store.append([note("customer-1", "first")])
+            told.withLock { $0 = true }
+            return result
+        }
+        await gate.waitUntilHeld(0)
+        // More than the writer writes before handing results over (1 MiB), queued behind "first".
+        let text = String(repeating: "x", count: 300_000)
+        let large = Task { try await store.append((0..<4).map { _ in note("customer-2", text) }) }
+        try await waitForStaged(store, 1)
+        gate.release(0)
+        await gate.waitUntilHeld(1)
+
+        // The large group is held before its writes; "first" committed before it.
+        let deadline = Date().addingTimeInterval(20)
+        while !told.withLock({ $0 }) && Date() < deadline { try await Task.sleep(for: .milliseconds(2)) }
+        #expect(told.withLock { $0 }, "the committed append was not told while the large group behind it was held")
+        gate.release(1)
+        #expect(try await first.value.events[0].position == LogPosition(1))
+        #expect(try await large.value.events.map(\.position) == (2...5).map { LogPosition(UInt64($0)) })
+    }
+
     @Test("appends queued behind a commit see it: versions, duplicates and conflicts as if it had committed")
     func stagedAppendsSeeTheGroupInFlight() async throws {
         let gate = Gate()

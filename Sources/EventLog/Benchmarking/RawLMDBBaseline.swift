@@ -165,4 +165,9 @@ extension LMDBEventStore {
     /// the writer's documentation), since the store opened.
     @_spi(Benchmarking)
     public var stagedAppends: Int { writer.stagedCount }
+
+    /// What the scheduler counted for the writer thread so far; `nil` where `/proc`
+    /// does not say.
+    @_spi(Benchmarking)
+    public var writerScheduling: ThreadScheduling? { writer.threadID.flatMap(ThreadScheduling.thread) }
 }

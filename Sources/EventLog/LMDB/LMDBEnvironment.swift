@@ -18,6 +18,10 @@ import Synchronization
 final class LMDBEnvironment: @unchecked Sendable {
     let handle: OpaquePointer
     let directory: URL
+    /// The paths of the store's two files, made once: every commit checks the lock
+    /// file's, and building it from `directory` (a `URL`) cost more than the `stat`.
+    private let lockPath: String
+    private let dataPath: String
     /// The device and inode of the `lock.mdb` this process opened.
     private var lockFile: (device: UInt64, inode: UInt64)?
     /// The `data.mdb` this process mapped (see ``dataFileProblem()``).
@@ -40,6 +44,8 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// Opens (and with `create`, creates) the environment in `directory`.
     init(directory: URL, mapSize: Int, maxDatabases: Int = 64, maxReaders: Int = 512, sync: Bool = true) throws {
         self.directory = directory
+        lockPath = directory.appendingPathComponent("lock.mdb").path
+        dataPath = directory.appendingPathComponent("data.mdb").path
         var env: OpaquePointer?
         try lmdbCheck(mdb_env_create(&env), "creating the environment")
         handle = env!
@@ -55,7 +61,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             // Opening waits for a write of another process to end (see ``beginWrite()``):
             // the first process to open a new lock.mdb reads the log's last commit into
             // it, and must not read it while a commit is half written.
-            dataFileLock = open(directory.appendingPathComponent("data.mdb").path, O_RDONLY | O_CLOEXEC)
+            dataFileLock = open(dataPath, O_RDONLY | O_CLOEXEC)
             if dataFileLock >= 0 { lockDataFile() }
             defer { if dataFileLock >= 0 { flock(dataFileLock, LOCK_UN) } }
             try lmdbCheck(mdb_env_open(handle, directory.path, flags, 0o644), "opening \(directory.path)")
@@ -67,7 +73,7 @@ final class LMDBEnvironment: @unchecked Sendable {
         }
         lockFile = Self.identity(of: lockPath)
         dataFile = Self.identity(of: dataPath)
-        if dataFileLock < 0 { dataFileLock = open(directory.appendingPathComponent("data.mdb").path, O_RDONLY | O_CLOEXEC) }
+        if dataFileLock < 0 { dataFileLock = open(dataPath, O_RDONLY | O_CLOEXEC) }
         var dead: Int32 = 0
         mdb_reader_check(handle, &dead)
         var info = MDB_envinfo()
@@ -100,8 +106,6 @@ final class LMDBEnvironment: @unchecked Sendable {
         close()
     }
 
-    private var lockPath: String { directory.appendingPathComponent("lock.mdb").path }
-    private var dataPath: String { directory.appendingPathComponent("data.mdb").path }
 
     /// Why what this process reads is no longer the store in its folder, or `nil`: its
     /// `data.mdb` was deleted, or replaced (a backup put in its place), since it opened
@@ -222,7 +226,7 @@ final class LMDBEnvironment: @unchecked Sendable {
 
     /// The data file's path with links resolved, as `/proc/self/maps` names it.
     var dataFilePath: String? {
-        guard let resolved = realpath(directory.appendingPathComponent("data.mdb").path, nil) else { return nil }
+        guard let resolved = realpath(dataPath, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
     }

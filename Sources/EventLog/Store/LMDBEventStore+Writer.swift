@@ -28,7 +28,9 @@ extension LMDBEventStore {
     /// for a core, so the writer holds settled groups back while it writes the next one
     /// and hands them over just before that commit (or before it waits for work): the
     /// appenders are told once the writer is waiting on the disk anyway. On two cores this
-    /// cut the time from one commit to the next group's writes from 66 to 20 µs.
+    /// cut the time from one commit to the next group's writes from 66 to 20 µs. A group
+    /// larger than ``handOverBeforeWritingBytes`` (an import's batch) hands them over
+    /// before its writes instead, so no appender waits for those.
     ///
     /// Several processes may write one store (an import in one shell, appends in
     /// another): LMDB's write lock makes their transactions take turns. The writer's
@@ -118,6 +120,12 @@ extension LMDBEventStore {
         /// ``Acknowledgement``).
         private let acknowledgements = DispatchQueue(label: "ledgerline.acknowledgements")
 
+        /// A group writing more records than this (1 MiB) hands the settled groups'
+        /// results over before its writes, not before its commit: writing it takes long
+        /// enough (an import's batch of 50,000 events, tens of milliseconds) that the
+        /// appenders of the groups before it would notice the wait.
+        static let handOverBeforeWritingBytes = 1 << 20
+
         /// Groups settled since the last hand-over, in order; touched only on the writer's
         /// thread.
         private var settled: [Acknowledgement] = []
@@ -163,6 +171,13 @@ extension LMDBEventStore {
         private let written = Atomic<Int>(0)
         private let plannedAhead = Atomic<Int>(0)
 
+        private let writerThreadID = Atomic<Int>(0)
+        /// The writer thread's id, once it runs (for ``ThreadScheduling``).
+        var threadID: Int? {
+            let id = writerThreadID.load(ordering: .relaxed)
+            return id == 0 ? nil : id
+        }
+
         /// Transactions committed and events written so far.
         var statistics: (commits: Int, events: Int) { (commits.load(ordering: .relaxed), written.load(ordering: .relaxed)) }
         /// Batches written as planned ahead (see ``PreplannedBatch``), not planned again here.
@@ -182,6 +197,7 @@ extension LMDBEventStore {
         func start(store: LMDBEventStore, state: State) {
             maxGroup = (store.options.maxGroupEvents, store.options.maxGroupBytes)
             let thread = Thread { [weak store] in
+                self.writerThreadID.store(ThreadScheduling.currentThreadID() ?? 0, ordering: .relaxed)
                 var state = state
                 self.run(store: { store }, state: &state)
             }
@@ -559,6 +575,7 @@ extension LMDBEventStore {
                     }
                     guard !planner.isEmpty else { return false }
                     publishInFlight(PlanInFlight(planner: planner, base: state))
+                    if planner.recordBytes > Self.handOverBeforeWritingBytes { handOverAcknowledgements() }
                     try store.options.groupWillWrite?()
                     try write(planner, txn: txn, cursor: streamCursor, databases: dbs)
                     return true

@@ -35,10 +35,21 @@ struct ConcurrentAppendBenchmark: BenchmarkScenario {
         // engine's includes building each event; the baseline's records come encoded.
         var engineCPU = 0.0
         var rawCPU = 0.0
+        // The writing thread's own scheduler counts on each side: its time waiting for a
+        // core once runnable (woken by the end of an `fsync`, say) is what contention
+        // with the appenders costs each commit; the baseline writes alone.
+        var writerThread = ThreadScheduling.zero
+        var rawThread = writerThread
+        var engineCommits = 0
+        var rawCommits = 0
         for round in 0..<rounds {
             let engineStart = processCPUSeconds()
+            let threadStart = store.writerScheduling
+            let commitsStart = store.writerStatistics.commits
             let (samples, seconds) = await appendConcurrently(to: store, for: slice, counters: &counters)
             engineCPU += processCPUSeconds() - engineStart
+            if let threadStart, let threadEnd = store.writerScheduling { writerThread = writerThread + (threadEnd - threadStart) }
+            engineCommits += store.writerStatistics.commits - commitsStart
             latencies += samples
             engineSeconds += seconds
             if round == 0 {
@@ -52,11 +63,15 @@ struct ConcurrentAppendBenchmark: BenchmarkScenario {
             }
             let rawStart = monotonicNanoseconds()
             let rawCPUStart = processCPUSeconds()
+            // No suspension point in the loop: it runs on one thread throughout.
+            let rawThreadStart = ThreadScheduling.current()
             while nextBatch < batches.count, Double(monotonicNanoseconds() - rawStart) / 1e9 < slice {
                 try raw.write(batches[nextBatch])
                 rawEvents += batches[nextBatch].count
+                rawCommits += 1
                 nextBatch += 1
             }
+            if let rawThreadStart, let rawThreadEnd = ThreadScheduling.current() { rawThread = rawThread + (rawThreadEnd - rawThreadStart) }
             rawSeconds += Double(monotonicNanoseconds() - rawStart) / 1e9
             rawCPU += processCPUSeconds() - rawCPUStart
         }
@@ -81,6 +96,10 @@ struct ConcurrentAppendBenchmark: BenchmarkScenario {
                 "staged_share": .double(Double(staged) / Double(max(latencies.count, 1))),
                 "cpu_us_per_event": .double(engineCPU / Double(max(latencies.count, 1)) * 1e6),
                 "baseline_cpu_us_per_event": .double(rawCPU / Double(max(rawEvents, 1)) * 1e6),
+                "writer_cpu_us_per_commit": .double(writerThread.runningSeconds / Double(max(engineCommits, 1)) * 1e6),
+                "writer_wait_us_per_commit": .double(writerThread.waitingSeconds / Double(max(engineCommits, 1)) * 1e6),
+                "baseline_cpu_us_per_commit": .double(rawThread.runningSeconds / Double(max(rawCommits, 1)) * 1e6),
+                "baseline_wait_us_per_commit": .double(rawThread.waitingSeconds / Double(max(rawCommits, 1)) * 1e6),
                 "ack_p50_us": .double(percentile(&latencies, 0.5)),
                 "ack_p99_us": .double(percentile(&latencies, 0.99)),
                 "durable": .bool(true),
