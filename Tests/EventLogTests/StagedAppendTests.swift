@@ -13,7 +13,7 @@ import Testing
 struct StagedAppendTests {
     /// Holds the writer's first group between planning and writing until released; with
     /// `failing`, that group then fails as a commit would.
-    final class Gate: Sendable {
+    final class Gate: GroupGate {
         private let calls = Mutex(0)
         private let held = DispatchSemaphore(value: 0)
         private let released = DispatchSemaphore(value: 0)
@@ -41,23 +41,34 @@ struct StagedAppendTests {
         }
 
         func release() { released.signal() }
+        func releaseAll() { release() }
     }
 
-    private func withGatedStore(_ gate: Gate, sync: Bool = false, _ body: (LMDBEventStore) async throws -> Void) async throws {
+    private func withGatedStore(
+        _ gate: some GroupGate, sync: Bool = false, maxGroupEvents: Int? = nil, _ body: (LMDBEventStore) async throws -> Void
+    ) async throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         var options = LMDBEventStore.Options()
         options.sync = sync
         options.clock = StepClock().closure
         options.groupWillWrite = { try gate.pass() }
+        if let maxGroupEvents { options.maxGroupEvents = maxGroupEvents }
         let store = try LMDBEventStore(directory: scratch.url, options: options)
         // Release the gate before closing: a test that fails while the gate holds the
         // writer would otherwise wait forever for a writer that waits for the gate.
         defer {
-            gate.release()
+            gate.releaseAll()
             store.close()
         }
         try await body(store)
+    }
+
+    /// Whether `flag` is set within 20 seconds.
+    private func isSetSoon(_ flag: borrowing Mutex<Bool>) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(20)
+        while !flag.withLock({ $0 }) && Date() < deadline { try await Task.sleep(for: .milliseconds(2)) }
+        return flag.withLock { $0 }
     }
 
     /// Waits until the stager has planned `count` appends.
@@ -75,7 +86,7 @@ struct StagedAppendTests {
 
     /// Holds each of the writer's first `groups` groups between planning and writing,
     /// until the test releases it.
-    final class GroupByGroupGate: Sendable {
+    final class GroupByGroupGate: GroupGate {
         private let calls = Mutex(0)
         private let held: [DispatchSemaphore]
         private let released: [DispatchSemaphore]
@@ -110,38 +121,55 @@ struct StagedAppendTests {
 
     @Test("an append that committed is told so before a large group behind it is written")
     func committedAppendsDoNotWaitForALargeGroupsWrites() async throws {
-        let scratch = ScratchDirectory()
-        defer { scratch.cleanup() }
         let gate = GroupByGroupGate(groups: 2)
-        var options = LMDBEventStore.Options()
-        options.sync = false
-        options.groupWillWrite = { gate.pass() }
-        let store = try LMDBEventStore(directory: scratch.url, options: options)
-        defer {
-            gate.releaseAll()
-            store.close()
-        }
-        let told = Mutex(false)
-        let first = Task {
-            let result = try await store.append([note("customer-1", "first")])
-            told.withLock { $0 = true }
-            return result
-        }
-        await gate.waitUntilHeld(0)
-        // More than the writer writes before handing results over (1 MiB), queued behind "first".
-        let text = String(repeating: "x", count: 300_000)
-        let large = Task { try await store.append((0..<4).map { _ in note("customer-2", text) }) }
-        try await waitForStaged(store, 1)
-        gate.release(0)
-        await gate.waitUntilHeld(1)
+        try await withGatedStore(gate) { store in
+            let told = Mutex(false)
+            let first = Task {
+                defer { told.withLock { $0 = true } }
+                return try await store.append([note("customer-1", "first")])
+            }
+            await gate.waitUntilHeld(0)
+            // More than the writer writes before handing results over (1 MiB), queued behind "first".
+            let text = String(repeating: "x", count: 300_000)
+            let large = Task { try await store.append((0..<4).map { _ in note("customer-2", text) }) }
+            try await waitForStaged(store, 1)
+            gate.release(0)
+            await gate.waitUntilHeld(1)
 
-        // The large group is held before its writes; "first" committed before it.
-        let deadline = Date().addingTimeInterval(20)
-        while !told.withLock({ $0 }) && Date() < deadline { try await Task.sleep(for: .milliseconds(2)) }
-        #expect(told.withLock { $0 }, "the committed append was not told while the large group behind it was held")
-        gate.release(1)
-        #expect(try await first.value.events[0].position == LogPosition(1))
-        #expect(try await large.value.events.map(\.position) == (2...5).map { LogPosition(UInt64($0)) })
+            // The large group is held before its writes; "first" committed before it.
+            #expect(try await isSetSoon(told), "the committed append was not told while the large group behind it was held")
+            gate.release(1)
+            #expect(try await first.value.events[0].position == LogPosition(1))
+            #expect(try await large.value.events.map(\.position) == (2...5).map { LogPosition(UInt64($0)) })
+        }
+    }
+
+    @Test("a group the writer refuses whole is told at once, while the next group waits to be written")
+    func refusedGroupsAreToldAtOnce() async throws {
+        let gate = GroupByGroupGate(groups: 2)
+        // One append per group: "refused" is a group of its own, "next" the one after it.
+        try await withGatedStore(gate, maxGroupEvents: 1) { store in
+            let first = Task { try await store.append([note("customer-1", "first")]) }
+            await gate.waitUntilHeld(0)
+            let told = Mutex(false)
+            let refused = Task {
+                defer { told.withLock { $0 = true } }
+                return try await store.append([note("customer-1", "late", expected: .exact(StreamVersion(5)))])
+            }
+            try await waitForStaged(store, 1)
+            let next = Task { try await store.append([note("customer-2", "next")]) }
+            while store.writer.queuedAppends < 1 { try await Task.sleep(for: .milliseconds(2)) }
+            gate.release(0)
+            await gate.waitUntilHeld(1)
+
+            // "next" is held before its writes; "refused" wrote nothing, so no commit of its own tells it.
+            #expect(try await isSetSoon(told), "the refused append was not told while the group after it was held")
+            gate.release(1)
+            let error = await #expect(throws: EventLogError.self) { try await refused.value }
+            #expect(error?.code == .wrongExpectedVersion)
+            #expect(try await first.value.events[0].position == LogPosition(1))
+            #expect(try await next.value.events[0].position == LogPosition(2))
+        }
     }
 
     @Test("appends queued behind a commit see it: versions, duplicates and conflicts as if it had committed")
@@ -280,4 +308,11 @@ struct StagedAppendTests {
             #expect(try store.verify(progress: nil).firstBadPosition == nil)
         }
     }
+}
+
+/// A test's hold on the writer between planning a group and writing it.
+protocol GroupGate: Sendable {
+    func pass() throws
+    /// Lets every held group go (before the store closes, so a failed test ends).
+    func releaseAll()
 }

@@ -4,7 +4,9 @@ import Foundation
 /// core, its time runnable but waiting for one, and how many times it was given a core.
 ///
 /// The benchmarks use it to show where a commit's time goes beyond the disk: a writer
-/// woken by the end of an `fsync` waits for a core while appenders hold both.
+/// woken by the end of an `fsync` waits for a core while appenders hold both. The kernel
+/// adds a running thread's time at its ticks, so compare counts over seconds, not
+/// milliseconds.
 @_spi(Benchmarking)
 public struct ThreadScheduling: Sendable, Hashable {
     public var runningSeconds: Double

@@ -137,8 +137,9 @@ extension LMDBEventStore {
         }
 
         /// Queues the settled groups' results for delivery. The writer calls it before each
-        /// commit and before anything it may wait on (work to arrive, a custom job), so
-        /// an appender waits for its result at most one more group's writes.
+        /// commit, before anything it may wait on (work to arrive, a custom job), and once
+        /// a group fails or writes nothing, so an appender waits for its result at most one
+        /// more group's writes.
         private func handOverAcknowledgements() {
             guard !settled.isEmpty else { return }
             let groups = settled
@@ -146,9 +147,12 @@ extension LMDBEventStore {
             acknowledgements.async { for group in groups { group.deliver() } }
         }
 
-        /// Queues `error` for every one of `jobs`.
+        /// Queues `error` for every one of `jobs`, with every result held before it: no
+        /// commit may follow to hand them over (a disk that stays full fails every group),
+        /// and new appends arriving all the while must not keep them waiting.
         private func acknowledge(_ jobs: [Job], failingWith error: EventLogError) {
             acknowledge(jobs, Array(repeating: .failure(error), count: jobs.count))
+            handOverAcknowledgements()
         }
 
         private let condition = NSCondition()
@@ -184,6 +188,13 @@ extension LMDBEventStore {
         var plannedAheadCount: Int { plannedAhead.load(ordering: .relaxed) }
         /// Appends whose staged plan the writer used (written, or refused, as planned).
         var stagedCount: Int { stagedJobs.load(ordering: .relaxed) }
+
+        /// Appends queued and not yet taken by the writer or the stager (for tests).
+        var queuedAppends: Int {
+            condition.lock()
+            defer { condition.unlock() }
+            return queue.count { if case .append = $0 { true } else { false } }
+        }
 
         /// Appends planned by the stager and waiting for the writer (for tests).
         var stagedWaiting: Int {
@@ -447,7 +458,9 @@ extension LMDBEventStore {
         }
 
         private enum Outcome {
-            case committed([Result<AppendResult, EventLogError>], State)
+            /// Settled: each job's result and the state after; `wrote` when a commit wrote
+            /// the group (not when every batch in it was refused or a duplicate).
+            case committed([Result<AppendResult, EventLogError>], State, wrote: Bool)
             case retryAfterGrowing
             case retryAfterResize
             case failed(EventLogError)
@@ -468,8 +481,11 @@ extension LMDBEventStore {
                 let plan = staged.take()
                 let outcome = store.env.resizeLock.withShared { attempt(group, staged: plan, store: store, state: current) }
                 switch outcome {
-                case .committed(let results, let newState):
+                case .committed(let results, let newState, let wrote):
                     acknowledge(group, results, notifying: newState.head != state.head ? store.notifier : nil)
+                    // A group whose every batch was refused wrote nothing: it is told at
+                    // once, as no commit of its own hands it over.
+                    if !wrote { handOverAcknowledgements() }
                     state = newState
                     return
                 case .retryAfterGrowing:
@@ -582,7 +598,7 @@ extension LMDBEventStore {
                 }
                 guard wrote else {
                     store.env.abort(txn)
-                    return .committed(results, state)
+                    return .committed(results, state, wrote: false)
                 }
                 let streams = try LMDBEventStore.metaValue(txn, dbs, "streams")
                 try LMDBEventStore.setMetaValue(txn, dbs, "streams", streams + UInt64(planner.newStreamCount))
@@ -595,7 +611,7 @@ extension LMDBEventStore {
                 commits.add(1, ordering: .relaxed)
                 if wroteAPlan { plannedAhead.add(1, ordering: .relaxed) }
                 written.add(planner.recordCount, ordering: .relaxed)
-                return .committed(results, State(after: planner))
+                return .committed(results, State(after: planner), wrote: true)
             } catch let error as LMDBFailure {
                 if !committing { store.env.abort(txn) }
                 if error.isMapFull { return .retryAfterGrowing }
