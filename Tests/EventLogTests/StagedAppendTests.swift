@@ -11,41 +11,47 @@ import Testing
 /// an appender is told.
 @Suite("Staging appends behind a commit")
 struct StagedAppendTests {
-    /// Holds the writer's first group between planning and writing until released; with
-    /// `failing`, that group then fails as a commit would.
-    final class Gate: GroupGate {
+    /// Holds each of the writer's first `groups` groups between planning and writing
+    /// until the test releases it; with `failing`, the first then fails as a commit would.
+    final class Gate: Sendable {
         private let calls = Mutex(0)
-        private let held = DispatchSemaphore(value: 0)
-        private let released = DispatchSemaphore(value: 0)
+        private let held: [DispatchSemaphore]
+        private let released: [DispatchSemaphore]
         let failing: Bool
 
-        init(failing: Bool = false) { self.failing = failing }
-
-        func pass() throws {
-            guard calls.withLock({ count in
-                count += 1
-                return count == 1
-            }) else { return }
-            held.signal()
-            released.wait()
-            if failing { throw EventLogError(.storage, "injected commit failure") }
+        init(groups: Int = 1, failing: Bool = false) {
+            held = (0..<groups).map { _ in DispatchSemaphore(value: 0) }
+            released = (0..<groups).map { _ in DispatchSemaphore(value: 0) }
+            self.failing = failing
         }
 
-        func waitUntilHeld() async {
+        func pass() throws {
+            let call = calls.withLock { count in
+                count += 1
+                return count - 1
+            }
+            guard call < held.count else { return }
+            held[call].signal()
+            released[call].wait()
+            if failing && call == 0 { throw EventLogError(.storage, "injected commit failure") }
+        }
+
+        func waitUntilHeld(_ group: Int = 0) async {
             await withCheckedContinuation { continuation in
                 DispatchQueue.global().async {
-                    self.held.wait()
+                    self.held[group].wait()
                     continuation.resume()
                 }
             }
         }
 
-        func release() { released.signal() }
-        func releaseAll() { release() }
+        func release(_ group: Int = 0) { released[group].signal() }
+        /// Lets every held group go (before the store closes, so a failed test ends).
+        func releaseAll() { for semaphore in released { semaphore.signal() } }
     }
 
     private func withGatedStore(
-        _ gate: some GroupGate, sync: Bool = false, maxGroupEvents: Int? = nil, _ body: (LMDBEventStore) async throws -> Void
+        _ gate: Gate, sync: Bool = false, maxGroupEvents: Int? = nil, _ body: (LMDBEventStore) async throws -> Void
     ) async throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
@@ -84,44 +90,9 @@ struct StagedAppendTests {
         Fixture.event(StreamName(stream)!, "Note", ["text": .string(text)], id: id, expected: expected)
     }
 
-    /// Holds each of the writer's first `groups` groups between planning and writing,
-    /// until the test releases it.
-    final class GroupByGroupGate: GroupGate {
-        private let calls = Mutex(0)
-        private let held: [DispatchSemaphore]
-        private let released: [DispatchSemaphore]
-
-        init(groups: Int) {
-            held = (0..<groups).map { _ in DispatchSemaphore(value: 0) }
-            released = (0..<groups).map { _ in DispatchSemaphore(value: 0) }
-        }
-
-        func pass() {
-            let call = calls.withLock { count in
-                count += 1
-                return count - 1
-            }
-            guard call < held.count else { return }
-            held[call].signal()
-            released[call].wait()
-        }
-
-        func waitUntilHeld(_ group: Int) async {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    self.held[group].wait()
-                    continuation.resume()
-                }
-            }
-        }
-
-        func release(_ group: Int) { released[group].signal() }
-        func releaseAll() { for semaphore in released { semaphore.signal() } }
-    }
-
     @Test("an append that committed is told so before a large group behind it is written")
     func committedAppendsDoNotWaitForALargeGroupsWrites() async throws {
-        let gate = GroupByGroupGate(groups: 2)
+        let gate = Gate(groups: 2)
         try await withGatedStore(gate) { store in
             let told = Mutex(false)
             let first = Task {
@@ -146,7 +117,7 @@ struct StagedAppendTests {
 
     @Test("a group the writer refuses whole is told at once, while the next group waits to be written")
     func refusedGroupsAreToldAtOnce() async throws {
-        let gate = GroupByGroupGate(groups: 2)
+        let gate = Gate(groups: 2)
         // One append per group: "refused" is a group of its own, "next" the one after it.
         try await withGatedStore(gate, maxGroupEvents: 1) { store in
             let first = Task { try await store.append([note("customer-1", "first")]) }
@@ -310,9 +281,3 @@ struct StagedAppendTests {
     }
 }
 
-/// A test's hold on the writer between planning a group and writing it.
-protocol GroupGate: Sendable {
-    func pass() throws
-    /// Lets every held group go (before the store closes, so a failed test ends).
-    func releaseAll()
-}

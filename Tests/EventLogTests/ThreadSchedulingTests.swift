@@ -35,18 +35,15 @@ struct ThreadSchedulingTests {
         #expect(spent.timeslices >= 3)
     }
 
-    @Test("the store reports its writer thread's counts once the writer runs")
+    @Test("the store reports its writer thread's counts from the moment it opens")
     func storeReportsItsWriterThread() async throws {
-        let scratch = ScratchDirectory()
-        defer { scratch.cleanup() }
-        var options = LMDBEventStore.Options()
-        options.sync = false
-        let store = try LMDBEventStore(directory: scratch.url, options: options)
-        defer { store.close() }
-        _ = try await store.append([Fixture.event("customer-1", "Note", ["text": "hello"])])
-        let writer = try #require(store.writerScheduling)
-        #expect(writer.runningSeconds > 0)
-        // Not the test's own thread: the writer is a thread of its own.
-        #expect(store.writer.threadID != ThreadScheduling.currentThreadID())
+        try await withLMDBStore { store in
+            #expect(store.writerScheduling != nil)
+            _ = try await store.append([Fixture.event("customer-1", "Note", ["text": "hello"])])
+            let writer = try #require(store.writerScheduling)
+            #expect(writer.runningSeconds > 0)
+            // Not the test's own thread: the writer is a thread of its own.
+            #expect(store.writer.threadID != ThreadScheduling.currentThreadID())
+        }
     }
 }

@@ -205,10 +205,13 @@ extension LMDBEventStore {
 
         /// Starts the writer and the stager. Both hold `store` only while they work on
         /// it, so a store nobody references any more deinitializes (and stops them).
+        /// Returns once the writer runs and ``threadID`` is known.
         func start(store: LMDBEventStore, state: State) {
             maxGroup = (store.options.maxGroupEvents, store.options.maxGroupBytes)
+            let running = DispatchSemaphore(value: 0)
             let thread = Thread { [weak store] in
                 self.writerThreadID.store(ThreadScheduling.currentThreadID() ?? 0, ordering: .relaxed)
+                running.signal()
                 var state = state
                 self.run(store: { store }, state: &state)
             }
@@ -216,6 +219,7 @@ extension LMDBEventStore {
             thread.stackSize = 4 << 20
             self.thread = thread
             thread.start()
+            running.wait()
             let stager = Thread { [weak store] in self.stage(store: { store }) }
             stager.name = "ledgerline-stager"
             stager.stackSize = 4 << 20
