@@ -106,8 +106,9 @@ public enum ImportLine {
             schemaVersion: try optionalInt(fields.schemaVersion, "schemaVersion", minimum: 1),
             canonicalPayload: payload, occurredAt: try optionalTimestamp(fields.occurredAt, "occurredAt"),
             actor: actor, correlationId: try optionalID(fields.correlationId, "correlationId", .correlationId),
-            causationId: try optionalID(fields.causationId, "causationId", .causationId), metadata: metadata,
+            causationId: try optionalID(fields.causationId, "causationId", .causationId), metadata: [:],
             expectedVersion: try expectedVersion(fields.expectedVersion))
+        if let metadata { event.setMetadata(metadata.map, readFrom: metadata.object) }
         event.recordedAt = try optionalTimestamp(fields.recordedAt, "recordedAt")
         var restore = Restore()
         restore.position = try optionalInt(fields.seq, "seq", minimum: 1).map { LogPosition(UInt64($0)) }
@@ -214,17 +215,19 @@ public enum ImportLine {
         return Int(n)
     }
 
-    private static func metadataField(_ value: JSONValue?) throws(ImportLineError) -> [String: String] {
-        guard let value, !value.isNull else { return [:] }
+    /// The line's metadata as a map, and the object it was read from; `nil` when none.
+    private static func metadataField(_ value: JSONValue?) throws(ImportLineError) -> (map: [String: String], object: JSONObject)? {
+        guard let value, !value.isNull else { return nil }
         guard case .object(let members) = value else { throw ImportLineError("\"metadata\" must be an object of strings, found \(article(value.typeName))") }
         var out: [String: String] = [:]
+        out.reserveCapacity(members.count)
         for member in members {
             guard case .string(let text) = member.value else {
                 throw ImportLineError("\"metadata\" values must be strings; \"\(member.key)\" is \(article(member.value.typeName))")
             }
             out[member.key] = text
         }
-        return out
+        return (out, members)
     }
 
     private static func expectedVersion(_ value: JSONValue?) throws(ImportLineError) -> ExpectedVersion {

@@ -23,7 +23,11 @@ public struct ProposedEvent: Sendable {
     /// The id of the event that caused this one.
     public var causationId: EventID?
     /// Free-form string map, stored as given.
-    public var metadata: [String: String]
+    public var metadata: [String: String] { didSet { encodedMetadata = nil } }
+    /// `metadata` as canonical JSON, when whoever made the event had it already (an
+    /// import line's object, so neither the size check nor the record encodes it again);
+    /// `nil` to encode the map. Changing `metadata` drops it.
+    private(set) var encodedMetadata: [UInt8]?
     /// The check made against the stream's version just before this event lands.
     public var expectedVersion: ExpectedVersion
     /// Only for restoring an export: the time the original log recorded the event. When
@@ -72,6 +76,16 @@ public struct ProposedEvent: Sendable {
         self.causationId = causationId
         self.metadata = metadata
         self.expectedVersion = expectedVersion
+    }
+
+    /// Sets ``metadata`` to `metadata`, read from `object` (a JSON object of strings),
+    /// keeping the object's canonical JSON for the record. Two keys the map took for one
+    /// (Swift compares strings by canonical equivalence, JSON by bytes) leave the map to
+    /// be encoded, as for any other event.
+    mutating func setMetadata(_ metadata: [String: String], readFrom object: JSONObject) {
+        self.metadata = metadata
+        guard metadata.count == object.count else { return }
+        encodedMetadata = object.isEmpty ? [] : JSONWriter.canonicalBytes(.object(object))
     }
 
     /// The payload parsed back into a value. Cost: one parse of the payload bytes.

@@ -49,12 +49,17 @@ enum EventRecord {
         return JSONWriter.canonicalBytes(.object(JSONObject(metadata.mapValues { JSONValue.string($0) })))
     }
 
+    /// The canonical JSON of `event`'s metadata, encoded once where the event carries it.
+    static func encodeMetadata(of event: ProposedEvent) -> [UInt8] {
+        event.encodedMetadata ?? encodeMetadata(event.metadata)
+    }
+
     /// Appends `event`'s record template to `buffer`: the whole record with its position,
     /// version and hash zero, `recordedAt` zero unless given (a restore), and
     /// `occurredAt` zero unless given. ``seal(_:position:version:recordedAt:previous:)``
     /// fills them in.
     static func appendTemplate(_ event: ProposedEvent, id: EventID, schemaVersion: Int, to buffer: inout [UInt8]) {
-        let metadata = encodeMetadata(event.metadata)
+        let metadata = encodeMetadata(of: event)
         let start = buffer.count
         let total = size(of: event, metadata: metadata)
         buffer.append(contentsOf: repeatElement(0, count: total))

@@ -42,7 +42,7 @@ extension ProposedEvent {
         {
             return (.invalidEvent, problem)
         }
-        let metadata = EventRecord.encodeMetadata(metadata)
+        let metadata = EventRecord.encodeMetadata(of: self)
         let size = EventRecord.size(of: self, metadata: metadata)
         if size > maxRecordBytes {
             let parts = metadata.isEmpty ? "\(payload.count.formatted()) of them data" : "\(payload.count.formatted()) of data and \(metadata.count.formatted()) of metadata"
