@@ -182,3 +182,68 @@ struct PreplannedAppendTests {
         }
     }
 }
+
+/// An import reads each batch into the buffer of one the writer has committed, so the
+/// pages are not mapped in afresh for every batch.
+@Suite("Import batch buffers")
+struct ImportBatchBufferTests {
+    private func customer(_ n: Int, expected: ExpectedVersion = .any) -> ProposedEvent {
+        Fixture.event(StreamName("customer-\(n)")!, "ContactUpdated", ["customerId": .string("\(n)")], expected: expected)
+    }
+
+    @Test("the writer hands a committed batch's buffer back, a refused one's not")
+    func writerHandsCommittedBuffersBack() async throws {
+        try await withLMDBStore { store in
+            let recycler = ByteRecycler()
+            var batch = try ProposedEvent.prepare((1...50).map { customer($0) }, validator: nil, maxRecordBytes: 1 << 20)
+            let size = batch.bytes.count
+            batch.recycler = recycler
+            _ = try await store.append(prepared: batch)
+            let returned = recycler.take()
+            #expect(returned.isEmpty)
+            #expect(returned.capacity >= size)
+            // Taken: none is kept until the next batch commits.
+            #expect(recycler.take().capacity == 0)
+
+            var refused = try ProposedEvent.prepare([customer(1, expected: .noStream)], validator: nil, maxRecordBytes: 1 << 20)
+            refused.recycler = recycler
+            await #expect(throws: EventLogError.self) { _ = try await store.append(prepared: refused) }
+            #expect(recycler.take().capacity == 0)
+        }
+    }
+
+    @Test("a recycled buffer is written anew: every batch of an import lands with its own records")
+    func importReusingBuffersKeepsEveryRecord() async throws {
+        let scratch = ScratchDirectory("import-buffers")
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
+        let file = scratch.url.appendingPathComponent("events.jsonl")
+        try Fixture.recurringImportLines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        var options = EventImporter.Options()
+        options.batchSize = 100
+        options.scratchDirectory = scratch.url
+        let memory = InMemoryEventStore(clock: StepClock().closure)
+        _ = try await EventImporter(store: memory, validator: nil, options: options).importFile(at: file, displayName: "events.jsonl")
+        try await withLMDBStore { store in
+            _ = try await EventImporter(store: store, validator: nil, options: options).importFile(at: file, displayName: "events.jsonl")
+            #expect(store.writer.statistics.commits >= 5)
+            #expect(try store.head() == memory.head())
+            #expect(try store.read(from: .start, direction: .forward, limit: 2_000) == memory.read(from: .start, direction: .forward, limit: 2_000))
+            #expect(try store.verify(progress: nil).firstBadPosition == nil)
+        }
+    }
+
+    @Test("a recycler keeps one buffer, emptied, with its capacity")
+    func recyclerKeepsOneBuffer() {
+        let recycler = ByteRecycler()
+        #expect(recycler.take().capacity == 0)
+        var small = [UInt8](repeating: 1, count: 10)
+        small.reserveCapacity(100)
+        recycler.put(small)
+        recycler.put([UInt8](repeating: 2, count: 5_000))
+        let kept = recycler.take()
+        #expect(kept.isEmpty)
+        #expect(kept.capacity >= 5_000)
+        #expect(recycler.take().capacity == 0)
+    }
+}

@@ -653,6 +653,8 @@ public struct EventImporter: Sendable {
         var linesDone = 0
         var head = LogPosition.start
         var pending = ImportSpool.Block(batch: PreparedBatch(), lines: [])
+        // Each batch is read into the buffer of one the writer committed before it.
+        let recycler = ByteRecycler()
         var inFlight: (task: Task<AppendResult, Error>, block: ImportSpool.Block)?
         /// The plan of the batch in flight, which the next batch is planned after.
         var inFlightPlan: PreplannedBatch?
@@ -731,7 +733,11 @@ public struct EventImporter: Sendable {
             // next batch (a dry run's and a plan's batches are cut the same way, so they
             // agree with the append's).
             if !pending.batch.isEmpty, pending.batch.bytes.count + next.bytes > options.batchBytes { try await submit() }
-            if pending.batch.isEmpty { reserveBatch(&pending, first: next) }
+            if pending.batch.isEmpty {
+                pending.batch.bytes = recycler.take()
+                pending.batch.recycler = recycler
+                reserveBatch(&pending, first: next)
+            }
             do {
                 _ = try reader.next(appendingTo: &pending)
             } catch {

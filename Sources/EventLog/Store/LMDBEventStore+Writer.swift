@@ -612,6 +612,7 @@ extension LMDBEventStore {
                 committing = true
                 try store.env.commit(txn)
                 if planner.recordBytes > 4 << 20 { store.env.releaseMappedPages() }
+                for batch in planner.takeBatches() { batch.recycler?.put(batch.bytes) }
                 commits.add(1, ordering: .relaxed)
                 if wroteAPlan { plannedAhead.add(1, ordering: .relaxed) }
                 written.add(planner.recordCount, ordering: .relaxed)
