@@ -173,16 +173,14 @@ struct AppendPlanner: PlannedState {
         streamSlots.reserveCapacity(streamSlots.count + batch.count)
         var fresh: [Int] = []
         for event in batch.events {
-            if let slot = streamSlots[event.stream] {
-                slots.append(Int32(slot))
-            } else {
-                let slot = streamNames.count
-                streamSlots[event.stream] = slot
+            let next = streamNames.count
+            let slot = Self.value(of: event.stream, in: &streamSlots, insertingIfAbsent: next)
+            if slot == next {
                 streamNames.append(event.stream)
                 streamVersions.append(0)
                 fresh.append(slot)
-                slots.append(Int32(slot))
             }
+            slots.append(Int32(slot))
         }
         if !fresh.isEmpty {
             fresh = Self.sortedByKey(fresh, streamNames)
@@ -194,11 +192,28 @@ struct AppendPlanner: PlannedState {
 
     private mutating func assignTypeSlots(_ batch: PreparedBatch) -> [Int32] {
         batch.events.map { event in
-            if let slot = typeSlots[event.type] { return Int32(slot) }
+            // A transaction meets a few types: comparing a name with each beats hashing it.
+            if typeNames.count <= Self.typesSearchedInOrder {
+                if let slot = typeNames.firstIndex(of: event.type) { return Int32(slot) }
+            } else if let slot = typeSlots[event.type] {
+                return Int32(slot)
+            }
             typeSlots[event.type] = typeNames.count
             typeNames.append(event.type)
             return Int32(typeNames.count - 1)
         }
+    }
+
+    /// Up to this many types, a type's slot is found by comparing names in order.
+    private static let typesSearchedInOrder = 16
+
+    /// The value of `key` in `table`, inserting `new` first when it has none: one hash
+    /// of the key, where a lookup followed by an insert takes two. The planner does
+    /// this for every event's stream and id.
+    @inline(__always)
+    private static func value<Key: Hashable>(of key: Key, in table: inout [Key: Int], insertingIfAbsent new: Int) -> Int {
+        func read(_ value: inout Int) -> Int { value }
+        return read(&table[key, default: new])
     }
 
     private typealias Found = (matches: Bool, position: LogPosition, version: StreamVersion, hash: EventHash)
@@ -242,7 +257,19 @@ struct AppendPlanner: PlannedState {
         results.reserveCapacity(events.count)
         plannedIds.reserveCapacity(plannedIds.count + events.count)
         for (index, event) in events.enumerated() {
-            if let planned = plannedIds[event.id] {
+            // Stored before this transaction: no record here can hold its id.
+            if !stored.isEmpty, let found = stored[index] {
+                try checkDuplicate(found.matches, event: event, index: index, position: found.position, batchIndex: batchIndex)
+                try checkPlacement(event, index: index, position: found.position, version: found.version, stored: true)
+                try checkClaimedHash(event, index: index, position: found.position, hash: found.hash, stored: true)
+                results.append(AppendedEvent(id: event.id, stream: event.stream, position: found.position, version: found.version, isDuplicate: true))
+                continue
+            }
+            // The id is taken for this event's record (the next) unless a record planned
+            // before holds it; `added` gives it back if the batch is refused.
+            let next = records.count
+            let planned = Self.value(of: event.id, in: &plannedIds, insertingIfAbsent: next)
+            if planned != next {
                 let (same, version, hash) = withRecord(planned) { record in
                     (
                         batches[batchIndex].withTemplate(index) { EventRecord.matches(stored: record, template: $0, given: event.given) },
@@ -256,13 +283,7 @@ struct AppendPlanner: PlannedState {
                 results.append(AppendedEvent(id: event.id, stream: event.stream, position: position, version: version, isDuplicate: true))
                 continue
             }
-            if let found = stored[index] {
-                try checkDuplicate(found.matches, event: event, index: index, position: found.position, batchIndex: batchIndex)
-                try checkPlacement(event, index: index, position: found.position, version: found.version, stored: true)
-                try checkClaimedHash(event, index: index, position: found.position, hash: found.hash, stored: true)
-                results.append(AppendedEvent(id: event.id, stream: event.stream, position: found.position, version: found.version, isDuplicate: true))
-                continue
-            }
+            added.append(event.id)
             let slot = Int(streams[index])
             let current = streamVersions[slot]
             guard event.expectedVersion.isSatisfied(by: StreamVersion(current)) else {
@@ -300,8 +321,6 @@ struct AppendPlanner: PlannedState {
             records.append((batchIndex, event.offset, event.length, streams[index], types[index]))
             recordBytes += event.length
             head = position
-            plannedIds[event.id] = records.count - 1
-            added.append(event.id)
             results.append(AppendedEvent(id: event.id, stream: event.stream, position: position, version: version, isDuplicate: false))
         }
         return AppendResult(events: results, head: head)
