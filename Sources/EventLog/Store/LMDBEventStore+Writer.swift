@@ -612,7 +612,12 @@ extension LMDBEventStore {
                 committing = true
                 try store.env.commit(txn)
                 if planner.recordBytes > 4 << 20 { store.env.releaseMappedPages() }
-                for batch in planner.takeBatches() { batch.recycler?.put(batch.bytes) }
+                // An import's batch hands its buffer back for the next one; other groups'
+                // batches go back to their jobs as ever (freeing dozens of small batches
+                // here would put that on the writer's path).
+                if planner.batches.contains(where: { $0.recycler != nil }) {
+                    for batch in planner.takeBatches() { batch.recycler?.put(batch.bytes) }
+                }
                 commits.add(1, ordering: .relaxed)
                 if wroteAPlan { plannedAhead.add(1, ordering: .relaxed) }
                 written.add(planner.recordCount, ordering: .relaxed)
