@@ -8,12 +8,6 @@ import Testing
 /// refused batch leaves its answers exactly as they were, whatever it had taken.
 @Suite("Append planner")
 struct AppendPlannerTests {
-    /// A log with nothing committed.
-    private struct EmptyLog: AppendLookup {
-        func committedVersions(of streams: [StreamName]) throws -> [UInt64] { streams.map { _ in 0 } }
-        func forEachCommittedRecord(ids: [EventID], _ body: (EventID, UnsafeRawBufferPointer) -> Void) throws {}
-    }
-
     private func batch(_ events: [ProposedEvent]) throws -> PreparedBatch {
         try ProposedEvent.prepare(events, validator: nil, maxRecordBytes: 1 << 20)
     }

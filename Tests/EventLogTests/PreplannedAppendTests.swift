@@ -21,7 +21,8 @@ struct PreplannedAppendTests {
     @Test("an import whose batches are planned ahead lands exactly as the in-memory store places it")
     func importPlannedAheadMatchesTheInMemoryStore() async throws {
         // 1,000 lines in batches of 100 or more (the check pass hands over blocks of
-        // lines, and a batch goes once it holds 100). Streams recur across batches, some lines expect
+        // lines, and a batch goes once it holds 100); from the third on, each is read
+        // into the buffer of one the writer committed (see `writerHandsCommittedBuffersBack`). Streams recur across batches, some lines expect
         // the version an earlier batch left, and some lines repeat an earlier batch's
         // line (same id, same content): planning ahead must see the batch in flight.
         let scratch = ScratchDirectory("import")
@@ -181,21 +182,14 @@ struct PreplannedAppendTests {
             #expect(try store.head().position == LogPosition(1))
         }
     }
-}
 
-/// An import reads each batch into the buffer of one the writer has committed, so the
-/// pages are not mapped in afresh for every batch.
-@Suite("Import batch buffers")
-struct ImportBatchBufferTests {
-    private func customer(_ n: Int, expected: ExpectedVersion = .any) -> ProposedEvent {
-        Fixture.event(StreamName("customer-\(n)")!, "ContactUpdated", ["customerId": .string("\(n)")], expected: expected)
-    }
-
+    // An import reads each batch into the buffer of one the writer has committed, so
+    // the pages are not mapped in afresh for every batch.
     @Test("the writer hands a committed batch's buffer back, a refused one's not")
     func writerHandsCommittedBuffersBack() async throws {
         try await withLMDBStore { store in
             let recycler = ByteRecycler()
-            var batch = try ProposedEvent.prepare((1...50).map { customer($0) }, validator: nil, maxRecordBytes: 1 << 20)
+            var batch = try prepared((1...50).map { customer($0) })
             let size = batch.bytes.count
             batch.recycler = recycler
             _ = try await store.append(prepared: batch)
@@ -205,31 +199,10 @@ struct ImportBatchBufferTests {
             // Taken: none is kept until the next batch commits.
             #expect(recycler.take().capacity == 0)
 
-            var refused = try ProposedEvent.prepare([customer(1, expected: .noStream)], validator: nil, maxRecordBytes: 1 << 20)
+            var refused = try prepared([customer(1, expected: .noStream)])
             refused.recycler = recycler
             await #expect(throws: EventLogError.self) { _ = try await store.append(prepared: refused) }
             #expect(recycler.take().capacity == 0)
-        }
-    }
-
-    @Test("a recycled buffer is written anew: every batch of an import lands with its own records")
-    func importReusingBuffersKeepsEveryRecord() async throws {
-        let scratch = ScratchDirectory("import-buffers")
-        defer { scratch.cleanup() }
-        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
-        let file = scratch.url.appendingPathComponent("events.jsonl")
-        try Fixture.recurringImportLines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-        var options = EventImporter.Options()
-        options.batchSize = 100
-        options.scratchDirectory = scratch.url
-        let memory = InMemoryEventStore(clock: StepClock().closure)
-        _ = try await EventImporter(store: memory, validator: nil, options: options).importFile(at: file, displayName: "events.jsonl")
-        try await withLMDBStore { store in
-            _ = try await EventImporter(store: store, validator: nil, options: options).importFile(at: file, displayName: "events.jsonl")
-            #expect(store.writer.statistics.commits >= 5)
-            #expect(try store.head() == memory.head())
-            #expect(try store.read(from: .start, direction: .forward, limit: 2_000) == memory.read(from: .start, direction: .forward, limit: 2_000))
-            #expect(try store.verify(progress: nil).firstBadPosition == nil)
         }
     }
 

@@ -201,10 +201,4 @@ final class ImportPreview: ImportTarget, @unchecked Sendable {
             return true
         }
     }
-
-    /// The committed state of a log with nothing in it.
-    private struct EmptyLog: AppendLookup {
-        func committedVersions(of streams: [StreamName]) throws -> [UInt64] { streams.map { _ in 0 } }
-        func forEachCommittedRecord(ids: [EventID], _ body: (EventID, UnsafeRawBufferPointer) -> Void) throws {}
-    }
 }

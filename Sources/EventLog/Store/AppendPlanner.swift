@@ -10,6 +10,13 @@ protocol AppendLookup {
     func forEachCommittedRecord(ids: [EventID], _ body: (EventID, UnsafeRawBufferPointer) -> Void) throws
 }
 
+/// The committed state of a log with nothing in it (a dry run without a store plans
+/// against it).
+struct EmptyLog: AppendLookup {
+    func committedVersions(of streams: [StreamName]) throws -> [UInt64] { streams.map { _ in 0 } }
+    func forEachCommittedRecord(ids: [EventID], _ body: (EventID, UnsafeRawBufferPointer) -> Void) throws {}
+}
+
 /// What planned batches add to the committed state: the versions of the streams they
 /// met, and the records of the ids they append.
 protocol PlannedState {
