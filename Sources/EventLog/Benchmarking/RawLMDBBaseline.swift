@@ -100,6 +100,51 @@ public final class RawLMDBBaseline: @unchecked Sendable {
         }
     }
 
+    /// Writes `batches` in the naive layout issue 2 measures against (about 47,000
+    /// events/s on its reference machine): the log with `MDB_APPEND` as here, and one
+    /// stream index keyed by stream name and version, written in the events' order, in
+    /// transactions of `transactionSize` events. With the workload's 100,000 streams
+    /// each index key lands at a random leaf, so every transaction rewrites pages all
+    /// over the B-tree. Returns the events written and the seconds the transactions
+    /// took (building the keys first is not counted).
+    ///
+    /// Measured beside the engine, it places the machine: how fast this layout goes
+    /// says how expensive B-tree writes are here, so how much of an import's time its
+    /// writes can be expected to take.
+    public func writeNaively(_ batches: [Batch], transactionSize: Int) throws -> (events: Int, seconds: Double) {
+        var versions: [StreamName: UInt64] = [:]
+        let keys = batches.map { batch in
+            var keys = [[UInt8]](repeating: [], count: batch.count)
+            batch.planner.forEachStreamEntry { stream, positions in
+                for position in positions {
+                    let version = versions[stream, default: 0] + 1
+                    versions[stream] = version
+                    keys[Int(position - batch.planner.firstPosition.rawValue)] =
+                        Array(stream.rawValue.utf8) + [0] + withUnsafeBytes(of: version.bigEndian, Array.init)
+                }
+            }
+            return keys
+        }
+        let streams = try env.write { txn in try env.openDatabase("naive-streams", flags: Int32(MDB_CREATE), in: txn) }
+        let started = DispatchTime.now().uptimeNanoseconds
+        var events = 0
+        for (batch, batchKeys) in zip(batches, keys) {
+            for start in stride(from: 0, to: batch.count, by: transactionSize) {
+                let range = start..<min(batch.count, start + transactionSize)
+                try env.write { txn in
+                    try batch.planner.forEachRecord(in: range) { i, position, record in
+                        try withUInt64Bytes(position) { position in
+                            try txn.put(databases.events, position, record, flags: Int32(MDB_APPEND))
+                            try batchKeys[i].withUnsafeBytes { key in try txn.put(streams, key, position) }
+                        }
+                    }
+                }
+                events += range.count
+            }
+        }
+        return (events, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+    }
+
     /// Scans every record with a cursor and copies out its bytes (into one buffer, reused
     /// from record to record), as a reader that keeps them past the transaction does;
     /// returns the count.

@@ -419,9 +419,16 @@ struct AppendPlanner: PlannedState {
 
     /// Runs `body` over each sealed record with its position, in position order.
     func forEachRecord(_ body: (UInt64, UnsafeRawBufferPointer) throws -> Void) throws {
-        for (i, record) in records.enumerated() {
+        try forEachRecord(in: records.indices) { _, position, record in try body(position, record) }
+    }
+
+    /// Runs `body` over the records whose indexes are in `range` (the first record has
+    /// index 0), with each one's index and position.
+    func forEachRecord(in range: Range<Int>, _ body: (Int, UInt64, UnsafeRawBufferPointer) throws -> Void) throws {
+        for i in range {
+            let record = records[i]
             try batches[record.batch].bytes.withUnsafeBytes { all in
-                try body(firstPosition.rawValue + UInt64(i), UnsafeRawBufferPointer(rebasing: all[record.offset..<(record.offset + record.length)]))
+                try body(i, firstPosition.rawValue + UInt64(i), UnsafeRawBufferPointer(rebasing: all[record.offset..<(record.offset + record.length)]))
             }
         }
     }
