@@ -106,6 +106,52 @@ import Testing
         #expect(again.stdout.contains(#""appended":0"#) && again.stdout.contains(#""duplicates":2"#), "\(again.stdout)")
     }
 
+    /// A compressed file, a zip archive, UTF-16 text or binary data given to import is
+    /// named for what it is, once, at line 1, with the pipe that imports what it holds;
+    /// its binary "lines" after the first are not each reported as invalid JSON.
+    @Test(arguments: [
+        ([0x1F, 0x8B, 0x08, 0x00], "is compressed with gzip, not JSON Lines; import what it holds with `gzip -dc FILE | ledgerline import -`"),
+        ([0x28, 0xB5, 0x2F, 0xFD], "is compressed with zstd, not JSON Lines; import what it holds with `zstd -dc FILE | ledgerline import -`"),
+        ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "is compressed with xz, not JSON Lines; import what it holds with `xz -dc FILE | ledgerline import -`"),
+        (Array("BZh9".utf8), "is compressed with bzip2, not JSON Lines; import what it holds with `bzip2 -dc FILE | ledgerline import -`"),
+        ([0x50, 0x4B, 0x03, 0x04], "is a zip archive, not JSON Lines; import the file inside it with `unzip -p FILE | ledgerline import -`"),
+        ([0xFF, 0xFE] + Array(#"{"stream""#.utf8).flatMap { [$0, 0] }, "is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8; convert it as you import it with `iconv -f UTF-16 -t UTF-8 FILE | ledgerline import -`"),
+        (Array(#"{"stream""#.utf8).flatMap { [$0, 0] }, "starts with a NUL byte, so it is binary data or UTF-16 text, not JSON Lines; if it is UTF-16, convert it as you import it with `iconv -f UTF-16 -t UTF-8 FILE | ledgerline import -`"),
+    ] as [([UInt8], String)])
+    func aFileThatIsNotTextIsNamedForWhatItIs(start: [UInt8], reason: String) async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let file = scratch.url.appendingPathComponent("events.jsonl")
+        // Binary after the signature, with newlines in it, as in any compressed file.
+        let body = (0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        try Data(start + body).write(to: file)
+        let result = try await CLI.run(["--data", scratch.data, "import", file.path])
+        #expect(result.status == 65)
+        let printed = result.stderr.split(separator: "\n")
+        #expect(printed.first == "ledgerline: \(file.path):1: the file \(reason)"[...], "\(result.stderr)")
+        #expect(printed.count == 2 && result.stderr.contains("nothing was appended"), "\(result.stderr)")
+        #expect(try await head(scratch.data) == 0)
+    }
+
+    /// A file that never ends is refused from its first bytes, not read forever.
+    @Test func anEndlessBinaryFileIsRefusedFromItsFirstBytes() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let result = try await CLI.run(["--data", scratch.data, "import", "/dev/zero"])
+        #expect(result.status == 65)
+        #expect(result.stderr.hasPrefix("ledgerline: /dev/zero:1: the file starts with a NUL byte"), "\(result.stderr)")
+    }
+
+    /// "BZh" alone starts a line that is merely not JSON, not a bzip2 file.
+    @Test func aLineStartingLikeBzip2WithoutItsBlockSizeIsJustNotJSON() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let file = try scratch.file("events.jsonl", "BZhx\n" + Self.good + "\n")
+        let result = try await CLI.run(["--data", scratch.data, "import", file])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("ledgerline: \(file):1: invalid JSON at column 1"), "\(result.stderr)")
+    }
+
     /// A JSON array given instead of JSON Lines is one enormous line. It is reported as
     /// such without being held in memory, and the lines after it are still checked.
     @Test func aLineTooLongToBeAnEventIsReportedAndTheRestStillChecked() async throws {

@@ -38,12 +38,29 @@ struct LineReader {
     /// The file's size when it was opened.
     let size: Int
     let maxLineBytes: Int
+    /// Says why a file that starts with the given bytes cannot be read as lines at all;
+    /// asked once, with the file's first bytes.
+    private var refusingStart: (([UInt8]) -> String?)?
 
-    init(url: URL, chunkSize: Int = 4 << 20, maxLineBytes: Int = LineReader.defaultMaxLineBytes) throws {
+    /// A file ``LineReader/init(url:chunkSize:maxLineBytes:refusingStart:)``'s
+    /// `refusingStart` refused, with its reason.
+    struct RefusedStart: Error {
+        var reason: String
+    }
+
+    /// - Parameter refusingStart: asked with the first bytes of the file (up to 8)
+    ///   before any line is read; a reason it gives is thrown as ``RefusedStart`` by
+    ///   ``next()``. A binary file need not then be read to its end (nor, for
+    ///   `/dev/zero`, forever) before it is refused.
+    init(
+        url: URL, chunkSize: Int = 4 << 20, maxLineBytes: Int = LineReader.defaultMaxLineBytes,
+        refusingStart: (([UInt8]) -> String?)? = nil
+    ) throws {
         handle = try FileHandle(forReadingFrom: url)
         size = Int((try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0)
         self.chunkSize = chunkSize
         self.maxLineBytes = maxLineBytes
+        self.refusingStart = refusingStart
     }
 
     func close() { try? handle.close() }
@@ -52,6 +69,10 @@ struct LineReader {
     mutating func next() throws -> Chunk? {
         while !finished {
             var data = try handle.read(upToCount: chunkSize) ?? Data()
+            if let refuse = refusingStart {
+                refusingStart = nil
+                if let reason = refuse(Array(data.prefix(8))) { throw RefusedStart(reason: reason) }
+            }
             if skipping, !data.isEmpty {
                 offset += data.count
                 let newline = data.withUnsafeBytes { raw in
