@@ -59,6 +59,25 @@ import Testing
         }
     }
 
+    /// The LMDB store finds stored ids by walking its id index beside the batch's ids in
+    /// key order; new ids below, between and above the stored ones must all be told apart.
+    @Test(arguments: StoreKind.allCases)
+    func aBatchMixingStoredAndNewIdsFindsExactlyTheStoredOnes(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            func event(_ rank: UInt64) -> ProposedEvent {
+                Fixture.event(StreamName("deal-\(rank)")!, "DealCreated", ["dealId": .string("\(rank)")], id: EventID(high: rank << 16 | 0x4000, low: 0x8000_0000_0000_0000 | rank))
+            }
+            let first = try await store.append([30, 10, 20].map(event))
+            let again = try await store.append([35, 10, 5, 30, 15, 20, 25, 40].map(event))
+            #expect(again.events.map(\.isDuplicate) == [false, true, false, true, false, true, false, false])
+            #expect(again.events[1].position == first.events[1].position)
+            #expect(again.events[3].position == first.events[0].position)
+            #expect(again.events[5].position == first.events[2].position)
+            #expect(again.appendedCount == 5)
+            #expect(try store.head().position == LogPosition(8))
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func reappendingAStoredIdReturnsItsOriginalPosition(kind: StoreKind) async throws {
         try await kind.withStore { store in

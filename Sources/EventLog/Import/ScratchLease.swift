@@ -29,14 +29,20 @@ public final class ScratchLease: @unchecked Sendable {
     /// valid until ``release()``.
     var fileDescriptor: Int32 { descriptor }
 
+    /// Takes over `url`, which ``reserve(_:)`` put among the held ones before creating it.
     private init(url: URL, descriptor: Int32) {
         self.url = url
         self.descriptor = descriptor
-        Self.held.withLock { $0[ObjectIdentifier(self)] = url }
     }
 
-    /// Every lease this process holds, by identity: what an interrupt removes.
-    private static let held = Mutex<[ObjectIdentifier: URL]>([:])
+    /// Every scratch file and folder this process holds or is creating: what an
+    /// interrupt removes.
+    private static let held = Mutex<Set<URL>>([])
+
+    /// Counts `url` among the held ones before it is created, so that an interrupt
+    /// between creating and locking it still removes it.
+    private static func reserve(_ url: URL) { held.withLock { _ = $0.insert(url) } }
+    private static func unreserve(_ url: URL) { held.withLock { _ = $0.remove(url) } }
 
     /// The signal sources of ``removeOnInterrupt()``, once installed.
     nonisolated(unsafe) private static var interruptSources: [any DispatchSourceSignal] = []
@@ -63,7 +69,7 @@ public final class ScratchLease: @unchecked Sendable {
             guard unsafeBitCast(previous, to: Int.self) != unsafeBitCast(SIG_IGN, to: Int.self) else { return nil }
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
-                for url in held.withLock({ Array($0.values) }) { try? FileManager.default.removeItem(at: url) }
+                for url in held.withLock({ Array($0) }) { try? FileManager.default.removeItem(at: url) }
                 // Die of the signal, so that a shell sees an interrupt (a loop in a script
                 // stops): its default action, on this thread, which (like every dispatch
                 // thread) blocks it until told otherwise.
@@ -84,8 +90,13 @@ public final class ScratchLease: @unchecked Sendable {
     /// `directory`, and holds it.
     public static func file(_ name: String, in directory: URL) throws -> ScratchLease {
         let url = directory.appendingPathComponent(name)
+        reserve(url)
         let fd = open(url.path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw failure("create", url) }
+        guard fd >= 0 else {
+            let error = failure("create", url)
+            unreserve(url)
+            throw error
+        }
         return try hold(url, fd)
     }
 
@@ -93,11 +104,17 @@ public final class ScratchLease: @unchecked Sendable {
     /// `directory`, and holds it.
     static func folder(_ name: String, in directory: URL) throws -> ScratchLease {
         let url = directory.appendingPathComponent(name)
-        guard mkdir(url.path, 0o700) == 0 else { throw failure("create", url) }
+        reserve(url)
+        guard mkdir(url.path, 0o700) == 0 else {
+            let error = failure("create", url)
+            unreserve(url)
+            throw error
+        }
         let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
             let error = failure("open", url)
             rmdir(url.path)
+            unreserve(url)
             throw error
         }
         return try hold(url, fd)
@@ -108,6 +125,7 @@ public final class ScratchLease: @unchecked Sendable {
             let error = failure("lock", url)
             close(fd)
             try? FileManager.default.removeItem(at: url)
+            unreserve(url)
             throw error
         }
         return ScratchLease(url: url, descriptor: fd)
@@ -124,8 +142,8 @@ public final class ScratchLease: @unchecked Sendable {
     /// spool can be as large as the file it was checking.
     public func release() {
         guard descriptor >= 0 else { return }
-        Self.held.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(self)) }
         try? FileManager.default.removeItem(at: url)
+        Self.unreserve(url)
         close(descriptor)
         descriptor = -1
         Self.sweep(url.deletingLastPathComponent())

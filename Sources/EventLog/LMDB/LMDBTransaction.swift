@@ -79,6 +79,18 @@ struct LMDBCursor {
         return (UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size), UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
     }
 
+    /// Moves to the first key at or after `key` (`MDB_SET_RANGE`); returns it and its
+    /// value, or `nil` when every key sorts before `key`. A failure reads as a lookup's.
+    @inline(__always)
+    func seek(atOrAfter key: UnsafeRawBufferPointer) throws(LMDBFailure) -> (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)? {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val()
+        let rc = mdb_cursor_get(handle, &k, &v, MDB_SET_RANGE)
+        if rc == MDB_NOTFOUND { return nil }
+        try lmdbCheck(rc, "reading a key")
+        return (UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size), UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+    }
+
     /// Puts `key`, appending it when it sorts after every key of the database, as an
     /// ordinary put otherwise. An append neither searches the tree (the cursor is at
     /// its end already) nor splits a full leaf in half (LMDB starts a new one), so keys
