@@ -47,6 +47,36 @@ struct AppendPlannerTests {
         #expect(again.events[1].version == StreamVersion(2))
     }
 
+    @Test("the overlay asks the plan only about ids within its bounds, and the log about the rest")
+    func overlayAsksThePlanOnlyWithinItsBounds() throws {
+        final class AskedLog: AppendLookup {
+            var asked: [EventID] = []
+            func committedVersions(of streams: [StreamName]) throws -> [UInt64] { streams.map { _ in 0 } }
+            func forEachCommittedRecord(ids: [EventID], _ body: (EventID, UnsafeRawBufferPointer) -> Void) throws { asked += ids }
+        }
+        func id(_ rank: UInt64) -> EventID { EventID(high: rank << 16 | 0x4000, low: 0x8000_0000_0000_0000 | rank) }
+        var planner = AppendPlanner(head: .empty, lastRecordedAt: Timestamp(rawValue: 0))
+        #expect(planner.plannedIDBounds == nil)
+        _ = try planner.plan(try batch([event("customer-1", 1, id: id(30)), event("customer-2", 2, id: id(20))]), lookup: EmptyLog(), now: .now)
+        #expect(planner.plannedIDBounds == id(20)...id(30))
+        // A refused batch's ids may widen the bounds (which never shrink), never the plan.
+        #expect(throws: EventLogError.self) {
+            _ = try planner.plan(try batch([event("customer-3", 3, id: id(50), expected: .exact(StreamVersion(7)))]), lookup: EmptyLog(), now: .now)
+        }
+        #expect(planner.plannedIDBounds == id(20)...id(50))
+        #expect(!planner.withPlannedRecord(id: id(50)) { _ in })
+
+        let log = AskedLog()
+        var found: [EventID] = []
+        try PlannedOverlay(planned: planner, committed: log).forEachCommittedRecord(ids: [10, 20, 25, 30, 40].map(id)) { id, _ in found.append(id) }
+        #expect(found == [id(20), id(30)])
+        #expect(log.asked == [10, 25, 40].map(id))
+        // With nothing planned, the log answers alone.
+        let empty = AskedLog()
+        try PlannedOverlay(planned: AppendPlanner(head: .empty, lastRecordedAt: Timestamp(rawValue: 0)), committed: empty).forEachCommittedRecord(ids: [id(1)]) { _, _ in }
+        #expect(empty.asked == [id(1)])
+    }
+
     @Test("types past the ones compared in order are found as well as the first")
     func manyTypesKeepTheirSlots() throws {
         var planner = AppendPlanner(head: .empty, lastRecordedAt: Timestamp(rawValue: 0))

@@ -26,6 +26,9 @@ protocol PlannedState {
     /// Calls `body` with the sealed record of `id` if the planned batches append it;
     /// returns whether they do.
     func withPlannedRecord(id: EventID, _ body: (UnsafeRawBufferPointer) -> Void) throws -> Bool
+    /// A range holding every id the planned batches append (it may hold others too);
+    /// `nil` when they append none.
+    var plannedIDBounds: ClosedRange<EventID>? { get }
 }
 
 /// Committed state as it will be once `planned` is in: what `planned` appends (its
@@ -55,8 +58,14 @@ struct PlannedOverlay<Planned: PlannedState, Committed: AppendLookup>: AppendLoo
     }
 
     func forEachCommittedRecord(ids: [EventID], _ body: (EventID, UnsafeRawBufferPointer) -> Void) throws {
+        // Ids outside the planned ones' bounds are not looked up among them: an import's
+        // next batch (whose ids lead with the line number) lies wholly past its last.
+        guard let planned, let bounds = planned.plannedIDBounds else { return try committed.forEachCommittedRecord(ids: ids, body) }
         var unmet: [EventID] = []
-        for id in ids where try planned?.withPlannedRecord(id: id, { body(id, $0) }) != true { unmet.append(id) }
+        for id in ids {
+            if bounds.contains(id), try planned.withPlannedRecord(id: id, { body(id, $0) }) { continue }
+            unmet.append(id)
+        }
         guard !unmet.isEmpty else { return }
         try committed.forEachCommittedRecord(ids: unmet, body)
     }
@@ -103,6 +112,8 @@ struct AppendPlanner: PlannedState {
     private var typeNames: [EventType] = []
     /// Ids this transaction appended, with the index of their record.
     private var plannedIds: [EventID: Int] = [:]
+    /// Bounds of every id planned (a refused batch's may widen them; they never shrink).
+    private(set) var plannedIDBounds: ClosedRange<EventID>?
 
     init(head: LogHead, lastRecordedAt: Timestamp) {
         self.head = head.position
@@ -291,6 +302,11 @@ struct AppendPlanner: PlannedState {
                 continue
             }
             added.append(event.id)
+            if let bounds = plannedIDBounds {
+                if !bounds.contains(event.id) { plannedIDBounds = min(bounds.lowerBound, event.id)...max(bounds.upperBound, event.id) }
+            } else {
+                plannedIDBounds = event.id...event.id
+            }
             let slot = Int(streams[index])
             let current = streamVersions[slot]
             guard event.expectedVersion.isSatisfied(by: StreamVersion(current)) else {
