@@ -47,7 +47,7 @@ struct AppendPlannerTests {
         #expect(again.events[1].version == StreamVersion(2))
     }
 
-    @Test("the overlay asks the plan only about ids within its bounds, and the log about the rest")
+    @Test("a plan answers for the ids it appends, kept within bounds that never shrink; the log for the rest")
     func overlayAsksThePlanOnlyWithinItsBounds() throws {
         final class AskedLog: AppendLookup {
             var asked: [EventID] = []

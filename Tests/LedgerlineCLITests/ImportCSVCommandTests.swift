@@ -215,7 +215,7 @@ import Testing
         #expect(try await head(scratch.data) == 0)
     }
 
-    /// A file saved as UTF-16 or Latin-1, a workbook, old Mac line ends, or another
+    /// A file saved as UTF-16 or Latin-1, a workbook, a compressed file, old Mac line ends, or another
     /// delimiter than the mapping's: one line at the header saying which and what to do,
     /// not a line per column the header seems to lack.
     @Test(arguments: [
@@ -225,6 +225,7 @@ import Testing
         ("tab", "the header row is one column, \"CustomerID\\tName\\tEmail\\tDate\\tAmount\": its names are separated by tabs; set `csv: { delimiter: tab }` in the mapping"),
         ("latin1", "the header row is not UTF-8 text; save the file as UTF-8 (in Excel: CSV UTF-8)"),
         ("zip", "the file is a zip archive (an .xlsx workbook?), not delimited text; save the sheet as CSV UTF-8"),
+        ("zstd", "the file is compressed with zstd; unpack it first (`zstd -dc FILE > FILE.csv`)"),
     ])
     func aFileInAnotherEncodingLineEndOrDelimiterIsNamedAtItsHeader(form: String, reason: String) async throws {
         let scratch = Scratch()
@@ -237,6 +238,7 @@ import Testing
             case "semicolon": Data(text.replacingOccurrences(of: ",", with: ";").utf8)
             case "latin1": text.replacingOccurrences(of: "Name", with: "Nom du client é").data(using: .isoLatin1)!
             case "zip": Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00]) + Data(text.utf8)
+            case "zstd": Data([0x28, 0xB5, 0x2F, 0xFD, 0x04, 0x58, 0x0D, 0x02]) + Data(text.utf8)
             default: Data(text.replacingOccurrences(of: ",", with: "\t").utf8)
             }
         let csv = scratch.url.appendingPathComponent("shop.csv").path

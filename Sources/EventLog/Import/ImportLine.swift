@@ -140,37 +140,23 @@ public enum ImportLine {
     }
 
     /// Why a file that starts with the bytes `start` is not JSON Lines at all, when they
-    /// say what it is instead: a compressed file or a zip archive (whose "lines" are
-    /// binary), UTF-16 text, or binary data (NUL bytes). `nil` for anything else, whose
+    /// say what it is instead (see ``FileSignature``); `nil` for anything else, whose
     /// lines are checked one by one. The advice imports what the file holds through a
     /// pipe, with no unpacked copy on disk.
-    static func fileFormatProblem(_ start: some Collection<UInt8>) -> String? {
-        let compressors: [(magic: [UInt8], name: String, command: String)] = [
-            ([0x1F, 0x8B], "gzip", "gzip -dc"),
-            ([0x28, 0xB5, 0x2F, 0xFD], "zstd", "zstd -dc"),
-            ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz", "xz -dc"),
-            (Array("BZh".utf8), "bzip2", "bzip2 -dc"),
-        ]
-        for format in compressors where start.starts(with: format.magic) {
-            // "BZh" is followed by the block size, a digit from 1 to 9.
-            if format.name == "bzip2", start.dropFirst(3).first.map({ !(0x31...0x39).contains($0) }) ?? true { continue }
-            return "the file is compressed with \(format.name), not JSON Lines; import what it holds with "
-                + "`\(format.command) FILE | ledgerline import -`"
-        }
-        if start.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+    static func fileFormatProblem(_ start: [UInt8]) -> String? {
+        let convert = "convert it as you import it with `iconv -f UTF-16 -t UTF-8 FILE | ledgerline import -`"
+        switch FileSignature(start: start) {
+        case .compressed(let format, let unpack)?:
+            return "the file is compressed with \(format), not JSON Lines; import what it holds with `\(unpack) FILE | ledgerline import -`"
+        case .zip?:
             return "the file is a zip archive, not JSON Lines; import the file inside it with `unzip -p FILE | ledgerline import -`"
+        case .utf16?:
+            return "the file is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8; \(convert)"
+        case .nul?:
+            return "the file starts with a NUL byte, so it is binary data or UTF-16 text, not JSON Lines; if it is UTF-16, \(convert)"
+        case nil:
+            return nil
         }
-        if start.starts(with: [0xFF, 0xFE]) || start.starts(with: [0xFE, 0xFF]) {
-            return "the file is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8; convert it as you import it with "
-                + "`iconv -f UTF-16 -t UTF-8 FILE | ledgerline import -`"
-        }
-        // JSON text never holds a NUL byte; UTF-16 text without a byte-order mark has
-        // one in its first two bytes ("{" is 7B 00 or 00 7B).
-        if start.prefix(2).contains(0) {
-            return "the file starts with a NUL byte, so it is binary data or UTF-16 text, not JSON Lines; if it is UTF-16, "
-                + "convert it as you import it with `iconv -f UTF-16 -t UTF-8 FILE | ledgerline import -`"
-        }
-        return nil
     }
 
     /// The id of a line without one: its line number, then SHA-256 of the line's bytes

@@ -193,9 +193,6 @@ final class ImportPreview: ImportTarget, @unchecked Sendable {
             return try name.withUTF8 { bytes in try txn.get(streams, UnsafeRawBufferPointer(bytes)).map(readUInt64) }
         }
 
-        /// Not tracked here: every id is looked up.
-        var plannedIDBounds: ClosedRange<EventID>? { EventID(high: 0, low: 0)...EventID(high: .max, low: .max) }
-
         func withPlannedRecord(id: EventID, _ body: (UnsafeRawBufferPointer) -> Void) throws -> Bool {
             var key = [UInt8](repeating: 0, count: 16)
             key.withUnsafeMutableBytes { id.store(to: $0, at: 0) }

@@ -26,9 +26,6 @@ protocol PlannedState {
     /// Calls `body` with the sealed record of `id` if the planned batches append it;
     /// returns whether they do.
     func withPlannedRecord(id: EventID, _ body: (UnsafeRawBufferPointer) -> Void) throws -> Bool
-    /// A range holding every id the planned batches append (it may hold others too);
-    /// `nil` when they append none.
-    var plannedIDBounds: ClosedRange<EventID>? { get }
 }
 
 /// Committed state as it will be once `planned` is in: what `planned` appends (its
@@ -58,14 +55,8 @@ struct PlannedOverlay<Planned: PlannedState, Committed: AppendLookup>: AppendLoo
     }
 
     func forEachCommittedRecord(ids: [EventID], _ body: (EventID, UnsafeRawBufferPointer) -> Void) throws {
-        // Ids outside the planned ones' bounds are not looked up among them: an import's
-        // next batch (whose ids lead with the line number) lies wholly past its last.
-        guard let planned, let bounds = planned.plannedIDBounds else { return try committed.forEachCommittedRecord(ids: ids, body) }
         var unmet: [EventID] = []
-        for id in ids {
-            if bounds.contains(id), try planned.withPlannedRecord(id: id, { body(id, $0) }) { continue }
-            unmet.append(id)
-        }
+        for id in ids where try planned?.withPlannedRecord(id: id, { body(id, $0) }) != true { unmet.append(id) }
         guard !unmet.isEmpty else { return }
         try committed.forEachCommittedRecord(ids: unmet, body)
     }
@@ -174,9 +165,11 @@ struct AppendPlanner: PlannedState {
     }
 
     /// Calls `body` with the sealed record of `id` if this transaction appends it;
-    /// returns whether it does.
+    /// returns whether it does. An id outside ``plannedIDBounds`` is answered without
+    /// hashing it: an import's next batch, planned against this one while it is written,
+    /// has ids (which lead with the line number) wholly past this one's.
     func withPlannedRecord(id: EventID, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
-        guard let index = plannedIds[id] else { return false }
+        guard plannedIDBounds?.contains(id) == true, let index = plannedIds[id] else { return false }
         withRecord(index, body)
         return true
     }

@@ -2,7 +2,7 @@ import Foundation
 
 extension CSVImporter {
     /// Why a header row that does not name the mapping's columns shows that the file
-    /// itself cannot be read as the mapping says: it is a zip (a workbook) or gzip file,
+    /// itself cannot be read as the mapping says: it is a zip (a workbook) or compressed file,
     /// UTF-16 or another encoding than UTF-8, its lines end in a carriage return alone,
     /// or its fields are separated by another delimiter than the mapping's. `nil` when
     /// the header gives no such sign (then the mapping is at fault).
@@ -13,14 +13,15 @@ extension CSVImporter {
     ///     one that is not UTF-8).
     static func headerProblem(fileStart: [UInt8], texts: [String?], dialect: CSVDialect) -> String? {
         let convert = "save it as UTF-8 (in Excel: CSV UTF-8), or convert it with `iconv -f UTF-16 -t UTF-8`"
-        if fileStart.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+        switch FileSignature(start: fileStart) {
+        case .zip?:
             return "the file is a zip archive (an .xlsx workbook?), not delimited text; save the sheet as CSV UTF-8"
-        }
-        if fileStart.starts(with: [0x1F, 0x8B]) {
-            return "the file is compressed with gzip; unpack it first (`gunzip`)"
-        }
-        if fileStart.starts(with: [0xFF, 0xFE]) || fileStart.starts(with: [0xFE, 0xFF]) {
+        case .compressed(let format, let unpack)?:
+            return "the file is compressed with \(format); unpack it first (`\(unpack) FILE > FILE.csv`)"
+        case .utf16?:
             return "the file is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8; \(convert)"
+        case .nul?, nil:
+            break  // NUL bytes are told from the header's fields below.
         }
         if texts.contains(where: { $0?.contains("\u{0}") == true }) {
             return "the header row holds NUL bytes, as a UTF-16 file does; \(convert)"
