@@ -107,16 +107,17 @@ import Testing
     }
 
     /// A compressed file, a zip archive, UTF-16 text or binary data given to import is
-    /// named for what it is, once, at line 1, with the pipe that imports what it holds;
-    /// its binary "lines" after the first are not each reported as invalid JSON.
+    /// named for what it is, once, at line 1, with the pipe that imports what it holds
+    /// into the same store (F is the file, D the store's folder); its binary "lines"
+    /// after the first are not each reported as invalid JSON.
     @Test(arguments: [
-        ([0x1F, 0x8B, 0x08, 0x00], "is compressed with gzip, not JSON Lines; import what it holds with `gzip -dc FILE | ledgerline import -`"),
-        ([0x28, 0xB5, 0x2F, 0xFD], "is compressed with zstd, not JSON Lines; import what it holds with `zstd -dc FILE | ledgerline import -`"),
-        ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "is compressed with xz, not JSON Lines; import what it holds with `xz -dc FILE | ledgerline import -`"),
-        (Array("BZh9".utf8), "is compressed with bzip2, not JSON Lines; import what it holds with `bzip2 -dc FILE | ledgerline import -`"),
-        ([0x50, 0x4B, 0x03, 0x04], "is a zip archive, not JSON Lines; import the file inside it with `unzip -p FILE | ledgerline import -`"),
-        ([0xFF, 0xFE] + Array(#"{"stream""#.utf8).flatMap { [$0, 0] }, "is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8; convert it as you import it with `iconv -f UTF-16 -t UTF-8 FILE | ledgerline import -`"),
-        (Array(#"{"stream""#.utf8).flatMap { [$0, 0] }, "starts with a NUL byte, so it is binary data or UTF-16 text, not JSON Lines; if it is UTF-16, convert it as you import it with `iconv -f UTF-16 -t UTF-8 FILE | ledgerline import -`"),
+        ([0x1F, 0x8B, 0x08, 0x00], "is compressed with gzip, not JSON Lines; unpack it in a pipe: `gzip -dc F | ledgerline --data D import -`"),
+        ([0x28, 0xB5, 0x2F, 0xFD], "is compressed with zstd, not JSON Lines; unpack it in a pipe: `zstd -dc F | ledgerline --data D import -`"),
+        ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "is compressed with xz, not JSON Lines; unpack it in a pipe: `xz -dc F | ledgerline --data D import -`"),
+        (Array("BZh9".utf8), "is compressed with bzip2, not JSON Lines; unpack it in a pipe: `bzip2 -dc F | ledgerline --data D import -`"),
+        ([0x50, 0x4B, 0x03, 0x04], "is a zip archive, not JSON Lines; pipe the file inside it: `unzip -p F | ledgerline --data D import -`"),
+        ([0xFF, 0xFE] + Array(#"{"stream""#.utf8).flatMap { [$0, 0] }, "is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8; convert it in a pipe: `iconv -f UTF-16 -t UTF-8 F | ledgerline --data D import -`"),
+        (Array(#"{"stream""#.utf8).flatMap { [$0, 0] }, "starts with a NUL byte, so it is binary data or UTF-16 text, not JSON Lines; if it is UTF-16, convert it in a pipe: `iconv -f UTF-16 -t UTF-8 F | ledgerline --data D import -`"),
     ] as [([UInt8], String)])
     func aFileThatIsNotTextIsNamedForWhatItIs(start: [UInt8], reason: String) async throws {
         let scratch = Scratch()
@@ -128,9 +129,58 @@ import Testing
         let result = try await CLI.run(["--data", scratch.data, "import", file.path])
         #expect(result.status == 65)
         let printed = result.stderr.split(separator: "\n")
-        #expect(printed.first == "ledgerline: \(file.path):1: the file \(reason)"[...], "\(result.stderr)")
+        let expected = reason.replacing("F |", with: "\(file.path) |").replacing(" D ", with: " \(scratch.data) ")
+        #expect(printed.first == "ledgerline: \(file.path):1: the file \(expected)"[...], "\(result.stderr)")
         #expect(printed.count == 2 && result.stderr.contains("nothing was appended"), "\(result.stderr)")
         #expect(try await head(scratch.data) == 0)
+    }
+
+    /// The advice's command can be pasted as it is: a file or folder name with a space
+    /// or a quote in it is one shell word, and a dry run's advice is a dry run too.
+    /// Run as the advice says, it imports what the file holds into the same store.
+    /// `schemas validate` pipes into itself.
+    @Test func theAdviceForACompressedFileCanBeRunAsItIs() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let folder = scratch.url.appendingPathComponent("Bob's store").path
+        let plain = try scratch.file("events.jsonl", Self.good + "\n")
+        let packed = scratch.url.appendingPathComponent("my events.jsonl.gz").path
+        let packing = try await CLI.runShell("gzip -c \(plain) > 'my events.jsonl.gz'", directory: scratch.url)
+        #expect(packing.status == 0, "\(packing.stderr)")
+
+        let dry = try await CLI.run(["import", packed, "--data", folder, "--dry-run"])
+        #expect(dry.stderr.contains("`gzip -dc '\(packed)' | ledgerline --data '\(scratch.url.path)/Bob'\\''s store' import - --dry-run`"), "\(dry.stderr)")
+        let refused = try await CLI.run(["--data", folder, "import", packed])
+        #expect(refused.status == 65)
+        let advice = try #require(refused.stderr.split(separator: "`").dropFirst().first.map(String.init), "\(refused.stderr)")
+        #expect(advice == "gzip -dc '\(packed)' | ledgerline --data '\(scratch.url.path)/Bob'\\''s store' import -")
+        let followed = try await CLI.runShell(advice, directory: scratch.url)
+        #expect(followed.status == 0, "\(followed.stderr)")
+        #expect(try await head(folder) == 1)
+        // `schemas validate` gives its own command, which reads standard input too.
+        let checked = try await CLI.run(["schemas", "validate", packed])
+        #expect(checked.status == 65)
+        #expect(checked.stderr.contains("unpack it in a pipe: `gzip -dc '\(packed)' | ledgerline schemas validate -`"), "\(checked.stderr)")
+    }
+
+    /// Standard input that starts as a compressed file or binary data does is refused
+    /// from its first bytes: the import copies no more of it, so an endless stream
+    /// (`/dev/zero`) is refused at once rather than filling the disk, and the advice
+    /// puts the unpacking step in the pipe.
+    @Test func binaryStandardInputIsRefusedFromItsFirstBytes() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let endless = try await CLI.runShell("ledgerline --data \(scratch.data) import - < /dev/zero", directory: scratch.url, timeout: 120)
+        #expect(endless.status == 65, "\(endless.stderr)")
+        #expect(
+            endless.stderr.hasPrefix("ledgerline: <stdin>:1: standard input starts with a NUL byte, so it is binary data or UTF-16 text, not JSON Lines; "
+                + "if it is UTF-16, convert it in a pipe: `… | iconv -f UTF-16 -t UTF-8 | ledgerline --data \(scratch.data) import -`"), "\(endless.stderr)")
+        let plain = try scratch.file("events.jsonl", Self.good + "\n")
+        let packed = try await CLI.runShell("gzip -c \(plain) | ledgerline --data \(scratch.data) import -", directory: scratch.url)
+        #expect(packed.status == 65, "\(packed.stderr)")
+        #expect(packed.stderr.contains("standard input is compressed with gzip, not JSON Lines; unpack it in a pipe: `… | gzip -dc | ledgerline --data \(scratch.data) import -`"), "\(packed.stderr)")
+        // Nothing is left behind: neither the copy of standard input nor a new store.
+        #expect(!FileManager.default.fileExists(atPath: scratch.data))
     }
 
     /// A file that never ends is refused from its first bytes, not read forever.

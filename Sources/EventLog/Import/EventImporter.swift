@@ -72,6 +72,14 @@ public struct EventImporter: Sendable {
         var idsHeldInMemory = RepeatedIDs.defaultBudget
         /// Bytes of templates held at once to compare lines giving the same id.
         var repeatedTemplatesHeld = 64 << 20
+        /// The command that reads events from standard input, which the advice for a
+        /// compressed, zipped or UTF-16 file pipes what the file holds into
+        /// (`gzip -dc FILE | ledgerline import -`). The CLI gives the command that ran,
+        /// with the `--data` it was given, so that the advice imports into the same store.
+        public var standardInputCommand = "ledgerline import -"
+        /// Whether the file is what came on standard input (or a copy of it): the advice
+        /// for a compressed file then puts the unpacking step in the pipe.
+        public var readsStandardInput = false
         public init() {}
     }
 
@@ -283,6 +291,14 @@ public struct EventImporter: Sendable {
         }
     }
 
+    /// Whether a file starting with `start` (its first 8 bytes are enough) is refused
+    /// from them alone: it is compressed, zipped, UTF-16 or binary, not JSON Lines. A
+    /// caller copying standard input for the import stops copying once the first bytes
+    /// say so, so that the refusal comes at once, whatever follows them.
+    public static func refusesFile(startingWith start: [UInt8]) -> Bool {
+        FileSignature(start: start) != nil
+    }
+
     /// Whether `url` names a regular file (which, unlike a pipe, reads the same twice).
     static func isRegularFile(_ url: URL) -> Bool {
         var info = stat()
@@ -329,7 +345,10 @@ public struct EventImporter: Sendable {
     /// encoded events can tell.
     private func scan(url: URL, displayName: String, spool: URL?, progress: (@Sendable (Progress) -> Void)?) throws(ImportFailure) -> CheckedFile {
         let reader: LineReader
-        do { reader = try LineReader(url: url, refusingStart: ImportLine.fileFormatProblem) } catch { throw ImportFailure(file: displayName, cannotRead: error) }
+        let adviceFile = options.readsStandardInput ? nil : displayName
+        let command = options.standardInputCommand
+        let refusing = { (start: [UInt8]) in ImportLine.fileFormatProblem(start, file: adviceFile, command: command) }
+        do { reader = try LineReader(url: url, refusingStart: refusing) } catch { throw ImportFailure(file: displayName, cannotRead: error) }
         var output: FileHandle?
         if let spool {
             do { output = try FileHandle(forWritingTo: spool) } catch {

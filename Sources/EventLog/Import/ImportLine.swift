@@ -142,18 +142,28 @@ public enum ImportLine {
     /// Why a file that starts with the bytes `start` is not JSON Lines at all, when they
     /// say what it is instead (see ``FileSignature``); `nil` for anything else, whose
     /// lines are checked one by one. The advice imports what the file holds through a
-    /// pipe, with no unpacked copy on disk.
-    static func fileFormatProblem(_ start: [UInt8]) -> String? {
-        let convert = "convert it as you import it with `iconv -f UTF-16 -t UTF-8 FILE | ledgerline import -`"
+    /// pipe into `command` (which reads standard input), with no unpacked copy on disk:
+    /// from `file` as the user named it, or, when the file is standard input (`nil`),
+    /// with the unpacking step put in the pipe.
+    static func fileFormatProblem(_ start: [UInt8], file: String?, command: String) -> String? {
+        let subject = file == nil ? "standard input" : "the file"
+        /// `tool` reading the file, or standard input, and writing to `command`.
+        func pipe(_ tool: String) -> String {
+            guard let file else { return "`… | \(tool) | \(command)`" }
+            return "`\(tool) \(MessageText.shellWord(file)) | \(command)`"
+        }
+        let convert = "convert it in a pipe: \(pipe("iconv -f UTF-16 -t UTF-8"))"
         switch FileSignature(start: start) {
         case .compressed(let format, let unpack)?:
-            return "the file is compressed with \(format), not JSON Lines; import what it holds with `\(unpack) FILE | ledgerline import -`"
+            return "\(subject) is compressed with \(format), not JSON Lines; unpack it in a pipe: \(pipe(unpack))"
         case .zip?:
-            return "the file is a zip archive, not JSON Lines; import the file inside it with `unzip -p FILE | ledgerline import -`"
+            // unzip reads an archive from a file, never from a pipe.
+            let unzip = file.map { "`unzip -p \(MessageText.shellWord($0)) | \(command)`" } ?? "`unzip -p FILE | \(command)` after saving it as FILE"
+            return "\(subject) is a zip archive, not JSON Lines; pipe the file inside it: \(unzip)"
         case .utf16?:
-            return "the file is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8; \(convert)"
+            return "\(subject) is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8; \(convert)"
         case .nul?:
-            return "the file starts with a NUL byte, so it is binary data or UTF-16 text, not JSON Lines; if it is UTF-16, \(convert)"
+            return "\(subject) starts with a NUL byte, so it is binary data or UTF-16 text, not JSON Lines; if it is UTF-16, \(convert)"
         case nil:
             return nil
         }

@@ -33,6 +33,19 @@ public enum MessageText {
         return out
     }
 
+    /// `text` as one shell word, so that a command in advice can be pasted as it is:
+    /// unchanged when it holds only letters, digits and `/._-+,:@%`, else in single
+    /// quotes (each `'` in it written `'\''`).
+    public static func shellWord(_ text: String) -> String {
+        let plain = !text.isEmpty && text.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+            default: "/._-+,:@%".utf8.contains(byte)
+            }
+        }
+        return plain ? text : "'" + text.replacing("'", with: "'\\''") + "'"
+    }
+
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }

@@ -52,6 +52,8 @@ struct ImportCommand: AsyncParsableCommand {
             var options = EventImporter.Options()
             options.batchSize = batchSize
             options.maxReportedProblems = maxProblems
+            options.readsStandardInput = file == "-"
+            options.standardInputCommand = standardInputCommand
             let bar = ProgressBar()
             let progress = bar.importProgress(counting: "lines")
             let summary: EventImporter.Summary
@@ -105,18 +107,34 @@ struct ImportCommand: AsyncParsableCommand {
         }
     }
 
+    /// This command reading standard input, into the same store, for the advice on a
+    /// compressed file: `gzip -dc FILE | ledgerline --data DIR import -`.
+    private var standardInputCommand: String {
+        var words = ["ledgerline"]
+        if let folder = global.givenFolder { words += ["--data", MessageText.shellWord(folder)] }
+        words += ["import", "-"]
+        if dryRun { words.append("--dry-run") }
+        return words.joined(separator: " ")
+    }
+
     /// The file to import. Standard input is first copied to a scratch file in
     /// `directory` (the store's folder), held like the import's own (a killed import's
     /// is removed by the next one), so it can be checked whole before anything is
-    /// appended.
+    /// appended. A stream whose first bytes say it is compressed or binary is copied no
+    /// further: the import refuses it from those bytes, so the rest (of a large backup,
+    /// or of `/dev/zero`, which never ends) need not fill the disk first.
     private func source(in directory: URL) throws -> (URL, ScratchLease?) {
         guard file == "-" else { return (URL(fileURLWithPath: file), nil) }
         let lease = try ScratchLease.file(".ledgerline-import-\(UUID().uuidString).jsonl", in: directory)
         do {
             let handle = try FileHandle(forWritingTo: lease.url)
             defer { try? handle.close() }
+            var start: [UInt8] = []
             while let chunk = try FileHandle.standardInput.read(upToCount: 4 << 20), !chunk.isEmpty {
                 try handle.write(contentsOf: chunk)
+                guard start.count < 8 else { continue }
+                start += chunk.prefix(8 - start.count)
+                if start.count == 8, EventImporter.refusesFile(startingWith: start) { break }
             }
         } catch {
             lease.release()

@@ -52,7 +52,7 @@ enum DamagedPagesReport {
     /// a store; the first call wins, so `verify`'s own report is never replaced.
     static func install(store directory: URL) {
         guard buffer == nil, !crashReportWanted else { return }
-        let path = Array(shellQuoted(directory.path).utf8.prefix(2048))
+        let path = Array(MessageText.shellWord(directory.path).utf8.prefix(2048))
         let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: path.count)
         _ = copy.initialize(from: path)
         folder = copy
@@ -84,17 +84,6 @@ enum DamagedPagesReport {
             sigemptyset(&action.sa_mask)
             sigaction(signal, &action, nil)
         }
-    }
-
-    /// `path` as one shell word, so the advice can be pasted as it is.
-    private static func shellQuoted(_ path: String) -> String {
-        let plain = path.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
-            default: "/._-+,:@%".utf8.contains(byte)
-            }
-        }
-        return plain ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// Whether the process stops on `signal` for a reason that LMDB meeting damaged

@@ -41,12 +41,20 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
+    /// The store's folder as the user gave it (`--data`, before or after the command, or
+    /// $LEDGERLINE_DATA); `nil` for the default. Advice that gives a command to run
+    /// names it, so that the command reaches the same store.
+    var givenFolder: String? { Self.givenFolder(data) }
+
+    static func givenFolder(_ given: String?) -> String? {
+        given ?? ProcessInfo.processInfo.environment["LEDGERLINE_DATA"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// `given`, else $LEDGERLINE_DATA, else ./ledgerline-data. An empty
     /// $LEDGERLINE_DATA counts as unset (`LEDGERLINE_DATA= ledgerline stats` is not a
     /// store in the current folder).
     static func dataDirectory(_ given: String?) -> URL {
-        let environment = ProcessInfo.processInfo.environment["LEDGERLINE_DATA"].flatMap { $0.isEmpty ? nil : $0 }
-        return URL(fileURLWithPath: given ?? environment ?? "ledgerline-data")
+        URL(fileURLWithPath: givenFolder(given) ?? "ledgerline-data")
     }
 
     static func openStore(at directory: URL, create: Bool) throws -> LMDBEventStore {
