@@ -43,63 +43,10 @@ extension LMDBEventStore {
             var lastRecordedAt: Timestamp
         }
 
-        final class Job {
-            /// Moved out to the planner when the job is planned, so sealing needs no copy.
-            var batch: PreparedBatch
-            let continuation: CheckedContinuation<Result<AppendResult, EventLogError>, Never>
-            let bytes: Int
-            let count: Int
-            /// Set when planning refused the batch, so a retry of the group refuses it again.
-            var failure: EventLogError?
-            /// A plan made off this thread; used when the job comes first in its group
-            /// and the writer is in the state the plan started from, else planned again.
-            var preplanned: PreplannedBatch?
-
-            init(batch: PreparedBatch, continuation: CheckedContinuation<Result<AppendResult, EventLogError>, Never>) {
-                self.batch = batch
-                self.continuation = continuation
-                bytes = batch.bytes.count
-                count = batch.count
-            }
-
-            init(preplanned: PreplannedBatch, continuation: CheckedContinuation<Result<AppendResult, EventLogError>, Never>) {
-                batch = PreparedBatch()
-                self.preplanned = preplanned
-                self.continuation = continuation
-                bytes = preplanned.planner.recordBytes
-                count = preplanned.result.events.count
-            }
-        }
-
-        /// Work that is not an append: a closure run in a write transaction of its own.
-        final class CustomJob {
-            let body: (LMDBTransaction) throws -> any Sendable
-            let continuation: CheckedContinuation<Result<any Sendable, Error>, Never>
-
-            init(body: @escaping (LMDBTransaction) throws -> any Sendable, continuation: CheckedContinuation<Result<any Sendable, Error>, Never>) {
-                self.body = body
-                self.continuation = continuation
-            }
-        }
-
         private enum Work {
             case append(Job)
             case custom(CustomJob)
         }
-
-        /// Jobs the stager took from the queue and planned ahead, in queue order.
-        struct Staged {
-            var jobs: [Job] = []
-            var events = 0
-            var bytes = 0
-            /// The plan of every job so far, as if the writer were in `base`; `nil` once
-            /// planning ahead failed (the writer then plans the jobs itself).
-            var plan: StagedPlan?
-        }
-
-        /// Staged jobs' plan: one planner for all of them, each job's result (a refused
-        /// job's error included) and the writer state it assumes.
-        typealias StagedPlan = (planner: AppendPlanner, results: [Result<AppendResult, EventLogError>], base: State)
 
         /// A group's appenders and what each is told (its result once the group committed,
         /// or the error that stopped the group), resumed off the writer's thread; also
@@ -672,54 +619,6 @@ extension LMDBEventStore {
                         }
                     }
                 }
-            }
-        }
-    }
-
-    /// The planner's view of committed state, read through the write transaction.
-    struct WriteLookup: AppendLookup {
-        let store: LMDBEventStore
-        let txn: LMDBTransaction
-        let streamCursor: LMDBCursor
-        /// Counts the bytes of the stored records read to compare re-appended ids, when given.
-        var recordsRead: RecordsRead? = nil
-
-        /// Bytes of stored records a lookup read (see ``WriteLookup/recordsRead``).
-        final class RecordsRead {
-            var bytes = 0
-        }
-
-        func committedVersions(of streams: [StreamName]) throws -> [UInt64] {
-            try streams.map { try LMDBEventStore.committedVersion(streamCursor, $0) }
-        }
-
-        /// Walks the id index once, front to back, beside `ids` (in ascending order): each
-        /// seek lands on the first stored id at or after the one sought, and every id
-        /// below that one is known absent without another seek. A batch of new ids
-        /// past all the stored ones (an import's, whose ids lead with the line number)
-        /// costs one seek, not one per id.
-        func forEachCommittedRecord(ids: [EventID], _ body: (EventID, UnsafeRawBufferPointer) -> Void) throws {
-            let cursor = try txn.cursor(store.databases.ids)
-            defer { cursor.close() }
-            var key = [UInt8](repeating: 0, count: 16)
-            /// The first stored id at or after the last one sought; `nil` before a seek.
-            var atOrAfter: (id: EventID, position: UInt64)?
-            assert(zip(ids, ids.dropFirst()).allSatisfy { $0 <= $1 }, "ids must be given in ascending order")
-            for id in ids {
-                if let stored = atOrAfter, id < stored.id { continue }
-                if atOrAfter.map({ id > $0.id }) ?? true {
-                    key.withUnsafeMutableBytes { id.store(to: $0, at: 0) }
-                    // No stored id at or after this one: none of the rest is stored.
-                    guard let entry = try key.withUnsafeBytes({ raw in try cursor.seek(atOrAfter: raw) }) else { return }
-                    atOrAfter = (EventID(bytes: entry.key), readUInt64(entry.value))
-                }
-                guard let stored = atOrAfter, stored.id == id else { continue }
-                let position = stored.position
-                guard let record = try withUInt64Bytes(position, { raw in try txn.get(store.databases.events, raw) }) else {
-                    throw EventLogError(.corrupted, "the id index maps \(id) to position \(position), which is not in the log; run `ledgerline verify`", position: LogPosition(position), eventID: id)
-                }
-                recordsRead?.bytes += record.count
-                body(id, record)
             }
         }
     }
