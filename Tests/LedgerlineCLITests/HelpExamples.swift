@@ -114,6 +114,91 @@ enum HelpExamples {
         return found.filter { $0.hasPrefix("ledgerline ") || $0.contains(#/^\.build\/\S*\/ledgerline /#) }
     }
 
+    /// The `ledgerline` lines of a DocC article's fenced code blocks, with the number of
+    /// the line each starts on: synopses (`ledgerline project rebuild [NAME]`) as well as
+    /// examples, a leading `$ ` prompt dropped, continuations joined. Lines of a block
+    /// that follow a `$ ` line without one are its output, and are left out.
+    static func commandLines(inArticle text: String) -> [(line: Int, text: String)] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var found: [(line: Int, text: String)] = []
+        var inBlock = false
+        var index = 0
+        while index < lines.count {
+            defer { index += 1 }
+            if lines[index].hasPrefix("```") {
+                inBlock.toggle()
+                continue
+            }
+            var line = lines[index].trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("$ ") { line.removeFirst(2) }
+            guard inBlock, line.hasPrefix("ledgerline ") else { continue }
+            let start = index + 1
+            while line.hasSuffix("\\"), index + 1 < lines.count {
+                index += 1
+                line = String(line.dropLast()) + " " + lines[index].trimmingCharacters(in: .whitespaces)
+            }
+            found.append((start, line))
+        }
+        return found
+    }
+
+    /// The words of a shell command line, as the shell splits them: quotes group (and are
+    /// dropped), and the line ends at a comment (` #`) or the first `|`, `>`, `<`, `;`
+    /// or `&&` outside quotes, which belong to the shell rather than to the command.
+    static func shellWords(_ line: String) -> [String] {
+        var words: [String] = []
+        var word: String?
+        var quote: Character?
+        var previous: Character = " "
+        for character in line {
+            defer { previous = character }
+            if let open = quote {
+                if character == open { quote = nil } else { word = (word ?? "") + String(character) }
+                continue
+            }
+            switch character {
+            case "'", "\"": quote = character; word = word ?? ""
+            case "#" where previous.isWhitespace, "|", ">", "<", ";", "&": return words + (word.map { [$0] } ?? [])
+            case _ where character.isWhitespace:
+                if let done = word { words.append(done) }
+                word = nil
+            default: word = (word ?? "") + String(character)
+            }
+        }
+        return words + (word.map { [$0] } ?? [])
+    }
+
+    /// What is wrong with `line` (a `ledgerline` command line of the documentation) for
+    /// the CLI whose help `pages` holds, or `nil` when nothing is: a subcommand no page
+    /// lists, or an option (`--name`, `-n`) the command's help does not give. Synopsis
+    /// notation is read as such: `[--as-of SEQ|TIME]` names `--as-of`, and `--by stage|owner`
+    /// offers values, not commands.
+    static func problem(in line: String, pages: [Page]) -> String? {
+        var words = shellWords(line).dropFirst()  // "ledgerline"
+        if words.first == "--data" { words = words.dropFirst(2) }
+        var command: [String] = []
+        while let next = words.first, pages.contains(where: { $0.command == command + [next] }) {
+            command.append(next)
+            words = words.dropFirst()
+        }
+        guard let page = pages.first(where: { $0.command == command }) else { return "no help page for `\(command.joined(separator: " "))`" }
+        let subcommands = subcommands(in: page.text)
+        if let next = words.first, !subcommands.isEmpty, !next.hasPrefix("-"), !page.text.contains(" (default)") {
+            return "`ledgerline \(page.name)` has no subcommand \"\(next)\" (it has \(subcommands.joined(separator: ", ")))"
+        }
+        for word in words {
+            let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            guard bare.hasPrefix("-"), bare.count > 1, bare != "-" else { continue }
+            let option = String(bare.prefix { $0 != "=" && $0 != "|" && $0 != "]" })
+            // In the help, an option is listed as `  --name <value>`, `  -n, --name` or
+            // `  --[no-]name`, and named in the usage line.
+            let listed = page.text.contains(" \(option) ") || page.text.contains(" \(option),") || page.text.contains(" \(option)\n")
+                || page.text.contains("[\(option) ") || page.text.contains("[\(option)]")
+            if !listed { return "`ledgerline \(page.name) --help` lists no option \(option)" }
+        }
+        return nil
+    }
+
     /// Lines with a line ending in `\` joined to the next (backslash and newline kept).
     static func joiningContinuations(_ lines: [String]) -> [String] {
         var joined: [String] = []

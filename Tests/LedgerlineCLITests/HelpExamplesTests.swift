@@ -42,6 +42,28 @@ import Testing
         for failure in failures { Issue.record(Comment(rawValue: failure)) }
     }
 
+    /// Every `ledgerline` line the DocC articles show, synopses included, names
+    /// commands and options the CLI has: each article's lines are checked against the
+    /// help of the command they name (``HelpExamples/problem(in:pages:)``). A renamed
+    /// option or a removed subcommand fails here with the article's file and line.
+    @Test func everyCommandLineOfTheArticlesNamesRealCommandsAndOptions() async throws {
+        let pages = try await HelpExamples.pages()
+        let sources = ExampleFixture.repository.appendingPathComponent("Sources")
+        let articles = try FileManager.default.subpathsOfDirectory(atPath: sources.path)
+            .filter { $0.contains(".docc/") && $0.hasSuffix(".md") }.sorted()
+        var checked = 0
+        for article in articles {
+            let text = try String(contentsOf: sources.appendingPathComponent(article), encoding: .utf8)
+            for (line, command) in HelpExamples.commandLines(inArticle: text) {
+                checked += 1
+                if let problem = HelpExamples.problem(in: command, pages: pages) {
+                    Issue.record("Sources/\(article):\(line): \(problem): \(command)")
+                }
+            }
+        }
+        #expect(checked >= 15, "found only \(checked) command lines in \(articles)")
+    }
+
     /// Runs `examples` in order in `folder`; a message for each that failed.
     static func run(_ examples: [Example], in folder: URL) async throws -> [String] {
         var failures: [String] = []
@@ -172,5 +194,32 @@ import Testing
                 "ledgerline --data ./crm init      # create it",
                 ".build/debug/ledgerline --data ./crm append --stream s-1 \\\n    --type T --data '{}'",
             ])
+    }
+
+    @Test func articleLinesAreReadAsTheShellAndTheSynopsisNotationWouldReadThem() {
+        let article = """
+            Text with ledgerline in it.
+
+            ```
+            $ ledgerline read --stream s-1 \\
+                --limit 3
+            {"seq":1}
+            ledgerline tasks list [--assignee A] [--status open|all]   # a synopsis
+            ```
+            """
+        let lines = HelpExamples.commandLines(inArticle: article)
+        #expect(lines.map(\.line) == [4, 7])
+        #expect(lines.first?.text == "ledgerline read --stream s-1  --limit 3")
+        #expect(
+            HelpExamples.shellWords(#"ledgerline expr eval "a in ['b', 'c']" --var 'd={"e":1}' | jq . # note"#)
+                == ["ledgerline", "expr", "eval", "a in ['b', 'c']", "--var", #"d={"e":1}"#])
+        let pages = [
+            HelpExamples.Page(command: [], text: "SUBCOMMANDS:\n  tasks                   Tasks.\n"),
+            HelpExamples.Page(command: ["tasks"], text: "SUBCOMMANDS:\n  list                    List.\n"),
+            HelpExamples.Page(command: ["tasks", "list"], text: "USAGE: ledgerline tasks list [--assignee <a>] [--status <s>]\n  --assignee <a>  Who.\n"),
+        ]
+        #expect(HelpExamples.problem(in: "ledgerline tasks list [--assignee A] [--status open|all]", pages: pages) == nil)
+        #expect(HelpExamples.problem(in: "ledgerline --data ./crm tasks list --owner u", pages: pages) == "`ledgerline tasks list --help` lists no option --owner")
+        #expect(HelpExamples.problem(in: "ledgerline tasks lst", pages: pages) == "`ledgerline tasks` has no subcommand \"lst\" (it has list)")
     }
 }
