@@ -6,14 +6,21 @@ import Foundation
 extension LMDBEventStore {
     public func readStream(_ stream: StreamName, from version: StreamVersion?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent] {
         guard limit > 0 else { return [] }
-        return try guarded {
+        return try readListed(
+            in: databases.streams, { cursor in try streamPositions(cursor, stream: stream, from: version, direction: direction, limit: limit) },
+            missing: { position in Self.streamListsMissing(stream, position) })
+    }
+
+    /// The events at the positions `positions` finds with a cursor on index `index`,
+    /// read in one read transaction; a position not in the log fails the read with
+    /// `missing`'s error (the index is damaged).
+    private func readListed(
+        in index: MDB_dbi, _ positions: (LMDBCursor) throws -> [UInt64], missing: @escaping @Sendable (UInt64) -> EventLogError
+    ) throws(EventLogError) -> [RecordedEvent] {
+        try guarded {
             try env.read { txn in
-                let positions = try withCursor(txn, databases.streams) { cursor in
-                    try streamPositions(cursor, stream: stream, from: version, direction: direction, limit: limit)
-                }
-                return try readRecords(txn, at: positions) { position in
-                    Self.streamListsMissing(stream, position)
-                }
+                let found = try withCursor(txn, index, positions)
+                return try readRecords(txn, at: found, missing: missing)
             }
         }
     }
@@ -80,30 +87,21 @@ extension LMDBEventStore {
 
     public func readType(_ type: EventType, from position: LogPosition?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent] {
         guard limit > 0 else { return [] }
-        return try guarded {
-            try env.read { txn in
-                let positions = try withCursor(txn, databases.types) { cursor in
-                    try typePositions(cursor, type: type, from: position, direction: direction, limit: limit)
-                }
-                return try readRecords(txn, at: positions) { position in
-                    EventLogError(.corrupted, "the type index lists position \(position), which is not in the log; run `ledgerline verify`", position: LogPosition(position))
-                }
-            }
-        }
+        return try readListed(
+            in: databases.types, { cursor in try typePositions(cursor, type: type, from: position, direction: direction, limit: limit) },
+            missing: { position in
+                EventLogError(.corrupted, "the type index lists position \(position), which is not in the log; run `ledgerline verify`", position: LogPosition(position))
+            })
     }
 
     public func readLinked(_ link: EventLink, from position: LogPosition?, direction: ReadDirection, limit: Int) throws(EventLogError) -> [RecordedEvent] {
         guard limit > 0 else { return [] }
-        return try guarded {
-            try env.read { txn in
-                let positions = try withCursor(txn, databases.links) { cursor in
-                    try link.withKey { key in try listedPositions(cursor, key: key, from: position, direction: direction, limit: limit) }
-                }
-                return try readRecords(txn, at: positions) { position in
-                    EventLogError(.corrupted, "the link index lists position \(position), which is not in the log; run `ledgerline verify`", position: LogPosition(position))
-                }
-            }
-        }
+        return try readListed(
+            in: databases.links,
+            { cursor in try link.withKey { key in try listedPositions(cursor, key: key, from: position, direction: direction, limit: limit) } },
+            missing: { position in
+                EventLogError(.corrupted, "the link index lists position \(position), which is not in the log; run `ledgerline verify`", position: LogPosition(position))
+            })
     }
 
     /// The positions of a type's events from `position` in `direction`, at most `limit`.
