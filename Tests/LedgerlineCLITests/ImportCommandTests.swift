@@ -157,6 +157,11 @@ import Testing
         let followed = try await CLI.runShell(advice, directory: scratch.url)
         #expect(followed.status == 0, "\(followed.stderr)")
         #expect(try await head(folder) == 1)
+        // A name that starts with "-" is not taken for an option of the tool.
+        let dashed = scratch.url.appendingPathComponent("-events.gz")
+        try FileManager.default.copyItem(atPath: packed, toPath: dashed.path)
+        let fromDashed = try await CLI.run(["--data", folder, "import", "--", "-events.gz"], directory: scratch.url)
+        #expect(fromDashed.stderr.contains("`gzip -dc ./-events.gz | ledgerline"), "\(fromDashed.stderr)")
         // `schemas validate` gives its own command, which reads standard input too.
         let checked = try await CLI.run(["schemas", "validate", packed])
         #expect(checked.status == 65)
