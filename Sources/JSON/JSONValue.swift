@@ -28,6 +28,12 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// ``typeName`` as a message says it: `an integer`, `a string`, `an object`.
+    public var typeNameWithArticle: String {
+        let name = typeName
+        return ["array", "integer", "object"].contains(name) ? "an \(name)" : "a \(name)"
+    }
+
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 
     public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }

@@ -63,7 +63,65 @@ import Testing
         defer { scratch.cleanup() }
         let result = try await CLI.run(["--data", scratch.data, "append", "--stream", "customer-9", "--type", "ContactCreated", "--data", "{\"a\":"])
         #expect(result.status == 65)
-        #expect(result.stderr.contains("ledgerline: --data is not valid JSON: column 6: unexpected end of input"), "\(result.stderr)")
+        #expect(result.stderr.contains("ledgerline: --data is not valid JSON at column 6: unexpected end of input"), "\(result.stderr)")
+    }
+
+    /// A payload can come from standard input (`--data -`) or a file (`--data @FILE`),
+    /// which is how one larger than the system's 128 KiB limit on one argument is
+    /// appended; `--metadata` sets the event's string map, read back as given.
+    @Test func thePayloadComesFromAPipeOrAFileAndMetadataIsStored() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let base = ["--data", scratch.data, "append", "--type", "ContactCreated"]
+        let piped = try await CLI.run(
+            base + ["--stream", "customer-1", "--data", "-", "--metadata", #"{"source":"crm-sync","batch":"7"}"#],
+            stdin: #"{"customerId":"1","email":"ana@example.com"}"#)
+        #expect(piped.status == 0, "\(piped.stderr)")
+        // 300 KB of notes: more than one argument may hold.
+        let notes = String(repeating: "call back about the renewal; ", count: 10_000)
+        let file = try scratch.file("payload.json", #"{"customerId":"2","email":"bo@example.com","custom":{"notes":"\#(notes)"}}"#)
+        let filed = try await CLI.run(base + ["--stream", "customer-2", "--data", "@\(file)", "--metadata", "@\(try scratch.file("m.json", #"{"k":"v"}"#))"])
+        #expect(filed.status == 0, "\(filed.stderr)")
+        let read = try await CLI.run(["--data", scratch.data, "read"])
+        let events = try read.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(events.count == 2)
+        #expect(events.first?["metadata"] == ["batch": "7", "source": "crm-sync"])
+        #expect(events.first?["data"]?["email"] == "ana@example.com")
+        #expect(events.last?["data"]?["custom"]?["notes"] == .string(notes))
+        #expect(events.last?["metadata"] == ["k": "v"])
+    }
+
+    /// Each way a payload or metadata argument can be wrong says what and where, and
+    /// appends nothing (and leaves no new store behind).
+    @Test(arguments: [
+        (["--data", "@BAD"], "", 65, "--data @BAD is not valid JSON at line 2, column 11: unexpected '}', expected a value"),
+        (["--data", "@missing.json"], "", 65, "cannot read missing.json: no such file; give --data @FILE, a file holding one JSON object"),
+        (["--data", "-"], "[1, 2]", 65, "--data - (standard input) must be a JSON object, found an array"),
+        (["--data", "{}", "--metadata", #"{"source":"crm","a/b":3}"#], "", 65, "--metadata values must be strings; \"a/b\" (at /a~1b) is an integer; quote it, or put structured values in --data"),
+        (["--data", "{}", "--metadata", "[]"], "", 65, "--metadata must be a JSON object, found an array"),
+        (["--data", "-", "--metadata", "-"], "{}", 64, "--data and --metadata cannot both read standard input; give one of them as @FILE or inline"),
+    ] as [([String], String, Int32, String)])
+    func aBadPayloadOrMetadataArgumentIsRefusedWithWhereItIsWrong(arguments: [String], stdin: String, status: Int32, reason: String) async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let bad = try scratch.file("bad.json", "{\"customerId\":\"1\",\n \"email\": }")
+        let given = arguments.map { $0 == "@BAD" ? "@\(bad)" : $0 }
+        let result = try await CLI.run(
+            ["--data", scratch.data, "append", "--stream", "customer-1", "--type", "ContactCreated"] + given, stdin: stdin, directory: scratch.url)
+        #expect(result.status == status, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("ledgerline: \(reason.replacing("@BAD", with: "@\(bad)"))"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.data), "nothing was written")
+    }
+
+    /// An endless standard input is refused once it passes what an event could hold,
+    /// not read forever.
+    @Test func anEndlessPayloadOnStandardInputIsRefused() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let result = try await CLI.runShell(
+            "ledgerline --data \(scratch.data) append --stream c-1 --type ContactCreated --data - < /dev/zero", directory: scratch.url, timeout: 120)
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("ledgerline: --data - (standard input) holds more than 4 MiB; an event holds at most 1 MiB"), "\(result.stderr)")
     }
 
     @Test func staleExpectedVersionNamesStreamExpectedAndActual() async throws {

@@ -87,7 +87,8 @@ enum HelpExamples {
     }
 
     /// The command lines of the README's sections named `sections`: in their fenced code
-    /// blocks, the lines that run `ledgerline` (by name, or as `.build/…/ledgerline`).
+    /// blocks, the lines that run `ledgerline` (by name, or as `.build/…/ledgerline`),
+    /// first or after a pipe.
     /// `make …` lines and others are left out. A section named here but missing from the
     /// README is an issue.
     static func examples(inREADME readme: String, sections: [String]) -> [String] {
@@ -111,7 +112,7 @@ enum HelpExamples {
                 }
             }
         }
-        return found.filter { $0.hasPrefix("ledgerline ") || $0.contains(#/^\.build\/\S*\/ledgerline /#) }
+        return found.filter { $0.hasPrefix("ledgerline ") || $0.contains(#/^\.build\/\S*\/ledgerline /#) || $0.contains("| ledgerline ") }
     }
 
     /// The `ledgerline` lines of a DocC article's fenced code blocks, with the number of

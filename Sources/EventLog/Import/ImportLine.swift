@@ -56,7 +56,7 @@ public enum ImportLine {
             throw ImportLineError("invalid JSON at column \(error.column): \(error.reason)" + (Self.hint(bytes) ?? ""))
         }
         guard case .object(let object) = value else {
-            throw ImportLineError("expected a JSON object with stream, type and data, found \(article(value.typeName))")
+            throw ImportLineError("expected a JSON object with stream, type and data, found \(value.typeNameWithArticle)")
         }
         // One pass over the members (sorted, so this is cheap) picks out every field.
         var fields = Fields()
@@ -88,7 +88,7 @@ public enum ImportLine {
         if let problem = EventType.validationProblem(typeText) { throw ImportLineError("\"type\": \(problem)") }
         guard let dataValue = fields.data else { throw ImportLineError("missing required field \"data\" (the event's payload, a JSON object)") }
         guard case .object(let data) = dataValue else {
-            throw ImportLineError("\"data\" must be a JSON object, found \(article(dataValue.typeName))")
+            throw ImportLineError("\"data\" must be a JSON object, found \(dataValue.typeNameWithArticle)")
         }
         let actor = try optionalString(fields.actor, "actor")
         if let actor, let problem = ProposedEvent.actorProblem(actor) { throw ImportLineError("\"actor\": \(problem)") }
@@ -200,10 +200,6 @@ public enum ImportLine {
 
     // MARK: - Fields
 
-    private static func article(_ typeName: String) -> String {
-        ["array", "integer", "object"].contains(typeName) ? "an \(typeName)" : "a \(typeName)"
-    }
-
     /// The line's fields, picked out in one pass.
     private struct Fields {
         var stream, type, data, id, occurredAt, expectedVersion, actor, correlationId, causationId: JSONValue?
@@ -212,13 +208,13 @@ public enum ImportLine {
 
     private static func requiredString(_ value: JSONValue?, _ key: String) throws(ImportLineError) -> String {
         guard let value else { throw ImportLineError("missing required field \"\(key)\"") }
-        guard case .string(let text) = value else { throw ImportLineError("\"\(key)\" must be a string, found \(article(value.typeName))") }
+        guard case .string(let text) = value else { throw ImportLineError("\"\(key)\" must be a string, found \(value.typeNameWithArticle)") }
         return text
     }
 
     private static func optionalString(_ value: JSONValue?, _ key: String) throws(ImportLineError) -> String? {
         guard let value, !value.isNull else { return nil }
-        guard case .string(let text) = value else { throw ImportLineError("\"\(key)\" must be a string, found \(article(value.typeName))") }
+        guard case .string(let text) = value else { throw ImportLineError("\"\(key)\" must be a string, found \(value.typeNameWithArticle)") }
         return text
     }
 
@@ -250,12 +246,12 @@ public enum ImportLine {
     /// The line's metadata as a map, and the object it was read from; `nil` when none.
     private static func metadataField(_ value: JSONValue?) throws(ImportLineError) -> (map: [String: String], object: JSONObject)? {
         guard let value, !value.isNull else { return nil }
-        guard case .object(let members) = value else { throw ImportLineError("\"metadata\" must be an object of strings, found \(article(value.typeName))") }
+        guard case .object(let members) = value else { throw ImportLineError("\"metadata\" must be an object of strings, found \(value.typeNameWithArticle)") }
         var out: [String: String] = [:]
         out.reserveCapacity(members.count)
         for member in members {
             guard case .string(let text) = member.value else {
-                throw ImportLineError("\"metadata\" values must be strings; \"\(member.key)\" is \(article(member.value.typeName))")
+                throw ImportLineError("\"metadata\" values must be strings; \"\(member.key)\" is \(member.value.typeNameWithArticle)")
             }
             out[member.key] = text
         }

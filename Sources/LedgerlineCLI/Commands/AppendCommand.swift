@@ -13,12 +13,17 @@ struct AppendCommand: AsyncParsableCommand {
             event again returns its original position ("duplicate": true).
 
             Here --data is the payload; give the store's folder before the command \
-            (ledgerline --data DIR append ...) or in $LEDGERLINE_DATA.
+            (ledgerline --data DIR append ...) or in $LEDGERLINE_DATA. The payload and \
+            the metadata are JSON objects given inline, read from a file (@FILE) or from \
+            standard input (-): a payload too large for the command line (the system \
+            takes at most 128 KiB in one argument) comes from a file or a pipe.
 
-            Example:
+            Examples:
               ledgerline --data ./crm append --stream deal-7 --type DealStageChanged \\
                 --data '{"dealId":"7","fromStage":"qualified","toStage":"demo_done","pipeline":"default"}' \\
                 --expected-version 3 --actor user:ana
+              echo '{"customerId":"42","email":"ana@example.com"}' | ledgerline append --stream customer-42 \\
+                --type ContactCreated --data - --metadata '{"source":"crm-sync","batch":"2026-11-30"}'
             """)
 
     // The store's folder comes from `ledgerline --data DIR append` (or $LEDGERLINE_DATA):
@@ -26,7 +31,8 @@ struct AppendCommand: AsyncParsableCommand {
 
     @Option(help: "The stream, e.g. customer-42 or deal-7.") var stream: String
     @Option(help: "The event type, e.g. DealStageChanged.") var type: String
-    @Option(help: "The payload: a JSON object.") var data: String
+    @Option(help: ArgumentHelp("The payload: a JSON object, @FILE to read it from a file, or - from standard input.", valueName: "json"))
+    var data: String
     @Option(help: "The event id (a UUID); makes retries idempotent.") var id: String?
     @Option(help: "any, no-stream, or the version the stream must be at.") var expectedVersion: String = "any"
     @Option(help: "When it happened, RFC 3339 (default: now).") var occurredAt: String?
@@ -34,6 +40,8 @@ struct AppendCommand: AsyncParsableCommand {
     @Option(help: "The id of the chain this event belongs to.") var correlationId: String?
     @Option(help: "The id of the event that caused this one.") var causationId: String?
     @Option(help: "The payload's schema version (default: the latest).") var schemaVersion: Int?
+    @Option(help: ArgumentHelp("Free-form metadata: a JSON object of strings (or @FILE, or -).", valueName: "json"))
+    var metadata: String?
 
     /// The store's folder is `--data` before the command (passed on as
     /// $LEDGERLINE_DATA) or $LEDGERLINE_DATA itself, read as other commands read it.
@@ -41,6 +49,9 @@ struct AppendCommand: AsyncParsableCommand {
         try UsageErrors.requireUTF8StoreFolderVariable()
         if let schemaVersion, schemaVersion < 1 {
             throw ValidationError("--schema-version must be 1 or more (a type's first schema version is 1): \(schemaVersion)")
+        }
+        if data == "-", metadata == "-" {
+            throw ValidationError("--data and --metadata cannot both read standard input; give one of them as @FILE or inline")
         }
         _ = try envelope()
     }
@@ -103,13 +114,76 @@ struct AppendCommand: AsyncParsableCommand {
     }
 
     func proposal() throws -> ProposedEvent {
-        let payload: JSONValue
-        do {
-            payload = try JSONParser.parse(data)
-        } catch {
-            throw InputError("--data is not valid JSON: \(error)")
+        var event = try envelope(data: try Self.jsonObject(data, option: "--data"))
+        if let metadata {
+            var strings: [String: String] = [:]
+            for member in try Self.jsonObject(metadata, option: "--metadata") {
+                guard case .string(let text) = member.value else {
+                    throw InputError(
+                        "--metadata values must be strings; \"\(member.key)\" (at \(JSONPointer.root.appending(member.key))) is \(member.value.typeNameWithArticle); "
+                            + "quote it, or put structured values in --data")
+                }
+                strings[member.key] = text
+            }
+            event.metadata = strings
         }
-        guard case .object(let object) = payload else { throw InputError("--data must be a JSON object, found \(payload.typeName)") }
-        return try envelope(data: object)
+        return event
+    }
+
+    /// Standard input (or a file) read for `--data -` holds at most this much: four times
+    /// the largest event, so that one too large is refused for its size by the store,
+    /// while an endless stream (`< /dev/zero`) is refused here rather than read forever.
+    static let largestJSONArgument = 4 << 20
+
+    /// The JSON object `argument` gives `option`: inline, from the file named after `@`,
+    /// or from standard input for `-`. What is wrong with it is data (exit 65), named
+    /// with the file and the line and column of a syntax error.
+    static func jsonObject(_ argument: String, option: String) throws(InputError) -> JSONObject {
+        var source = option
+        var bytes = Array(argument.utf8)
+        if argument == "-" {
+            source = "\(option) - (standard input)"
+            bytes = try readAtMost(largestJSONArgument, from: FileHandle.standardInput, source: source)
+        } else if argument.hasPrefix("@") {
+            let path = String(argument.dropFirst())
+            source = "\(option) @\(path)"
+            try InputFile.requireReadable(path, expected: "\(option) @FILE, a file holding one JSON object")
+            do {
+                let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+                defer { try? handle.close() }
+                bytes = try readAtMost(largestJSONArgument, from: handle, source: source)
+            } catch let error as InputError {
+                throw error
+            } catch {
+                throw InputError("cannot read \(source): \(error.localizedDescription)")
+            }
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            let place = bytes.contains(0x0A) ? "line \(error.line), column \(error.column)" : "column \(error.column)"
+            throw InputError("\(source) is not valid JSON at \(place): \(error.reason)")
+        }
+        guard case .object(let object) = value else { throw InputError("\(source) must be a JSON object, found \(value.typeNameWithArticle)") }
+        return object
+    }
+
+    /// All of `handle`'s bytes, refused once they pass `limit`.
+    private static func readAtMost(_ limit: Int, from handle: FileHandle, source: String) throws(InputError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        do {
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                bytes += chunk
+                if bytes.count > limit {
+                    throw InputError("\(source) holds more than \(limit >> 20) MiB; an event holds at most 1 MiB (payload and metadata)")
+                }
+            }
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw InputError("cannot read \(source): \(error.localizedDescription)")
+        }
+        return bytes
     }
 }
