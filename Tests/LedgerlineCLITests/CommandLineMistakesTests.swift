@@ -237,7 +237,7 @@ import Testing
             ),
             (
                 ["import-csv", folder, "--mapping", "m.yaml"],
-                "\(folder) is a folder, not a file; give a CSV (or other delimited) file"
+                "\(folder) is a folder, not a file; give a CSV (or other delimited) file, or - for standard input"
             ),
             (
                 ["schemas", "validate", folder],

@@ -225,7 +225,8 @@ import Testing
         ("tab", "the header row is one column, \"CustomerID\\tName\\tEmail\\tDate\\tAmount\": its names are separated by tabs; set `csv: { delimiter: tab }` in the mapping"),
         ("latin1", "the header row is not UTF-8 text; save the file as UTF-8 (in Excel: CSV UTF-8)"),
         ("zip", "the file is a zip archive (an .xlsx workbook?), not delimited text; save the sheet as CSV UTF-8"),
-        ("zstd", "the file is compressed with zstd; unpack it first (`zstd -dc FILE > FILE.csv`)"),
+        ("zstd", "the file is compressed with zstd, not delimited text; unpack it in a pipe: `zstd -dc CSV | ledgerline --data DATA import-csv - --mapping YAML`"),
+        ("xz", "the file is compressed with xz, not delimited text; unpack it in a pipe: `xz -dc CSV | ledgerline --data DATA import-csv - --mapping YAML`"),
     ])
     func aFileInAnotherEncodingLineEndOrDelimiterIsNamedAtItsHeader(form: String, reason: String) async throws {
         let scratch = Scratch()
@@ -239,6 +240,7 @@ import Testing
             case "latin1": text.replacingOccurrences(of: "Name", with: "Nom du client é").data(using: .isoLatin1)!
             case "zip": Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00]) + Data(text.utf8)
             case "zstd": Data([0x28, 0xB5, 0x2F, 0xFD, 0x04, 0x58, 0x0D, 0x02]) + Data(text.utf8)
+            case "xz": Data([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00, 0x00, 0x04]) + Data(text.utf8)
             default: Data(text.replacingOccurrences(of: ",", with: "\t").utf8)
             }
         let csv = scratch.url.appendingPathComponent("shop.csv").path
@@ -246,9 +248,37 @@ import Testing
         let yaml = try scratch.file("shop.yaml", Self.mapping)
         let outcome = try await CLI.run(["--data", scratch.data, "import-csv", csv, "--mapping", yaml])
         #expect(outcome.status == 65)
-        #expect(outcome.stderr.hasPrefix("ledgerline: \(csv):1: \(reason)"), "\(outcome.stderr)")
+        let expected = reason.replacing("CSV |", with: "\(csv) |").replacing("DATA", with: scratch.data).replacing("YAML", with: yaml)
+        #expect(outcome.stderr.hasPrefix("ledgerline: \(csv):1: \(expected)"), "\(outcome.stderr)")
         #expect(outcome.stderr.split(separator: "\n").count == 2, "\(outcome.stderr)")
         #expect(try await head(scratch.data) == 0)
+    }
+
+    /// `-` reads the rows from standard input, as they come through a pipe; a compressed
+    /// stream there is named as such, with the unpacking step put in the pipe, and
+    /// nothing is appended.
+    @Test func rowsComeFromStandardInputAndACompressedStreamIsNamed() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let csv = try scratch.file("shop.csv", ([Self.header] + Self.good).joined(separator: "\n") + "\n")
+        let yaml = try scratch.file("shop.yaml", Self.mapping)
+        let packed = try await CLI.runShell(
+            "gzip -c \(csv) | ledgerline --data \(scratch.data) import-csv - --mapping \(yaml)", directory: scratch.url)
+        #expect(packed.status == 65, "\(packed.stderr)")
+        #expect(
+            packed.stderr.hasPrefix(
+                "ledgerline: <stdin>:1: standard input is compressed with gzip, not delimited text; unpack it in a pipe: "
+                    + "`… | gzip -dc | ledgerline --data \(scratch.data) import-csv - --mapping \(yaml)`"), "\(packed.stderr)")
+        #expect(try await head(scratch.data) == 0)
+        let piped = try await CLI.runShell(
+            "gzip -c \(csv) | gzip -dc | ledgerline --data \(scratch.data) import-csv - --mapping \(yaml) --json", directory: scratch.url)
+        #expect(piped.status == 0, "\(piped.stderr)")
+        let summary = try JSONParser.parse(piped.stdout)
+        #expect(summary["file"] == "<stdin>")
+        #expect(summary["rows"] == .number(JSONNumber(Self.good.count)))
+        let direct = try await CLI.run(["--data", scratch.data, "import-csv", csv, "--mapping", yaml, "--json"])
+        #expect(direct.status == 0, "\(direct.stderr)")
+        #expect(try JSONParser.parse(direct.stdout)["duplicates"] == summary["appended"], "the same rows give the same ids")
     }
 
     /// Tabs and line breaks in a quoted cell are text, and are kept.

@@ -37,4 +37,19 @@ enum FileSignature: Equatable {
             return nil
         }
     }
+
+    /// Advice's command (in backquotes) that feeds what a file holds to `command`, which
+    /// reads standard input, through `tool`: `gzip -dc 'my file.gz' | ledgerline import -`
+    /// for a `file` as the user named it (quoted for the shell, and written `./-name`
+    /// when it starts with `-`, which the tool would take for an option), or with `tool`
+    /// put in the pipe for standard input (`nil`).
+    static func pipe(_ tool: String, file: String?, into command: String) -> String {
+        guard let file else { return "`… | \(tool) | \(command)`" }
+        return "`\(tool) \(MessageText.shellWord(file.hasPrefix("-") ? "./" + file : file)) | \(command)`"
+    }
+
+    /// The advice for a zip archive: unzip reads an archive from a file, never from a pipe.
+    static func unzipPipe(file: String?, into command: String) -> String {
+        file == nil ? "`unzip -p FILE | \(command)` after saving it as FILE" : pipe("unzip -p", file: file, into: command)
+    }
 }

@@ -147,21 +147,13 @@ public enum ImportLine {
     /// with the unpacking step put in the pipe.
     static func fileFormatProblem(_ start: [UInt8], file: String?, command: String) -> String? {
         let subject = file == nil ? "standard input" : "the file"
-        // A name starting with `-` would be read as an option by the tool.
-        let operand = file.map { MessageText.shellWord($0.hasPrefix("-") ? "./" + $0 : $0) }
-        /// `tool` reading the file, or standard input, and writing to `command`.
-        func pipe(_ tool: String) -> String {
-            guard let operand else { return "`… | \(tool) | \(command)`" }
-            return "`\(tool) \(operand) | \(command)`"
-        }
+        func pipe(_ tool: String) -> String { FileSignature.pipe(tool, file: file, into: command) }
         let convert = "convert it in a pipe: \(pipe("iconv -f UTF-16 -t UTF-8"))"
         switch FileSignature(start: start) {
         case .compressed(let format, let unpack)?:
             return "\(subject) is compressed with \(format), not JSON Lines; unpack it in a pipe: \(pipe(unpack))"
         case .zip?:
-            // unzip reads an archive from a file, never from a pipe.
-            let unzip = operand.map { "`unzip -p \($0) | \(command)`" } ?? "`unzip -p FILE | \(command)` after saving it as FILE"
-            return "\(subject) is a zip archive, not JSON Lines; pipe the file inside it: \(unzip)"
+            return "\(subject) is a zip archive, not JSON Lines; pipe the file inside it: \(FileSignature.unzipPipe(file: file, into: command))"
         case .utf16?:
             return "\(subject) is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8; \(convert)"
         case .nul?:

@@ -18,14 +18,15 @@ struct ImportCSVCommand: AsyncParsableCommand {
             nothing is appended. Event ids derive from each event's type and id key, so \
             importing the same file again appends nothing.
 
-            Example:
+            Examples:
               ledgerline import-csv tools/datasets/cdnow/CDNOW_master.txt --mapping tools/mappings/cdnow.yaml
               ledgerline import-csv deals.csv --mapping deals.yaml --dry-run --json
+              gzip -dc deals.csv.gz | ledgerline import-csv - --mapping deals.yaml
             """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The CSV (or other delimited) file.") var file: String
+    @Argument(help: "The CSV (or other delimited) file, or - to read standard input.") var file: String
     @Option(help: ArgumentHelp("The YAML mapping from rows to events.", valueName: "mapping.yaml")) var mapping: String
     @Flag(help: "Print a JSON summary: rows, events per type, appended, duplicates.") var json = false
     @Flag(help: "Check every row and plan the import against the store; append nothing.") var dryRun = false
@@ -40,7 +41,7 @@ struct ImportCSVCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandErrors.run {
             ScratchLease.removeOnInterrupt()
-            try InputFile.requireReadable(file, expected: "a CSV (or other delimited) file")
+            if file != "-" { try InputFile.requireReadable(file, expected: "a CSV (or other delimited) file, or - for standard input") }
             try InputFile.requireReadable(mapping, as: "the mapping", expected: "a YAML mapping file")
             let yaml: String
             do throws(TextFile.Failure) {
@@ -53,7 +54,11 @@ struct ImportCSVCommand: AsyncParsableCommand {
             var options = CSVImporter.Options()
             options.batchSize = batchSize
             options.maxReportedProblems = maxProblems
-            let url = URL(fileURLWithPath: file)
+            options.readsStandardInput = file == "-"
+            options.standardInputCommand = standardInputCommand
+            // The CSV importer reads its file once, so a pipe is read as it comes.
+            let url = URL(fileURLWithPath: file == "-" ? "/dev/stdin" : file)
+            let displayName = self.displayName
             let bar = ProgressBar()
             let progress = bar.importProgress(counting: "rows")
             let summary: CSVImporter.Summary
@@ -65,12 +70,12 @@ struct ImportCSVCommand: AsyncParsableCommand {
                 let importer =
                     store.map { CSVImporter(mapping: rules, store: $0, validator: Catalog.validator, options: options) }
                     ?? CSVImporter(checking: rules, validator: Catalog.validator, options: options)
-                summary = try await importer.preview(url: url, displayName: file, progress: progress)
+                summary = try await importer.preview(url: url, displayName: displayName, progress: progress)
             } else {
                 options.scratchDirectory = global.dataDirectory
                 summary = try await GlobalOptions.withStore(creatingIn: global.dataDirectory) { [options] store in
                     try await CSVImporter(mapping: rules, store: store, validator: Catalog.validator, options: options)
-                        .importFile(at: url, displayName: file, progress: progress)
+                        .importFile(at: url, displayName: displayName, progress: progress)
                 }
             }
             bar.finish()
@@ -79,11 +84,24 @@ struct ImportCSVCommand: AsyncParsableCommand {
         }
     }
 
+    /// The file as messages name it: `<stdin>` for standard input.
+    private var displayName: String { file == "-" ? "<stdin>" : file }
+
+    /// This command reading standard input with the same mapping, into the same store,
+    /// for the advice on a compressed or UTF-16 file.
+    private var standardInputCommand: String {
+        var words = ["ledgerline"]
+        if let folder = global.givenFolder { words += ["--data", MessageText.shellWord(folder)] }
+        words += ["import-csv", "-", "--mapping", MessageText.shellWord(mapping.hasPrefix("-") ? "./" + mapping : mapping)]
+        if dryRun { words.append("--dry-run") }
+        return words.joined(separator: " ")
+    }
+
     private func print(_ summary: CSVImporter.Summary) {
         let types = summary.eventsByType.sorted { $0.key < $1.key }
         if json {
             let value: [String: JSONValue] = [
-                "file": .string(file), "mapping": .string(mapping), "rows": .number(JSONNumber(summary.rows)),
+                "file": .string(displayName), "mapping": .string(mapping), "rows": .number(JSONNumber(summary.rows)),
                 "events": .number(JSONNumber(summary.events)),
                 "types": .object(
                     JSONObject(
@@ -107,13 +125,13 @@ struct ImportCSVCommand: AsyncParsableCommand {
             types.isEmpty ? "" : " (" + types.map { "\($0.value.grouped) \($0.key)" }.joined(separator: ", ") + ")"
         if dryRun {
             Output.line(
-                "\(file): \(summary.rows.grouped) rows would yield \(summary.events.grouped) events\(perType): \(summary.appended.grouped) would be appended, "
+                "\(displayName): \(summary.rows.grouped) rows would yield \(summary.events.grouped) events\(perType): \(summary.appended.grouped) would be appended, "
                     + "\(summary.duplicates.grouped) already stored, head would be \(summary.head.rawValue.formatted()); nothing was appended (dry run)"
             )
         } else {
             let rate = summary.seconds > 0 ? Int(Double(summary.appended) / summary.seconds) : 0
             Output.line(
-                "\(file): \(summary.rows.grouped) rows, \(summary.events.grouped) events\(perType): \(summary.appended.grouped) appended, \(summary.duplicates.grouped) already stored, head \(summary.head.rawValue.formatted()) (\(String(format: "%.2f", summary.seconds)) s, \(rate.grouped) events/s)"
+                "\(displayName): \(summary.rows.grouped) rows, \(summary.events.grouped) events\(perType): \(summary.appended.grouped) appended, \(summary.duplicates.grouped) already stored, head \(summary.head.rawValue.formatted()) (\(String(format: "%.2f", summary.seconds)) s, \(rate.grouped) events/s)"
             )
         }
     }

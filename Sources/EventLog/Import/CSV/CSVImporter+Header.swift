@@ -11,15 +11,22 @@ extension CSVImporter {
     ///   - fileStart: the first bytes of the file, as read (a UTF-8 byte order mark removed).
     ///   - texts: the header row's fields, as read with the mapping's dialect (`nil` for
     ///     one that is not UTF-8).
-    static func headerProblem(fileStart: [UInt8], texts: [String?], dialect: CSVDialect) -> String? {
-        let convert = "save it as UTF-8 (in Excel: CSV UTF-8), or convert it with `iconv -f UTF-16 -t UTF-8`"
+    ///   - file: the file as the user named it, for the advice's commands; `nil` for
+    ///     standard input.
+    ///   - command: the command that imports standard input with the same mapping and
+    ///     store, which the advice pipes a converted or unpacked file into.
+    static func headerProblem(fileStart: [UInt8], texts: [String?], dialect: CSVDialect, file: String?, command: String) -> String? {
+        let subject = file == nil ? "standard input" : "the file"
+        func pipe(_ tool: String) -> String { FileSignature.pipe(tool, file: file, into: command) }
+        let convert = "save it as UTF-8 (in Excel: CSV UTF-8), or convert it in a pipe: \(pipe("iconv -f UTF-16 -t UTF-8"))"
         switch FileSignature(start: fileStart) {
         case .zip?:
-            return "the file is a zip archive (an .xlsx workbook?), not delimited text; save the sheet as CSV UTF-8"
+            return "\(subject) is a zip archive (an .xlsx workbook?), not delimited text; save the sheet as CSV UTF-8, "
+                + "or pipe a CSV file inside it: \(FileSignature.unzipPipe(file: file, into: command))"
         case .compressed(let format, let unpack)?:
-            return "the file is compressed with \(format); unpack it first (`\(unpack) FILE > FILE.csv`)"
+            return "\(subject) is compressed with \(format), not delimited text; unpack it in a pipe: \(pipe(unpack))"
         case .utf16?:
-            return "the file is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8; \(convert)"
+            return "\(subject) is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8; \(convert)"
         case .nul?, nil:
             break  // NUL bytes are told from the header's fields below.
         }
@@ -27,8 +34,8 @@ extension CSVImporter {
             return "the header row holds NUL bytes, as a UTF-16 file does; \(convert)"
         }
         if texts.contains(where: { $0 == nil }) {
-            return "the header row is not UTF-8 text; save the file as UTF-8 (in Excel: CSV UTF-8), or convert it "
-                + "with `iconv -f WINDOWS-1252 -t UTF-8` (or the encoding it was saved in)"
+            return "the header row is not UTF-8 text; save the file as UTF-8 (in Excel: CSV UTF-8), or convert it in a pipe: "
+                + "\(pipe("iconv -f WINDOWS-1252 -t UTF-8")) (or from the encoding it was saved in)"
         }
         let header = texts.map { CSVRow.trim($0 ?? "") }
         if header.contains(where: { $0.contains("\r") }) {

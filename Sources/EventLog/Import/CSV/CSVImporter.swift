@@ -36,6 +36,13 @@ public struct CSVImporter: Sendable {
         /// Events' ids held in memory before they go to a scratch file (see
         /// ``RepeatedIDs``); smaller in tests.
         var idsHeldInMemory = RepeatedIDs.defaultBudget
+        /// The command that imports rows from standard input with the same mapping,
+        /// which the advice for a compressed, zipped or UTF-16 file pipes what it holds
+        /// into; the CLI gives its own, with the `--data` and `--mapping` it was given.
+        public var standardInputCommand = "ledgerline import-csv - --mapping MAPPING"
+        /// Whether the file is standard input: the advice then puts the unpacking or
+        /// converting step in the pipe.
+        public var readsStandardInput = false
         public init() {}
     }
 
@@ -255,7 +262,8 @@ public struct CSVImporter: Sendable {
                     // per column.
                     guard
                         let problem = Self.headerProblem(
-                            fileStart: Array(chunk.bytes.prefix(4)), texts: texts, dialect: mapping.dialect)
+                            fileStart: Array(chunk.bytes.prefix(8)), texts: texts, dialect: mapping.dialect,
+                            file: options.readsStandardInput ? nil : displayName, command: options.standardInputCommand)
                     else { throw error }
                     throw ImportFailure(
                         file: displayName, problems: [.init(line: record.line, reason: problem)], totalProblems: 1,
