@@ -13,7 +13,8 @@ struct Ledgerline: AsyncParsableCommand {
 
             Example:
               ledgerline init
-              ledgerline append --stream customer-42 --type ContactCreated --data '{"customerId":"42","email":"ana@example.com"}'
+              ledgerline append --stream customer-42 --type ContactCreated \\
+                --data '{"customerId":"42","email":"ana@example.com"}'
               ledgerline read --stream customer-42
             """,
         subcommands: [

@@ -12,7 +12,7 @@ import Testing
 /// and tasks, then the two experiments of `rules/experiments/` published, customers
 /// assigned and exposed, and the views built. Beside it, the files examples read:
 /// `events.jsonl` (and `.gz`), `backup.jsonl.gz` (an export of the store), `deals.csv` (and
-/// `.gz`) with `deals.yaml`, the CDNOW log's first rows at its path in the repository, and copies of
+/// `.gz`) with `deals.yaml`, `stage.json` (a payload for deal-7), the CDNOW log's first rows at its path in the repository, and copies of
 /// `rules/` and `schemas/`. `root/` stands for `/` (see ``HelpExamplesTests/run(_:in:)``):
 /// `root/backups/crm.anchor` is the anchor an earlier `verify` printed.
 ///
@@ -99,6 +99,9 @@ enum ExampleFixture {
         #expect(backup.status == 0, "\(backup.stderr)")
 
         try newEvents().write(to: folder.appendingPathComponent("events.jsonl"), atomically: true, encoding: .utf8)
+        // The payload `append --data @stage.json` reads: deal-7 moving on from version 3.
+        try #"{"dealId":"7","fromStage":"qualified","toStage":"demo_done","pipeline":"default"}"#
+            .write(to: folder.appendingPathComponent("stage.json"), atomically: true, encoding: .utf8)
         let gzip = try await CLI.runShell("gzip --keep events.jsonl deals.csv", directory: folder)
         #expect(gzip.status == 0, "\(gzip.stderr)")
         try? fm.removeItem(at: folder.appendingPathComponent("crm/lock.mdb"))

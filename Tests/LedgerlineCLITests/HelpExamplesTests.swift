@@ -42,6 +42,24 @@ import Testing
         for failure in failures { Issue.record(Comment(rawValue: failure)) }
     }
 
+    /// Every line of every help example fits an 80-column terminal. argument-parser wraps
+    /// help to the terminal's width (80 columns when it is not a terminal), and an example
+    /// wrapped mid-command is no longer a line to copy: longer ones are split with `\`.
+    @Test func everyHelpExampleLineFitsEightyColumns() async throws {
+        let pages = try await HelpExamples.pages()
+        var lines = 0
+        for page in pages {
+            for example in HelpExamples.examples(inHelp: page.text) {
+                // The block's two-space indent is not part of the example's text.
+                for line in example.split(separator: "\n") {
+                    lines += 1
+                    if line.count + 2 > 80 { Issue.record("\(page.name) --help: \(line.count + 2) columns: \(line)") }
+                }
+            }
+        }
+        #expect(lines > 60, "found only \(lines) example lines")
+    }
+
     /// Every `ledgerline` line the DocC articles show, synopses included, names
     /// commands and options the CLI has: each article's lines are checked against the
     /// help of the command they name (``HelpExamples/problem(in:pages:)``). A renamed

@@ -19,11 +19,13 @@ struct AppendCommand: AsyncParsableCommand {
             takes at most 128 KiB in one argument) comes from a file or a pipe.
 
             Examples:
+              ledgerline --data ./crm append --stream customer-42 --type ContactCreated \\
+                --data '{"customerId":"42","email":"ana@example.com"}' --actor user:ana
               ledgerline --data ./crm append --stream deal-7 --type DealStageChanged \\
-                --data '{"dealId":"7","fromStage":"qualified","toStage":"demo_done","pipeline":"default"}' \\
-                --expected-version 3 --actor user:ana
-              echo '{"customerId":"42","email":"ana@example.com"}' | ledgerline append --stream customer-42 \\
-                --type ContactCreated --data - --metadata '{"source":"crm-sync","batch":"2026-11-30"}'
+                --data @stage.json --expected-version 3   # {"dealId":"7","fromStage":...}
+              echo '{"customerId":"42","changes":{"firstName":"Ana"}}' | ledgerline \\
+                append --stream customer-42 --type ContactUpdated --data - \\
+                --metadata '{"source":"crm-sync","batch":"2026-11-30"}'
             """)
 
     // The store's folder comes from `ledgerline --data DIR append` (or $LEDGERLINE_DATA):

@@ -20,8 +20,10 @@ extension ExperimentsCommand {
                 the decision, so recording twice stores once.
 
                 Examples:
-                  ledgerline experiments assign followup-subject --customer c-42 --attributes '{"lifecycle_stage":"opportunity","unsubscribed":false}'
-                  ledgerline experiments assign offer-cadence --customer c-42 --attributes '{"segment":"smb"}' --record
+                  ledgerline experiments assign followup-subject --customer c-42 \\
+                    --attributes '{"lifecycle_stage":"opportunity","unsubscribed":false}'
+                  ledgerline experiments assign offer-cadence --customer c-42 \\
+                    --attributes '{"segment":"smb"}' --record
                 """)
 
         @OptionGroup var global: GlobalOptions

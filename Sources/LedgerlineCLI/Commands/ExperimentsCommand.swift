@@ -20,8 +20,10 @@ struct ExperimentsCommand: AsyncParsableCommand {
               ledgerline experiments publish
               ledgerline experiments list
               ledgerline experiments show followup-subject
-              ledgerline experiments assign followup-subject --customer c-42 --attributes '{"lifecycle_stage":"opportunity","unsubscribed":false}' --record
-              ledgerline experiments report followup-subject --correction holm --html report.html
+              ledgerline experiments assign followup-subject --customer c-42 --record \\
+                --attributes '{"lifecycle_stage":"opportunity","unsubscribed":false}'
+              ledgerline experiments report followup-subject --correction holm \\
+                --html report.html
               ledgerline experiments reweight offer-cadence
             """,
         subcommands: [Lint.self, Publish.self, List.self, Show.self, Assign.self, Report.self, Reweight.self]

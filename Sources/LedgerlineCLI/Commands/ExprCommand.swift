@@ -12,8 +12,10 @@ struct Expr: AsyncParsableCommand {
             Errors go to stderr as one line (what, and where as line:column) and exit non-zero.
 
             Example:
-              ledgerline expr eval "deal.stage in ['won', 'lost']" --var 'deal={"stage":"won"}'
-              ledgerline expr check "customer.scores.lead >= 0.6" --decl 'customer={"scores":"map(string, double)"}'
+              ledgerline expr eval "deal.stage in ['won', 'lost']" \\
+                --var 'deal={"stage":"won"}'
+              ledgerline expr check "customer.scores.lead >= 0.6" \\
+                --decl 'customer={"scores":"map(string, double)"}'
             """,
         subcommands: [Eval.self, Check.self])
 
@@ -31,7 +33,8 @@ struct Expr: AsyncParsableCommand {
                 Example:
                   ledgerline expr eval "customer.plan != 'free' && size(customer.tags) > 1" \\
                     --var 'customer={"plan":"pro","tags":["vip","eu"]}'
-                  ledgerline expr eval "timestamp(now).getDayOfWeek('Europe/Paris')" --var 'now="2024-05-04T23:30:00Z"'
+                  ledgerline expr eval "timestamp(now).getDayOfWeek('Europe/Paris')" \\
+                    --var 'now="2024-05-04T23:30:00Z"'
                 """)
 
         @Argument(help: "The CEL expression.") var expression: String

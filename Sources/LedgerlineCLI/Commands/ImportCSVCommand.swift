@@ -19,7 +19,8 @@ struct ImportCSVCommand: AsyncParsableCommand {
             importing the same file again appends nothing.
 
             Examples:
-              ledgerline import-csv tools/datasets/cdnow/CDNOW_master.txt --mapping tools/mappings/cdnow.yaml
+              ledgerline import-csv tools/datasets/cdnow/CDNOW_master.txt \\
+                --mapping tools/mappings/cdnow.yaml
               ledgerline import-csv deals.csv --mapping deals.yaml --dry-run --json
               gzip -dc deals.csv.gz | ledgerline import-csv - --mapping deals.yaml
             """)
