@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventLog
 import Foundation
 
 @main
@@ -17,12 +18,17 @@ struct Ledgerline: AsyncParsableCommand {
                 --data '{"customerId":"42","email":"ana@example.com"}'
               ledgerline read --stream customer-42
             """,
+        version: version,
         subcommands: [
             InitCommand.self, AppendCommand.self, ImportCommand.self, ImportCSVCommand.self, ReadCommand.self, TailCommand.self,
             StreamsCommand.self, StatsCommand.self, VerifyCommand.self, ExportCommand.self, BackupCommand.self, SchemasCommand.self, Expr.self, DebugCommand.self,
             ExperimentsCommand.self, ProjectCommand.self, CustomersCommand.self, PipelineCommand.self, TasksCommand.self,
         ]
     )
+
+    /// What `ledgerline --version` prints: the release (see CHANGELOG.md) and the log
+    /// format this build writes and reads, which says whether it opens a given store.
+    static let version = "ledgerline 0.1.0-dev (log format \(LMDBEventStore.formatVersion))"
 
     /// `--data DIR` before the command names the store for every command, including
     /// `append`, whose own `--data` is the payload. It is taken off the arguments here
