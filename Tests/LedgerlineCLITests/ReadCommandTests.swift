@@ -33,6 +33,47 @@ import Testing
         return scratch
     }
 
+    /// A read the default limit (100) cuts short says so on stderr, with the `--from`
+    /// that reads on (a version in a stream read, one below in a backward read); stdout
+    /// holds only the events. A read that printed everything, or whose `--limit` was
+    /// given, says nothing.
+    @Test func aReadCutShortByTheDefaultLimitSaysWhereToReadOn() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        // 150 events: customer-1 holds the odd positions, customer-2 the even ones.
+        let lines = (1...150).map { n in
+            #"{"stream":"customer-\#(2 - n % 2)","type":"ContactUpdated","data":{"customerId":"\#(2 - n % 2)","changes":{"firstName":"N\#(n)"}}}"#
+        }
+        let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
+        #expect(try await CLI.run(["--data", scratch.data, "import", file]).status == 0)
+        func note(_ from: Int) -> String {
+            "ledgerline: printed 100 events, the default --limit; more follow: add --from \(from) to read on, or give --limit for more at once\n"
+        }
+        let cases: [([String], String, Int)] = [
+            (["read"], note(101), 100),
+            (["read", "--from", "101"], "", 50),
+            (["read", "--backward"], note(50), 100),
+            (["read", "--type", "ContactUpdated", "--from", "20"], note(120), 100),
+            (["read", "--limit", "100"], "", 100),
+            (["read", "--stream", "customer-1"], "", 75),
+            (["read", "--limit", "200"], "", 150),
+        ]
+        for (arguments, stderr, count) in cases {
+            let result = try await CLI.run(["--data", scratch.data] + arguments)
+            #expect(result.status == 0)
+            #expect(result.stderr == stderr, "\(arguments)")
+            #expect(result.stdout.split(separator: "\n").count == count, "\(arguments)")
+        }
+        // 75 events in customer-2 too: under the limit. Past it, the note gives a version.
+        let more = (151...260).map { n in
+            #"{"stream":"customer-3","type":"ContactUpdated","data":{"customerId":"3","changes":{"firstName":"N\#(n)"}}}"#
+        }
+        let second = try scratch.file("more.jsonl", more.joined(separator: "\n") + "\n")
+        #expect(try await CLI.run(["--data", scratch.data, "import", second]).status == 0)
+        let stream = try await CLI.run(["--data", scratch.data, "read", "--stream", "customer-3", "--from", "5"])
+        #expect(stream.stderr == note(105))
+    }
+
     /// Runs `read` (or `tail`) and returns the positions of the envelopes it printed.
     private func positions(_ scratch: Scratch, _ arguments: [String]) async throws -> [Int64] {
         let result = try await CLI.run(["--data", scratch.data] + arguments)

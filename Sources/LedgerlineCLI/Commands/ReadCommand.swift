@@ -21,7 +21,9 @@ struct ReadCommand: AsyncParsableCommand {
             recordedAt never goes backward along the log. \
             A read of a stream or type the log does not hold at all prints nothing and \
             exits 0, like any empty read, and says so on stderr, with the recorded type \
-            closest to the one given.
+            closest to the one given. A read prints at most 100 events unless --limit \
+            says otherwise; when that default cuts it short, stderr says so and gives the \
+            --from that reads on.
 
             Examples:
               ledgerline read --from 1000 --limit 10
@@ -40,7 +42,7 @@ struct ReadCommand: AsyncParsableCommand {
     // Signed, so that `--from -1` is refused saying what --from takes rather than
     // that the value is invalid.
     @Option(help: "Start here (a log position; a version with --stream). Inclusive.") var from: Int64?
-    @Option(help: "At most this many events.") var limit: Int = 100
+    @Option(name: .customLong("limit"), help: "At most this many events (default: 100).") var limitGiven: Int?
     @Option(help: "Only this stream.") var stream: String?
     @Option(help: "Only events of this type.") var type: String?
     @Option(help: "The event with this id (repeat for several); exits 1 naming any id not stored.") var id: [String] = []
@@ -52,6 +54,9 @@ struct ReadCommand: AsyncParsableCommand {
     @Flag(help: "Newest first.") var backward = false
     @Flag(help: "Give each event in the latest schema version of its type (upcast on read; what is stored is unchanged).")
     var latestSchema = false
+
+    /// Events printed at most: `--limit`, else 100.
+    var limit: Int { limitGiven ?? 100 }
 
     /// Events asked for per read; filtered reads keep reading pages of this size.
     static let pageSize = 1000
@@ -112,6 +117,7 @@ struct ReadCommand: AsyncParsableCommand {
             let skips = keep != nil || (stream != nil && window != nil)
             var remaining = limit
             var last: RecordedEvent?
+            var printed: RecordedEvent?
             reading: while remaining > 0 {
                 let asked = skips ? Self.pageSize : min(remaining, Self.pageSize)
                 let page = try read(last, asked)
@@ -123,13 +129,28 @@ struct ReadCommand: AsyncParsableCommand {
                     }
                     guard keep?.matches(event) ?? true else { continue }
                     try emit(event)
+                    printed = event
                     remaining -= 1
                 }
                 guard page.count == asked, let end = page.last else { break }
                 last = end
             }
             if remaining == limit, let note = Self.absence(store, stream: stream, type: type) { Output.error(note) }
+            // The default limit cut a plain read short: say so, and where the next read
+            // starts, rather than let 100 events pass for all there are.
+            if limitGiven == nil, remaining == 0, keep == nil, window == nil, let printed, !(try read(printed, 1)).isEmpty {
+                Output.error(moreFollow(after: printed))
+            }
         }
+    }
+
+    /// The note for stderr when a read stopped at the default limit with more to read
+    /// after `last`: the `--from` that goes on from there (a version in a stream read).
+    func moreFollow(after last: RecordedEvent) -> String {
+        let at = stream == nil ? last.position.rawValue : last.version.rawValue
+        let next = backward ? at - 1 : at + 1
+        return "ledgerline: printed \(limit) events, the default --limit; more follow: add --from \(next) to read on, "
+            + "or give --limit for more at once"
     }
 
     /// When a read of one stream or one type printed nothing because the log holds no
