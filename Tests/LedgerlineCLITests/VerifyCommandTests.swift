@@ -20,6 +20,24 @@ import Testing
         return (String(anchorLine.dropFirst("anchor: ".count).prefix { $0 != " " }), export.stdout)
     }
 
+    /// Counts read as English: one event is "1 event", in what verify, backup and init
+    /// print, and more are grouped ("1,200 events").
+    @Test func countsOfOneAreSingular() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        _ = try await makeLog(scratch, data: scratch.data, count: 1)
+        let verified = try await CLI.run(["--data", scratch.data, "verify"])
+        #expect(verified.stdout.hasPrefix("intact: 1 event verified, head 1 sealed by "), "\(verified.stdout)")
+        let backup = scratch.url.appendingPathComponent("copy").path
+        let copied = try await CLI.run(["--data", scratch.data, "backup", backup, "--verify"])
+        #expect(copied.stdout.hasPrefix("backed up 1 event to "), "\(copied.stdout)")
+        #expect(copied.stdout.contains("\nverified: 1 event, chain and indexes intact\n"), "\(copied.stdout)")
+        #expect(try await CLI.run(["--data", scratch.data, "init"]).stdout.hasSuffix("(1 event)\n"))
+        let more = scratch.url.appendingPathComponent("more").path
+        _ = try await makeLog(scratch, data: more, count: 1200)
+        #expect(try await CLI.run(["--data", more, "verify"]).stdout.hasPrefix("intact: 1,200 events verified"))
+    }
+
     @Test func anchorsTakenEarlierHoldOnTheSameLogAsItGrows() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }

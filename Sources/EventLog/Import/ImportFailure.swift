@@ -103,6 +103,9 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// `1 event was appended`, `3 events were appended`.
+    private var wereAppended: String { appended == 1 ? "1 event was appended" : "\(appended) events were appended" }
+
     public var description: String {
         var out = lines
         let file = MessageText.oneLine(file)
@@ -122,9 +125,9 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
         case (0, true): out.append("\(file): nothing was appended; fix the lines above and run the import again")
         case (0, false): out.append("\(file): nothing was appended; run the import again once that is fixed")
         case (_, true):
-            out.append("\(file): \(appended) events were appended before this; fix the line and run the same import again — lines already stored are skipped")
+            out.append("\(file): \(wereAppended) before this; fix the line and run the same import again — lines already stored are skipped")
         case (_, false):
-            out.append("\(file): \(appended) events were appended before this; run the same import again once that is fixed — lines already stored are skipped")
+            out.append("\(file): \(wereAppended) before this; run the same import again once that is fixed — lines already stored are skipped")
         }
         return out.joined(separator: "\n")
     }

@@ -46,7 +46,7 @@ struct BackupCommand: AsyncParsableCommand {
                     "the backup in \(backup.directory.path) does not verify: \(problem); the store it was copied from is damaged too — run `ledgerline verify` on it")
             }
             Output.completedChange =
-                "the backup in \(backup.directory.path) is complete (\(backup.head.position.rawValue.formatted()) events, head sealed by \(backup.head.hash))"
+                "the backup in \(backup.directory.path) is complete (\(backup.head.position.rawValue.counted("event")), head sealed by \(backup.head.hash))"
             if json {
                 let value: JSONValue = [
                     "path": .string(backup.directory.path),
@@ -59,9 +59,9 @@ struct BackupCommand: AsyncParsableCommand {
                 Output.line(value.description)
             } else {
                 Output.line(
-                    "backed up \(backup.head.position.rawValue.formatted()) events to \(backup.directory.path) "
+                    "backed up \(backup.head.position.rawValue.counted("event")) to \(backup.directory.path) "
                         + "(\(String(format: "%.1f MB", Double(backup.bytes) / 1_000_000))); its head is sealed by \(backup.head.hash)")
-                if let verified { Output.line("verified: \(verified.verifiedEvents.formatted()) events, chain and indexes intact") }
+                if let verified { Output.line("verified: \(verified.verifiedEvents.counted("event")), chain and indexes intact") }
             }
             Output.flush()
         }

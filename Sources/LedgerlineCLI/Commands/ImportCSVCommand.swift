@@ -126,13 +126,13 @@ struct ImportCSVCommand: AsyncParsableCommand {
             types.isEmpty ? "" : " (" + types.map { "\($0.value.grouped) \($0.key)" }.joined(separator: ", ") + ")"
         if dryRun {
             Output.line(
-                "\(displayName): \(summary.rows.grouped) rows would yield \(summary.events.grouped) events\(perType): \(summary.appended.grouped) would be appended, "
+                "\(displayName): \(summary.rows.counted("row")) would yield \(summary.events.counted("event"))\(perType): \(summary.appended.grouped) would be appended, "
                     + "\(summary.duplicates.grouped) already stored, head would be \(summary.head.rawValue.formatted()); nothing was appended (dry run)"
             )
         } else {
             let rate = summary.seconds > 0 ? Int(Double(summary.appended) / summary.seconds) : 0
             Output.line(
-                "\(displayName): \(summary.rows.grouped) rows, \(summary.events.grouped) events\(perType): \(summary.appended.grouped) appended, \(summary.duplicates.grouped) already stored, head \(summary.head.rawValue.formatted()) (\(String(format: "%.2f", summary.seconds)) s, \(rate.grouped) events/s)"
+                "\(displayName): \(summary.rows.counted("row")), \(summary.events.counted("event"))\(perType): \(summary.appended.grouped) appended, \(summary.duplicates.grouped) already stored, head \(summary.head.rawValue.formatted()) (\(String(format: "%.2f", summary.seconds)) s, \(rate.grouped) events/s)"
             )
         }
     }

@@ -97,7 +97,7 @@ struct ImportCommand: AsyncParsableCommand {
             Output.line(value.description)
         } else if dryRun {
             Output.line(
-                "\(displayName): \(summary.lines.grouped) lines checked: \(summary.appended.grouped) would be appended, \(summary.duplicates.grouped) already stored, "
+                "\(displayName): \(summary.lines.counted("line")) checked: \(summary.appended.grouped) would be appended, \(summary.duplicates.grouped) already stored, "
                     + "head would be \(summary.head.rawValue.formatted()); nothing was appended (dry run)")
         } else {
             let rate = summary.seconds > 0 ? Int(Double(summary.appended) / summary.seconds) : 0

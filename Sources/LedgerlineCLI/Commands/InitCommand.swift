@@ -20,7 +20,7 @@ struct InitCommand: AsyncParsableCommand {
             let store = try global.openStore(create: true)
             defer { store.close() }
             let head = try store.head()
-            Output.line("store ready at \(global.dataDirectory.path) (\(head.position.rawValue.formatted()) events)")
+            Output.line("store ready at \(global.dataDirectory.path) (\(head.position.rawValue.counted("event")))")
             Output.flush()
         }
     }

@@ -62,7 +62,7 @@ extension ProjectCommand {
                     Output.line(value.description)
                 } else {
                     Output.line(
-                        "rebuilt \(names.joined(separator: ", ")): \(events.grouped) events to position \(Int(reached.rawValue).grouped) in \(String(format: "%.2f", seconds)) s (\(Int(rate).grouped) events/s)"
+                        "rebuilt \(names.joined(separator: ", ")): \(events.counted("event")) to position \(Int(reached.rawValue).grouped) in \(String(format: "%.2f", seconds)) s (\(Int(rate).grouped) events/s)"
                     )
                 }
                 Output.flush()

@@ -153,25 +153,25 @@ struct VerifyCommand: AsyncParsableCommand {
                 Output.flush()
             }
             if let bad = report.firstBadPosition {
-                throw EventLogError(.corrupted, "the chain breaks at position \(bad): \(report.problem ?? "mismatch"); \(report.verifiedEvents.formatted()) events before it verified")
+                throw EventLogError(.corrupted, "the chain breaks at position \(bad): \(report.problem ?? "mismatch"); \(report.verifiedEvents.counted("event")) before it verified")
             }
             if let problem = report.indexProblem {
                 throw EventLogError(
                     .corrupted,
-                    "the chain holds (\(report.verifiedEvents.formatted()) events verified), but \(problem); reads by id, stream or type may be wrong. "
+                    "the chain holds (\(report.verifiedEvents.counted("event")) verified), but \(problem); reads by id, stream or type may be wrong. "
                         + "`ledgerline export` and an `import` of it into an empty store rebuild the indexes from the log")
             }
             if let problem = report.databaseProblem {
                 throw EventLogError(
                     .corrupted,
-                    "the chain and the indexes hold (\(report.verifiedEvents.formatted()) events verified), but \(problem); \(Self.databaseAdvice)")
+                    "the chain and the indexes hold (\(report.verifiedEvents.counted("event")) verified), but \(problem); \(Self.databaseAdvice)")
             }
             if let problem = anchorProblem {
-                throw EventLogError(.corrupted, "the chain holds (\(report.verifiedEvents.formatted()) events verified), but \(problem)")
+                throw EventLogError(.corrupted, "the chain holds (\(report.verifiedEvents.counted("event")) verified), but \(problem)")
             }
             if !json {
                 let anchored = anchors.isEmpty ? "" : ", \(anchors.count == 1 ? "the anchor holds" : "all \(anchors.count) anchors hold")"
-                Output.line("intact: \(report.verifiedEvents.formatted()) events verified\(anchored), head \(report.head.position.rawValue.formatted()) sealed by \(report.head.hash)")
+                Output.line("intact: \(report.verifiedEvents.counted("event")) verified\(anchored), head \(report.head.position.rawValue.formatted()) sealed by \(report.head.hash)")
                 if report.head.position > .start {
                     Output.line("anchor: \(ChainAnchor(position: report.head.position, hash: report.head.hash)) (keep it elsewhere; `verify --anchor` checks the log still holds it)")
                 }

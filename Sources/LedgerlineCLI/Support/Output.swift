@@ -146,4 +146,15 @@ extension Int {
         }
         return self < 0 ? "-" + out : out
     }
+
+    /// `1 event`, `1,234 events`: the count, grouped, and `noun` in the number it takes
+    /// (`plural`, else `noun` with an `s`).
+    func counted(_ noun: String, plural: String? = nil) -> String {
+        "\(grouped) \(self == 1 ? noun : plural ?? noun + "s")"
+    }
+}
+
+extension UInt64 {
+    /// ``Swift/Int/counted(_:plural:)`` for a count kept as `UInt64` (positions).
+    func counted(_ noun: String, plural: String? = nil) -> String { Int(clamping: self).counted(noun, plural: plural) }
 }
