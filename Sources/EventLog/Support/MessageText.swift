@@ -1,3 +1,5 @@
+import Foundation
+
 /// Text from outside (a file's values, a CSV cell, a command-line argument) made safe to
 /// quote in a one-line message.
 public enum MessageText {
@@ -44,6 +46,17 @@ public enum MessageText {
             }
         }
         return plain ? text : "'" + text.replacing("'", with: "'\\''") + "'"
+    }
+
+    /// A size in bytes as people read it, in decimal units: "0 bytes", "812 KB",
+    /// "37.1 MB", "2.4 GB".
+    public static func size(_ count: Int) -> String {
+        switch count {
+        case ..<1_000: return count == 1 ? "1 byte" : "\(count) bytes"
+        case ..<1_000_000: return "\(count / 1_000) KB"
+        case ..<1_000_000_000: return String(format: "%.1f MB", Double(count) / 1e6)
+        default: return String(format: "%.1f GB", Double(count) / 1e9)
+        }
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {

@@ -62,13 +62,6 @@ enum WriteFailure {
         }
     }
 
-    /// A size in bytes as people read it: "0 bytes", "812 KB", "37.1 MB", "2.4 GB".
-    static func bytes(_ count: Int) -> String {
-        switch count {
-        case ..<1_000: return count == 1 ? "1 byte" : "\(count) bytes"
-        case ..<1_000_000: return "\(count / 1_000) KB"
-        case ..<1_000_000_000: return String(format: "%.1f MB", Double(count) / 1e6)
-        default: return String(format: "%.1f GB", Double(count) / 1e9)
-        }
-    }
+    /// A size in bytes as people read it (``MessageText/size(_:)``).
+    static func bytes(_ count: Int) -> String { MessageText.size(count) }
 }

@@ -60,7 +60,7 @@ struct BackupCommand: AsyncParsableCommand {
             } else {
                 Output.line(
                     "backed up \(backup.head.position.rawValue.counted("event")) to \(backup.directory.path) "
-                        + "(\(String(format: "%.1f MB", Double(backup.bytes) / 1_000_000))); its head is sealed by \(backup.head.hash)")
+                        + "(\(MessageText.size(backup.bytes))); its head is sealed by \(backup.head.hash)")
                 if let verified { Output.line("verified: \(verified.verifiedEvents.counted("event")), chain and indexes intact") }
             }
             Output.flush()

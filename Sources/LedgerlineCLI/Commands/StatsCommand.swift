@@ -43,7 +43,8 @@ struct StatsCommand: AsyncParsableCommand {
                 Output.line("events     \(Int(stats.events).grouped)")
                 Output.line("streams    \(stats.streams.grouped)")
                 Output.line("head       \(Int(stats.head.position.rawValue).grouped)  \(stats.head.hash)")
-                Output.line("on disk    \(megabytes(stats.fileBytes)) file, \(megabytes(stats.usedBytes)) in use, \(megabytes(stats.recordBytes)) of records")
+                Output.line(
+                    "on disk    \(MessageText.size(stats.fileBytes)) file, \(MessageText.size(stats.usedBytes)) in use, \(MessageText.size(stats.recordBytes)) of records")
                 if let first = stats.firstRecordedAt, let last = stats.lastRecordedAt { Output.line("recorded   \(first) … \(last)") }
                 Output.line("types")
                 for (type, count) in stats.types.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
@@ -54,7 +55,6 @@ struct StatsCommand: AsyncParsableCommand {
         }
     }
 
-    private func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }
 }
 
 struct VerifyCommand: AsyncParsableCommand {
