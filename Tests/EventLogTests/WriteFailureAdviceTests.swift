@@ -68,7 +68,7 @@ import Glibc
 
     @Test(arguments: [(0, "0 bytes"), (1, "1 byte"), (999, "999 bytes"), (4_096, "4 KB"), (37_055_316, "37.1 MB"), (2_400_000_000, "2.4 GB")])
     func sizesReadAsPeopleReadThem(count: Int, text: String) {
-        #expect(WriteFailure.bytes(count) == text)
+        #expect(MessageText.size(count) == text)
     }
 
     /// After a commit fails at its meta page, LMDB answers every later transaction of

@@ -39,9 +39,8 @@ extension EventImporter {
     /// encoded events can tell.
     func scan(url: URL, displayName: String, spool: URL?, progress: (@Sendable (Progress) -> Void)?) throws(ImportFailure) -> CheckedFile {
         let reader: LineReader
-        let adviceFile = options.readsStandardInput ? nil : displayName
-        let command = options.standardInputCommand
-        let refusing = { (start: [UInt8]) in ImportLine.fileFormatProblem(start, file: adviceFile, command: command) }
+        let advice = options.standardInput
+        let refusing = { (start: [UInt8]) in ImportLine.fileFormatProblem(start, file: displayName, advice: advice) }
         do { reader = try LineReader(url: url, refusingStart: refusing) } catch { throw ImportFailure(file: displayName, cannotRead: error) }
         var output: FileHandle?
         if let spool {

@@ -70,14 +70,9 @@ public struct EventImporter: Sendable {
         var idsHeldInMemory = RepeatedIDs.defaultBudget
         /// Bytes of templates held at once to compare lines giving the same id.
         var repeatedTemplatesHeld = 64 << 20
-        /// The command that reads events from standard input, which the advice for a
-        /// compressed, zipped or UTF-16 file pipes what the file holds into
-        /// (`gzip -dc FILE | ledgerline import -`). The CLI gives the command that ran,
-        /// with the `--data` it was given, so that the advice imports into the same store.
-        public var standardInputCommand = "ledgerline import -"
-        /// Whether the file is what came on standard input (or a copy of it): the advice
-        /// for a compressed file then puts the unpacking step in the pipe.
-        public var readsStandardInput = false
+        /// How the advice for a compressed, zipped or UTF-16 file imports what it holds
+        /// (`gzip -dc FILE | ledgerline import -`).
+        public var standardInput = StandardInputAdvice(command: "ledgerline import -")
         public init() {}
     }
 

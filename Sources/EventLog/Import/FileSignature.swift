@@ -37,19 +37,38 @@ enum FileSignature: Equatable {
             return nil
         }
     }
+}
 
-    /// Advice's command (in backquotes) that feeds what a file holds to `command`, which
-    /// reads standard input, through `tool`: `gzip -dc 'my file.gz' | ledgerline import -`
-    /// for a `file` as the user named it (quoted for the shell, and written `./-name`
-    /// when it starts with `-`, which the tool would take for an option), or with `tool`
-    /// put in the pipe for standard input (`nil`).
-    static func pipe(_ tool: String, file: String?, into command: String) -> String {
-        guard let file else { return "`… | \(tool) | \(command)`" }
-        return "`\(tool) \(MessageText.shellWord(file.hasPrefix("-") ? "./" + file : file)) | \(command)`"
+/// How the importers advise importing a file that is compressed, zipped or UTF-16: by
+/// piping what it holds into a command that reads standard input, with no unpacked copy
+/// on disk.
+public struct StandardInputAdvice: Sendable {
+    /// The command that reads standard input (`ledgerline import -`). The CLI gives the
+    /// one that ran, with the `--data` it was given (and `--mapping`, `--dry-run`), so
+    /// that the advice imports into the same store.
+    public var command: String
+    /// Whether the file is standard input: the unpacking step then goes in the pipe.
+    public var readsStandardInput: Bool
+
+    public init(command: String, readsStandardInput: Bool = false) {
+        self.command = command
+        self.readsStandardInput = readsStandardInput
     }
 
-    /// The advice for a zip archive: unzip reads an archive from a file, never from a pipe.
-    static func unzipPipe(file: String?, into command: String) -> String {
-        file == nil ? "`unzip -p FILE | \(command)` after saving it as FILE" : pipe("unzip -p", file: file, into: command)
+    /// What the advice calls the input: "the file" or "standard input".
+    var subject: String { readsStandardInput ? "standard input" : "the file" }
+
+    /// The command (in backquotes) feeding what `file` (as the user named it) holds to
+    /// ``command`` through `tool`: `gzip -dc 'my file.gz' | ledgerline import -`, the name
+    /// quoted for the shell and written `./-name` when it starts with `-` (which the tool
+    /// would take for an option); for standard input, `tool` put in the pipe.
+    func pipe(_ tool: String, file: String) -> String {
+        guard !readsStandardInput else { return "`… | \(tool) | \(command)`" }
+        return "`\(tool) \(MessageText.shellPath(file)) | \(command)`"
+    }
+
+    /// ``pipe(_:file:)`` for a zip archive, which unzip reads from a file, never a pipe.
+    func unzipPipe(file: String) -> String {
+        readsStandardInput ? "`unzip -p FILE | \(command)` after saving it as FILE" : pipe("unzip -p", file: file)
     }
 }

@@ -81,7 +81,7 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
     init(file: String, cannotWrite scratch: URL, _ error: any Error, fileSize: Int?) {
         var reason = "cannot write the import's scratch file in \(scratch.deletingLastPathComponent().path)"
         if let fileSize, fileSize > 0 {
-            reason += " (the import keeps the events it checked there until they are appended: one to two times the file's \(WriteFailure.bytes(fileSize)))"
+            reason += " (the import keeps the events it checked there until they are appended: one to two times the file's \(MessageText.size(fileSize)))"
         }
         if let failure = error as? FileIO.Failure {
             reason += ": \(failure.message)"

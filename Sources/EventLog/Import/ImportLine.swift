@@ -141,19 +141,16 @@ public enum ImportLine {
 
     /// Why a file that starts with the bytes `start` is not JSON Lines at all, when they
     /// say what it is instead (see ``FileSignature``); `nil` for anything else, whose
-    /// lines are checked one by one. The advice imports what the file holds through a
-    /// pipe into `command` (which reads standard input), with no unpacked copy on disk:
-    /// from `file` as the user named it, or, when the file is standard input (`nil`),
-    /// with the unpacking step put in the pipe.
-    static func fileFormatProblem(_ start: [UInt8], file: String?, command: String) -> String? {
-        let subject = file == nil ? "standard input" : "the file"
-        func pipe(_ tool: String) -> String { FileSignature.pipe(tool, file: file, into: command) }
-        let convert = "convert it in a pipe: \(pipe("iconv -f UTF-16 -t UTF-8"))"
+    /// lines are checked one by one. The advice imports what `file` (as the user named
+    /// it) holds through a pipe, as `advice` says.
+    static func fileFormatProblem(_ start: [UInt8], file: String, advice: StandardInputAdvice) -> String? {
+        let subject = advice.subject
+        let convert = "convert it in a pipe: \(advice.pipe("iconv -f UTF-16 -t UTF-8", file: file))"
         switch FileSignature(start: start) {
         case .compressed(let format, let unpack)?:
-            return "\(subject) is compressed with \(format), not JSON Lines; unpack it in a pipe: \(pipe(unpack))"
+            return "\(subject) is compressed with \(format), not JSON Lines; unpack it in a pipe: \(advice.pipe(unpack, file: file))"
         case .zip?:
-            return "\(subject) is a zip archive, not JSON Lines; pipe the file inside it: \(FileSignature.unzipPipe(file: file, into: command))"
+            return "\(subject) is a zip archive, not JSON Lines; pipe the file inside it: \(advice.unzipPipe(file: file))"
         case .utf16?:
             return "\(subject) is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8; \(convert)"
         case .nul?:
@@ -239,15 +236,11 @@ public enum ImportLine {
     private static func metadataField(_ value: JSONValue?) throws(ImportLineError) -> (map: [String: String], object: JSONObject)? {
         guard let value, !value.isNull else { return nil }
         guard case .object(let members) = value else { throw ImportLineError("\"metadata\" must be an object of strings, found \(value.typeNameWithArticle)") }
-        var out: [String: String] = [:]
-        out.reserveCapacity(members.count)
-        for member in members {
-            guard case .string(let text) = member.value else {
-                throw ImportLineError("\"metadata\" values must be strings; \"\(member.key)\" is \(member.value.typeNameWithArticle)")
-            }
-            out[member.key] = text
+        do throws(ProposedEvent.NonStringMetadata) {
+            return (try ProposedEvent.stringMetadata(members), members)
+        } catch {
+            throw ImportLineError("\"metadata\" values must be strings; \"\(error.key)\" is \(error.value.typeNameWithArticle)")
         }
-        return (out, members)
     }
 
     private static func expectedVersion(_ value: JSONValue?) throws(ImportLineError) -> ExpectedVersion {

@@ -78,6 +78,25 @@ public struct ProposedEvent: Sendable {
         self.expectedVersion = expectedVersion
     }
 
+    /// A metadata member whose value is not a string: its key and its value.
+    public struct NonStringMetadata: Error, Sendable {
+        public var key: String
+        public var value: JSONValue
+    }
+
+    /// `object`'s members as ``metadata``, a map of strings; throws naming the first
+    /// member whose value is not a string. An import line's `"metadata"` and
+    /// `append --metadata` are read by this one rule.
+    public static func stringMetadata(_ object: JSONObject) throws(NonStringMetadata) -> [String: String] {
+        var map: [String: String] = [:]
+        map.reserveCapacity(object.count)
+        for member in object {
+            guard case .string(let text) = member.value else { throw NonStringMetadata(key: member.key, value: member.value) }
+            map[member.key] = text
+        }
+        return map
+    }
+
     /// Sets ``metadata`` to `metadata`, read from `object` (a JSON object of strings),
     /// keeping the object's canonical JSON for the record. Two keys the map took for one
     /// (Swift compares strings by canonical equivalence, JSON by bytes) leave the map to

@@ -48,6 +48,13 @@ public enum MessageText {
         return plain ? text : "'" + text.replacing("'", with: "'\\''") + "'"
     }
 
+    /// A path as one shell word for a command that takes it as an operand: as
+    /// ``shellWord(_:)``, written `./-name` when it starts with `-`, which the command
+    /// would take for an option.
+    public static func shellPath(_ path: String) -> String {
+        shellWord(path.hasPrefix("-") ? "./" + path : path)
+    }
+
     /// A size in bytes as people read it, in decimal units: "0 bytes", "812 KB",
     /// "37.1 MB", "2.4 GB".
     public static func size(_ count: Int) -> String {

@@ -15,6 +15,8 @@ public enum TextFile {
         case isFolder
         case notPermitted
         case notUTF8
+        /// Longer than the limit it was read with.
+        case tooLarge(limit: Int)
         /// What the system said, for any other failure.
         case system(String)
 
@@ -24,6 +26,7 @@ public enum TextFile {
             case .isFolder: "it is a folder, not a file"
             case .notPermitted: "this user may not read it"
             case .notUTF8: "it is not UTF-8 text"
+            case .tooLarge(let limit): "it is larger than \(MessageText.size(limit))"
             case .system(let message): message
             }
         }
@@ -51,7 +54,7 @@ public enum TextFile {
             }
             if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
-            if bytes.count > limit { throw .system("it is larger than \(limit >> 20) MiB, too large for a configuration file") }
+            if bytes.count > limit { throw .tooLarge(limit: limit) }
         }
         return bytes
     }

@@ -46,22 +46,20 @@ enum WriteFailure {
         let directory = file.deletingLastPathComponent().path
         let name = name ?? file.lastPathComponent
         if let limit = fileSizeLimit, code == EFBIG || (code == EIO && (fileSize ?? 0) >= limit - nearlyFull) {
-            return "\(name) reached the largest file this process may write (`ulimit -f`, \(bytes(limit))): "
+            return "\(name) reached the largest file this process may write (`ulimit -f`, \(MessageText.size(limit))): "
                 + "raise that limit (or run where it does not apply) and try again"
         }
         if code == EDQUOT {
-            return "the disk quota for \(directory) is used up\(freeBytes.map { " (\(bytes($0)) free on its file system)" } ?? ""): free space or raise the quota, and try again"
+            return "the disk quota for \(directory) is used up\(freeBytes.map { " (\(MessageText.size($0)) free on its file system)" } ?? ""): free space or raise the quota, and try again"
         }
         if code == ENOSPC || (freeBytes.map { $0 < nearlyFull } ?? false) {
-            return "the file system holding \(directory) is full\(freeBytes.map { " (\(bytes($0)) free)" } ?? ""): free space there and try again"
+            return "the file system holding \(directory) is full\(freeBytes.map { " (\(MessageText.size($0)) free)" } ?? ""): free space there and try again"
         }
         switch code {
         case EFBIG: return "\(name) is as large as its file system allows: move the store to one that allows larger files"
-        case EIO: return "the disk holding \(directory) reported an error, with \(freeBytes.map(bytes) ?? "some space") free: the kernel's log (`dmesg`) says more"
+        case EIO: return "the disk holding \(directory) reported an error, with \(freeBytes.map(MessageText.size) ?? "some space") free: the kernel's log (`dmesg`) says more"
         default: return nil
         }
     }
 
-    /// A size in bytes as people read it (``MessageText/size(_:)``).
-    static func bytes(_ count: Int) -> String { MessageText.size(count) }
 }

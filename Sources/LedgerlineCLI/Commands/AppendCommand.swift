@@ -118,16 +118,14 @@ struct AppendCommand: AsyncParsableCommand {
     func proposal() throws -> ProposedEvent {
         var event = try envelope(data: try Self.jsonObject(data, option: "--data"))
         if let metadata {
-            var strings: [String: String] = [:]
-            for member in try Self.jsonObject(metadata, option: "--metadata") {
-                guard case .string(let text) = member.value else {
-                    throw InputError(
-                        "--metadata values must be strings; \"\(member.key)\" (at \(JSONPointer.root.appending(member.key))) is \(member.value.typeNameWithArticle); "
-                            + "quote it, or put structured values in --data")
-                }
-                strings[member.key] = text
+            let object = try Self.jsonObject(metadata, option: "--metadata")
+            do throws(ProposedEvent.NonStringMetadata) {
+                event.metadata = try ProposedEvent.stringMetadata(object)
+            } catch {
+                throw InputError(
+                    "--metadata values must be strings; \"\(error.key)\" (at \(JSONPointer.root.appending(error.key))) is \(error.value.typeNameWithArticle); "
+                        + "quote it, or put structured values in --data")
             }
-            event.metadata = strings
         }
         return event
     }
@@ -143,21 +141,15 @@ struct AppendCommand: AsyncParsableCommand {
     static func jsonObject(_ argument: String, option: String) throws(InputError) -> JSONObject {
         var source = option
         var bytes = Array(argument.utf8)
-        if argument == "-" {
-            source = "\(option) - (standard input)"
-            bytes = try readAtMost(largestJSONArgument, from: FileHandle.standardInput, source: source)
-        } else if argument.hasPrefix("@") {
-            let path = String(argument.dropFirst())
-            source = "\(option) @\(path)"
-            try InputFile.requireReadable(path, expected: "\(option) @FILE, a file holding one JSON object")
-            do {
-                let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-                defer { try? handle.close() }
-                bytes = try readAtMost(largestJSONArgument, from: handle, source: source)
-            } catch let error as InputError {
-                throw error
+        if argument == "-" || argument.hasPrefix("@") {
+            let path = argument == "-" ? "/dev/stdin" : String(argument.dropFirst())
+            source = argument == "-" ? "\(option) - (standard input)" : "\(option) \(argument)"
+            do throws(TextFile.Failure) {
+                bytes = try TextFile.bytes(path, limit: largestJSONArgument)
+            } catch .tooLarge {
+                throw InputError("\(source) holds more than \(largestJSONArgument >> 20) MiB; an event holds at most 1 MiB (payload and metadata)")
             } catch {
-                throw InputError("cannot read \(source): \(error.localizedDescription)")
+                throw InputError("cannot read \(source): \(error); give \(option) @FILE, a file holding one JSON object, or - for standard input")
             }
         }
         let value: JSONValue
@@ -169,23 +161,5 @@ struct AppendCommand: AsyncParsableCommand {
         }
         guard case .object(let object) = value else { throw InputError("\(source) must be a JSON object, found \(value.typeNameWithArticle)") }
         return object
-    }
-
-    /// All of `handle`'s bytes, refused once they pass `limit`.
-    private static func readAtMost(_ limit: Int, from handle: FileHandle, source: String) throws(InputError) -> [UInt8] {
-        var bytes: [UInt8] = []
-        do {
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                bytes += chunk
-                if bytes.count > limit {
-                    throw InputError("\(source) holds more than \(limit >> 20) MiB; an event holds at most 1 MiB (payload and metadata)")
-                }
-            }
-        } catch let error as InputError {
-            throw error
-        } catch {
-            throw InputError("cannot read \(source): \(error.localizedDescription)")
-        }
-        return bytes
     }
 }

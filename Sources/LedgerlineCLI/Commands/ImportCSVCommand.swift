@@ -55,8 +55,9 @@ struct ImportCSVCommand: AsyncParsableCommand {
             var options = CSVImporter.Options()
             options.batchSize = batchSize
             options.maxReportedProblems = maxProblems
-            options.readsStandardInput = file == "-"
-            options.standardInputCommand = standardInputCommand
+            options.standardInput = StandardInputAdvice(
+                command: global.command(["import-csv", "-", "--mapping", MessageText.shellPath(mapping)] + (dryRun ? ["--dry-run"] : [])),
+                readsStandardInput: file == "-")
             // The CSV importer reads its file once, so a pipe is read as it comes.
             let url = URL(fileURLWithPath: file == "-" ? "/dev/stdin" : file)
             let displayName = self.displayName
@@ -87,16 +88,6 @@ struct ImportCSVCommand: AsyncParsableCommand {
 
     /// The file as messages name it: `<stdin>` for standard input.
     private var displayName: String { file == "-" ? "<stdin>" : file }
-
-    /// This command reading standard input with the same mapping, into the same store,
-    /// for the advice on a compressed or UTF-16 file.
-    private var standardInputCommand: String {
-        var words = ["ledgerline"]
-        if let folder = global.givenFolder { words += ["--data", MessageText.shellWord(folder)] }
-        words += ["import-csv", "-", "--mapping", MessageText.shellWord(mapping.hasPrefix("-") ? "./" + mapping : mapping)]
-        if dryRun { words.append("--dry-run") }
-        return words.joined(separator: " ")
-    }
 
     private func print(_ summary: CSVImporter.Summary) {
         let types = summary.eventsByType.sorted { $0.key < $1.key }

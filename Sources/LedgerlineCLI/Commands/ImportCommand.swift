@@ -52,8 +52,10 @@ struct ImportCommand: AsyncParsableCommand {
             var options = EventImporter.Options()
             options.batchSize = batchSize
             options.maxReportedProblems = maxProblems
-            options.readsStandardInput = file == "-"
-            options.standardInputCommand = standardInputCommand
+            // The advice for a compressed file pipes it into this command, reading
+            // standard input into the same store.
+            options.standardInput = StandardInputAdvice(
+                command: global.command(["import", "-"] + (dryRun ? ["--dry-run"] : [])), readsStandardInput: file == "-")
             let bar = ProgressBar()
             let progress = bar.importProgress(counting: "lines")
             let summary: EventImporter.Summary
@@ -105,16 +107,6 @@ struct ImportCommand: AsyncParsableCommand {
                 "\(displayName): \(summary.appended.grouped) appended, \(summary.duplicates.grouped) already stored, head \(summary.head.rawValue.formatted()) (\(String(format: "%.2f", summary.seconds)) s, \(rate.grouped) events/s)"
             )
         }
-    }
-
-    /// This command reading standard input, into the same store, for the advice on a
-    /// compressed file: `gzip -dc FILE | ledgerline --data DIR import -`.
-    private var standardInputCommand: String {
-        var words = ["ledgerline"]
-        if let folder = global.givenFolder { words += ["--data", MessageText.shellWord(folder)] }
-        words += ["import", "-"]
-        if dryRun { words.append("--dry-run") }
-        return words.joined(separator: " ")
     }
 
     /// The file to import. Standard input is first copied to a scratch file in

@@ -37,10 +37,9 @@ extension SchemasCommand {
                 let loaded = try catalog.load()
                 var options = EventImporter.Options()
                 options.maxReportedProblems = maxProblems
-                options.readsStandardInput = file == "-"
-                var command = ["ledgerline", "schemas", "validate", "-"]
-                if let directory = catalog.directory { command += ["--schemas", MessageText.shellWord(directory)] }
-                options.standardInputCommand = command.joined(separator: " ")
+                options.standardInput = StandardInputAdvice(
+                    command: GlobalOptions.command(["schemas", "validate", "-"] + (catalog.directory.map { ["--schemas", MessageText.shellWord($0)] } ?? [])),
+                    readsStandardInput: file == "-")
                 let checker = EventImporter(checkingWith: loaded, options: options)
                 let displayName = file == "-" ? "<stdin>" : file
                 if file != "-" { try InputFile.requireReadable(file, expected: "a JSON Lines file, or - for standard input") }

@@ -46,6 +46,17 @@ struct GlobalOptions: ParsableArguments {
     /// names it, so that the command reaches the same store.
     var givenFolder: String? { Self.givenFolder(data) }
 
+    /// `ledgerline --data FOLDER WORDS…`, for advice that gives a command to run against
+    /// this store (`--data` left out for the default folder); the words are given as
+    /// the shell should read them.
+    func command(_ words: [String]) -> String {
+        Self.command(words, folder: givenFolder)
+    }
+
+    static func command(_ words: [String], folder: String? = nil) -> String {
+        (["ledgerline"] + (folder.map { ["--data", MessageText.shellWord($0)] } ?? []) + words).joined(separator: " ")
+    }
+
     static func givenFolder(_ given: String?) -> String? {
         given ?? ProcessInfo.processInfo.environment["LEDGERLINE_DATA"].flatMap { $0.isEmpty ? nil : $0 }
     }

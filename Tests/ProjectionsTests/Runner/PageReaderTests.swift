@@ -8,7 +8,7 @@ import Testing
 @Suite struct PageReaderTests {
     func reader(_ store: InMemoryEventStore, pageSize: Int, threaded: Bool) async throws -> PageReader {
         let handled = [Bool](repeating: true, count: EventKind.allCases.count)
-        let goal = try await store.head().position
+        let goal = try store.head().position
         return PageReader(
             store: store, decoder: EventDecoder(), handled: handled, from: .start, goal: goal, pageSize: pageSize,
             threaded: threaded)
@@ -44,7 +44,7 @@ import Testing
     @Test func payloadStoragesOfDroppedPagesAreRefilledButHeldOnesAreNot() async throws {
         var random = RandomLog(seed: 7)
         let store = try await random.log(count: 1_200, customers: 30, merges: false).memoryStore()
-        let stored = try await store.read(from: .start.next, direction: .forward, limit: 1_200)
+        let stored = try store.read(from: .start.next, direction: .forward, limit: 1_200)
         let pages = try await reader(store, pageSize: 200, threaded: false)
 
         // An event kept past its page keeps its payload: that storage is not refilled.
@@ -74,7 +74,7 @@ import Testing
             ids += page.events.events.map(\.id)
         }
         #expect(positions == Array(1...5_000))
-        let expected = try await store.read(from: .start.next, direction: .forward, limit: 5_000).map(\.id)
+        let expected = try store.read(from: .start.next, direction: .forward, limit: 5_000).map(\.id)
         #expect(ids == expected)
     }
 }

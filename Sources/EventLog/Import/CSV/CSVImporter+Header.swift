@@ -11,18 +11,17 @@ extension CSVImporter {
     ///   - fileStart: the first bytes of the file, as read (a UTF-8 byte order mark removed).
     ///   - texts: the header row's fields, as read with the mapping's dialect (`nil` for
     ///     one that is not UTF-8).
-    ///   - file: the file as the user named it, for the advice's commands; `nil` for
-    ///     standard input.
-    ///   - command: the command that imports standard input with the same mapping and
-    ///     store, which the advice pipes a converted or unpacked file into.
-    static func headerProblem(fileStart: [UInt8], texts: [String?], dialect: CSVDialect, file: String?, command: String) -> String? {
-        let subject = file == nil ? "standard input" : "the file"
-        func pipe(_ tool: String) -> String { FileSignature.pipe(tool, file: file, into: command) }
+    ///   - file: the file as the user named it, for the advice's commands.
+    ///   - advice: how the advice pipes a converted or unpacked file into an import of
+    ///     standard input with the same mapping and store.
+    static func headerProblem(fileStart: [UInt8], texts: [String?], dialect: CSVDialect, file: String, advice: StandardInputAdvice) -> String? {
+        let subject = advice.subject
+        func pipe(_ tool: String) -> String { advice.pipe(tool, file: file) }
         let convert = "save it as UTF-8 (in Excel: CSV UTF-8), or convert it in a pipe: \(pipe("iconv -f UTF-16 -t UTF-8"))"
         switch FileSignature(start: fileStart) {
         case .zip?:
             return "\(subject) is a zip archive (an .xlsx workbook?), not delimited text; save the sheet as CSV UTF-8, "
-                + "or pipe a CSV file inside it: \(FileSignature.unzipPipe(file: file, into: command))"
+                + "or pipe a CSV file inside it: \(advice.unzipPipe(file: file))"
         case .compressed(let format, let unpack)?:
             return "\(subject) is compressed with \(format), not delimited text; unpack it in a pipe: \(pipe(unpack))"
         case .utf16?:

@@ -36,13 +36,9 @@ public struct CSVImporter: Sendable {
         /// Events' ids held in memory before they go to a scratch file (see
         /// ``RepeatedIDs``); smaller in tests.
         var idsHeldInMemory = RepeatedIDs.defaultBudget
-        /// The command that imports rows from standard input with the same mapping,
-        /// which the advice for a compressed, zipped or UTF-16 file pipes what it holds
-        /// into; the CLI gives its own, with the `--data` and `--mapping` it was given.
-        public var standardInputCommand = "ledgerline import-csv - --mapping MAPPING"
-        /// Whether the file is standard input: the advice then puts the unpacking or
-        /// converting step in the pipe.
-        public var readsStandardInput = false
+        /// How the advice for a compressed, zipped or UTF-16 file imports what it holds,
+        /// with the same mapping.
+        public var standardInput = StandardInputAdvice(command: "ledgerline import-csv - --mapping MAPPING")
         public init() {}
     }
 
@@ -263,7 +259,7 @@ public struct CSVImporter: Sendable {
                     guard
                         let problem = Self.headerProblem(
                             fileStart: Array(chunk.bytes.prefix(8)), texts: texts, dialect: mapping.dialect,
-                            file: options.readsStandardInput ? nil : displayName, command: options.standardInputCommand)
+                            file: displayName, advice: options.standardInput)
                     else { throw error }
                     throw ImportFailure(
                         file: displayName, problems: [.init(line: record.line, reason: problem)], totalProblems: 1,
