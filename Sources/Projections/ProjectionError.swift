@@ -24,7 +24,7 @@ public struct ProjectionError: Error, Sendable, CustomStringConvertible {
         case invalidInput
         /// Another process advanced the view while this one was folding; retry.
         case conflict
-        /// A file could not be read or written.
+        /// A file could not be read.
         case unreadableFile
         /// The event log failed underneath.
         case storage

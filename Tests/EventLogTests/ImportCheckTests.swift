@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import EventLog
@@ -118,6 +119,35 @@ struct ImportCheckTests {
         options.scratchDirectory = scratch.url
         try EventImporter(checkingWith: nil, options: options).check(
             url: scratch.file("duplicate.jsonl"), displayName: "duplicate.jsonl")
+        #expect(try scratch.leftovers().isEmpty)
+    }
+
+    /// An importer made to check files imports into the store it is handed once the
+    /// file passed: a bad file never asks for one, so a command that would create the
+    /// store for the import creates nothing.
+    @Test("an importer without a store opens the one it imports into only once the file passed")
+    func anImporterOpensItsStoreOnlyOnceTheFilePassed() async throws {
+        var bad = (0..<50).map { Self.line($0) }
+        bad[30] = "{\"stream\": \"customer-1\", \"type\": \"ContactUpdated\"}"
+        let (scratch, options) = try ScratchDirectory.forImports("open-late", files: ["bad.jsonl": bad, "good.jsonl": (0..<50).map { Self.line($0) }])
+        defer { scratch.cleanup() }
+        let importer = EventImporter(checkingWith: nil, options: options)
+        try await withLMDBStore { store in
+            let opened = Mutex(0)
+            let open: () async throws -> any EventStore = {
+                opened.withLock { $0 += 1 }
+                return store
+            }
+            let failure = await #expect(throws: ImportFailure.self) {
+                try await importer.importFile(at: scratch.file("bad.jsonl"), displayName: "bad.jsonl", into: open)
+            }
+            #expect(failure?.problems.map(\.line) == [31])
+            #expect(opened.withLock { $0 } == 0)
+            let summary = try await importer.importFile(at: scratch.file("good.jsonl"), displayName: "good.jsonl", into: open)
+            #expect(opened.withLock { $0 } == 1)
+            #expect(summary.appended == 50)
+            #expect(try store.head().position.rawValue == 50)
+        }
         #expect(try scratch.leftovers().isEmpty)
     }
 }

@@ -95,7 +95,7 @@ import Testing
     /// appends nothing (and leaves no new store behind).
     @Test(arguments: [
         (["--data", "@BAD"], "", 65, "--data @BAD is not valid JSON at line 2, column 11: unexpected '}', expected a value"),
-        (["--data", "@missing.json"], "", 65, "cannot read --data @missing.json: no such file; give --data @FILE, a file holding one JSON object, or - for standard input"),
+        (["--data", "@missing.json"], "", 66, "cannot read --data @missing.json: no such file; give --data @FILE, a file holding one JSON object, or - for standard input"),
         (["--data", "-"], "[1, 2]", 65, "--data - (standard input) must be a JSON object, found an array"),
         (["--data", "{}", "--metadata", #"{"source":"crm","a/b":3}"#], "", 65, "--metadata values must be strings; \"a/b\" (at /a~1b) is an integer; quote it, or put structured values in --data"),
         (["--data", "{}", "--metadata", "[]"], "", 65, "--metadata must be a JSON object, found an array"),

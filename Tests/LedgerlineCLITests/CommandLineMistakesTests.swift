@@ -224,7 +224,8 @@ import Testing
         #expect(result.stdout.contains("--from <from>"))
     }
 
-    /// A folder given as the file to read says so, and creates no store.
+    /// A folder given as the file to read says so, exits 66 (an input that cannot be
+    /// read, as for a missing file), and creates no store.
     @Test func aFolderGivenAsTheFileSaysWhatIsExpected() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
@@ -246,14 +247,41 @@ import Testing
         ]
         for (arguments, line) in cases {
             let result = try await CLI.run(["--data", scratch.data] + arguments)
-            #expect(result.status == 65, "\(arguments)")
+            #expect(result.status == 66, "\(arguments)")
             #expect(result.stderr == "ledgerline: \(line)\n")
         }
         let csv = try scratch.file("rows.csv", "a,b\n1,2\n")
         let mapping = try await CLI.run(["--data", scratch.data, "import-csv", csv, "--mapping", folder])
-        #expect(mapping.status == 65)
+        #expect(mapping.status == 66)
         #expect(
             mapping.stderr == "ledgerline: the mapping \(folder) is a folder, not a file; give a YAML mapping file\n")
+        #expect(!FileManager.default.fileExists(atPath: scratch.data))
+    }
+
+    /// An input file that is not there exits 66 (sysexits' EX_NOINPUT), apart from input
+    /// that was read and is wrong (65), so that a script can tell a wrong path from a
+    /// bad file; the line names it and says what to give, and no store is created.
+    @Test func aMissingInputFileExits66AndNamesIt() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let missing = scratch.url.appendingPathComponent("none").path
+        let csv = try scratch.file("rows.csv", "a,b\n1,2\n")
+        let cases: [([String], String)] = [
+            (["import", missing], "cannot read \(missing): no such file; give a JSON Lines file, or - for standard input"),
+            (["import", missing, "--dry-run"], "cannot read \(missing): no such file; give a JSON Lines file, or - for standard input"),
+            (["import-csv", missing, "--mapping", "m.yaml"], "cannot read \(missing): no such file; give a CSV (or other delimited) file, or - for standard input"),
+            (["import-csv", csv, "--mapping", missing], "cannot read the mapping \(missing): no such file; give a YAML mapping file"),
+            (["schemas", "validate", missing], "cannot read \(missing): no such file; give a JSON Lines file, or - for standard input"),
+            (["experiments", "lint", missing], "\(missing): no such file or folder; give definition files or their folder"),
+            (["experiments", "publish", "--dir", missing], "\(missing): cannot list the directory; check that it exists"),
+            (["append", "--stream", "customer-1", "--type", "ContactCreated", "--data", "@" + missing],
+             "cannot read --data @\(missing): no such file; give --data @FILE, a file holding one JSON object, or - for standard input"),
+        ]
+        for (arguments, line) in cases {
+            let result = try await CLI.run(["--data", scratch.data] + arguments)
+            #expect(result.status == 66, "\(arguments): \(result.stderr)")
+            #expect(result.stderr == "ledgerline: \(line)\n", "\(arguments)")
+        }
         #expect(!FileManager.default.fileExists(atPath: scratch.data))
     }
 

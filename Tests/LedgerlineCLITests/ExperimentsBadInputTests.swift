@@ -34,7 +34,7 @@ import Testing
         let result = try await CLI.run(["experiments", "lint", path])
         #expect(result.status == 65)
         let lines = result.stderr.split(separator: "\n").map(String.init)
-        #expect(lines.first == "ledgerline: 3 problem(s) in experiment definitions; fix them and lint again")
+        #expect(lines.first == "ledgerline: 3 problems in experiment definitions; fix them and lint again")
         #expect(lines.contains("ledgerline: \(path):5: variations[1].weight: must be between 0 and 1; got 1.4"))
         #expect(
             lines.contains {
@@ -51,7 +51,7 @@ import Testing
         #expect(result.status == 65)
         #expect(
             result.stderr.contains(
-                "nothing was published: fix them (`ledgerline experiments lint` checks) and publish again"),
+                "1 problem in \(ExperimentsCommandTests.dir(scratch)[1]); nothing was published: fix it (`ledgerline experiments lint` checks) and publish again"),
             "\(result.stderr)")
         #expect(
             result.stderr.contains("subject.yaml:7: targeting: is not a valid expression over `customer`"),

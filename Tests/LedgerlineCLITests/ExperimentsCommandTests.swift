@@ -52,7 +52,7 @@ import Testing
         defer { scratch.cleanup() }
         let lint = try await CLI.run(["experiments", "lint", scratch.url.appendingPathComponent("experiments").path])
         #expect(lint.status == 0, "\(lint.stderr)")
-        #expect(lint.stdout == "ok: 2 experiment definition(s): cadence, subject\n")
+        #expect(lint.stdout == "ok: 2 experiment definitions: cadence, subject\n")
         let publish = try await CLI.run(ex + ["publish", "--by", "u-ana"] + Self.dir(scratch))
         #expect(publish.status == 0, "\(publish.stderr)")
         #expect(

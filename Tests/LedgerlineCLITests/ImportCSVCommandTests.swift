@@ -385,7 +385,7 @@ import Testing
             "--data", scratch.data, "import-csv", csv, "--mapping",
             scratch.url.appendingPathComponent("none.yaml").path,
         ])
-        #expect(missing.status == 65)
+        #expect(missing.status == 66)
         #expect(missing.stderr.contains("cannot read the mapping"))
         let empty = try await CLI.run([
             "--data", scratch.data, "import-csv", try scratch.file("empty.csv", ""), "--mapping",

@@ -538,9 +538,83 @@ import Testing
         #expect(verified.status == 0, "\(verified.stderr)")
     }
 
+    /// An import into a folder that does not exist yet makes the store only once its
+    /// input has passed the check: Ctrl-C while it checks (here, while it waits for
+    /// more of a file, a pipe, or rows) removes the folders it made for the store along
+    /// with its scratch files, and leaves no empty store behind.
+    @Test(arguments: ["import FILE", "import -", "import-csv FILE"])
+    func anImportInterruptedWhileCheckingLeavesNoNewStore(form: String) async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let folder = scratch.url.appendingPathComponent("new")
+        let data = folder.appendingPathComponent("store").path
+        let fifo = scratch.url.appendingPathComponent("input").path
+        try #require(mkfifo(fifo, 0o600) == 0)
+        // Read and write, so that opening it waits for no reader; held open, so that the
+        // import waits for more input until it is interrupted.
+        let writer = open(fifo, O_RDWR)
+        try #require(writer >= 0)
+        defer { close(writer) }
+        var arguments = [try CLI.requireExecutable().path, "--data", data]
+        let start: String
+        switch form {
+        case "import-csv FILE":
+            let mapping = try scratch.file("contacts.yaml", """
+                events:
+                  - type: ContactCreated
+                    stream: "customer-{id}"
+                    id: "contact-{id}"
+                    data: { customerId: "{id}", firstName: "{name}" }
+
+                """)
+            arguments += ["import-csv", fifo, "--mapping", mapping]
+            start = "id,name\n" + (1...100).map { "\($0),N\($0)\n" }.joined()
+        default:
+            arguments += form == "import -" ? ["import", "-"] : ["import", fifo]
+            start = (1...100).map { #"{"stream":"customer-\#($0)","type":"ContactUpdated","data":{"customerId":"\#($0)","changes":{"firstName":"N"}}}"# + "\n" }.joined()
+        }
+        _ = start.utf8.withContiguousStorageIfAvailable { write(writer, $0.baseAddress, $0.count) }
+        let pid = try Self.spawn(arguments, ignoring: nil, standardInput: form == "import -" ? fifo : nil)
+        func scratchFiles() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: data)) ?? []).filter { $0.hasPrefix(".ledgerline-") }
+        }
+        var waited = 0
+        while scratchFiles().isEmpty, waited < 30_000 {
+            try await Task.sleep(for: .milliseconds(5))
+            waited += 5
+        }
+        try #require(!scratchFiles().isEmpty, "no scratch file appeared")
+        // The import has read what was written, and waits for more.
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!FileManager.default.fileExists(atPath: data + "/data.mdb"), "the store was made before the input passed")
+        kill(pid, SIGINT)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        #expect(status & 0x7F == SIGINT, "status \(status)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path), "\(String(describing: try? FileManager.default.subpathsOfDirectory(atPath: folder.path)))")
+        #expect(FileManager.default.fileExists(atPath: fifo))
+    }
+
+    /// A new folder's store is made once the input passed, and durable as `init` makes it.
+    @Test func anImportIntoANewFolderMakesTheStoreOnceTheFilePassed() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let data = scratch.url.appendingPathComponent("a/b/store").path
+        let bad = try scratch.file("bad.jsonl", #"{"stream":"customer-1","type":"ContactUpdated","data":{}}"# + "\n")
+        let refused = try await CLI.run(["--data", data, "import", bad])
+        #expect(refused.status == 65, "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("a").path))
+        let good = try scratch.file("good.jsonl", #"{"stream":"customer-1","type":"ContactUpdated","data":{"customerId":"1","changes":{"firstName":"A"}}}"# + "\n")
+        let imported = try await CLI.run(["--data", data, "import", good, "--json"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try await head(data) == 1)
+        #expect(try await CLI.run(["--data", data, "verify"]).status == 0)
+    }
+
     /// Starts `arguments` with SIGINT and SIGTERM at their default actions and no
-    /// signal blocked, except `ignored`, which it ignores; standard error goes nowhere.
-    private static func spawn(_ arguments: [String], ignoring ignored: Int32?) throws -> pid_t {
+    /// signal blocked, except `ignored`, which it ignores; standard error goes nowhere;
+    /// standard input is `standardInput` when given.
+    private static func spawn(_ arguments: [String], ignoring ignored: Int32?, standardInput: String? = nil) throws -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -556,6 +630,7 @@ import Testing
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        if let standardInput { posix_spawn_file_actions_addopen(&actions, 0, standardInput, O_RDONLY, 0) }
         // An ignored disposition is inherited through exec: a shell sets it (this
         // process's own stay as they are, for the tests running beside this one).
         var arguments = arguments

@@ -83,7 +83,7 @@ import Testing
         #expect(try JSONParser.parse(piped.stdout) == direct)
 
         let folder = try await CLI.run(["--data", data, "pipeline", "summary", "--pipelines", scratch.url.path])
-        #expect(folder.status == 65)
+        #expect(folder.status == 66)
         #expect(folder.stderr == "ledgerline: \(scratch.url.path): cannot read the pipeline configuration: it is a folder, not a file; pass --pipelines FILE\n")
         let empty = try await CLI.run(["--data", data, "pipeline", "summary", "--pipelines", "/dev/null"])
         #expect(empty.status == 65)
@@ -118,23 +118,24 @@ import Testing
     // MARK: - Bad input: one line on stderr, a non-zero exit
 
     @Test(arguments: [
-        (["customers", "show", "nobody"], "ledgerline: there is no customer nobody in the customer view"),
-        (["pipeline", "deal", "nope"], "ledgerline: there is no deal nope in the pipeline view"),
+        (["customers", "show", "nobody"], "ledgerline: there is no customer nobody in the customer view", 65),
+        (["pipeline", "deal", "nope"], "ledgerline: there is no deal nope in the pipeline view", 65),
         (
             ["customers", "show", "1", "--as-of", "999"],
-            "ledgerline: --as-of 999 is past the end of the log (its last position is 10)"
+            "ledgerline: --as-of 999 is past the end of the log (its last position is 10)", 65
         ),
+        // A file that cannot be read is input that is missing (66), not wrong (65).
         (
             ["pipeline", "summary", "--pipelines", "/nonexistent.yaml"],
-            "ledgerline: /nonexistent.yaml: cannot read the pipeline configuration"
+            "ledgerline: /nonexistent.yaml: cannot read the pipeline configuration", 66
         ),
-    ])
-    func badInputGetsOneClearLineAndExit65(arguments: [String], message: String) async throws {
+    ] as [([String], String, Int32)])
+    func badInputGetsOneClearLineAndItsExitCode(arguments: [String], message: String, status: Int32) async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
         let data = try await store(scratch)
         let result = try await CLI.run(["--data", data] + arguments)
-        #expect(result.status == 65)
+        #expect(result.status == status)
         #expect(result.stderr.hasPrefix(message), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         #expect(result.stdout.isEmpty)

@@ -126,20 +126,64 @@ public struct EventImporter: Sendable {
         guard let target = store as? any PreparedAppending else {
             throw ImportFailure(file: displayName, reason: "this store does not support imports")
         }
+        let checked = try checkedSpool(url: url, displayName: displayName, progress: progress)
+        defer { checked.lease.release() }
+        return try await append(checked, to: target, url: url, displayName: displayName, progress: progress)
+    }
+
+    /// Imports `url` into the store `openStore` returns, which it calls only once every
+    /// line has passed the check pass: a file with a bad line, or an import interrupted
+    /// while checking, never gets as far as opening (or creating) a store. The importer's
+    /// own ``store`` is not used, so an importer made to check files can import them.
+    ///
+    /// - Throws: ``ImportFailure``, or what `openStore` throws, unchanged.
+    public func importFile(
+        at url: URL, displayName: String, into openStore: () async throws -> any EventStore,
+        progress: (@Sendable (Progress) -> Void)? = nil
+    ) async throws -> Summary {
+        let checked = try checkedSpool(url: url, displayName: displayName, progress: progress)
+        defer { checked.lease.release() }
+        guard let target = try await openStore() as? any PreparedAppending else {
+            throw ImportFailure(file: displayName, reason: "this store does not support imports")
+        }
+        return try await append(checked, to: target, url: url, displayName: displayName, progress: progress)
+    }
+
+    /// A file through the check pass: its events in a held spool, and when it started.
+    struct CheckedSpool {
+        let lease: ScratchLease
+        let file: CheckedFile
+        let started: DispatchTime
+        let checked: DispatchTime
+    }
+
+    /// The check pass of an import over `url`, into a new spool the caller releases.
+    private func checkedSpool(url: URL, displayName: String, progress: (@Sendable (Progress) -> Void)?) throws(ImportFailure) -> CheckedSpool {
         let started = DispatchTime.now()
         let lease = try leaseSpool(displayName: displayName)
-        defer { lease.release() }
-        let spool = lease.url
-        let file = try scan(url: url, displayName: displayName, spool: spool, progress: progress)
+        let file: CheckedFile
+        do {
+            file = try scan(url: url, displayName: displayName, spool: lease.url, progress: progress)
+        } catch {
+            lease.release()
+            throw error
+        }
         #if canImport(Glibc)
         // The check pass parsed on two threads; hand what their arenas freed back to the
         // system before the append pass starts its own allocations.
         _ = malloc_trim(0)
         #endif
-        let checked = DispatchTime.now()
-        var summary = try await appendChecked(spool, file, to: target, displayName: displayName, fileSize: fileSize(url), progress: progress)
-        summary.seconds = DispatchTime.now().seconds(since: started)
-        summary.checkSeconds = checked.seconds(since: started)
+        return CheckedSpool(lease: lease, file: file, started: started, checked: DispatchTime.now())
+    }
+
+    /// The append pass of an import over what `checked` holds, into `target`.
+    private func append(
+        _ checked: CheckedSpool, to target: any PreparedAppending, url: URL, displayName: String, progress: (@Sendable (Progress) -> Void)?
+    ) async throws(ImportFailure) -> Summary {
+        var summary = try await appendChecked(
+            checked.lease.url, checked.file, to: target, displayName: displayName, fileSize: fileSize(url), progress: progress)
+        summary.seconds = DispatchTime.now().seconds(since: checked.started)
+        summary.checkSeconds = checked.checked.seconds(since: checked.started)
         return summary
     }
 

@@ -44,6 +44,26 @@ public final class ScratchLease: @unchecked Sendable {
     private static func reserve(_ url: URL) { held.withLock { _ = $0.insert(url) } }
     private static func unreserve(_ url: URL) { held.withLock { _ = $0.remove(url) } }
 
+    /// Folders an interrupt removes if they are empty, outermost first (see
+    /// ``removeOnInterrupt(ifEmpty:)``).
+    private static let emptyFolders = Mutex<[URL]>([])
+
+    /// From now on, until ``keepOnInterrupt(_:)``, an interrupt that
+    /// ``removeOnInterrupt()`` handles also removes `folders` (outermost first, as
+    /// `LMDBEventStore.makeFolders` returns them) after the scratch files, innermost
+    /// first, each only if it is empty by then: the folders a command made for a store
+    /// it creates only once its input has passed the check, so that Ctrl-C while
+    /// checking leaves nothing behind. `rmdir` removes no folder that holds anything,
+    /// a store another process created there included.
+    public static func removeOnInterrupt(ifEmpty folders: [URL]) {
+        emptyFolders.withLock { $0 += folders }
+    }
+
+    /// Undoes ``removeOnInterrupt(ifEmpty:)`` for `folders`.
+    public static func keepOnInterrupt(_ folders: [URL]) {
+        emptyFolders.withLock { list in list.removeAll { folders.contains($0) } }
+    }
+
     /// The signal sources of ``removeOnInterrupt()``, once installed.
     nonisolated(unsafe) private static var interruptSources: [any DispatchSourceSignal] = []
     private static let installed = Mutex(false)
@@ -70,6 +90,7 @@ public final class ScratchLease: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
                 for url in held.withLock({ Array($0) }) { try? FileManager.default.removeItem(at: url) }
+                for folder in emptyFolders.withLock({ $0 }).reversed() { rmdir(folder.path) }
                 // Die of the signal, so that a shell sees an interrupt (a loop in a script
                 // stops): its default action, on this thread, which (like every dispatch
                 // thread) blocks it until told otherwise.

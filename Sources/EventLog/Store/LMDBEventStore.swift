@@ -56,6 +56,11 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         public var maxGroupBytes = 64 << 20
         /// Checks every payload before it is appended.
         public var validator: (any EventValidator)?
+        /// Folders the caller made for a store it had yet to create (with
+        /// ``makeFolders(_:otherwise:)``), outermost first: when this opening creates the
+        /// store, their entries in their parents are made durable with its first commit,
+        /// as those of the folders it makes itself are.
+        public var foldersMadeForIt: [URL] = []
         /// The clock that stamps `recordedAt`.
         public var clock: @Sendable () -> Timestamp = { Timestamp.now }
         /// Tests only: called on the writer thread once a group is planned, before it is
@@ -109,7 +114,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         var madeFolders: [URL] = []
         if creating {
             guard options.create else { throw Self.noStore(in: directory) }
-            madeFolders = try Self.makeFolders(directory, otherwise: "pass another --data")
+            madeFolders = try options.foldersMadeForIt + Self.makeFolders(directory, otherwise: "pass another --data")
         }
         do {
             env = try LMDBEnvironment(directory: directory, mapSize: options.initialMapSize, sync: options.sync)
@@ -137,7 +142,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
     /// made, outermost first. A failure says why in words Foundation's error does not
     /// give ("error 512"): the nearest existing path above is a file, or a folder this
     /// process may not write to; `advice` says what to do instead.
-    static func makeFolders(_ directory: URL, otherwise advice: String) throws(EventLogError) -> [URL] {
+    public static func makeFolders(_ directory: URL, otherwise advice: String) throws(EventLogError) -> [URL] {
         var made: [URL] = []
         var existing = directory.standardizedFileURL
         while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {

@@ -47,7 +47,7 @@ public struct ExperimentCatalog: Sendable {
         if !problems.isEmpty {
             throw ExperimentsError(
                 .invalidDefinition,
-                "\(problems.count) problem(s) in experiment definitions; fix them and lint again",
+                "\(problems.count) problem\(problems.count == 1 ? "" : "s") in experiment definitions; fix \(problems.count == 1 ? "it" : "them") and lint again",
                 problems: problems)
         }
         return catalog

@@ -33,11 +33,11 @@ extension ExperimentDefinition {
         throws(ExperimentsError) -> ExperimentDefinition
     {
         let shown = displayPath ?? url.path
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8)
-        else {
-            throw ExperimentsError(
-                .unreadableFile, "cannot read the file as UTF-8 text; check that it exists",
-                file: shown)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ExperimentsError(.unreadableFile, "cannot read the file; check that it exists and that this user may read it", file: shown)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ExperimentsError(.invalidYAML, "the file is not UTF-8 text; save it as UTF-8", file: shown)
         }
         return try parse(yaml: text, file: shown, eventTypes: eventTypes)
     }

@@ -137,7 +137,8 @@ struct AppendCommand: AsyncParsableCommand {
 
     /// The JSON object `argument` gives `option`: inline, from the file named after `@`,
     /// or from standard input for `-`. What is wrong with it is data (exit 65), named
-    /// with the file and the line and column of a syntax error.
+    /// with the file and the line and column of a syntax error; a file that cannot be
+    /// read exits 66.
     static func jsonObject(_ argument: String, option: String) throws(InputError) -> JSONObject {
         var source = option
         var bytes = Array(argument.utf8)
@@ -149,7 +150,7 @@ struct AppendCommand: AsyncParsableCommand {
             } catch .tooLarge {
                 throw InputError("\(source) holds more than \(largestJSONArgument >> 20) MiB; an event holds at most 1 MiB (payload and metadata)")
             } catch {
-                throw InputError("cannot read \(source): \(error); give \(option) @FILE, a file holding one JSON object, or - for standard input")
+                throw InputError.unreadable("cannot read \(source): \(error); give \(option) @FILE, a file holding one JSON object, or - for standard input")
             }
         }
         let value: JSONValue

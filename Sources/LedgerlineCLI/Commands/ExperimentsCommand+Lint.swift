@@ -28,7 +28,7 @@ extension ExperimentsCommand {
                 for path in paths.isEmpty ? ["rules/experiments"] : paths {
                     var isDirectory: ObjCBool = false
                     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                        throw InputError("\(path): no such file or folder; give definition files or their folder")
+                        throw InputError.unreadable("\(path): no such file or folder; give definition files or their folder")
                     }
                     do throws(ExperimentsError) {
                         if isDirectory.boolValue {
@@ -51,12 +51,12 @@ extension ExperimentsCommand {
                 guard problems.isEmpty else {
                     throw ExperimentsError(
                         .invalidDefinition,
-                        "\(problems.count) problem(s) in experiment definitions; fix them and lint again",
+                        "\(problems.count.counted("problem")) in experiment definitions; fix \(problems.count == 1 ? "it" : "them") and lint again",
                         problems: problems)
                 }
                 let keys = catalog.definitions.map(\.key).joined(separator: ", ")
                 Output.line(
-                    "ok: \(catalog.definitions.count) experiment definition(s)\(keys.isEmpty ? "" : ": " + keys)")
+                    "ok: \(catalog.definitions.count.counted("experiment definition"))\(keys.isEmpty ? "" : ": " + keys)")
                 Output.flush()
             }
         }

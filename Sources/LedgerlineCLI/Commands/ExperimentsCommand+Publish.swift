@@ -45,10 +45,12 @@ extension ExperimentsCommand {
                 do throws(ExperimentsError) {
                     catalog = try definitions.catalog()
                 } catch {
+                    // A folder that cannot be listed is not a problem in the definitions.
+                    if error.code == .unreadableFile, error.problems.isEmpty { throw error }
                     var refused = error
                     let count = max(1, error.problems.count)
                     refused.message =
-                        "\(count) problem(s) in \(definitions.directory); nothing was published: fix them "
+                        "\(count.counted("problem")) in \(definitions.directory); nothing was published: fix \(count == 1 ? "it" : "them") "
                         + "(`ledgerline experiments lint` checks) and publish again"
                     if refused.problems.isEmpty { refused.problems = [error] }
                     throw refused

@@ -48,8 +48,10 @@ struct ImportCSVCommand: AsyncParsableCommand {
             do throws(TextFile.Failure) {
                 // A pipe reads too (`--mapping <(envsubst < m.yaml)`).
                 yaml = try TextFile.read(mapping)
+            } catch .notUTF8 {
+                throw InputError("the mapping \(mapping) is not UTF-8 text; give a YAML mapping file")
             } catch {
-                throw InputError("cannot read the mapping \(mapping): \(error); give a YAML mapping file")
+                throw InputError.unreadable("cannot read the mapping \(mapping): \(error); give a YAML mapping file")
             }
             let rules = try CSVMapping(yaml: yaml, file: mapping)
             var options = CSVImporter.Options()
@@ -75,9 +77,10 @@ struct ImportCSVCommand: AsyncParsableCommand {
                 summary = try await importer.preview(url: url, displayName: displayName, progress: progress)
             } else {
                 options.scratchDirectory = global.dataDirectory
-                summary = try await GlobalOptions.withStore(creatingIn: global.dataDirectory) { [options] store in
-                    try await CSVImporter(mapping: rules, store: store, validator: Catalog.validator, options: options)
-                        .importFile(at: url, displayName: displayName, progress: progress)
+                // The store is opened (made, in a new folder) only once the file has passed.
+                summary = try await GlobalOptions.withStore(creatingOnDemandIn: global.dataDirectory) { [options] store in
+                    try await CSVImporter(checking: rules, validator: Catalog.validator, options: options)
+                        .importFile(at: url, displayName: displayName, into: { try store.open() }, progress: progress)
                 }
             }
             bar.finish()

@@ -72,11 +72,12 @@ struct ImportCommand: AsyncParsableCommand {
                 summary = try await importer.preview(url: url, displayName: displayName, progress: progress)
             } else {
                 options.scratchDirectory = global.dataDirectory
-                summary = try await GlobalOptions.withStore(creatingIn: global.dataDirectory) { [options] store in
+                // The store is opened (made, in a new folder) only once the file has passed.
+                summary = try await GlobalOptions.withStore(creatingOnDemandIn: global.dataDirectory) { [options] store in
                     let (url, lease) = try source(in: options.scratchDirectory)
                     defer { lease?.release() }
-                    return try await EventImporter(store: store, validator: Catalog.validator, options: options)
-                        .importFile(at: url, displayName: displayName, progress: progress)
+                    return try await EventImporter(checkingWith: Catalog.validator, options: options)
+                        .importFile(at: url, displayName: displayName, into: { try store.open() }, progress: progress)
                 }
             }
             bar.finish()

@@ -6,12 +6,14 @@ import Projections
 
 extension ProjectionError {
     /// The exit code of the CLI's convention: 65 for bad input (an unknown id, an
-    /// `--as-of` past the head, a wrong configuration file), 75 for a conflict worth
-    /// retrying, 1 for a damaged view or a failing store. An `--as-of` or a time that
+    /// `--as-of` past the head, a wrong configuration file), 66 for a configuration file
+    /// that is missing or cannot be read, 75 for a conflict worth retrying, 1 for a
+    /// damaged view or a failing store. An `--as-of` or a time that
     /// does not parse never gets here: ``ViewQueryOptions`` refuses it as a usage error.
     var exitCode: Int32 {
         switch code {
-        case .notFound, .invalidPosition, .invalidConfiguration, .invalidInput, .unreadableFile: return 65
+        case .notFound, .invalidPosition, .invalidConfiguration, .invalidInput: return 65
+        case .unreadableFile: return 66
         case .conflict: return 75
         case .corruptView, .storage: return 1
         }

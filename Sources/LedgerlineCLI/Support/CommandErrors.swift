@@ -9,8 +9,9 @@ import Schemas
 /// per bad input line) on stderr, and a non-zero exit.
 ///
 /// Exit codes: 1 for a failure (of the store, of the disk), 65 for bad input data (and
-/// experiment definitions, keys and analyses that cannot be done), 69 when the store is
-/// missing, 75 for a concurrency conflict worth retrying.
+/// experiment definitions, keys and analyses that cannot be done), 66 for an input file
+/// that is missing or cannot be read, 69 when the store is missing, 75 for a
+/// concurrency conflict worth retrying.
 enum CommandErrors {
     static func run(_ body: () async throws -> Void) async throws {
         do {
@@ -52,11 +53,12 @@ enum CommandErrors {
             switch error.code {
             case .log: code = (error.cause as? EventLogError).map { render($0).1 } ?? 1
             case .conflict: code = 75
+            case .unreadableFile: code = 66
             default: code = 65
             }
             return (error.description.split(separator: "\n").map { "ledgerline: \($0)" }, code)
         case let error as InputError:
-            return (["ledgerline: \(error.message)"], error.isNotFound ? 1 : 65)
+            return (["ledgerline: \(error.message)"], error.isNotFound ? 1 : error.isUnreadable ? 66 : 65)
         case let error as ProjectionError:
             return (error.lines.map { "ledgerline: \($0)" }, error.exitCode)
         default:
@@ -70,12 +72,21 @@ struct InputError: Error, CustomStringConvertible {
     var message: String
     /// Well-formed, but naming something the store does not hold: exit 1, not 65.
     var isNotFound = false
+    /// An input file that is missing, a folder, or not readable: exit 66 (sysexits'
+    /// EX_NOINPUT), not 65, which says the input was read and is wrong.
+    var isUnreadable = false
     init(_ message: String) { self.message = message }
     var description: String { message }
 
     static func notFound(_ message: String) -> InputError {
         var error = InputError(message)
         error.isNotFound = true
+        return error
+    }
+
+    static func unreadable(_ message: String) -> InputError {
+        var error = InputError(message)
+        error.isUnreadable = true
         return error
     }
 }

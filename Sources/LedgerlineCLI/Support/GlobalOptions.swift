@@ -68,10 +68,11 @@ struct GlobalOptions: ParsableArguments {
         URL(fileURLWithPath: givenFolder(given) ?? "ledgerline-data")
     }
 
-    static func openStore(at directory: URL, create: Bool) throws -> LMDBEventStore {
+    static func openStore(at directory: URL, create: Bool, foldersMade: [URL] = []) throws -> LMDBEventStore {
         try requireFolder(directory)
         var options = LMDBEventStore.Options()
         options.create = create
+        options.foldersMadeForIt = foldersMade
         options.validator = Catalog.validator
         // From here on, a crash on damaged pages ends with advice, not a crash report.
         DamagedPagesReport.install(store: directory)
@@ -87,32 +88,66 @@ struct GlobalOptions: ParsableArguments {
     /// failed first import then leaves no empty store behind for the next command to
     /// take for a real one. A store something was appended to is kept.
     static func withStore<T>(creatingIn directory: URL, _ body: (LMDBEventStore) async throws -> T) async throws -> T {
+        try await withStore(creatingOnDemandIn: directory) { store in try await body(store.open()) }
+    }
+
+    /// Runs `body` with the store in `directory` to open when it asks for it, creating
+    /// the store if there is none, and closes it; as ``withStore(creatingIn:_:)``, what
+    /// a failed `body` made for an empty store is removed again.
+    ///
+    /// The folder (and those above it) is made before `body` runs, for the scratch
+    /// files an import keeps beside the store while it checks its input; the store is
+    /// made only when `body` opens it, once the input has passed. Until then, Ctrl-C
+    /// removes the folders again along with the scratch files (see
+    /// `ScratchLease.removeOnInterrupt(ifEmpty:)`): an import interrupted while it
+    /// checks, like one that finds a bad line, leaves nothing behind.
+    static func withStore<T>(creatingOnDemandIn directory: URL, _ body: (StoreOnDemand) async throws -> T) async throws -> T {
         let files = FileManager.default
         let dataFile = directory.appendingPathComponent("data.mdb")
         let lockFile = directory.appendingPathComponent("lock.mdb")
+        try requireFolder(directory)
         let hadStore = files.fileExists(atPath: dataFile.path)
         let hadLock = files.fileExists(atPath: lockFile.path)
-        var missingFolders: [URL] = []
-        var folder = directory.standardizedFileURL
-        while !files.fileExists(atPath: folder.path), folder.path != "/" {
-            missingFolders.append(folder)
-            folder.deleteLastPathComponent()
-        }
-        let store = try openStore(at: directory, create: true)
+        let made = try LMDBEventStore.makeFolders(directory, otherwise: "pass another --data")
+        ScratchLease.removeOnInterrupt(ifEmpty: made)
+        defer { ScratchLease.keepOnInterrupt(made) }
+        let store = StoreOnDemand(directory: directory, foldersMade: made)
         do {
             let result = try await body(store)
-            store.close()
+            store.opened?.close()
             return result
         } catch {
-            let isEmpty = (try? store.head().position) == .start
-            store.close()
-            if !hadStore, isEmpty {
+            let opened = store.opened
+            let isEmpty = opened.map { (try? $0.head().position) == .start } ?? true
+            opened?.close()
+            if opened != nil, !hadStore, isEmpty {
                 try? files.removeItem(at: dataFile)
                 if !hadLock { try? files.removeItem(at: lockFile) }
-                // rmdir removes a folder only while it is empty; innermost first.
-                for folder in missingFolders { rmdir(folder.path) }
             }
+            // rmdir removes a folder only while it is empty; innermost first.
+            for folder in made.reversed() { rmdir(folder.path) }
             throw error
+        }
+    }
+
+    /// The store in a folder, opened (and created, if the folder holds none) the first
+    /// time ``open()`` is called.
+    final class StoreOnDemand {
+        let directory: URL
+        /// The folders made for the store before it was created, outermost first.
+        let foldersMade: [URL]
+        private(set) var opened: LMDBEventStore?
+
+        init(directory: URL, foldersMade: [URL]) {
+            self.directory = directory
+            self.foldersMade = foldersMade
+        }
+
+        func open() throws -> LMDBEventStore {
+            if let opened { return opened }
+            let store = try GlobalOptions.openStore(at: directory, create: true, foldersMade: foldersMade)
+            opened = store
+            return store
         }
     }
 

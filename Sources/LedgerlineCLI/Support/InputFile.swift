@@ -3,7 +3,7 @@ import Foundation
 /// A file named on the command line, checked before any store is opened or created,
 /// so a mistake in it leaves nothing behind.
 enum InputFile {
-    /// Throws unless `path` is a file this process can read. `role` names it in the
+    /// Throws unless `path` is a file this process can read (exit 66). `role` names it in the
     /// message ("the mapping"); `expected` says what to give instead, e.g. "a JSON
     /// Lines file, or - for standard input".
     ///
@@ -13,11 +13,11 @@ enum InputFile {
         let name = role.map { "\($0) \(path)" } ?? path
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw InputError("cannot read \(name): no such file; give \(expected)")
+            throw InputError.unreadable("cannot read \(name): no such file; give \(expected)")
         }
-        if isFolder.boolValue { throw InputError("\(name) is a folder, not a file; give \(expected)") }
+        if isFolder.boolValue { throw InputError.unreadable("\(name) is a folder, not a file; give \(expected)") }
         guard FileManager.default.isReadableFile(atPath: path) else {
-            throw InputError(
+            throw InputError.unreadable(
                 "cannot read \(name): this user may not read it; give \(expected), or change its permissions")
         }
     }

@@ -17,6 +17,8 @@ extension PipelineConfiguration {
         do throws(TextFile.Failure) {
             // A pipe reads too (`--pipelines <(envsubst < pipelines.yaml)`).
             text = try TextFile.read(path)
+        } catch .notUTF8 {
+            throw ProjectionError(.invalidConfiguration, "the pipeline configuration is not UTF-8 text; save it as UTF-8", file: path)
         } catch {
             throw ProjectionError(
                 .unreadableFile, "cannot read the pipeline configuration: \(error); pass --pipelines FILE", file: path)

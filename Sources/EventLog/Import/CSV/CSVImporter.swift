@@ -90,11 +90,26 @@ public struct CSVImporter: Sendable {
     public func importFile(
         at url: URL, displayName: String, progress: (@Sendable (EventImporter.Progress) -> Void)? = nil
     ) async throws -> Summary {
-        guard let target = store as? any PreparedAppending else {
-            throw ImportFailure(file: displayName, reason: "this store does not support imports")
-        }
-        return try await run(url: url, displayName: displayName, progress: progress) { appender, spool, file in
-            try await appender.appendChecked(spool, file, to: target, displayName: displayName, fileSize: appender.fileSize(url), progress: progress)
+        guard let store else { throw ImportFailure(file: displayName, reason: "this importer only checks files; make it with a store to import") }
+        return try await importFile(at: url, displayName: displayName, into: { store }, progress: progress)
+    }
+
+    /// Imports `url` into the store `openStore` returns, which it calls only once every
+    /// row has passed the check pass, as
+    /// ``EventImporter/importFile(at:displayName:into:progress:)`` does: a file with a
+    /// bad row, or an import interrupted while checking, never opens (or creates) a
+    /// store. The importer's own ``store`` is not used.
+    ///
+    /// - Throws: ``CSVMappingError``, ``ImportFailure``, or what `openStore` throws.
+    public func importFile(
+        at url: URL, displayName: String, into openStore: () async throws -> any EventStore,
+        progress: (@Sendable (EventImporter.Progress) -> Void)? = nil
+    ) async throws -> Summary {
+        try await run(url: url, displayName: displayName, progress: progress) { appender, spool, file in
+            guard let target = try await openStore() as? any PreparedAppending else {
+                throw ImportFailure(file: displayName, reason: "this store does not support imports")
+            }
+            return try await appender.appendChecked(spool, file, to: target, displayName: displayName, fileSize: appender.fileSize(url), progress: progress)
         }
     }
 
