@@ -611,6 +611,29 @@ import Testing
         #expect(try await CLI.run(["--data", data, "verify"]).status == 0)
     }
 
+    /// A store that is there already is opened before the check, not after it: one this
+    /// build cannot open is refused at once, ahead of the file's bad lines, however long
+    /// the check would take.
+    @Test func anExistingStoreItCannotOpenIsRefusedBeforeTheCheck() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        try #require(try await CLI.run(["--data", scratch.data, "init"]).status == 0)
+        // Every copy of the meta entry "format" = 2 (a little-endian u64) becomes 3.
+        let file = URL(fileURLWithPath: scratch.data).appendingPathComponent("data.mdb")
+        var bytes = try Data(contentsOf: file)
+        let entry = Data("format".utf8) + Data([2, 0, 0, 0, 0, 0, 0, 0])
+        var from = bytes.startIndex
+        while let range = bytes.range(of: entry, in: from..<bytes.endIndex) {
+            bytes[range.lowerBound + 6] = 3
+            from = range.upperBound
+        }
+        try bytes.write(to: file)
+        let bad = try scratch.file("bad.jsonl", #"{"stream":"customer-1","type":"ContactUpdated","data":{}}"# + "\n")
+        let result = try await CLI.run(["--data", scratch.data, "import", bad])
+        #expect(result.status == 1)
+        #expect(result.stderr == "ledgerline: the store in \(scratch.data) uses log format 3, newer than this build reads (format 2); upgrade ledgerline\n")
+    }
+
     /// Starts `arguments` with SIGINT and SIGTERM at their default actions and no
     /// signal blocked, except `ignored`, which it ignores; standard error goes nowhere;
     /// standard input is `standardInput` when given.

@@ -96,8 +96,10 @@ struct GlobalOptions: ParsableArguments {
     /// a failed `body` made for an empty store is removed again.
     ///
     /// The folder (and those above it) is made before `body` runs, for the scratch
-    /// files an import keeps beside the store while it checks its input; the store is
-    /// made only when `body` opens it, once the input has passed. Until then, Ctrl-C
+    /// files an import keeps beside the store while it checks its input; a new store is
+    /// made only when `body` opens it, once the input has passed. (A store that is
+    /// there already is opened at once, so that one this build cannot open, or this
+    /// user may not write to, is refused before a long check, not after.) Until then, Ctrl-C
     /// removes the folders again along with the scratch files (see
     /// `ScratchLease.removeOnInterrupt(ifEmpty:)`): an import interrupted while it
     /// checks, like one that finds a bad line, leaves nothing behind.
@@ -113,6 +115,7 @@ struct GlobalOptions: ParsableArguments {
         defer { ScratchLease.keepOnInterrupt(made) }
         let store = StoreOnDemand(directory: directory, foldersMade: made)
         do {
+            if hadStore { _ = try store.open() }
             let result = try await body(store)
             store.opened?.close()
             return result
