@@ -43,7 +43,9 @@ import Foundation
 /// whole; the batches before it stay appended, and the error says which line failed and
 /// that re-running the same import resumes where it stopped.
 ///
-/// ``preview(url:displayName:progress:)`` runs both passes and appends nothing;
+/// ``importFile(at:displayName:into:progress:)`` asks for its store only once the check
+/// pass is done, so that an import into a store yet to be created creates none for a
+/// file it refuses; ``preview(url:displayName:progress:)`` runs both passes and appends nothing;
 /// ``check(url:displayName:progress:)`` finds what the check pass finds, repeated ids
 /// included, without a store.
 public struct EventImporter: Sendable {
