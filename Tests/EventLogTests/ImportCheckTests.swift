@@ -148,6 +148,11 @@ struct ImportCheckTests {
             #expect(summary.appended == 50)
             #expect(try store.head().position.rawValue == 50)
         }
+        // Without a store to pass, it says how to import, before reading the file.
+        let storeless = await #expect(throws: ImportFailure.self) {
+            try await importer.importFile(at: scratch.file("good.jsonl"), displayName: "good.jsonl")
+        }
+        #expect(storeless?.problems.map(\.reason) == ["this importer was made to check files; make it with a store, or pass one, to import"])
         #expect(try scratch.leftovers().isEmpty)
     }
 }

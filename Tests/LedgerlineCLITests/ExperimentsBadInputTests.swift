@@ -17,6 +17,19 @@ import Testing
             "\(result.stderr)")
     }
 
+    /// A definition that is not UTF-8 text is bad input (65) and says so; it used to
+    /// read "cannot read the file as UTF-8 text; check that it exists".
+    @Test func aDefinitionThatIsNotUTF8SaysSo() async throws {
+        let (scratch, _) = try await ExperimentsCommandTests.setUp([:])
+        defer { scratch.cleanup() }
+        let path = scratch.url.appendingPathComponent("latin1.yaml").path
+        // "key: café" in Latin-1: é is the single byte E9.
+        try Data(Array("key: caf".utf8) + [0xE9, 0x0A]).write(to: URL(fileURLWithPath: path))
+        let result = try await CLI.run(["experiments", "lint", path])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("ledgerline: \(path): the file is not UTF-8 text; save it as UTF-8\n"), "\(result.stderr)")
+    }
+
     @Test func everyProblemOfADefinitionIsListedWithLineFieldAndAdvice() async throws {
         let text = """
             key: weights

@@ -103,7 +103,6 @@ import Testing
         #expect(try await head(scratch.data) == 3)
     }
 
-    /// A file of a header alone imports nothing and says so, without an empty list of types.
     /// A mapping may come through a pipe (`--mapping <(envsubst < m.yaml)`): it used to
     /// be refused as "not UTF-8 text". An empty one says it is empty.
     @Test func aMappingReadsFromAPipe() async throws {
@@ -122,6 +121,7 @@ import Testing
         #expect(empty.stderr.hasPrefix("ledgerline: /dev/null: the mapping is empty; start with `events:`\n"), "\(empty.stderr)")
     }
 
+    /// A file of a header alone imports nothing and says so, without an empty list of types.
     @Test func aHeaderAloneImportsNothingAndSaysSoPlainly() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }

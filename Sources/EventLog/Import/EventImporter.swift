@@ -125,9 +125,7 @@ public struct EventImporter: Sendable {
 
     /// Imports `url`, naming it `displayName` in messages.
     public func importFile(at url: URL, displayName: String, progress: (@Sendable (Progress) -> Void)? = nil) async throws(ImportFailure) -> Summary {
-        guard let target = store as? any PreparedAppending else {
-            throw ImportFailure(file: displayName, reason: "this store does not support imports")
-        }
+        let target = try Self.appendTarget(store, file: displayName)
         let checked = try checkedSpool(url: url, displayName: displayName, progress: progress)
         defer { checked.lease.release() }
         return try await append(checked, to: target, url: url, displayName: displayName, progress: progress)
@@ -145,10 +143,16 @@ public struct EventImporter: Sendable {
     ) async throws -> Summary {
         let checked = try checkedSpool(url: url, displayName: displayName, progress: progress)
         defer { checked.lease.release() }
-        guard let target = try await openStore() as? any PreparedAppending else {
-            throw ImportFailure(file: displayName, reason: "this store does not support imports")
-        }
+        let target = try Self.appendTarget(try await openStore(), file: displayName)
         return try await append(checked, to: target, url: url, displayName: displayName, progress: progress)
+    }
+
+    /// `store` as the append pass writes to it; refuses an importer made without a store
+    /// (to check files) and a store that cannot take an import's prepared batches.
+    static func appendTarget(_ store: (any EventStore)?, file: String) throws(ImportFailure) -> any PreparedAppending {
+        guard let store else { throw ImportFailure(file: file, reason: "this importer was made to check files; make it with a store, or pass one, to import") }
+        guard let target = store as? any PreparedAppending else { throw ImportFailure(file: file, reason: "this store does not support imports") }
+        return target
     }
 
     /// A file through the check pass: its events in a held spool, and when it started.

@@ -1,4 +1,5 @@
 import Foundation
+import EventLog
 import Yams
 
 extension ExperimentDefinition {
@@ -33,11 +34,15 @@ extension ExperimentDefinition {
         throws(ExperimentsError) -> ExperimentDefinition
     {
         let shown = displayPath ?? url.path
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ExperimentsError(.unreadableFile, "cannot read the file; check that it exists and that this user may read it", file: shown)
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        let text: String
+        do throws(TextFile.Failure) {
+            text = try TextFile.read(url.path)
+        } catch .notUTF8 {
             throw ExperimentsError(.invalidYAML, "the file is not UTF-8 text; save it as UTF-8", file: shown)
+        } catch .tooLarge(let limit) {
+            throw ExperimentsError(.invalidYAML, "the file is larger than \(MessageText.size(limit)); a definition is a short YAML file", file: shown)
+        } catch {
+            throw ExperimentsError(.unreadableFile, "cannot read the file: \(error)", file: shown)
         }
         return try parse(yaml: text, file: shown, eventTypes: eventTypes)
     }

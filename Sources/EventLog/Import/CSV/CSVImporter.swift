@@ -90,8 +90,8 @@ public struct CSVImporter: Sendable {
     public func importFile(
         at url: URL, displayName: String, progress: (@Sendable (EventImporter.Progress) -> Void)? = nil
     ) async throws -> Summary {
-        guard let store else { throw ImportFailure(file: displayName, reason: "this importer only checks files; make it with a store to import") }
-        return try await importFile(at: url, displayName: displayName, into: { store }, progress: progress)
+        let target = try EventImporter.appendTarget(store, file: displayName)
+        return try await importFile(at: url, displayName: displayName, into: { target }, progress: progress)
     }
 
     /// Imports `url` into the store `openStore` returns, which it calls only once every
@@ -106,9 +106,7 @@ public struct CSVImporter: Sendable {
         progress: (@Sendable (EventImporter.Progress) -> Void)? = nil
     ) async throws -> Summary {
         try await run(url: url, displayName: displayName, progress: progress) { appender, spool, file in
-            guard let target = try await openStore() as? any PreparedAppending else {
-                throw ImportFailure(file: displayName, reason: "this store does not support imports")
-            }
+            let target = try EventImporter.appendTarget(try await openStore(), file: displayName)
             return try await appender.appendChecked(spool, file, to: target, displayName: displayName, fileSize: appender.fileSize(url), progress: progress)
         }
     }
