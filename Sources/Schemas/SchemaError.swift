@@ -29,8 +29,12 @@ public struct SchemaError: Error, Sendable, CustomStringConvertible {
         case invalidUpcaster
         /// An upcaster could not be applied to a payload.
         case upcastFailed
-        /// A catalog file or folder could not be read or parsed.
+        /// A catalog file was read and is not a catalog file (not UTF-8, not JSON), or
+        /// the folder holds no `*.json` schemas.
         case unreadableCatalog
+        /// The catalog folder, or a file in it, is not there or may not be read: the
+        /// input is missing, not wrong.
+        case missingCatalog
     }
 
     public var code: Code

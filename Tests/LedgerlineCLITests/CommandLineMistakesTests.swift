@@ -272,6 +272,8 @@ import Testing
             (["import-csv", missing, "--mapping", "m.yaml"], "cannot read \(missing): no such file; give a CSV (or other delimited) file, or - for standard input"),
             (["import-csv", csv, "--mapping", missing], "cannot read the mapping \(missing): no such file; give a YAML mapping file"),
             (["schemas", "validate", missing], "cannot read \(missing): no such file; give a JSON Lines file, or - for standard input"),
+            (["schemas", "list", "--schemas", missing], "the schemas folder \(missing) does not exist; pass a folder of *.json schemas"),
+            (["schemas", "check", "--schemas", csv], "\(csv) is not a folder; pass a folder of *.json schemas"),
             (["experiments", "lint", missing], "\(missing): no such file or folder; give definition files or their folder"),
             (["experiments", "publish", "--dir", missing], "\(missing): cannot list the directory; check that it exists"),
             (["append", "--stream", "customer-1", "--type", "ContactCreated", "--data", "@" + missing],

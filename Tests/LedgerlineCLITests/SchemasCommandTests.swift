@@ -36,6 +36,20 @@ import Testing
         #expect(unparsable.stderr.filter { $0 == "\n" }.count == 1, "\(unparsable.stderr)")
     }
 
+    /// A schema file that is there but is not UTF-8 was read and is wrong (65, saying
+    /// so), unlike a folder that is missing (66, in `CommandLineMistakesTests`).
+    @Test func aSchemaFileThatIsNotUTF8IsBadInput() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let catalog = scratch.url.appendingPathComponent("catalog")
+        try FileManager.default.createDirectory(at: catalog, withIntermediateDirectories: true)
+        let schema = catalog.appendingPathComponent("Deal.v1.json")
+        try Data(#"{"title":"Caf\#u{E9}"}"#.data(using: .isoLatin1)!).write(to: schema)
+        let result = try await CLI.run(["schemas", "list", "--schemas", catalog.path])
+        #expect(result.status == 65)
+        #expect(result.stderr == "ledgerline: cannot read \(schema.standardizedFileURL.path): it is not UTF-8 text; save it as UTF-8\n", "\(result.stderr)")
+    }
+
     /// A type the catalog lacks is "not found" (exit 1), and a catalog with problems is
     /// exit 1 after its problem lines; both say so in the form every command error has.
     @Test func anUnknownTypeAndAFailedCheckAreOneLineInTheCommandsForm() async throws {

@@ -37,10 +37,11 @@ struct CatalogOptions: ParsableArguments {
         help: ArgumentHelp("Load the catalog from this folder instead of the one built into ledgerline.", valueName: "dir"))
     var directory: String?
 
-    /// The catalog. One that does not load (a folder that cannot be read, a file that
-    /// is not JSON, a schema that does not compile) throws its ``SchemaError``, whose
-    /// message names the file and the JSON pointer; run inside ``CommandErrors/run(_:)``,
-    /// it is one line on stderr and exit 65, as any other bad input.
+    /// The catalog. One that does not load (a file that is not JSON, a schema that does
+    /// not compile) throws its ``SchemaError``, whose message names the file and the
+    /// JSON pointer; run inside ``CommandErrors/run(_:)``, it is one line on stderr and
+    /// exit 65, as any other bad input. A folder (or file) that is missing or may not
+    /// be read exits 66, as any missing input.
     func load() throws(SchemaError) -> EventCatalog {
         if let directory { return try EventCatalog(directory: directory) }
         return try EventCatalog.loadEmbedded()

@@ -38,7 +38,7 @@ enum CommandErrors {
         case let error as CSVMappingError:
             return (error.description.split(separator: "\n").map { "ledgerline: \($0)" }, 65)
         case let error as SchemaError:
-            return (["ledgerline: \(error.message)"], 65)
+            return (["ledgerline: \(error.message)"], error.code == .missingCatalog ? 66 : 65)
         case let error as EventLogError:
             let code: Int32
             switch error.code {

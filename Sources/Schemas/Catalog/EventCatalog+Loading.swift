@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import JSON
 
@@ -27,27 +28,36 @@ extension EventCatalog {
     /// Files without `$id` are identified by their file URL, so relative `$ref`s
     /// between them (`common.json#/$defs/money`) resolve to sibling files.
     ///
-    /// - Throws: ``SchemaError`` (`unreadableCatalog` when the folder or a file cannot be
-    ///   read, or the codes of ``init(files:baseURI:options:)``).
+    /// - Throws: ``SchemaError``: `missingCatalog` when the folder or one of its files is
+    ///   not there or may not be read; `unreadableCatalog` for a file that is not UTF-8
+    ///   and a folder with no `*.json` schemas; or the codes of
+    ///   ``init(files:baseURI:options:)``.
     public init(directory: String, options: ValidationOptions = EventCatalog.defaultOptions) throws(SchemaError) {
         let url = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw SchemaError(.unreadableCatalog, "\(url.path) is not a folder; pass a folder of *.json schemas")
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw SchemaError(.missingCatalog, "the schemas folder \(url.path) does not exist; pass a folder of *.json schemas")
+        }
+        guard isDirectory.boolValue else {
+            throw SchemaError(.missingCatalog, "\(url.path) is not a folder; pass a folder of *.json schemas")
         }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: url.path)
         } catch {
-            throw SchemaError(.unreadableCatalog, "cannot read the schemas folder \(url.path): \(error.localizedDescription); pass a folder of *.json schemas", cause: SendableDescription(error))
+            throw SchemaError(.missingCatalog, "cannot read the schemas folder \(url.path): \(error.localizedDescription); pass a folder of *.json schemas", cause: SendableDescription(error))
         }
         var files: [(name: String, text: String)] = []
         for name in names.sorted() where CatalogFileName(name) != nil {
             let file = url.appendingPathComponent(name)
-            do {
-                files.append((name, try String(contentsOf: file, encoding: .utf8)))
+            do throws(TextFile.Failure) {
+                files.append((name, try TextFile.read(file.path)))
             } catch {
-                throw SchemaError(.unreadableCatalog, "cannot read \(file.path): \(error.localizedDescription)", cause: SendableDescription(error))
+                switch error {
+                case .notUTF8: throw SchemaError(.unreadableCatalog, "cannot read \(file.path): \(error); save it as UTF-8", cause: error)
+                case .tooLarge: throw SchemaError(.unreadableCatalog, "cannot read \(file.path): \(error)", cause: error)
+                default: throw SchemaError(.missingCatalog, "cannot read \(file.path): \(error)", cause: error)
+                }
             }
         }
         guard !files.isEmpty else {

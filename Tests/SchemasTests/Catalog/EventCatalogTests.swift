@@ -82,7 +82,8 @@ import Testing
             try EventCatalog(directory: "/nonexistent/schemas")
         } throws: { error in
             let error = error as! SchemaError
-            return error.code == .unreadableCatalog && error.message.contains("/nonexistent/schemas")
+            return error.code == .missingCatalog
+                && error.message == "the schemas folder /nonexistent/schemas does not exist; pass a folder of *.json schemas"
         }
     }
 
