@@ -20,7 +20,9 @@ struct Parser {
     private let limits: Limits
     let expandMacros: Bool
     private var nextID = 1
-    private var nesting = 0
+    /// Brackets, calls, lists and maps open around the current token: every
+    /// ``parseExpr()`` is one level, the whole expression's level 0.
+    private var nesting = -1
 
     private static let reservedWords: Set<String> = [
         "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop",
@@ -78,8 +80,8 @@ struct Parser {
         guard nesting <= limits.maxNestingDepth else {
             throw source.error(
                 .limitExceeded,
-                "expression nests deeper than the limit of \(limits.maxNestingDepth) levels; "
-                    + "simplify it or raise Limits.maxNestingDepth",
+                "expression nests deeper than the limit of \(limits.maxNestingDepth) levels "
+                    + "(each parenthesis, call, index, list, map and conditional opens one); simplify it or raise Limits.maxNestingDepth",
                 at: token.offset)
         }
     }
@@ -96,8 +98,8 @@ struct Parser {
         guard expr.depth <= limits.maxNestingDepth else {
             throw source.error(
                 .limitExceeded,
-                "expression nests deeper than the limit of \(limits.maxNestingDepth) levels; "
-                    + "simplify it or raise Limits.maxNestingDepth",
+                "expression is deeper than the limit of \(limits.maxNestingDepth) levels "
+                    + "(each operator, call and selection adds one, so a + b + c is 3 deep); split it or raise Limits.maxNestingDepth",
                 at: offset)
         }
         return expr
@@ -246,9 +248,7 @@ struct Parser {
                     function = "_[?_]"
                     try advance()
                 }
-                try enter()
                 let index = try parseExpr()
-                leave()
                 try expect(.rightBracket, "']' to close the index")
                 operand = try call(function, [operand, index], at: offset)
             case .leftBrace:
@@ -289,8 +289,6 @@ struct Parser {
 
     private mutating func parseArguments() throws(ExpressionError) -> [Expr] {
         try expect(.leftParen, "'('")
-        try enter()
-        defer { leave() }
         var args: [Expr] = []
         if token.kind != .rightParen {
             args.append(try parseExpr())
@@ -349,9 +347,7 @@ struct Parser {
             return try node(.identifier(name), at: offset)
         case .leftParen:
             try advance()
-            try enter()
             var inner = try parseExpr()
-            leave()
             try expect(.rightParen, "')'")
             inner.isParenthesized = true
             return inner
@@ -387,8 +383,6 @@ struct Parser {
     private mutating func parseList() throws(ExpressionError) -> Expr {
         let offset = token.offset
         try advance()
-        try enter()
-        defer { leave() }
         var elements: [Expr] = []
         var optionalIndices: [Int] = []
         while token.kind != .rightBracket {
@@ -407,8 +401,6 @@ struct Parser {
     private mutating func parseMap() throws(ExpressionError) -> Expr {
         let offset = token.offset
         try advance()
-        try enter()
-        defer { leave() }
         var entries: [Expr.MapEntry] = []
         while token.kind != .rightBrace {
             let entryOffset = token.offset
@@ -430,8 +422,6 @@ struct Parser {
 
     private mutating func parseMessage(_ typeName: String, at offset: Int) throws(ExpressionError) -> Expr {
         try advance()
-        try enter()
-        defer { leave() }
         var fields: [Expr.MapEntry] = []
         while token.kind != .rightBrace {
             let fieldOffset = token.offset

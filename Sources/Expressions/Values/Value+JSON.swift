@@ -72,7 +72,7 @@ extension Value {
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += abs(i) <= interoperable ? String(i) : "\"\(i)\""
+        case .int(let i): out += i.magnitude <= UInt64(interoperable) ? String(i) : "\"\(i)\""
         case .uint(let u): out += u <= UInt64(interoperable) ? String(u) : "\"\(u)\""
         case .double(let d):
             if d.isNaN || d.isInfinite {

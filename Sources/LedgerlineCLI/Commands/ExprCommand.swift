@@ -1,6 +1,7 @@
 import ArgumentParser
 import Expressions
 import Foundation
+import JSON
 
 /// `ledgerline expr eval|check`: try CEL expressions, the language of rule conditions and
 /// experiment targeting, from the shell.
@@ -9,7 +10,9 @@ struct Expr: AsyncParsableCommand {
         commandName: "expr",
         abstract: "Evaluate or type-check a CEL expression, the language rule conditions are written in.",
         discussion: """
-            Errors go to stderr as one line (what, and where as line:column) and exit non-zero.
+            Errors go to stderr as one line (what, and where as line:column): exit 65 for an expression
+            that does not parse, check or evaluate, or a --var value that is not JSON; 64 for a --var
+            or --decl that is not name=value, or a name given twice.
 
             Example:
               ledgerline expr eval "deal.stage in ['won', 'lost']" \\
@@ -55,8 +58,12 @@ struct Expr: AsyncParsableCommand {
                     environment.declare(name, type)
                 }
                 var activation = Activation()
+                var bound: Set<String> = []
                 for binding in variables {
                     let (name, value) = try ExprCLI.binding(binding)
+                    guard bound.insert(name).inserted else {
+                        throw ExprArgumentError(message: "--var \(name) is given twice; give each variable once", isUsage: true)
+                    }
                     activation[name] = value
                 }
                 let program =
@@ -100,7 +107,7 @@ struct Expr: AsyncParsableCommand {
                 let result = environment.check(expression)
                 guard result.isValid, let type = result.type else {
                     for issue in result.issues { ExprCLI.printError(issue.summary) }
-                    throw ExitCode.failure
+                    throw ExitCode(65)
                 }
                 print(type.description)
             }
@@ -110,17 +117,18 @@ struct Expr: AsyncParsableCommand {
 
 /// Argument parsing and error rendering shared by the `expr` subcommands.
 enum ExprCLI {
-    /// Runs the body, printing an `ExpressionError` or bad argument as one line on stderr and
-    /// exiting with status 1.
+    /// Runs the body, printing an `ExpressionError` or bad argument as one line on stderr:
+    /// exit 65 for an expression or value that is wrong (bad input, as everywhere), 64 for
+    /// an option that is not name=value.
     static func run(_ body: () throws -> Void) throws {
         do {
             try body()
         } catch let error as ExpressionError {
             printError(error.summary)
-            throw ExitCode.failure
+            throw ExitCode(65)
         } catch let error as ExprArgumentError {
             printError(error.message)
-            throw ExitCode.failure
+            throw ExitCode(error.isUsage ? 64 : 65)
         }
     }
 
@@ -130,17 +138,51 @@ enum ExprCLI {
 
     static func split(_ text: String, option: String, example: String) throws -> (String, String) {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-            throw ExprArgumentError(message: "\(option) expects name=value, e.g. \(option) \(example); got '\(text)'")
+            throw ExprArgumentError(message: "\(option) expects name=value, e.g. \(option) \(example); got '\(text)'", isUsage: true)
         }
         return (String(text[..<equals]), String(text[text.index(after: equals)...]))
     }
 
+    /// A `--var name=JSON`, parsed by the same parser as event payloads: duplicate keys
+    /// are refused and a problem is named with its column in the value.
     static func binding(_ text: String) throws -> (String, Value) {
         let (name, json) = try split(text, option: "--var", example: "'limit=5'")
+        let parsed: JSONValue
         do {
-            return (name, try Value(jsonText: json))
+            parsed = try JSONParser.parse(json)
         } catch {
-            throw ExprArgumentError(message: "--var \(name): \(error.message), e.g. --var '\(name)=\"text\"'")
+            // A bare word is most likely a string without its quotes.
+            let bare = json.first.map { $0.isLetter } ?? false
+            let advice = bare ? "a string needs double quotes, e.g. --var '\(name)=\"\(json.prefix(20))\"'" : "fix the value at that column"
+            throw ExprArgumentError(message: "--var \(name): the value is not valid JSON: \(error); \(advice)")
+        }
+        return (name, try value(parsed, variable: name, at: .root))
+    }
+
+    /// `json` as a CEL value, as conditions read payloads (CEL's JSON mapping): a number
+    /// written without a fraction or exponent that fits 64 bits is an `int`, any other a
+    /// `double`; objects are maps with string keys. A number past a double's range is
+    /// refused rather than read as infinity.
+    static func value(_ json: JSONValue, variable: String, at pointer: JSONPointer) throws -> Value {
+        switch json {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .string(let s): return .string(s)
+        case .number(let n):
+            if !n.text.utf8.contains(where: { $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }), let i = Int64(n.text) { return .int(i) }
+            guard n.doubleValue.isFinite else {
+                let place = pointer.tokens.isEmpty ? "" : " at \(pointer)"
+                throw ExprArgumentError(message: "--var \(variable): \(n.text)\(place) is beyond the range of a double (about 1.8e308)")
+            }
+            return .double(n.doubleValue)
+        case .array(let items):
+            return .list(try items.enumerated().map { try value($1, variable: variable, at: pointer.appending($0)) })
+        case .object(let object):
+            var map = MapValue()
+            for (key, member) in object {
+                map.insert(.string(key), try value(member, variable: variable, at: pointer.appending(key)))
+            }
+            return .map(map)
         }
     }
 
@@ -174,4 +216,6 @@ enum ExprCLI {
 
 struct ExprArgumentError: Error {
     var message: String
+    /// An option that is not `name=value`, or a name given twice: exit 64, not 65.
+    var isUsage = false
 }

@@ -124,14 +124,36 @@ struct ParserTests {
         let deep = String(repeating: "(", count: 40) + "1" + String(repeating: ")", count: 40)
         let error = try #require(parseError(deep, limits: Limits(maxNestingDepth: 32)))
         #expect(error.code == .limitExceeded)
-        #expect(error.message.hasPrefix("expression nests deeper than the limit of 32 levels"))
+        #expect(error.message.hasPrefix("expression nests deeper than the limit of 32 levels (each parenthesis"))
+        #expect(error.location?.offset == 33, "inside the 33rd parenthesis, past the limit")
         #expect(try evaluate(deep) == .int(1))
+    }
+
+    /// Each bracket is one level, as the limit says: 128 nested parentheses, lists or
+    /// calls parse under the default limit of 128 and 129 do not. (Each used to count
+    /// twice, so 64 parentheses were refused.)
+    @Test("every kind of bracket opens exactly one level")
+    func bracketsCountOnce() throws {
+        func nested(_ open: String, _ close: String, _ count: Int) -> String {
+            String(repeating: open, count: count) + "1" + String(repeating: close, count: count)
+        }
+        #expect(try evaluate(nested("(", ")", 128)) == .int(1))
+        #expect(parseError(nested("(", ")", 129))?.message.hasPrefix("expression nests deeper than the limit of 128 levels") == true)
+        #expect(try evaluate(nested("int(", ")", 127)) == .int(1))
+        #expect(try evaluate(nested("[", "][0]", 60)) == .int(1))
+        #expect(try evaluate(nested("{'k': ", "}['k']", 60)) == .int(1))
     }
 
     @Test("long operator chains count against the nesting limit but && and || chains are balanced")
     func chainDepth() throws {
         let additions = (0..<200).map(String.init).joined(separator: " + ")
-        #expect(parseError(additions)?.code == .limitExceeded)
+        let error = try #require(parseError(additions))
+        #expect(error.code == .limitExceeded)
+        #expect(
+            error.message
+                == "expression is deeper than the limit of 128 levels (each operator, call and selection adds one, so a + b + c is 3 deep); "
+                + "split it or raise Limits.maxNestingDepth")
+        #expect(try evaluate(Array(repeating: "1", count: 128).joined(separator: " + ")) == .int(128))
         let conjunction = Array(repeating: "true", count: 1000).joined(separator: " && ")
         #expect(try evaluate(conjunction) == .bool(true))
     }
