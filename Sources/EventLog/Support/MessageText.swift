@@ -4,7 +4,8 @@ import Foundation
 /// quote in a one-line message.
 public enum MessageText {
     /// `text` with each control character written as an escape: `\n`, `\r`, `\t`, or
-    /// `\u{1B}`-style `\u001b` for the rest of C0, DEL and C1.
+    /// `\u001b` for the rest of C0, DEL and C1, and for the invisible characters that
+    /// would hide or reorder what a message quotes (`\ufeff`, `\u202e`).
     ///
     /// Messages are one line per problem (`FILE:LINE: reason`), and they quote what the
     /// input held. Unescaped, a newline inside a quoted value would split one problem
@@ -66,7 +67,14 @@ public enum MessageText {
         }
     }
 
+    /// C0, DEL and C1 controls, and the invisible characters that would hide or reorder
+    /// what a message quotes: a byte order mark, a zero-width space, a word joiner and
+    /// the bidirectional controls (U+202E shows the text after it reversed). The joiners
+    /// that scripts and emoji need (U+200C, U+200D) are kept.
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+        switch scalar.value {
+        case 0..<0x20, 0x7F...0x9F, 0x061C, 0x200B, 0x200E, 0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0xFEFF: true
+        default: false
+        }
     }
 }

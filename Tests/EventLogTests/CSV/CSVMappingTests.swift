@@ -24,6 +24,38 @@ import Testing
             ], "\(found)")
     }
 
+    /// Dialect mistakes are named for what they are: the quote as the delimiter, a
+    /// header both read and named, a column named twice, a YAML merge key.
+    @Test func dialectMistakesSayWhatIsWrong() {
+        let event = "events:\n  - { type: ContactCreated, stream: \"customer-{a}\", id: \"c-{a}\", data: { customerId: \"{a}\" } }\n"
+        #expect(
+            problems("csv: { delimiter: '\"' }\n" + event)
+                == [#"m.yaml:1: `csv.delimiter` cannot be "\"", the quote character; give another, or set `quote:` to another character"#])
+        #expect(problems("csv: { delimiter: ';', quote: ';' }\n" + event) == ["m.yaml:1: `csv.quote` is the delimiter too; give them different characters"])
+        #expect(
+            problems("csv: { header: true, columns: [a, b] }\n" + event)
+                == [
+                    "m.yaml:1: `header: true` and `columns:` both name the columns; remove `columns:` to use the file's header, or set `header: false` to name them here"
+                ])
+        #expect(
+            problems("csv: { header: false, columns: [a, b, a] }\n" + event)
+                == [#"m.yaml:1: column "a" is named twice in `csv.columns`; give each column its own name"#])
+        #expect(
+            problems("base: &b { customerId: \"{a}\" }\nevents:\n  - type: ContactCreated\n    stream: \"customer-{a}\"\n    id: \"c-{a}\"\n    data:\n      <<: *b\n")
+                .contains("m.yaml:7: YAML merge keys (`<<: *anchor`) are not supported in a mapping; write the keys out"))
+    }
+
+    /// A file without a header has its columns named by `csv.columns`, and messages say
+    /// so rather than speak of a header it does not have.
+    @Test func columnsNamedInTheMappingAreNotCalledAHeader() throws {
+        let yaml = "csv: { header: false, columns: [a, b] }\nevents:\n  - { type: ContactCreated, stream: \"customer-{a}\", id: \"c-{a}\", data: { customerId: \"{c}\" } }\n"
+        #expect {
+            try CSVMapping(yaml: yaml, file: "m.yaml").resolved(header: ["a", "b"], dataFile: "d.csv")
+        } throws: { error in
+            (error as? CSVMappingError)?.lines.first?.hasPrefix(#"m.yaml:3: no column "c" in `csv.columns`;"#) == true
+        }
+    }
+
     private func problems(_ yaml: String) -> [String] {
         do {
             _ = try CSVMapping(yaml: yaml, file: "m.yaml")
@@ -108,6 +140,22 @@ import Testing
         #expect(events[0].event.id!.high >> 16 == 1234)
         #expect(events[1].event.id!.high >> 16 == 1233)
         #expect(try map(yaml, header: ["Id"], ["7"], line: 1234).get()[0].event.id == events[0].event.id)
+    }
+
+    /// A stray CR at the end of a line (CR CR LF) is trimmed like a space, from a
+    /// template and from a column; `trim: false` keeps it.
+    @Test func aStrayCarriageReturnIsTrimmed() throws {
+        let yaml = """
+            events:
+              - type: ContactCreated
+                stream: "customer-{Id}"
+                id: "contacts-{Id}"
+                data: { customerId: "{Id}", firstName: { column: Name }, custom.note: "{Note}", custom.raw: { column: Note, trim: false } }
+            """
+        let events = try map(yaml, header: ["Id", "Name", "Note"], ["7", "Ana\r", "x\r"]).get()
+        #expect(events[0].data["firstName"] == "Ana")
+        #expect(events[0].data["custom"]?["note"] == "x")
+        #expect(events[0].data["custom"]?["raw"] == "x\r")
     }
 
     @Test func conditionsLeaveEventsOut() throws {

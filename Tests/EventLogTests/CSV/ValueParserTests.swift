@@ -8,7 +8,8 @@ import Testing
         ("11.77", "11.77"), ("12", "12.00"), ("0", "0.00"), ("007.5", "7.50"), ("$1,234.50", "1234.50"),
         ("USD 1,234,567.891", "1234567.891"), ("(12.00)", "-12.00"), ("-$3", "-3.00"), ("12.00-", "-12.00"),
         ("€ 9.99", "9.99"), ("1 234.5", "1234.50"), (".5", "0.50"), ("-0.00", "0.00"),
-        ("99999999999999999999.01", "99999999999999999999.01"),
+        ("99999999999999999999.01", "99999999999999999999.01"), ("US$ 5", "5.00"), ("HK$1,000", "1000.00"),
+        ("5 EUR", "5.00"), ("$5 USD", "5.00"),
     ])
     func moneyIsReadExactly(text: String, expected: String) throws {
         #expect(try ValueParser.money(text, format: CSVMapping.MoneyFormat()) == expected)
@@ -32,7 +33,11 @@ import Testing
 
     @Test(arguments: [
         ("abc", "no digits"), ("12,3,4", "grouped oddly"), ("1.2.3", "more than one decimal separator"),
-        ("12 apples", "unexpected"), ("--5", "more than one sign"), ("1,5", "grouped oddly"),
+        ("12 apples", "\"apples\" is not a currency code"), ("--5", "more than one sign"), ("1,5", "grouped oddly"),
+        // Magnitudes are not currencies: dropping them read 5k as 5.00.
+        ("5k", "\"k\" is not a currency code"), ("1.5M", "\"M\" is not a currency code"), ("1.5bn", "\"bn\""),
+        ("2 mil", "\"mil\" is not a currency code"), ("EUR 5 USD", "it names two currencies (EUR, USD)"),
+        ("(-5)", "more than one sign"),
         ("1.234,56", "set `decimal_separator: \",\"`"), ("€1.200,50", "set `decimal_separator: \",\"`"),
     ])
     func badMoneyIsRefusedWithAReason(text: String, reason: String) {
@@ -79,6 +84,8 @@ import Testing
         ("iso8601", "2024-05-01T09:30:00.123-05:00", "2024-05-01T14:30:00.123Z"),
         ("unix", "1714555800", "2024-05-01T09:30:00Z"),
         ("unix_ms", "1714555800250", "2024-05-01T09:30:00.250Z"),
+        // The last millisecond of 9999 has 15 digits; more than 14 used to be refused.
+        ("unix_ms", "253402300799999", "9999-12-31T23:59:59.999Z"), ("unix", "253402300799", "9999-12-31T23:59:59Z"),
     ])
     func datesAndTimesAreReadAsFormatted(format: String, text: String, expected: String) throws {
         let parsed = try DateFormat(format).parse(text)
@@ -116,6 +123,7 @@ import Testing
         ("%Y-%m-%d", "24-01-01", "expected 4 digits for the year"),
         ("%Y-%m-%d", "2024-01-01 junk", "unexpected text"), ("%H:%M %Y-%m-%d", "25:00 2024-01-01", "hour 25"),
         ("%d %b %Y", "01 Foo 2024", "month name"),
+        ("unix_ms", "1e16", "1e16 milliseconds since 1970 is after the year 9999"), ("unix", "x", "expected a number of seconds"),
     ])
     func badDatesAreRefusedWithAReason(format: String, text: String, reason: String) throws {
         let parser = try DateFormat(format)

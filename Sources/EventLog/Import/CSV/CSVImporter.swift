@@ -371,7 +371,7 @@ public struct CSVImporter: Sendable {
                         .init(
                             line: row.line,
                             reason:
-                                "expected \(header.count) fields as in the header, found \(row.cells.count)\(row.cells.count > header.count ? " (a value that holds the delimiter must be quoted)" : "")"
+                                "expected \(header.count) fields as \(mapping.dialect.hasHeader ? "in the header" : "`csv.columns` names"), found \(row.cells.count)\(row.cells.count > header.count ? " (a value that holds the delimiter must be quoted)" : "")"
                         ))
                     continue
                 }

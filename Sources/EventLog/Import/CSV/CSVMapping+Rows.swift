@@ -6,7 +6,7 @@ extension CSVMapping {
     /// - Throws: ``CSVMappingError`` naming each column the header lacks, at its line in
     ///   the mapping, with the nearest column name as a hint.
     public func resolved(header: [String], dataFile: String) throws(CSVMappingError) -> CSVMapping {
-        var resolver = ColumnResolver(header: header, dataFile: dataFile)
+        var resolver = ColumnResolver(header: header, dataFile: dataFile, fromHeader: dialect.hasHeader)
         var copy = self
         for i in copy.events.indices {
             copy.events[i].stream.resolve(&resolver)

@@ -106,7 +106,9 @@ private struct MappingReader {
             case "whitespace", "spaces": dialect.delimiter = .whitespace
             case "tab", "\t": dialect.delimiter = .character(0x09)
             default:
-                if text.utf8.count == 1, let byte = text.utf8.first, byte != 0x0A, byte != 0x0D, byte != 0x22 {
+                if text == "\"" {
+                    problem(delimiter, "`csv.delimiter` cannot be \"\\\"\", the quote character; give another, or set `quote:` to another character")
+                } else if text.utf8.count == 1, let byte = text.utf8.first, byte != 0x0A, byte != 0x0D, byte < 0x80 {
                     dialect.delimiter = .character(byte)
                 } else {
                     problem(
@@ -128,16 +130,30 @@ private struct MappingReader {
                 }
             }
         }
+        if let quote = dialect.quote, case .character(let byte) = dialect.delimiter, byte == quote, let node = csv["quote"] {
+            problem(node, "`csv.quote` is the delimiter too; give them different characters")
+        }
         if let header = csv["header"] { dialect.hasHeader = bool(header, "csv.header") ?? true }
         if let columns = csv["columns"] {
             if case .sequence(let names) = columns {
+                var seen: Set<String> = []
                 for name in names {
-                    if let text = string(name, "csv.columns") { dialect.columns.append(text) }
+                    guard let text = string(name, "csv.columns") else { continue }
+                    if !seen.insert(text).inserted { problem(name, "column \"\(text)\" is named twice in `csv.columns`; give each column its own name") }
+                    dialect.columns.append(text)
                 }
             } else {
                 problem(columns, "`csv.columns` must be a list of column names")
             }
-            if dialect.hasHeader, csv["header"] == nil { dialect.hasHeader = false }
+            if dialect.hasHeader {
+                if let header = csv["header"] {
+                    problem(
+                        header,
+                        "`header: true` and `columns:` both name the columns; remove `columns:` to use the file's header, or set `header: false` to name them here")
+                } else {
+                    dialect.hasHeader = false
+                }
+            }
         }
         if !dialect.hasHeader && dialect.columns.isEmpty {
             problem(node, "a file without a header needs `columns:`, the names of its columns in order")
@@ -477,6 +493,10 @@ private struct MappingReader {
         for (keyNode, value) in mapping {
             guard case .scalar(let scalar) = keyNode else {
                 problem(keyNode, "keys of \(what) must be plain text")
+                continue
+            }
+            if scalar.string == "<<", scalar.style == .plain {
+                problem(keyNode, "YAML merge keys (`<<: *anchor`) are not supported in a mapping; write the keys out")
                 continue
             }
             if list.contains(where: { $0.key == scalar.string }) {

@@ -43,12 +43,16 @@ public struct CSVMappingError: Error, Sendable, CustomStringConvertible {
 struct ColumnResolver {
     let header: [String]
     let dataFile: String
+    /// Where the names come from, for messages: the header of the file, or the
+    /// mapping's `csv.columns` for a file without one.
+    let source: String
     private var positions: [String: [Int]] = [:]
     private(set) var problems: [CSVMappingError.Problem] = []
 
-    init(header: [String], dataFile: String) {
+    init(header: [String], dataFile: String, fromHeader: Bool = true) {
         self.header = header
         self.dataFile = dataFile
+        source = fromHeader ? "the header of \(dataFile)" : "`csv.columns`"
         for (i, name) in header.enumerated() { positions[name, default: []].append(i) }
     }
 
@@ -58,7 +62,7 @@ struct ColumnResolver {
             problems.append(
                 .init(
                     line: column.line,
-                    message: "no column \"\(column.name)\" in the header of \(dataFile)\(hint(column.name))"))
+                    message: "no column \"\(column.name)\" in \(source)\(hint(column.name))"))
             return
         }
         if found.count > 1 {
@@ -66,7 +70,7 @@ struct ColumnResolver {
                 .init(
                     line: column.line,
                     message:
-                        "column \"\(column.name)\" appears \(found.count) times in the header of \(dataFile) (columns \(found.map { String($0 + 1) }.joined(separator: ", "))); rename all but one"
+                        "column \"\(column.name)\" appears \(found.count) times in \(source) (columns \(found.map { String($0 + 1) }.joined(separator: ", "))); rename all but one"
                 ))
         }
         column.index = found[0]

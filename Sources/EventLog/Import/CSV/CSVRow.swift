@@ -14,7 +14,7 @@ struct CSVRow {
     let line: Int
     let number: Int
 
-    /// The text of `column`, trimmed of spaces and tabs unless `trimmed` is false.
+    /// The text of `column`, trimmed of spaces, tabs and line breaks unless `trimmed` is false.
     ///
     /// A cell that is not valid UTF-8, or holds a control character other than a tab
     /// or a line break (a NUL, most often), is refused rather than stored: neither is
@@ -47,9 +47,10 @@ struct CSVRow {
             + "converts UTF-16), or remove the binary data"
     }
 
-    /// `text` without leading and trailing spaces, tabs and no-break spaces.
+    /// `text` without leading and trailing spaces, tabs, no-break spaces and line breaks.
     static func trim(_ text: String) -> String {
-        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{A0}" }
+        // A stray CR (a file whose lines end in CR CR LF) is space too.
+        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{A0}" || $0 == "\r" || $0 == "\n" }
         let scalars = text.unicodeScalars
         guard let first = scalars.first, let last = scalars.last, isSpace(first) || isSpace(last) else { return text }
         guard let start = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }

@@ -133,11 +133,14 @@ public struct DateFormat: Sendable {
         var bytes = Array(text.utf8)[...]
         switch kind {
         case .unixSeconds, .unixMilliseconds:
-            guard let number = ValueParser.number(text), let value = Double(number.text), value.isFinite,
-                abs(value) < 1e14
-            else {
-                throw ValueParser.Failure(
-                    "expected a number of \(kind == .unixSeconds ? "seconds" : "milliseconds") since 1970")
+            let unit = kind == .unixSeconds ? "seconds" : "milliseconds"
+            guard let number = ValueParser.number(text), let value = Double(number.text), value.isFinite else {
+                throw ValueParser.Failure("expected a number of \(unit) since 1970")
+            }
+            // Past these the time is far beyond the year 9999 (which the range check after
+            // refuses in its own words), and counting it in microseconds would overflow.
+            guard abs(value) < (kind == .unixSeconds ? 1e12 : 1e15) else {
+                throw ValueParser.Failure("\(number.text) \(unit) since 1970 is after the year 9999 (or before the year 1); check the column")
             }
             // Whole units are exact; fractions are rounded to the microsecond.
             let micros =

@@ -100,9 +100,10 @@ enum ValueParser {
     /// decimals: `$1,234.5` → `1234.50`, `(12.00)` → `-12.00`, `EUR 1.234,50` (with `,`
     /// as the decimal separator) → `1234.50`, `12.00-` → `-12.00`.
     ///
-    /// A currency symbol or a code of up to three letters before or after the number is
-    /// dropped: the currency is the event's `currency` field. Thousands separators must
-    /// group by three; more decimals than `format.decimals` are kept, never rounded.
+    /// A currency symbol or code before or after the number (see ``checkCurrency(_:beforeSymbol:)``)
+    /// is dropped: the currency is the event's `currency` field. Other letters, two
+    /// codes, or two signs (`(-5)`) are refused. Thousands separators must group by
+    /// three; more decimals than `format.decimals` are kept, never rounded.
     static func money(_ text: String, format: CSVMapping.MoneyFormat) throws(Failure) -> String {
         if format.decimalSeparator == ".", let plain = plainMoney(text, decimals: format.decimals) { return plain }
         var scalars = Array(text.unicodeScalars)
@@ -121,10 +122,13 @@ enum ValueParser {
         var coreStart = firstDigit
         if coreStart > 0, scalars[coreStart - 1] == decimal { coreStart -= 1 }
         if lastDigit + 1 < scalars.count, scalars[lastDigit + 1] == decimal { lastDigit += 1 }
-        var signs = 0
+        // The parentheses of `(12.00)` are its sign.
+        var signs = negative ? 1 : 0
+        var codes: [String] = []
         for part in [scalars[..<coreStart], scalars[(lastDigit + 1)...]] {
-            var letters = 0
-            for scalar in part {
+            var index = part.startIndex
+            while index < part.endIndex {
+                let scalar = part[index]
                 switch scalar {
                 case "-", "\u{2212}":
                     negative = true
@@ -132,15 +136,23 @@ enum ValueParser {
                 case "+": signs += 1
                 case " ", "\u{A0}", "\u{202F}": break
                 default:
-                    if scalar.properties.generalCategory == .currencySymbol { continue }
-                    if scalar.properties.isAlphabetic, letters < 3 {
-                        letters += 1
-                        continue
+                    if scalar.properties.generalCategory == .currencySymbol { break }
+                    guard scalar.properties.isAlphabetic else {
+                        throw Failure(
+                            "unexpected \"\(scalar)\"; write amounts like 1234.50, $1,234.50, EUR 12.00 or (12.00)")
                     }
-                    throw Failure(
-                        "unexpected \"\(scalar)\"; write amounts like 1234.50, $1,234.50, EUR 12.00 or (12.00)")
+                    let end = part[index...].firstIndex { !$0.properties.isAlphabetic } ?? part.endIndex
+                    let word = String(String.UnicodeScalarView(part[index..<end]))
+                    try Self.checkCurrency(word, beforeSymbol: end < part.endIndex && part[end].properties.generalCategory == .currencySymbol)
+                    codes.append(word)
+                    index = end
+                    continue
                 }
+                index += 1
             }
+        }
+        if codes.count > 1 {
+            throw Failure("it names two currencies (\(codes.joined(separator: ", "))); give one amount per cell, in one currency")
         }
         if signs > 1 { throw Failure("it has more than one sign") }
         let core = scalars[coreStart...lastDigit]
@@ -176,7 +188,7 @@ enum ValueParser {
         }
         if groups.count > 1, groups[0] == 0 || groups[0] > 3 || groups.dropFirst().contains(where: { $0 != 3 }) {
             throw Failure(
-                "its digits are grouped oddly; thousands separators group by three (1,234,567.89)\(decimal == "." ? ", or set `decimal_separator: \",\"` for amounts like 1.234,56" : "")"
+                "its digits are grouped oddly; thousands separators group by three (\(decimal == "." ? "1,234,567.89" : "1.234.567,89"))\(decimal == "." ? ", or set `decimal_separator: \",\"` for amounts like 1.234,56" : ", or remove `decimal_separator: \",\"` for amounts like 1,234.56")"
             )
         }
         var integerPart = String(whole.drop { $0 == "0" })
@@ -185,5 +197,17 @@ enum ValueParser {
         while fraction.count < format.decimals { fraction.append("0") }
         let isZero = integerPart == "0" && fraction.allSatisfy { $0 == "0" }
         return (negative && !isZero ? "-" : "") + integerPart + (fraction.isEmpty ? "" : "." + fraction)
+    }
+
+    /// Letters beside a money amount are its currency: an ISO 4217 code (three capital
+    /// letters, `EUR`), or up to three capital letters before a currency symbol (`US$`,
+    /// `R$`, `HK$`). Anything else, a magnitude (`5k`, `1.5M`, `2bn`) above all, would be
+    /// dropped and change the amount a thousandfold, so it is refused.
+    private static func checkCurrency(_ word: String, beforeSymbol: Bool) throws(Failure) {
+        let capitals = word.unicodeScalars.allSatisfy { $0.value >= 0x41 && $0.value <= 0x5A }
+        if capitals && (word.unicodeScalars.count == 3 || (beforeSymbol && word.unicodeScalars.count <= 3)) { return }
+        throw Failure(
+            "\"\(word)\" is not a currency code (three capital letters, as EUR or USD); "
+                + "amounts are read as written, so write 5000 rather than 5k, and 1500000 rather than 1.5M")
     }
 }
