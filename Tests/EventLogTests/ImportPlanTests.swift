@@ -152,9 +152,13 @@ struct ImportPlanTests {
             #expect(failure?.problems.map(\.line) == [252])
             #expect(failure?.problems.first?.reason.contains("expected version 125") == true, "\(String(describing: failure))")
             #expect(failure?.appended == 200)
+            #expect(failure?.isConflict == true, "a conflict (exit 75), as for `append`, not a bad file")
+            // The line's reason is said of the line: not the store's "nothing was appended" for one append.
+            #expect(failure?.problems.first?.reason == "stream customer-1 is at version 126 but the line expected version 125")
             #expect(
                 failure?.description.hasSuffix(
-                    "events.jsonl: 200 events were appended before this; fix the line and run the same import again — lines already stored are skipped") == true)
+                    "events.jsonl: 200 events were appended before this: the store changed after the import planned its batches (another writer appended meanwhile); "
+                        + "fix the line and run the same import again — lines already stored are skipped") == true, "\(String(describing: failure))")
             // The first two batches and the interloper.
             let head = try store.head().position
             #expect(head == LogPosition(201))

@@ -92,7 +92,7 @@ struct IndexVerificationTests {
             defer { cursor.close() }
             let first = try #require(try cursor.get(MDB_FIRST))
             let id = EventID(bytes: first.key)
-            let position = readUInt64(first.value)
+            let position = try readUInt64(first.value)
             let other: UInt64 = position == 1 ? 2 : 1
             let otherRecord = try #require(try withUInt64Bytes(other) { key in try txn.get(dbs.events, key) })
             expected = "the id index maps \(id) to position \(other), which holds event \(EventRecord.id(otherRecord))"

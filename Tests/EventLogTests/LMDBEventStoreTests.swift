@@ -347,19 +347,29 @@ import Testing
         }
     }
 
-    /// An empty `data.mdb` (a copy that never started) is not a new store for commands
-    /// that only read: LMDB would write a fresh environment over it, and `verify` would
-    /// call the empty result intact.
+    /// An empty `data.mdb` (a copy that never started) is not a new store, for
+    /// commands that read nor for those that may create one (an append, an import):
+    /// LMDB would write a fresh environment over it, `verify` would call the empty
+    /// result intact, and an appender would quietly begin a new log where a restore
+    /// failed. Only a store opened to start over it (`init`) does.
     @Test func anEmptyDataFileIsNotTakenForANewStore() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
         let dataFile = scratch.url.appendingPathComponent("data.mdb")
         #expect(FileManager.default.createFile(atPath: dataFile.path, contents: nil))
-        let error = #expect(throws: EventLogError.self) { try open(scratch, create: false) }
-        #expect(error?.code == .storeNotFound)
-        #expect(error?.message.hasPrefix("\(dataFile.path) is empty, so there is no event store in \(scratch.url.path)") == true, "\(error?.message ?? "")")
-        #expect((try FileManager.default.attributesOfItem(atPath: dataFile.path)[.size] as? NSNumber)?.intValue == 0)
+        for create in [false, true] {
+            let error = #expect(throws: EventLogError.self) { try open(scratch, create: create) }
+            #expect(error?.code == .storeNotFound)
+            #expect(error?.message.hasPrefix("\(dataFile.path) is empty, so there is no event store in \(scratch.url.path)") == true, "\(error?.message ?? "")")
+            #expect((try FileManager.default.attributesOfItem(atPath: dataFile.path)[.size] as? NSNumber)?.intValue == 0)
+        }
+        var options = LMDBEventStore.Options()
+        options.sync = false
+        options.startsOverAnEmptyFile = true
+        let store = try LMDBEventStore(directory: scratch.url, options: options)
+        #expect(try store.head().position == .start)
+        store.close()
     }
 
     /// A store asked for under a file, or in place of one, says which path is the file.

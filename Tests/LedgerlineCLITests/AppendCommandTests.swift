@@ -99,6 +99,9 @@ import Testing
         (["--data", "-"], "[1, 2]", 65, "--data - (standard input) must be a JSON object, found an array"),
         (["--data", "{}", "--metadata", #"{"source":"crm","a/b":3}"#], "", 65, "--metadata values must be strings; \"a/b\" (at /a~1b) is an integer; quote it, or put structured values in --data"),
         (["--data", "{}", "--metadata", "[]"], "", 65, "--metadata must be a JSON object, found an array"),
+        // Two keys to JSON, one to a Swift dictionary, which kept one key with the other's value.
+        (["--data", "{}", "--metadata", "{\"\u{E9}\":\"a\",\"e\u{301}\":\"b\"}"], "", 65,
+         "--metadata has the keys \"e\u{301}\" (U+0065 U+0301) and \"\u{E9}\" (U+00E9), one text in two Unicode forms; write both in one form (NFC) and merge them"),
         (["--data", "-", "--metadata", "-"], "{}", 64, "--data and --metadata cannot both read standard input; give one of them as @FILE or inline"),
     ] as [([String], String, Int32, String)])
     func aBadPayloadOrMetadataArgumentIsRefusedWithWhereItIsWrong(arguments: [String], stdin: String, status: Int32, reason: String) async throws {
@@ -111,6 +114,26 @@ import Testing
         #expect(result.status == status, "\(result.stderr)")
         #expect(result.stderr.hasPrefix("ledgerline: \(reason.replacing("@BAD", with: "@\(bad)"))"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: scratch.data), "nothing was written")
+    }
+
+    /// A payload file is read as `import` reads a file: a UTF-8 byte-order mark is
+    /// skipped, and a compressed file is named for what it is, with the command that
+    /// unpacks it, not as "unexpected byte 0x1f".
+    @Test func aPayloadFileWithAByteOrderMarkOrCompressedIsReadAsImportReadsIt() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let marked = scratch.url.appendingPathComponent("marked.json")
+        try Data([0xEF, 0xBB, 0xBF] + Array(#"{"customerId":"1"}"#.utf8)).write(to: marked)
+        let gzip = scratch.url.appendingPathComponent("payload.json.gz")
+        try Data([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03]).write(to: gzip)
+        let base = ["--data", scratch.data, "append", "--stream", "customer-1", "--type", "ContactCreated", "--data"]
+        let read = try await CLI.run(base + ["@" + marked.path])
+        #expect(read.status == 0, "\(read.stderr)")
+        let compressed = try await CLI.run(base + ["@" + gzip.path])
+        #expect(compressed.status == 65)
+        #expect(
+            compressed.stderr == "ledgerline: --data @\(gzip.path) is compressed with gzip (`gzip -dc \(gzip.path)` unpacks it), not a JSON object\n",
+            "\(compressed.stderr)")
     }
 
     /// An endless standard input is refused once it passes what an event could hold,

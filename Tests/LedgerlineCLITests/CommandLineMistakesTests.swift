@@ -374,6 +374,62 @@ import Testing
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "not a store")
     }
 
+    /// `--data` naming two folders (before the command and after it, or twice in one
+    /// place) is refused: argument-parser kept the last, so a slip sent an import to
+    /// another store without a word. One folder given twice, and `append`'s own
+    /// `--data` (its payload), are fine.
+    @Test func twoStoreFoldersAreRefused() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let events = try scratch.file("events.jsonl", #"{"stream":"customer-1","type":"ContactCreated","data":{"customerId":"1"}}"# + "\n")
+        let (a, b) = (scratch.url.appendingPathComponent("a").path, scratch.url.appendingPathComponent("b").path)
+        let cases: [([String], String)] = [
+            (["--data", a, "import", "--data", b, events], "import"),
+            (["--data", a, "--data", b, "stats"], "stats"),
+            (["stats", "--data", a, "--data=\(b)"], "stats"),
+            (["--data=\(a)", "experiments", "list", "--data", b], "experiments list"),
+        ]
+        for (arguments, command) in cases {
+            let result = try await CLI.run(arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(
+                result.stderr == "ledgerline: --data is given more than once, naming \(a) and \(b); give the store's folder once; see `ledgerline \(command) --help`\n",
+                "\(arguments): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: a) && !FileManager.default.fileExists(atPath: b), "no store was made")
+        #expect(try await CLI.run(["--data", a, "--data", a, "import", "--data", a, events]).status == 0)
+        let append = try await CLI.run(["--data", a, "append", "--stream", "customer-2", "--type", "ContactCreated", "--data", #"{"customerId":"2"}"#])
+        #expect(append.status == 0, "\(append.stderr)")
+    }
+
+    /// An empty data.mdb (a copy or restore that did not finish) is refused by the
+    /// commands that write as by those that read, with the same advice: an append or
+    /// an import used to begin a new log over it without a word. `init`, which the
+    /// advice names, starts one.
+    @Test func anEmptyDataFileIsRefusedByWritersToo() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(atPath: scratch.data, withIntermediateDirectories: true)
+        let dataFile = scratch.data + "/data.mdb"
+        #expect(FileManager.default.createFile(atPath: dataFile, contents: nil))
+        let events = try scratch.file("events.jsonl", #"{"stream":"customer-1","type":"ContactCreated","data":{"customerId":"1"}}"# + "\n")
+        let line =
+            "ledgerline: \(dataFile) is empty, so there is no event store in \(scratch.data) (a copy that did not finish?); restore it from a backup, or run `ledgerline init` to start a new one\n"
+        let commands = [
+            ["stats"], ["import", events],
+            ["append", "--stream", "customer-1", "--type", "ContactCreated", "--data", #"{"customerId":"1"}"#],
+        ]
+        for arguments in commands {
+            let result = try await CLI.run(["--data", scratch.data] + arguments)
+            #expect(result.status == 69, "\(arguments)")
+            #expect(result.stderr == line, "\(arguments): \(result.stderr)")
+            #expect((try FileManager.default.attributesOfItem(atPath: dataFile)[.size] as? NSNumber)?.intValue == 0, "\(arguments)")
+        }
+        let initialized = try await CLI.run(["--data", scratch.data, "init"])
+        #expect(initialized.status == 0, "\(initialized.stderr)")
+        #expect(try await CLI.run(["--data", scratch.data, "import", events]).status == 0)
+    }
+
     /// An empty --data is refused; an empty $LEDGERLINE_DATA counts as unset. Neither
     /// is the current folder.
     @Test func anEmptyDataIsNotTheCurrentFolder() async throws {

@@ -107,6 +107,41 @@ import Testing
         #expect(report["indexProblem"]?.stringValue?.hasPrefix("the id index's pages are damaged: LMDB stopped the process (") == true)
     }
 
+    /// A stream index entry shorter than the 8 bytes of a position (a damaged node's
+    /// size) is refused with one line by the commands that read it, where reading it
+    /// used to trap (SIGILL, a crash report), and named by `verify`.
+    @Test func aStreamIndexEntryShorterThanAPositionIsOneLineNotATrap() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let directory = URL(fileURLWithPath: scratch.data)
+        let store = try LMDBEventStore(directory: directory)
+        // One event per stream: each stream's one position is stored in its node.
+        _ = try await store.append(try (0..<50).map { n in
+            ProposedEvent(stream: try #require(StreamName("customer-\(n)")), type: "CallLogged", data: ["n": .number(JSONNumber(n))])
+        })
+        store.close()
+        var file = try LMDBFile(directory.appendingPathComponent("data.mdb"))
+        let leaf = try #require(
+            (0..<file.pageCount).first { page in
+                file.flags(page) == 2 && file.nodeCount(page) > 0
+                    && file.bytes[(file.node(page, 0) + 8)..<(file.node(page, 0) + 17)].elementsEqual("customer-".utf8)
+            }, "no leaf page of the stream index")
+        let node = file.node(leaf, 0)
+        try #require(file.u16(node) == 8 && file.u16(node + 4) == 0, "the first stream's position is not stored in its node")
+        file.bytes[node] = 3
+        try file.write()
+
+        let line = "ledgerline: the store is damaged: an index entry is 3 bytes where a position takes 8; run `ledgerline verify` to see where, "
+            + "then restore data.mdb from a backup or an export\n"
+        for arguments in [["streams"], ["read", "--stream", "customer-0"]] {
+            let result = try await CLI.run(["--data", scratch.data] + arguments)
+            #expect(result.status == 1, "\(arguments): \(result.stderr)")
+            #expect(result.stderr == line, "\(arguments)")
+        }
+        let (stderr, _) = try await verifyDamaged(scratch)
+        #expect(stderr.contains("the stream index lists an entry of 3 bytes for customer-0, not 8"), "\(stderr)")
+    }
+
     @Test func anIndexPageOfTheWrongKindIsAnIndexProblemNamingTheIndex() async throws {
         let (scratch, _) = try await damagedStore { file in file.zero(page: try file.idBranch()) }
         defer { scratch.cleanup() }

@@ -90,13 +90,13 @@ import Testing
         // import plans every batch before appending any.
         let rows = (4..<304).map { "\($0),C\($0),c\($0)@example.com,2024-01-08,3" } + ["1,Ana,ana@example.org,2024-01-10,5"]
         let (outcome, csv, _) = try await run(scratch, rows: rows, mapping: contacts, extra: ["--batch-size", "100"])
-        #expect(outcome.status == 65)
+        #expect(outcome.status == 75, "a conflict with what the store holds, as for `append`")
         #expect(outcome.stderr.hasPrefix("ledgerline: \(csv):302: event "), "\(outcome.stderr)")
         #expect(outcome.stderr.contains(" is stored already at position 1 with different content"), "\(outcome.stderr)")
         // The id is derived from the row: the advice is about the row and the mapping.
         #expect(
             outcome.stderr.contains(
-                "nothing was appended — the row changed since it was imported, and its `id` key still gives the stored event's id: "
+                "with different content; the row changed since it was imported, and its `id` key still gives the stored event's id: "
                     + "record a change as an event that says so"), "\(outcome.stderr)")
         #expect(!outcome.stderr.contains("give a changed event a new id"), "\(outcome.stderr)")
         #expect(outcome.stderr.hasSuffix("\(csv): nothing was appended; fix the lines above and run the import again\n"), "\(outcome.stderr)")

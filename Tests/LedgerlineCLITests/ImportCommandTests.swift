@@ -35,7 +35,10 @@ import Testing
                 + #"give the id of the event that caused this one, or leave "causationId" out"#
         ),
         (#"{"stream":"customer-2","type":"ContactCreated","occurredAt":"yesterday","data":{"customerId":"2","email":"b@example.com"}}"#, #""occurredAt" is not an RFC 3339 timestamp like 2026-11-25T14:03:00Z: "yesterday""#),
-        (#"{"stream":"customer-2","type":"ContactCreated","expectedVersion":"latest","data":{"customerId":"2","email":"b@example.com"}}"#, #""expectedVersion" must be "any", "no-stream" or a version number, found "latest""#),
+        (#"{"stream":"customer-2","type":"ContactCreated","expectedVersion":"latest","data":{"customerId":"2","email":"b@example.com"}}"#, #""expectedVersion" must be "any", "no-stream" or a version number (0 or more), found "latest""#),
+        (#"{"stream":"customer-2","type":"ContactCreated","expectedVersion":-1,"data":{"customerId":"2","email":"b@example.com"}}"#, #""expectedVersion" must be "any", "no-stream" or a version number (0 or more), found -1"#),
+        // The largest version `append --expected-version` takes is 2^64 - 1, as a string or a number.
+        (#"{"stream":"customer-2","type":"ContactCreated","expectedVersion":18446744073709551616,"data":{"customerId":"2","email":"b@example.com"}}"#, #""expectedVersion" 18446744073709551616 is larger than any version can be (18446744073709551615)"#),
         (#"{"stream":"customer 2","type":"ContactCreated","data":{}}"#, #""stream": a stream name may not contain whitespace"#),
         (#"{"stream":"customer-2","type":"ContactCreated","colour":"red","data":{}}"#, #"unknown field "colour""#),
         (#"{"stream":"customer-2","type":"ContactCreated","actor":"user:ana\nrule:forged@1","data":{"customerId":"2","email":"b@example.com"}}"#,
@@ -399,7 +402,8 @@ import Testing
     }
 
     /// A line the import would refuse when it reaches the store (here a wrong expected
-    /// version) fails the dry run on that line, and nothing is appended.
+    /// version) fails the dry run on that line, as a conflict (75, as `append` exits for
+    /// it), and nothing is appended.
     @Test func aDryRunReportsWhatTheImportWouldRefuseOnItsLine() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
@@ -407,8 +411,8 @@ import Testing
         lines.append(Self.good.replacingOccurrences(of: #""data""#, with: #""expectedVersion":2,"data""#))
         let file = try scratch.file("events.jsonl", lines.joined(separator: "\n") + "\n")
         let result = try await CLI.run(["--data", scratch.data, "import", file, "--dry-run"])
-        #expect(result.status == 65)
-        #expect(result.stderr.contains("ledgerline: \(file):4: stream customer-1 is at version 3 but the append expected version 2"), "\(result.stderr)")
+        #expect(result.status == 75)
+        #expect(result.stderr.contains("ledgerline: \(file):4: stream customer-1 is at version 3 but the line expected version 2\n"), "\(result.stderr)")
         #expect(result.stderr.hasSuffix("ledgerline: \(file): nothing was appended (dry run); fix the lines above and run it again\n"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: scratch.data))
     }
@@ -497,12 +501,13 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: fresh))
     }
 
-    /// Ctrl-C during an import removes its scratch file (as large as the file being
-    /// checked) instead of leaving it to the next import's sweep, and the process dies
+    /// Ctrl-C (or SIGTERM, or SIGHUP when the terminal goes away) during an import
+    /// removes its scratch file (as large as the file being checked) instead of leaving
+    /// it to the next import's sweep, and the process dies
     /// of the signal, as a shell expects of an interrupted command. A signal the
     /// import was started ignoring (a shell's `import f &` in a script ignores Ctrl-C)
     /// stays ignored: the import runs to its end.
-    @Test(arguments: [(SIGINT, false), (SIGTERM, false), (SIGINT, true)])
+    @Test(arguments: [(SIGINT, false), (SIGTERM, false), (SIGHUP, false), (SIGINT, true)])
     func anInterruptedImportLeavesNoScratchFile(signal: Int32, ignored: Bool) async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
@@ -634,7 +639,7 @@ import Testing
         #expect(result.stderr == "ledgerline: the store in \(scratch.data) uses log format 3, newer than this build reads (format 2); upgrade ledgerline\n")
     }
 
-    /// Starts `arguments` with SIGINT and SIGTERM at their default actions and no
+    /// Starts `arguments` with SIGINT, SIGTERM and SIGHUP at their default actions and no
     /// signal blocked, except `ignored`, which it ignores; standard error goes nowhere;
     /// standard input is `standardInput` when given.
     private static func spawn(_ arguments: [String], ignoring ignored: Int32?, standardInput: String? = nil) throws -> pid_t {
@@ -643,7 +648,7 @@ import Testing
         defer { posix_spawnattr_destroy(&attributes) }
         var defaults = sigset_t()
         sigemptyset(&defaults)
-        for number in [SIGINT, SIGTERM] { sigaddset(&defaults, number) }
+        for number in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&defaults, number) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         var none = sigset_t()
         sigemptyset(&none)

@@ -83,6 +83,32 @@ import Testing
         }
     }
 
+    /// The log keeps microseconds: a --since finer than that keeps no event recorded
+    /// before it (it used to be cut to the microsecond, keeping one recorded 0.1 µs
+    /// before), and --until keeps every event up to it.
+    @Test func aSinceFinerThanAMicrosecondKeepsNothingRecordedBeforeIt() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let appended = try await CLI.run([
+            "--data", scratch.data, "append", "--stream", "customer-1", "--type", "ContactCreated", "--data", #"{"customerId":"1"}"#,
+        ])
+        try #require(appended.status == 0, "\(appended.stderr)")
+        let event = try JSONParser.parse(Array(try await CLI.run(["--data", scratch.data, "read"]).stdout.utf8))
+        let recordedAt = try #require(event["recordedAt"]?.stringValue)
+        let recorded = try #require(Timestamp(rfc3339: recordedAt)).rawValue
+        // The recorded time to the microsecond, then `digit` as a seventh decimal.
+        func time(_ micros: Int64, _ digit: String) -> String {
+            let second = Timestamp(rawValue: micros - micros % 1_000_000).description.dropLast()
+            let fraction = String(micros % 1_000_000)
+            return second + "." + String(repeating: "0", count: 6 - fraction.count) + fraction + digit + "Z"
+        }
+        #expect(try await positions(scratch, ["read", "--since", time(recorded, "1")]) == [])
+        #expect(try await positions(scratch, ["read", "--since", time(recorded, "0")]) == [1])
+        #expect(try await positions(scratch, ["read", "--since", time(recorded - 1, "9")]) == [1])
+        #expect(try await positions(scratch, ["read", "--until", time(recorded, "9")]) == [1])
+        #expect(try await positions(scratch, ["tail", "--since", time(recorded, "1")]) == [])
+    }
+
     @Test func aTypeReadsBackwardFromTheHeadOrFromAPosition() async throws {
         let scratch = try await makeStore()
         defer { scratch.cleanup() }
@@ -94,7 +120,7 @@ import Testing
 
     /// A read of a type the log holds no event of, or of a stream it does not hold,
     /// prints nothing and exits 0 like any empty read, and says on stderr why, with the
-    /// recorded type closest to the one given. A stream or type that is there but
+    /// recorded type closest to the one given unless the type is one of the catalog's. A stream or type that is there but
     /// left nothing to print after the other options is an answer: nothing on stderr.
     @Test func aTypeOrStreamTheLogDoesNotHoldIsSaidOnStandardError() async throws {
         let scratch = try await makeStore()
@@ -103,7 +129,9 @@ import Testing
             (["--type", "contactCreated"], #"the log holds no event of type "contactCreated"; did you mean "ContactCreated"?"#),
             (["--type", "OrderPlace", "--backward", "--limit", "0"], #"the log holds no event of type "OrderPlace"; did you mean "OrderPlaced"?"#),
             (["--type", "Invoice"], #"the log holds no event of type "Invoice"; `ledgerline stats` lists the types it holds"#),
-            (["--type", "DealWon"], #"the log holds no event of type "DealWon"; `ledgerline stats` lists the types it holds"#),
+            // A type of the catalog is no typo, though one the log holds is spelt alike.
+            (["--type", "DealWon"], #"the log holds no event of type "DealWon" yet"#),
+            (["--type", "ContactUpdated"], #"the log holds no event of type "ContactUpdated" yet"#),
             (["--stream", "customer-99"], #"the log holds no stream named "customer-99"; `ledgerline streams` lists those it holds"#),
         ]
         for (arguments, line) in cases {

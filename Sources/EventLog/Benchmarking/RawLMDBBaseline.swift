@@ -185,7 +185,7 @@ public final class RawLMDBBaseline: @unchecked Sendable {
             }
             var count = 0
             if try cursor.duplicateCount() == 1, let only = try cursor.get(MDB_GET_CURRENT) {
-                count = try copy(readUInt64(only.value))
+                count = try copy(try readUInt64(only.value))
             } else {
                 var page = try cursor.get(MDB_GET_MULTIPLE)
                 while let current = page {

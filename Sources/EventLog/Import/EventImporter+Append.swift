@@ -35,12 +35,15 @@ extension EventImporter {
                 let reason = logError?.message ?? "\(error)"
                 // What was committed before: nothing, when the pass only plans.
                 let committed = phase == .appending ? appended : 0
-                if let index = logError?.batchIndex {
-                    var reason = reason
-                    if let logError, let earlier = logError.earlierBatchIndex, let id = logError.eventID {
+                if let logError, let index = logError.batchIndex {
+                    var reason = Self.lineReason(logError)
+                    if let earlier = logError.earlierBatchIndex, let id = logError.eventID {
                         reason = "event \(id) is on line \(current.block.lines[earlier]) too, with different content; give each event its own id"
                     }
-                    throw ImportFailure(file: displayName, problems: [.init(line: current.block.lines[index], reason: reason)], totalProblems: 1, appended: committed)
+                    var failure = ImportFailure(file: displayName, problems: [.init(line: current.block.lines[index], reason: reason)], totalProblems: 1, appended: committed)
+                    // Refused for what the store holds, not for the line alone: as for `append`.
+                    failure.isConflict = logError.earlierBatchIndex == nil && (logError.code == .wrongExpectedVersion || logError.code == .idConflict)
+                    throw failure
                 }
                 // Not about any one line (the disk is full, the store was closed): say
                 // which lines were being appended, and blame none of them.
@@ -115,6 +118,17 @@ extension EventImporter {
         if head == .start { head = (try? target.head().position) ?? .start }
         progress?(Progress(phase: phase, bytesDone: fileSize, bytesTotal: fileSize, lines: lines, appended: appended, duplicates: duplicates))
         return Summary(lines: lines, appended: appended, duplicates: duplicates, head: head, seconds: 0)
+    }
+
+    /// The store's reason for refusing one line, said of the line. The store words it
+    /// for one append ("the append expected", "nothing was appended — retry"); the
+    /// import's last line says what became of the file and what to do.
+    static func lineReason(_ error: EventLogError) -> String {
+        var reason = error.message
+        if error.code == .wrongExpectedVersion, let tail = reason.range(of: "; nothing was appended") {
+            reason = String(reason[..<tail.lowerBound])
+        }
+        return reason.replacing("; nothing was appended — ", with: "; ").replacing(" but the append expected", with: " but the line expected")
     }
 
     /// Makes room in the empty `batch` for the batch that starts with a block of

@@ -307,7 +307,7 @@ public struct EventImporter: Sendable {
     /// on more than one line, or a given id may be another line's derived one, are
     /// those lines compared as the import compares them, from their encoded events: a
     /// second pass then writes every line's event to a scratch file in
-    /// ``Options/scratchDirectory`` (one to two times the file's size, removed
+    /// ``Options/scratchDirectory`` (the file's size plus about 150 bytes a line, removed
     /// afterwards) and reads back the lines that share an id, and `progress` runs
     /// through ``Phase/checking`` a second time. A file whose lines give no ids, or
     /// each its own, takes the one pass.

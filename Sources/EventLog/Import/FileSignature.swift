@@ -39,6 +39,21 @@ enum FileSignature: Equatable {
     }
 }
 
+extension TextFile {
+    /// What a file's first bytes say it is when it is not UTF-8 text, in words for a
+    /// message ("compressed with gzip (`gzip -dc FILE` unpacks it)", "a zip archive",
+    /// "UTF-16 text", "binary data"); `nil` when they say nothing of the kind.
+    public static func notText(start: some Collection<UInt8>, file: String) -> String? {
+        switch FileSignature(start: start) {
+        case .compressed(let format, let unpack)?: "compressed with \(format) (`\(unpack) \(MessageText.shellPath(file))` unpacks it)"
+        case .zip?: "a zip archive (`unzip -p \(MessageText.shellPath(file))` gives what it holds)"
+        case .utf16?: "UTF-16 text (`iconv -f UTF-16 -t UTF-8 \(MessageText.shellPath(file))` converts it)"
+        case .nul?: "binary data, or UTF-16 text without a byte-order mark"
+        case nil: nil
+        }
+    }
+}
+
 /// How the importers advise importing a file that is compressed, zipped or UTF-16: by
 /// piping what it holds into a command that reads standard input, with no unpacked copy
 /// on disk.

@@ -236,10 +236,10 @@ public enum ImportLine {
     private static func metadataField(_ value: JSONValue?) throws(ImportLineError) -> (map: [String: String], object: JSONObject)? {
         guard let value, !value.isNull else { return nil }
         guard case .object(let members) = value else { throw ImportLineError("\"metadata\" must be an object of strings, found \(value.typeNameWithArticle)") }
-        do throws(ProposedEvent.NonStringMetadata) {
+        do throws(ProposedEvent.MetadataProblem) {
             return (try ProposedEvent.stringMetadata(members), members)
         } catch {
-            throw ImportLineError("\"metadata\" values must be strings; \"\(error.key)\" is \(error.value.typeNameWithArticle)")
+            throw ImportLineError(error.message("\"metadata\""))
         }
     }
 
@@ -248,11 +248,16 @@ public enum ImportLine {
         let parsed: ExpectedVersion?
         switch value {
         case .string(let text): parsed = ExpectedVersion(parsing: text)
-        case .number(let n): parsed = n.int64Value.flatMap { $0 >= 0 ? ExpectedVersion(parsing: String($0)) : nil }
+        // A number as `append --expected-version` reads its text: 0 up to 2^64 - 1.
+        case .number(let n): parsed = ExpectedVersion(parsing: n.text)
         default: parsed = nil
         }
         guard let parsed else {
-            throw ImportLineError("\"expectedVersion\" must be \"any\", \"no-stream\" or a version number, found \(value)")
+            let digits = value.stringValue ?? value.numberValue?.text ?? ""
+            if !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+                throw ImportLineError("\"expectedVersion\" \(digits) is larger than any version can be (\(UInt64.max))")
+            }
+            throw ImportLineError("\"expectedVersion\" must be \"any\", \"no-stream\" or a version number (0 or more), found \(value)")
         }
         return parsed
     }

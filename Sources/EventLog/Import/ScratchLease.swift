@@ -68,7 +68,8 @@ public final class ScratchLease: @unchecked Sendable {
     nonisolated(unsafe) private static var interruptSources: [any DispatchSourceSignal] = []
     private static let installed = Mutex(false)
 
-    /// From now on, Ctrl-C (`SIGINT`) or `SIGTERM` first removes the scratch files and
+    /// From now on, Ctrl-C (`SIGINT`), `SIGTERM` or `SIGHUP` (the terminal closed, an
+    /// ssh session lost) first removes the scratch files and
     /// folders this process holds, then ends it as the signal would have. Without it an
     /// interrupted import leaves its spool (as large as the file it checks) until the
     /// next import sweeps it. `kill -9` cannot be caught; the sweep is for that. The
@@ -84,7 +85,7 @@ public final class ScratchLease: @unchecked Sendable {
         guard first else { return }
         // Its own queue, so the handler runs even while every worker thread is busy checking.
         let queue = DispatchQueue(label: "ledgerline.scratch-interrupt")
-        interruptSources = [SIGINT, SIGTERM].compactMap { number in
+        interruptSources = [SIGINT, SIGTERM, SIGHUP].compactMap { number in
             let previous = signal(number, SIG_IGN)
             guard unsafeBitCast(previous, to: Int.self) != unsafeBitCast(SIG_IGN, to: Int.self) else { return nil }
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)

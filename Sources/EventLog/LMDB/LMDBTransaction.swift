@@ -127,7 +127,10 @@ func withUInt64Bytes<T, E: Error>(_ value: UInt64, _ body: (UnsafeRawBufferPoint
     return try withUnsafeBytes(of: &v) { (raw) throws(E) -> T in try body(raw) }
 }
 
+/// A position (or count) stored as a key or value of 8 bytes. Any other length is a
+/// damaged page, refused with a message rather than read past its end (a trap).
 @inline(__always)
-func readUInt64(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-    bytes.loadUnaligned(as: UInt64.self)
+func readUInt64(_ bytes: UnsafeRawBufferPointer) throws(EventLogError) -> UInt64 {
+    guard bytes.count == 8 else { throw EventLogError.damagedEntry(length: bytes.count) }
+    return bytes.loadUnaligned(as: UInt64.self)
 }

@@ -69,7 +69,7 @@ extension EventStore {
                 + "or this is not the log the anchor was taken from"
         }
         guard event.hash == anchor.hash else {
-            return "position \(anchor.position) is sealed by \(event.hash.description.prefix(16))…, not by the anchored \(anchor.hash.description.prefix(16))…: "
+            return "position \(anchor.position) is sealed by \(event.hash.description), not by the anchored \(anchor.hash.description): "
                 + "the log was rewritten at or before that position, or this is not the log the anchor was taken from"
         }
         return nil

@@ -77,6 +77,14 @@ public struct EventLogError: Error, Sendable, CustomStringConvertible {
         EventLogError(.closed, "the event store has been closed; open it again")
     }
 
+    /// An index entry (or log key) that should hold a position of 8 bytes and holds
+    /// `length`: a damaged page.
+    static func damagedEntry(length: Int) -> EventLogError {
+        EventLogError(
+            .corrupted,
+            "the store is damaged: an index entry is \(length) bytes where a position takes 8; run `ledgerline verify` to see where, then restore data.mdb from a backup or an export")
+    }
+
     /// A stored record whose bytes fail ``EventRecord/structuralProblem(_:)``.
     static func damagedRecord(at position: UInt64, _ problem: String) -> EventLogError {
         EventLogError(

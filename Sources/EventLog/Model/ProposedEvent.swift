@@ -78,29 +78,55 @@ public struct ProposedEvent: Sendable {
         self.expectedVersion = expectedVersion
     }
 
-    /// A metadata member whose value is not a string: its key and its value.
-    public struct NonStringMetadata: Error, Sendable {
-        public var key: String
-        public var value: JSONValue
+    /// Why a JSON object cannot be ``metadata``.
+    public enum MetadataProblem: Error, Sendable {
+        /// A member whose value is not a string: its key and its value.
+        case notAString(key: String, value: JSONValue)
+        /// Two keys that differ in their bytes but are one text in Unicode (`é` written
+        /// as U+00E9 and as `e` with U+0301): Swift's `String` compares by canonical
+        /// equivalence, so a map of them would keep one key with the other's value.
+        case equivalentKeys(String, String)
+
+        /// What is wrong, after `what` (`"metadata"`, `--metadata`), and what to do.
+        public func message(_ what: String) -> String {
+            switch self {
+            case .notAString(let key, let value):
+                return "\(what) values must be strings; \"\(key)\" (at \(JSONPointer.root.appending(key))) is \(value.typeNameWithArticle)"
+            case .equivalentKeys(let first, let second):
+                func scalars(_ text: String) -> String {
+                    text.unicodeScalars.map { scalar in
+                        let hex = String(scalar.value, radix: 16, uppercase: true)
+                        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                    }.joined(separator: " ")
+                }
+                return "\(what) has the keys \"\(first)\" (\(scalars(first))) and \"\(second)\" (\(scalars(second))), one text in two Unicode forms; "
+                    + "write both in one form (NFC) and merge them"
+            }
+        }
     }
 
     /// `object`'s members as ``metadata``, a map of strings; throws naming the first
-    /// member whose value is not a string. An import line's `"metadata"` and
-    /// `append --metadata` are read by this one rule.
-    public static func stringMetadata(_ object: JSONObject) throws(NonStringMetadata) -> [String: String] {
+    /// member whose value is not a string, or two keys the map would take for one. An
+    /// import line's `"metadata"` and `append --metadata` are read by this one rule.
+    public static func stringMetadata(_ object: JSONObject) throws(MetadataProblem) -> [String: String] {
         var map: [String: String] = [:]
         map.reserveCapacity(object.count)
         for member in object {
-            guard case .string(let text) = member.value else { throw NonStringMetadata(key: member.key, value: member.value) }
-            map[member.key] = text
+            guard case .string(let text) = member.value else { throw .notAString(key: member.key, value: member.value) }
+            // A JSON object never repeats a key byte for byte: one the map already holds is
+            // an equivalent key.
+            if map.updateValue(text, forKey: member.key) != nil,
+                let first = object.keys.first(where: { $0 == member.key && !$0.utf8.elementsEqual(member.key.utf8) })
+            {
+                throw .equivalentKeys(first, member.key)
+            }
         }
         return map
     }
 
-    /// Sets ``metadata`` to `metadata`, read from `object` (a JSON object of strings),
-    /// keeping the object's canonical JSON for the record. Two keys the map took for one
-    /// (Swift compares strings by canonical equivalence, JSON by bytes) leave the map to
-    /// be encoded, as for any other event.
+    /// Sets ``metadata`` to `metadata`, read from `object` (a JSON object of strings, by
+    /// ``stringMetadata(_:)``, which refuses two keys the map would take for one),
+    /// keeping the object's canonical JSON for the record.
     mutating func setMetadata(_ metadata: [String: String], readFrom object: JSONObject) {
         self.metadata = metadata
         guard metadata.count == object.count else { return }

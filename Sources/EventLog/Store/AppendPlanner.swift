@@ -369,8 +369,8 @@ struct AppendPlanner: PlannedState {
         guard let claimed = event.claimedHash, claimed != hash else { return }
         throw EventLogError(
             .invalidEvent,
-            "event \(event.id) says its hash is \(claimed.description.prefix(16))…, but this log \(stored ? "holds it" : "would chain it") at seq \(position) "
-                + "with hash \(hash.description.prefix(16))…: the line, or one before it, was altered, or the export misses events; restore a whole, unaltered export",
+            "event \(event.id) says its hash is \(claimed.description), but this log \(stored ? "holds it" : "would chain it") at seq \(position) "
+                + "with hash \(hash.description): the line, or one before it, was altered, or the export misses events; restore a whole, unaltered export",
             stream: event.stream, eventID: event.id, batchIndex: index)
     }
 

@@ -69,7 +69,7 @@ extension LMDBEventStore {
                 try Self.verifyChain(head: head, progress: progress) { visit in
                     var entry = try cursor.get(MDB_FIRST)
                     while let current = entry {
-                        let key = current.key.count == 8 ? readUInt64(current.key) : 0
+                        let key = current.key.count == 8 ? try readUInt64(current.key) : 0
                         guard visit(key, current.value) else { return }
                         entry = try cursor.get(MDB_NEXT)
                     }
@@ -132,12 +132,12 @@ extension LMDBEventStore {
                     guard current.key.count == 8 else {
                         throw Found(problem: "LMDB's free-page list holds an entry whose key is \(current.key.count) bytes, not a transaction id of 8")
                     }
-                    let id = readUInt64(current.key)
+                    let id = try readUInt64(current.key)
                     guard id >= 1, id <= snapshot else {
                         throw Found(problem: "LMDB's free-page list holds an entry for transaction \(id), but the last transaction is \(snapshot)")
                     }
                     let value = current.value
-                    let count = value.count >= 8 ? readUInt64(value) : 0
+                    let count = value.count >= 8 ? value.loadUnaligned(as: UInt64.self) : 0
                     guard value.count >= 8, value.count % 8 == 0, count == UInt64(value.count / 8 - 1) else {
                         throw Found(
                             problem: "LMDB's free-page list entry for transaction \(id) is not a list of page numbers "
@@ -180,7 +180,7 @@ extension LMDBEventStore {
     func indexProblem(_ txn: LMDBTransaction, events: UInt64, links: UInt64, walking announce: (@Sendable (Index) -> Void)?) throws -> String? {
         /// The first wrong entry, thrown out of the walks below.
         struct Found: Error { let problem: String }
-        func text(_ bytes: UnsafeRawBufferPointer) -> String { String(decoding: bytes, as: UTF8.self) }
+        func text(_ bytes: UnsafeRawBufferPointer) -> String { bytes.isEmpty ? "an empty key" : MessageText.oneLine(String(decoding: bytes, as: UTF8.self)) }
         /// The index being walked, for a walk that LMDB cannot finish.
         var walking = Index.id
         announce?(walking)
@@ -205,7 +205,7 @@ extension LMDBEventStore {
                             throw Found(problem: "the id index holds an entry of \(current.key.count) and \(current.value.count) bytes, not 16 and 8")
                         }
                         let id = EventID(bytes: current.key)
-                        let position = readUInt64(current.value)
+                        let position = try readUInt64(current.value)
                         guard let stored = try record(position) else {
                             throw Found(problem: "the id index maps \(id) to position \(position), which is not in the log")
                         }
@@ -243,7 +243,7 @@ extension LMDBEventStore {
                                 guard listed.value.count == 8 else {
                                     throw Found(problem: "the \(index) index lists an entry of \(listed.value.count) bytes for \(name(current.key)), not 8")
                                 }
-                                let position = readUInt64(listed.value)
+                                let position = try readUInt64(listed.value)
                                 guard let stored = try record(position) else {
                                     throw Found(problem: "the \(index) index lists position \(position) for \(name(current.key)), which is not in the log")
                                 }
@@ -331,7 +331,7 @@ extension LMDBEventStore {
                 let computed = EventRecord.chainHash(previous: previous, body: EventRecord.body(record))
                 let stored = EventRecord.hash(record)
                 if computed != stored {
-                    bad = (key, "the hash does not match: this event, or the chain before it, was altered (stored \(stored.description.prefix(16))…, computed \(computed.description.prefix(16))…)")
+                    bad = (key, "the hash does not match: this event, or the chain before it, was altered (stored \(stored.description), computed \(computed.description))")
                     return false
                 }
                 let recorded = Timestamp(rawValue: EventRecord.i64(record, 60))

@@ -41,7 +41,7 @@ extension LMDBEventStore {
             // backward from versions 1 and up.
             let wanted = direction == .forward ? (version?.rawValue ?? 1) <= 1 : (version?.rawValue ?? 1) >= 1
             guard wanted, let current = try cursor.get(MDB_GET_CURRENT) else { return [] }
-            return [readUInt64(current.value)]
+            return [try readUInt64(current.value)]
         }
         switch direction {
         case .forward:
@@ -68,7 +68,7 @@ extension LMDBEventStore {
             if last == count {
                 var entry = try cursor.get(MDB_LAST_DUP)
                 while let current = entry, out.count < limit {
-                    out.append(readUInt64(current.value))
+                    out.append(try readUInt64(current.value))
                     entry = try cursor.get(MDB_PREV_DUP)
                 }
             } else {
@@ -119,7 +119,7 @@ extension LMDBEventStore {
         case .forward:
             var entry = try withUInt64Bytes(max(position?.rawValue ?? 1, 1)) { value in try cursor.get(MDB_GET_BOTH_RANGE, key: key, value: value) }
             while let current = entry, out.count < limit {
-                out.append(readUInt64(current.value))
+                out.append(try readUInt64(current.value))
                 entry = try cursor.get(MDB_NEXT_DUP)
             }
         case .backward:
@@ -136,7 +136,7 @@ extension LMDBEventStore {
                 entry = try cursor.get(MDB_LAST_DUP)
             }
             while let current = entry, out.count < limit {
-                out.append(readUInt64(current.value))
+                out.append(try readUInt64(current.value))
                 entry = try cursor.get(MDB_PREV_DUP)
             }
         }
@@ -223,9 +223,9 @@ extension LMDBEventStore {
     private func streamSummary(_ txn: LMDBTransaction, _ cursor: LMDBCursor, name: UnsafeRawBufferPointer, first: UnsafeRawBufferPointer) throws -> StreamSummary {
         let stream = StreamName(unchecked: String(decoding: name, as: UTF8.self))
         let count = try cursor.duplicateCount()
-        let firstPosition = readUInt64(first)
+        let firstPosition = try readUInt64(first)
         // A lone position is stored inline: the cursor is already on the last one.
-        let lastPosition = count == 1 ? firstPosition : try cursor.get(MDB_LAST_DUP).map { readUInt64($0.value) } ?? firstPosition
+        let lastPosition = count == 1 ? firstPosition : try cursor.get(MDB_LAST_DUP).map { try readUInt64($0.value) } ?? firstPosition
         func record(_ position: UInt64) throws -> StoredEvent {
             guard let bytes = try withUInt64Bytes(position, { key in try txn.get(databases.events, key) }) else {
                 throw Self.streamListsMissing(stream, position)

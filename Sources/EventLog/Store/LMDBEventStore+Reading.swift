@@ -46,7 +46,7 @@ extension LMDBEventStore {
             case .backward:
                 if let position {
                     entry = try withUInt64Bytes(position.rawValue) { key in try cursor.get(MDB_SET_RANGE, key: key) }
-                    if let found = entry, readUInt64(found.key) > position.rawValue {
+                    if let found = entry, try readUInt64(found.key) > position.rawValue {
                         entry = try cursor.get(MDB_PREV)
                     } else if entry == nil {
                         entry = try cursor.get(MDB_LAST)
@@ -70,7 +70,7 @@ extension LMDBEventStore {
                     damagedKey = problem
                     break
                 }
-                let key = readUInt64(current.key)
+                let key = try readUInt64(current.key)
                 records.append((key, current.value))
                 expected = direction == .forward ? key + 1 : key - 1
                 entry = try cursor.get(step)
@@ -90,12 +90,13 @@ extension LMDBEventStore {
     /// 3,770,585,493,217,504,385; what can be said is where the log stops reading well.
     static func damagedKey(_ key: UnsafeRawBufferPointer, expected: UInt64?, after previous: UInt64?, direction: ReadDirection = .forward) -> EventLogError? {
         let found: String
+        let value = key.count == 8 ? key.loadUnaligned(as: UInt64.self) : 0
         if key.count != 8 {
             found = "it is \(key.count) bytes, not 8"
-        } else if readUInt64(key) == 0 {
+        } else if value == 0 {
             found = "it reads 0, which is no position"
-        } else if let expected, readUInt64(key) != expected {
-            found = "it reads \(readUInt64(key)), not \(expected)"
+        } else if let expected, value != expected {
+            found = "it reads \(value), not \(expected)"
         } else {
             return nil
         }
@@ -138,7 +139,7 @@ extension LMDBEventStore {
                 var expected = first + UInt64(range.lowerBound)
                 var entry = try withUInt64Bytes(expected) { key in try cursor.get(MDB_SET_RANGE, key: key) }
                 for _ in range {
-                    guard let current = entry, readUInt64(current.key) == expected else { return false }
+                    guard let current = entry, try readUInt64(current.key) == expected else { return false }
                     // Step first and ask for the next record, so that loading it
                     // overlaps with decoding this one.
                     entry = try cursor.get(MDB_NEXT)

@@ -37,7 +37,11 @@ extension LMDBEventStore {
                     key.withUnsafeMutableBytes { id.store(to: $0, at: 0) }
                     // No stored id at or after this one: none of the rest is stored.
                     guard let entry = try key.withUnsafeBytes({ raw in try cursor.seek(atOrAfter: raw) }) else { return }
-                    atOrAfter = (EventID(bytes: entry.key), readUInt64(entry.value))
+                    guard entry.key.count == 16 else {
+                        throw EventLogError(
+                            .corrupted, "the store is damaged: the id index holds a key of \(entry.key.count) bytes where an id takes 16; run `ledgerline verify`")
+                    }
+                    atOrAfter = (EventID(bytes: entry.key), try readUInt64(entry.value))
                 }
                 guard let stored = atOrAfter, stored.id == id else { continue }
                 let position = stored.position

@@ -44,6 +44,11 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
     public struct Options: Sendable {
         /// Create the store when the folder holds none (`init` does; other commands do not).
         public var create = true
+        /// Start a new store over an empty `data.mdb` (`init` does). Otherwise an empty
+        /// file is refused, creating or not: it is most often a copy or a restore that
+        /// did not finish, and an append that quietly began a new log there would bury
+        /// that.
+        public var startsOverAnEmptyFile = false
         /// The map size to start with; it doubles whenever it fills up.
         public var initialMapSize = 256 << 20
         /// `fsync` on every commit. Off only for tests and throwaway stores.
@@ -101,8 +106,8 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         let dataFile = directory.appendingPathComponent("data.mdb")
         commitWatcher = SharedCommitWatcher(file: dataFile.path) { [notifier] in notifier.publish() }
         // LMDB takes an empty data file for a new environment and writes one over it;
-        // only a command that may create a store should let it.
-        if !options.create, let size = (try? FileManager.default.attributesOfItem(atPath: dataFile.path))?[.size] as? NSNumber, size.intValue == 0 {
+        // only `init`, asked to start a store, should let it.
+        if !(options.create && options.startsOverAnEmptyFile), let size = (try? FileManager.default.attributesOfItem(atPath: dataFile.path))?[.size] as? NSNumber, size.intValue == 0 {
             throw EventLogError(
                 .storeNotFound,
                 "\(dataFile.path) is empty, so there is no event store in \(directory.path) (a copy that did not finish?); restore it from a backup, or run `ledgerline init` to start a new one")
@@ -236,7 +241,7 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         while let current = entry {
             // A damaged record is left for `verify` to name; its fields cannot be trusted.
             if current.key.count == 8, EventRecord.structuralProblem(current.value) == nil {
-                let position = readUInt64(current.key)
+                let position = try readUInt64(current.key)
                 try EventLink.forEach(in: current.value) { link in
                     try link.withKey { key in try withUInt64Bytes(position) { value in try txn.put(databases.links, key, value) } }
                 }
@@ -267,9 +272,9 @@ public final class LMDBEventStore: EventStore, @unchecked Sendable {
         defer { cursor.close() }
         guard let last = try cursor.get(MDB_LAST) else { return .empty }
         guard last.value.count >= EventRecord.headerSize + EventRecord.hashSize else {
-            return LogHead(position: LogPosition(readUInt64(last.key)), hash: .genesis)
+            return LogHead(position: LogPosition(try readUInt64(last.key)), hash: .genesis)
         }
-        return LogHead(position: LogPosition(readUInt64(last.key)), hash: EventRecord.hash(last.value))
+        return LogHead(position: LogPosition(try readUInt64(last.key)), hash: EventRecord.hash(last.value))
     }
 
     static func committedVersion(_ cursor: LMDBCursor, _ stream: StreamName) throws -> UInt64 {

@@ -119,12 +119,13 @@ struct AppendCommand: AsyncParsableCommand {
         var event = try envelope(data: try Self.jsonObject(data, option: "--data"))
         if let metadata {
             let object = try Self.jsonObject(metadata, option: "--metadata")
-            do throws(ProposedEvent.NonStringMetadata) {
+            do throws(ProposedEvent.MetadataProblem) {
                 event.metadata = try ProposedEvent.stringMetadata(object)
             } catch {
-                throw InputError(
-                    "--metadata values must be strings; \"\(error.key)\" (at \(JSONPointer.root.appending(error.key))) is \(error.value.typeNameWithArticle); "
-                        + "quote it, or put structured values in --data")
+                if case .notAString = error {
+                    throw InputError(error.message("--metadata") + "; quote it, or put structured values in --data")
+                }
+                throw InputError(error.message("--metadata"))
             }
         }
         return event
@@ -151,6 +152,11 @@ struct AppendCommand: AsyncParsableCommand {
                 throw InputError("\(source) holds more than \(largestJSONArgument >> 20) MiB; an event holds at most 1 MiB (payload and metadata)")
             } catch {
                 throw InputError.unreadable("cannot read \(source): \(error); give \(option) @FILE, a file holding one JSON object, or - for standard input")
+            }
+            // A file saved with a UTF-8 byte-order mark is read as `import` reads one.
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+            if let kind = TextFile.notText(start: bytes.prefix(8), file: argument == "-" ? "FILE" : path) {
+                throw InputError("\(source) is \(kind), not a JSON object")
             }
         }
         let value: JSONValue

@@ -17,7 +17,9 @@ struct InitCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandErrors.run {
-            let store = try global.openStore(create: true)
+            // The reading commands' advice for an empty data.mdb is to restore it or to
+            // run init: init is the one command that starts a store over it.
+            let store = try global.openStore(create: true, startingOverAnEmptyFile: true)
             defer { store.close() }
             let head = try store.head()
             Output.line("store ready at \(global.dataDirectory.path) (\(head.position.rawValue.counted("event")))")

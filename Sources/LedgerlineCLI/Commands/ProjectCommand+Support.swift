@@ -73,13 +73,27 @@ struct ViewQueryOptions: ParsableArguments {
     /// An RFC 3339 time or a calendar day (its start, or its last microsecond), given to
     /// `option`: `read --since`, `tail --since`, `pipeline --from`, a view's `--now`.
     /// Anything else is a usage error (exit 64) naming the option and the forms it takes.
-    static func instant(_ text: String, option: String, endOfDay: Bool) throws(ValidationError) -> Timestamp {
-        if let instant = Timestamp(rfc3339: text) { return instant }
+    ///
+    /// The log keeps microseconds; a time given finer is cut to the microsecond, or
+    /// with `roundingUp` (a lower bound such as `--since`) raised to the next one, so
+    /// that no event recorded before the time given is kept.
+    static func instant(_ text: String, option: String, endOfDay: Bool, roundingUp: Bool = false) throws(ValidationError) -> Timestamp {
+        if let instant = Timestamp(rfc3339: text) {
+            return roundingUp && hasDigitsBeyondMicroseconds(text) ? Timestamp(rawValue: instant.rawValue + 1) : instant
+        }
         if text.utf8.count == 10, let start = Timestamp(rfc3339: text + "T00:00:00Z") {
             return endOfDay ? Timestamp(rawValue: start.rawValue + 86_400_000_000 - 1) : start
         }
         throw ValidationError(
             "\(option) \"\(text.prefix(40))\" is not a time such as 2026-11-25T14:03:00Z or a day such as 2026-11-25")
+    }
+
+    /// Whether the fraction of seconds in RFC 3339 `text` has a digit other than 0 past
+    /// the sixth.
+    private static func hasDigitsBeyondMicroseconds(_ text: String) -> Bool {
+        guard let point = text.utf8.firstIndex(of: UInt8(ascii: ".")) else { return false }
+        let fraction = text.utf8[text.utf8.index(after: point)...].prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        return fraction.dropFirst(6).contains { $0 != UInt8(ascii: "0") }
     }
 }
 

@@ -156,7 +156,7 @@ struct ReadCommand: AsyncParsableCommand {
     /// When a read of one stream or one type printed nothing because the log holds no
     /// such stream or no event of that type at all, a line for stderr that says so,
     /// with the recorded type closest to the one given when there is a close one
-    /// (`contactCreated` for `ContactCreated`). `nil` when the stream or type is there
+    /// (`contactCreated` for `ContactCreated`) and the type is not one of the catalog's. `nil` when the stream or type is there
     /// and the read's other options left nothing, which is an answer like any other.
     ///
     /// Cost: a stream's version is one index lookup; the types come from the keys of
@@ -169,6 +169,12 @@ struct ReadCommand: AsyncParsableCommand {
         }
         if let type, let eventType = EventType(type) {
             guard let recorded = try? store.statistics().types, recorded[eventType] == nil else { return nil }
+            // A type of the catalog is no typo: the log only holds none of it yet (a
+            // `tail --follow` waits for the first), and a recorded type that is spelt
+            // alike is another type.
+            if (try? EventCatalog.embedded.latestVersion(of: type)) != nil {
+                return "ledgerline: the log holds no event of type \"\(type)\" yet"
+            }
             let hint = Suggestion.closest(to: type, in: recorded.keys.map(\.rawValue).sorted()).map { "; did you mean \"\($0)\"?" }
             return "ledgerline: the log holds no event of type \"\(type)\"\(hint ?? "; `ledgerline stats` lists the types it holds")"
         }
@@ -242,7 +248,7 @@ struct ReadCommand: AsyncParsableCommand {
     private func recordedWindow() throws(ValidationError) -> ClosedRange<Timestamp>? {
         guard since != nil || until != nil else { return nil }
         let start = try since.map { text throws(ValidationError) in
-            try ViewQueryOptions.instant(text, option: "--since", endOfDay: false)
+            try ViewQueryOptions.instant(text, option: "--since", endOfDay: false, roundingUp: true)
         } ?? Timestamp(rawValue: .min)
         let end = try until.map { text throws(ValidationError) in
             try ViewQueryOptions.instant(text, option: "--until", endOfDay: true)
@@ -341,7 +347,7 @@ struct TailCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandErrors.run {
-            let sinceTime = try since.map { try ViewQueryOptions.instant($0, option: "--since", endOfDay: false) }
+            let sinceTime = try since.map { try ViewQueryOptions.instant($0, option: "--since", endOfDay: false, roundingUp: true) }
             let streamName = try stream.map { text in
                 guard let name = StreamName(text) else { throw InputError("--stream: \(StreamName.validationProblem(text) ?? "invalid")") }
                 return name

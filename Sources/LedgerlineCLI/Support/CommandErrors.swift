@@ -33,8 +33,9 @@ enum CommandErrors {
     static func render(_ error: Error) -> ([String], Int32) {
         switch error {
         case let failure as ImportFailure:
-            // Bad lines are bad input; a scratch file the disk refused is not.
-            return (failure.description.split(separator: "\n").map { "ledgerline: \($0)" }, failure.isStorageFailure ? 1 : 65)
+            // Bad lines are bad input; a scratch file the disk refused is not, nor a line
+            // refused for what the store holds, a conflict as for `append`.
+            return (failure.description.split(separator: "\n").map { "ledgerline: \($0)" }, failure.isStorageFailure ? 1 : failure.isConflict ? 75 : 65)
         case let error as CSVMappingError:
             return (error.description.split(separator: "\n").map { "ledgerline: \($0)" }, 65)
         case let error as SchemaError:

@@ -25,8 +25,8 @@ struct GlobalOptions: ParsableArguments {
     var dataDirectory: URL { Self.dataDirectory(data) }
 
     /// Opens the store; only `init` (and commands that create data) pass `create: true`.
-    func openStore(create: Bool = false) throws -> LMDBEventStore {
-        try Self.openStore(at: dataDirectory, create: create)
+    func openStore(create: Bool = false, startingOverAnEmptyFile: Bool = false) throws -> LMDBEventStore {
+        try Self.openStore(at: dataDirectory, create: create, startingOverAnEmptyFile: startingOverAnEmptyFile)
     }
 
     /// The store in ``dataDirectory``, or `nil` when there is none (for commands that
@@ -68,10 +68,11 @@ struct GlobalOptions: ParsableArguments {
         URL(fileURLWithPath: givenFolder(given) ?? "ledgerline-data")
     }
 
-    static func openStore(at directory: URL, create: Bool, foldersMade: [URL] = []) throws -> LMDBEventStore {
+    static func openStore(at directory: URL, create: Bool, foldersMade: [URL] = [], startingOverAnEmptyFile: Bool = false) throws -> LMDBEventStore {
         try requireFolder(directory)
         var options = LMDBEventStore.Options()
         options.create = create
+        options.startsOverAnEmptyFile = startingOverAnEmptyFile
         options.foldersMadeForIt = foldersMade
         options.validator = Catalog.validator
         // From here on, a crash on damaged pages ends with advice, not a crash report.

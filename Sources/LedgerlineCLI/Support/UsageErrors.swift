@@ -14,18 +14,51 @@ enum UsageErrors {
     /// `arguments` and returned. An empty DIR is refused rather than taken for the
     /// current folder.
     static func takeStoreFolder(_ arguments: inout [String]) throws(ValidationError) -> String? {
-        let folder: String
-        if arguments.first == "--data", arguments.count >= 2 {
-            folder = arguments[1]
-            arguments.removeFirst(2)
-        } else if let first = arguments.first, first.hasPrefix("--data=") {
-            folder = String(first.dropFirst("--data=".count))
-            arguments.removeFirst()
-        } else {
-            return nil
+        var leading: [String] = []
+        while true {
+            if arguments.first == "--data", arguments.count >= 2 {
+                leading.append(arguments[1])
+                arguments.removeFirst(2)
+            } else if let first = arguments.first, first.hasPrefix("--data=") {
+                leading.append(String(first.dropFirst("--data=".count)))
+                arguments.removeFirst()
+            } else {
+                break
+            }
         }
-        guard !folder.isEmpty else { throw GlobalOptions.emptyData }
-        return folder
+        if leading.contains("") { throw GlobalOptions.emptyData }
+        try refuseTwoStoreFolders(leading + foldersAfterTheCommand(arguments))
+        return leading.first
+    }
+
+    /// The folders `--data` names after the command (`import --data DIR f`), up to a
+    /// `--`; none for `append`, whose own `--data` is its payload.
+    private static func foldersAfterTheCommand(_ arguments: [String]) -> [String] {
+        guard arguments.first != "append" else { return [] }
+        var folders: [String] = []
+        var index = arguments.startIndex
+        while index < arguments.endIndex, arguments[index] != "--" {
+            if arguments[index] == "--data", index + 1 < arguments.endIndex {
+                folders.append(arguments[index + 1])
+                index += 2
+                continue
+            }
+            if arguments[index].hasPrefix("--data=") { folders.append(String(arguments[index].dropFirst("--data=".count))) }
+            index += 1
+        }
+        return folders
+    }
+
+    /// Refuses `--data` given with different folders: before the command and after it,
+    /// or twice in one place. argument-parser keeps the last one given, so a slip in
+    /// either would send an import or an append to another store without a word. The
+    /// same folder given twice is only said twice.
+    private static func refuseTwoStoreFolders(_ folders: [String]) throws(ValidationError) {
+        var distinct: [String] = []
+        for folder in folders where !distinct.contains(folder) { distinct.append(folder) }
+        guard distinct.count > 1 else { return }
+        throw ValidationError(
+            "--data is given more than once, naming \(distinct.map(MessageText.shellWord).joined(separator: " and ")); give the store's folder once")
     }
 
     /// The arguments as the system passed them (`argv` without the program's name),
