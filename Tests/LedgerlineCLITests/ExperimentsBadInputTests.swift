@@ -56,6 +56,24 @@ import Testing
             }, "\(result.stderr)")
     }
 
+    /// `window: 10000000000000s` passed lint and publish, then trapped `report` and
+    /// `reweight` with an arithmetic overflow; lint refuses it and says the bound.
+    @Test func aWindowLongerThanTenYearsIsRefusedByLint() async throws {
+        let text = ExperimentsCommandTests.definition.replacingOccurrences(of: "window: 7d", with: "window: 10000000000000s")
+        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": text])
+        defer { scratch.cleanup() }
+        let path = scratch.url.appendingPathComponent("experiments/subject.yaml").path
+        let lint = try await CLI.run(["experiments", "lint", path])
+        #expect(lint.status == 65)
+        #expect(
+            lint.stderr.contains(
+                "ledgerline: \(path):9: goals[0].window: must be at most 3650d (ten years); got `10000000000000s`\n"),
+            "\(lint.stderr)")
+        let publish = try await CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch))
+        #expect(publish.status == 65)
+        #expect(publish.stderr.contains("subject.yaml:9: goals[0].window: must be at most 3650d"), "\(publish.stderr)")
+    }
+
     @Test func publishingAnInvalidDefinitionAppendsNothingAndSaysSo() async throws {
         let bad = ExperimentsCommandTests.definition.replacingOccurrences(of: "segment == 'smb'", with: "segment ==")
         let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": bad])

@@ -65,7 +65,7 @@ public struct BanditRebalancer: Sendable {
         let phase = current.phase
         if !force, let startedAt = history.start(of: phase)?.occurredAt {
             let last = history.weightUpdates(phase: phase).last?.occurredAt ?? startedAt
-            let due = Timestamp(rawValue: last.rawValue + settings.schedule.seconds * 1_000_000)
+            let due = settings.schedule.after(last)
             if at < due { return (.notDue(last: last, due: due), nil) }
         }
         let head: LogHead

@@ -102,10 +102,20 @@ struct YAMLReader {
         return Array(items)
     }
 
+    /// A duration up to ``TimeWindow/maximum``.
     mutating func window(_ node: Node, _ path: String) -> TimeWindow? {
         guard let text = string(node, path) else { return nil }
+        let tooLong = "must be at most \(TimeWindow.maximum) (ten years); got `\(text)`"
         guard let window = TimeWindow(text) else {
-            problem(node, path, "must be a duration such as 30m, 12h, 7d or 2w; got `\(text)`")
+            // Digits and a unit that does not fit in 64 bits of seconds is too long, not malformed.
+            let count = text.dropLast()
+            let wellFormed =
+                !count.isEmpty && count.allSatisfy { $0.isASCII && $0.isNumber } && "smhdw".contains(text.last!)
+            problem(node, path, wellFormed ? tooLong : "must be a duration such as 30m, 12h, 7d or 2w; got `\(text)`")
+            return nil
+        }
+        guard window.seconds <= TimeWindow.maximum.seconds else {
+            problem(node, path, tooLong)
             return nil
         }
         return window

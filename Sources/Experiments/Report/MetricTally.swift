@@ -8,6 +8,8 @@ struct MetricTally {
     let metric: MetricDefinition
     let filter: EventFilter?
     let valuePath: MetricValuePath?
+    /// The metric's window in µs, saturated: a window published by another build may not fit.
+    let windowMicroseconds: Int64
     private(set) var converted: [Bool]
     private(set) var amounts: [DecimalAmount]
     private(set) var currency: String?
@@ -25,6 +27,7 @@ struct MetricTally {
             try EventFilter(text, field: "\(metric.name).filter")
         }
         valuePath = metric.value.flatMap(MetricValuePath.init)
+        windowMicroseconds = metric.window.microseconds
         converted = [Bool](repeating: false, count: units)
         amounts = metric.kind == .revenue ? [DecimalAmount](repeating: .zero, count: units) : []
     }
@@ -32,7 +35,8 @@ struct MetricTally {
     /// Whether an event at `time` (µs) falls in the window of a unit exposed at `exposedAt`.
     @inline(__always)
     func inWindow(_ time: Int64, exposedAt: Int64) -> Bool {
-        time >= exposedAt && time - exposedAt < metric.window.seconds * 1_000_000
+        // Log times lie within years 0000–9999, so the difference cannot overflow.
+        time >= exposedAt && time - exposedAt < windowMicroseconds
     }
 
     mutating func recordFilterFailure(_ message: String) {

@@ -98,6 +98,29 @@ import Testing
         #expect(update.position == LogPosition(2))
     }
 
+    /// A schedule too long for µs in 64 bits, published by a build that did not bound it,
+    /// trapped `reweight` with an arithmetic overflow; it is now never due, and the goal's
+    /// window of the same length folds without trapping when forced.
+    @Test func aScheduleTooLongForMicrosecondsIsNeverDue() async throws {
+        let log = ExperimentLog()
+        var definition = try Self.bandit()
+        definition.bandit?.schedule = TimeWindow(seconds: 10_000_000_000_000)
+        definition.goals[0].window = TimeWindow(seconds: 10_000_000_000_000)
+        try await log.publish(definition)
+        let rebalancer = BanditRebalancer(store: log.store)
+        let outcome = try await rebalancer.rebalance(experimentKey: "cadence", at: ExperimentLog.day(5000))
+        guard case .notDue(_, let due) = outcome else {
+            Issue.record("expected not due, got \(outcome)")
+            return
+        }
+        #expect(due == Timestamp(rawValue: .max))
+        let forced = try rebalancer.plan(experimentKey: "cadence", at: ExperimentLog.day(5000), force: true)
+        guard case .update = forced.outcome else {
+            Issue.record("expected an update, got \(forced.outcome)")
+            return
+        }
+    }
+
     @Test func reweightingAnExperimentThatIsNotABanditSaysHowToMakeItOne() async throws {
         let log = ExperimentLog()
         try await log.publish(try ExperimentLog.definition())

@@ -79,6 +79,28 @@ import Testing
         #expect(lines.contains { $0.contains(":11: goals[0].value: is required for revenue") })
     }
 
+    /// A window past ten years was accepted, then overflowed the report's µs arithmetic
+    /// (`window: 10000000000000s`); one too long for 64 bits said it was malformed.
+    @Test(arguments: [
+        ("goals: [{ name: replied, event: EmailReplied, window: 10000000000000s }]", "goals[0].window", "10000000000000s"),
+        ("goals: [{ name: replied, event: EmailReplied, window: 3651d }]", "goals[0].window", "3651d"),
+        ("goals: [{ name: replied, event: EmailReplied, window: 99999999999999999999w }]", "goals[0].window", "99999999999999999999w"),
+        ("goals: [{ name: replied, event: EmailReplied, window: 7d }]\nbandit: { schedule: 9999999999999d }", "bandit.schedule", "9999999999999d"),
+        ("goals: [{ name: replied, event: EmailReplied, window: 7d }]\nbandit: { burn_in: 522w }", "bandit.burn_in", "522w"),
+    ])
+    func windowsLongerThanTenYearsAreRefused(tail: String, field: String, text: String) {
+        let yaml = "key: w\nvariations: [{ id: a }, { id: b }]\n" + tail + "\n"
+        let problems = ExperimentDefinition.lint(yaml: yaml, file: "w.yaml").map(\.description)
+        #expect(problems.contains { $0.hasSuffix(": \(field): must be at most 3650d (ten years); got `\(text)`") }, "\(problems)")
+    }
+
+    /// The bound itself is a window a definition may give.
+    @Test func aTenYearWindowIsAccepted() throws {
+        let definition = try ExperimentDefinition.parse(
+            yaml: Self.minimal.replacingOccurrences(of: "window: 7d", with: "window: 3650d"))
+        #expect(definition.goals[0].window == TimeWindow.maximum)
+    }
+
     @Test func misspeltFieldsGetASuggestion() {
         let problems = ExperimentDefinition.lint(yaml: Self.minimal + "\ncoverge: 0.5\n")
         #expect(problems.map(\.description) == ["coverge: is not a known field; did you mean `coverage`?"])

@@ -101,6 +101,22 @@ import Testing
         #expect(html.contains("Cumulative relative lift"))
     }
 
+    /// A window longer than µs in 64 bits can hold, published by a build that did not bound
+    /// it, trapped the report with an arithmetic overflow; it now counts like "forever".
+    @Test func aWindowTooLongForMicrosecondsCountsEverythingAfterTheExposure() async throws {
+        let log = ExperimentLog()
+        var definition = try ExperimentLog.definition()
+        definition.goals[0].window = TimeWindow(seconds: 10_000_000_000_000)
+        try await log.publish(definition)
+        try await log.expose("a0", variation: 0, at: ExperimentLog.day(1))
+        try await log.expose("b0", variation: 1, at: ExperimentLog.day(1))
+        try await log.replied("a0", at: ExperimentLog.day(300))
+        try await log.replied("b0", at: ExperimentLog.day(0.5))  // before the exposure
+        let report = try ExperimentReporter(store: log.store).report(experimentKey: "subject-test")
+        let replied = try #require(report.phases.first?.metrics.first { $0.metric.name == "replied" })
+        #expect(replied.conversions == [1, 0])
+    }
+
     @Test func aReportThroughAPositionIgnoresLaterEvents() async throws {
         let log = try await Self.worked()
         let head = try log.store.head().position
