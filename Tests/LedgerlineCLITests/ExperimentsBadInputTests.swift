@@ -113,6 +113,19 @@ import Testing
         #expect(result.stderr == "ledgerline: no definition has key `subjet` in \(folder); its keys are: subject\n")
     }
 
+    /// `--through` past the head reported "through seq N" with what the log held, so the
+    /// same command later gave other numbers; it is refused like a view's `--as-of`.
+    @Test func aReportThroughAPositionPastTheHeadIsRefused() async throws {
+        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition])
+        defer { scratch.cleanup() }
+        #expect(try await CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch)).status == 0)
+        let result = try await CLI.run(ex + ["report", "subject", "--through", "99"])
+        #expect(result.status == 65)
+        #expect(
+            result.stderr
+                == "ledgerline: --through 99 is past the end of the log (its last position is 1); give a position up to 1\n")
+    }
+
     @Test func aReportWithoutExposuresSaysWhatToRecord() async throws {
         let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition])
         defer { scratch.cleanup() }

@@ -22,7 +22,8 @@ public struct ExperimentReporter: Sendable {
     /// Reports on experiment `key`.
     ///
     /// - Throws: ``ExperimentsError/Code/unknownExperiment`` when nothing was published under
-    ///   `key`; ``ExperimentsError/Code/invalidInput`` for a phase it does not have;
+    ///   `key`; ``ExperimentsError/Code/invalidInput`` for a phase it does not have or a
+    ///   ``ReportOptions/through`` past the log's head;
     ///   ``ExperimentsError/Code/noData`` when no phase reported has any exposure;
     ///   ``ExperimentsError/Code/log`` when reading fails.
     public func report(experimentKey key: String, options: ReportOptions = ReportOptions()) throws(ExperimentsError)
@@ -36,16 +37,20 @@ public struct ExperimentReporter: Sendable {
                 "experiment `\(key)` has no phase \(phase); its phases are "
                     + history.phases.map(String.init).joined(separator: ", "))
         }
-        let through: LogPosition
-        if let given = options.through {
-            through = given
-        } else {
-            do {
-                through = try store.head().position
-            } catch {
-                throw .logFailure(error, while: "reading the log's head")
-            }
+        let head: LogPosition
+        do {
+            head = try store.head().position
+        } catch {
+            throw .logFailure(error, while: "reading the log's head")
         }
+        // A report through a position the log has not reached would change as it grows.
+        if let given = options.through, given > head {
+            throw ExperimentsError(
+                .invalidInput,
+                "--through \(given) is past the end of the log (its last position is \(head)); "
+                    + "give a position up to \(head)")
+        }
+        let through = options.through ?? head
         let scan = ExperimentScan(store: store, history: history, through: through)
         let units = try scan.exposures(phases: options.phase.map { [$0] })
         if units.allSatisfy({ $0.count == 0 }) {

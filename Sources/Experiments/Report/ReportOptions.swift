@@ -11,7 +11,7 @@ public struct ReportOptions: Sendable, Hashable {
     /// Report only this phase; `nil` reports every phase.
     public var phase: Int?
     /// Read the log only up to this position (inclusive); `nil` reads to the head. A report
-    /// through a position is the same whenever it is run.
+    /// through a position is the same whenever it is run, so one past the head is refused.
     public var through: LogPosition?
     /// The most points a phase's cumulative timeline has.
     public var timelinePoints: Int

@@ -16,7 +16,8 @@ extension ExperimentsCommand {
                 with a 95% interval, absolute and relative lift with delta-method intervals, \
                 the two-proportion z-test (rates) or Welch's t-test (revenue), the Bayesian \
                 chance to beat control and expected loss; per phase a sample-ratio-mismatch \
-                check (warning at p < 0.001). A report --through a log position is the same \
+                check (warning at p < 0.001). A report --through a log position (up to the \
+                log's last) is the same \
                 whenever it is run.
 
                 Examples:
@@ -52,7 +53,7 @@ extension ExperimentsCommand {
         @Option(help: "Only this phase.")
         var phase: Int?
 
-        @Option(help: "Read the log only up to this position (inclusive).")
+        @Option(help: "Read the log only up to this position (inclusive, at most the log's last).")
         var through: UInt64?
 
         func validate() throws {

@@ -117,6 +117,25 @@ import Testing
         #expect(replied.conversions == [1, 0])
     }
 
+    /// A report through a position the log has not reached yet was accepted and said
+    /// "through seq N", so the same report gave other numbers once the log grew.
+    @Test func aReportThroughAPositionPastTheHeadIsRefused() async throws {
+        let log = try await Self.worked()
+        let head = try log.store.head().position
+        #expect {
+            _ = try ExperimentReporter(store: log.store).report(
+                experimentKey: "subject-test", options: ReportOptions(through: head.next))
+        } throws: { error in
+            guard let error = error as? ExperimentsError else { return false }
+            return error.code == .invalidInput
+                && error.message
+                    == "--through \(head.next) is past the end of the log (its last position is \(head)); give a position up to \(head)"
+        }
+        let atHead = try ExperimentReporter(store: log.store).report(
+            experimentKey: "subject-test", options: ReportOptions(through: head))
+        #expect(atHead.through == head)
+    }
+
     @Test func aReportThroughAPositionIgnoresLaterEvents() async throws {
         let log = try await Self.worked()
         let head = try log.store.head().position
