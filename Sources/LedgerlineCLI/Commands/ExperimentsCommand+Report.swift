@@ -44,7 +44,7 @@ extension ExperimentsCommand {
             help: ArgumentHelp("Also write a self-contained HTML page with charts to this file.", valueName: "file"))
         var html: String?
 
-        @Option(help: "Adjust p-values across metrics: holm or bh (Benjamini–Hochberg).")
+        @Option(help: "Adjust p-values across metrics: holm or bh (Benjamini–Hochberg); comparisons without a p-value are left out.")
         var correction: Correction?
 
         @Flag(help: "Add sequential (always-valid) intervals, safe to look at any time.")

@@ -32,6 +32,20 @@ import Testing
         #expect(MultipleComparisons.holm([]) == [])
     }
 
+    /// An undefined p-value (a comparison without data) counted in the family, raising m
+    /// for every other metric, and came back as 1. By hand, for 0.01, 0.03, 0.04 (m = 3):
+    /// Holm 0.01·3 = 0.03, 0.03·2 = 0.06, max(0.04·1, 0.06) = 0.06; BH 0.04·3/3 = 0.04,
+    /// min(0.03·3/2, 0.04) = 0.04, min(0.01·3/1, 0.04) = 0.03.
+    @Test func undefinedPValuesAreLeftOutOfTheFamily() {
+        let holm = MultipleComparisons.holm([0.01, .nan, 0.04, 0.03])
+        #expect(holm[1].isNaN)
+        for (a, e) in zip([holm[0], holm[2], holm[3]], [0.03, 0.06, 0.06]) { #expect(abs(a - e) < 1e-12) }
+        let bh = MultipleComparisons.benjaminiHochberg([0.01, .nan, 0.04, 0.03])
+        #expect(bh[1].isNaN)
+        for (a, e) in zip([bh[0], bh[2], bh[3]], [0.03, 0.04, 0.04]) { #expect(abs(a - e) < 1e-12) }
+        #expect(MultipleComparisons.holm([.nan]).allSatisfy { $0.isNaN })
+    }
+
     @Test func adjustmentSpansEveryMetricAndVariation() throws {
         let conversions = try MetricAnalysis.analyze(
             .proportion,

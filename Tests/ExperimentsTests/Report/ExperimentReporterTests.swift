@@ -88,6 +88,29 @@ import Testing
         #expect(report.json["correction"] == .string("holm"))
     }
 
+    /// `unsubscribed` has no events, so its p-value is undefined (null); it counted in the
+    /// Holm family (m = 3 instead of 2) and showed an adjusted p of 1 next to p null. By
+    /// hand with m = 2: the smaller p doubles, the larger is max(itself, the smaller's).
+    @Test func aCorrectionLeavesOutMetricsWithoutAPValue() async throws {
+        let log = try await Self.worked()
+        let report = try ExperimentReporter(store: log.store).report(
+            experimentKey: "subject-test", options: ReportOptions(correction: .holm))
+        let metrics = try #require(report.phases.first?.metrics)
+        let unsubscribed = try #require(metrics.first { $0.metric.name == "unsubscribed" })
+        #expect(unsubscribed.analysis.comparisons[0].frequentist.problem != nil)
+        #expect(unsubscribed.adjustedPValues?[0].isNaN == true)
+        let p = ["replied", "revenue"].map { name in
+            metrics.first { $0.metric.name == name }!.analysis.comparisons[0].frequentist.pValue
+        }
+        let (low, high) = (min(p[0], p[1]), max(p[0], p[1]))
+        let byHand = p.map { $0 == low ? min(1, 2 * low) : max(min(1, 2 * low), high) }
+        let adjusted = ["replied", "revenue"].map { name in metrics.first { $0.metric.name == name }!.adjustedPValues![0] }
+        for (a, e) in zip(adjusted, byHand) { #expect(abs(a - e) < 1e-12) }
+        let json = report.json["phases"]?[0]?["metrics"]?.arrayValue?.first { $0["name"] == "unsubscribed" }
+        #expect(json?["variations"]?[1]?["pValue"] == .null)
+        #expect(json?["variations"]?[1]?["adjustedPValue"] == .null)
+    }
+
     @Test func theHTMLPageIsSelfContained() async throws {
         let log = try await Self.worked()
         let html = try ExperimentReporter(store: log.store).report(experimentKey: "subject-test").html
