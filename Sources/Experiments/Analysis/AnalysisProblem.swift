@@ -12,7 +12,7 @@ public enum AnalysisProblem: String, Sendable, Hashable, Codable {
     /// What the problem means for a reader of the report.
     public var explanation: String {
         switch self {
-        case .noUnits: return "a variation has no exposed units yet; wait for traffic"
+        case .noUnits: return "control or the variation has no exposed units yet; wait for traffic"
         case .zeroVariance: return "every unit in a variation has the same value; wait for more data"
         case .zeroBaseline: return "the control's mean is zero, so a lift relative to it is undefined"
         }

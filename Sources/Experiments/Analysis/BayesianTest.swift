@@ -24,10 +24,7 @@ public enum BayesianTest {
     ) -> BayesianResult {
         let level = 1 - alpha
         func uninformative(_ problem: AnalysisProblem) -> BayesianResult {
-            BayesianResult(
-                chanceToWin: 0.5, estimate: 0, interval: ConfidenceInterval(lower: 0, upper: 0, level: level),
-                posteriorStandardDeviation: 0, risk: ExpectedLoss(control: 0, treatment: 0), difference: difference,
-                problem: problem)
+            .uninformative(problem, level: level, difference: difference)
         }
         if control.mean == 0 && difference == .relative { return uninformative(.zeroBaseline) }
         if control.units == 0 || treatment.units == 0 { return uninformative(.noUnits) }

@@ -35,6 +35,15 @@ public struct MetricAnalysis: Sendable, Hashable {
         let alpha = settings.alpha
         let comparisons = stats.indices.dropFirst().map { i -> VariationComparison in
             let treatment = stats[i]
+            // An arm without units leaves nothing to compare, whichever check a test makes
+            // first (gbstats' t-tests look at the control mean before the units).
+            guard control.units > 0, treatment.units > 0 else {
+                let none = FrequentistResult.uninformative(.noUnits, level: 1 - alpha)
+                return VariationComparison(
+                    variation: i, absoluteLift: nil, relativeLift: nil, frequentist: none,
+                    sequential: settings.sequential ? none : nil,
+                    bayesian: .uninformative(.noUnits, level: 1 - alpha, difference: settings.difference))
+            }
             let frequentist =
                 kind == .proportion
                 ? TwoProportionZTest.compare(

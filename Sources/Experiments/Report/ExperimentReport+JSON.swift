@@ -68,9 +68,12 @@ extension MetricReport {
             ]
             if let totals { row["total"] = .string(totals[i].description) }
             if let comparison = analysis.comparisons.first(where: { $0.variation == i }) {
-                let absolute = comparison.absoluteLift
-                let a = absolute.interval(level: level)
-                row["absoluteLift"] = ReportJSON.estimate(absolute.estimate, a.lower, a.upper)
+                if let absolute = comparison.absoluteLift {
+                    let a = absolute.interval(level: level)
+                    row["absoluteLift"] = ReportJSON.estimate(absolute.estimate, a.lower, a.upper)
+                } else {
+                    row["absoluteLift"] = .null
+                }
                 if let relative = comparison.relativeLift {
                     let r = relative.interval(level: level)
                     row["relativeLift"] = ReportJSON.estimate(relative.estimate, r.lower, r.upper)

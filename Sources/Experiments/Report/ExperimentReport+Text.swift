@@ -71,11 +71,26 @@ extension MetricReport {
     }
 
     /// Problems of single comparisons and the metric's warnings, one line each.
+    ///
+    /// A variation without units is named itself (not the treatment compared with it), and
+    /// an empty control once for all its comparisons.
     func notes(variations: [VariationDefinition]) -> [String] {
         var lines: [String] = []
+        let units = analysis.variations.map(\.units)
+        func id(_ i: Int) -> String { i < variations.count ? variations[i].id : String(i) }
+        if units.first == 0 && !analysis.comparisons.isEmpty {
+            lines.append(
+                "· \(id(0)): the control has no exposed units yet, so no variation can be compared with it; "
+                    + "wait for traffic")
+        }
         for comparison in analysis.comparisons {
-            if let problem = comparison.frequentist.problem ?? comparison.bayesian.problem {
-                lines.append("· \(variations[comparison.variation].id): \(problem.explanation)")
+            guard let problem = comparison.frequentist.problem ?? comparison.bayesian.problem else { continue }
+            if problem == .noUnits {
+                if units[comparison.variation] == 0 {
+                    lines.append("· \(id(comparison.variation)): has no exposed units yet; wait for traffic")
+                }
+            } else {
+                lines.append("· \(id(comparison.variation)): \(problem.explanation)")
             }
         }
         for warning in warnings { lines.append("! " + warning) }
@@ -102,7 +117,9 @@ extension MetricReport {
             }
             var row = [
                 variation.id, ReportFormat.grouped(stat.units),
-                revenue ? (totals?[i].description ?? "") : ReportFormat.grouped(conversions[i]), "\(mean) \(ci)",
+                revenue ? (totals?[i].description ?? "") : ReportFormat.grouped(conversions[i]),
+                // Without units there is no rate or mean, only the interval's [0, 1] default.
+                stat.units == 0 ? "n/a" : "\(mean) \(ci)",
             ]
             guard i > 0, let comparison = analysis.comparisons.first(where: { $0.variation == i }) else {
                 row += ["control", "", ""]
@@ -112,12 +129,19 @@ extension MetricReport {
                 table.add(row)
                 continue
             }
-            let absolute = comparison.absoluteLift
-            let absInterval = absolute.interval(level: options.confidenceLevel)
             let absText = revenue ? { (x: Double) in ReportFormat.amount(x, signed: true) } : ReportFormat.points
-            row.append(
-                "\(absText(absolute.estimate)) \(ReportFormat.interval(absInterval.lower, absInterval.upper, absText))")
-            if let relative = comparison.relativeLift {
+            if let absolute = comparison.absoluteLift {
+                let absInterval = absolute.interval(level: options.confidenceLevel)
+                row.append(
+                    "\(absText(absolute.estimate)) \(ReportFormat.interval(absInterval.lower, absInterval.upper, absText))"
+                )
+            } else {
+                row.append("n/a")
+            }
+            if comparison.absoluteLift == nil {
+                // An arm without units: the notes say which.
+                row.append("n/a")
+            } else if let relative = comparison.relativeLift {
                 let r = relative.interval(level: options.confidenceLevel)
                 row.append(
                     "\(ReportFormat.signedPercent(relative.estimate)) "

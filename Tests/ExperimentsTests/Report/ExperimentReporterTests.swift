@@ -111,6 +111,35 @@ import Testing
         #expect(json?["variations"]?[1]?["adjustedPValue"] == .null)
     }
 
+    /// With weights [0, 1] control has no units. The report printed a lift against it
+    /// (+20.00pp) and a note blaming the treatment ("question: a variation has no exposed
+    /// units yet"), and for revenue that control's mean was zero. Every lift is n/a now,
+    /// and the note names control.
+    @Test func anEmptyControlHasNoLiftsAndTheNoteNamesIt() async throws {
+        let log = ExperimentLog()
+        try await log.publish(try ExperimentLog.definition(weights: (0, 1)))
+        for i in 0..<5 { try await log.expose("b\(i)", variation: 1, at: ExperimentLog.day(1)) }
+        try await log.replied("b0", at: ExperimentLog.day(2))
+        try await log.ordered("b1", amount: "5.00", at: ExperimentLog.day(2))
+        let report = try ExperimentReporter(store: log.store).report(experimentKey: "subject-test")
+        let phase = try #require(report.phases.first)
+        #expect(phase.units == [0, 5])
+        for metric in phase.metrics {
+            let comparison = try #require(metric.analysis.comparisons.first)
+            #expect(comparison.absoluteLift == nil && comparison.relativeLift == nil, "\(metric.metric.name)")
+            #expect(comparison.frequentist.problem == .noUnits && comparison.bayesian.problem == .noUnits)
+        }
+        let text = report.text
+        #expect(!text.contains("pp ["), "\(text)")
+        #expect(!text.contains("· question:"), "\(text)")
+        #expect(
+            text.components(separatedBy: "· control: the control has no exposed units yet, so no variation can be "
+                + "compared with it; wait for traffic").count - 1 == 3, "\(text)")
+        let rows = report.json["phases"]?[0]?["metrics"]?[0]?["variations"]
+        #expect(rows?[1]?["absoluteLift"] == .null)
+        #expect(rows?[1]?["problem"] == .string("NO_UNITS_IN_VARIATION"))
+    }
+
     @Test func theHTMLPageIsSelfContained() async throws {
         let log = try await Self.worked()
         let html = try ExperimentReporter(store: log.store).report(experimentKey: "subject-test").html
