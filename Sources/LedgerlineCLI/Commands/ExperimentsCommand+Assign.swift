@@ -40,7 +40,7 @@ extension ExperimentsCommand {
         @Flag(help: "Append the assignment and the exposure to the log.")
         var record = false
 
-        @Option(help: "With --record: when the customer was exposed (RFC 3339); default: now.")
+        @Option(help: "With --record: when the customer was exposed (RFC 3339, or a day such as 2026-11-25 for its start, UTC); default: now.")
         var at: String?
 
         @Option(help: "With --record: who exposed them (recorded as the events' actor).")
@@ -49,10 +49,13 @@ extension ExperimentsCommand {
         @Flag(help: "Print the decision as JSON.")
         var json = false
 
+        /// A malformed `--at` is a usage error, refused before the store is opened.
+        func validate() throws { _ = try ExperimentsCLI.time(at) }
+
         func run() async throws {
             try await CommandErrors.run {
                 let given = try parsedAttributes()
-                let time = try at.map { try ExperimentsCLI.time($0) }
+                let time = try ExperimentsCLI.time(at)
                 // Targeting reads the customer view (caught up first), unless --attributes
                 // gives the attributes outright.
                 let session = try await ViewSession.open(global, try ViewQueryOptions.parse([]), views: [CustomerProjection()])

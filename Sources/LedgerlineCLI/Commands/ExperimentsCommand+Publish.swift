@@ -30,7 +30,7 @@ extension ExperimentsCommand {
         @Option(help: "The user id recorded as configuredBy and as the events' actor.")
         var by: String?
 
-        @Option(help: "When the configuration takes effect (RFC 3339); default: now.")
+        @Option(help: "When the configuration takes effect (RFC 3339, or a day such as 2026-11-25 for its start, UTC); default: now.")
         var at: String?
 
         @Flag(help: "Say what would be published without appending anything.")
@@ -38,6 +38,9 @@ extension ExperimentsCommand {
 
         @Flag(help: "Print one JSON object per experiment.")
         var json = false
+
+        /// A malformed `--at` is a usage error, refused before the store is opened.
+        func validate() throws { _ = try ExperimentsCLI.time(at) }
 
         func run() async throws {
             try await CommandErrors.run {
@@ -71,7 +74,7 @@ extension ExperimentsCommand {
                     throw InputError(
                         "\(definitions.directory) has no experiment definitions to publish; add a YAML file")
                 }
-                let time = try at.map { try ExperimentsCLI.time($0) }
+                let time = try ExperimentsCLI.time(at)
                 let store = try global.openStore()
                 defer { store.close() }
                 let publisher = ExperimentPublisher(store: store)

@@ -29,7 +29,7 @@ extension ExperimentsCommand {
         @Argument(help: "The bandit experiment's key.")
         var key: String
 
-        @Option(help: "The time of the re-weighting (RFC 3339); default: now.")
+        @Option(help: "The time of the re-weighting (RFC 3339, or a day such as 2026-11-25 for its start, UTC); default: now.")
         var at: String?
 
         @Flag(help: "Re-weight even if the schedule says not yet.")
@@ -41,9 +41,12 @@ extension ExperimentsCommand {
         @Flag(help: "Print JSON.")
         var json = false
 
+        /// A malformed `--at` is a usage error, refused before the store is opened.
+        func validate() throws { _ = try ExperimentsCLI.time(at) }
+
         func run() async throws {
             try await CommandErrors.run {
-                let time = try ExperimentsCLI.time(at)
+                let time = try ExperimentsCLI.time(at) ?? .now
                 let store = try global.openStore()
                 defer { store.close() }
                 let rebalancer = BanditRebalancer(store: store)

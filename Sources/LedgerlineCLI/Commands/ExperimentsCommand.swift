@@ -51,12 +51,11 @@ enum ExperimentsCLI {
         (try? EventCatalog.loadEmbedded()).map { Set($0.types.map(\.name)) }
     }
 
-    /// `--at`: an RFC 3339 time, else now.
-    static func time(_ text: String?, option: String = "--at") throws -> Timestamp {
-        guard let text else { return .now }
-        guard let time = Timestamp(rfc3339: text) else {
-            throw InputError("\(option) is not an RFC 3339 timestamp: \"\(text)\"; write it like 2026-11-25T14:03:00Z")
-        }
-        return time
+    /// `--at`: an RFC 3339 time or a day (its start, UTC); `nil` when not given. A value
+    /// that is neither is a usage error (exit 64), as a view's `--now` is; commands check
+    /// it in `validate()`, before anything is read.
+    static func time(_ text: String?) throws(ValidationError) -> Timestamp? {
+        guard let text else { return nil }
+        return try ViewQueryOptions.instant(text, option: "--at", endOfDay: false)
     }
 }
