@@ -158,6 +158,31 @@ import Testing
         #expect(result.stderr == message)
     }
 
+    /// The help says the customer id is always there as `id`, but `--attributes
+    /// '{"id":"7"}'` silently hashed (and recorded on customer-5) customer 7's bucket. An
+    /// `id` that differs from --customer is refused; the same id, as text or a number, is
+    /// taken.
+    @Test func anIdAttributeOtherThanTheCustomerIsRefused() async throws {
+        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition])
+        defer { scratch.cleanup() }
+        #expect(try await CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch)).status == 0)
+        let other = try await CLI.run(
+            ex + ["assign", "subject", "--customer", "5", "--attributes", #"{"id":"7","segment":"smb"}"#, "--record"])
+        #expect(other.status == 65)
+        #expect(
+            other.stderr
+                == "ledgerline: the attributes give `id` as \"7\", but the customer is \"5\": `id` is always the "
+                + "customer's id, so leave it out of the attributes (or make it \"5\")\n")
+        let log = try await CLI.run(["--data", scratch.data, "read"])
+        #expect(log.status == 0 && log.stdout.contains("ExperimentConfigured"), "\(log.stderr)")
+        #expect(!log.stdout.contains("ExperimentExposed"), "nothing is recorded")
+        for same in [#"{"id":"5","segment":"smb"}"#, #"{"id":5,"segment":"smb"}"#] {
+            let result = try await CLI.run(ex + ["assign", "subject", "--customer", "5", "--attributes", same])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains(#"hash: id = "5""#), "\(result.stdout)")
+        }
+    }
+
     @Test func aBadCustomerIdIsRefusedWithTheExpectedForm() async throws {
         let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition])
         defer { scratch.cleanup() }

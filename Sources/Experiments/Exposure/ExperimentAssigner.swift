@@ -33,10 +33,11 @@ public struct ExperimentAssigner: Sendable {
     /// Decides the variation of customer `customerId` in experiment `experimentKey`.
     ///
     /// - Parameter attributes: the customer's attributes; when `nil` they come from
-    ///   ``profiles``. Either way `id` is set to `customerId` unless present.
+    ///   ``profiles``. Either way `id` is `customerId`: it is added when missing.
     /// - Throws: ``ExperimentsError/Code/unknownExperiment`` when nothing was published under
     ///   the key; ``ExperimentsError/Code/unknownCustomer`` for an id that cannot name a
-    ///   customer stream; ``ExperimentsError/Code/log`` when the log fails.
+    ///   customer stream; ``ExperimentsError/Code/invalidInput`` when the attributes give
+    ///   another `id`; ``ExperimentsError/Code/log`` when the log fails.
     public func decide(
         experimentKey: String, customerId: String, attributes given: JSONObject? = nil
     ) throws(ExperimentsError) -> AssignmentDecision {
@@ -56,6 +57,14 @@ public struct ExperimentAssigner: Sendable {
             attributes = given
         } else if let profiles, let found = try profiles.attributes(of: customerId) {
             attributes = found
+        }
+        // `id` is what `hash_attribute: id` hashes, and the decision is recorded on the
+        // customer's stream: another id would record one customer's bucket as another's.
+        if let id = attributes["id"], id.javaScriptString != customerId {
+            throw ExperimentsError(
+                .invalidInput,
+                "the attributes give `id` as \(JSONWriter.canonicalString(id)), but the customer is \"\(customerId)\": "
+                    + "`id` is always the customer's id, so leave it out of the attributes (or make it \"\(customerId)\")")
         }
         if attributes["id"] == nil { attributes["id"] = .string(customerId) }
         let head: LogPosition

@@ -15,7 +15,8 @@ extension ExperimentsCommand {
                 reads as customer.<field>. Attributes come from the customer view (see \
                 `customers show ID --json`; also `lifecycle_stage`, `unsubscribed`, `owner`, `tags`, \
                 `frequency`, `monetary` and `scores` at the top level), or from --attributes \
-                instead; the customer id is always there as `id`. With --record a new assignment appends VariantAssigned and \
+                instead; the customer id is always there as `id` (an `id` in --attributes must be \
+                the same). With --record a new assignment appends VariantAssigned and \
                 every assignment appends ExperimentExposed to customer-<id>, with ids derived from \
                 the decision, so recording twice stores once.
 
