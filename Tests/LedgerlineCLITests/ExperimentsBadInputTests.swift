@@ -104,6 +104,40 @@ import Testing
                 + "`ledgerline experiments list`, or publish it with `ledgerline experiments publish nope`\n")
     }
 
+    /// 21 variations passed lint, then publish refused the append with a bare pointer
+    /// ("experiment-many ExperimentConfigured v1: /data/variations: expected at most 20
+    /// items, found 21"), no file, no line. Lint checks the schema's limits now, and
+    /// publish, which lints first, names the file and the line.
+    @Test func aDefinitionTheEventCannotHoldIsRefusedByLintAndPublishWithItsLine() async throws {
+        let variations = (0..<21).map { "  - { id: v\($0) }" }.joined(separator: "\n")
+        let text = "key: many\nstatus: running\nvariations:\n\(variations)\ngoals: [{ event: EmailReplied, window: 7d }]\n"
+        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["many.yaml": text])
+        defer { scratch.cleanup() }
+        let path = scratch.url.appendingPathComponent("experiments/many.yaml").path
+        let problem =
+            "ledgerline: \(path):4: variations: does not fit the ExperimentConfigured event that publish appends "
+            + "(expected at most 20 items, found 21); remove some\n"
+        let lint = try await CLI.run(["experiments", "lint", path])
+        #expect(lint.status == 65)
+        #expect(lint.stderr == "ledgerline: 1 problem in experiment definitions; fix it and lint again\n" + problem)
+        let publish = try await CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch))
+        #expect(publish.status == 65)
+        #expect(publish.stderr.hasSuffix(problem), "\(publish.stderr)")
+        #expect(!publish.stderr.contains("/data/"), "\(publish.stderr)")
+        let list = try await CLI.run(ex + ["list", "--dir", "/nonexistent"])
+        #expect(list.stdout.hasPrefix("no experiments published yet"))
+    }
+
+    /// `--by "ana smith"` got past lint and the plan, and the append refused it with
+    /// "/data/configuredBy: expected string matching ..."; it is a usage error now, by the
+    /// schema's rule, before anything is read.
+    @Test func aByThatIsNotAUserIdIsAUsageError() async throws {
+        try await CLI.expectUsageError(
+            ["experiments", "publish", "--by", "ana smith"],
+            "--by \"ana smith\" is not a user id (expected string matching ^[A-Za-z0-9][A-Za-z0-9._:@-]*$); "
+                + "give one such as u-ana; see `ledgerline experiments publish --help`")
+    }
+
     @Test func publishingAKeyTheFolderDoesNotHaveListsTheKeysItHas() async throws {
         let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition])
         defer { scratch.cleanup() }

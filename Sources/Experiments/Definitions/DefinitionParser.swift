@@ -8,6 +8,9 @@ struct DefinitionParser {
     /// The event types metrics may count (the event catalog's); `nil` skips that check.
     var eventTypes: Set<String>? = nil
 
+    /// The longest key: the `ExperimentConfigured` schema's (``PayloadCheck`` checks the rest).
+    static let maximumKeyLength = 100
+
     /// Keys, ids, names: lower-case letters, digits, `-`, `_` and `.`, starting alphanumeric.
     static func isIdentifier(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, first.properties.isLowercase || ("0"..."9").contains(first) else {
@@ -27,6 +30,10 @@ struct DefinitionParser {
             key = text
             if !Self.isIdentifier(text) {
                 r.problem(node, "key", "must be lower-case letters, digits, `-`, `_` or `.`; got `\(text)`")
+            } else if text.count > Self.maximumKeyLength {
+                r.problem(
+                    node, "key",
+                    "must be at most \(Self.maximumKeyLength) characters (events record it); got \(text.count)")
             } else if let file, URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent != text {
                 r.problem(node, "key", "must match the file name (`\(text).yaml`); rename one of them")
             }
@@ -35,6 +42,7 @@ struct DefinitionParser {
         }
 
         let name = top.value("name").flatMap { r.string($0, "name") }
+        if let name, name.isEmpty { r.problem(top.value("name"), "name", "must not be empty; leave it out to use the key") }
         let description = top.value("description").flatMap { r.string($0, "description") }
         var status = ExperimentStatus.draft
         if let node = top.value("status"), let text = r.string(node, "status") {

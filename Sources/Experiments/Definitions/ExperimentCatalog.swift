@@ -1,4 +1,5 @@
 import Foundation
+import Schemas
 
 /// Every experiment definition in a directory (`rules/experiments/`), checked one by one
 /// and against each other.
@@ -15,11 +16,12 @@ public struct ExperimentCatalog: Sendable {
     ///
     /// - Parameters:
     ///   - displayPrefix: how paths are shown in errors, e.g. `rules/experiments`.
-    ///   - eventTypes: the event types metrics may count (the catalog's); `nil` skips the check.
+    ///   - eventCatalog: the event catalog each definition is checked against (see
+    ///     ``ExperimentDefinition/parse(yaml:file:eventCatalog:)``); `nil` skips those checks.
     /// - Throws: one ``ExperimentsError`` whose ``ExperimentsError/problems`` lists every
     ///   problem in every file; nothing is returned unless all files are valid.
     public static func load(
-        directory: URL, displayPrefix: String? = nil, eventTypes: Set<String>? = nil
+        directory: URL, displayPrefix: String? = nil, eventCatalog: EventCatalog? = nil
     ) throws(ExperimentsError) -> ExperimentCatalog {
         let names: [String]
         do {
@@ -38,7 +40,7 @@ public struct ExperimentCatalog: Sendable {
                 catalog.add(
                     try ExperimentDefinition.load(
                         contentsOf: directory.appendingPathComponent(name),
-                        displayPath: shown, eventTypes: eventTypes), file: shown)
+                        displayPath: shown, eventCatalog: eventCatalog), file: shown)
             } catch {
                 problems += error.problems.isEmpty ? [error] : error.problems
             }

@@ -1,5 +1,6 @@
-import Foundation
 import EventLog
+import Foundation
+import Schemas
 import Yams
 
 extension ExperimentDefinition {
@@ -12,15 +13,18 @@ extension ExperimentDefinition {
 
     /// Reads and lints one definition file.
     ///
-    /// - Parameter file: the path shown in errors, e.g. `rules/experiments/followup-subject.yaml`;
-    ///   when given, the file's base name must equal the key.
+    /// - Parameters:
+    ///   - file: the path shown in errors, e.g. `rules/experiments/followup-subject.yaml`;
+    ///     when given, the file's base name must equal the key.
+    ///   - eventCatalog: the event catalog: metrics may count only its event types, and the
+    ///     `ExperimentConfigured` payload publishing would append must validate against its
+    ///     schema (see ``PayloadCheck``); `nil` skips both checks.
     /// - Throws: ``ExperimentsError`` with code ``ExperimentsError/Code/invalidDefinition`` listing
     ///   every problem found (or ``ExperimentsError/Code/invalidYAML`` when the YAML does not parse).
-    ///   - eventTypes: the event types metrics may count (the catalog's); `nil` skips the check.
-    public static func parse(yaml: String, file: String? = nil, eventTypes: Set<String>? = nil) throws(ExperimentsError)
-        -> ExperimentDefinition
+    public static func parse(yaml: String, file: String? = nil, eventCatalog: EventCatalog? = nil)
+        throws(ExperimentsError) -> ExperimentDefinition
     {
-        let (definition, problems) = read(yaml: yaml, file: file, eventTypes: eventTypes)
+        let (definition, problems) = read(yaml: yaml, file: file, eventCatalog: eventCatalog)
         if let definition, problems.isEmpty { return definition }
         if problems.count == 1 { throw problems[0] }
         throw ExperimentsError(
@@ -30,7 +34,7 @@ extension ExperimentDefinition {
     }
 
     /// Reads and lints the file at `url`, naming it `displayPath` (default: its path) in errors.
-    public static func load(contentsOf url: URL, displayPath: String? = nil, eventTypes: Set<String>? = nil)
+    public static func load(contentsOf url: URL, displayPath: String? = nil, eventCatalog: EventCatalog? = nil)
         throws(ExperimentsError) -> ExperimentDefinition
     {
         let shown = displayPath ?? url.path
@@ -44,16 +48,16 @@ extension ExperimentDefinition {
         } catch {
             throw ExperimentsError(.unreadableFile, "cannot read the file: \(error)", file: shown)
         }
-        return try parse(yaml: text, file: shown, eventTypes: eventTypes)
+        return try parse(yaml: text, file: shown, eventCatalog: eventCatalog)
     }
 
     /// Every problem in the definition `yaml`, empty when it is valid.
-    public static func lint(yaml: String, file: String? = nil, eventTypes: Set<String>? = nil) -> [ExperimentsError] {
-        read(yaml: yaml, file: file, eventTypes: eventTypes).1
+    public static func lint(yaml: String, file: String? = nil, eventCatalog: EventCatalog? = nil) -> [ExperimentsError] {
+        read(yaml: yaml, file: file, eventCatalog: eventCatalog).1
     }
 
     /// Parses what can be parsed and collects every problem on the way.
-    static func read(yaml: String, file: String?, eventTypes: Set<String>? = nil) -> (
+    static func read(yaml: String, file: String?, eventCatalog: EventCatalog? = nil) -> (
         ExperimentDefinition?, [ExperimentsError]
     ) {
         let root: Node
@@ -68,7 +72,11 @@ extension ExperimentDefinition {
             return (nil, [ExperimentsError(.invalidYAML, "is not valid YAML: \(error)", file: file)])
         }
         var reader = YAMLReader(file: file)
+        let eventTypes = eventCatalog.map { Set($0.types.map(\.name)) }
         let definition = DefinitionParser(file: file, eventTypes: eventTypes).parse(root, &reader)
+        if let definition, let eventCatalog {
+            PayloadCheck(catalog: eventCatalog).check(definition, root: root, &reader)
+        }
         // Report in file order, whatever order the checks ran in.
         let ordered = reader.problems.enumerated().sorted {
             ($0.element.line ?? 0, $0.element.column ?? 0, $0.offset) < (

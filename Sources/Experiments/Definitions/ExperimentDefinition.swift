@@ -15,7 +15,7 @@
 ///
 /// Defaults: `name` = key, `status` draft, `coverage` 1, `hash_attribute` `id` (the
 /// customer id), `seed` = key, `hash_version` 2, equal weights, bucket versions 0.
-/// ``ExperimentDefinition/parse(yaml:file:)`` reads and lints a file;
+/// ``ExperimentDefinition/parse(yaml:file:eventCatalog:)`` reads and lints a file;
 /// ``canonicalJSON`` is the stable form that is published and hashed;
 /// ``experiment(phase:weights:)`` is the runtime form allocation runs.
 public struct ExperimentDefinition: Sendable, Hashable {

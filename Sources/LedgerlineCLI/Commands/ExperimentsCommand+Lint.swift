@@ -7,10 +7,13 @@ extension ExperimentsCommand {
     struct Lint: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Check experiment definitions: YAML, every field, targeting and filter expressions, metric event types, namespace overlaps.",
+                "Check experiment definitions: YAML, every field, targeting and filter expressions, metric event types, namespace overlaps, and that publish can record them.",
             discussion: """
                 Each problem is printed as file:line: field: message, and the command exits 65 \
-                when there is any. Paths may be files or folders (default: rules/experiments).
+                when there is any. The ExperimentConfigured event publish would append is \
+                validated against the event catalog, so its limits (at most 20 variations, \
+                2000 characters of targeting, ...) are lint's too. Paths may be files or folders \
+                (default: rules/experiments).
 
                 Examples:
                   ledgerline experiments lint
@@ -22,7 +25,7 @@ extension ExperimentsCommand {
 
         func run() async throws {
             try await CommandErrors.run {
-                let eventTypes = ExperimentsCLI.eventTypes
+                let eventCatalog = ExperimentsCLI.eventCatalog
                 var catalog = ExperimentCatalog(definitions: [], files: [:])
                 var problems: [ExperimentsError] = []
                 for path in paths.isEmpty ? ["rules/experiments"] : paths {
@@ -33,14 +36,14 @@ extension ExperimentsCommand {
                     do throws(ExperimentsError) {
                         if isDirectory.boolValue {
                             let loaded = try ExperimentCatalog.load(
-                                directory: URL(fileURLWithPath: path), displayPrefix: path, eventTypes: eventTypes)
+                                directory: URL(fileURLWithPath: path), displayPrefix: path, eventCatalog: eventCatalog)
                             for definition in loaded.definitions {
                                 catalog.add(definition, file: loaded.files[definition.key] ?? path)
                             }
                         } else {
                             catalog.add(
                                 try ExperimentDefinition.load(
-                                    contentsOf: URL(fileURLWithPath: path), displayPath: path, eventTypes: eventTypes),
+                                    contentsOf: URL(fileURLWithPath: path), displayPath: path, eventCatalog: eventCatalog),
                                 file: path)
                         }
                     } catch {

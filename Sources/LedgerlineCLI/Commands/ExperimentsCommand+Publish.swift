@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import JSON
+import Schemas
 
 extension ExperimentsCommand {
     /// `ledgerline experiments publish [KEY ...]`: append `ExperimentConfigured` for what changed.
@@ -39,8 +40,29 @@ extension ExperimentsCommand {
         @Flag(help: "Print one JSON object per experiment.")
         var json = false
 
-        /// A malformed `--at` is a usage error, refused before the store is opened.
-        func validate() throws { _ = try ExperimentsCLI.time(at) }
+        /// A malformed `--at` or `--by` is a usage error, refused before the store is opened.
+        func validate() throws {
+            _ = try ExperimentsCLI.time(at)
+            if let by, let problem = Self.configuredByProblem(by) {
+                throw ValidationError("--by \"\(by.prefix(40))\" is not a user id (\(problem)); give one such as u-ana")
+            }
+        }
+
+        /// Why `by` cannot be an `ExperimentConfigured` event's `configuredBy`, as the
+        /// catalog's schema says (so that the rule is the schema's, not a copy); `nil` when it can.
+        static func configuredByProblem(_ by: String) -> String? {
+            let probe = ExperimentDefinition(
+                key: "probe", variations: [VariationDefinition(id: "a", weight: 0.5), VariationDefinition(id: "b", weight: 0.5)])
+            let type = ExperimentEvents.configured.rawValue
+            let payload = ExperimentConfiguration.payload(definition: probe, phase: 1, configuredBy: by)
+            do throws(SchemaError) {
+                let catalog = ExperimentsCLI.eventCatalog
+                try catalog.validate(type: type, version: try catalog.latestVersion(of: type), data: .object(payload))
+                return nil
+            } catch {
+                return error.violations.first { $0.instanceLocation.tokens.last == "configuredBy" }?.message
+            }
+        }
 
         func run() async throws {
             try await CommandErrors.run {

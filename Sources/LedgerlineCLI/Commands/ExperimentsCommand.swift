@@ -40,16 +40,17 @@ struct DefinitionOptions: ParsableArguments {
     /// Every definition in the folder, linted against each other and the event catalog.
     func catalog() throws(ExperimentsError) -> ExperimentCatalog {
         try ExperimentCatalog.load(
-            directory: URL(fileURLWithPath: directory), displayPrefix: directory, eventTypes: ExperimentsCLI.eventTypes)
+            directory: URL(fileURLWithPath: directory), displayPrefix: directory,
+            eventCatalog: ExperimentsCLI.eventCatalog)
     }
 }
 
 /// Helpers the experiments subcommands share.
 enum ExperimentsCLI {
-    /// The event types of the catalog built into ledgerline, which metrics may count.
-    static var eventTypes: Set<String>? {
-        (try? EventCatalog.loadEmbedded()).map { Set($0.types.map(\.name)) }
-    }
+    /// The catalog built into ledgerline, which every append is validated against:
+    /// definitions are linted against it (metric event types, the `ExperimentConfigured`
+    /// payload publishing appends).
+    static var eventCatalog: EventCatalog { EventCatalog.embedded }
 
     /// `--at`: an RFC 3339 time or a day (its start, UTC); `nil` when not given. A value
     /// that is neither is a usage error (exit 64), as a view's `--now` is; commands check

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Schemas
 import Testing
 
 @testable import Experiments
@@ -99,6 +100,55 @@ import Testing
         let definition = try ExperimentDefinition.parse(
             yaml: Self.minimal.replacingOccurrences(of: "window: 7d", with: "window: 3650d"))
         #expect(definition.goals[0].window == TimeWindow.maximum)
+    }
+
+    /// Lint accepted definitions that publish then refused, because the
+    /// ExperimentConfigured schema limits them (at most 20 variations, 2000 characters of
+    /// targeting, ...). Lint validates the payload publish would append against the
+    /// catalog, so the limits are the schema's, reported at the field and line they
+    /// come from.
+    @Test func definitionsThePublishedEventCannotHoldAreRefusedWhereTheyAre() {
+        let long = String(repeating: "x", count: 201)
+        let variations = (0..<21).map { "  - { id: v\($0) }" }.joined(separator: "\n")
+        let yaml = """
+            key: limits
+            name: \(long)
+            seed: \(long)
+            targeting: "customer.segment == '\(String(repeating: "s", count: 2000))'"
+            variations:
+            \(variations)
+            goals: [{ name: replied, event: EmailReplied, window: 7d }]
+            """
+        let problems = ExperimentDefinition.lint(yaml: yaml, file: "limits.yaml", eventCatalog: EventCatalog.embedded)
+        let event = "does not fit the ExperimentConfigured event that publish appends"
+        #expect(
+            problems.map(\.description) == [
+                "limits.yaml:2: name: \(event) (expected at most 200 characters, found 201); shorten it",
+                "limits.yaml:3: seed: \(event) (expected at most 200 characters, found 201); shorten it",
+                "limits.yaml:4: targeting: \(event) (expected at most 2000 characters, found 2022); shorten it",
+                "limits.yaml:6: variations: \(event) (expected at most 20 items, found 21); remove some",
+            ])
+    }
+
+    /// A key or variation id over 100 characters breaks the schema too; the key says so in
+    /// words of its own rather than the schema's pattern.
+    @Test func keysAndVariationIdsAreAtMostOneHundredCharacters() {
+        let key = String(repeating: "k", count: 101)
+        let id = String(repeating: "v", count: 101)
+        let yaml = "key: \(key)\nvariations: [{ id: a }, { id: \(id) }]\ngoals: [{ event: EmailReplied, window: 7d }]\n"
+        let problems = ExperimentDefinition.lint(yaml: yaml, eventCatalog: EventCatalog.embedded).map(\.description)
+        #expect(
+            problems == [
+                "key: must be at most 100 characters (events record it); got 101",
+                "variations[1].id: does not fit the ExperimentConfigured event that publish appends "
+                    + "(expected at most 100 characters, found 101); shorten it",
+            ])
+    }
+
+    /// An empty name broke the schema's minimum of one character; the parser says what to do.
+    @Test func anEmptyNameIsRefused() {
+        let problems = ExperimentDefinition.lint(yaml: Self.minimal + "\nname: \"\"\n", eventCatalog: EventCatalog.embedded)
+        #expect(problems.map(\.description) == ["name: must not be empty; leave it out to use the key"])
     }
 
     @Test func misspeltFieldsGetASuggestion() {
