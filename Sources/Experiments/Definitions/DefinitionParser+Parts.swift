@@ -37,15 +37,20 @@ extension DefinitionParser {
             }
             let name = m.value("name").flatMap { r.string($0, path + ".name") }
             var weight: Double?
-            if let weightNode = m.value("weight"), let value = r.number(weightNode, path + ".weight") {
-                if value < 0 || value > 1 {
-                    r.problem(weightNode, path + ".weight", "must be between 0 and 1; got \(display(value))")
+            if let weightNode = m.value("weight") {
+                // A weight that is there but wrong (quoted, say) is still given: NaN keeps it
+                // out of the sum without a second, wrong complaint that it is missing.
+                weight = .nan
+                if let value = r.number(weightNode, path + ".weight") {
+                    if value < 0 || value > 1 {
+                        r.problem(weightNode, path + ".weight", "must be between 0 and 1; got \(display(value))")
+                    }
+                    weight = value
                 }
-                weight = value
             }
             weights.append(weight)
             let value = m.value("value").flatMap { r.json($0, path + ".value") }
-            result.append(VariationDefinition(id: id, name: name, weight: weight ?? 0, value: value))
+            result.append(VariationDefinition(id: id, name: name, weight: weight.map { $0.isNaN ? 0 : $0 } ?? 0, value: value))
         }
         let given = weights.compactMap { $0 }
         if given.isEmpty {
@@ -53,7 +58,7 @@ extension DefinitionParser {
             for i in result.indices { result[i].weight = equal[i] }
         } else if given.count != weights.count {
             r.problem(node, "variations", "give a weight for every variation or for none (none means equal weights)")
-        } else {
+        } else if !given.contains(where: \.isNaN) {
             let total = given.reduce(0, +)
             if abs(total - 1) > 1e-6 {
                 r.problem(node, "variations", "weights must sum to 1; they sum to \(display(total))")

@@ -77,10 +77,22 @@ struct YAMLReader {
     }
 
     mutating func number(_ node: Node, _ path: String) -> Double? {
-        guard case .scalar = node, Self.tag(node) == .int || Self.tag(node) == .float, let value = node.float,
-            value.isFinite
+        guard case .scalar(let scalar) = node, Self.tag(node) == .int || Self.tag(node) == .float,
+            let value = node.float
         else {
-            problem(node, path, "must be a number; got \(describe(node))")
+            if case .scalar(let scalar) = node, scalar.style == .singleQuoted || scalar.style == .doubleQuoted,
+                Double(scalar.string) != nil
+            {
+                problem(node, path, "must be a number; got `\(scalar.string)` in quotes, which is text: remove the quotes")
+            } else {
+                problem(node, path, "must be a number; got \(describe(node))")
+            }
+            return nil
+        }
+        guard value.isFinite else {
+            // YAML's `.nan` and `.inf` are floats, but no weight, share or bound.
+            let what = value.isNaN ? "not a number" : "infinite"
+            problem(node, path, "must be a finite number; got `\(scalar.string)`, which is \(what)")
             return nil
         }
         return value

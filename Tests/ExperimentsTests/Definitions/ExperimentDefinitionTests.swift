@@ -151,6 +151,29 @@ import Testing
         #expect(problems.map(\.description) == ["name: must not be empty; leave it out to use the key"])
     }
 
+    /// `coverage: .nan` said "must be a number; got `.nan` (a number)".
+    @Test(arguments: [(".nan", "not a number"), (".inf", "infinite"), ("-.inf", "infinite")])
+    func aNumberThatIsNotFiniteSaysSo(text: String, what: String) {
+        #expect(
+            ExperimentDefinition.lint(yaml: Self.minimal + "\ncoverage: \(text)\n").map(\.description) == [
+                "coverage: must be a finite number; got `\(text)`, which is \(what)"
+            ])
+    }
+
+    /// A quoted weight added "give a weight for every variation or for none" to its own
+    /// problem, though every variation has one; the problem itself says what to do.
+    @Test func aQuotedWeightIsOneProblem() {
+        let yaml = """
+            key: q
+            variations: [{ id: a, weight: "0.5" }, { id: b, weight: 0.5 }]
+            goals: [{ event: EmailReplied, window: 7d }]
+            """
+        #expect(
+            ExperimentDefinition.lint(yaml: yaml).map(\.description) == [
+                "variations[0].weight: must be a number; got `0.5` in quotes, which is text: remove the quotes"
+            ])
+    }
+
     @Test func misspeltFieldsGetASuggestion() {
         let problems = ExperimentDefinition.lint(yaml: Self.minimal + "\ncoverge: 0.5\n")
         #expect(problems.map(\.description) == ["coverge: is not a known field; did you mean `coverage`?"])
