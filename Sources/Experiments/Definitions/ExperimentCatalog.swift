@@ -9,8 +9,24 @@ import Schemas
 /// experiments meant to exclude each other.
 public struct ExperimentCatalog: Sendable {
     public private(set) var definitions: [ExperimentDefinition]
-    /// The file each definition came from, by key.
+    /// The file each definition came from, by key (the first, when two share a key).
     public private(set) var files: [String: String]
+    /// Where each definition was read, parallel to ``definitions``.
+    public private(set) var sources: [Source]
+
+    /// A definition's file and the line of its `key`, as `rules/experiments/a.yaml:1`.
+    public struct Source: Sendable, Hashable, CustomStringConvertible {
+        public var file: String
+        /// The line of the `key` field, when known.
+        public var line: Int?
+
+        public init(file: String, line: Int? = nil) {
+            self.file = file
+            self.line = line
+        }
+
+        public var description: String { file + (line.map { ":\($0)" } ?? "") }
+    }
 
     /// Loads every `*.yaml` / `*.yml` file in `directory`, in name order.
     ///
@@ -37,10 +53,8 @@ public struct ExperimentCatalog: Sendable {
         for name in names {
             let shown = (displayPrefix ?? directory.path) + "/" + name
             do {
-                catalog.add(
-                    try ExperimentDefinition.load(
-                        contentsOf: directory.appendingPathComponent(name),
-                        displayPath: shown, eventCatalog: eventCatalog), file: shown)
+                try catalog.add(
+                    contentsOf: directory.appendingPathComponent(name), displayPath: shown, eventCatalog: eventCatalog)
             } catch {
                 problems += error.problems.isEmpty ? [error] : error.problems
             }
@@ -58,12 +72,27 @@ public struct ExperimentCatalog: Sendable {
     public init(definitions: [ExperimentDefinition], files: [String: String]) {
         self.definitions = definitions
         self.files = files
+        sources = definitions.map { Source(file: files[$0.key] ?? "") }
     }
 
-    /// Adds `definition`, read from `file`; ``conflicts()`` checks it against the others.
-    public mutating func add(_ definition: ExperimentDefinition, file: String) {
+    /// Adds `definition`, read from `file` (its key at `line`); ``conflicts()`` checks it
+    /// against the others.
+    public mutating func add(_ definition: ExperimentDefinition, file: String, line: Int? = nil) {
         definitions.append(definition)
+        sources.append(Source(file: file, line: line))
         if files[definition.key] == nil { files[definition.key] = file }
+    }
+
+    /// Reads and lints the definition file at `url` (see
+    /// ``ExperimentDefinition/load(contentsOf:displayPath:eventCatalog:)``) and adds it,
+    /// with the line of its key.
+    public mutating func add(contentsOf url: URL, displayPath: String? = nil, eventCatalog: EventCatalog? = nil)
+        throws(ExperimentsError)
+    {
+        let shown = displayPath ?? url.path
+        let (definition, line) = try ExperimentDefinition.loadLocated(
+            contentsOf: url, displayPath: shown, eventCatalog: eventCatalog)
+        add(definition, file: shown, line: line)
     }
 
     /// The definition with `key`.
@@ -78,24 +107,25 @@ public struct ExperimentCatalog: Sendable {
                 problems.append(
                     ExperimentsError(
                         .conflictingDefinitions,
-                        "key `\(definition.key)` is also defined in \(files[definitions[first].key] ?? "another file"); keys must be unique",
-                        file: files[definition.key], field: "key"))
+                        "`\(definition.key)` is also the key of \(sources[first]); keys must be unique, "
+                            + "so rename one or remove the other file",
+                        file: sources[i].file, line: sources[i].line, field: "key"))
             } else {
                 seen[definition.key] = i
             }
         }
-        let live = definitions.filter { $0.status != .stopped && $0.namespace != nil }
-        for i in live.indices {
-            for j in live.indices where j > i {
-                let a = live[i].namespace!
-                let b = live[j].namespace!
+        let live = definitions.indices.filter { definitions[$0].status != .stopped && definitions[$0].namespace != nil }
+        for (n, i) in live.enumerated() {
+            for j in live[(n + 1)...] {
+                let a = definitions[i].namespace!
+                let b = definitions[j].namespace!
                 if a.id == b.id && a.start < b.end && b.start < a.end {
                     problems.append(
                         ExperimentsError(
                             .conflictingDefinitions,
-                            "namespace `\(a.id)` slice [\(a.start), \(a.end)) overlaps [\(b.start), \(b.end)) of `\(live[j].key)`; "
-                                + "give mutually exclusive experiments disjoint slices",
-                            file: files[live[i].key], field: "namespace"))
+                            "namespace `\(a.id)` slice [\(a.start), \(a.end)) overlaps [\(b.start), \(b.end)) of `\(definitions[j].key)` "
+                                + "(\(sources[j].file)); give mutually exclusive experiments disjoint slices",
+                            file: sources[i].file, field: "namespace"))
                 }
             }
         }

@@ -37,14 +37,12 @@ extension ExperimentsCommand {
                         if isDirectory.boolValue {
                             let loaded = try ExperimentCatalog.load(
                                 directory: URL(fileURLWithPath: path), displayPrefix: path, eventCatalog: eventCatalog)
-                            for definition in loaded.definitions {
-                                catalog.add(definition, file: loaded.files[definition.key] ?? path)
+                            for (definition, source) in zip(loaded.definitions, loaded.sources) {
+                                catalog.add(definition, file: source.file, line: source.line)
                             }
                         } else {
-                            catalog.add(
-                                try ExperimentDefinition.load(
-                                    contentsOf: URL(fileURLWithPath: path), displayPath: path, eventCatalog: eventCatalog),
-                                file: path)
+                            try catalog.add(
+                                contentsOf: URL(fileURLWithPath: path), displayPath: path, eventCatalog: eventCatalog)
                         }
                     } catch {
                         problems += error.problems.isEmpty ? [error] : error.problems

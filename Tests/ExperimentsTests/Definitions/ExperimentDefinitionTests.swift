@@ -151,6 +151,34 @@ import Testing
         #expect(problems.map(\.description) == ["name: must not be empty; leave it out to use the key"])
     }
 
+    /// A repeated key was Yams' message over several lines, the whole file quoted, "in
+    /// line 1, column 1"; it is one line at the repeat, which is the one to remove.
+    @Test func aRepeatedKeyIsReportedAtTheRepeatInOneLine() {
+        let top = ExperimentDefinition.lint(yaml: "key: e4\nkey: e4\n" + Self.minimal.dropFirst(18), file: "e4.yaml")
+        #expect(top.map(\.description) == ["e4.yaml:2: key: is given twice (first at line 1); keep one"])
+        let nested = """
+            key: nested
+            variations:
+              - id: a
+                name: x
+
+                name: y
+              - id: b
+            goals: [{ event: EmailReplied, window: 7d }]
+            """
+        #expect(
+            ExperimentDefinition.lint(yaml: nested, file: "n.yaml").map(\.description) == [
+                "n.yaml:6: `name` is given twice (first at line 4); keep one"
+            ])
+    }
+
+    /// A file saved with a UTF-8 byte order mark failed with "did not find expected
+    /// <document start>"; the mark says nothing in UTF-8 and is read past.
+    @Test func aByteOrderMarkIsReadPast() throws {
+        let definition = try ExperimentDefinition.parse(yaml: "\u{FEFF}" + Self.minimal, file: "subject-test.yaml")
+        #expect(definition.key == "subject-test")
+    }
+
     /// `coverage: .nan` said "must be a number; got `.nan` (a number)".
     @Test(arguments: [(".nan", "not a number"), (".inf", "infinite"), ("-.inf", "infinite")])
     func aNumberThatIsNotFiniteSaysSo(text: String, what: String) {
@@ -172,6 +200,26 @@ import Testing
             ExperimentDefinition.lint(yaml: yaml).map(\.description) == [
                 "variations[0].weight: must be a number; got `0.5` in quotes, which is text: remove the quotes"
             ])
+    }
+
+    /// `dup.yaml` and `dup.yml` with one key said "`./dup.yaml`: key `dup` is also defined
+    /// in `./dup.yaml`", one file twice; it names both, each with its key's line.
+    @Test func twoFilesWithOneKeyAreBothNamedWithTheirLines() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = Self.minimal.replacingOccurrences(of: "subject-test", with: "dup")
+        try text.write(to: folder.appendingPathComponent("dup.yaml"), atomically: true, encoding: .utf8)
+        try ("# the same experiment\n" + text).write(
+            to: folder.appendingPathComponent("dup.yml"), atomically: true, encoding: .utf8)
+        #expect {
+            try ExperimentCatalog.load(directory: folder, displayPrefix: "defs")
+        } throws: { error in
+            (error as? ExperimentsError)?.problems.map(\.description) == [
+                "defs/dup.yml:2: key: `dup` is also the key of defs/dup.yaml:1; keys must be unique, "
+                    + "so rename one or remove the other file"
+            ]
+        }
     }
 
     @Test func misspeltFieldsGetASuggestion() {
