@@ -27,7 +27,9 @@ import Testing
         try Data(Array("key: caf".utf8) + [0xE9, 0x0A]).write(to: URL(fileURLWithPath: path))
         let result = try await CLI.run(["experiments", "lint", path])
         #expect(result.status == 65)
-        #expect(result.stderr.contains("ledgerline: \(path): the file is not UTF-8 text; save it as UTF-8\n"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("ledgerline: \(path): the file is not UTF-8 text; save it as UTF-8\n"),
+            "\(result.stderr)")
     }
 
     @Test func everyProblemOfADefinitionIsListedWithLineFieldAndAdvice() async throws {
@@ -59,7 +61,8 @@ import Testing
     /// `window: 10000000000000s` passed lint and publish, then trapped `report` and
     /// `reweight` with an arithmetic overflow; lint refuses it and says the bound.
     @Test func aWindowLongerThanTenYearsIsRefusedByLint() async throws {
-        let text = ExperimentsCommandTests.definition.replacingOccurrences(of: "window: 7d", with: "window: 10000000000000s")
+        let text = ExperimentsCommandTests.definition.replacingOccurrences(
+            of: "window: 7d", with: "window: 10000000000000s")
         let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": text])
         defer { scratch.cleanup() }
         let path = scratch.url.appendingPathComponent("experiments/subject.yaml").path
@@ -82,7 +85,8 @@ import Testing
         #expect(result.status == 65)
         #expect(
             result.stderr.contains(
-                "1 problem in \(ExperimentsCommandTests.dir(scratch)[1]); nothing was published: fix it (`ledgerline experiments lint` checks) and publish again"),
+                "1 problem in \(ExperimentsCommandTests.dir(scratch)[1]); nothing was published: fix it (`ledgerline experiments lint` checks) and publish again"
+            ),
             "\(result.stderr)")
         #expect(
             result.stderr.contains("subject.yaml:7: targeting: is not a valid expression over `customer`"),
@@ -110,7 +114,8 @@ import Testing
     /// publish, which lints first, names the file and the line.
     @Test func aDefinitionTheEventCannotHoldIsRefusedByLintAndPublishWithItsLine() async throws {
         let variations = (0..<21).map { "  - { id: v\($0) }" }.joined(separator: "\n")
-        let text = "key: many\nstatus: running\nvariations:\n\(variations)\ngoals: [{ event: EmailReplied, window: 7d }]\n"
+        let text =
+            "key: many\nstatus: running\nvariations:\n\(variations)\ngoals: [{ event: EmailReplied, window: 7d }]\n"
         let (scratch, ex) = try await ExperimentsCommandTests.setUp(["many.yaml": text])
         defer { scratch.cleanup() }
         let path = scratch.url.appendingPathComponent("experiments/many.yaml").path
@@ -139,7 +144,8 @@ import Testing
     }
 
     @Test func publishingAKeyTheFolderDoesNotHaveListsTheKeysItHas() async throws {
-        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition])
+        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition]
+        )
         defer { scratch.cleanup() }
         let folder = scratch.url.appendingPathComponent("experiments").path
         let result = try await CLI.run(ex + ["publish", "subjet"] + ExperimentsCommandTests.dir(scratch))
@@ -150,18 +156,21 @@ import Testing
     /// `--through` past the head reported "through seq N" with what the log held, so the
     /// same command later gave other numbers; it is refused like a view's `--as-of`.
     @Test func aReportThroughAPositionPastTheHeadIsRefused() async throws {
-        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition])
+        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition]
+        )
         defer { scratch.cleanup() }
         #expect(try await CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch)).status == 0)
         let result = try await CLI.run(ex + ["report", "subject", "--through", "99"])
         #expect(result.status == 65)
         #expect(
             result.stderr
-                == "ledgerline: --through 99 is past the end of the log (its last position is 1); give a position up to 1\n")
+                == "ledgerline: --through 99 is past the end of the log (its last position is 1); give a position up to 1\n"
+        )
     }
 
     @Test func aReportWithoutExposuresSaysWhatToRecord() async throws {
-        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition])
+        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition]
+        )
         defer { scratch.cleanup() }
         #expect(try await CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch)).status == 0)
         let result = try await CLI.run(ex + ["report", "subject"])
@@ -197,7 +206,8 @@ import Testing
     /// `id` that differs from --customer is refused; the same id, as text or a number, is
     /// taken.
     @Test func anIdAttributeOtherThanTheCustomerIsRefused() async throws {
-        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition])
+        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition]
+        )
         defer { scratch.cleanup() }
         #expect(try await CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch)).status == 0)
         let other = try await CLI.run(
@@ -218,7 +228,8 @@ import Testing
     }
 
     @Test func aBadCustomerIdIsRefusedWithTheExpectedForm() async throws {
-        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition])
+        let (scratch, ex) = try await ExperimentsCommandTests.setUp(["subject.yaml": ExperimentsCommandTests.definition]
+        )
         defer { scratch.cleanup() }
         #expect(try await CLI.run(ex + ["publish"] + ExperimentsCommandTests.dir(scratch)).status == 0)
         let customer = try await CLI.run(ex + ["assign", "subject", "--customer", "c 1"])

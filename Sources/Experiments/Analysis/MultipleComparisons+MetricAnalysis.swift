@@ -11,7 +11,9 @@ extension MultipleComparisons {
     /// and its p-value of 1 is a placeholder) is not part of the family: it does not count
     /// towards m, and its adjusted p-value is NaN (`null` in JSON, `n/a` in text).
     public static func adjust(_ analyses: [MetricAnalysis], method: Method) -> [[Double]] {
-        let flat = analyses.flatMap { $0.comparisons.map { $0.frequentist.problem == nil ? $0.frequentist.pValue : .nan } }
+        let flat = analyses.flatMap {
+            $0.comparisons.map { $0.frequentist.problem == nil ? $0.frequentist.pValue : .nan }
+        }
         let adjusted = method == .holm ? holm(flat) : benjaminiHochberg(flat)
         var result: [[Double]] = []
         var offset = 0

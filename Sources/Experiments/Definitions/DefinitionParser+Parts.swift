@@ -50,7 +50,8 @@ extension DefinitionParser {
             }
             weights.append(weight)
             let value = m.value("value").flatMap { r.json($0, path + ".value") }
-            result.append(VariationDefinition(id: id, name: name, weight: weight.map { $0.isNaN ? 0 : $0 } ?? 0, value: value))
+            result.append(
+                VariationDefinition(id: id, name: name, weight: weight.map { $0.isNaN ? 0 : $0 } ?? 0, value: value))
         }
         let given = weights.compactMap { $0 }
         if given.isEmpty {

@@ -42,7 +42,9 @@ struct DefinitionParser {
         }
 
         let name = top.value("name").flatMap { r.string($0, "name") }
-        if let name, name.isEmpty { r.problem(top.value("name"), "name", "must not be empty; leave it out to use the key") }
+        if let name, name.isEmpty {
+            r.problem(top.value("name"), "name", "must not be empty; leave it out to use the key")
+        }
         let description = top.value("description").flatMap { r.string($0, "description") }
         var status = ExperimentStatus.draft
         if let node = top.value("status"), let text = r.string(node, "status") {

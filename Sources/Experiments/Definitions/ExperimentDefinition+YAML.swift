@@ -58,7 +58,9 @@ extension ExperimentDefinition {
         } catch .notUTF8 {
             throw ExperimentsError(.invalidYAML, "the file is not UTF-8 text; save it as UTF-8", file: shown)
         } catch .tooLarge(let limit) {
-            throw ExperimentsError(.invalidYAML, "the file is larger than \(MessageText.size(limit)); a definition is a short YAML file", file: shown)
+            throw ExperimentsError(
+                .invalidYAML, "the file is larger than \(MessageText.size(limit)); a definition is a short YAML file",
+                file: shown)
         } catch {
             throw ExperimentsError(.unreadableFile, "cannot read the file: \(error)", file: shown)
         }
@@ -66,7 +68,9 @@ extension ExperimentDefinition {
     }
 
     /// Every problem in the definition `yaml`, empty when it is valid.
-    public static func lint(yaml: String, file: String? = nil, eventCatalog: EventCatalog? = nil) -> [ExperimentsError] {
+    public static func lint(
+        yaml: String, file: String? = nil, eventCatalog: EventCatalog? = nil
+    ) -> [ExperimentsError] {
         read(yaml: yaml, file: file, eventCatalog: eventCatalog).problems
     }
 
@@ -81,7 +85,8 @@ extension ExperimentDefinition {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
-                return (nil, [ExperimentsError(.invalidDefinition, "the file is empty; start with `key:`", file: file)], nil)
+                let empty = ExperimentsError(.invalidDefinition, "the file is empty; start with `key:`", file: file)
+                return (nil, [empty], nil)
             }
             root = node
         } catch let error as YamlError {
@@ -124,7 +129,8 @@ extension ExperimentDefinition {
                 file: file, line: again ?? first.line, column: again == nil ? first.column : nil,
                 field: first.column == 1 ? key : nil)
         default:
-            return ExperimentsError(.invalidYAML, "is not valid YAML: \(MessageText.oneLine(error.description))", file: file)
+            return ExperimentsError(
+                .invalidYAML, "is not valid YAML: \(MessageText.oneLine(error.description))", file: file)
         }
     }
 

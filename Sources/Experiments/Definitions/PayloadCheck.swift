@@ -78,7 +78,8 @@ struct PayloadCheck {
             // The payload lists each goal event type once; name the first goal counting it.
             var types: [String] = []
             for goal in definition.goals where !types.contains(goal.event) { types.append(goal.event) }
-            guard let i = index, i < types.count, let goal = definition.goals.firstIndex(where: { $0.event == types[i] })
+            guard let i = index, i < types.count,
+                let goal = definition.goals.firstIndex(where: { $0.event == types[i] })
             else { return ("goals", [.key("goals")]) }
             return ("goals[\(goal)].event", [.key("goals"), .index(goal), .key("event")])
         default:

@@ -55,7 +55,9 @@ struct YAMLReader {
     /// Reports fields of `mapping` that are not in `allowed`, suggesting the nearest one.
     mutating func rejectUnknownFields(_ mapping: Mapping, allowed: [String]) {
         for entry in mapping.entries where !allowed.contains(entry.key) {
-            let nearest = allowed.min { Suggestion.editDistance($0, entry.key) < Suggestion.editDistance($1, entry.key) }
+            let nearest = allowed.min {
+                Suggestion.editDistance($0, entry.key) < Suggestion.editDistance($1, entry.key)
+            }
             let hint =
                 nearest.flatMap { Suggestion.editDistance($0, entry.key) <= 3 ? "; did you mean `\($0)`?" : nil }
                 ?? "; known fields are \(allowed.joined(separator: ", "))"
@@ -83,7 +85,8 @@ struct YAMLReader {
             if case .scalar(let scalar) = node, scalar.style == .singleQuoted || scalar.style == .doubleQuoted,
                 Double(scalar.string) != nil
             {
-                problem(node, path, "must be a number; got `\(scalar.string)` in quotes, which is text: remove the quotes")
+                problem(
+                    node, path, "must be a number; got `\(scalar.string)` in quotes, which is text: remove the quotes")
             } else {
                 problem(node, path, "must be a number; got \(describe(node))")
             }
@@ -191,4 +194,3 @@ struct YAMLReader {
 
 /// A number as a person would write it in YAML: `2`, not `2.0`.
 func display(_ value: Double) -> String { JavaScriptNumber.string(value) }
-

@@ -64,7 +64,8 @@ public struct ExperimentAssigner: Sendable {
             throw ExperimentsError(
                 .invalidInput,
                 "the attributes give `id` as \(JSONWriter.canonicalString(id)), but the customer is \"\(customerId)\": "
-                    + "`id` is always the customer's id, so leave it out of the attributes (or make it \"\(customerId)\")")
+                    + "`id` is always the customer's id, so leave it out of the attributes "
+                    + "(or make it \"\(customerId)\")")
         }
         if attributes["id"] == nil { attributes["id"] = .string(customerId) }
         let head: LogPosition

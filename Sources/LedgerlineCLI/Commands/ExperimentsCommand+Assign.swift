@@ -41,7 +41,8 @@ extension ExperimentsCommand {
         @Flag(help: "Append the assignment and the exposure to the log.")
         var record = false
 
-        @Option(help: "With --record: when the customer was exposed (RFC 3339, or a day such as 2026-11-25 for its start, UTC); default: now.")
+        @Option(
+            help: "With --record: when the customer was exposed (RFC 3339, or a day: its start, UTC); default: now.")
         var at: String?
 
         @Option(help: "With --record: who exposed them (recorded as the events' actor).")
@@ -59,15 +60,18 @@ extension ExperimentsCommand {
                 let time = try ExperimentsCLI.time(at)
                 // Targeting reads the customer view (caught up first), unless --attributes
                 // gives the attributes outright.
-                let session = try await ViewSession.open(global, try ViewQueryOptions.parse([]), views: [CustomerProjection()])
+                let session = try await ViewSession.open(
+                    global, try ViewQueryOptions.parse([]), views: [CustomerProjection()])
                 defer { session.close() }
                 let store = session.store
                 var profiles: (any CustomerProfileProvider)?
                 if given == nil {
                     let pipelines = try PipelineConfiguration.load(explicit: nil)
-                    let profile = try session.queries.state(of: customer, in: CustomerProjection(), at: session.point).map {
-                        TargetingProfile.attributes(CustomerSummary($0, referenceTime: session.point.referenceTime, pipelines: pipelines))
-                    }
+                    let profile = try session.queries.state(of: customer, in: CustomerProjection(), at: session.point)
+                        .map {
+                            TargetingProfile.attributes(
+                                CustomerSummary($0, referenceTime: session.point.referenceTime, pipelines: pipelines))
+                        }
                     let id = customer
                     profiles = CustomerProfiles.closure { asked in asked == id ? profile : nil }
                 }

@@ -31,7 +31,8 @@ extension ExperimentsCommand {
                 for path in paths.isEmpty ? ["rules/experiments"] : paths {
                     var isDirectory: ObjCBool = false
                     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                        throw InputError.unreadable("\(path): no such file or folder; give definition files or their folder")
+                        throw InputError.unreadable(
+                            "\(path): no such file or folder; give definition files or their folder")
                     }
                     do throws(ExperimentsError) {
                         if isDirectory.boolValue {
@@ -57,7 +58,8 @@ extension ExperimentsCommand {
                 }
                 let keys = catalog.definitions.map(\.key).joined(separator: ", ")
                 Output.line(
-                    "ok: \(catalog.definitions.count.counted("experiment definition"))\(keys.isEmpty ? "" : ": " + keys)")
+                    "ok: \(catalog.definitions.count.counted("experiment definition"))\(keys.isEmpty ? "" : ": " + keys)"
+                )
                 Output.flush()
             }
         }

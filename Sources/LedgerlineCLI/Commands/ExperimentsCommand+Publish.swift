@@ -31,7 +31,7 @@ extension ExperimentsCommand {
         @Option(help: "The user id recorded as configuredBy and as the events' actor.")
         var by: String?
 
-        @Option(help: "When the configuration takes effect (RFC 3339, or a day such as 2026-11-25 for its start, UTC); default: now.")
+        @Option(help: "When the configuration takes effect (RFC 3339, or a day: its start, UTC); default: now.")
         var at: String?
 
         @Flag(help: "Say what would be published without appending anything.")
@@ -52,7 +52,8 @@ extension ExperimentsCommand {
         /// catalog's schema says (so that the rule is the schema's, not a copy); `nil` when it can.
         static func configuredByProblem(_ by: String) -> String? {
             let probe = ExperimentDefinition(
-                key: "probe", variations: [VariationDefinition(id: "a", weight: 0.5), VariationDefinition(id: "b", weight: 0.5)])
+                key: "probe",
+                variations: [VariationDefinition(id: "a", weight: 0.5), VariationDefinition(id: "b", weight: 0.5)])
             let type = ExperimentEvents.configured.rawValue
             let payload = ExperimentConfiguration.payload(definition: probe, phase: 1, configuredBy: by)
             do throws(SchemaError) {

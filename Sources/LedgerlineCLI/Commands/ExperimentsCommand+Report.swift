@@ -44,7 +44,7 @@ extension ExperimentsCommand {
             help: ArgumentHelp("Also write a self-contained HTML page with charts to this file.", valueName: "file"))
         var html: String?
 
-        @Option(help: "Adjust p-values across metrics: holm or bh (Benjamini–Hochberg); comparisons without a p-value are left out.")
+        @Option(help: "Adjust p-values across metrics (those that have one): holm or bh (Benjamini–Hochberg).")
         var correction: Correction?
 
         @Flag(help: "Add sequential (always-valid) intervals, safe to look at any time.")
@@ -57,7 +57,9 @@ extension ExperimentsCommand {
         var through: UInt64?
 
         func validate() throws {
-            if let phase, phase < 1 { throw ValidationError("--phase must be 1 or more (an experiment's first phase is 1): \(phase)") }
+            if let phase, phase < 1 {
+                throw ValidationError("--phase must be 1 or more (an experiment's first phase is 1): \(phase)")
+            }
         }
 
         func run() async throws {

@@ -29,7 +29,7 @@ extension ExperimentsCommand {
         @Argument(help: "The bandit experiment's key.")
         var key: String
 
-        @Option(help: "The time of the re-weighting (RFC 3339, or a day such as 2026-11-25 for its start, UTC); default: now.")
+        @Option(help: "The time of the re-weighting (RFC 3339, or a day: its start, UTC); default: now.")
         var at: String?
 
         @Flag(help: "Re-weight even if the schedule says not yet.")

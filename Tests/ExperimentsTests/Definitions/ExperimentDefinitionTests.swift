@@ -83,16 +83,30 @@ import Testing
     /// A window past ten years was accepted, then overflowed the report's µs arithmetic
     /// (`window: 10000000000000s`); one too long for 64 bits said it was malformed.
     @Test(arguments: [
-        ("goals: [{ name: replied, event: EmailReplied, window: 10000000000000s }]", "goals[0].window", "10000000000000s"),
+        (
+            "goals: [{ name: replied, event: EmailReplied, window: 10000000000000s }]", "goals[0].window",
+            "10000000000000s"
+        ),
         ("goals: [{ name: replied, event: EmailReplied, window: 3651d }]", "goals[0].window", "3651d"),
-        ("goals: [{ name: replied, event: EmailReplied, window: 99999999999999999999w }]", "goals[0].window", "99999999999999999999w"),
-        ("goals: [{ name: replied, event: EmailReplied, window: 7d }]\nbandit: { schedule: 9999999999999d }", "bandit.schedule", "9999999999999d"),
-        ("goals: [{ name: replied, event: EmailReplied, window: 7d }]\nbandit: { burn_in: 522w }", "bandit.burn_in", "522w"),
+        (
+            "goals: [{ name: replied, event: EmailReplied, window: 99999999999999999999w }]", "goals[0].window",
+            "99999999999999999999w"
+        ),
+        (
+            "goals: [{ name: replied, event: EmailReplied, window: 7d }]\nbandit: { schedule: 9999999999999d }",
+            "bandit.schedule", "9999999999999d"
+        ),
+        (
+            "goals: [{ name: replied, event: EmailReplied, window: 7d }]\nbandit: { burn_in: 522w }", "bandit.burn_in",
+            "522w"
+        ),
     ])
     func windowsLongerThanTenYearsAreRefused(tail: String, field: String, text: String) {
         let yaml = "key: w\nvariations: [{ id: a }, { id: b }]\n" + tail + "\n"
         let problems = ExperimentDefinition.lint(yaml: yaml, file: "w.yaml").map(\.description)
-        #expect(problems.contains { $0.hasSuffix(": \(field): must be at most 3650d (ten years); got `\(text)`") }, "\(problems)")
+        #expect(
+            problems.contains { $0.hasSuffix(": \(field): must be at most 3650d (ten years); got `\(text)`") },
+            "\(problems)")
     }
 
     /// The bound itself is a window a definition may give.
@@ -147,7 +161,8 @@ import Testing
 
     /// An empty name broke the schema's minimum of one character; the parser says what to do.
     @Test func anEmptyNameIsRefused() {
-        let problems = ExperimentDefinition.lint(yaml: Self.minimal + "\nname: \"\"\n", eventCatalog: EventCatalog.embedded)
+        let problems = ExperimentDefinition.lint(
+            yaml: Self.minimal + "\nname: \"\"\n", eventCatalog: EventCatalog.embedded)
         #expect(problems.map(\.description) == ["name: must not be empty; leave it out to use the key"])
     }
 

@@ -104,7 +104,9 @@ import Testing
         }
         let (low, high) = (min(p[0], p[1]), max(p[0], p[1]))
         let byHand = p.map { $0 == low ? min(1, 2 * low) : max(min(1, 2 * low), high) }
-        let adjusted = ["replied", "revenue"].map { name in metrics.first { $0.metric.name == name }!.adjustedPValues![0] }
+        let adjusted = ["replied", "revenue"].map { name in
+            metrics.first { $0.metric.name == name }!.adjustedPValues![0]
+        }
         for (a, e) in zip(adjusted, byHand) { #expect(abs(a - e) < 1e-12) }
         let json = report.json["phases"]?[0]?["metrics"]?.arrayValue?.first { $0["name"] == "unsubscribed" }
         #expect(json?["variations"]?[1]?["pValue"] == .null)
@@ -133,8 +135,10 @@ import Testing
         #expect(!text.contains("pp ["), "\(text)")
         #expect(!text.contains("· question:"), "\(text)")
         #expect(
-            text.components(separatedBy: "· control: the control has no exposed units yet, so no variation can be "
-                + "compared with it; wait for traffic").count - 1 == 3, "\(text)")
+            text.components(
+                separatedBy: "· control: the control has no exposed units yet, so no variation can be "
+                    + "compared with it; wait for traffic"
+            ).count - 1 == 3, "\(text)")
         let rows = report.json["phases"]?[0]?["metrics"]?[0]?["variations"]
         #expect(rows?[1]?["absoluteLift"] == .null)
         #expect(rows?[1]?["problem"] == .string("NO_UNITS_IN_VARIATION"))
