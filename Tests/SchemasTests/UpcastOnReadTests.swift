@@ -35,4 +35,21 @@ import Testing
         #expect(try store.readStream("deal-7", from: nil, direction: .forward, limit: 1).first?.payload == stored.payload)
         #expect(try store.verify(progress: nil).isIntact)
     }
+
+    /// A v1 payload that v1 takes but whose upcast v2 refuses (an actor id over v2's 200
+    /// characters, which v1's pattern never capped) is refused when it is appended,
+    /// saying so, rather than stored for every reader of v2 to meet as invalid data.
+    @Test func aV1EventWhoseUpcastV2RefusesIsRefusedOnAppend() throws {
+        let v1: JSONObject = ["dealId": "d-7", "from": "qualified", "to": "demo_done", "changedBy": .string("user:" + String(repeating: "x", count: 300))]
+        #expect(EventCatalog.embedded.isValid(type: "DealStageChanged", version: 1, data: .object(v1)))
+        #expect {
+            try EventCatalog.embedded.validate(type: EventType("DealStageChanged"), schemaVersion: 1, data: v1)
+        } throws: { error in
+            (error as? PayloadViolation)?.reason
+                == "valid as v1, but not once upcast to v2, as readers of the latest version see it "
+                + "(/data/changedBy/id: expected at most 200 characters, found 300); give the event as v2, or fix it so that it fits both"
+        }
+        let fits: JSONObject = ["dealId": "d-7", "from": "qualified", "to": "demo_done", "changedBy": "user:u-jane"]
+        #expect(try EventCatalog.embedded.validate(type: EventType("DealStageChanged"), schemaVersion: 1, data: fits) == 1)
+    }
 }

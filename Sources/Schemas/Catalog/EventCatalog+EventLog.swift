@@ -10,10 +10,32 @@ extension EventCatalog: EventValidator {
             if let schemaVersion { resolved = schemaVersion } else { resolved = try latestVersion(of: type.rawValue) }
             version = resolved
             try validate(type: type.rawValue, version: resolved, data: .object(data))
+            try checkUpcast(type: type.rawValue, from: resolved, data: data)
             return resolved
         } catch {
             // The catalog's messages already locate problems under /data.
             throw PayloadViolation(schemaVersion: error.code == .invalidPayload ? version : nil, pointer: nil, reason: error.message)
+        }
+    }
+
+    /// Refuses a payload of an older version that its upcasters cannot carry to the
+    /// latest one, or carry into a payload the latest schema refuses: readers of the
+    /// latest version (`read --latest-schema`, the views) would meet it as an error
+    /// forever, while it is only a line to fix now. Nothing for the latest version.
+    ///
+    /// Cost: one upcast and one more validation, for older versions only.
+    private func checkUpcast(type: String, from version: Int, data: JSONObject) throws(SchemaError) {
+        let latest = try latestVersion(of: type)
+        guard version < latest else { return }
+        do throws(SchemaError) {
+            let (reached, upcast) = try upcast(type: type, from: version, data: .object(data))
+            try validate(type: type, version: reached, data: upcast)
+        } catch {
+            throw SchemaError(
+                error.code == .invalidPayload ? .invalidPayload : .upcastFailed,
+                "valid as v\(version), but not once upcast to v\(latest), as readers of the latest version see it (\(error.message)); "
+                    + "give the event as v\(latest), or fix it so that it fits both",
+                violations: error.violations)
         }
     }
 
