@@ -115,6 +115,35 @@ import Testing
         #expect(status.arrayValue?.map { $0["lag"] } == [0, 0, 0])
     }
 
+    /// B merges A, then A merges B (an import does not know the merges disagree):
+    /// `customers list` used to show no one, both contacts "merged into" each other,
+    /// A's order with them. The later merge's survivor is listed with the order, the
+    /// other says where it went, and a rebuild agrees with the live view.
+    @Test func customersMergedBackAndForthLeaveTheLaterSurvivorListed() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let file = try scratch.file(
+            "merges.jsonl",
+            """
+            {"stream":"customer-A","type":"ContactCreated","occurredAt":"2026-01-01T00:00:00Z","data":{"customerId":"A"}}
+            {"stream":"customer-B","type":"ContactCreated","occurredAt":"2026-01-01T00:00:00Z","data":{"customerId":"B"}}
+            {"stream":"customer-A","type":"OrderPlaced","occurredAt":"2026-01-02T00:00:00Z","data":{"customerId":"A","orderId":"o1","quantity":1,"amount":"10.00","currency":"USD"}}
+            {"stream":"customer-B","type":"ContactMerged","occurredAt":"2026-01-03T00:00:00Z","data":{"customerId":"B","mergedCustomerIds":["A"]}}
+            {"stream":"customer-A","type":"ContactMerged","occurredAt":"2026-01-04T00:00:00Z","data":{"customerId":"A","mergedCustomerIds":["B"]}}
+
+            """)
+        let imported = try await CLI.run(["--data", scratch.data, "import", file])
+        try #require(imported.status == 0, "\(imported.stderr)")
+        let list = try await json(["--data", scratch.data, "customers", "list", "--json"])
+        #expect(list["customers"]?.arrayValue?.compactMap { $0["customerId"]?.stringValue } == ["A"])
+        #expect(list["customers"]?[0]?["monetary"]?["USD"] == "10.00")
+        let b = try await json(["--data", scratch.data, "customers", "show", "B", "--json"])
+        #expect(b["mergedInto"] == "A")
+        let live = try await json(["--data", scratch.data, "project", "digest", "--json"])
+        #expect(try await CLI.run(["--data", scratch.data, "project", "rebuild"]).status == 0)
+        #expect(try await json(["--data", scratch.data, "project", "digest", "--json"]) == live)
+    }
+
     // MARK: - Bad input: one line on stderr, a non-zero exit
 
     @Test(arguments: [

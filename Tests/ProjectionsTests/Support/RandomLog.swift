@@ -4,7 +4,8 @@ import Projections
 
 /// A seeded, deterministic log of CRM activity for invariant tests: customers browsing,
 /// buying and getting refunds, deals moving (forwards, backwards, skipping) through the
-/// default pipeline and closing, tasks opening and closing, and an occasional merge.
+/// default pipeline and closing, tasks opening and closing, and an occasional merge
+/// (some of them loops or self-merges).
 struct RandomLog {
     private var state: UInt64
 
@@ -116,13 +117,16 @@ struct RandomLog {
                     log.add(
                         "PageVisited", "customer-\(c)",
                         ["customerId": .string("c\(c)"), "url": "https://example.com/pricing"], day: day)
-                } else if other != c {
+                } else {
+                    // Merges in every direction: back and forth, in loops, a contact named
+                    // as its own duplicate (other == c), now and then two at once.
+                    var merged: [JSONValue] = [.string("c\(other)")]
+                    let second = below(customers)
+                    if second != other && below(3) == 0 { merged.append(.string("c\(second)")) }
                     log.add(
                         "ContactMerged", "customer-\(c)",
-                        [
-                            "customerId": .string("c\(c)"), "mergedCustomerIds": [.string("c\(other)")],
-                            "reason": "manual",
-                        ], day: day)
+                        ["customerId": .string("c\(c)"), "mergedCustomerIds": .array(merged), "reason": "manual"],
+                        day: day)
                 }
             }
         }

@@ -96,21 +96,42 @@ extension CustomerProjection {
         }
     }
 
-    /// The survivor absorbs each merged contact as it stands at the merge; a merged
-    /// contact is marked and keeps its own row for the record. A contact merged before
-    /// (into anyone) is not absorbed again.
+    /// A merge as routed by ``routeMerge(_:links:into:)``: each merged contact is marked
+    /// (merged into the survivor named by the event), then the leader absorbs the
+    /// contacts this merge marked, reading them through `context` as the merge left them.
+    ///
+    /// The leader is the survivor, or the contact holding the survivor's history when the
+    /// survivor was merged away before (it is routed no other way). A survivor that was
+    /// merged away and is routed all the same closes a loop: it takes over the row of
+    /// the contact at the end of its chain (``CustomerState/takeOver(_:)``) before
+    /// absorbing the others. A contact merged before, into anyone, is not absorbed again
+    /// (its history is with that survivor, which lists it in ``CustomerState/mergedFrom``).
     private func applyMerge(_ event: ProjectedEvent, to state: inout CustomerState, context: FoldContext<CustomerState>)
     {
         guard let survivor = event.string("customerId") else { return }
         let merged = event.strings("mergedCustomerIds") ?? []
-        if merged.contains(state.entity) {
-            if state.mergedInto == nil { state.mergedInto = survivor }
+        if state.entity != survivor, merged.contains(state.entity) {
+            guard state.mergedInto == nil else { return }
+            state.mergedInto = survivor
+            // A merge that closes a loop marks the contact that held the survivor's
+            // history: its record keeps what it held, but not "merged from" its survivor.
+            state.mergedFrom.removeAll { $0 == survivor }
             return
         }
-        for id in merged where id != state.entity && !state.mergedFrom.contains(id) {
+        if state.entity == survivor, let first = state.mergedInto {
+            // The end of the chain was marked merged into the survivor by this merge.
+            var holder = first
+            for _ in 0..<Self.chainLimit {
+                guard let next = context.state(of: holder)?.mergedInto, next != survivor else { break }
+                holder = next
+            }
+            if let group = context.state(of: holder) { state.takeOver(group) }
+            state.mergedInto = nil
+        }
+        for id in merged where id != state.entity && id != survivor && !state.mergedFrom.contains(id) {
             guard let other = context.state(of: id), other.mergedInto == survivor else { continue }
             state.absorb(other)
-            CustomerState.insertSorted(&state.mergedFrom, id)
+            state.addMergedFrom(id, other.mergedFrom)
         }
     }
 }

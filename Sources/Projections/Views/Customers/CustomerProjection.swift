@@ -9,13 +9,16 @@ import EventLog
 /// `lead:<leadId>` to the customer when it first sees them together and follows the
 /// link afterwards. `ContactMerged` links each merged id to the survivor
 /// (`alias:<id>`), so later events about a merged contact land on the survivor; links
-/// are followed transitively. Events about a customer id the view has not seen
-/// create the customer: a purchase log with no contact records still gives a view.
+/// are followed transitively. Merges that disagree (B takes A, later A takes B) never
+/// hide the whole group: see ``routeMerge(_:links:into:)``. Events about a customer id
+/// the view has not seen create the customer: a purchase log with no contact records
+/// still gives a view.
 public struct CustomerProjection: Projection {
     public typealias State = CustomerState
 
     public let name = "customers"
-    public let version = 1
+    /// 2: merges that loop are re-pointed, `mergedFrom` lists the contacts merged through others.
+    public let version = 2
 
     public init() {}
 
@@ -48,14 +51,7 @@ public struct CustomerProjection: Projection {
     public func entities(of event: ProjectedEvent, links: LinkTable, into keys: inout [String]) {
         switch event.kind {
         case .contactMerged:
-            guard let survivor = event.string("customerId") else { return }
-            links[Self.mergesSeen] = "1"
-            let target = resolve(survivor, links)
-            for id in event.strings("mergedCustomerIds") ?? [] where id != survivor && id != target {
-                links["alias:" + id] = target
-                keys.append(id)
-            }
-            keys.append(target)
+            routeMerge(event, links: links, into: &keys)
         case .leadCreated, .leadQualified, .leadDisqualified:
             guard let lead = event.string("leadId") else { return }
             if let customer = event.string("customerId") {
@@ -84,16 +80,50 @@ public struct CustomerProjection: Projection {
     /// The link set once the view has seen a merge.
     static let mergesSeen = "merges"
 
-    /// Follows merge links from `id` to the surviving contact (at most 16 steps, so a
-    /// cycle written by a bad merge cannot hang the fold).
+    /// The most merge links followed from one contact. Merges never link a loop (see
+    /// ``routeMerge(_:links:into:)``); the bound only keeps a damaged link table from
+    /// hanging the fold.
+    static let chainLimit = 1_000
+
+    /// Follows merge links from `id` to the visible contact that holds its history.
     func resolve(_ id: String, _ links: LinkTable) -> String {
         // Most logs never merge a contact: one lookup of a fixed key skips the rest.
         guard links[Self.mergesSeen] != nil else { return id }
         var current = id
-        for _ in 0..<16 {
+        for _ in 0..<Self.chainLimit {
             guard let next = links["alias:" + current], next != current else { return current }
             current = next
         }
         return current
+    }
+
+    /// Routes `ContactMerged` (survivor S, merged ids M) and links the merged contacts.
+    ///
+    /// - An id of M equal to S is ignored (a contact is no duplicate of itself); a merge
+    ///   naming nothing else changes nothing.
+    /// - A contact of M merged before (it has a link) stays where its history is.
+    /// - The others are linked to the *leader*, which absorbs them: S when S is visible.
+    ///   When S was merged away, the contact holding its history now (the end of its
+    ///   chain, R) leads, unless R is itself among M: then the merge closes a loop, and
+    ///   S takes over instead. S is unlinked and R linked to S, so S is visible again
+    ///   with the whole group's history, and everything linked to R follows to S.
+    ///
+    /// The merged contacts come first and the leader last: the leader's fold reads them
+    /// as this merge left them (``CustomerProjection/apply(_:to:context:)``). Merge links
+    /// always point at a visible contact when written, so they never form a loop.
+    func routeMerge(_ event: ProjectedEvent, links: LinkTable, into keys: inout [String]) {
+        guard let survivor = event.string("customerId") else { return }
+        let merged = event.strings("mergedCustomerIds") ?? []
+        guard merged.contains(where: { $0 != survivor }) else { return }
+        links[Self.mergesSeen] = "1"
+        let holder = resolve(survivor, links)
+        let closesLoop = holder != survivor && merged.contains(holder)
+        let leader = closesLoop ? survivor : holder
+        for id in merged where id != survivor && id != leader && links["alias:" + id] == nil && !keys.contains(id) {
+            links["alias:" + id] = leader
+            keys.append(id)
+        }
+        if closesLoop { links["alias:" + survivor] = nil }
+        keys.append(leader)
     }
 }

@@ -4,7 +4,8 @@ import EventLog
 extension CustomerState {
     /// Adds `other`'s history to this customer: counts and totals add up, spans widen,
     /// per-key facts (consent, scores) keep the latest, identity keeps this contact's
-    /// fields and fills its blanks from `other`.
+    /// fields and fills its blanks from `other`. (Merge bookkeeping, ``mergedInto`` and
+    /// ``mergedFrom``, is the caller's.)
     mutating func absorb(_ other: CustomerState) {
         identity.fillBlanks(from: other.identity)
         if let created = other.createdAt, createdAt == nil || created < createdAt! { createdAt = created }
@@ -36,6 +37,28 @@ extension CustomerState {
         }
         for tag in other.tags { Self.insertSorted(&tags, tag) }
         for lead in other.leads { Self.insertSorted(&leads, lead) }
+    }
+
+    /// Records that this customer holds `id`'s history and, with it, the history of the
+    /// contacts merged into `id` before (`idsMergedFrom`).
+    mutating func addMergedFrom(_ id: String, _ idsMergedFrom: [String]) {
+        for other in idsMergedFrom + [id] where other != entity { Self.insertSorted(&mergedFrom, other) }
+    }
+
+    /// Takes over `group`, the row that holds this (merged away) contact's history: a
+    /// merge made this contact the survivor of the contact it had been merged into,
+    /// directly or through others. The row becomes `group`'s, whose history includes
+    /// this contact's own; identity keeps this contact's fields as it was merged away and
+    /// fills its blanks from `group`'s, as ``absorb(_:)`` does.
+    mutating func takeOver(_ group: CustomerState) {
+        var taken = group
+        taken.entity = entity
+        taken.identity = identity
+        taken.identity.fillBlanks(from: group.identity)
+        taken.mergedInto = nil
+        taken.mergedFrom = []
+        taken.addMergedFrom(group.entity, mergedFrom + group.mergedFrom)
+        self = taken
     }
 
     private static func earlier(_ a: Timestamp?, _ b: Timestamp?) -> Timestamp? {

@@ -14,9 +14,11 @@ public struct CustomerState: ViewState, Sendable, Hashable {
     public var identity = CustomerIdentity()
     /// When `ContactCreated` happened (`occurredAt`); `nil` for customers known only from activity.
     public var createdAt: Timestamp?
-    /// The survivor this contact was merged into; its later events are folded there.
+    /// The survivor this contact was merged into (as the merge named it); its later
+    /// events are folded into the visible contact at the end of that chain.
     public var mergedInto: String?
-    /// Contacts merged into this one, sorted.
+    /// Contacts whose history this one holds, sorted: merged into it, or into a contact
+    /// merged into it.
     public var mergedFrom: [String] = []
 
     public var lifecycle: LifecycleStage?
