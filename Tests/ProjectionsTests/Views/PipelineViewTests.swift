@@ -138,6 +138,79 @@ import Testing
         #expect(b.probability == Money("0.7"))
     }
 
+    static func created(_ deal: String, stage: String, day: Double, into log: inout TestLog) {
+        log.add(
+            "DealCreated", "deal-\(deal)",
+            [
+                "dealId": .string(deal), "name": .string(deal), "pipeline": "default", "stage": .string(stage),
+                "ownerId": "u", "amount": "100.00", "currency": "USD",
+            ], day: day)
+    }
+
+    static func moved(_ deal: String, from: String, to: String, day: Double, into log: inout TestLog) {
+        log.add(
+            "DealStageChanged", "deal-\(deal)",
+            ["dealId": .string(deal), "fromStage": .string(from), "toStage": .string(to), "pipeline": "default"],
+            day: day)
+    }
+
+    /// Imports do not always come in time order, so a deal can be won "before" it was
+    /// created, or leave a stage before it entered it. Durations went negative: a cycle
+    /// of -17 days, an average cycle of -3.5 days, -5 days in a stage and a funnel
+    /// average of -2.5. An interval whose end precedes its start now counts as 0 days
+    /// wherever a duration is measured: cycle time, each stay, the funnel's averages.
+    @Test func aDurationWhoseEndPrecedesItsStartCountsAsZeroDays() async throws {
+        var log = TestLog()
+        Self.created("D7", stage: "proposal", day: 31, into: &log)  // won on day 14 (the tester's oo.jsonl)
+        log.add("DealWon", "deal-D7", ["dealId": "D7", "amount": "100.00", "currency": "USD"], day: 14)
+        Self.created("D8", stage: "qualified", day: 0, into: &log)  // won in order, after 10 days in qualified
+        log.add("DealWon", "deal-D8", ["dealId": "D8", "amount": "100.00", "currency": "USD"], day: 10)
+        Self.created("D6", stage: "qualified", day: 9, into: &log)  // left qualified on day 4
+        Self.moved("D6", from: "qualified", to: "proposal", day: 4, into: &log)
+        Self.created("D5", stage: "new", day: 0, into: &log)  // lost on day 3 in proposal, entered on day 6
+        Self.moved("D5", from: "new", to: "proposal", day: 6, into: &log)
+        log.add("DealLost", "deal-D5", ["dealId": "D5", "reason": "price"], day: 3)
+        let deals = try await deals(log)
+        let book = PipelineBook(configuration: try TestPipelines.configuration, deals: Array(deals.values))
+        func reading(_ id: String) throws -> DealReading { DealReading(try #require(deals[id]), book: book) }
+
+        #expect(try reading("D7").cycleDays == 0)
+        #expect(try reading("D8").cycleDays == 10)
+        #expect(try reading("D5").cycleDays == 3)
+        let summary = PipelineSummary(deals: Array(deals.values), book: book, grouping: .stage, filter: DealFilter())
+        #expect(summary.sections[0].averageCycleDaysWon == 5)  // (0 + 10) / 2
+        #expect(try DealTimeline(reading("D6"), referenceTime: TestLog.day(20)).stays.map(\.days) == [0, 16])
+        #expect(try DealTimeline(reading("D5"), referenceTime: TestLog.day(20)).stays.map(\.days) == [6, 0])
+        #expect(try DealTimeline(reading("D7"), referenceTime: TestLog.day(40)).stays.map(\.days) == [0])
+        let funnel = PipelineFunnel(deals: Array(deals.values), book: book, filter: DealFilter()).sections[0]
+        let days = Dictionary(uniqueKeysWithValues: funnel.rows.map { ($0.stage, $0.averageDaysInStage) })
+        #expect(days["qualified"] == 5)  // D8's 10 days and D6's 0
+        #expect(days["proposal"] == 0)  // D7 won, D5 lost before entering it
+        #expect(days["new"] == 6)
+    }
+
+    /// A deal is opened when its `DealCreated` says (the earliest, if the log holds more
+    /// than one), or at its earliest event when the log holds none. It used to be opened
+    /// by whichever event was imported first: a stage change imported ahead of the
+    /// creation opened the deal five days earlier than the same events imported the other
+    /// way round, and a deal without its creation was opened by its first imported event
+    /// even when a later import held an earlier one.
+    @Test func aDealIsOpenedWhenItsCreationSaysWhicheverEventWasImportedFirst() async throws {
+        var inOrder = TestLog()
+        Self.created("D6", stage: "qualified", day: 9, into: &inOrder)
+        Self.moved("D6", from: "qualified", to: "proposal", day: 4, into: &inOrder)
+        var changeFirst = TestLog()
+        Self.moved("D6", from: "qualified", to: "proposal", day: 4, into: &changeFirst)
+        Self.created("D6", stage: "qualified", day: 9, into: &changeFirst)
+        Self.moved("X", from: "new", to: "qualified", day: 5, into: &changeFirst)  // no creation
+        Self.moved("X", from: "qualified", to: "proposal", day: 2, into: &changeFirst)
+        let a = try #require(try await deals(inOrder)["D6"])
+        let b = try await deals(changeFirst)
+        #expect(a.createdAt == TestLog.day(9))
+        #expect(b["D6"]?.createdAt == TestLog.day(9))
+        #expect(b["X"]?.createdAt == TestLog.day(2))
+    }
+
     @Test func aVersionOneStageChangeIsUpcastBeforeTheFold() async throws {
         var log = TestLog()
         log.add(

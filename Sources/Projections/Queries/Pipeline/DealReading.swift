@@ -66,10 +66,11 @@ public struct DealReading: Sendable {
         return amount.multiplied(by: probability)
     }
 
-    /// Days from opening to closing; `nil` while open.
+    /// Days from opening to closing; `nil` while open, 0 for a deal closed "before" it
+    /// was opened (events imported out of time order).
     public var cycleDays: Double? {
         guard let closedAt, let createdAt = deal.createdAt else { return nil }
-        return Double(closedAt.rawValue - createdAt.rawValue) / 86_400_000_000
+        return DealTimeline.days(from: createdAt, to: closedAt)
     }
 
     /// The owner, or `(none)`.

@@ -7,7 +7,8 @@ import EventLog
 /// - Weighted amount: amount × the stage's configured probability, exact, per currency.
 /// - Win rate: won ÷ (won + lost), over deals closed (in the period, when one is given).
 /// - Average cycle time: the mean of closed-at − opened-at in days, over won deals
-///   (``Section/averageCycleDaysWon``) and over lost ones.
+///   (``Section/averageCycleDaysWon``) and over lost ones; a deal closed "before" it was
+///   opened counts 0 days (``DealReading/cycleDays``).
 /// - A deal in a stage the configuration does not know is listed under that stage,
 ///   marked not configured, counted in totals and left out of the weighted amount.
 public struct PipelineSummary: Sendable {

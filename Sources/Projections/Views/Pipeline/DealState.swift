@@ -22,8 +22,9 @@ public struct DealState: ViewState, Sendable, Hashable {
     /// The deal's own win probability from `DealCreated`, when the CRM gave one.
     public var probability: Double?
     public var expectedCloseDate: String?
-    /// When the deal was opened: `DealCreated`'s time, or the first event seen of a deal
-    /// whose creation the log does not hold.
+    /// When the deal was opened: `DealCreated`'s time (the earliest, if the log holds
+    /// several), or the earliest event of a deal whose creation the log does not hold;
+    /// the same whichever order the events were imported in.
     public var createdAt: Timestamp?
     /// Whether the log holds the deal's `DealCreated`.
     public var hasCreation = false

@@ -5,7 +5,7 @@ import EventLog
 /// `DealWon`, `DealLost`).
 ///
 /// General on purpose: a deal whose `DealCreated` is not in the log (an export that
-/// starts mid-flight) is opened by its first event; a `DealStageChanged` whose
+/// starts mid-flight) is opened by its earliest event; a `DealStageChanged` whose
 /// `fromStage` is not the stage the view last saw records that stage as reached
 /// (``StageEntry/inferred``), so "ever reached" stays true to the data; stage and
 /// pipeline names are kept as given, whether or not the configuration knows them.
@@ -13,7 +13,8 @@ public struct PipelineProjection: Projection {
     public typealias State = DealState
 
     public let name = "pipeline"
-    public let version = 1
+    /// 2: a deal is opened when its `DealCreated` says, whichever event the log holds first.
+    public let version = 2
 
     public init() {}
 
@@ -30,7 +31,13 @@ public struct PipelineProjection: Projection {
 
     public func apply(_ event: ProjectedEvent, to deal: inout DealState, context: FoldContext<DealState>) {
         let at = event.occurredAt
-        if deal.createdAt == nil || (event.kind == .dealCreated && at < deal.createdAt!) { deal.createdAt = at }
+        // Opened when DealCreated says (the earliest, if several), else at the earliest
+        // event: whichever of them the log holds first.
+        if event.kind == .dealCreated {
+            deal.createdAt = deal.hasCreation ? min(deal.createdAt ?? at, at) : at
+        } else if !deal.hasCreation, deal.createdAt == nil || at < deal.createdAt! {
+            deal.createdAt = at
+        }
         if deal.lastEventAt == nil || at > deal.lastEventAt! { deal.lastEventAt = at }
         switch event.kind {
         case .dealCreated:
