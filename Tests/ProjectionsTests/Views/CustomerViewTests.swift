@@ -71,6 +71,64 @@ import Testing
         #expect(buyer.lifecycleHistory.map(\.to) == [.customer])
     }
 
+    /// Orders imported newest first (the tester's store /tmp/hunt-c/pv1): the customer
+    /// was shown "customer since 2026-03-10" while the first order was of 2026-01-10. The
+    /// step into the current stage moves back to the earliest event that implies it;
+    /// first and last order are the earliest and latest order times.
+    @Test func customerSinceIsTheEarliestOrderWhateverOrderTheyWereImportedIn() async throws {
+        var log = TestLog()
+        log.add("ContactCreated", "customer-c1", ["customerId": "c1", "lifecycleStage": "lead"], day: 0)
+        for (order, day) in [("o3", 68.0), ("o2", 40.0), ("o1", 9.0)] {
+            log.add(
+                "OrderPlaced", "customer-c1",
+                ["customerId": "c1", "orderId": .string(order), "quantity": 1, "amount": "10.00", "currency": "USD"],
+                day: day)
+        }
+        let c1 = try #require(try await log.memoryStore().current("c1", in: CustomerProjection()))
+        #expect(c1.lifecycle == .customer)
+        #expect(c1.lifecycleHistory.map(\.to) == [.lead, .customer])
+        #expect(c1.lifecycleHistory.map(\.at) == [TestLog.day(0), TestLog.day(9)])
+        #expect(c1.lifecycleHistory.last?.cause == "OrderPlaced")
+        #expect(c1.lifecycleHistory.last?.position == LogPosition(4))
+        #expect(c1.firstOrderAt == TestLog.day(9) && c1.lastOrderAt == TestLog.day(68))
+    }
+
+    /// Steps implied by events (a form, a deal, an order) are recorded at the event's
+    /// time, whatever the import order. A step recorded after that time since the latest
+    /// explicit change is dropped: stages only move forward, so a form filled on day 30
+    /// by someone who bought on day 10 made no one a lead. An event older than an
+    /// explicit change changes nothing: an order from before the churn does not undo it,
+    /// and cannot move "customer since" back past it.
+    @Test func lateImportsReorderImpliedStepsButNeverPassAnExplicitChange() async throws {
+        func order(_ day: Double, _ log: inout TestLog) {
+            log.add(
+                "OrderPlaced", "customer-9", ["customerId": "9", "quantity": 1, "amount": "1.00", "currency": "USD"],
+                day: day)
+        }
+        var log = TestLog()
+        log.add("FormSubmitted", "customer-9", ["formId": "f", "customerId": "9", "fields": [:]], day: 30)
+        order(60, &log)
+        order(10, &log)
+        let buyer = try #require(try await log.memoryStore().current("9", in: CustomerProjection()))
+        #expect(buyer.lifecycleHistory.map(\.to) == [.customer])
+        #expect(buyer.lifecycleHistory.map(\.at) == [TestLog.day(10)])
+        #expect(buyer.lifecycleHistory.first?.from == nil)
+
+        log.add("ContactUpdated", "customer-9", ["customerId": "9", "changes": ["lifecycleStage": "churned"]], day: 70)
+        order(50, &log)  // before the churn
+        let churned = try #require(try await log.memoryStore().current("9", in: CustomerProjection()))
+        #expect(churned.lifecycle == .churned)
+
+        order(90, &log)  // back
+        order(5, &log)  // before the churn: "since" stays after it
+        order(80, &log)  // earlier than day 90, after the churn: customer again since day 80
+        let back = try #require(try await log.memoryStore().current("9", in: CustomerProjection()))
+        #expect(back.lifecycle == .customer)
+        #expect(back.lifecycleHistory.map(\.to) == [.customer, .churned, .customer])
+        #expect(back.lifecycleHistory.map(\.at) == [TestLog.day(10), TestLog.day(70), TestLog.day(80)])
+        #expect(back.lifecycleHistory.last?.from == .churned)
+    }
+
     @Test func consentIsPerChannelAndTheLatestWordWins() async throws {
         let ana = try await ana()
         #expect(ana.consent.map(\.channel) == ["email"])

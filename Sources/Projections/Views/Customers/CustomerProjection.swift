@@ -18,7 +18,8 @@ public struct CustomerProjection: Projection {
 
     public let name = "customers"
     /// 2: merges that loop are re-pointed, `mergedFrom` lists the contacts merged through others.
-    public let version = 2
+    /// 3: lifecycle steps are recorded by business time, whatever the import order.
+    public let version = 3
 
     public init() {}
 

@@ -28,19 +28,66 @@ extension CustomerState {
 
     /// Sets the lifecycle stage whatever it was (an explicit `lifecycleStage`).
     mutating func setLifecycle(_ stage: LifecycleStage, _ event: ProjectedEvent) {
+        setLifecycle(stage, event, from: lifecycle)
+    }
+
+    /// Sets the lifecycle stage, recording a step from `from` (the stage before the
+    /// event's time).
+    private mutating func setLifecycle(_ stage: LifecycleStage, _ event: ProjectedEvent, from: LifecycleStage?) {
         guard stage != lifecycle else { return }
         if lifecycleHistory.capacity == 0 { lifecycleHistory.reserveCapacity(4) }
         lifecycleHistory.append(
             LifecycleTransition(
-                from: lifecycle, to: stage, at: event.occurredAt, cause: event.kind.rawValue, position: event.position))
+                from: from, to: stage, at: event.occurredAt, cause: event.kind.rawValue, position: event.position))
         if lifecycleHistory.count > LifecycleTransition.historyLimit { lifecycleHistory.removeFirst() }
         lifecycle = stage
     }
 
-    /// Moves the lifecycle stage forward to at least `stage` (see ``LifecycleStage``).
+    /// Moves the lifecycle stage forward to at least `stage` (see ``LifecycleStage``) as
+    /// of `event`'s business time. Imports need not come in time order, and the history
+    /// stays in time order:
+    /// - An event older than the latest explicit change changes nothing (as an explicit
+    ///   change older than the latest step changes nothing): an order from before the
+    ///   churn does not undo it.
+    /// - A step is recorded at the event's time. Implied steps recorded later than that
+    ///   since the latest explicit change are dropped: stages only move forward, so they
+    ///   could not have happened (a form filled after the first order made no one a lead).
+    /// - An event implying the stage the customer is in, earlier than the step into it,
+    ///   moves that step back to its own time, by the same rule: a customer is a customer
+    ///   since their earliest order, whatever order the orders were imported in.
     mutating func advanceLifecycle(to stage: LifecycleStage, _ event: ProjectedEvent) {
+        let at = event.occurredAt
         let next = lifecycle?.advanced(to: stage) ?? stage
-        if next != lifecycle { setLifecycle(next, event) }
+        // Most events come in time order: nothing recorded is later, nothing to reorder.
+        guard let latest = lifecycleHistory.last, at < latest.at else {
+            if next != lifecycle { setLifecycle(next, event) }
+            return
+        }
+        let explicit = lifecycleHistory.lastIndex(where: \.isExplicit)
+        if let explicit, at < lifecycleHistory[explicit].at { return }
+        if next != lifecycle {
+            let dropped = dropImpliedSteps(after: at, since: explicit)
+            setLifecycle(next, event, from: dropped.first.map(\.from) ?? lifecycle)
+        } else if stage == next, latest.to == stage, !latest.isExplicit {
+            var step = lifecycleHistory.removeLast()
+            if let earlier = dropImpliedSteps(after: at, since: explicit).first { step.from = earlier.from }
+            step.at = at
+            step.cause = event.kind.rawValue
+            step.position = event.position
+            lifecycleHistory.append(step)
+        }
+    }
+
+    /// Removes and returns the steps after the one at `explicit` (all when `nil`)
+    /// recorded later than `at`: the history is in time order, so they are its tail.
+    private mutating func dropImpliedSteps(after at: Timestamp, since explicit: Int?)
+        -> ArraySlice<LifecycleTransition>
+    {
+        let start = explicit.map { $0 + 1 } ?? 0
+        guard let first = lifecycleHistory[start...].firstIndex(where: { $0.at > at }) else { return [] }
+        let dropped = lifecycleHistory[first...]
+        lifecycleHistory.removeSubrange(first...)
+        return dropped
     }
 
     /// `Subscribed` / `Unsubscribed`: consent on the event's channel.

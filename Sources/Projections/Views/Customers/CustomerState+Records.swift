@@ -11,6 +11,9 @@ public struct LifecycleTransition: Sendable, Hashable {
     /// The event type that caused it (`OrderPlaced`, `ContactUpdated`).
     public var cause: String
     public var position: LogPosition
+
+    /// Set by a `ContactUpdated` naming the stage, not implied by an activity.
+    public var isExplicit: Bool { cause == EventKind.contactUpdated.rawValue }
 }
 
 /// A customer's consent on one channel (email, sms, phone, ...).

@@ -22,7 +22,11 @@ public struct CustomerState: ViewState, Sendable, Hashable {
     public var mergedFrom: [String] = []
 
     public var lifecycle: LifecycleStage?
-    /// Lifecycle changes, oldest first; the last ``LifecycleTransition/historyLimit`` are kept.
+    /// Lifecycle changes in business-time order, oldest first; the last
+    /// ``LifecycleTransition/historyLimit`` are kept. A step implied by an event imported
+    /// late is placed at its time: implied steps after it that could not have happened
+    /// are dropped, and the step into the current stage moves back to the earliest event
+    /// implying it; nothing moves past an explicit change (`ContactUpdated`).
     public var lifecycleHistory: [LifecycleTransition] = []
 
     /// Consent per channel, sorted by channel.

@@ -6,7 +6,9 @@
 /// (a later-imported contact record never moves a buyer back). An explicit
 /// `lifecycleStage` in `ContactUpdated` sets the stage whatever it was, unless a later
 /// transition (by business time) already happened; that is the way into ``churned``,
-/// and an order the way out (a churned customer who buys again is a customer).
+/// and an order the way out (a churned customer who buys again is a customer). Events
+/// imported out of time order are placed by their business time (see
+/// ``CustomerState/lifecycleHistory``).
 public enum LifecycleStage: String, Sendable, Hashable, CaseIterable, Comparable {
     case subscriber
     case lead
