@@ -13,8 +13,9 @@ extension PipelineCommand {
             discussion: """
                 Weighted amount = amount × the stage's probability, exact, per currency. Win \
                 rate = won ÷ (won + lost). Average cycle = mean days from opening to closing, \
-                over won deals. With --from/--to, open deals are those opened in the period; \
-                won, lost, win rate and cycle time count deals closed in it.
+                over won deals; a deal closed "before" it was opened (events imported out of \
+                time order) counts 0 days. With --from/--to, open deals are those opened in \
+                the period; won, lost, win rate and cycle time count deals closed in it.
 
                 Examples:
                   ledgerline pipeline summary
