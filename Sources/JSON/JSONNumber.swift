@@ -43,8 +43,27 @@ public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// The value as an `Int64` when it is a whole number in range (`2.0` and `2e0` count).
     public var int64Value: Int64? {
         if let direct = Int64(text) { return direct }
+        guard let (negative, magnitude) = wholeMagnitude else { return nil }
+        if negative {
+            return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil
+        }
+        return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
+    }
+
+    /// The value as a `UInt64` when it is a whole number from 0 to 2^64 - 1 (`2.0` and
+    /// `2e0` count).
+    public var uint64Value: UInt64? {
+        if let direct = UInt64(text) { return direct }
+        guard let (negative, magnitude) = wholeMagnitude, !negative || magnitude == 0 else { return nil }
+        return magnitude
+    }
+
+    /// The sign and magnitude of a whole number whose magnitude fits 64 bits; `nil` for
+    /// a fraction or a larger one.
+    private var wholeMagnitude: (negative: Bool, magnitude: UInt64)? {
         let d = decimal
-        guard d.exponent >= 0, d.digits.count + d.exponent <= 19 else { return d.digits.isEmpty ? 0 : nil }
+        if d.digits.isEmpty { return (false, 0) }
+        guard d.exponent >= 0, d.digits.count + d.exponent <= 20 else { return nil }
         var magnitude: UInt64 = 0
         for digit in d.digits {
             let (m, o1) = magnitude.multipliedReportingOverflow(by: 10)
@@ -57,10 +76,7 @@ public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
             if o { return nil }
             magnitude = m
         }
-        if d.negative {
-            return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil
-        }
-        return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
+        return (d.negative, magnitude)
     }
 
     /// Whether the value is a whole number (JSON Schema's `integer`), whatever its text.

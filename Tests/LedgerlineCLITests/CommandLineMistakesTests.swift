@@ -397,7 +397,7 @@ import Testing
                 "\(arguments): \(result.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: a) && !FileManager.default.fileExists(atPath: b), "no store was made")
-        #expect(try await CLI.run(["--data", a, "--data", a, "import", "--data", a, events]).status == 0)
+        #expect(try await CLI.run(["--data", a, "--data", a + "/", "import", "--data", a + "/./", events]).status == 0, "one folder, however spelt")
         let append = try await CLI.run(["--data", a, "append", "--stream", "customer-2", "--type", "ContactCreated", "--data", #"{"customerId":"2"}"#])
         #expect(append.status == 0, "\(append.stderr)")
     }
@@ -416,7 +416,7 @@ import Testing
         let line =
             "ledgerline: \(dataFile) is empty, so there is no event store in \(scratch.data) (a copy that did not finish?); restore it from a backup, or run `ledgerline init` to start a new one\n"
         let commands = [
-            ["stats"], ["import", events],
+            ["stats"], ["import", events], ["import", events, "--dry-run"],
             ["append", "--stream", "customer-1", "--type", "ContactCreated", "--data", #"{"customerId":"1"}"#],
         ]
         for arguments in commands {

@@ -53,6 +53,12 @@ import Testing
         let lint = try await CLI.run(["experiments", "lint", scratch.url.appendingPathComponent("experiments").path])
         #expect(lint.status == 0, "\(lint.stderr)")
         #expect(lint.stdout == "ok: 2 experiment definitions: cadence, subject\n")
+        // A file named again, alone or through its folder, is linted once: its key is
+        // not "also the key of" itself.
+        let folder = scratch.url.appendingPathComponent("experiments")
+        let twice = try await CLI.run(["experiments", "lint", folder.path, folder.appendingPathComponent("subject.yaml").path, folder.path + "/./subject.yaml"])
+        #expect(twice.status == 0, "\(twice.stderr)")
+        #expect(twice.stdout == "ok: 2 experiment definitions: cadence, subject\n")
         let publish = try await CLI.run(ex + ["publish", "--by", "u-ana"] + Self.dir(scratch))
         #expect(publish.status == 0, "\(publish.stderr)")
         #expect(

@@ -1,4 +1,6 @@
+import EventLog
 import Foundation
+import JSON
 import Testing
 
 #if canImport(Glibc)
@@ -6,6 +8,36 @@ import Testing
 #endif
 
 @Suite struct ExportCommandTests {
+    /// An export restores whatever rules were added since its events were appended:
+    /// a v1 `DealStageChanged` whose actor id v2 would refuse (which appends refuse now,
+    /// and an earlier build stored) is restored with its seq and hash, while the same
+    /// line without them, a new event, is refused.
+    @Test func anExportRestoresEventsARuleAddedSinceWouldRefuse() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        // Stored as an earlier build stored it: checked against v1 only (here, not at all).
+        var options = LMDBEventStore.Options()
+        options.sync = false
+        options.validator = nil
+        let store = try LMDBEventStore(directory: URL(fileURLWithPath: scratch.data), options: options)
+        let v1: JSONObject = ["dealId": "d-7", "from": "qualified", "to": "won", "changedBy": .string("user:" + String(repeating: "u", count: 201))]
+        _ = try await store.append([ProposedEvent(stream: "deal-7", type: "DealStageChanged", schemaVersion: 1, data: v1)])
+        store.close()
+        let export = try await CLI.run(["--data", scratch.data, "export"])
+        try #require(export.status == 0, "\(export.stderr)")
+        let file = try scratch.file("export.jsonl", export.stdout)
+        let restored = scratch.url.appendingPathComponent("restored").path
+        let result = try await CLI.run(["--data", restored, "import", file])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try await CLI.run(["--data", restored, "stats", "--json"]).stdout.contains(#""events":1"#))
+
+        let line = #"{"stream":"deal-8","type":"DealStageChanged","schemaVersion":1,"data":{"dealId":"d-8","from":"a","to":"b","changedBy":"user:"# + String(repeating: "u", count: 201) + #""}}"#
+        let fresh = try scratch.file("new.jsonl", line + "\n")
+        let refused = try await CLI.run(["--data", restored, "import", fresh])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("valid as v1, but not once upcast to v2"), "\(refused.stderr)")
+    }
+
     /// An export read by a slow consumer used to take in what was appended while it
     /// waited on the pipe: not the log at any one moment, and under a steady writer it
     /// never ended.

@@ -37,6 +37,7 @@ import Testing
         (#"{"stream":"customer-2","type":"ContactCreated","occurredAt":"yesterday","data":{"customerId":"2","email":"b@example.com"}}"#, #""occurredAt" is not an RFC 3339 timestamp like 2026-11-25T14:03:00Z: "yesterday""#),
         (#"{"stream":"customer-2","type":"ContactCreated","expectedVersion":"latest","data":{"customerId":"2","email":"b@example.com"}}"#, #""expectedVersion" must be "any", "no-stream" or a version number (0 or more), found "latest""#),
         (#"{"stream":"customer-2","type":"ContactCreated","expectedVersion":-1,"data":{"customerId":"2","email":"b@example.com"}}"#, #""expectedVersion" must be "any", "no-stream" or a version number (0 or more), found -1"#),
+        (#"{"stream":"customer-2","type":"ContactCreated","expectedVersion":2.5,"data":{"customerId":"2","email":"b@example.com"}}"#, #""expectedVersion" must be "any", "no-stream" or a version number (0 or more), found 2.5"#),
         // The largest version `append --expected-version` takes is 2^64 - 1, as a string or a number.
         (#"{"stream":"customer-2","type":"ContactCreated","expectedVersion":18446744073709551616,"data":{"customerId":"2","email":"b@example.com"}}"#, #""expectedVersion" 18446744073709551616 is larger than any version can be (18446744073709551615)"#),
         (#"{"stream":"customer 2","type":"ContactCreated","data":{}}"#, #""stream": a stream name may not contain whitespace"#),

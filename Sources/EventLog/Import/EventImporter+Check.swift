@@ -341,9 +341,12 @@ extension EventImporter {
         // Called through the optional in place: `if let` would copy the catalog out of
         // its existential for every line (2.7% of the check pass in `perf`).
         do throws(PayloadViolation) {
-            if let version = try validator?.validate(type: parsed.event.type, schemaVersion: parsed.event.schemaVersion, data: parsed.data) {
-                parsed.event.schemaVersion = version
-            }
+            // An export line is history: held to the rules it was first appended under.
+            let version =
+                parsed.restore.position != nil
+                ? try validator?.validateRestored(type: parsed.event.type, schemaVersion: parsed.event.schemaVersion, data: parsed.data)
+                : try validator?.validate(type: parsed.event.type, schemaVersion: parsed.event.schemaVersion, data: parsed.data)
+            if let version { parsed.event.schemaVersion = version }
         } catch {
             throw ImportLineError(error.message(stream: parsed.event.stream, type: parsed.event.type))
         }

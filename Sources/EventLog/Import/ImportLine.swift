@@ -248,14 +248,18 @@ public enum ImportLine {
         let parsed: ExpectedVersion?
         switch value {
         case .string(let text): parsed = ExpectedVersion(parsing: text)
-        // A number as `append --expected-version` reads its text: 0 up to 2^64 - 1.
-        case .number(let n): parsed = ExpectedVersion(parsing: n.text)
+        // A whole number (`3`, `3.0`, `3e0`, as serialisers that write floats give it)
+        // from 0 up to 2^64 - 1, as `append --expected-version` takes.
+        case .number(let n): parsed = n.uint64Value.flatMap { ExpectedVersion(parsing: String($0)) }
         default: parsed = nil
         }
         guard let parsed else {
-            let digits = value.stringValue ?? value.numberValue?.text ?? ""
-            if !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
-                throw ImportLineError("\"expectedVersion\" \(digits) is larger than any version can be (\(UInt64.max))")
+            let digits = value.stringValue ?? ""
+            let tooLarge =
+                value.numberValue.map { $0.isInteger && !$0.decimal.negative }
+                ?? (!digits.isEmpty && digits.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+            if tooLarge {
+                throw ImportLineError("\"expectedVersion\" \(value.numberValue?.text ?? digits) is larger than any version can be (\(UInt64.max))")
             }
             throw ImportLineError("\"expectedVersion\" must be \"any\", \"no-stream\" or a version number (0 or more), found \(value)")
         }

@@ -10,6 +10,12 @@ public protocol EventValidator: Sendable {
     /// and returns the version it was checked against.
     func validate(type: EventType, schemaVersion: Int?, data: JSONObject) throws(PayloadViolation) -> Int
 
+    /// As ``validate(type:schemaVersion:data:)``, for an event an import restores (an
+    /// export line, which gives the seq and hash it had): only the rules the event had
+    /// to meet when it was first appended, none added since, so that an export of any
+    /// earlier build restores.
+    func validateRestored(type: EventType, schemaVersion: Int?, data: JSONObject) throws(PayloadViolation) -> Int
+
     /// Why no payload of `type` at `schemaVersion` (the latest when `nil`) can be valid
     /// — the type or the version is unknown — or `nil` when payloads can be checked.
     /// Importers ask once per event type of a mapping, before reading any rows.
@@ -17,6 +23,11 @@ public protocol EventValidator: Sendable {
 }
 
 extension EventValidator {
+    /// Has added no rules: a restored event is checked as any other.
+    public func validateRestored(type: EventType, schemaVersion: Int?, data: JSONObject) throws(PayloadViolation) -> Int {
+        try validate(type: type, schemaVersion: schemaVersion, data: data)
+    }
+
     /// Knows no types in advance: every payload is checked on its own.
     public func typeProblem(type: EventType, schemaVersion: Int?) -> String? { nil }
 }

@@ -139,7 +139,8 @@ extension ExperimentDefinition {
     /// line indented less. `nil` when it is not found that way (a flow mapping `{a: 1, a: 2}`).
     static func lineOfRepeat(of key: String, after first: Mark, in yaml: String) -> Int? {
         let indent = first.column - 1
-        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        // By `isNewline`: "\r\n" is one Character, which splitting on "\n" never splits.
+        let lines = yaml.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         guard first.line >= 1, first.line < lines.count else { return nil }
         for number in (first.line + 1)...lines.count {
             let line = lines[number - 1]

@@ -99,7 +99,7 @@ struct Parser {
             throw source.error(
                 .limitExceeded,
                 "expression is deeper than the limit of \(limits.maxNestingDepth) levels "
-                    + "(each operator, call and selection adds one, so a + b + c is 3 deep); split it or raise Limits.maxNestingDepth",
+                    + "(each operator, call, selection, list and map adds one, so a + b + c is 3 deep); split it or raise Limits.maxNestingDepth",
                 at: offset)
         }
         return expr

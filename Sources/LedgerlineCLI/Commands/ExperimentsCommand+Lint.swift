@@ -28,17 +28,24 @@ extension ExperimentsCommand {
                 let eventCatalog = ExperimentsCLI.eventCatalog
                 var catalog = ExperimentCatalog(definitions: [], files: [:])
                 var problems: [ExperimentsError] = []
+                // A file named twice (`lint . f.yaml`, `lint f.yaml f.yaml`) is linted once:
+                // read twice, its key was "also the key of" itself.
+                var seen: Set<String> = []
+                func firstTime(_ path: String) -> Bool {
+                    seen.insert(URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path).inserted
+                }
                 for path in paths.isEmpty ? ["rules/experiments"] : paths {
                     var isDirectory: ObjCBool = false
                     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                         throw InputError.unreadable(
                             "\(path): no such file or folder; give definition files or their folder")
                     }
+                    guard firstTime(path) else { continue }
                     do throws(ExperimentsError) {
                         if isDirectory.boolValue {
                             let loaded = try ExperimentCatalog.load(
                                 directory: URL(fileURLWithPath: path), displayPrefix: path, eventCatalog: eventCatalog)
-                            for (definition, source) in zip(loaded.definitions, loaded.sources) {
+                            for (definition, source) in zip(loaded.definitions, loaded.sources) where firstTime(source.file) {
                                 catalog.add(definition, file: source.file, line: source.line)
                             }
                         } else {

@@ -37,6 +37,9 @@ struct GlobalOptions: ParsableArguments {
         do {
             return try openStore(create: false)
         } catch let error as EventLogError where error.code == .storeNotFound {
+            // An empty data.mdb is no store to plan against as if empty: the import it
+            // previews refuses it.
+            if FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("data.mdb").path) { throw error }
             return nil
         }
     }

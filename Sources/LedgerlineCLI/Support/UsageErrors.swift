@@ -52,10 +52,14 @@ enum UsageErrors {
     /// Refuses `--data` given with different folders: before the command and after it,
     /// or twice in one place. argument-parser keeps the last one given, so a slip in
     /// either would send an import or an append to another store without a word. The
-    /// same folder given twice is only said twice.
+    /// same folder given twice, however spelt (`d`, `./d/`, a link to it), is only said
+    /// twice.
     private static func refuseTwoStoreFolders(_ folders: [String]) throws(ValidationError) {
         var distinct: [String] = []
-        for folder in folders where !distinct.contains(folder) { distinct.append(folder) }
+        var seen: Set<String> = []
+        for folder in folders where seen.insert(URL(fileURLWithPath: folder).resolvingSymlinksInPath().standardizedFileURL.path).inserted {
+            distinct.append(folder)
+        }
         guard distinct.count > 1 else { return }
         throw ValidationError(
             "--data is given more than once, naming \(distinct.map(MessageText.shellWord).joined(separator: " and ")); give the store's folder once")

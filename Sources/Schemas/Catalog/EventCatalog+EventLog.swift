@@ -4,13 +4,23 @@ import JSON
 /// The catalog is the log's validator: every append and import is checked against it.
 extension EventCatalog: EventValidator {
     public func validate(type: EventType, schemaVersion: Int?, data: JSONObject) throws(PayloadViolation) -> Int {
+        try validate(type: type, schemaVersion: schemaVersion, data: data, checkingUpcast: true)
+    }
+
+    /// A restored event is not held to ``checkUpcast(type:from:data:)``, which is newer
+    /// than some events an earlier build stored and exported.
+    public func validateRestored(type: EventType, schemaVersion: Int?, data: JSONObject) throws(PayloadViolation) -> Int {
+        try validate(type: type, schemaVersion: schemaVersion, data: data, checkingUpcast: false)
+    }
+
+    private func validate(type: EventType, schemaVersion: Int?, data: JSONObject, checkingUpcast: Bool) throws(PayloadViolation) -> Int {
         var version = schemaVersion
         do throws(SchemaError) {
             let resolved: Int
             if let schemaVersion { resolved = schemaVersion } else { resolved = try latestVersion(of: type.rawValue) }
             version = resolved
             try validate(type: type.rawValue, version: resolved, data: .object(data))
-            try checkUpcast(type: type.rawValue, from: resolved, data: data)
+            if checkingUpcast { try checkUpcast(type: type.rawValue, from: resolved, data: data) }
             return resolved
         } catch {
             // The catalog's messages already locate problems under /data.

@@ -10,6 +10,11 @@ import Testing
         ("€ 9.99", "9.99"), ("1 234.5", "1234.50"), (".5", "0.50"), ("-0.00", "0.00"),
         ("99999999999999999999.01", "99999999999999999999.01"), ("US$ 5", "5.00"), ("HK$1,000", "1000.00"),
         ("5 EUR", "5.00"), ("$5 USD", "5.00"),
+        // Signs written in letters, and ISO codes in any case, are currencies too.
+        ("5 zł", "5.00"), ("1,234.56 kr", "1234.56"), ("Kč 5", "5.00"), ("Fr. 5", "5.00"), ("SFr. 5", "5.00"), ("5 руб", "5.00"),
+        ("eur 5", "5.00"), ("Rs. 1,000", "1000.00"), ("R 10", "10.00"),
+        // A price tag's `.-` is no cents, not a minus sign.
+        ("CHF 5.-", "5.00"), ("5.– CHF", "5.00"), ("-5.-", "-5.00"),
     ])
     func moneyIsReadExactly(text: String, expected: String) throws {
         #expect(try ValueParser.money(text, format: CSVMapping.MoneyFormat()) == expected)
@@ -33,11 +38,15 @@ import Testing
 
     @Test(arguments: [
         ("abc", "no digits"), ("12,3,4", "grouped oddly"), ("1.2.3", "more than one decimal separator"),
-        ("12 apples", "\"apples\" is not a currency code"), ("--5", "more than one sign"), ("1,5", "grouped oddly"),
+        ("12 apples", "\"apples\" is not a currency this importer knows"), ("--5", "more than one sign"), ("1,5", "grouped oddly"),
         // Magnitudes are not currencies: dropping them read 5k as 5.00.
-        ("5k", "\"k\" is not a currency code"), ("1.5M", "\"M\" is not a currency code"), ("1.5bn", "\"bn\""),
-        ("2 mil", "\"mil\" is not a currency code"), ("EUR 5 USD", "it names two currencies (EUR, USD)"),
+        ("5k", "\"k\" has a magnitude (k)"), ("1.5M", "\"M\" has a magnitude"), ("1.5bn", "\"bn\""),
+        ("2 mil", "\"mil\" has a magnitude"), ("EUR 5 USD", "it names two currencies (EUR, USD)"),
         ("(-5)", "more than one sign"),
+        // A magnitude before a symbol, or as three capitals, is no currency either.
+        ("5 M€", "\"M€\" has a magnitude (M)"), ("5 K€", "\"K€\" has a magnitude"), ("1.5 M$", "\"M$\" has a magnitude"),
+        ("5 MIO", "\"MIO\" has a magnitude"), ("5 TSD", "\"TSD\" has a magnitude"), ("$5 MLN", "\"MLN\" has a magnitude"),
+        ("5 XYZ", "\"XYZ\" is not a currency this importer knows"), ("99¢", "\"¢\" counts cents"),
         ("1.234,56", "set `decimal_separator: \",\"`"), ("€1.200,50", "set `decimal_separator: \",\"`"),
     ])
     func badMoneyIsRefusedWithAReason(text: String, reason: String) {

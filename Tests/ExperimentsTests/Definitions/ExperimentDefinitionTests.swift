@@ -185,6 +185,12 @@ import Testing
             ExperimentDefinition.lint(yaml: nested, file: "n.yaml").map(\.description) == [
                 "n.yaml:6: `name` is given twice (first at line 4); keep one"
             ])
+        // Saved with CRLF line endings, the same lines: "\r\n" is one Character, and
+        // splitting on "\n" found no repeat.
+        #expect(
+            ExperimentDefinition.lint(yaml: nested.replacing("\n", with: "\r\n"), file: "n.yaml").map(\.description) == [
+                "n.yaml:6: `name` is given twice (first at line 4); keep one"
+            ])
     }
 
     /// A file saved with a UTF-8 byte order mark failed with "did not find expected

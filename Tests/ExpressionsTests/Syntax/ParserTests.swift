@@ -151,7 +151,7 @@ struct ParserTests {
         #expect(error.code == .limitExceeded)
         #expect(
             error.message
-                == "expression is deeper than the limit of 128 levels (each operator, call and selection adds one, so a + b + c is 3 deep); "
+                == "expression is deeper than the limit of 128 levels (each operator, call, selection, list and map adds one, so a + b + c is 3 deep); "
                 + "split it or raise Limits.maxNestingDepth")
         #expect(try evaluate(Array(repeating: "1", count: 128).joined(separator: " + ")) == .int(128))
         let conjunction = Array(repeating: "true", count: 1000).joined(separator: " && ")

@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 
 /// Turns cell text into exact values: whole numbers, decimal numbers, money and
@@ -100,8 +101,8 @@ enum ValueParser {
     /// decimals: `$1,234.5` → `1234.50`, `(12.00)` → `-12.00`, `EUR 1.234,50` (with `,`
     /// as the decimal separator) → `1234.50`, `12.00-` → `-12.00`.
     ///
-    /// A currency symbol or code before or after the number (see ``checkCurrency(_:beforeSymbol:)``)
-    /// is dropped: the currency is the event's `currency` field. Other letters, two
+    /// A currency symbol, code or sign before or after the number (see
+    /// ``checkCurrency(_:beforeSymbol:)``) is dropped: the currency is the event's `currency` field. Other letters, two
     /// codes, or two signs (`(-5)`) are refused. Thousands separators must group by
     /// three; more decimals than `format.decimals` are kept, never rounded.
     static func money(_ text: String, format: CSVMapping.MoneyFormat) throws(Failure) -> String {
@@ -121,7 +122,11 @@ enum ValueParser {
         // A decimal separator right before the first digit (`.50`) belongs to the number.
         var coreStart = firstDigit
         if coreStart > 0, scalars[coreStart - 1] == decimal { coreStart -= 1 }
-        if lastDigit + 1 < scalars.count, scalars[lastDigit + 1] == decimal { lastDigit += 1 }
+        if lastDigit + 1 < scalars.count, scalars[lastDigit + 1] == decimal {
+            lastDigit += 1
+            // `5.-` (Swiss and German price tags): no cents, not a minus sign.
+            if lastDigit + 1 < scalars.count, scalars[lastDigit + 1] == "-" || scalars[lastDigit + 1] == "\u{2013}" { scalars.remove(at: lastDigit + 1) }
+        }
         // The parentheses of `(12.00)` are its sign.
         var signs = negative ? 1 : 0
         var codes: [String] = []
@@ -135,15 +140,20 @@ enum ValueParser {
                     signs += 1
                 case "+": signs += 1
                 case " ", "\u{A0}", "\u{202F}": break
+                case "\u{A2}":
+                    throw Failure("\"¢\" counts cents; write the amount in whole units (0.99 for 99¢)")
                 default:
                     if scalar.properties.generalCategory == .currencySymbol { break }
                     guard scalar.properties.isAlphabetic else {
                         throw Failure(
                             "unexpected \"\(scalar)\"; write amounts like 1234.50, $1,234.50, EUR 12.00 or (12.00)")
                     }
-                    let end = part[index...].firstIndex { !$0.properties.isAlphabetic } ?? part.endIndex
+                    var end = part[index...].firstIndex { !$0.properties.isAlphabetic } ?? part.endIndex
                     let word = String(String.UnicodeScalarView(part[index..<end]))
-                    try Self.checkCurrency(word, beforeSymbol: end < part.endIndex && part[end].properties.generalCategory == .currencySymbol)
+                    let symbol = end < part.endIndex && part[end].properties.generalCategory == .currencySymbol ? part[end] : nil
+                    try Self.checkCurrency(word, beforeSymbol: symbol)
+                    // A sign's abbreviation point (`Fr.`, `Rs.`), or its slash (`S/`).
+                    if symbol == nil, end < part.endIndex, part[end] == "." || part[end] == "/" { end += 1 }
                     codes.append(word)
                     index = end
                     continue
@@ -199,15 +209,42 @@ enum ValueParser {
         return (negative && !isZero ? "-" : "") + integerPart + (fraction.isEmpty ? "" : "." + fraction)
     }
 
-    /// Letters beside a money amount are its currency: an ISO 4217 code (three capital
-    /// letters, `EUR`), or up to three capital letters before a currency symbol (`US$`,
-    /// `R$`, `HK$`). Anything else, a magnitude (`5k`, `1.5M`, `2bn`) above all, would be
-    /// dropped and change the amount a thousandfold, so it is refused.
-    private static func checkCurrency(_ word: String, beforeSymbol: Bool) throws(Failure) {
-        let capitals = word.unicodeScalars.allSatisfy { $0.value >= 0x41 && $0.value <= 0x5A }
-        if capitals && (word.unicodeScalars.count == 3 || (beforeSymbol && word.unicodeScalars.count <= 3)) { return }
+    /// Letters beside a money amount are its currency, dropped like a symbol: an ISO 4217
+    /// code in any case (`EUR`, `eur`), a currency's sign written in letters (`zł`, `Kč`,
+    /// `kr`, `Fr.`), or a country's letters before a dollar sign (`US$`, `R$`, `HK$`).
+    /// Anything else is refused, a magnitude above all (`5k`, `1.5M`, `5 M€`, `2 Mio`),
+    /// which dropped would change the amount a thousandfold; so is `¢`, which would read
+    /// cents as units.
+    static func checkCurrency(_ word: String, beforeSymbol symbol: Unicode.Scalar?) throws(Failure) {
+        if let symbol {
+            if symbol == "$", dollarPrefixes.contains(word) { return }
+        } else if isoCurrencyCodes.contains(word.uppercased()) || currencySigns.contains(word) {
+            return
+        }
+        let written = word + (symbol.map { String($0) } ?? "")
+        if magnitudes.contains(word.lowercased()) {
+            throw Failure(
+                "\"\(written)\" has a magnitude (\(word)) that this importer does not multiply out; "
+                    + "amounts are read as written, so write 5000 rather than 5k, and 1500000 rather than 1.5M")
+        }
         throw Failure(
-            "\"\(word)\" is not a currency code (three capital letters, as EUR or USD); "
-                + "amounts are read as written, so write 5000 rather than 5k, and 1500000 rather than 1.5M")
+            "\"\(written)\" is not a currency this importer knows (an ISO code such as EUR, or a sign such as $, zł or kr); "
+                + "the currency belongs in its own field, and the amount is read as written")
     }
+
+    /// The ISO 4217 codes in use, from the system's locale data.
+    private static let isoCurrencyCodes = Set(Locale.commonISOCurrencyCodes)
+
+    /// Currency signs written in letters, as they are written.
+    private static let currencySigns: Set<String> = [
+        "zł", "Kč", "kr", "Kr", "kn", "Ft", "lei", "Lei", "лв", "руб", "р", "грн", "Fr", "SFr", "Rs", "Rp", "RM", "R", "Dhs", "Dh", "DH", "TL", "Bs", "S/",
+    ]
+
+    /// What goes before a dollar sign to say whose dollar it is.
+    private static let dollarPrefixes: Set<String> = ["US", "U", "R", "HK", "C", "CA", "A", "AU", "NZ", "S", "NT", "MX", "Z", "J", "RD", "TT", "EC", "Bds", "BZ"]
+
+    /// Words for thousands, millions and billions beside an amount, in lower case.
+    private static let magnitudes: Set<String> = [
+        "k", "m", "mm", "b", "bn", "t", "tn", "mn", "mio", "mil", "mill", "mln", "mld", "mrd", "tsd", "thousand", "million", "billion", "lakh", "crore", "cr",
+    ]
 }
