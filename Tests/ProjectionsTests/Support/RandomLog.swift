@@ -6,7 +6,7 @@ import Projections
 /// buying and getting refunds, deals moving (forwards, backwards, skipping) through the
 /// default pipeline and closing, tasks opening and closing, and an occasional merge
 /// (some of them loops or self-merges); some events are dated earlier than the ones
-/// before them.
+/// before them, and some deals are won or lost before the log holds their creation.
 struct RandomLog {
     private var state: UInt64
 
@@ -29,6 +29,7 @@ struct RandomLog {
     mutating func log(count: Int, customers: Int = 12, deals: Int = 6, merges: Bool = true) -> TestLog {
         var log = TestLog()
         var dealStage: [Int: String] = [:]
+        var closedBeforeCreation: Set<Int> = []
         var openTasks: [Int] = []
         var task = 0
         for i in 0..<count {
@@ -93,15 +94,25 @@ struct RandomLog {
                     }
                 } else {
                     let stage = Self.stages[below(3)]
-                    log.add(
-                        "DealCreated", "deal-\(d)",
-                        [
-                            "dealId": .string("d\(d)"), "name": "deal", "pipeline": "default", "stage": .string(stage),
-                            "ownerId": .string("rep-\(below(3))"),
-                            "customerId": .string("c\(c)"), "amount": .string("\(100 + below(900)).00"),
-                            "currency": "USD",
-                        ], day: day)
-                    dealStage[d] = stage
+                    let owner = below(3)
+                    let amount = 100 + below(900)
+                    if i % 13 == 6, closedBeforeCreation.insert(d).inserted {
+                        // Now and then a deal's outcome is stored before its creation, which
+                        // comes when the deal is picked next (chosen from `i`, so the seeded
+                        // choice of events is the same as without it).
+                        log.add(
+                            i % 2 == 0 ? "DealWon" : "DealLost", "deal-\(d)", ["dealId": .string("d\(d)")],
+                            day: day + 1)
+                    } else {
+                        log.add(
+                            "DealCreated", "deal-\(d)",
+                            [
+                                "dealId": .string("d\(d)"), "name": "deal", "pipeline": "default",
+                                "stage": .string(stage), "ownerId": .string("rep-\(owner)"),
+                                "customerId": .string("c\(c)"), "amount": .string("\(amount).00"), "currency": "USD",
+                            ], day: day)
+                        dealStage[d] = stage
+                    }
                 }
             case 16...17:
                 task += 1

@@ -211,6 +211,46 @@ import Testing
         #expect(b["X"]?.createdAt == TestLog.day(2))
     }
 
+    /// Imports need not come in time order, so a deal's `DealWon` or `DealLost` can be
+    /// stored before its `DealCreated`. The creation stage then read as a stage change
+    /// after the outcome, and the deal showed open where the same events stored the other
+    /// way round showed it won after 4 days (only when the outcome named no stage). Wherever
+    /// the creation sits among a deal's other events, the deal reads the same.
+    @Test(arguments: [
+        (["created", "won"], DealOutcome.won, 4.0),
+        (["created", "lost"], DealOutcome.lost, 4.0),
+        (["created", "wonInStage"], DealOutcome.won, 4.0),
+        (["created", "moved", "won"], DealOutcome.won, 4.0),
+        (["created", "moved", "lost"], DealOutcome.lost, 4.0),
+    ])
+    func aDealClosedBeforeItsCreationWasStoredReadsAsIfStoredInOrder(
+        events: [String], status: DealOutcome, cycleDays: Double
+    ) async throws {
+        func add(_ name: String, into log: inout TestLog) {
+            switch name {
+            case "created": Self.created("D1", stage: "qualified", day: 0, into: &log)
+            case "moved": Self.moved("D1", from: "qualified", to: "proposal", day: 2, into: &log)
+            case "won": log.add("DealWon", "deal-D1", ["dealId": "D1", "amount": "100.00", "currency": "USD"], day: 4)
+            case "wonInStage": log.add("DealWon", "deal-D1", ["dealId": "D1", "stage": "won"], day: 4)
+            default: log.add("DealLost", "deal-D1", ["dealId": "D1", "reason": "price"], day: 4)
+            }
+        }
+        // The creation at every place among the other events, which keep their order.
+        let others = Array(events.dropFirst())
+        for place in 0...others.count {
+            var log = TestLog()
+            for name in others[..<place] { add(name, into: &log) }
+            add("created", into: &log)
+            for name in others[place...] { add(name, into: &log) }
+            let deals = try await deals(log)
+            let book = PipelineBook(configuration: try TestPipelines.configuration, deals: Array(deals.values))
+            let reading = DealReading(try #require(deals["D1"]), book: book)
+            #expect(reading.status == status, "creation stored at \(place) of \(events)")
+            #expect(reading.closedAt == TestLog.day(4), "creation stored at \(place) of \(events)")
+            #expect(reading.cycleDays == cycleDays, "creation stored at \(place) of \(events)")
+        }
+    }
+
     @Test func aVersionOneStageChangeIsUpcastBeforeTheFold() async throws {
         var log = TestLog()
         log.add(

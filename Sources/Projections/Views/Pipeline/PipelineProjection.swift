@@ -14,7 +14,9 @@ public struct PipelineProjection: Projection {
 
     public let name = "pipeline"
     /// 2: a deal is opened when its `DealCreated` says, whichever event the log holds first.
-    public let version = 2
+    /// 3: a `DealWon` / `DealLost` stored before the deal's `DealCreated` still closes it
+    /// (the creation stage was counted as a stage change after the outcome).
+    public let version = 3
 
     public init() {}
 
@@ -55,8 +57,12 @@ public struct PipelineProjection: Projection {
             let pipeline = event.string("pipeline")
             deal.pipeline = deal.pipeline ?? pipeline
             if let stage = event.string("stage") {
+                // The creation stage is where the deal started, so it precedes a `DealWon` /
+                // `DealLost` stored before it: it is counted among the entries the outcome
+                // saw, and never reads as a stage change after the outcome.
                 if deal.history.isEmpty {
                     enter(stage, pipeline: pipeline, at: at, &deal)
+                    if deal.outcome != .open { deal.outcomeHistoryCount += 1 }
                 } else if !deal.history.contains(where: { $0.stage == stage }) {
                     // Created after later events arrived: the creation stage comes first.
                     deal.history.insert(StageEntry(stage: stage, pipeline: pipeline, at: at, inferred: false), at: 0)
