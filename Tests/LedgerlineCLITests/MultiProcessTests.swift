@@ -217,4 +217,86 @@ import Testing
         let versions = try store.readStream(StreamName("customer-1"), from: nil, direction: .forward, limit: 100).map(\.version.rawValue)
         #expect(versions == Array(1...8))
     }
+
+    /// `project rebuild` while other processes query the views and append: the rebuild
+    /// used to clear the views and fold them in place, so a query folded the emptied view
+    /// too, the rebuild's commits found checkpoints moved, and it gave up with exit 75
+    /// ("view tasks is at 225280, not 204800: another process advanced it"), leaving the
+    /// views at 0. Now the rebuild folds beside the view and swaps it in: it exits 0, every
+    /// query answers, no view's checkpoint goes back, and the view equals a clean rebuild.
+    @Test func aRebuildCompletesWhileOtherProcessesQueryAndAppend() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        var text = ""
+        for n in 0..<30_000 {
+            let c = (n * 7919) % 2000
+            switch n % 10 {
+            case 0, 1, 2:
+                text +=
+                    #"{"stream":"customer-\#(c)","type":"OrderPlaced","data":{"customerId":"\#(c)","quantity":1,"amount":"\#(n % 500).\#(n % 10)5","currency":"USD"}}"#
+            case 3:
+                text +=
+                    #"{"stream":"deal-\#(n % 300)","type":"DealStageChanged","data":{"dealId":"\#(n % 300)","fromStage":"new","toStage":"qualified","pipeline":"default"}}"#
+            case 4:
+                text +=
+                    #"{"stream":"task-\#(n)","type":"TaskCreated","data":{"taskId":"\#(n)","title":"call","assigneeId":"rep-\#(n % 7)","dueAt":"2026-01-03T09:00:00Z"}}"#
+            default:
+                text +=
+                    #"{"stream":"customer-\#(c)","type":"PageVisited","data":{"customerId":"\#(c)","url":"https://example.com/p/\#(n % 50)"}}"#
+            }
+            text += "\n"
+        }
+        let file = try scratch.file("log.jsonl", text)
+        let imported = try await CLI.run(["--data", scratch.data, "import", file])
+        try #require(imported.status == 0, "\(imported.stderr)")
+        #expect(try await CLI.run(["--data", scratch.data, "project", "digest"]).status == 0)
+
+        let errors = scratch.url.appendingPathComponent("rebuild.err")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let rebuild = Process()
+        rebuild.executableURL = try CLI.requireExecutable()
+        rebuild.arguments = ["--data", scratch.data, "project", "rebuild", "--batch-size", "1000"]
+        rebuild.standardOutput = FileHandle.nullDevice
+        rebuild.standardError = try FileHandle(forWritingTo: errors)
+        try rebuild.run()
+        var last: [String: Int] = [:]
+        var wentBack: [String] = []
+        var failures: [String] = []
+        var rounds = 0
+        // Status rounds that saw the rebuild under way (its checkpoint stored beside the view's).
+        var overlapped = 0
+        repeat {
+            let status = try await CLI.run(["--data", scratch.data, "project", "status", "--json"])
+            for view in try JSONParser.parse(status.stdout).arrayValue ?? [] {
+                guard let name = view["view"]?.stringValue, let checkpoint = view["checkpoint"]?.numberValue?.int64Value.map(Int.init) else { continue }
+                if let before = last[name], checkpoint < before { wentBack.append("\(name) \(before) → \(checkpoint)") }
+                last[name] = checkpoint
+                if view["rebuild"]?.isNull == false { overlapped += 1 }
+            }
+            for query in [["tasks", "summary", "--json"], ["customers", "list", "--limit", "1"], ["pipeline", "summary"]] {
+                let answer = try await CLI.run(["--data", scratch.data] + query)
+                if answer.status != 0 { failures.append("\(query): \(answer.status) \(answer.stderr)") }
+            }
+            let appended = try await CLI.run([
+                "--data", scratch.data, "append", "--stream", "task-x\(rounds)", "--type", "TaskCreated",
+                "--data", #"{"taskId":"x\#(rounds)","title":"follow up","assigneeId":"rep-1"}"#,
+            ])
+            if appended.status != 0 { failures.append("append: \(appended.stderr)") }
+            rounds += 1
+        } while rebuild.isRunning
+        try await onOwnThread { rebuild.waitUntilExit() }
+        let stderr = try String(contentsOf: errors, encoding: .utf8)
+        #expect(rebuild.terminationStatus == 0, "the rebuild failed: \(stderr)")
+        #expect(failures == [])
+        #expect(wentBack == [], "a view went back while it was rebuilt")
+        #expect(overlapped > 0, "no query ran while the rebuild did (\(rounds) rounds)")
+
+        // The view, caught up, holds what a rebuild run alone folds.
+        let live = try await CLI.run(["--data", scratch.data, "project", "digest", "--json"])
+        #expect(try await CLI.run(["--data", scratch.data, "project", "rebuild"]).status == 0)
+        let rebuilt = try await CLI.run(["--data", scratch.data, "project", "digest", "--json"])
+        #expect(try JSONParser.parse(live.stdout) == JSONParser.parse(rebuilt.stdout))
+        let status = try JSONParser.parse(try await CLI.run(["--data", scratch.data, "project", "status", "--json"]).stdout)
+        #expect(status.arrayValue?.allSatisfy { $0["lag"] == 0 && $0["rebuild"] == .null } == true, "\(status)")
+    }
 }

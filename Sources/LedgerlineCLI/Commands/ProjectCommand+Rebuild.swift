@@ -5,14 +5,19 @@ import JSON
 import Projections
 
 extension ProjectCommand {
-    /// `project rebuild [NAME...]`: clear views and fold them again from position 0.
+    /// `project rebuild [NAME...]`: fold views again from position 0 and swap them in.
     struct Rebuild: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Clear views and fold them again from the first event, with a progress bar on stderr.",
+            abstract: "Fold views again from the first event and put them in place, with a progress bar on stderr.",
             discussion: """
-                NAME is customers, pipeline or tasks; all three when none is given. Views not \
-                named keep their rows. Compare `project digest` before and after to show that \
-                the rebuilt view equals the live one.
+                NAME is customers, pipeline or tasks; all three when none is given (a name given \
+                twice is rebuilt once). Views not named keep their rows. The new view is folded \
+                into tables of its own while queries, in this or other processes, go on \
+                answering from the view as it is; it replaces the view in one transaction once \
+                it has folded at least as far. A rebuild that fails or is stopped leaves the \
+                view as it was, and the next `project rebuild` goes on from its last commit \
+                (`project status` shows where). Compare `project digest` before and after to \
+                show that the rebuilt view equals the live one.
 
                 Examples:
                   ledgerline project rebuild
@@ -21,7 +26,8 @@ extension ProjectCommand {
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The views to rebuild (customers, pipeline, tasks).") var names: [String] = []
-        @Option(help: "Events folded per commit (default 1,000,000); smaller commits lose less work when interrupted.")
+        @Option(
+            help: "Events folded per commit (default 1,000,000); smaller commits lose less work when interrupted.")
         var batchSize: Int?
         @Flag(help: "Print one JSON object when done.") var json = false
 
@@ -51,7 +57,7 @@ extension ProjectCommand {
                 let seconds = Date().timeIntervalSince(started)
                 let events = Int(reached.rawValue)
                 let rate = seconds > 0 ? Double(events) / seconds : 0
-                let names = views.map(\.name)
+                let names = views.map(\.name)  // each view once, however often named
                 if json {
                     let value: JSONValue = [
                         "views": .array(names.map { .string($0) }), "position": .number(JSONNumber(reached.rawValue)),

@@ -29,7 +29,9 @@ struct ProjectCommand: AsyncParsableCommand {
             abstract: "Show each view's checkpoint, the log's head and the lag between them.",
             discussion: """
                 A view whose stored version differs from this build's is rebuilt from the log \
-                by the next query or `project rebuild`.
+                by the next query or `project rebuild`. REBUILD is the position a rebuild under \
+                way has folded to, or one that was stopped: the next `project rebuild` goes on \
+                from there.
 
                 Example:
                   ledgerline project status --json
@@ -52,13 +54,14 @@ struct ProjectCommand: AsyncParsableCommand {
                             "head": .number(JSONNumber(s.head.rawValue)),
                             "lag": .number(JSONNumber(s.lag)), "entities": .number(JSONNumber(s.entities)),
                             "needsRebuild": .bool(s.needsRebuild),
+                            "rebuild": s.rebuild.map { .number(JSONNumber($0.rawValue)) } ?? .null,
                         ]
                     }
                     Output.line(JSONWriter.prettyString(.array(rows)))
                 } else {
                     var table = TextTable(
-                        ["VIEW", "VERSION", "CHECKPOINT", "HEAD", "LAG", "ENTITIES", "STATE"],
-                        rightAligned: [1, 2, 3, 4, 5])
+                        ["VIEW", "VERSION", "CHECKPOINT", "HEAD", "LAG", "ENTITIES", "REBUILD", "STATE"],
+                        rightAligned: [1, 2, 3, 4, 5, 6])
                     for s in statuses {
                         let state =
                             s.storedVersion == nil
@@ -68,7 +71,7 @@ struct ProjectCommand: AsyncParsableCommand {
                         table.add([
                             s.name, "\(s.version)", Int(s.checkpoint.rawValue).grouped, Int(s.head.rawValue).grouped,
                             Int(s.lag).grouped,
-                            s.entities.grouped, state,
+                            s.entities.grouped, s.rebuild.map { Int($0.rawValue).grouped } ?? "—", state,
                         ])
                     }
                     table.print()

@@ -10,14 +10,20 @@ import EventLog
 /// Each read takes its own snapshot and no read happens inside another: a read nested
 /// in a read could wait forever behind a map resize queued between them. That is safe
 /// because what a past position needs never changes once folded: touches are only
-/// appended and saved versions are only added (a rebuild aside).
+/// appended and saved versions are only added (a rebuild swapped in holds the same ones).
+///
+/// Each snapshot reads the tables of the generation the view's checkpoint names in it
+/// (``ViewTables``): a rebuild swapped in between two reads is read from then on, and
+/// holds the same versions, since it has folded at least as far as the view it replaced.
 ///
 /// Cost per entity: one row read, then at most two version reads and 32 single-event
-/// reads; an entity unchanged since the position costs the row read alone.
+/// reads; an entity unchanged since the position costs the row read alone. Each
+/// snapshot also reads the view's checkpoint.
 public struct EntityHistory<P: Projection> {
     let projection: P
     let store: any ProjectionRunner.Store
     let decoder: EventDecoder
+    /// The tables' names as messages give them (generation 0's).
     let rows: ViewTable
     let versions: ViewTable
 
@@ -29,10 +35,21 @@ public struct EntityHistory<P: Projection> {
         versions = ViewTables.versions(projection.name)
     }
 
+    /// The rows table of the view in the snapshot `reader` reads.
+    private func rows(in reader: any ViewReader) throws -> ViewTable {
+        ViewTables.rows(projection.name, generation: try ViewTables.generation(projection.name, in: reader))
+    }
+
+    /// The saved versions table of the view in the snapshot `reader` reads.
+    private func versions(in reader: any ViewReader) throws -> ViewTable {
+        ViewTables.versions(projection.name, generation: try ViewTables.generation(projection.name, in: reader))
+    }
+
     /// `entity`'s state at `position` (`nil`: now), or `nil` when no event had touched it yet.
     public func state(of entity: String, at position: LogPosition?) throws -> P.State? {
         let rows = rows
-        guard let bytes = try store.snapshot({ reader in try reader.get(rows, Array(entity.utf8)) }) else { return nil }
+        guard let bytes = try store.snapshot({ reader in try reader.get(self.rows(in: reader), Array(entity.utf8)) })
+        else { return nil }
         let record = try EntityRecord<P.State>(decoding: bytes, entity: entity, table: rows.name)
         return try state(of: record, entity: entity, at: position)
     }
@@ -45,7 +62,7 @@ public struct EntityHistory<P: Projection> {
         let rows = rows
         let records = try store.snapshot { reader in
             var out: [(String, EntityRecord<P.State>)] = []
-            try reader.scan(rows, from: nil, reverse: false) { key, value in
+            try reader.scan(self.rows(in: reader), from: nil, reverse: false) { key, value in
                 let entity = String(decoding: key, as: UTF8.self)
                 out.append((entity, try EntityRecord<P.State>(decoding: value, entity: entity, table: rows.name)))
                 return true
@@ -58,7 +75,8 @@ public struct EntityHistory<P: Projection> {
     /// How many events changed `entity` in all.
     public func touchCount(of entity: String) throws -> UInt64 {
         let rows = rows
-        guard let bytes = try store.snapshot({ reader in try reader.get(rows, Array(entity.utf8)) }) else { return 0 }
+        guard let bytes = try store.snapshot({ reader in try reader.get(self.rows(in: reader), Array(entity.utf8)) })
+        else { return 0 }
         return try EntityRecord<P.State>(decoding: bytes, entity: entity, table: rows.name).touchCount
     }
 
@@ -77,7 +95,9 @@ public struct EntityHistory<P: Projection> {
             let versions = versions
             let found: EntityVersion<P.State>? = try store.snapshot { reader in
                 var found: EntityVersion<P.State>?
-                try reader.scan(versions, from: prefix + [UInt8](bigEndian: position.rawValue), reverse: false) {
+                try reader.scan(
+                    self.versions(in: reader), from: prefix + [UInt8](bigEndian: position.rawValue), reverse: false
+                ) {
                     key, value in
                     guard key.count == prefix.count + 8, key.starts(with: prefix) else { return false }
                     found = try EntityVersion(
@@ -114,7 +134,7 @@ public struct EntityHistory<P: Projection> {
         let versions = versions
         guard
             let bytes = try store.snapshot({ reader in
-                try reader.get(versions, EntityVersion<P.State>.key(entity, position))
+                try reader.get(self.versions(in: reader), EntityVersion<P.State>.key(entity, position))
             })
         else {
             throw ProjectionError.corrupt(versions.name, "the version of \(entity) at \(position) is missing")

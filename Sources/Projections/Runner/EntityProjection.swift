@@ -53,9 +53,19 @@ final class EntityProjection<P: Projection>: ProjectionDriver {
     }
 
     let projection: P
-    let rows: ViewTable
-    let versions: ViewTable
+    private(set) var rows: ViewTable
+    private(set) var versions: ViewTable
     let links: LinkTable
+    var rebuilding = false
+    var generation = 0 {
+        didSet {
+            guard generation != oldValue else { return }
+            discard()
+            rows = ViewTables.rows(projection.name, generation: generation)
+            versions = ViewTables.versions(projection.name, generation: generation)
+            links.table = ViewTables.links(projection.name, generation: generation)
+        }
+    }
     private let handled: [Bool]
     var committed = LogPosition.start
     var folded = LogPosition.start

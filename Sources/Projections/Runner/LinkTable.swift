@@ -8,7 +8,8 @@ import EventLog
 /// routing state, not history: `--as-of` never needs them, because each entity keeps
 /// the positions of the events routed to it.
 public final class LinkTable {
-    let table: ViewTable
+    /// The table of the generation being folded (the runner switches it with the view's).
+    var table: ViewTable
     private var cache: [String: String?] = [:]
     private(set) var dirty: [String: String?] = [:]
     var reader: (any ViewReader)?

@@ -1,23 +1,27 @@
 import EventLog
 
 extension ProjectionRunner {
-    /// Each view's checkpoint, version and size against the log's head.
+    /// Each view's checkpoint, version and size against the log's head, and how far a
+    /// rebuild of it under way (or interrupted) has got.
     ///
     /// Cost: one snapshot; counting entities walks each view's rows table.
     public func status() throws -> [ProjectionStatus] {
         let head = try store.head().position
-        let described = drivers.map { ($0.name, $0.version, $0.tables[0]) }
+        let described = drivers.map { ($0.name, $0.version) }
         return try store.snapshot { reader in
-            try described.map { name, version, rows in
+            try described.map { name, version in
                 let checkpoint = try Checkpoint.load(name, from: reader)
+                let rebuild = try Checkpoint.load(ViewTables.rebuildKey(name), from: reader)
                 var entities = 0
-                try reader.scan(rows, from: nil, reverse: false) { _, _ in
+                try reader.scan(ViewTables.rows(name, generation: checkpoint?.generation ?? 0), from: nil, reverse: false) {
+                    _, _ in
                     entities += 1
                     return true
                 }
                 return ProjectionStatus(
                     name: name, version: version, storedVersion: checkpoint?.version,
-                    checkpoint: checkpoint?.position ?? .start, head: head, entities: entities)
+                    checkpoint: checkpoint?.position ?? .start, head: head, entities: entities,
+                    rebuild: rebuild?.position)
             }
         }
     }
@@ -26,17 +30,18 @@ extension ProjectionRunner {
     ///
     /// Cost: one snapshot and one pass over every entry of the view's tables.
     public func digest(_ name: String) throws -> ViewDigest {
-        guard let driver = drivers.first(where: { $0.name == name }) else {
+        guard drivers.contains(where: { $0.name == name }) else {
             throw ProjectionError(
                 .notFound,
                 "there is no view named \(name); the views are \(drivers.map(\.name).joined(separator: ", "))")
         }
-        let tables = driver.tables
         return try store.snapshot { reader in
+            let generation = try ViewTables.generation(name, in: reader)
             var hasher = SHA256()
             var entries = 0
-            for table in tables {
-                hasher.updateFramed(Array(table.name.utf8))
+            // Each table is named as in generation 0, so a view hashes the same in either set.
+            for (table, named) in zip(ViewTables.all(name, generation: generation), ViewTables.all(name, generation: 0)) {
+                hasher.updateFramed(Array(named.name.utf8))
                 try reader.scan(table, from: nil, reverse: false) { key, value in
                     hasher.updateFramed(key)
                     hasher.updateFramed(value)

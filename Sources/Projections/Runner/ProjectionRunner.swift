@@ -13,6 +13,14 @@ import EventLog
 /// stored state. So whatever crashes, rows and checkpoints agree, and no event is
 /// skipped or counted twice.
 ///
+/// ## Rebuilding beside the live view
+/// A rebuild folds into the view's other set of tables (``ViewTables``) under a
+/// checkpoint of its own, so queries in other processes go on reading, and catching up,
+/// the view as it is; once the rebuild has folded at least as far as the view, one
+/// transaction points the view's checkpoint at the new tables and empties the old ones.
+/// A rebuild that fails or is killed leaves the view as it was, and the next
+/// ``rebuild(_:progress:)`` goes on from the rebuild's checkpoint.
+///
 /// ## Cost
 /// One pass reads each event once and parses its payload once, however many views
 /// handle it; events no view handles are skipped without parsing. A batch costs one
@@ -85,17 +93,42 @@ public actor ProjectionRunner {
         return try await run(to: target, batchSize: options.batchSize, progress: progress)
     }
 
-    /// Clears the named views (all when `nil`) and folds them again from position 0.
-    /// The other views keep their rows; a batch folds each event only into the views
-    /// that have not seen it.
+    /// Folds the named views (all when `nil`) again from position 0 and puts the result
+    /// in their place.
+    ///
+    /// The new state is folded into the view's other set of tables, under a checkpoint
+    /// of its own, while the view stays readable: queries, and runners in other
+    /// processes, keep reading and catching it up. When the rebuild has folded as far as
+    /// the view (further, when the view moved on meanwhile), one transaction makes it the
+    /// view and empties the old tables. A rebuild interrupted by a failure or a kill
+    /// leaves the view as it was; the next call goes on from where the interrupted one
+    /// committed, and two processes rebuilding one view share the work. The other views
+    /// of this runner are caught up as usual.
+    ///
+    /// Cost: the fold of the whole log, plus emptying the old tables in the swap.
     @discardableResult
     public func rebuild(_ names: [String]? = nil, progress: (@Sendable (ProjectionProgress) -> Void)? = nil)
         async throws -> LogPosition
     {
         let selected = try select(names)
         try await prepare()
-        try await reset(selected)
-        return try await run(to: nil, batchSize: options.rebuildBatchSize, progress: progress)
+        try await beginRebuild(selected)
+        var conflicts = 0
+        while true {
+            let reached = try await run(to: nil, batchSize: options.rebuildBatchSize, progress: progress)
+            switch try await swapInRebuilt() {
+            case .done: return reached
+            case .viewAhead: conflicts = 0
+            case .moved(let progressed):
+                conflicts = progressed ? 0 : conflicts + 1
+                if conflicts > 8 {
+                    throw ProjectionError(
+                        .conflict,
+                        "another process keeps restarting the rebuild of \(names?.joined(separator: ", ") ?? "the views"); run `ledgerline project status` and try again"
+                    )
+                }
+            }
+        }
     }
 
     /// Catches up, then folds each new event as it is appended, until the task is
@@ -115,14 +148,16 @@ public actor ProjectionRunner {
 
     private func select(_ names: [String]?) throws -> [any ProjectionDriver] {
         guard let names else { return drivers }
-        return try names.map { name in
+        var selected: [any ProjectionDriver] = []
+        for name in names {
             guard let driver = drivers.first(where: { $0.name == name }) else {
                 throw ProjectionError(
                     .notFound,
                     "there is no view named \(name); the views are \(drivers.map(\.name).joined(separator: ", "))")
             }
-            return driver
+            if !selected.contains(where: { $0 === driver }) { selected.append(driver) }
         }
+        return selected
     }
 
     /// Loads the checkpoints once; clears views written by another version of their fold.
@@ -136,11 +171,60 @@ public actor ProjectionRunner {
         prepared = true
     }
 
+    /// Where `driver`'s checkpoint is stored: the view's own key, or its rebuild's.
+    private static func key(_ driver: any ProjectionDriver) -> String {
+        driver.rebuilding ? ViewTables.rebuildKey(driver.name) : driver.name
+    }
+
+    /// A checkpoint a batch was folded from, to be found unchanged when it commits.
+    struct ExpectedCheckpoint: Sendable {
+        var name: String
+        var rebuilding: Bool
+        var checkpoint: Checkpoint
+        var key: String { rebuilding ? ViewTables.rebuildKey(name) : name }
+    }
+
+    /// The checkpoint each driver expects to find stored: where it last committed.
+    private func expectedCheckpoints() -> [ExpectedCheckpoint] {
+        drivers.map {
+            ExpectedCheckpoint(
+                name: $0.name, rebuilding: $0.rebuilding,
+                checkpoint: Checkpoint(position: $0.committed, version: $0.version, generation: $0.generation))
+        }
+    }
+
+    /// Takes each driver's checkpoint as stored now, dropping its working set.
+    ///
+    /// A driver rebuilding a view whose rebuild checkpoint is gone was overtaken: another
+    /// process finished the same rebuild and swapped it in, so the driver now follows the
+    /// view. A rebuild checkpoint written by another version of the fold is not this
+    /// runner's to go on with.
     private func reloadCheckpoints() throws {
-        let stored = try store.snapshot { reader in try drivers.map { try Checkpoint.load($0.name, from: reader) } }
-        for (driver, checkpoint) in zip(drivers, stored) {
+        let stored = try store.snapshot { reader in
+            try drivers.map {
+                (
+                    live: try Checkpoint.load($0.name, from: reader),
+                    rebuild: try Checkpoint.load(ViewTables.rebuildKey($0.name), from: reader)
+                )
+            }
+        }
+        for (driver, checkpoints) in zip(drivers, stored) {
             driver.discard()
-            driver.committed = checkpoint?.version == driver.version ? checkpoint!.position : .start
+            if driver.rebuilding, let rebuild = checkpoints.rebuild {
+                guard rebuild.version == driver.version else {
+                    throw ProjectionError(
+                        .conflict,
+                        "view \(driver.name) is being rebuilt by another version of ledgerline (fold version \(rebuild.version), this one \(driver.version)); let it finish, then run `ledgerline project rebuild \(driver.name)` again"
+                    )
+                }
+                driver.generation = rebuild.generation
+                driver.committed = rebuild.position
+            } else {
+                driver.rebuilding = false
+                let live = checkpoints.live
+                driver.generation = live?.generation ?? 0
+                driver.committed = live?.version == driver.version ? live!.position : .start
+            }
             driver.folded = driver.committed
         }
     }
@@ -148,12 +232,139 @@ public actor ProjectionRunner {
     /// Empties the views' tables and sets their checkpoints to 0, in one transaction.
     private func reset(_ selected: [any ProjectionDriver]) async throws {
         let tables = selected.flatMap(\.tables)
-        let checkpoints = selected.map { ($0.name, Checkpoint(position: .start, version: $0.version)) }
+        let checkpoints = selected.map {
+            (Self.key($0), Checkpoint(position: .start, version: $0.version, generation: $0.generation))
+        }
         try await store.writeViews { writer in
             for table in tables { try writer.clear(table) }
-            for (name, checkpoint) in checkpoints { try checkpoint.store(name, to: writer) }
+            for (key, checkpoint) in checkpoints { try checkpoint.store(key, to: writer) }
         }
         for driver in selected { driver.startEmpty() }
+    }
+
+    // MARK: - Rebuilding
+
+    /// Points each selected driver at a rebuild of its view in the generation the view is
+    /// not in: the rebuild under way there (this version's, from an interrupted run or
+    /// another process), or a new one from position 0 in emptied tables.
+    private func beginRebuild(_ selected: [any ProjectionDriver]) async throws {
+        for attempt in 1...8 {
+            let described = selected.map { ($0.name, $0.version) }
+            let stored = try store.snapshot { reader in
+                try described.map { name, _ in
+                    (
+                        live: try Checkpoint.load(name, from: reader),
+                        rebuild: try Checkpoint.load(ViewTables.rebuildKey(name), from: reader)
+                    )
+                }
+            }
+            var plans: [(driver: any ProjectionDriver, checkpoint: Checkpoint, fresh: Bool)] = []
+            for (driver, checkpoints) in zip(selected, stored) {
+                let target = 1 - (checkpoints.live?.generation ?? 0)
+                if let rebuild = checkpoints.rebuild, rebuild.version == driver.version, rebuild.generation == target {
+                    plans.append((driver, rebuild, false))
+                } else {
+                    plans.append((driver, Checkpoint(position: .start, version: driver.version, generation: target), true))
+                }
+            }
+            let writes = zip(plans, stored).map { plan, checkpoints in
+                (
+                    name: plan.driver.name, live: checkpoints.live, rebuild: checkpoints.rebuild,
+                    checkpoint: plan.checkpoint, fresh: plan.fresh,
+                    tables: ViewTables.all(plan.driver.name, generation: plan.checkpoint.generation)
+                )
+            }
+            do {
+                try await store.writeViews { writer in
+                    for write in writes {
+                        // Another process may have swapped a rebuild in, or begun one, since.
+                        let key = ViewTables.rebuildKey(write.name)
+                        guard try Checkpoint.load(write.name, from: writer) == write.live,
+                            try Checkpoint.load(key, from: writer) == write.rebuild
+                        else {
+                            throw ProjectionError(
+                                .conflict, "view \(write.name) changed while its rebuild began; beginning again")
+                        }
+                        guard write.fresh else { continue }
+                        for table in write.tables { try writer.clear(table) }
+                        try write.checkpoint.store(key, to: writer)
+                    }
+                }
+            } catch let error as ProjectionError where error.code == .conflict && attempt < 8 {
+                continue
+            }
+            for plan in plans {
+                plan.driver.rebuilding = true
+                plan.driver.generation = plan.checkpoint.generation
+                if plan.fresh {
+                    plan.driver.startEmpty()
+                } else {
+                    plan.driver.discard()
+                    plan.driver.committed = plan.checkpoint.position
+                    plan.driver.folded = plan.checkpoint.position
+                }
+            }
+            return
+        }
+    }
+
+    /// What ``swapInRebuilt()`` did.
+    private enum SwapOutcome {
+        /// Every rebuild is the view now (swapped in here, or by another process).
+        case done
+        /// A view has folded further than its rebuild: fold the rebuild on first.
+        case viewAhead
+        /// Another process moved a rebuild's checkpoint; `progressed` when forward.
+        case moved(progressed: Bool)
+    }
+
+    /// Makes each rebuild the view, in one transaction: the view's checkpoint takes the
+    /// rebuild's position and generation, the rebuild's checkpoint goes, and the tables
+    /// of the generation the view leaves are emptied. Nothing is swapped while a view has
+    /// folded further than its rebuild, so a view never goes back.
+    private func swapInRebuilt() async throws -> SwapOutcome {
+        let rebuilding = drivers.filter(\.rebuilding)
+        guard !rebuilding.isEmpty else { return .done }
+        let swaps = rebuilding.map { driver in
+            (
+                name: driver.name,
+                checkpoint: Checkpoint(position: driver.committed, version: driver.version, generation: driver.generation),
+                old: ViewTables.all(driver.name, generation: 1 - driver.generation)
+            )
+        }
+        let swapped: Bool
+        do {
+            swapped = try await store.writeViews { writer in
+                for swap in swaps {
+                    let stored = try Checkpoint.load(ViewTables.rebuildKey(swap.name), from: writer)
+                    guard stored == swap.checkpoint else {
+                        throw ProjectionError(
+                            .conflict,
+                            "the rebuild of view \(swap.name) is at \(stored?.position ?? .start), not \(swap.checkpoint.position): another process advanced it"
+                        )
+                    }
+                    if let live = try Checkpoint.load(swap.name, from: writer), live.version == swap.checkpoint.version,
+                        live.position > swap.checkpoint.position
+                    {
+                        return false
+                    }
+                }
+                for swap in swaps {
+                    for table in swap.old { try writer.clear(table) }
+                    try swap.checkpoint.store(swap.name, to: writer)
+                    try writer.delete(ViewTables.checkpoints, Array(ViewTables.rebuildKey(swap.name).utf8))
+                }
+                return true
+            }
+        } catch let error as ProjectionError where error.code == .conflict {
+            let before = rebuilding.map(\.committed)
+            try reloadCheckpoints()
+            let progressed = zip(rebuilding, before).allSatisfy { !$0.rebuilding || $0.committed >= $1 }
+            return .moved(progressed: progressed)
+        }
+        guard swapped else { return .viewAhead }
+        for driver in rebuilding { driver.rebuilding = false }
+        return .done
     }
 
     // MARK: - Batches
@@ -178,13 +389,22 @@ public actor ProjectionRunner {
                 try await commit()
                 conflicts = 0
             } catch let error as ProjectionError where error.code == .conflict && conflicts < 8 {
-                // Another runner moved the views on: go on from where it left them. Only
-                // conflicts that bring no progress count towards giving up.
-                let before = drivers.map(\.committed).min() ?? .start
+                // Another runner moved the views on: go on from where it left them. Its
+                // progress on any view is progress (a query catching up one view while
+                // this runner folds several must not wear this one out); conflicts where
+                // no checkpoint moved on, or one went back (another build resetting a
+                // view), count towards giving up.
+                let before = drivers.map { ($0.committed, $0.generation, $0.rebuilding) }
                 reader?.cancel()
                 reader = nil
                 try reloadCheckpoints()
-                conflicts = (drivers.map(\.committed).min() ?? .start) > before ? 0 : conflicts + 1
+                let wentBack = zip(drivers, before).contains { driver, was in
+                    driver.rebuilding == was.2 && driver.generation == was.1 && driver.committed < was.0
+                }
+                let advanced = zip(drivers, before).contains { driver, was in
+                    driver.rebuilding != was.2 || driver.generation != was.1 || driver.committed > was.0
+                }
+                conflicts = advanced && !wentBack ? 0 : conflicts + 1
                 continue
             } catch {
                 try? reloadCheckpoints()
@@ -217,7 +437,7 @@ public actor ProjectionRunner {
     /// snapshot where another runner had moved on would already hold events this batch
     /// folds.
     private func foldBatch(from: LogPosition, pages: PageReader, limit: Int) throws -> Int {
-        let expected = drivers.map { ($0.name, $0.committed) }
+        let expected = expectedCheckpoints()
         var position = from
         var count = 0
         while count < limit, let page = try pages.next() {
@@ -244,8 +464,10 @@ public actor ProjectionRunner {
     /// Writes every view's changed rows and new checkpoint in one transaction.
     private func commit() async throws {
         let pending = drivers.map { $0.pendingWrites() }
-        let expected = drivers.map { ($0.name, $0.committed) }
-        let checkpoints = drivers.map { ($0.name, Checkpoint(position: $0.folded, version: $0.version)) }
+        let expected = expectedCheckpoints()
+        let checkpoints = drivers.map {
+            (Self.key($0), Checkpoint(position: $0.folded, version: $0.version, generation: $0.generation))
+        }
         let fault = faultInjection
         let reached = drivers.map(\.folded).min() ?? .start
         do {
@@ -273,14 +495,19 @@ public actor ProjectionRunner {
         for driver in drivers { driver.didCommit() }
     }
 
-    /// Throws a conflict when a stored checkpoint is not where this runner left it.
-    private static func checkUnmoved(_ expected: [(String, LogPosition)], _ reader: any ViewReader) throws {
-        for (name, position) in expected {
-            let stored = try Checkpoint.load(name, from: reader)?.position ?? .start
-            if stored != position {
+    /// Throws a conflict when a stored checkpoint is not where this runner left it (a view
+    /// never built counts as at 0 in generation 0; a rebuild must have its checkpoint).
+    private static func checkUnmoved(_ expected: [ExpectedCheckpoint], _ reader: any ViewReader) throws {
+        for entry in expected {
+            let stored = try Checkpoint.load(entry.key, from: reader)
+            let unmoved =
+                stored.map { $0 == entry.checkpoint }
+                ?? (!entry.rebuilding && entry.checkpoint.position == .start && entry.checkpoint.generation == 0)
+            if !unmoved {
+                let what = entry.rebuilding ? "the rebuild of view \(entry.name)" : "view \(entry.name)"
                 throw ProjectionError(
                     .conflict,
-                    "view \(name) is at \(stored), not \(position): another process advanced it; folding again from there"
+                    "\(what) is at \(stored?.position ?? .start), not \(entry.checkpoint.position): another process advanced it; folding again from there"
                 )
             }
         }

@@ -13,6 +13,22 @@ public struct ProjectionStatus: Sendable, Hashable {
     public var head: LogPosition
     /// Entities (rows) in the view.
     public var entities: Int
+    /// The position a rebuild of the view has folded to, while one runs or after one was
+    /// interrupted (the next `project rebuild` goes on from it); `nil` when there is none.
+    public var rebuild: LogPosition?
+
+    public init(
+        name: String, version: Int, storedVersion: Int?, checkpoint: LogPosition, head: LogPosition, entities: Int,
+        rebuild: LogPosition? = nil
+    ) {
+        self.name = name
+        self.version = version
+        self.storedVersion = storedVersion
+        self.checkpoint = checkpoint
+        self.head = head
+        self.entities = entities
+        self.rebuild = rebuild
+    }
 
     /// Events the view has not folded yet.
     public var lag: UInt64 { head.rawValue > checkpoint.rawValue ? head.rawValue - checkpoint.rawValue : 0 }
@@ -27,7 +43,8 @@ public struct ProjectionStatus: Sendable, Hashable {
 /// The digest covers every table of the view (rows, saved versions, links) in key
 /// order, each entry as its length-prefixed key and value, so two views have the same
 /// digest exactly when they hold the same bytes. Rebuilding a view from position 0
-/// gives the digest the live view had at the same checkpoint.
+/// gives the digest the live view had at the same checkpoint (tables are hashed under
+/// their generation-0 names, whichever set holds the view).
 public struct ViewDigest: Sendable, Hashable {
     public var name: String
     public var checkpoint: LogPosition

@@ -5,16 +5,18 @@ public enum StandardViews {
 
     public static var names: [String] { all.map(\.name) }
 
-    /// The views called `names` (all when empty), or a ``ProjectionError/Code/notFound``
-    /// naming the views there are.
+    /// The views called `names` (all when empty), each once in the order first named, or
+    /// a ``ProjectionError/Code/notFound`` naming the views there are.
     public static func named(_ names: [String]) throws(ProjectionError) -> [any Projection] {
         guard !names.isEmpty else { return all }
-        return try names.map { name throws(ProjectionError) in
+        var views: [any Projection] = []
+        for name in names {
             guard let view = all.first(where: { $0.name == name }) else {
                 throw ProjectionError(
                     .notFound, "there is no view named \(name); the views are \(Self.names.joined(separator: ", "))")
             }
-            return view
+            if !views.contains(where: { $0.name == name }) { views.append(view) }
         }
+        return views
     }
 }
