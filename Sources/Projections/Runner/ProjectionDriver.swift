@@ -54,7 +54,10 @@ enum ViewTables {
     static func links(_ name: String, generation: Int = 0) -> ViewTable { ViewTable("\(stem(name, generation)).links") }
     /// Every table of view `name` in `generation`: rows, saved versions, links.
     static func all(_ name: String, generation: Int) -> [ViewTable] {
-        [rows(name, generation: generation), versions(name, generation: generation), links(name, generation: generation)]
+        [
+            rows(name, generation: generation), versions(name, generation: generation),
+            links(name, generation: generation),
+        ]
     }
     /// Every projection's checkpoint: name → big-endian position, then its version.
     static let checkpoints = ViewTable("projections.checkpoints")

@@ -13,8 +13,8 @@ extension ProjectionRunner {
                 let checkpoint = try Checkpoint.load(name, from: reader)
                 let rebuild = try Checkpoint.load(ViewTables.rebuildKey(name), from: reader)
                 var entities = 0
-                try reader.scan(ViewTables.rows(name, generation: checkpoint?.generation ?? 0), from: nil, reverse: false) {
-                    _, _ in
+                let rows = ViewTables.rows(name, generation: checkpoint?.generation ?? 0)
+                try reader.scan(rows, from: nil, reverse: false) { _, _ in
                     entities += 1
                     return true
                 }
@@ -40,7 +40,8 @@ extension ProjectionRunner {
             var hasher = SHA256()
             var entries = 0
             // Each table is named as in generation 0, so a view hashes the same in either set.
-            for (table, named) in zip(ViewTables.all(name, generation: generation), ViewTables.all(name, generation: 0)) {
+            let named = ViewTables.all(name, generation: 0)
+            for (table, named) in zip(ViewTables.all(name, generation: generation), named) {
                 hasher.updateFramed(Array(named.name.utf8))
                 try reader.scan(table, from: nil, reverse: false) { key, value in
                     hasher.updateFramed(key)
