@@ -90,6 +90,34 @@ import Testing
         #expect(empty.stderr == "ledgerline: /dev/null:1: the file is empty; start with `pipelines:`\n")
     }
 
+    /// `--sort monetary` put 1,000 JPY above 100 EUR (the largest amount in any
+    /// currency). It ranks by one currency, the one most orders are in unless `--currency`
+    /// says, and the table's header and the JSON say which.
+    @Test func customersListRanksMonetaryByOneCurrencyAndSaysWhich() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let file = try scratch.file(
+            "orders.jsonl",
+            """
+            {"stream":"customer-J","type":"OrderPlaced","data":{"customerId":"J","quantity":1,"amount":"1000","currency":"JPY"}}
+            {"stream":"customer-E","type":"OrderPlaced","data":{"customerId":"E","quantity":1,"amount":"100.00","currency":"EUR"}}
+            {"stream":"customer-F","type":"OrderPlaced","data":{"customerId":"F","quantity":1,"amount":"60.00","currency":"EUR"}}
+
+            """)
+        let imported = try await CLI.run(["--data", scratch.data, "import", file])
+        try #require(imported.status == 0, "\(imported.stderr)")
+        let list = try await json(["--data", scratch.data, "customers", "list", "--sort", "monetary", "--json"])
+        #expect(list["customers"]?.arrayValue?.compactMap { $0["customerId"]?.stringValue } == ["E", "F", "J"])
+        #expect(list["sort"]?["currency"] == "EUR")
+        let yen = try await json([
+            "--data", scratch.data, "customers", "list", "--sort", "monetary", "--currency", "JPY", "--json",
+        ])
+        #expect(yen["customers"]?.arrayValue?.compactMap { $0["customerId"]?.stringValue } == ["J", "E", "F"])
+        let table = try await CLI.run(["--data", scratch.data, "customers", "list", "--sort", "monetary"])
+        #expect(table.stdout.contains("MONETARY (RANKED BY EUR)"), "\(table.stdout)")
+        #expect(table.stdout.contains("3 of 3 customers by monetary in EUR"), "\(table.stdout)")
+    }
+
     @Test func tasksListShowsOverdueAgainstNow() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
@@ -218,6 +246,16 @@ import Testing
         (
             ["tasks", "list", "--status", "done"],
             "--status done is not a task status; use open, completed, cancelled or all; see `ledgerline tasks list --help`"
+        ),
+        (
+            ["customers", "list", "--currency", "EUR"],
+            "--currency picks the currency --sort monetary ranks by; add --sort monetary or leave out --currency; "
+                + "see `ledgerline customers list --help`"
+        ),
+        (
+            ["customers", "list", "--sort", "monetary", "--currency", "eur"],
+            "--currency eur is not a currency code as events write them: three capital letters such as USD or EUR; "
+                + "see `ledgerline customers list --help`"
         ),
         (
             ["project", "rebuild", "orders"],

@@ -180,9 +180,11 @@ struct TextTable {
 
 /// How figures read in tables.
 enum Figures {
-    /// `12,345.50 USD + 99.00 EUR`; `—` when empty.
-    static func bag(_ bag: MoneyBag) -> String {
-        bag.isEmpty ? "—" : bag.entries.map { "\(money($0.amount)) \($0.currency)" }.joined(separator: " + ")
+    /// `12,345.50 USD + 99.00 EUR`; `—` when empty. `first`, when the bag holds it, leads
+    /// (the currency a list is ranked by); the others follow by code.
+    static func bag(_ bag: MoneyBag, first: String? = nil) -> String {
+        let entries = bag.entries.filter { $0.currency == first } + bag.entries.filter { $0.currency != first }
+        return bag.isEmpty ? "—" : entries.map { "\(money($0.amount)) \($0.currency)" }.joined(separator: " + ")
     }
 
     /// `12,345.50`: grouped thousands, two decimals (rounded half to even for display;

@@ -31,12 +31,6 @@ public struct MoneyBag: Sendable, Hashable, Sequence {
         entries.first { $0.currency == currency }?.amount
     }
 
-    /// The currency with the largest count-independent presence: the first by amount, for
-    /// headline figures such as RFM's monetary value.
-    public var primary: (currency: String, amount: Money)? {
-        entries.max { $0.amount < $1.amount }
-    }
-
     public func makeIterator() -> IndexingIterator<[(currency: String, amount: Money)]> { entries.makeIterator() }
 
     public static func == (lhs: MoneyBag, rhs: MoneyBag) -> Bool {

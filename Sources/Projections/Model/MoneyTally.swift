@@ -46,9 +46,6 @@ public struct MoneyTally: Sendable, Hashable {
         return bag
     }
 
-    /// The entry with the largest amount: the headline currency of a customer.
-    public var primary: Entry? { entries.max { $0.amount < $1.amount } }
-
     func encode(to writer: inout RowWriter) {
         writer.uint(entries.count)
         for entry in entries {

@@ -39,6 +39,5 @@ import Testing
         #expect(tally.entries.map(\.currency) == ["EUR", "USD"])
         #expect(tally["USD"]?.count == 2)
         #expect(tally["USD"]?.average?.description == "15.0050")
-        #expect(tally.primary?.currency == "USD")
     }
 }

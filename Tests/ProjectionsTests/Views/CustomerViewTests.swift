@@ -205,4 +205,49 @@ import Testing
             all, query: .init(stage: .customer, limit: 1), referenceTime: TestLog.day(40), pipelines: .empty)
         #expect(customers.matched == 1)
     }
+
+    /// `--sort monetary` ranked by the largest amount in any currency, so 1,000 JPY came
+    /// before 100 EUR, where currencies are never added or compared. It ranks by the total
+    /// in one currency: the one asked for, or else the one most of the listed customers'
+    /// orders are in (the first by code on a tie); customers with none in it come last, by
+    /// id.
+    @Test func monetaryRanksByTheTotalInOneCurrency() async throws {
+        var log = TestLog()
+        func order(_ customer: String, _ amount: String, _ currency: String, into log: inout TestLog) {
+            log.add(
+                "OrderPlaced", "customer-\(customer)",
+                [
+                    "customerId": .string(customer), "quantity": 1, "amount": .string(amount),
+                    "currency": .string(currency),
+                ], day: 1)
+        }
+        order("A", "1000", "JPY", into: &log)
+        order("B", "100.00", "EUR", into: &log)
+        order("C", "50.00", "EUR", into: &log)
+        order("C", "5000", "JPY", into: &log)
+        order("D", "20.00", "EUR", into: &log)
+        order("D", "30.00", "EUR", into: &log)
+        log.add("PageVisited", "customer-E", ["customerId": "E", "url": "https://example.com/"], day: 1)
+        let all = try await log.memoryStore().all(in: CustomerProjection())
+        func ranked(_ currency: String? = nil, owner: String? = nil) -> CustomerListing {
+            CustomerListing(
+                all, query: .init(owner: owner, sort: .monetary, currency: currency), referenceTime: TestLog.day(2),
+                pipelines: .empty)
+        }
+        // Four orders in EUR, two in JPY.
+        #expect(ranked().monetaryCurrency == "EUR")
+        #expect(ranked().customers.map(\.state.entity) == ["B", "C", "D", "A", "E"])
+        #expect(ranked("JPY").customers.map(\.state.entity) == ["C", "A", "B", "D", "E"])
+        #expect(ranked("GBP").customers.map(\.state.entity) == ["A", "B", "C", "D", "E"])
+        // As many orders in each: the first currency by code.
+        order("A", "1", "JPY", into: &log)
+        order("A", "2", "JPY", into: &log)
+        let tied = try await log.memoryStore().all(in: CustomerProjection())
+        let query = CustomerListing.Query(sort: .monetary)
+        #expect(CustomerListing(tied, query: query, referenceTime: TestLog.day(2), pipelines: .empty).monetaryCurrency == "EUR")
+        #expect(CustomerListing([], query: query, referenceTime: TestLog.day(2), pipelines: .empty).monetaryCurrency == nil)
+        let byId = CustomerListing(
+            all, query: .init(sort: .id, currency: "EUR"), referenceTime: TestLog.day(2), pipelines: .empty)
+        #expect(byId.monetaryCurrency == nil)
+    }
 }

@@ -5,6 +5,11 @@ import EventLog
 /// Contacts merged into another are left out (their survivor is listed). Sorting by a
 /// figure puts the largest (or latest) first; by `id`, `name` or `stage`, the smallest
 /// first; ties go by id.
+///
+/// Currencies are never compared with each other: `monetary` ranks by the order total in
+/// one currency (``monetaryCurrency``), the one asked for or else the currency most of
+/// the matching customers' orders are in (the first by code on a tie). Customers with no
+/// order in it come after the others, by id.
 public struct CustomerListing: Sendable {
     public enum SortField: String, Sendable, CaseIterable {
         case id
@@ -23,18 +28,28 @@ public struct CustomerListing: Sendable {
         public var owner: String?
         public var sort: SortField = .id
         public var limit: Int?
+        /// The currency `monetary` ranks by; `nil` for the one most of the matching
+        /// customers' orders are in.
+        public var currency: String?
 
-        public init(stage: LifecycleStage? = nil, owner: String? = nil, sort: SortField = .id, limit: Int? = nil) {
+        public init(
+            stage: LifecycleStage? = nil, owner: String? = nil, sort: SortField = .id, limit: Int? = nil,
+            currency: String? = nil
+        ) {
             self.stage = stage
             self.owner = owner
             self.sort = sort
             self.limit = limit
+            self.currency = currency
         }
     }
 
     /// Customers matching the filters, before the limit.
     public let matched: Int
     public let customers: [CustomerSummary]
+    /// The currency customers were ranked by when sorted by `monetary`; `nil` for other
+    /// sorts, or when no matching customer has an order.
+    public let monetaryCurrency: String?
 
     public init(_ states: [CustomerState], query: Query, referenceTime: Timestamp, pipelines: PipelineConfiguration) {
         let selected = states.filter { state in
@@ -42,12 +57,23 @@ public struct CustomerListing: Sendable {
                 && (query.owner == nil || state.identity.ownerId == query.owner)
         }
         matched = selected.count
-        let sorted = selected.sorted { Self.precedes($0, $1, by: query.sort) }
+        let currency = query.sort == .monetary ? query.currency ?? Self.currencyOfMostOrders(selected) : nil
+        monetaryCurrency = currency
+        let sorted = selected.sorted { Self.precedes($0, $1, by: query.sort, currency: currency) }
         let kept = query.limit.map { Array(sorted.prefix(max(0, $0))) } ?? sorted
         customers = kept.map { CustomerSummary($0, referenceTime: referenceTime, pipelines: pipelines) }
     }
 
-    static func precedes(_ a: CustomerState, _ b: CustomerState, by field: SortField) -> Bool {
+    /// The currency the most orders of `states` are in; on a tie the first by code.
+    static func currencyOfMostOrders(_ states: [CustomerState]) -> String? {
+        var counts: [String: UInt64] = [:]
+        for state in states {
+            for entry in state.orders.entries { counts[entry.currency, default: 0] += entry.count }
+        }
+        return counts.min { a, b in a.value != b.value ? a.value > b.value : a.key < b.key }?.key
+    }
+
+    static func precedes(_ a: CustomerState, _ b: CustomerState, by field: SortField, currency: String?) -> Bool {
         func descending<T: Comparable>(_ x: T?, _ y: T?) -> Bool? {
             switch (x, y) {
             case let (x?, y?): return x == y ? nil : x > y
@@ -69,7 +95,8 @@ public struct CustomerListing: Sendable {
         case .lastActivity: decided = descending(a.lastActivityAt, b.lastActivityAt)
         case .recency: decided = descending(a.lastOrderAt, b.lastOrderAt)
         case .frequency: decided = descending(a.orders.count, b.orders.count)
-        case .monetary: decided = descending(a.orders.primary?.amount, b.orders.primary?.amount)
+        case .monetary:
+            decided = currency.flatMap { descending(a.orders[$0]?.amount, b.orders[$0]?.amount) }
         case .engagement:
             decided = descending(a.engagement.reduce(0) { $0 + $1.count }, b.engagement.reduce(0) { $0 + $1.count })
         }
