@@ -129,6 +129,31 @@ import Testing
         #expect(notYet["tasks"]?.arrayValue?.count == 0)
     }
 
+    /// Every query names the point it answers at. `tasks list --json` and `tasks summary
+    /// --json` had no `asOf` (the customers and pipeline commands have one), their text no
+    /// "as of position N" footer, and the summary's JSON carried the list's `tasks` and
+    /// `matched`.
+    @Test func tasksNameTheirPointLikeTheOtherViewsAndTheSummaryHoldsCountsOnly() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let data = try await store(scratch)
+        let list = try await json(["--data", data, "tasks", "list", "--now", "2026-01-04", "--json"])
+        #expect(list["asOf"]?["position"] == 10)
+        #expect(list["asOf"]?["referenceTime"] == "2026-01-04T00:00:00Z")
+        #expect(list["asOf"]?["head"] == true)
+        #expect(list["matched"] == 1 && list["tasks"]?[0]?["overdue"] == true)
+        #expect(list["assignees"] == nil)
+        let summary = try await json(["--data", data, "tasks", "summary", "--as-of", "9", "--json"])
+        #expect(summary["asOf"]?["position"] == 9)
+        #expect(summary["asOf"]?["head"] == false)
+        #expect(summary["tasks"] == nil && summary["matched"] == nil && summary["referenceTime"] == nil)
+        #expect(summary["assignees"]?.arrayValue?.count == 0)
+        for command in [["tasks", "list"], ["tasks", "summary"]] {
+            let text = try await CLI.run(["--data", data] + command + ["--now", "2026-01-04"])
+            #expect(text.stdout.hasSuffix("as of position 10 (head) · now 2026-01-04T00:00:00Z\n"), "\(text.stdout)")
+        }
+    }
+
     @Test func aRebuildHasTheDigestTheLiveViewHad() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }

@@ -44,11 +44,14 @@ struct TasksCommand: AsyncParsableCommand {
         /// What `--status` names; a usage error when it names no status.
         func statusFilter() throws(ValidationError) -> TaskListing.StatusFilter {
             guard let filter = TaskListing.StatusFilter(rawValue: status) else {
-                throw ValidationError("--status \(status.prefix(40)) is not a task status; use open, completed, cancelled or all")
+                throw ValidationError(
+                    "--status \(status.prefix(40)) is not a task status; use open, completed, cancelled or all")
             }
             // Overdue tasks are open ones: a completed or cancelled task is never overdue.
             if overdue, filter == .completed || filter == .cancelled {
-                throw ValidationError("--overdue lists open tasks past their due time, so no \(status) task is overdue; leave out --overdue or --status \(status)")
+                throw ValidationError(
+                    "--overdue lists open tasks past their due time, so no \(status) task is overdue; leave out --overdue or --status \(status)"
+                )
             }
             return filter
         }
@@ -56,23 +59,24 @@ struct TasksCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandErrors.run {
                 let statusFilter = try statusFilter()
-                let listing = try await TasksCommand.listing(
-                    global, query, .init(assignee: assignee, overdueOnly: overdue, status: statusFilter, limit: limit))
-                if query.json {
-                    Output.line(JSONWriter.prettyString(listing.json))
-                } else {
-                    var table = TextTable(["TASK", "DUE", "STATUS", "ASSIGNEE", "TITLE", "SOURCE"])
-                    for task in listing.tasks {
-                        let state = task.isOverdue(at: listing.referenceTime) ? "overdue" : task.status.name
-                        table.add([
-                            task.entity, Figures.time(task.dueAt), state, Figures.text(task.assigneeId),
-                            Figures.text(task.title), TasksCommand.source(task.source),
-                        ])
+                let request = TaskListing.Query(
+                    assignee: assignee, overdueOnly: overdue, status: statusFilter, limit: limit)
+                try await TasksCommand.withListing(global, query, request) { listing, session in
+                    if query.json {
+                        session.printJSON(listing.listJSON)
+                    } else {
+                        var table = TextTable(["TASK", "DUE", "STATUS", "ASSIGNEE", "TITLE", "SOURCE"])
+                        for task in listing.tasks {
+                            let state = task.isOverdue(at: listing.referenceTime) ? "overdue" : task.status.name
+                            table.add([
+                                task.entity, Figures.time(task.dueAt), state, Figures.text(task.assigneeId),
+                                Figures.text(task.title), TasksCommand.source(task.source),
+                            ])
+                        }
+                        table.print()
+                        Output.line("")
+                        Output.line("\(listing.tasks.count) of \(listing.matched.grouped) tasks · \(session.header)")
                     }
-                    table.print()
-                    Output.line("")
-                    Output.line(
-                        "\(listing.tasks.count) of \(listing.matched.grouped) tasks · now \(listing.referenceTime)")
                 }
                 Output.flush()
             }
@@ -93,34 +97,38 @@ struct TasksCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandErrors.run {
-                let listing = try await TasksCommand.listing(
-                    global, query, .init(assignee: assignee, status: .all, limit: 0))
-                if query.json {
-                    Output.line(JSONWriter.prettyString(listing.json))
-                } else {
-                    var table = TextTable(
-                        ["ASSIGNEE", "OPEN", "OVERDUE", "COMPLETED", "CANCELLED"], rightAligned: [1, 2, 3, 4])
-                    for c in listing.assignees {
-                        table.add([
-                            c.assignee, c.open.grouped, c.overdue.grouped, c.completed.grouped, c.cancelled.grouped,
-                        ])
+                let request = TaskListing.Query(assignee: assignee, status: .all, limit: 0)
+                try await TasksCommand.withListing(global, query, request) { listing, session in
+                    if query.json {
+                        session.printJSON(listing.summaryJSON)
+                    } else {
+                        var table = TextTable(
+                            ["ASSIGNEE", "OPEN", "OVERDUE", "COMPLETED", "CANCELLED"], rightAligned: [1, 2, 3, 4])
+                        for c in listing.assignees {
+                            table.add([
+                                c.assignee, c.open.grouped, c.overdue.grouped, c.completed.grouped, c.cancelled.grouped,
+                            ])
+                        }
+                        table.print()
+                        Output.line("")
+                        Output.line(session.header)
                     }
-                    table.print()
-                    Output.line("")
-                    Output.line("now \(listing.referenceTime)")
                 }
                 Output.flush()
             }
         }
     }
 
-    static func listing(_ global: GlobalOptions, _ query: ViewQueryOptions, _ request: TaskListing.Query) async throws
-        -> TaskListing
-    {
+    /// Opens the task view at the query's point and calls `body` with the listing and
+    /// the session, whose point the output names (`asOf`, the footer).
+    static func withListing(
+        _ global: GlobalOptions, _ query: ViewQueryOptions, _ request: TaskListing.Query,
+        _ body: (TaskListing, ViewSession) throws -> Void
+    ) async throws {
         let session = try await ViewSession.open(global, query, views: [TaskProjection()])
         defer { session.close() }
         let tasks = try session.queries.states(in: TaskProjection(), at: session.point)
-        return TaskListing(tasks, query: request, referenceTime: session.point.referenceTime)
+        try body(TaskListing(tasks, query: request, referenceTime: session.point.referenceTime), session)
     }
 
     /// `rule:demo-followup@3 ← 0190…` or the person.

@@ -2,11 +2,18 @@ import EventLog
 import JSON
 
 extension TaskListing {
-    public var json: JSONValue {
+    /// `tasks list --json`: the tasks matched and those kept by the limit. The reference
+    /// time is the query point's (`asOf.referenceTime`), which the CLI adds.
+    public var listJSON: JSONValue {
         [
-            "referenceTime": .time(referenceTime),
             "matched": .int(matched),
             "tasks": .array(tasks.map { Self.json($0, at: referenceTime) }),
+        ]
+    }
+
+    /// `tasks summary --json`: the counts per assignee.
+    public var summaryJSON: JSONValue {
+        [
             "assignees": .array(
                 assignees.map { c in
                     [
@@ -14,7 +21,7 @@ extension TaskListing {
                         "completed": .int(c.completed),
                         "cancelled": .int(c.cancelled),
                     ]
-                }),
+                })
         ]
     }
 
