@@ -6,8 +6,10 @@ import EventLog
 ///
 /// Both are explicit, so a query answers the same whenever it is run: the position is
 /// the `--as-of` position (or the head), and the reference time is `--now` when given,
-/// else the `--as-of` instant, else when the event at the position was recorded, else
-/// (an empty log) the wall clock.
+/// else the `--as-of` instant, else when the event at the position was recorded. At
+/// position 0 (`--as-of 0`), which no event is at, it is when the log's first event was
+/// recorded, the earliest instant the log speaks for; in a log with no event at all,
+/// where nothing ages, the Unix epoch (1970-01-01T00:00:00Z). Never the wall clock.
 public struct QueryPoint: Sendable, Hashable {
     public var position: LogPosition
     public var referenceTime: Timestamp
@@ -37,9 +39,13 @@ public struct QueryPoint: Sendable, Hashable {
             position = try asOf.resolve(in: store)
         }
         let reference =
-            try now ?? asOf?.referenceTime(in: store, position: position) ?? recordedAt(position, store) ?? .now
+            try now ?? asOf?.referenceTime(in: store, position: position) ?? recordedAt(position, store)
+            ?? recordedAt(.start.next, store) ?? emptyLogReference
         return QueryPoint(position: position, referenceTime: reference, isHead: position == head)
     }
+
+    /// The reference time of a log that holds no event: the Unix epoch.
+    public static let emptyLogReference = Timestamp(rawValue: 0)
 
     private static func recordedAt(_ position: LogPosition, _ store: any EventStore) throws -> Timestamp? {
         guard position > .start else { return nil }

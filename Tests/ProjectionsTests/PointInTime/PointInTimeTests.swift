@@ -50,6 +50,23 @@ import Testing
         #expect(withNow.referenceTime == TestLog.day(9))
     }
 
+    /// No event is at position 0, and an empty log has none at all: the reference time
+    /// was then the wall clock, so `--as-of 0` (or any query of an empty store) answered
+    /// differently each time it ran. It is when the first event was recorded, and in an
+    /// empty log the Unix epoch.
+    @Test func positionZeroAndAnEmptyLogHaveAReproducibleReferenceTime() async throws {
+        let store = try await WorkedDomain.log.memoryStore(oneByOne: true)
+        let first = try #require(try store.read(from: LogPosition(1), direction: .forward, limit: 1).first)
+        let zero = try QueryPoint.resolve(asOf: .position(.start), now: nil, in: store)
+        #expect(zero.position == .start && !zero.isHead)
+        #expect(zero.referenceTime == first.recordedAt)
+        let empty = InMemoryEventStore(clock: StepClock().closure)
+        let nothing = try QueryPoint.resolve(asOf: nil, now: nil, in: empty)
+        #expect(nothing.referenceTime == Timestamp(rfc3339: "1970-01-01T00:00:00Z"))
+        #expect(try QueryPoint.resolve(asOf: .position(.start), now: nil, in: empty) == nothing)
+        #expect(try QueryPoint.resolve(asOf: nil, now: TestLog.day(1), in: empty).referenceTime == TestLog.day(1))
+    }
+
     @Test(arguments: ["", "tomorrow", "-1", "2026-13-01", "12x"])
     func aBadAsOfIsRefusedWithTheFormsItTakes(_ text: String) {
         #expect(throws: ProjectionError.self) { try PointInTime(parsing: text) }
