@@ -118,6 +118,32 @@ import Testing
         #expect(table.stdout.contains("3 of 3 customers by monetary in EUR"), "\(table.stdout)")
     }
 
+    /// Tables rounded money to two decimals, so `1000.005 EUR` read `1,000.00 EUR`,
+    /// where amounts are exact everywhere else. They show every decimal an amount has,
+    /// at least two, without trailing zeros past the second.
+    @Test func tablesShowEveryDecimalAnAmountHas() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let file = try scratch.file(
+            "orders.jsonl",
+            """
+            {"stream":"customer-E","type":"OrderPlaced","data":{"customerId":"E","quantity":1,"amount":"1000.005","currency":"EUR"}}
+            {"stream":"customer-J","type":"OrderPlaced","data":{"customerId":"J","quantity":1,"amount":"1000","currency":"JPY"}}
+            {"stream":"customer-J","type":"OrderPlaced","data":{"customerId":"J","quantity":1,"amount":"250.5000","currency":"JPY"}}
+
+            """)
+        let imported = try await CLI.run(["--data", scratch.data, "import", file])
+        try #require(imported.status == 0, "\(imported.stderr)")
+        let list = try await CLI.run(["--data", scratch.data, "customers", "list"])
+        #expect(list.stdout.contains("1,000.005 EUR"), "\(list.stdout)")
+        #expect(list.stdout.contains("1,250.50 JPY"), "\(list.stdout)")
+        let show = try await CLI.run(["--data", scratch.data, "customers", "show", "E"])
+        #expect(show.stdout.contains("1,000.005 EUR"), "\(show.stdout)")
+        #expect(!show.stdout.contains("1,000.00 EUR"), "\(show.stdout)")
+        let json = try await json(["--data", scratch.data, "customers", "show", "J", "--json"])
+        #expect(json["orders"]?["total"]?["JPY"] == "1250.5000")
+    }
+
     @Test func tasksListShowsOverdueAgainstNow() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }

@@ -187,10 +187,16 @@ enum Figures {
         return bag.isEmpty ? "—" : entries.map { "\(money($0.amount)) \($0.currency)" }.joined(separator: " + ")
     }
 
-    /// `12,345.50`: grouped thousands, two decimals (rounded half to even for display;
-    /// JSON output keeps every digit).
+    /// `12,345.50`: grouped thousands and every decimal the amount has, never rounded:
+    /// `1000.005` is `1,000.005`. Trailing zeros past the second decimal are dropped
+    /// (a weighted `500.000` is `500.00`), and an amount with fewer than two decimals gets
+    /// them (`1000` JPY is `1,000.00`: no table of each currency's decimals is kept, so
+    /// every currency shows at least two). JSON output keeps the digits as stored.
     static func money(_ value: Money) -> String {
-        let text = value.rescaled(to: 2).description
+        var text = value.formatted(minimumScale: 2)
+        if let point = text.firstIndex(of: ".") {
+            while text.distance(from: point, to: text.endIndex) > 3, text.last == "0" { text.removeLast() }
+        }
         let negative = text.hasPrefix("-")
         let digits = negative ? String(text.dropFirst()) : text
         let parts = digits.split(separator: ".", maxSplits: 1)
