@@ -33,7 +33,9 @@ struct ConfigurationReader {
 
     private mutating func pipeline(_ node: Node, _ path: String) -> Pipeline? {
         guard let fields = mapping(node, path, allowed: ["id", "name", "stages"]) else { return nil }
-        guard let id = requiredText(fields, "id", node, path) else { return nil }
+        guard let id = requiredText(fields, "id", node, path), matchable(id, fields["id"]!.value, path + ".id") else {
+            return nil
+        }
         let name = fields["name"].flatMap { text($0.value, path + ".name") }
         guard let list = fields["stages"] else {
             problem(node, path + ".stages", "is missing; list the stages of `\(id)` in order")
@@ -44,6 +46,9 @@ struct ConfigurationReader {
             return nil
         }
         var stages: [Stage] = []
+        // The first stage that closes deals as won: the funnel runs through the stages in
+        // order up to it, so an open stage after it would count every won deal as past it.
+        var won: (id: String, line: Int?)?
         for (i, item) in items.enumerated() {
             let stagePath = "\(path).stages[\(i)]"
             guard let stage = stage(item, stagePath) else { continue }
@@ -54,6 +59,14 @@ struct ConfigurationReader {
                 )
                 continue
             }
+            if stage.outcome == .open, let won {
+                problem(
+                    item, stagePath,
+                    "open stage `\(stage.id)` comes after won stage `\(won.id)`\(won.line.map { " (line \($0))" } ?? ""); list the stages in the order deals move through them, the won and lost ones last"
+                )
+                continue
+            }
+            if stage.outcome == .won, won == nil { won = (stage.id, item.mark?.line) }
             stages.append(stage)
         }
         return Pipeline(id: id, name: name, stages: stages)
@@ -63,8 +76,11 @@ struct ConfigurationReader {
         guard let fields = mapping(node, path, allowed: ["id", "name", "probability", "outcome", "aliases"]) else {
             return nil
         }
-        guard let id = requiredText(fields, "id", node, path) else { return nil }
+        guard let id = requiredText(fields, "id", node, path), matchable(id, fields["id"]!.value, path + ".id") else {
+            return nil
+        }
         let name = fields["name"].flatMap { text($0.value, path + ".name") }
+        if let name, let entry = fields["name"], !matchable(name, entry.value, path + ".name") { return nil }
         var outcome = Stage.Outcome.open
         if let entry = fields["outcome"], let value = text(entry.value, path + ".outcome") {
             guard let parsed = Stage.Outcome(rawValue: value) else {
@@ -75,12 +91,33 @@ struct ConfigurationReader {
         }
         var probability: Money?
         if let entry = fields["probability"] {
+            if case .scalar(let scalar) = entry.value, let decimals = Self.decimals(scalar.string),
+                decimals > Money.maximumScale
+            {
+                problem(
+                    entry.value, path + ".probability",
+                    "has \(decimals) decimals, and at most \(Money.maximumScale) are kept exactly; round it to \(Money.maximumScale) or fewer")
+                return nil
+            }
             guard case .scalar(let scalar) = entry.value, let value = Money(scalar.string), !value.isNegative,
                 value <= Money(units: 1, scale: 0)
             else {
                 problem(
                     entry.value, path + ".probability",
                     "must be a decimal number from 0 to 1 such as 0.35; got \(describe(entry.value))")
+                return nil
+            }
+            // A closing stage's chance is settled: a won deal counts whole, a lost one not at all.
+            if outcome == .won, value != Money(units: 1, scale: 0) {
+                problem(
+                    entry.value, path + ".probability",
+                    "is \(value) for won stage `\(id)`, whose deals are won: its probability is 1; leave out `probability`")
+                return nil
+            }
+            if outcome == .lost, !value.isZero {
+                problem(
+                    entry.value, path + ".probability",
+                    "is \(value) for lost stage `\(id)`, whose deals are lost: its probability is 0; leave out `probability`")
                 return nil
             }
             probability = value
@@ -102,7 +139,8 @@ struct ConfigurationReader {
                 return nil
             }
             for (i, item) in items.enumerated() {
-                if let alias = text(item, "\(path).aliases[\(i)]") { aliases.append(alias) }
+                let aliasPath = "\(path).aliases[\(i)]"
+                if let alias = text(item, aliasPath), matchable(alias, item, aliasPath) { aliases.append(alias) }
             }
         }
         return Stage(id: id, name: name, probability: probability, outcome: outcome, aliases: aliases)
@@ -145,6 +183,28 @@ struct ConfigurationReader {
             return nil
         }
         return value
+    }
+
+    /// Whether `name` (an id, name or alias) can match a name in the log: names match
+    /// ignoring case, spaces and punctuation (``Stage/normalize(_:)``), so one without a
+    /// letter or digit (`---`) would be the empty name. Reports it when not.
+    private mutating func matchable(_ name: String, _ node: Node, _ path: String) -> Bool {
+        guard Stage.normalize(name).isEmpty else { return true }
+        problem(
+            node, path,
+            "`\(name)` has no letter or digit, and names match ignoring case, spaces and punctuation, so it would match no name; give it a letter or digit"
+        )
+        return false
+    }
+
+    /// The number of decimals of `text` when it is written as a plain decimal number
+    /// (`0.35`, `-1`); `nil` otherwise.
+    static func decimals(_ text: String) -> Int? {
+        let unsigned = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        let parts = unsigned.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let digits: (Substring) -> Bool = { !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        guard parts.allSatisfy(digits) else { return nil }
+        return parts.count == 2 ? parts[1].count : 0
     }
 
     private mutating func text(_ node: Node, _ path: String) -> String? {
