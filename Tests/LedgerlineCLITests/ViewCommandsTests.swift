@@ -144,6 +144,37 @@ import Testing
         #expect(json["orders"]?["total"]?["JPY"] == "1250.5000")
     }
 
+    /// `pipeline summary --pipeline nope` reported a pipeline of that name, "not
+    /// configured: stage order inferred from the deals", with no deal in it, and exited
+    /// 0, so a typo looked like an empty pipeline. A pipeline no deal is in that the
+    /// configuration does not list is refused (65), naming the pipelines there are; a
+    /// configured one without deals is still reported.
+    @Test func aPipelineNeitherConfiguredNorHoldingADealIsRefused() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let data = try await store(scratch)
+        let config = try scratch.file("pipelines.yaml", TestConfig.yaml)
+        for command in ["summary", "funnel"] {
+            let result = try await CLI.run([
+                "--data", data, "pipeline", command, "--pipeline", "nope", "--pipelines", config,
+            ])
+            #expect(result.status == 65)
+            #expect(
+                result.stderr
+                    == "ledgerline: there is no pipeline nope: no deal is in it and \(config) does not configure it; the pipelines are default; check --pipeline\n"
+            )
+            #expect(result.stdout.isEmpty)
+        }
+        let renewal = try scratch.file(
+            "renewal.yaml", TestConfig.yaml + "\n  - id: renewal\n    stages:\n      - { id: upcoming, probability: 0.7 }\n")
+        for pipeline in ["renewal", "Default"] {
+            let result = try await CLI.run([
+                "--data", data, "pipeline", "summary", "--pipeline", pipeline, "--pipelines", renewal,
+            ])
+            #expect(result.status == 0, "\(pipeline): \(result.stderr)")
+        }
+    }
+
     @Test func tasksListShowsOverdueAgainstNow() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }

@@ -37,6 +37,7 @@ extension PipelineCommand {
                 let session = try await ViewSession.open(global, query, views: [PipelineProjection()])
                 defer { session.close() }
                 let (deals, book) = try PipelineCommand.deals(session, configuration)
+                if let pipeline = filter.pipeline { try book.checkKnown(pipeline, deals: deals) }
                 let funnel = PipelineFunnel(deals: deals, book: book, filter: filter)
                 if query.json {
                     session.printJSON(funnel.json)

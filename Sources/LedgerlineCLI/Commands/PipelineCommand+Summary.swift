@@ -48,6 +48,7 @@ extension PipelineCommand {
                 let session = try await ViewSession.open(global, query, views: [PipelineProjection()])
                 defer { session.close() }
                 let (deals, book) = try PipelineCommand.deals(session, configuration)
+                if let pipeline = filter.pipeline { try book.checkKnown(pipeline, deals: deals) }
                 let summary = PipelineSummary(deals: deals, book: book, grouping: grouping, filter: filter)
                 if query.json {
                     session.printJSON(summary.json)

@@ -27,7 +27,7 @@ struct PipelineCommand: AsyncParsableCommand {
     /// `--owner`, `--pipeline`, `--from`, `--to`.
     struct FilterOptions: ParsableArguments {
         @Option(help: "Only deals this user owns now.") var owner: String?
-        @Option(help: "Only this pipeline.") var pipeline: String?
+        @Option(help: "Only this pipeline: a configured one, or one deals are in.") var pipeline: String?
         @Option(help: ArgumentHelp("Period start, inclusive (a day or a time).", valueName: "time")) var from: String?
         @Option(help: ArgumentHelp("Period end, exclusive (a day or a time).", valueName: "time")) var to: String?
 

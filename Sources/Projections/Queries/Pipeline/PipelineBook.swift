@@ -26,6 +26,23 @@ public struct PipelineBook: Sendable {
         return configuration.pipeline(id) ?? inferred[id] ?? Pipeline(id: id, stages: [], isConfigured: false)
     }
 
+    /// Throws ``ProjectionError/Code/notFound`` when `id` (a `--pipeline`) is neither
+    /// configured nor the pipeline of any of `deals`, naming the pipelines there are:
+    /// such a pipeline would be reported as an empty one whose stage order was inferred
+    /// from no deal at all. Names match ignoring case, spaces and punctuation.
+    public func checkKnown(_ id: String, deals: [DealState]) throws(ProjectionError) {
+        let known = pipelineIds(with: deals) + configuration.pipelines.map(\.id)
+        guard !known.contains(where: { Stage.normalize($0) == Stage.normalize(id) }) else { return }
+        var names: [String] = []
+        for name in known where !names.contains(name) { names.append(name) }
+        let configured =
+            configuration.file.map { "\($0) does not configure it" } ?? "no pipeline configuration was read"
+        let there = names.isEmpty ? "there are no pipelines yet" : "the pipelines are \(names.joined(separator: ", "))"
+        throw ProjectionError(
+            .notFound,
+            "there is no pipeline \(id.prefix(80)): no deal is in it and \(configured); \(there); check --pipeline")
+    }
+
     /// The pipelines `deals` use (and `including`, when given, deals or not): configured
     /// ones in file order, then the others by id.
     public func pipelineIds(with deals: [DealState], including: String? = nil) -> [String] {
