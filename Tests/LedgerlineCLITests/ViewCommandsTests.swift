@@ -329,6 +329,28 @@ import Testing
             ["tasks", "list", "--status", "done"],
             "--status done is not a task status; use open, completed, cancelled or all; see `ledgerline tasks list --help`"
         ),
+        // Every enumerated option takes its values as listed: --status Open was refused
+        // while --stage Customer was accepted.
+        (
+            ["customers", "list", "--stage", "Customer"],
+            "--stage Customer is not a lifecycle stage; use one of subscriber, lead, mql, sql, opportunity, customer, churned; "
+                + "see `ledgerline customers list --help`"
+        ),
+        (
+            ["tasks", "list", "--status", "Open"],
+            "--status Open is not a task status; use open, completed, cancelled or all; see `ledgerline tasks list --help`"
+        ),
+        // An empty id names nothing whatever the views hold; it was "there is no
+        // customer  in the customer view" (65).
+        (
+            ["customers", "show", ""],
+            "the customer id is empty; give a customerId, as `ledgerline customers list` shows them; "
+                + "see `ledgerline customers show --help`"
+        ),
+        (
+            ["pipeline", "deal", ""],
+            "the deal id is empty; give a dealId, as the pipeline's events name it; see `ledgerline pipeline deal --help`"
+        ),
         (
             ["customers", "list", "--currency", "EUR"],
             "--currency picks the currency --sort monetary ranks by; add --sort monetary or leave out --currency; "
@@ -404,6 +426,39 @@ import Testing
         defer { scratch.cleanup() }
         let result = try await CLI.run(["--data", scratch.data, "customers", "show", "1"])
         #expect(result.status == 69)
+    }
+
+    /// A view named twice was rebuilt and echoed twice ("rebuilt tasks, tasks"); a stage
+    /// deals entered that the configuration does not list read "legal (1 deals)".
+    @Test func aViewNamedTwiceIsRebuiltOnceAndCountsAgreeWithTheirNoun() async throws {
+        let scratch = Scratch()
+        defer { scratch.cleanup() }
+        let data = try await store(scratch)
+        let rebuilt = try await CLI.run(["--data", data, "project", "rebuild", "tasks", "tasks"])
+        #expect(rebuilt.status == 0)
+        #expect(rebuilt.stdout.hasPrefix("rebuilt tasks: 10 events"), "\(rebuilt.stdout)")
+        let digests = try await json(["--data", data, "project", "digest", "tasks", "tasks", "--json"])
+        #expect(digests.arrayValue?.count == 1)
+        let moved = try await CLI.run([
+            "--data", data, "append", "--stream", "deal-7", "--type", "DealStageChanged",
+            "--data", #"{"dealId":"7","fromStage":"proposal","toStage":"legal","pipeline":"default"}"#,
+        ])
+        try #require(moved.status == 0, "\(moved.stderr)")
+        let config = try scratch.file("pipelines.yaml", TestConfig.yaml)
+        let funnel = try await CLI.run(["--data", data, "pipeline", "funnel", "--pipelines", config])
+        #expect(funnel.stdout.contains("stages not configured: legal (1 deal)\n"), "\(funnel.stdout)")
+    }
+
+    /// `--now 2026-11-25` means the start of that day and `--as-of 2026-11-25` its end;
+    /// every `--now` says so in its help.
+    @Test(arguments: [
+        ["customers", "show"], ["customers", "list"], ["pipeline", "summary"], ["pipeline", "funnel"],
+        ["pipeline", "deal"], ["tasks", "list"], ["tasks", "summary"],
+    ])
+    func everyNowSaysADayMeansItsStart(command: [String]) async throws {
+        let help = try await CLI.run(command + ["--help"])
+        let text = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("--now <time> The instant recency, overdue and time in stage are measured to: a time, or a day = its start (00:00 UTC)."), "\(command)")
     }
 
     @Test(arguments: ["project", "customers", "pipeline", "tasks"])

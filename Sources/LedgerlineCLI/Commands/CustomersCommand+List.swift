@@ -61,7 +61,9 @@ extension CustomersCommand {
                 }
             }
             guard let stage else { return (field, nil) }
-            guard let parsed = LifecycleStage(parsing: stage) else {
+            // Spelled as listed, like every other enumerated option (--sort, --status, --by):
+            // CRM spellings such as `MQL` are for imports, not for options.
+            guard let parsed = LifecycleStage(rawValue: stage) else {
                 throw ValidationError(
                     "--stage \(stage.prefix(40)) is not a lifecycle stage; use one of \(LifecycleStage.allCases.map(\.rawValue).joined(separator: ", "))")
             }

@@ -20,6 +20,13 @@ extension CustomersCommand {
         @OptionGroup var pipelineOptions: CustomersCommand.PipelineOptions
         @Argument(help: "The customer id (the events' customerId).") var id: String
 
+        /// An empty id names no customer whatever the views hold: a usage error.
+        func validate() throws {
+            if id.isEmpty {
+                throw ValidationError("the customer id is empty; give a customerId, as `ledgerline customers list` shows them")
+            }
+        }
+
         func run() async throws {
             try await CommandErrors.run {
                 let pipelines = try pipelineOptions.load()

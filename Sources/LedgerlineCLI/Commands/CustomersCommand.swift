@@ -11,8 +11,8 @@ struct CustomersCommand: AsyncParsableCommand {
         abstract: "Show one customer or list customers from the customer view.",
         discussion: """
             Answers from the view (caught up first), never by scanning the log. --as-of \
-            answers as the view stood at a log position or time; --now sets the instant \
-            recency is measured to.
+            answers as the view stood at a log position or time (a day = its end); --now \
+            sets the instant recency is measured to (a day = its start (00:00 UTC)).
 
             Examples:
               ledgerline customers show C100042

@@ -19,6 +19,13 @@ extension PipelineCommand {
         @OptionGroup var pipelineOptions: CustomersCommand.PipelineOptions
         @Argument(help: "The deal id (the events' dealId).") var id: String
 
+        /// An empty id names no deal whatever the views hold: a usage error.
+        func validate() throws {
+            if id.isEmpty {
+                throw ValidationError("the deal id is empty; give a dealId, as the pipeline's events name it")
+            }
+        }
+
         func run() async throws {
             try await CommandErrors.run {
                 let configuration = try pipelineOptions.load()

@@ -67,7 +67,7 @@ extension PipelineCommand {
                         if !section.unconfiguredStages.isEmpty {
                             Output.line(
                                 "stages not configured: "
-                                    + section.unconfiguredStages.map { "\($0.stage) (\($0.entered.grouped) deals)" }
+                                    + section.unconfiguredStages.map { "\($0.stage) (\($0.entered.counted("deal")))" }
                                     .joined(separator: ", "))
                         }
                         Output.line("")

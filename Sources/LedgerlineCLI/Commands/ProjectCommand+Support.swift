@@ -43,7 +43,7 @@ struct ViewQueryOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "The instant recency, overdue and time in stage are measured to. Default: the --as-of time, else when the event at that position (or the head) was recorded; at position 0, when the first event was; in an empty log, 1970-01-01T00:00:00Z.",
+            "The instant recency, overdue and time in stage are measured to: a time, or a day = its start (00:00 UTC). Default: the --as-of time, else when the event at that position (or the head) was recorded; at position 0, when the first event was; in an empty log, 1970-01-01T00:00:00Z.",
             valueName: "time"))
     var now: String?
 

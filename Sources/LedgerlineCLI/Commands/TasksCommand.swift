@@ -10,9 +10,9 @@ struct TasksCommand: AsyncParsableCommand {
         commandName: "tasks",
         abstract: "List tasks and count them per assignee: open, overdue, completed.",
         discussion: """
-            Overdue = open and due before --now (default: the --as-of time, else when the \
-            last event was recorded). Each task shows its source: a rule (with the event \
-            that made it act) or a person.
+            Overdue = open and due before --now (a day = its start (00:00 UTC); default: \
+            the --as-of time, else when the last event was recorded). Each task shows its \
+            source: a rule (with the event that made it act) or a person.
 
             Examples:
               ledgerline tasks list --assignee rep-7 --overdue
