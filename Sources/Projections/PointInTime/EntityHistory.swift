@@ -12,9 +12,10 @@ import EventLog
 /// because what a past position needs never changes once folded: touches are only
 /// appended and saved versions are only added (a rebuild swapped in holds the same ones).
 ///
-/// Each snapshot reads the tables of the generation the view's checkpoint names in it
-/// (``ViewTables``): a rebuild swapped in between two reads is read from then on, and
-/// holds the same versions, since it has folded at least as far as the view it replaced.
+/// Each snapshot reads the set of tables the view's checkpoint names in it (`customers.rows`,
+/// … or `customers.1.rows`, …): a rebuild swapped in between two reads is read from then
+/// on, and holds the same versions, since it has folded at least as far as the view it
+/// replaced.
 ///
 /// Cost per entity: one row read, then at most two version reads and 32 single-event
 /// reads; an entity unchanged since the position costs the row read alone. Each

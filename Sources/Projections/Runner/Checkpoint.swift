@@ -9,12 +9,13 @@ import EventLog
 /// whole, and the next run folds it again from the checkpoint.
 ///
 /// A view's checkpoint is stored under its name; a rebuild under way keeps its own under
-/// ``ViewTables/rebuildKey(_:)`` until it is swapped in.
+/// `<name>.rebuilding` until it is swapped in.
 public struct Checkpoint: Sendable, Hashable {
     public var position: LogPosition
     public var version: Int
-    /// The set of tables the view's rows are in, 0 or 1 (``ViewTables``): a rebuild folds
-    /// into the other set and then points the checkpoint at it.
+    /// The set of tables the view's rows are in, 0 or 1 (`customers.rows`, … or
+    /// `customers.1.rows`, …): a rebuild folds into the other set and then points the
+    /// checkpoint at it.
     public var generation: Int
 
     public init(position: LogPosition, version: Int, generation: Int = 0) {

@@ -14,10 +14,11 @@ import EventLog
 /// skipped or counted twice.
 ///
 /// ## Rebuilding beside the live view
-/// A rebuild folds into the view's other set of tables (``ViewTables``) under a
-/// checkpoint of its own, so queries in other processes go on reading, and catching up,
-/// the view as it is; once the rebuild has folded at least as far as the view, one
-/// transaction points the view's checkpoint at the new tables and empties the old ones.
+/// A rebuild folds into the view's other set of tables (`customers.1.rows` beside
+/// `customers.rows`, …) under a checkpoint of its own, so queries in other processes go
+/// on reading, and catching up, the view as it is; once the rebuild has folded at least
+/// as far as the view, one transaction points the view's checkpoint at the new tables and
+/// empties the old ones.
 /// A rebuild that fails or is killed leaves the view as it was, and the next
 /// ``rebuild(_:progress:)`` goes on from the rebuild's checkpoint.
 ///
