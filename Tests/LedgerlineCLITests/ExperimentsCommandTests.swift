@@ -151,6 +151,34 @@ import Testing
         #expect(plain.status == 65)
     }
 
+    /// Decisions are appended in the order they were made: a re-weighting (even forced)
+    /// dated before the last one, or a publish dated before the last change, is refused
+    /// and appends nothing. A forced one used to reset the weights as burn-in, and a
+    /// backdated publish started phase 2 before phase 1.
+    @Test func backdatedDecisionsAreRefused() async throws {
+        let (scratch, ex) = try await Self.setUp(["cadence.yaml": Self.bandit])
+        defer { scratch.cleanup() }
+        #expect(try await CLI.run(ex + ["publish", "--at", "2026-03-02T00:00:00Z"] + Self.dir(scratch)).status == 0)
+        #expect(try await CLI.run(ex + ["reweight", "cadence", "--at", "2026-03-03T00:00:00Z"]).status == 0)
+        let forced = try await CLI.run(ex + ["reweight", "cadence", "--force", "--at", "2026-03-02T12:00:00Z"])
+        #expect(forced.status == 65)
+        #expect(
+            forced.stderr
+                == "ledgerline: cannot re-weight `cadence` at 2026-03-02T12:00:00Z, before its last re-weighting (2026-03-03T00:00:00Z); "
+                + "give a time at or after that, or none for now\n", "\(forced.stderr)")
+        let changed = Self.bandit.replacingOccurrences(of: "minimum_share: 0.1", with: "minimum_share: 0.2")
+        try #require(changed != Self.bandit, "the bandit definition has no minimum_share: 0.1 to change")
+        try changed.write(to: scratch.url.appendingPathComponent("experiments/cadence.yaml"), atomically: true, encoding: .utf8)
+        let backdated = try await CLI.run(ex + ["publish", "--at", "2026-03-01T00:00:00Z"] + Self.dir(scratch))
+        #expect(backdated.status == 65)
+        #expect(
+            backdated.stderr.contains(
+                "cannot publish `cadence` at 2026-03-01T00:00:00Z, before its last change (2026-03-03T00:00:00Z, phase 1); give a time at or after that, or none for now"),
+            "\(backdated.stderr)")
+        let stats = try JSONParser.parse(try await CLI.run(["--data", scratch.data, "stats", "--json"]).stdout)
+        #expect(stats["events"] == 2, "nothing appended after the refusals")
+    }
+
     @Test(arguments: ["lint", "publish", "list", "show", "assign", "report", "reweight"])
     func everyExperimentsCommandsHelpHasAnExample(command: String) async throws {
         let result = try await CLI.run(["experiments", command, "--help"])

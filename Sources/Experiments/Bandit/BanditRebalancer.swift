@@ -63,6 +63,18 @@ public struct BanditRebalancer: Sendable {
                     + "Set `status: running` and publish it")
         }
         let phase = current.phase
+        // A re-weighting before the phase began, or before the last one, would rewrite
+        // the order of decisions: a forced one used to reset the weights as burn-in and
+        // make the next scheduled one due at once.
+        if let startedAt = history.start(of: phase)?.occurredAt {
+            let last = history.weightUpdates(phase: phase).last?.occurredAt ?? startedAt
+            if at < last {
+                throw ExperimentsError(
+                    .invalidInput,
+                    "cannot re-weight `\(key)` at \(at), before its \(last == startedAt ? "phase \(phase) began" : "last re-weighting") (\(last)); "
+                        + "give a time at or after that, or none for now")
+            }
+        }
         if !force, let startedAt = history.start(of: phase)?.occurredAt {
             let last = history.weightUpdates(phase: phase).last?.occurredAt ?? startedAt
             let due = settings.schedule.after(last)

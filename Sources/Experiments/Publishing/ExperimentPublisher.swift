@@ -75,6 +75,15 @@ public struct ExperimentPublisher: Sendable {
             if current.definition.canonicalBytes == definition.canonicalBytes {
                 return PublishPlan(key: definition.key, outcome: .unchanged, phase: current.phase)
             }
+            // A change dated before the last one would start a phase before the one it
+            // follows (phase 2 before phase 1), and every report reads phases by time.
+            let last = max(current.occurredAt, history.weightUpdates(phase: current.phase).last?.occurredAt ?? current.occurredAt)
+            if let at, at < last {
+                throw ExperimentsError(
+                    .invalidInput,
+                    "cannot publish `\(definition.key)` at \(at), before its last change (\(last), phase \(current.phase)); "
+                        + "give a time at or after that, or none for now")
+            }
             if definition.isSamePhase(as: current.definition) {
                 phase = current.phase
                 outcome = .samePhase
