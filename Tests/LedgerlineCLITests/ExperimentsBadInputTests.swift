@@ -235,6 +235,15 @@ import Testing
         let customer = try await CLI.run(ex + ["assign", "subject", "--customer", "c 1"])
         #expect(customer.status == 65)
         #expect(customer.stderr.contains("a customer id is letters, digits and `._:@-`"), "\(customer.stderr)")
+        // An id the stream could hold but the events' `customerId` could not: a decision
+        // for it, recorded or not, answered for a customer the log can never have.
+        for id in ["José", ".x", String(repeating: "c", count: 129)] {
+            for record in [[], ["--record"]] {
+                let result = try await CLI.run(ex + ["assign", "subject", "--customer", id] + record)
+                #expect(result.status == 65, "\(id) \(record)")
+                #expect(result.stderr.contains("a customer id is letters, digits and `._:@-` (ASCII, starting with a letter or digit, at most 128)"), "\(result.stderr)")
+            }
+        }
     }
 
     /// `--at garbage` exited 65 (bad input) where a view's `--now garbage` exits 64: a

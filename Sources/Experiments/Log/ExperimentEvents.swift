@@ -24,12 +24,24 @@ public enum ExperimentEvents {
         return name
     }
 
-    /// `customer-<id>`.
+    /// `customer-<id>`, for an id the log's customer events can hold: the catalog's `id`
+    /// (schemas/common.json), letters and digits and `._:@-`, starting with a letter or
+    /// digit, at most 128 characters. Any stream name would do for the stream, but the
+    /// events' `customerId` would be refused: a decision for such an id (`José`) could
+    /// never be recorded.
     public static func customerStream(_ customerId: String) throws(ExperimentsError) -> StreamName {
-        guard !customerId.isEmpty, let name = StreamName("customer-" + customerId) else {
+        func isAlphanumeric(_ byte: UInt8) -> Bool {
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+        }
+        let bytes = customerId.utf8
+        let fits =
+            bytes.first.map(isAlphanumeric) == true && bytes.count <= 128
+            && bytes.allSatisfy { isAlphanumeric($0) || "._:@-".utf8.contains($0) }
+        guard fits, let name = StreamName("customer-" + customerId) else {
             throw ExperimentsError(
                 .unknownCustomer,
-                "a customer id is letters, digits and `._:@-`, as in the customer's stream name `customer-<id>`")
+                "a customer id is letters, digits and `._:@-` (ASCII, starting with a letter or digit, at most 128), "
+                    + "as in the customer's stream name `customer-<id>`")
         }
         return name
     }
