@@ -251,6 +251,22 @@ import Testing
         }
     }
 
+    /// A deal won by a `DealWon` that names no stage has entered the won stage: the
+    /// funnel's won row read "reached 1, entered 0" with the pipeline configured (and 1
+    /// without it, whose inferred won stage the history held).
+    @Test func aDealWonWithoutAStageHasEnteredTheWonStage() async throws {
+        var log = TestLog()
+        Self.created("W", stage: "qualified", day: 0, into: &log)
+        log.add("DealWon", "deal-W", ["dealId": "W", "amount": "100.00", "currency": "USD"], day: 3)
+        let deals = Array(try await deals(log).values)
+        let book = PipelineBook(configuration: try TestPipelines.configuration, deals: deals)
+        let funnel = PipelineFunnel(deals: deals, book: book, filter: DealFilter()).sections[0]
+        let won = try #require(funnel.rows.first { $0.outcome == .won })
+        #expect(won.reached == 1)
+        #expect(won.entered == 1)
+        #expect(funnel.rows.first { $0.stage == "proposal" }?.entered == 0, "a stage it skipped is reached, not entered")
+    }
+
     @Test func aVersionOneStageChangeIsUpcastBeforeTheFold() async throws {
         var log = TestLog()
         log.add(

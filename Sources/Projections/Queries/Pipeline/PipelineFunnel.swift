@@ -6,7 +6,8 @@
 /// - **reached**: deals whose furthest stage is this one or a later one
 ///   (``DealReading/furthest``): a deal that skipped a stage still counts as having
 ///   passed it, so the funnel never widens going down.
-/// - **entered**: deals whose history holds this very stage.
+/// - **entered**: deals whose history holds this very stage; a won deal has entered the
+///   won stage it closed in, whether or not its history names it.
 /// - **conversion**: reached ÷ reached of the row before (`nil` for the first row).
 /// - **average days in stage**: over the stays in this stage that ended (the deal moved
 ///   on, or closed in it).
@@ -84,6 +85,9 @@ public struct PipelineFunnel: Sendable {
                     unknown.insert(entry.stage)
                 }
             }
+            // A won deal entered the won stage it closed in, whether or not its history
+            // names it (a `DealWon` gives no stage): the row read 0 where it was reached.
+            if reading.status == .won, let furthest = reading.furthest, progression[furthest].outcome == .won { entered.insert(furthest) }
             for i in entered { rows[i].entered += 1 }
             for stage in unknown { unconfigured[stage, default: 0] += 1 }
             for stay in DealTimeline(reading, referenceTime: reading.deal.lastEventAt ?? .init(rawValue: 0))
