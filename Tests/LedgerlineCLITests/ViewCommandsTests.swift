@@ -19,10 +19,12 @@ import Testing
 
         """
 
-    func store(_ scratch: Scratch) async throws -> String {
-        let file = try scratch.file("log.jsonl", Self.log)
+    /// A store in `scratch` holding the events of `log` (JSON Lines): ``log`` unless given.
+    @discardableResult
+    func store(_ scratch: Scratch, log: String = Self.log) async throws -> String {
+        let file = try scratch.file("log.jsonl", log)
         let result = try await CLI.run(["--data", scratch.data, "import", file])
-        #expect(result.status == 0, "\(result.stderr)")
+        try #require(result.status == 0, "\(result.stderr)")
         return scratch.data
     }
 
@@ -96,16 +98,14 @@ import Testing
     @Test func customersListRanksMonetaryByOneCurrencyAndSaysWhich() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let file = try scratch.file(
-            "orders.jsonl",
-            """
+        try await store(
+            scratch,
+            log: """
             {"stream":"customer-J","type":"OrderPlaced","data":{"customerId":"J","quantity":1,"amount":"1000","currency":"JPY"}}
             {"stream":"customer-E","type":"OrderPlaced","data":{"customerId":"E","quantity":1,"amount":"100.00","currency":"EUR"}}
             {"stream":"customer-F","type":"OrderPlaced","data":{"customerId":"F","quantity":1,"amount":"60.00","currency":"EUR"}}
 
             """)
-        let imported = try await CLI.run(["--data", scratch.data, "import", file])
-        try #require(imported.status == 0, "\(imported.stderr)")
         let list = try await json(["--data", scratch.data, "customers", "list", "--sort", "monetary", "--json"])
         #expect(list["customers"]?.arrayValue?.compactMap { $0["customerId"]?.stringValue } == ["E", "F", "J"])
         #expect(list["sort"]?["currency"] == "EUR")
@@ -124,16 +124,14 @@ import Testing
     @Test func tablesShowEveryDecimalAnAmountHas() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let file = try scratch.file(
-            "orders.jsonl",
-            """
+        try await store(
+            scratch,
+            log: """
             {"stream":"customer-E","type":"OrderPlaced","data":{"customerId":"E","quantity":1,"amount":"1000.005","currency":"EUR"}}
             {"stream":"customer-J","type":"OrderPlaced","data":{"customerId":"J","quantity":1,"amount":"1000","currency":"JPY"}}
             {"stream":"customer-J","type":"OrderPlaced","data":{"customerId":"J","quantity":1,"amount":"250.5000","currency":"JPY"}}
 
             """)
-        let imported = try await CLI.run(["--data", scratch.data, "import", file])
-        try #require(imported.status == 0, "\(imported.stderr)")
         let list = try await CLI.run(["--data", scratch.data, "customers", "list"])
         #expect(list.stdout.contains("1,000.005 EUR"), "\(list.stdout)")
         #expect(list.stdout.contains("1,250.50 JPY"), "\(list.stdout)")
@@ -232,9 +230,9 @@ import Testing
     @Test func customersMergedBackAndForthLeaveTheLaterSurvivorListed() async throws {
         let scratch = Scratch()
         defer { scratch.cleanup() }
-        let file = try scratch.file(
-            "merges.jsonl",
-            """
+        try await store(
+            scratch,
+            log: """
             {"stream":"customer-A","type":"ContactCreated","occurredAt":"2026-01-01T00:00:00Z","data":{"customerId":"A"}}
             {"stream":"customer-B","type":"ContactCreated","occurredAt":"2026-01-01T00:00:00Z","data":{"customerId":"B"}}
             {"stream":"customer-A","type":"OrderPlaced","occurredAt":"2026-01-02T00:00:00Z","data":{"customerId":"A","orderId":"o1","quantity":1,"amount":"10.00","currency":"USD"}}
@@ -242,8 +240,6 @@ import Testing
             {"stream":"customer-A","type":"ContactMerged","occurredAt":"2026-01-04T00:00:00Z","data":{"customerId":"A","mergedCustomerIds":["B"]}}
 
             """)
-        let imported = try await CLI.run(["--data", scratch.data, "import", file])
-        try #require(imported.status == 0, "\(imported.stderr)")
         let list = try await json(["--data", scratch.data, "customers", "list", "--json"])
         #expect(list["customers"]?.arrayValue?.compactMap { $0["customerId"]?.stringValue } == ["A"])
         #expect(list["customers"]?[0]?["monetary"]?["USD"] == "10.00")

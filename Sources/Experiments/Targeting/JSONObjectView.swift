@@ -30,13 +30,22 @@ final class JSONObjectView: LazyObject, @unchecked Sendable {
         case .null: return .null
         case .bool(let b): return .bool(b)
         case .string(let s): return .string(s)
-        case .number(let n):
-            if !n.text.utf8.contains(where: { $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }), let i = Int64(n.text) {
-                return .int(i)
-            }
-            return .double(n.doubleValue)
+        case .number(let n): return Value(conditionNumber: n)
         case .array(let items): return .list(items.map(value))
         case .object(let nested): return .lazy(JSONObjectView(nested))
+        }
+    }
+}
+
+extension Value {
+    /// A JSON number as conditions read it (see ``JSONObjectView``): an `int` when written
+    /// without a fraction or exponent and it fits 64 bits, else a `double`. `expr eval
+    /// --var` reads its numbers by the same rule.
+    public init(conditionNumber n: JSONNumber) {
+        if !n.text.utf8.contains(where: { $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }), let i = Int64(n.text) {
+            self = .int(i)
+        } else {
+            self = .double(n.doubleValue)
         }
     }
 }

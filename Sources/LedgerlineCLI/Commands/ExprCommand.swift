@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Expressions
 import Foundation
 import JSON
@@ -169,12 +170,12 @@ enum ExprCLI {
         case .bool(let b): return .bool(b)
         case .string(let s): return .string(s)
         case .number(let n):
-            if !n.text.utf8.contains(where: { $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }), let i = Int64(n.text) { return .int(i) }
-            guard n.doubleValue.isFinite else {
+            let value = Value(conditionNumber: n)
+            if case .double(let d) = value, !d.isFinite {
                 let place = pointer.tokens.isEmpty ? "" : " at \(pointer)"
                 throw ExprArgumentError(message: "--var \(variable): \(n.text)\(place) is beyond the range of a double (about 1.8e308)")
             }
-            return .double(n.doubleValue)
+            return value
         case .array(let items):
             return .list(try items.enumerated().map { try value($1, variable: variable, at: pointer.appending($0)) })
         case .object(let object):
